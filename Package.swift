@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 language mode with strict concurrency.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Penguins",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "penguins", targets: ["penguins"]),
+        .library(name: "PenguinsCore", targets: ["PenguinsCore"]),
+        .library(name: "PenguinsStatistics", targets: ["PenguinsStatistics"]),
+        .library(name: "PenguinsML", targets: ["PenguinsML"]),
+        .library(name: "PenguinsStorage", targets: ["PenguinsStorage"]),
+        .library(name: "PenguinsPipeline", targets: ["PenguinsPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Domain types, CSV reading, cleaning, validation, synthetic data. Foundation only.
+        .target(
+            name: "PenguinsCore",
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        // Descriptive statistics, OLS, hypothesis tests, special functions. Foundation only.
+        .target(name: "PenguinsStatistics", swiftSettings: swiftSettings),
+        // Scaler, random forest, splits, classification metrics, model artifacts.
+        .target(name: "PenguinsML", dependencies: ["PenguinsCore"], swiftSettings: swiftSettings),
+        // Storage roles and their backends (SQLite through GRDB, in-memory).
+        .target(
+            name: "PenguinsStorage",
+            dependencies: ["PenguinsCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The platform value and its workflows: ingest, train, score, analyse, benchmark.
+        .target(
+            name: "PenguinsPipeline",
+            dependencies: ["PenguinsCore", "PenguinsStatistics", "PenguinsML", "PenguinsStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "penguins",
+            dependencies: [
+                "PenguinsPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/PenguinsCLI",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PenguinsCoreTests", dependencies: ["PenguinsCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PenguinsStatisticsTests",
+            dependencies: ["PenguinsStatistics"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PenguinsMLTests",
+            dependencies: ["PenguinsML"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PenguinsStorageTests", dependencies: ["PenguinsStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "PenguinsPipelineTests", dependencies: ["PenguinsPipeline"], swiftSettings: swiftSettings),
+        .testTarget(name: "PenguinsCLITests", dependencies: ["penguins"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,4 @@
+import PenguinsCore
+import PenguinsML
+import PenguinsStatistics
+import PenguinsStorage

@@ -1,0 +1,61 @@
+import Foundation
+import PenguinsCore
+
+/// A warehouse row: the analytical columns of a penguin plus the latest batch prediction.
+public struct WarehouseRow: Hashable, Sendable {
+    public var penguin: Penguin
+    /// The prediction columns (predicted species, confidence, model version, predicted at); nil until scored.
+    public var prediction: Prediction?
+    public init(penguin: Penguin, prediction: Prediction?) {
+        self.penguin = penguin
+        self.prediction = prediction
+    }
+}
+
+/// Position in an island scan: rows come ordered by species, then penguin id.
+public struct WarehouseCursor: Hashable, Sendable {
+    public var species: Species
+    public var penguinID: String
+    public init(species: Species, penguinID: String) {
+        self.species = species
+        self.penguinID = penguinID
+    }
+}
+
+/// Counts and means of one island's rows.
+public struct IslandAggregate: Hashable, Sendable, Codable {
+    public var island: Island
+    public var count: Int
+    public var usableForTraining: Int
+    public var scored: Int
+    public var countBySpecies: [Species: Int]
+    /// Mean of each feature over rows where it is present.
+    public var means: [Feature: Double]
+    public init(island: Island, count: Int, usableForTraining: Int, scored: Int, countBySpecies: [Species: Int], means: [Feature: Double]) {
+        self.island = island
+        self.count = count
+        self.usableForTraining = usableForTraining
+        self.scored = scored
+        self.countBySpecies = countBySpecies
+        self.means = means
+    }
+}
+
+/// The analytical warehouse, partitioned by island and keyed (island, species, penguin id).
+///
+/// Only the warehouse columns of a ``Penguin`` are kept (id, species, island, measurements,
+/// sex, year); `otherFields` come back empty.
+public protocol Warehouse: Sendable {
+    /// Inserts or updates rows by penguin id. Prediction columns survive an upsert whose
+    /// measurements are unchanged and are cleared when they change.
+    func upsert(_ penguins: [Penguin]) async throws
+    func row(id: String) async throws -> WarehouseRow?
+    /// One island's rows ordered by species then penguin id, after `after`, at most `limit`.
+    func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow]
+    /// Every row, in pages of `batchSize`, handed to `body` in key order. Memory stays bounded by one page.
+    func forEachBatch(batchSize: Int, _ body: @Sendable ([WarehouseRow]) async throws -> Void) async throws
+    /// Writes prediction columns for existing rows (by penguin id); unknown ids are ignored.
+    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws
+    func aggregatesByIsland() async throws -> [IslandAggregate]
+    func count() async throws -> Int
+}
