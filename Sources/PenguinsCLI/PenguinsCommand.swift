@@ -2,5 +2,13 @@ import ArgumentParser
 
 @main
 struct PenguinsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "penguins", abstract: "Palmer penguins from raw CSV to predictions.")
+    static let configuration = CommandConfiguration(
+        commandName: "penguins",
+        abstract: "Palmer penguins from raw CSV to predictions and monitoring.",
+        subcommands: [
+            UpCommand.self, IngestCommand.self, TrainCommand.self, ScoreCommand.self, PredictCommand.self,
+            StatsCommand.self, RegressCommand.self, DriftCommand.self, GenerateCommand.self,
+            ModelsCommand.self, BenchCommand.self,
+        ]
+    )
 }

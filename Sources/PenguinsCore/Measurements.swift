@@ -1,5 +1,5 @@
 /// A numeric measurement of a penguin, named as in the tidy layout.
-public enum Feature: String, CaseIterable, Codable, Sendable {
+public enum Feature: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
     case billLength = "bill_length_mm"
     case billDepth = "bill_depth_mm"
     case flipperLength = "flipper_length_mm"

@@ -1,5 +1,5 @@
 /// One of the three penguin species of the Palmer archipelago.
-public enum Species: String, CaseIterable, Codable, Sendable, Comparable {
+public enum Species: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
     case adelie = "Adelie"
     case chinstrap = "Chinstrap"
     case gentoo = "Gentoo"
@@ -18,7 +18,7 @@ public enum Species: String, CaseIterable, Codable, Sendable, Comparable {
 }
 
 /// Sex of a penguin as recorded in the field; a missing value is modelled as `nil` at use sites.
-public enum Sex: String, CaseIterable, Codable, Sendable, Comparable {
+public enum Sex: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
     case female
     case male
 

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import PenguinsCore
+import PenguinsPipeline
+
+struct DriftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Compare a reference and a current sample: KS test and PSI per feature, chi-squared per categorical column."
+    )
+
+    @Option(help: "One feature to test (default: all four measurements and the categorical columns).") var feature: String?
+    @Option(help: "Reference sample: training (the current model's) or a CSV file.") var reference = "training"
+    @Option(help: "Current sample: production (the prediction log) or a CSV file.") var current = "production"
+    @Option(help: "Drift when the p-value is below this.") var threshold = 0.05
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let feature, Feature(name: feature) == nil {
+            throw ValidationError("--feature must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), got \(feature)")
+        }
+        guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be between 0 and 1") }
+        if reference == "production" { throw ValidationError("--reference must be training or a file") }
+        if current == "training" { throw ValidationError("--current must be production or a file") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let referenceSource = DriftSource(argument: reference)
+            let currentSource = DriftSource(argument: current)
+            // Two files need no store at all.
+            let needsStore = [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
+            let platform = needsStore ? try global.platform() : nil
+            let referenceSample = try await DriftSample.load(referenceSource, platform: platform)
+            let currentSample = try await DriftSample.load(currentSource, platform: platform)
+            let report = try DriftAnalysis(threshold: threshold, feature: feature.flatMap(Feature.init(name:)))
+                .compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
+            switch global.format {
+            case .json: try printJSON(report)
+            case .table: print(DriftCommand.render(report))
+            }
+        }
+    }
+
+    static func render(_ report: DriftReport) -> String {
+        var table = TextTable("feature", "n ref", "n cur", "KS D", "KS p", "method", "PSI", "verdict")
+        for drift in report.features {
+            table.add(drift.feature, "\(drift.referenceCount)", "\(drift.currentCount)", fixed(drift.ks.statistic, 4), pValue(drift.ks.pValue),
+                      drift.ks.method.rawValue, fixed(drift.psi.value, 4), drift.drift ? "DRIFT" : "ok")
+        }
+        var lines = ["reference: \(report.reference)  current: \(report.current)  threshold: p < \(report.threshold)", "", table.rendered]
+        if !report.categorical.isEmpty {
+            var categorical = TextTable("column", "chi²", "dof", "p", "verdict")
+            for drift in report.categorical {
+                categorical.add(drift.column, fixed(drift.chiSquared.statistic, 3), "\(drift.chiSquared.degreesOfFreedom)",
+                                pValue(drift.chiSquared.pValue), drift.drift ? "DRIFT" : "ok")
+            }
+            lines += ["", categorical.rendered]
+        }
+        lines += ["", report.drift ? "DRIFT DETECTED" : "no drift detected"]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PenguinsCore
+import PenguinsPipeline
+
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Clean, validate and store a CSV file (raw LTER or tidy layout); bad rows go to the quarantine."
+    )
+
+    @Argument(help: "CSV file to ingest (default: the bundled raw Palmer file).")
+    var file: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let url = file.map { URL(fileURLWithPath: $0) } ?? BundledDataset.rawCSV
+            let progress = ProgressLine()
+            let report = try await Ingestor(platform: try global.platform()).ingest(file: url) {
+                progress.update(rows: $0.rowsRead, elapsed: $0.elapsedSeconds)
+            }
+            progress.finish()
+            switch global.format {
+            case .json: try printJSON(report)
+            case .table: print(IngestCommand.summary(report))
+            }
+        }
+    }
+
+    static func summary(_ report: IngestReport) -> String {
+        var table = TextTable("file", "layout", "read", "stored", "quarantined", "not usable for training", "rows/s")
+        table.add(
+            URL(fileURLWithPath: report.file).lastPathComponent, report.layout, "\(report.read)", "\(report.stored)",
+            "\(report.quarantined)", "\(report.notUsableForTraining)", "\(Int(report.rowsPerSecond))"
+        )
+        return table.rendered + "\nread \(report.read) = stored \(report.stored) + quarantined \(report.quarantined)"
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import PenguinsPipeline
+import PenguinsStorage
+
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "List, promote and roll back model versions.",
+        subcommands: [List.self, Promote.self, Rollback.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every model version, newest first.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let platform = try global.platform()
+                var rows: [ModelListing] = []
+                for summary in try await platform.registry.versions() {
+                    let artifact = try await platform.registry.model(version: summary.version).map { try ModelArtifact.decode($0.artifact) }
+                    rows.append(ModelListing(summary: summary, artifact: artifact))
+                }
+                switch global.format {
+                case .json: try printJSON(rows)
+                case .table:
+                    guard !rows.isEmpty else { print("no models yet; run `penguins train`"); return }
+                    var table = TextTable("version", "current", "created", "engine", "trees", "depth", "rows", "accuracy", "macro-F1")
+                    for row in rows {
+                        table.add("\(row.version)", row.current ? "*" : "", row.createdAt.formatted(.iso8601), row.engine ?? "-",
+                                  row.numTrees.map(String.init) ?? "-", row.maxDepth.map(String.init) ?? "-",
+                                  row.trainingRows.map(String.init) ?? "-", fixed(row.accuracy, 4), fixed(row.macroF1, 4))
+                    }
+                    print(table.rendered)
+                }
+            }
+        }
+    }
+
+    struct Promote: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a version current.")
+        @Argument(help: "The version to make current.") var version: Int
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                try await global.platform().registry.promote(version: version)
+                if global.format == .json { print("{\"current\":\(version)}") } else { print("model version \(version) is current") }
+            }
+        }
+    }
+
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make the previously current version current again.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let version = try await global.platform().registry.rollback()
+                if global.format == .json { print("{\"current\":\(version)}") } else { print("rolled back: model version \(version) is current") }
+            }
+        }
+    }
+}
+
+/// One row of `penguins models list`.
+struct ModelListing: Encodable {
+    var version: Int
+    var current: Bool
+    var createdAt: Date
+    var engine: String?
+    var numTrees: Int?
+    var maxDepth: Int?
+    var trainingRows: Int?
+    var accuracy: Double?
+    var macroF1: Double?
+
+    init(summary: ModelVersionSummary, artifact: ModelArtifact?) {
+        version = summary.version
+        current = summary.isCurrent
+        createdAt = summary.createdAt
+        engine = artifact?.engine
+        numTrees = artifact?.parameters.numTrees
+        maxDepth = artifact?.parameters.maxDepth
+        trainingRows = artifact?.trainingRows
+        accuracy = artifact?.metrics.accuracy
+        macroF1 = artifact?.metrics.macroF1
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import PenguinsPipeline
+import PenguinsStatistics
+
+struct RegressCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regress",
+        abstract: "OLS regression of a numeric variable on numeric and categorical predictors (one-hot, first level dropped)."
+    )
+
+    @Option(help: "Numeric variable to explain: \(PenguinColumns.numericNames.joined(separator: ", ")).")
+    var target = "body_mass_g"
+    @Option(help: "Comma-separated predictors: numeric variables and species, island, sex.")
+    var predictors = "flipper_length_mm"
+    @Option(help: "Share of rows held out for the test error (0 fits on all rows).") var testFraction = 0.2
+    @Option(help: "Seed of the train/test split.") var seed: UInt64 = 42
+    @Option(help: "Analyse this CSV file instead of the warehouse.") var file: String?
+    @OptionGroup var global: GlobalOptions
+
+    var analysis: RegressionAnalysis {
+        RegressionAnalysis(
+            target: target,
+            predictors: predictors.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            testFraction: testFraction, seed: seed
+        )
+    }
+
+    func validate() throws {
+        do { try analysis.validate() } catch { throw ValidationError(String(describing: error)) }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let report = try analysis.run(try await loadColumns(file: file, global: global))
+            switch global.format {
+            case .json: try printJSON(report)
+            case .table: print(RegressCommand.render(report))
+            }
+        }
+    }
+
+    static func render(_ report: RegressionReport) -> String {
+        let model = report.model
+        var table = TextTable("term", "estimate", "std error", "t", "p", "95% low", "95% high")
+        for term in model.terms {
+            table.add(term.name, fixed(term.estimate, 4), fixed(term.standardError, 4), fixed(term.tStatistic, 3), pValue(term.pValue),
+                      fixed(term.lower95, 4), fixed(term.upper95, 4))
+        }
+        var fit = TextTable("measure", "value")
+        fit.add("R²", fixed(model.rSquared, 4))
+        fit.add("adjusted R²", fixed(model.adjustedRSquared, 4))
+        fit.add("F statistic", fixed(model.fStatistic, 2))
+        fit.add("F p-value", pValue(model.fPValue))
+        fit.add("MSE (train)", fixed(report.trainingMSE, 2))
+        fit.add("RMSE (train)", fixed(report.trainingRMSE, 2))
+        fit.add("MSE (test)", fixed(report.testMSE, 2))
+        fit.add("RMSE (test)", fixed(report.testRMSE, 2))
+        return [
+            "\(report.target) ~ \(report.predictors.joined(separator: " + "))",
+            "\(report.trainingRows) training rows, \(report.testRows) test rows, \(report.rowsWithMissingValues) left out for missing values",
+            "", table.rendered, "", fit.rendered,
+        ].joined(separator: "\n")
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a random forest on the warehouse, evaluate it on a held-out split, register it and make it current."
+    )
+
+    @Option(help: "Number of trees (Spark's numTrees).") var numTrees = 20
+    @Option(help: "Maximum tree depth (Spark's maxDepth).") var maxDepth = 5
+    @Option(help: "Maximum bins per feature (Spark's maxBins).") var maxBins = 32
+    @Option(help: "Random seed: the same seed gives the same split and forest.") var seed: UInt64 = 42
+    @Option(help: "Share of rows held out for evaluation, stratified by species.") var testFraction = 0.2
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard numTrees >= 1 else { throw ValidationError("--num-trees must be at least 1") }
+        guard (0...30).contains(maxDepth) else { throw ValidationError("--max-depth must be between 0 and 30") }
+        guard (2...256).contains(maxBins) else { throw ValidationError("--max-bins must be between 2 and 256") }
+        guard testFraction >= 0, testFraction < 1 else { throw ValidationError("--test-fraction must be at least 0 and below 1") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            var parameters = RandomForestClassifier()
+            parameters.numTrees = numTrees
+            parameters.maxDepth = maxDepth
+            parameters.maxBins = maxBins
+            parameters.seed = seed
+            let report = try await Trainer(platform: try global.platform(), parameters: parameters, testFraction: testFraction).train()
+            switch global.format {
+            case .json: try printJSON(TrainOutput(report))
+            case .table: print(TrainCommand.summary(report))
+            }
+        }
+    }
+
+    static func summary(_ report: TrainReport) -> String {
+        let artifact = report.artifact
+        let metrics = artifact.metrics
+        var lines = [
+            "model version \(report.version) (current): \(artifact.parameters.numTrees) trees, depth \(artifact.parameters.maxDepth), seed \(artifact.parameters.seed)",
+            "trained on \(artifact.trainingRows) rows, evaluated on \(artifact.testRows) held-out rows in \(fixed(report.loadSeconds + report.fitSeconds, 2)) s (fit \(fixed(report.fitSeconds, 2)) s)",
+            "accuracy \(fixed(metrics.accuracy, 4))  macro-F1 \(fixed(metrics.macroF1, 4))",
+            "",
+        ]
+        lines.append(metricsTable(metrics, labels: artifact.classLabels))
+        lines.append("")
+        lines.append(confusionTable(metrics, labels: artifact.classLabels))
+        lines.append("")
+        var importances = TextTable("feature", "importance")
+        for (name, value) in zip(artifact.featureNames, artifact.forest.featureImportances) { importances.add(name, fixed(value, 4)) }
+        lines.append(importances.rendered)
+        return lines.joined(separator: "\n")
+    }
+
+    static func metricsTable(_ metrics: ClassificationMetrics, labels: [String]) -> String {
+        var table = TextTable("species", "precision", "recall", "F1", "support")
+        for (index, label) in labels.enumerated() {
+            table.add(label, fixed(metrics.precision[index], 4), fixed(metrics.recall[index], 4), fixed(metrics.f1[index], 4), "\(metrics.support[index])")
+        }
+        return table.rendered
+    }
+
+    static func confusionTable(_ metrics: ClassificationMetrics, labels: [String]) -> String {
+        var table = TextTable(headers: ["actual \\ predicted"] + labels)
+        for (index, label) in labels.enumerated() { table.add(cells: [label] + metrics.confusionMatrix[index].map(String.init)) }
+        return table.rendered
+    }
+}
+
+/// The JSON shape of `penguins train`.
+struct TrainOutput: Encodable {
+    var version: Int
+    var engine: String
+    var parameters: RandomForestClassifier
+    var trainingRows: Int
+    var testRows: Int
+    var metrics: ClassificationMetrics
+    var classLabels: [String]
+    var featureImportances: [String: Double]
+    var trainingFingerprint: String
+    var loadSeconds: Double
+    var fitSeconds: Double
+
+    init(_ report: TrainReport) {
+        version = report.version
+        engine = report.artifact.engine
+        parameters = report.artifact.parameters
+        trainingRows = report.artifact.trainingRows
+        testRows = report.artifact.testRows
+        metrics = report.artifact.metrics
+        classLabels = report.artifact.classLabels
+        featureImportances = Dictionary(uniqueKeysWithValues: zip(report.artifact.featureNames, report.artifact.forest.featureImportances))
+        trainingFingerprint = report.artifact.trainingFingerprint
+        loadSeconds = report.loadSeconds
+        fitSeconds = report.fitSeconds
+    }
+}

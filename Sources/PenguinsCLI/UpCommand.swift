@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import PenguinsCore
+import PenguinsPipeline
+
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "The platform in one command: ingest the bundled data if the lake is empty, train if there is no model, score if predictions are missing, then summarise."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let platform = try global.platform()
+            var steps: [String] = []
+            if try await platform.lake.count() == 0 {
+                let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+                steps.append("ingested \(report.read) rows of the bundled data: \(report.stored) stored, \(report.quarantined) quarantined")
+            }
+            if try await platform.registry.current() == nil {
+                let report = try await Trainer(platform: platform).train()
+                steps.append("trained model version \(report.version): accuracy \(fixed(report.artifact.metrics.accuracy, 4)) on \(report.artifact.testRows) held-out rows")
+            }
+            if try await hasUnscoredRows(platform) {
+                let report = try await Scorer(platform: platform).score()
+                steps.append("scored \(report.scored) rows with model version \(report.modelVersion)")
+            }
+            let summary = try await PlatformSummary.collect(platform)
+            switch global.format {
+            case .json: try printJSON(summary)
+            case .table:
+                for step in steps { print(step) }
+                if steps.isEmpty { print("everything is up to date") }
+                print("")
+                print(UpCommand.render(summary))
+            }
+        }
+    }
+
+    /// True when some complete warehouse row has no prediction yet.
+    private func hasUnscoredRows(_ platform: Platform) async throws -> Bool {
+        let aggregates = try await platform.warehouse.aggregatesByIsland()
+        let usable = aggregates.reduce(0) { $0 + $1.usableForTraining }
+        let scored = aggregates.reduce(0) { $0 + $1.scored }
+        return scored < usable
+    }
+
+    static func render(_ summary: PlatformSummary) -> String {
+        var table = TextTable("island", "penguins", "usable", "scored", "Adelie", "Chinstrap", "Gentoo")
+        for aggregate in summary.islands {
+            table.add(aggregate.island.rawValue, "\(aggregate.count)", "\(aggregate.usableForTraining)", "\(aggregate.scored)",
+                      "\(aggregate.countBySpecies[.adelie] ?? 0)", "\(aggregate.countBySpecies[.chinstrap] ?? 0)", "\(aggregate.countBySpecies[.gentoo] ?? 0)")
+        }
+        return [
+            "data directory: \(summary.dataDirectory)",
+            "lake: \(summary.lakeDocuments) documents  warehouse: \(summary.warehouseRows) rows  quarantine: \(summary.quarantinedRows) rows",
+            "current model: version \(summary.modelVersion.map(String.init) ?? "-"), accuracy \(fixed(summary.accuracy, 4)), macro-F1 \(fixed(summary.macroF1, 4))",
+            "", table.rendered,
+        ].joined(separator: "\n")
+    }
+}

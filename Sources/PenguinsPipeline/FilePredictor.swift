@@ -1,0 +1,63 @@
+import Foundation
+import PenguinsCore
+
+/// The prediction for one row of a CSV file, or why the row could not be predicted.
+public struct FilePredictionRow: Codable, Sendable {
+    /// The source line of a row that was not accepted (accepted rows are named by their id).
+    public var line: Int?
+    /// The penguin's id when the row was accepted.
+    public var penguinID: String?
+    public var species: String?
+    public var probabilities: [String: Double]?
+    /// Why the row has no prediction (invalid row or missing measurement).
+    public var error: String?
+}
+
+/// Predicts every row of a CSV file (either layout) with a model, without storing anything.
+public struct FilePredictor: Sendable {
+    public var model: SpeciesModel
+
+    public init(model: SpeciesModel) { self.model = model }
+
+    /// Streams the file in batches; `body` receives each batch's predictions in file order.
+    public func predict(file: URL, batchSize: Int = 10_000, _ body: ([FilePredictionRow]) throws -> Void) throws {
+        var reader = try PenguinFile(url: file)
+        while let batch = try reader.nextBatch(maxCount: batchSize) {
+            let accepted = batch.compactMap { outcome -> Penguin? in
+                if case .accepted(let penguin) = outcome { return penguin }
+                return nil
+            }
+            var predictions = model.predict(accepted.map(\.measurements)).makeIterator()
+            var penguins = accepted.makeIterator()
+            var rows: [FilePredictionRow] = []
+            rows.reserveCapacity(batch.count)
+            for outcome in batch {
+                switch outcome {
+                case .rejected(let rejected):
+                    rows.append(FilePredictionRow(line: rejected.line, error: rejected.reason))
+                case .accepted:
+                    let penguin = penguins.next()!
+                    if let prediction = predictions.next()! {
+                        rows.append(FilePredictionRow(
+                            penguinID: penguin.id, species: prediction.species.rawValue,
+                            probabilities: Dictionary(uniqueKeysWithValues: prediction.probabilities.map { ($0.key.rawValue, $0.value) })
+                        ))
+                    } else {
+                        rows.append(FilePredictionRow(penguinID: penguin.id, error: "a measurement is missing"))
+                    }
+                }
+            }
+            try body(rows)
+        }
+    }
+}
+
+extension FilePredictionRow {
+    init(line: Int? = nil, penguinID: String? = nil, species: String? = nil, probabilities: [String: Double]? = nil, error: String? = nil) {
+        self.line = line
+        self.penguinID = penguinID
+        self.species = species
+        self.probabilities = probabilities
+        self.error = error
+    }
+}

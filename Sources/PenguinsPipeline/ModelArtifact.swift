@@ -1,0 +1,92 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+
+/// Everything the registry keeps of a trained species model, as JSON: parameters, the fitted
+/// scaler and forest, metrics, the feature and class names, a fingerprint of the training data
+/// and a sample of it as the drift reference.
+public struct ModelArtifact: Codable, Sendable {
+    /// Which engine trained it (`swift` for the local engine).
+    public var engine: String
+    public var featureNames: [String]
+    public var classLabels: [String]
+    public var parameters: RandomForestClassifier
+    public var scaler: StandardScaler
+    public var forest: RandomForestModel
+    /// Metrics on the held-out split.
+    public var metrics: ClassificationMetrics
+    public var trainingRows: Int
+    public var testRows: Int
+    public var testFraction: Double
+    /// FNV-1a hash of the training rows' ids and values: equal fingerprints mean equal data.
+    public var trainingFingerprint: String
+    /// Up to ``ModelArtifact/referenceSampleSize`` training values per feature: the drift reference.
+    public var referenceSample: [String: [Double]]
+    /// Counts of each level of the categorical columns (species, island, sex) in the training rows.
+    public var referenceCategories: [String: [String: Int]]
+    public var createdAt: Date
+
+    /// Size of the per-feature drift reference kept in an artifact.
+    public static let referenceSampleSize = 5_000
+
+    public static func decode(_ data: Data) throws -> ModelArtifact {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(ModelArtifact.self, from: data)
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+}
+
+/// A registered model ready to predict: artifact plus its registry version.
+public struct SpeciesModel: Sendable {
+    public var version: Int
+    public var artifact: ModelArtifact
+
+    public init(version: Int, artifact: ModelArtifact) {
+        self.version = version
+        self.artifact = artifact
+    }
+
+    /// The prediction for one penguin's measurements, or nil when one is missing.
+    public func predict(_ measurements: Measurements, at time: Date = Date()) -> Prediction? {
+        guard let vector = measurements.featureVector else { return nil }
+        let probabilities = artifact.forest.predictProbabilities(row: artifact.scaler.transform(row: vector))
+        return prediction(from: probabilities, at: time)
+    }
+
+    /// Predictions for many penguins at once (parallel inside the forest); nil for incomplete rows.
+    public func predict(_ batch: [Measurements], at time: Date = Date()) -> [Prediction?] {
+        var rows: [Double] = []
+        var positions: [Int] = []
+        rows.reserveCapacity(batch.count * Feature.allCases.count)
+        for (index, measurements) in batch.enumerated() {
+            guard let vector = measurements.featureVector else { continue }
+            rows += artifact.scaler.transform(row: vector)
+            positions.append(index)
+        }
+        var result = [Prediction?](repeating: nil, count: batch.count)
+        guard !positions.isEmpty else { return result }
+        let probabilities = artifact.forest.predictProbabilities(FeatureMatrix(columnCount: Feature.allCases.count, values: rows))
+        for (position, row) in zip(positions, probabilities) {
+            result[position] = prediction(from: row, at: time)
+        }
+        return result
+    }
+
+    private func prediction(from probabilities: [Double], at time: Date) -> Prediction {
+        var byClass: [Species: Double] = [:]
+        var best = 0
+        for (index, probability) in probabilities.enumerated() {
+            if let species = Species(rawValue: artifact.classLabels[index]) { byClass[species] = probability }
+            if probability > probabilities[best] { best = index }
+        }
+        let species = Species(rawValue: artifact.classLabels[best]) ?? .adelie
+        return Prediction(species: species, probabilities: byClass, modelVersion: version, predictedAt: time)
+    }
+}

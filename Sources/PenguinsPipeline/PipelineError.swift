@@ -1,0 +1,26 @@
+/// Errors of the platform's workflows: each says what the user should do next.
+public enum PipelineError: Error, Equatable, CustomStringConvertible {
+    /// The warehouse has no row usable for training.
+    case noTrainingData
+    /// No model has been promoted yet.
+    case noModel
+    /// The warehouse is empty.
+    case emptyWarehouse
+    /// A named column is not one the command understands.
+    case unknownColumn(String, expected: [String])
+    /// An option value is out of range.
+    case invalidOption(String)
+    /// Not enough rows for the requested analysis.
+    case notEnoughRows(String)
+
+    public var description: String {
+        switch self {
+        case .noTrainingData: "no penguin in the warehouse has all four measurements; run `penguins ingest` first"
+        case .noModel: "there is no model yet; run `penguins train` first"
+        case .emptyWarehouse: "the warehouse is empty; run `penguins ingest` first"
+        case .unknownColumn(let name, let expected): "unknown column \"\(name)\"; expected one of: \(expected.joined(separator: ", "))"
+        case .invalidOption(let message): message
+        case .notEnoughRows(let message): message
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsStatistics
+
+/// An OLS fit of one numeric variable on numeric and categorical predictors, with its error
+/// on the training rows and on a held-out test split.
+public struct RegressionReport: Codable, Sendable {
+    public var target: String
+    public var predictors: [String]
+    public var model: OLSModel
+    public var trainingRows: Int
+    public var testRows: Int
+    /// Rows left out because the target or a predictor was missing.
+    public var rowsWithMissingValues: Int
+    public var trainingMSE: Double
+    public var trainingRMSE: Double
+    /// Nil when the test fraction is 0.
+    public var testMSE: Double?
+    public var testRMSE: Double?
+    /// Actual and predicted target of the test rows (of the training rows when there is no test split).
+    public var actual: [Double]
+    public var predicted: [Double]
+}
+
+/// Fits OLS on penguin columns: the regression lab of the platform.
+public struct RegressionAnalysis: Sendable {
+    public var target: String
+    public var predictors: [String]
+    public var testFraction: Double
+    public var seed: UInt64
+
+    public init(target: String, predictors: [String], testFraction: Double = 0.2, seed: UInt64 = 42) {
+        self.target = target
+        self.predictors = predictors
+        self.testFraction = testFraction
+        self.seed = seed
+    }
+
+    /// Checks the names and options before any data is read.
+    public func validate() throws {
+        guard PenguinColumns.numericNames.contains(target) else {
+            throw PipelineError.unknownColumn(target, expected: PenguinColumns.numericNames)
+        }
+        guard !predictors.isEmpty else { throw PipelineError.invalidOption("give at least one predictor, for example --predictors flipper_length_mm") }
+        let known = PenguinColumns.numericNames + PenguinColumns.categoricalNames
+        for name in predictors where !known.contains(name) {
+            throw PipelineError.unknownColumn(name, expected: known)
+        }
+        if predictors.contains(target) { throw PipelineError.invalidOption("the target \(target) cannot also be a predictor") }
+        guard (0..<1).contains(testFraction) else {
+            throw PipelineError.invalidOption("--test-fraction must be at least 0 and below 1, got \(testFraction)")
+        }
+    }
+
+    public func run(_ columns: PenguinColumns) throws -> RegressionReport {
+        try validate()
+        let y = columns.numeric(target)!
+        // Complete cases only.
+        var rows: [Int] = []
+        for index in 0..<columns.count where y[index] != nil && predictors.allSatisfy({ value(columns, $0, index) }) {
+            rows.append(index)
+        }
+        // Seeded shuffle, then the first share is the test split.
+        var generator = SeededGenerator(seed: seed)
+        var order = rows
+        order.shuffle(using: &generator)
+        let testCount = Int((Double(order.count) * testFraction).rounded())
+        let test = Array(order.prefix(testCount)).sorted()
+        let train = Array(order.dropFirst(testCount)).sorted()
+        guard train.count > predictors.count + 1 else {
+            throw PipelineError.notEnoughRows("only \(train.count) complete training rows for \(predictors.count) predictors; ingest more data or use fewer predictors")
+        }
+
+        let model = try OLS.fit(target: train.map { y[$0]! }, targetName: target, predictors: design(columns, rows: train))
+        let trainingPredicted = try model.predict(design(columns, rows: train))
+        let trainingMSE = OLS.meanSquaredError(predicted: trainingPredicted, actual: train.map { y[$0]! })
+        var testMSE: Double?
+        var actual = train.map { y[$0]! }
+        var predicted = trainingPredicted
+        if !test.isEmpty {
+            predicted = try model.predict(design(columns, rows: test))
+            actual = test.map { y[$0]! }
+            testMSE = OLS.meanSquaredError(predicted: predicted, actual: actual)
+        }
+        return RegressionReport(
+            target: target, predictors: predictors, model: model,
+            trainingRows: train.count, testRows: test.count, rowsWithMissingValues: columns.count - rows.count,
+            trainingMSE: trainingMSE, trainingRMSE: trainingMSE.squareRoot(),
+            testMSE: testMSE, testRMSE: testMSE.map { $0.squareRoot() },
+            actual: actual, predicted: predicted
+        )
+    }
+
+    private func value(_ columns: PenguinColumns, _ name: String, _ index: Int) -> Bool {
+        if let numeric = columns.numeric(name) { return numeric[index] != nil }
+        return columns.categorical(name)![index] != nil
+    }
+
+    private func design(_ columns: PenguinColumns, rows: [Int]) -> [RegressionPredictor] {
+        predictors.map { name in
+            if let numeric = columns.numeric(name) {
+                return RegressionPredictor(name: name, values: .numeric(rows.map { numeric[$0]! }))
+            }
+            let categorical = columns.categorical(name)!
+            return RegressionPredictor(name: name, values: .categorical(rows.map { categorical[$0]! }))
+        }
+    }
+}

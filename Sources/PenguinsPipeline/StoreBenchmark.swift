@@ -1,0 +1,91 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+
+/// Latency of sequential single-key reads of one store.
+public struct StoreLatency: Codable, Sendable {
+    public var store: String
+    public var backend: String
+    public var iterations: Int
+    public var meanMilliseconds: Double
+    public var p50Milliseconds: Double
+    public var p99Milliseconds: Double
+    public var operationsPerSecond: Double
+
+    /// Summarises measured durations (seconds).
+    public init(store: String, backend: String, durations: [Double]) {
+        let sorted = durations.sorted()
+        let total = durations.reduce(0, +)
+        self.store = store
+        self.backend = backend
+        self.iterations = durations.count
+        self.meanMilliseconds = total / Double(max(1, durations.count)) * 1000
+        self.p50Milliseconds = StoreLatency.percentile(sorted, 0.50) * 1000
+        self.p99Milliseconds = StoreLatency.percentile(sorted, 0.99) * 1000
+        self.operationsPerSecond = total > 0 ? Double(durations.count) / total : 0
+    }
+
+    /// Nearest-rank percentile of sorted values.
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}
+
+/// The store benchmark: for the cache, the lake and the warehouse, `warmUp` reads then
+/// `iterations` timed sequential reads of single keys, cycling over real penguin ids.
+public struct StoreBenchmark: Sendable {
+    public var platform: Platform
+    public var iterations: Int
+    public var warmUp: Int
+
+    public init(platform: Platform, iterations: Int = 1_000, warmUp: Int = 100) {
+        self.platform = platform
+        self.iterations = iterations
+        self.warmUp = warmUp
+    }
+
+    public func run() async throws -> [StoreLatency] {
+        guard iterations > 0, warmUp >= 0 else { throw PipelineError.invalidOption("--iterations must be positive") }
+        let ids = try await platform.lake.scan(after: nil, limit: iterations + warmUp).map(\.id)
+        guard !ids.isEmpty else { throw PipelineError.emptyWarehouse }
+
+        // The cache holds what scoring put there; in a fresh process, fill it for the keys read.
+        let version = (try? await platform.currentModel().version) ?? 0
+        var entries: [(penguinID: String, prediction: Prediction)] = []
+        for id in ids {
+            let stored = try await platform.warehouse.row(id: id)?.prediction
+            var prediction = stored ?? Prediction(species: .adelie, probabilities: [.adelie: 1], modelVersion: version, predictedAt: Date())
+            prediction.modelVersion = version
+            entries.append((id, prediction))
+        }
+        try await platform.cache.store(entries, ttlSeconds: platform.configuration.cacheTTLSeconds)
+
+        return [
+            try await measure("cache", backend: String(describing: type(of: platform.cache)), ids: ids) {
+                _ = try await platform.cache.prediction(penguinID: $0, modelVersion: version)
+            },
+            try await measure("lake", backend: String(describing: type(of: platform.lake)), ids: ids) {
+                _ = try await platform.lake.document(id: $0)
+            },
+            try await measure("warehouse", backend: String(describing: type(of: platform.warehouse)), ids: ids) {
+                _ = try await platform.warehouse.row(id: $0)
+            },
+        ]
+    }
+
+    private func measure(_ store: String, backend: String, ids: [String], read: (String) async throws -> Void) async throws -> StoreLatency {
+        for index in 0..<warmUp { try await read(ids[index % ids.count]) }
+        var durations: [Double] = []
+        durations.reserveCapacity(iterations)
+        let clock = ContinuousClock()
+        for index in 0..<iterations {
+            let id = ids[(warmUp + index) % ids.count]
+            let elapsed = try await clock.measure { try await read(id) }
+            durations.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        return StoreLatency(store: store, backend: backend, durations: durations)
+    }
+}
+

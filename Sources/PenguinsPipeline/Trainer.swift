@@ -1,0 +1,158 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsStorage
+
+/// What a training run produced.
+public struct TrainReport: Sendable {
+    public var version: Int
+    public var artifact: ModelArtifact
+    /// Seconds spent reading the warehouse, and fitting the scaler and the forest.
+    public var loadSeconds: Double
+    public var fitSeconds: Double
+}
+
+/// The rows of the warehouse usable for training, as a matrix in ``Feature/allCases`` order
+/// with species indices in ``Species/allCases`` order.
+public struct TrainingData: Sendable {
+    public var ids: [String] = []
+    public var features: [Double] = []
+    public var labels: [Int] = []
+    public var islands: [String] = []
+    public var sexes: [String] = []
+    public var count: Int { labels.count }
+
+    /// Reads every usable row of the warehouse, one page at a time.
+    public static func load(from warehouse: any Warehouse) async throws -> TrainingData {
+        var data = TrainingData()
+        try await warehouse.forEachBatch(batchSize: 50_000) { rows in
+            for row in rows { data.append(row.penguin) }
+        }
+        return data
+    }
+
+    mutating func append(_ penguin: Penguin) {
+        guard let vector = penguin.measurements.featureVector else { return }
+        ids.append(penguin.id)
+        features += vector
+        labels.append(Species.allCases.firstIndex(of: penguin.species)!)
+        islands.append(penguin.island.rawValue)
+        sexes.append(penguin.sex?.rawValue ?? "missing")
+    }
+
+    /// FNV-1a 64 over ids and feature values, as 16 hex digits.
+    public var fingerprint: String {
+        var hash = Fingerprint()
+        for id in ids { hash.add(id) }
+        for value in features { hash.add(value.bitPattern) }
+        return hash.hex
+    }
+}
+
+/// Trains a species model on the warehouse, evaluates it on a held-out stratified split,
+/// registers it and makes it current.
+public struct Trainer: Sendable {
+    public var platform: Platform
+    public var parameters: RandomForestClassifier
+    public var testFraction: Double
+
+    public init(platform: Platform, parameters: RandomForestClassifier = RandomForestClassifier(), testFraction: Double = 0.2) {
+        self.platform = platform
+        self.parameters = parameters
+        self.testFraction = testFraction
+    }
+
+    public func train(now: Date = Date()) async throws -> TrainReport {
+        guard (0..<1).contains(testFraction) else {
+            throw PipelineError.invalidOption("--test-fraction must be at least 0 and below 1, got \(testFraction)")
+        }
+        let loadStart = Date()
+        let data = try await TrainingData.load(from: platform.warehouse)
+        guard data.count > 0 else { throw PipelineError.noTrainingData }
+        let loadSeconds = Date().timeIntervalSince(loadStart)
+
+        let fitStart = Date()
+        let artifact = try fit(data, now: now)
+        let fitSeconds = Date().timeIntervalSince(fitStart)
+
+        let version = try await platform.registry.register(artifact: try artifact.encoded(), createdAt: now)
+        try await platform.registry.promote(version: version)
+        return TrainReport(version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds)
+    }
+
+    /// Fits scaler and forest on the training split and evaluates on the test split. Pure: no I/O.
+    public func fit(_ data: TrainingData, now: Date) throws -> ModelArtifact {
+        let columns = Feature.allCases.count
+        let all = FeatureMatrix(columnCount: columns, values: data.features)
+        let split = StratifiedSplit.split(labels: data.labels, testFraction: testFraction, seed: parameters.seed)
+        let train = all.selecting(rows: split.train)
+        let trainLabels = split.train.map { data.labels[$0] }
+        let scaler = StandardScaler.fit(train)
+        let forest = try parameters.fit(scaler.transform(train), labels: trainLabels, classCount: Species.allCases.count)
+
+        let evaluated = split.test.isEmpty ? split.train : split.test
+        let predicted = forest.predict(scaler.transform(all.selecting(rows: evaluated)))
+        let metrics = ClassificationMetrics(
+            actual: evaluated.map { data.labels[$0] }, predicted: predicted, classCount: Species.allCases.count
+        )
+        return ModelArtifact(
+            engine: "swift",
+            featureNames: Feature.allCases.map(\.rawValue),
+            classLabels: Species.allCases.map(\.rawValue),
+            parameters: parameters,
+            scaler: scaler,
+            forest: forest,
+            metrics: metrics,
+            trainingRows: split.train.count,
+            testRows: split.test.count,
+            testFraction: testFraction,
+            trainingFingerprint: data.fingerprint,
+            referenceSample: referenceSample(data, trainRows: split.train),
+            referenceCategories: [
+                "species": counts(split.train.map { Species.allCases[data.labels[$0]].rawValue }),
+                "island": counts(split.train.map { data.islands[$0] }),
+                "sex": counts(split.train.map { data.sexes[$0] }),
+            ],
+            createdAt: now
+        )
+    }
+
+    private func counts(_ levels: [String]) -> [String: Int] {
+        levels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    /// Up to ``ModelArtifact/referenceSampleSize`` training rows, evenly spaced, per feature.
+    private func referenceSample(_ data: TrainingData, trainRows: [Int]) -> [String: [Double]] {
+        let stride = max(1, trainRows.count / ModelArtifact.referenceSampleSize)
+        let picked = Swift.stride(from: 0, to: trainRows.count, by: stride).prefix(ModelArtifact.referenceSampleSize).map { trainRows[$0] }
+        var sample: [String: [Double]] = [:]
+        for (column, feature) in Feature.allCases.enumerated() {
+            sample[feature.rawValue] = picked.map { data.features[$0 * Feature.allCases.count + column] }
+        }
+        return sample
+    }
+}
+
+/// FNV-1a, 64 bits: a fast, stable fingerprint (not a cryptographic hash).
+struct Fingerprint {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ string: String) {
+        for byte in string.utf8 { mix(byte) }
+        mix(0)
+    }
+
+    mutating func add(_ bits: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { mix(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+    }
+
+    private mutating func mix(_ byte: UInt8) {
+        value ^= UInt64(byte)
+        value = value &* 0x0000_0100_0000_01b3
+    }
+
+    var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

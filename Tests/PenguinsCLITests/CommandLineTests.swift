@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// The result of running the `penguins` executable.
+struct CommandResult {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+
+    /// The standard output parsed as a JSON object.
+    func json() throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(standardOutput.utf8)) as? [String: Any])
+    }
+}
+
+/// Runs the built `penguins` executable with a private data directory.
+struct PenguinsExecutable {
+    let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-cli-\(UUID().uuidString)")
+
+    /// The executable sits beside the test bundle in the build products folder.
+    static var url: URL {
+        Bundle.main.bundleURL.appendingPathComponent("penguins")
+    }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = Self.url
+        process.arguments = arguments + ["--data-dir", dataDirectory.path]
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData, as: UTF8.self)
+        )
+    }
+
+    func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+}
+
+/// A user error: non-zero exit, exactly one line on stderr, no crash report.
+func expectUserError(_ result: CommandResult, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(result.status != 0, sourceLocation: sourceLocation)
+    let lines = result.standardError.split(separator: "\n")
+    #expect(lines.count == 1, "stderr: \(result.standardError)", sourceLocation: sourceLocation)
+    #expect(result.standardError.contains(text), "stderr: \(result.standardError)", sourceLocation: sourceLocation)
+    #expect(!result.standardError.contains("Fatal error"), sourceLocation: sourceLocation)
+}
+
+@Suite(.serialized) struct CommandLineTests {
+    @Test func upRunsThePipelineOnceAndThenOnlySummarises() throws {
+        let penguins = PenguinsExecutable()
+        let first = try penguins.run("up")
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(first.standardOutput.contains("ingested 344 rows"))
+        #expect(first.standardOutput.contains("trained model version 1"))
+        #expect(first.standardOutput.contains("scored 342 rows"))
+
+        let second = try penguins.run("up", "--format", "json")
+        #expect(second.status == 0)
+        let summary = try second.json()
+        #expect(summary["lake_documents"] as? Int == 344)
+        #expect(summary["model_version"] as? Int == 1)
+        #expect(try #require(summary["accuracy"] as? Double) >= 0.95)
+    }
+
+    @Test func ingestReportsReadEqualsStoredPlusQuarantinedAsJSON() throws {
+        let penguins = PenguinsExecutable()
+        let file = try penguins.temporaryFile("mixed.csv", """
+        species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
+        Adelie,Torgersen,39.1,18.7,181,3750,male,2007
+        Adelie,Torgersen,NA,NA,NA,NA,NA,2007
+        Emperor,Dream,39.1,18.7,181,3750,male,2007
+
+        """)
+        let result = try penguins.run("ingest", file, "--format", "json")
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try result.json()
+        #expect(report["read"] as? Int == 3)
+        #expect(report["stored"] as? Int == 2)
+        #expect(report["quarantined"] as? Int == 1)
+        #expect(report["not_usable_for_training"] as? Int == 1)
+    }
+
+    @Test func userErrorsAreOneLineAndANonZeroExit() throws {
+        let penguins = PenguinsExecutable()
+        expectUserError(try penguins.run("ingest", "/nonexistent/penguins.csv"), mentioning: "/nonexistent/penguins.csv")
+        expectUserError(try penguins.run("train"), mentioning: "penguins ingest")
+        expectUserError(try penguins.run("score"), mentioning: "penguins train")
+        expectUserError(try penguins.run("stats"), mentioning: "penguins ingest")
+        expectUserError(try penguins.run("models", "rollback"), mentioning: "roll back")
+        let unknownHeader = try penguins.temporaryFile("odd.csv", "a,b,c\n1,2,3\n")
+        expectUserError(try penguins.run("ingest", unknownHeader), mentioning: "bill_length_mm")
+
+        let badTarget = try penguins.run("regress", "--target", "wingspan")
+        #expect(badTarget.status != 0)
+        #expect(badTarget.standardError.contains("wingspan"))
+        let badShift = try penguins.run("generate", "--rows", "3", "--shift", "tail=4")
+        #expect(badShift.status != 0)
+        #expect(badShift.standardError.contains("--shift"))
+    }
+
+    @Test func trainPredictAndModelVersions() throws {
+        let penguins = PenguinsExecutable()
+        try penguins.run("ingest")
+        let trained = try penguins.run("train", "--num-trees", "5", "--format", "json")
+        #expect(trained.status == 0, "\(trained.standardError)")
+        #expect(try trained.json()["version"] as? Int == 1)
+        try penguins.run("train", "--seed", "7")
+
+        let file = try penguins.temporaryFile("new.csv", """
+        penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
+        N1,Gentoo,Biscoe,49.0,15.5,225,5400,male,2009
+        N2,Adelie,Dream,37.0,19.0,185,3500,female,2009
+        N3,Adelie,Dream,37.0,abc,185,3500,female,2009
+
+        """)
+        let predicted = try penguins.run("predict", file, "--format", "json")
+        #expect(predicted.status == 0, "\(predicted.standardError)")
+        let rows = try #require(try predicted.json()["rows"] as? [[String: Any]])
+        #expect(rows.count == 3)
+        #expect(rows[0]["species"] as? String == "Gentoo")
+        #expect(rows[1]["species"] as? String == "Adelie")
+        #expect(rows[2]["line"] as? Int == 4)
+        #expect((rows[2]["error"] as? String)?.contains("bill_depth_mm") == true)
+
+        #expect(try penguins.run("models", "rollback").standardOutput.contains("version 1 is current"))
+        #expect(try penguins.run("models", "promote", "2").status == 0)
+        expectUserError(try penguins.run("models", "promote", "9"), mentioning: "9")
+    }
+
+    @Test func driftBetweenTwoGeneratedFilesNeedsNoStore() throws {
+        let penguins = PenguinsExecutable()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let reference = folder.appendingPathComponent("a.csv").path
+        let current = folder.appendingPathComponent("b.csv").path
+        #expect(try penguins.run("generate", "--rows", "2000", "--seed", "1", "--output", reference).status == 0)
+        #expect(try penguins.run("generate", "--rows", "2000", "--seed", "2", "--output", current, "--shift", "flipper_length_mm=8").status == 0)
+        let result = try penguins.run("drift", "--reference", reference, "--current", current, "--feature", "flipper_length_mm", "--format", "json")
+        #expect(result.status == 0, "\(result.standardError)")
+        let features = try #require(try result.json()["features"] as? [[String: Any]])
+        #expect(features.first?["drift"] as? Bool == true)
+        #expect(!FileManager.default.fileExists(atPath: penguins.dataDirectory.path))
+    }
+}

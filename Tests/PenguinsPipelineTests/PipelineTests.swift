@@ -1,0 +1,156 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsStorage
+import Testing
+
+/// A platform on a fresh SQLite database in a temporary folder.
+func temporaryPlatform() throws -> Platform {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-pipeline-\(UUID().uuidString)")
+    return try Platform.embedded(PlatformConfiguration(dataDirectory: folder))
+}
+
+@Suite struct IngestorTests {
+    @Test func ingestingTheBundledRawFileStoresOrQuarantinesEveryRow() async throws {
+        let platform = try temporaryPlatform()
+        let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        #expect(report.read == 344)
+        #expect(report.read == report.stored + report.quarantined)
+        #expect(report.notUsableForTraining == 2)
+        #expect(try await platform.lake.count() == report.stored)
+        #expect(try await platform.warehouse.count() == report.stored)
+        #expect(try await platform.quarantine.count() == report.quarantined)
+    }
+
+    @Test func ingestingTheSameFileTwiceChangesNothing() async throws {
+        let platform = try temporaryPlatform()
+        let ingestor = Ingestor(platform: platform)
+        _ = try await ingestor.ingest(file: BundledDataset.rawCSV)
+        let before = try await platform.lake.scan(after: nil, limit: 1_000)
+        let second = try await ingestor.ingest(file: BundledDataset.rawCSV)
+        #expect(second.read == 344)
+        #expect(try await platform.lake.scan(after: nil, limit: 1_000) == before)
+        #expect(try await platform.warehouse.count() == before.count)
+    }
+
+    @Test func badRowsGoToTheQuarantineWithTheirLineAndReason() async throws {
+        let platform = try temporaryPlatform()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
+        try """
+        species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
+        Adelie,Torgersen,39.1,18.7,181,3750,male,2007
+        Adelie,Atlantis,39.1,18.7,181,3750,male,2007
+        Gentoo,Biscoe,47.5,15.0,218,heavy,female,2008
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let report = try await Ingestor(platform: platform).ingest(file: file)
+        #expect(report.read == 3)
+        #expect(report.stored == 1)
+        #expect(report.quarantined == 2)
+        let rows = try await platform.quarantine.rows(limit: 10).sorted { $0.line < $1.line }
+        #expect(rows.map(\.line) == [3, 4])
+        #expect(rows[0].reason.contains("Atlantis"))
+        #expect(rows[1].reason.contains("body_mass_g"))
+        #expect(rows[1].rawText == "Gentoo,Biscoe,47.5,15.0,218,heavy,female,2008")
+    }
+}
+
+@Suite struct TrainAndScoreTests {
+    @Test func trainingOnThePalmerDataIsAccurateAndScoringCoversEveryCompleteRow() async throws {
+        let platform = try temporaryPlatform()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+
+        let trained = try await Trainer(platform: platform).train()
+        #expect(trained.version == 1)
+        #expect(trained.artifact.metrics.accuracy >= 0.95)
+        #expect(trained.artifact.trainingRows + trained.artifact.testRows == 342)
+        #expect(try await platform.registry.current()?.version == 1)
+
+        let scored = try await Scorer(platform: platform).score()
+        #expect(scored.rows == 344)
+        #expect(scored.scored == 342)
+        #expect(scored.unscorable == 2)
+
+        let row = try #require(try await platform.warehouse.row(id: "PAL0708-Adelie-1"))
+        let prediction = try #require(row.prediction)
+        #expect(prediction.modelVersion == 1)
+        #expect(abs(prediction.probabilities.values.reduce(0, +) - 1) < 1e-9)
+        let cached = try await platform.cache.prediction(penguinID: "PAL0708-Adelie-1", modelVersion: 1)
+        #expect(cached?.species == prediction.species)
+        // Whole-warehouse agreement with the labels: the forest fits the Palmer data well.
+        let columns = try await PenguinColumns.load(from: platform.warehouse)
+        #expect(columns.count == 344)
+    }
+
+    @Test func theSameSeedOnTheSameDataGivesTheSameModel() async throws {
+        let platform = try temporaryPlatform()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        let data = try await TrainingData.load(from: platform.warehouse)
+        let date = Date(timeIntervalSince1970: 0)
+        let first = try Trainer(platform: platform).fit(data, now: date)
+        let second = try Trainer(platform: platform).fit(data, now: date)
+        #expect(try first.encoded() == second.encoded())
+        #expect(first.trainingFingerprint == second.trainingFingerprint)
+    }
+
+    @Test func trainingAnEmptyWarehouseSaysToIngestFirst() async throws {
+        let platform = try temporaryPlatform()
+        await #expect(throws: PipelineError.noTrainingData) { try await Trainer(platform: platform).train() }
+        await #expect(throws: PipelineError.noModel) { try await Scorer(platform: platform).score() }
+    }
+}
+
+@Suite struct AnalysisTests {
+    @Test func regressionOnAllRowsUsesTheCompleteCases() throws {
+        let columns = try PenguinColumns.load(file: BundledDataset.tidyCSV)
+        let report = try RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0).run(columns)
+        // 344 penguins: 2 without measurements, 9 more without sex.
+        #expect(report.trainingRows == 333)
+        #expect(report.testRows == 0)
+        #expect(report.rowsWithMissingValues == 11)
+        #expect(report.model.terms.map(\.name) == ["intercept", "flipper_length_mm", "sex[male]"])
+        #expect(report.testMSE == nil)
+    }
+
+    @Test func regressionRejectsUnknownColumns() {
+        #expect(throws: PipelineError.self) {
+            try RegressionAnalysis(target: "wingspan", predictors: ["sex"]).validate()
+        }
+        #expect(throws: PipelineError.self) {
+            try RegressionAnalysis(target: "body_mass_g", predictors: ["colour"]).validate()
+        }
+    }
+
+    @Test func statisticsGroupEveryRowOnce() throws {
+        let columns = try PenguinColumns.load(file: BundledDataset.tidyCSV)
+        let report = try StatisticsReport.compute(columns, groupBy: "species")
+        #expect(report.tables.map(\.group) == ["all", "species=Adelie", "species=Chinstrap", "species=Gentoo"])
+        #expect(report.tables.dropFirst().map(\.rows).reduce(0, +) == 344)
+        #expect(report.tables[0].variables["body_mass_g"]?.missing == 2)
+        #expect(report.countsByIslandAndSex.values.flatMap(\.values).reduce(0, +) == 344)
+    }
+
+    @Test func aShiftedSampleDriftsOnlyOnTheShiftedFeature() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drift-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let generator = try SyntheticGenerator.fittedOnBundledData()
+        let reference = folder.appendingPathComponent("reference.csv")
+        let current = folder.appendingPathComponent("current.csv")
+        FileManager.default.createFile(atPath: reference.path, contents: nil)
+        FileManager.default.createFile(atPath: current.path, contents: nil)
+        try generator.write(rows: 3_000, seed: 1, shift: [:], to: try FileHandle(forWritingTo: reference))
+        try generator.write(rows: 3_000, seed: 2, shift: [.bodyMass: 400], to: try FileHandle(forWritingTo: current))
+
+        let report = try DriftAnalysis(threshold: 0.01).compare(
+            reference: DriftSample.load(file: reference), current: DriftSample.load(file: current),
+            referenceName: "reference", currentName: "current"
+        )
+        let verdicts = Dictionary(uniqueKeysWithValues: report.features.map { ($0.feature, $0.drift) })
+        #expect(verdicts["body_mass_g"] == true)
+        #expect(verdicts["bill_length_mm"] == false)
+        #expect(verdicts["bill_depth_mm"] == false)
+        #expect(verdicts["flipper_length_mm"] == false)
+        #expect(report.drift)
+    }
+}
