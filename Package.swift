@@ -53,6 +53,13 @@ let package = Package(
             path: "Sources/PenguinsCLI",
             swiftSettings: swiftSettings
         ),
+        // Times the numerical kernels on a CSV file: `swift run -c release penguins-benchmarks FILE`.
+        .executableTarget(
+            name: "penguins-benchmarks",
+            dependencies: ["PenguinsPipeline"],
+            path: "Sources/PenguinsBenchmarks",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PenguinsCoreTests", dependencies: ["PenguinsCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsStatisticsTests",
