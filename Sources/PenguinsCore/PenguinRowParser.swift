@@ -45,6 +45,27 @@ public struct PenguinRowParser: Sendable {
     private let otherColumns: [OtherColumn]
     /// How often each content id has been given so far (tidy rows without an id column).
     private var contentIDCounts: [UInt64: Int] = [:]
+    /// Names already read: a file repeats a handful of species, island and sex spellings.
+    private var speciesNames = NameCache<Species>(read: Species.init(name:))
+    private var islandNames = NameCache<Island>(read: Island.init(name:))
+    private var sexNames = NameCache<Sex>(read: Sex.init(name:))
+
+    /// Remembers what a few hundred distinct texts read as, so each is read once.
+    private struct NameCache<Value: Sendable>: Sendable {
+        let read: @Sendable (String) -> Value?
+        private var known: [String: Value?] = [:]
+
+        init(read: @escaping @Sendable (String) -> Value?) {
+            self.read = read
+        }
+
+        mutating func value(_ text: String) -> Value? {
+            if let value = known[text] { return value }
+            let value = read(text)
+            if known.count < 256 { known[text] = value }
+            return value
+        }
+    }
 
     private struct OtherColumn: Sendable {
         enum Kind: Sendable { case number, text, inferred }
@@ -135,13 +156,13 @@ public struct PenguinRowParser: Sendable {
         }
 
         guard let speciesText = Self.presentText(fields[speciesColumn]) else { throw Rejection("species: missing") }
-        guard let species = Species(name: speciesText) else {
+        guard let species = speciesNames.value(speciesText) else {
             let known = Species.allCases.map(\.rawValue).joined(separator: ", ")
             throw Rejection("species: \(Self.quoted(speciesText)) is not a known species (\(known))")
         }
 
         guard let islandText = Self.presentText(fields[islandColumn]) else { throw Rejection("island: missing") }
-        guard let island = Island(name: islandText) else {
+        guard let island = islandNames.value(islandText) else {
             let known = Island.known.map(\.rawValue).joined(separator: ", ")
             throw Rejection("island: \(Self.quoted(islandText)) is not a known island (\(known))")
         }
@@ -161,7 +182,7 @@ public struct PenguinRowParser: Sendable {
 
         var sex: Sex?
         if let sexText = Self.presentText(fields[sexColumn]) {
-            guard let value = Sex(name: sexText) else {
+            guard let value = sexNames.value(sexText) else {
                 throw Rejection("sex: \(Self.quoted(sexText)) is neither male nor female")
             }
             sex = value
