@@ -60,7 +60,12 @@ let package = Package(
             path: "Sources/PenguinsBenchmarks",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PenguinsCoreTests", dependencies: ["PenguinsCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PenguinsCoreTests",
+            dependencies: ["PenguinsCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PenguinsStatisticsTests",
             dependencies: ["PenguinsStatistics"],

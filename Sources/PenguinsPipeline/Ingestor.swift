@@ -39,7 +39,7 @@ public struct Ingestor: Sendable {
         var reader = try PenguinFile(url: file)
         let source = file.lastPathComponent
         var report = IngestReport(
-            file: file.path, layout: reader.layout.description, read: 0, stored: 0, quarantined: 0,
+            file: file.path, layout: reader.layout.displayName, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, seconds: 0
         )
         var next = try reader.nextBatch(maxCount: batchSize)
