@@ -50,6 +50,13 @@ public struct RandomForestModel: Codable, Sendable, Equatable {
         return (0..<x.rowCount).map { Self.mostProbableClass(flat[$0 * classCount ..< ($0 + 1) * classCount]) }
     }
 
+    /// The model as compact JSON with sorted keys: the same model always gives the same bytes.
+    public func jsonRepresentation() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
     // MARK: - Internals
 
     /// Row-major probabilities of every row, in chunks spread over the cores.
