@@ -44,14 +44,17 @@ struct BinnedFeatures: Sendable {
     }
 
     /// The number of thresholds below `value`: the first index whose threshold is `>= value`.
+    /// A branch-free binary search (the selects compile to conditional moves).
     static func bin(of value: Double, thresholds: UnsafeBufferPointer<Double>) -> Int {
-        var low = 0
-        var high = thresholds.count
-        while low < high {
-            let middle = (low + high) / 2
-            if thresholds[middle] < value { low = middle + 1 } else { high = middle }
+        var remaining = thresholds.count
+        guard remaining > 0 else { return 0 }
+        var base = 0
+        while remaining > 1 {
+            let half = remaining / 2
+            base = thresholds[base + half] < value ? base + half : base
+            remaining -= half
         }
-        return low
+        return base + (thresholds[base] < value ? 1 : 0)
     }
 
     /// Split thresholds per feature, as Spark's `findSplits` computes them for continuous

@@ -59,26 +59,25 @@ public struct RandomForestModel: Codable, Sendable, Equatable {
 
     // MARK: - Internals
 
-    /// Row-major probabilities of every row, in chunks spread over the cores.
+    /// Row-major probabilities of every row, in chunks of rows spread over the cores.
     private func flatProbabilities(_ x: FeatureMatrix) -> [Double] {
         precondition(x.columnCount == featureCount, "the model expects \(featureCount) features per row, not \(x.columnCount)")
+        let forest = FlatForest(self)
         let rowCount = x.rowCount
         let classCount = classCount
         let featureCount = featureCount
         let chunkSize = 4_096
         let chunkCount = (rowCount + chunkSize - 1) / chunkSize
         var result = [Double](repeating: 0, count: rowCount * classCount)
+        guard rowCount > 0 else { return result }
         result.withUnsafeMutableBufferPointer { resultBuffer in
             x.values.withUnsafeBufferPointer { valueBuffer in
-                guard rowCount > 0 else { return }
                 let values = SharedReadPointer(valueBuffer)
                 // One chunk of rows per iteration: each writes only its own rows.
                 let output = DisjointWritePointer(resultBuffer)
                 let work: @Sendable (Int) -> Void = { chunk in
                     for row in (chunk * chunkSize) ..< min(rowCount, (chunk + 1) * chunkSize) {
-                        let features = UnsafeBufferPointer(start: values.base + row * featureCount, count: featureCount)
-                        let probabilities = probabilities(of: features)
-                        for label in 0..<classCount { output.base[row * classCount + label] = probabilities[label] }
+                        forest.probabilities(of: values.base + row * featureCount, into: output.base + row * classCount)
                     }
                 }
                 if chunkCount > 1 {

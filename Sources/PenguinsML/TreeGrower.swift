@@ -19,8 +19,10 @@ struct TreeGrower {
     /// Rows with a positive weight, in ascending order within each node's range.
     private var rows: [UInt32]
     private var scratch: [UInt32]
-    /// Class-count histogram of one feature: `histogram[bin * classCount + label]`.
-    private var histogram: [Double]
+    /// Class-count histograms of the candidate features of a node, one after the other:
+    /// `histograms[(slot * maxBinCount + bin) * classCount + label]`.
+    private var histograms: [Double]
+    private let maxBinCount: Int
     private var nodes: [DecisionTree.Node] = []
     /// Per feature, the sum over the tree's splits of gain × node weight.
     private(set) var importances: [Double]
@@ -36,8 +38,8 @@ struct TreeGrower {
         self.weights = []
         self.rows = []
         self.scratch = []
-        let maxBinCount = (data.thresholds.map(\.count).max() ?? 0) + 1
-        self.histogram = [Double](repeating: 0, count: maxBinCount * classCount)
+        self.maxBinCount = (data.thresholds.map(\.count).max() ?? 0) + 1
+        self.histograms = [Double](repeating: 0, count: featuresPerNode * maxBinCount * classCount)
         self.importances = [Double](repeating: 0, count: data.featureCount)
         drawSample()
     }
@@ -62,27 +64,39 @@ struct TreeGrower {
     private mutating func drawSample() {
         let rowCount = data.rowCount
         let rate = parameters.subsamplingRate
+        let bootstrap = parameters.bootstrap
+        let cumulative = Self.poissonCumulativeProbabilities(mean: rate)
+        var generator = generator
         weights = [UInt8](repeating: 0, count: rowCount)
-        if parameters.bootstrap {
-            let cumulative = Self.poissonCumulativeProbabilities(mean: rate)
-            for row in 0..<rowCount {
-                let draw = generator.nextUnitInterval()
-                var copies = 0
-                while copies < cumulative.count - 1, draw >= cumulative[copies] { copies += 1 }
-                weights[row] = UInt8(copies)
+        var sampledCount = 0
+        weights.withUnsafeMutableBufferPointer { weights in
+            cumulative.withUnsafeBufferPointer { cumulative in
+                let largestCopies = cumulative.count - 1
+                for row in 0..<rowCount {
+                    var copies = 0
+                    if bootstrap {
+                        let draw = generator.nextUnitInterval()
+                        while copies < largestCopies, draw >= cumulative[copies] { copies += 1 }
+                    } else {
+                        copies = rate >= 1 || generator.nextUnitInterval() < rate ? 1 : 0
+                    }
+                    weights[row] = UInt8(truncatingIfNeeded: copies)
+                    sampledCount += copies > 0 ? 1 : 0
+                }
             }
-        } else if rate < 1 {
-            for row in 0..<rowCount where generator.nextUnitInterval() < rate {
-                weights[row] = 1
+        }
+        self.generator = generator
+        rows = [UInt32](repeating: 0, count: sampledCount)
+        rows.withUnsafeMutableBufferPointer { rows in
+            weights.withUnsafeBufferPointer { weights in
+                var position = 0
+                for row in 0..<rowCount where weights[row] > 0 {
+                    rows[position] = UInt32(truncatingIfNeeded: row)
+                    position += 1
+                }
             }
-        } else {
-            weights = [UInt8](repeating: 1, count: rowCount)
         }
-        rows.reserveCapacity(rowCount)
-        for row in 0..<rowCount where weights[row] > 0 {
-            rows.append(UInt32(row))
-        }
-        scratch = [UInt32](repeating: 0, count: rows.count)
+        scratch = [UInt32](repeating: 0, count: sampledCount)
     }
 
     /// `P(K <= k)` for k = 0, 1, ... of a Poisson distribution, up to 255 copies.
@@ -143,15 +157,16 @@ struct TreeGrower {
         var best: Split?
         var leftCounts = [Double](repeating: 0, count: classCount)
         var rightCounts = [Double](repeating: 0, count: classCount)
-        for feature in drawFeatureSubset() {
+        let features = drawFeatureSubset().filter { !data.thresholds[$0].isEmpty }
+        fillHistograms(range: range, features: features)
+        for (slot, feature) in features.enumerated() {
             let binCount = data.thresholds[feature].count + 1
-            guard binCount > 1 else { continue }
-            fillHistogram(range: range, feature: feature, binCount: binCount)
+            let histogramStart = slot * maxBinCount * classCount
             for label in 0..<classCount { leftCounts[label] = 0 }
             var leftTotal = 0.0
             for bin in 0..<(binCount - 1) {
                 for label in 0..<classCount {
-                    let count = histogram[bin * classCount + label]
+                    let count = histograms[histogramStart + bin * classCount + label]
                     leftCounts[label] += count
                     leftTotal += count
                 }
@@ -180,20 +195,28 @@ struct TreeGrower {
         return features[..<featuresPerNode].sorted()
     }
 
-    /// Weighted class counts per bin of `feature` over the rows of `range`.
-    private mutating func fillHistogram(range: Range<Int>, feature: Int, binCount: Int) {
+    /// Weighted class counts per bin of each of `features` over the rows of `range`, in one
+    /// pass over the rows; feature number `slot` of the list fills histogram number `slot`.
+    private mutating func fillHistograms(range: Range<Int>, features: [Int]) {
         let classCount = classCount
-        let columnStart = feature * data.rowCount
-        histogram.withUnsafeMutableBufferPointer { histogram in
-            for slot in 0..<(binCount * classCount) { histogram[slot] = 0 }
+        let histogramSize = maxBinCount * classCount
+        let columnStarts = features.map { $0 * data.rowCount }
+        histograms.withUnsafeMutableBufferPointer { histograms in
+            for slot in 0..<(features.count * histogramSize) { histograms[slot] = 0 }
             rows.withUnsafeBufferPointer { rows in
                 data.bins.withUnsafeBufferPointer { bins in
                     labels.withUnsafeBufferPointer { labels in
                         weights.withUnsafeBufferPointer { weights in
-                            for position in range {
-                                let row = Int(rows[position])
-                                let slot = Int(bins[columnStart + row]) * classCount + Int(labels[row])
-                                histogram[slot] += Double(weights[row])
+                            columnStarts.withUnsafeBufferPointer { columnStarts in
+                                for position in range {
+                                    let row = Int(rows[position])
+                                    let label = Int(labels[row])
+                                    let weight = Double(weights[row])
+                                    for (slot, columnStart) in columnStarts.enumerated() {
+                                        let bin = Int(bins[columnStart + row])
+                                        histograms[slot * histogramSize + bin * classCount + label] += weight
+                                    }
+                                }
                             }
                         }
                     }

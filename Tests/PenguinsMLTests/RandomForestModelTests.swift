@@ -120,6 +120,30 @@ import Testing
         }
     }
 
+    /// Training partitions rows by bin, prediction compares values with thresholds: routing
+    /// the training rows through each tree must land exactly the stored counts in every leaf.
+    @Test(arguments: ["palmer", "synthetic"])
+    func trainingRowsReproduceLeafCounts(dataset: String) throws {
+        let (x, labels): (FeatureMatrix, [Int]) = dataset == "palmer"
+            ? (palmer.matrix, palmer.labels)
+            : SyntheticPenguins.make(rowCount: 30_000, seed: 8)
+        let model = try RandomForestClassifier(numTrees: 3, maxDepth: 6, bootstrap: false).fit(x, labels: labels, classCount: 3)
+        for tree in model.trees {
+            var routed = [[Double]](repeating: [0, 0, 0], count: tree.nodes.count)
+            for row in 0..<x.rowCount {
+                var index = 0
+                while let feature = tree.nodes[index].feature {
+                    index = x.values[row * x.columnCount + feature] <= tree.nodes[index].threshold
+                        ? tree.nodes[index].leftChild : tree.nodes[index].rightChild
+                }
+                routed[index][labels[row]] += 1
+            }
+            for (index, node) in tree.nodes.enumerated() where node.isLeaf {
+                #expect(routed[index] == node.classCounts)
+            }
+        }
+    }
+
     @Test func bootstrapDrawsAboutOneCopyPerRow() throws {
         let data = SyntheticPenguins.make(rowCount: 10_000, seed: 2)
         let bagged = try RandomForestClassifier(numTrees: 10).fit(data.x, labels: data.labels, classCount: 3)
