@@ -70,6 +70,7 @@ extension DecisionTree: Codable {
         case feature, threshold, left, right, counts, gain
     }
 
+    /// Decodes the node columns, rejecting trees whose children do not follow their parent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let features = try container.decode([Int].self, forKey: .feature)
@@ -101,6 +102,7 @@ extension DecisionTree: Codable {
         self.nodes = nodes
     }
 
+    /// Encodes the nodes column by column.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(nodes.map { $0.feature ?? -1 }, forKey: .feature)

@@ -170,6 +170,7 @@ public enum FeatureSubsetStrategy: Sendable, Equatable, Codable, CustomStringCon
         return min(max(chosen, 1), featureCount)
     }
 
+    /// Decodes Spark's parameter string.
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let strategy = FeatureSubsetStrategy(name: name) else {
@@ -181,6 +182,7 @@ public enum FeatureSubsetStrategy: Sendable, Equatable, Codable, CustomStringCon
         self = strategy
     }
 
+    /// Encodes Spark's parameter string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

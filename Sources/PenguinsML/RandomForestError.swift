@@ -15,6 +15,7 @@ public enum RandomForestError: Error, Equatable, Sendable, CustomStringConvertib
     /// A hyperparameter is outside its allowed range.
     case invalidParameter(name: String, value: String, requirement: String)
 
+    /// What went wrong and what to do about it.
     public var description: String {
         switch self {
         case .emptyTrainingSet:
