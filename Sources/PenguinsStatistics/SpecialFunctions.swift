@@ -27,25 +27,85 @@ public enum SpecialFunctions {
         guard a > 0, b > 0, x >= 0, y >= 0, !x.isNaN, !y.isNaN else { return .nan }
         if x == 0 { return 0 }
         if y == 0 { return 1 }
+        func direct() -> Double {
+            betaFrontFactor(a: a, b: b, x: x, y: y) * betaContinuedFraction(a: a, b: b, x: x, y: y) / a
+        }
+        func mirrored() -> Double {
+            1 - betaFrontFactor(a: b, b: a, x: y, y: x) * betaContinuedFraction(a: b, b: a, x: y, y: x) / b
+        }
         // The continued fraction converges fast when x < (a + 1) / (a + b + 2); otherwise use
-        // the symmetry I_x(a, b) = 1 - I_y(b, a).
+        // the symmetry I_x(a, b) = 1 - I_y(b, a). The fraction's first denominator is
+        // 1 − r with r = (a + b)x / (a + 1) (r = (a + b)y / (b + 1) mirrored), which cancels
+        // when r ≈ 1 — as happens for one huge parameter (t and F tails with ~10⁶ degrees of
+        // freedom). Then the other side, which converges more slowly but without that loss, is
+        // used when it is better conditioned.
+        let directRatio = abs(1 - (a + b) * x / (a + 1))
+        let mirroredRatio = abs(1 - (a + b) * y / (b + 1))
+        let cancellationRisk = 1e-3
         if x * (a + b + 2) < a + 1 {
-            return betaFrontFactor(a: a, b: b, x: x, y: y) * betaContinuedFraction(a: a, b: b, x: x) / a
+            if directRatio < cancellationRisk && mirroredRatio > directRatio {
+                // 1 − I_y loses about a factor 1/result of relative accuracy, the direct fraction
+                // about 1/directRatio: keep whichever loses less.
+                let alternative = mirrored()
+                if alternative > 10 * directRatio && alternative <= 1 { return alternative }
+            }
+            return direct()
         } else {
-            return 1 - betaFrontFactor(a: b, b: a, x: y, y: x) * betaContinuedFraction(a: b, b: a, x: y) / b
+            if mirroredRatio < cancellationRisk && directRatio > mirroredRatio {
+                let alternative = direct()
+                if alternative >= 0 && alternative <= 1 { return alternative }
+            }
+            return mirrored()
         }
     }
 
     /// x^a y^b / B(a, b), computed in logarithms.
+    ///
+    /// When a or b is large, log B(a, b) is a difference of huge log-gamma values that would lose
+    /// digits; Stirling's series is then combined with the powers analytically so that only
+    /// moderate terms are added (the approach of DiDonato & Morris, TOMS 708).
     private static func betaFrontFactor(a: Double, b: Double, x: Double, y: Double) -> Double {
+        let logX = x > 0.5 ? log1p(-y) : log(x)
+        let logY = y > 0.5 ? log1p(-x) : log(y)
+        let threshold = 10.0
+        if min(a, b) >= threshold {
+            // a ln(x(a+b)/a) + b ln(y(a+b)/b) + ½ ln(ab / (2π(a+b))) + Stirling corrections.
+            let shift = x * b - y * a
+            let logTerm = a * log1p(shift / a) + b * log1p(-shift / b)
+            let logScale = 0.5 * log(a * b / (a + b)) - 0.5 * log(2 * Double.pi)
+            return exp(logTerm + logScale + stirlingCorrection(a + b) - stirlingCorrection(a) - stirlingCorrection(b))
+        }
+        if max(a, b) >= threshold {
+            // ln Γ(big + small) − ln Γ(big) by Stirling, ln Γ(small) directly.
+            let (big, small) = a >= b ? (a, b) : (b, a)
+            var logGammaRatio: Double = (big - 0.5) * log1p(small / big) + small * log(big + small) - small
+            logGammaRatio += stirlingCorrection(big + small) - stirlingCorrection(big)
+            return exp(a * logX + b * logY - lgamma(small) + logGammaRatio)
+        }
         let logBeta = lgamma(a) + lgamma(b) - lgamma(a + b)
-        return exp(a * log(x) + b * log(y) - logBeta)
+        return exp(a * logX + b * logY - logBeta)
+    }
+
+    /// Stirling's correction δ(z) = ln Γ(z) − ((z − ½) ln z − z + ½ ln 2π), for z >= 10.
+    private static func stirlingCorrection(_ z: Double) -> Double {
+        let inverse = 1 / z
+        let inverseSquared = inverse * inverse
+        // Series in 1/z²: 1/12 − 1/(360 z²) + 1/(1260 z⁴) − 1/(1680 z⁶) + 1/(1188 z⁸) − 691/(360360 z¹⁰) + 1/(156 z¹²)
+        var series = 1.0 / 156
+        series = series * inverseSquared - 691.0 / 360_360
+        series = series * inverseSquared + 1.0 / 1188
+        series = series * inverseSquared - 1.0 / 1680
+        series = series * inverseSquared + 1.0 / 1260
+        series = series * inverseSquared - 1.0 / 360
+        series = series * inverseSquared + 1.0 / 12
+        return series * inverse
     }
 
     /// The continued fraction of the incomplete beta function (modified Lentz).
-    private static func betaContinuedFraction(a: Double, b: Double, x: Double) -> Double {
+    private static func betaContinuedFraction(a: Double, b: Double, x: Double, y: Double) -> Double {
         var c = 1.0
-        var d = 1 - (a + b) * x / (a + 1)
+        // 1 − (a + b)x / (a + 1), written with y = 1 − x so it does not cancel when x ≈ 1.
+        var d = (a * y + 1 - b * x) / (a + 1)
         if abs(d) < tiny { d = tiny }
         d = 1 / d
         var result = d
