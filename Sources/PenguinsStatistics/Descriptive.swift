@@ -59,7 +59,7 @@ public enum Descriptive {
                 minimum: nil, q1: nil, median: nil, q3: nil, maximum: nil
             )
         }
-        present.sort()
+        present = RadixSort.sorted(present)
         let mean = Self.mean(present)
         return Summary(
             count: present.count,

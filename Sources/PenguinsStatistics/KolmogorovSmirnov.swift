@@ -51,8 +51,8 @@ public enum KolmogorovSmirnov {
     /// NaNs are dropped. An empty sample has nothing to test: the result is a statistic of 0 and
     /// a p-value of 1.
     public static func twoSample(_ reference: [Double], _ current: [Double]) -> KolmogorovSmirnovResult {
-        let first = reference.filter { !$0.isNaN }.sorted()
-        let second = current.filter { !$0.isNaN }.sorted()
+        let first = RadixSort.sorted(reference.filter { !$0.isNaN })
+        let second = RadixSort.sorted(current.filter { !$0.isNaN })
         let n1 = first.count
         let n2 = second.count
         let sizes = KolmogorovSmirnovResult.SampleSizes(reference: n1, current: n2)

@@ -55,8 +55,8 @@ public enum PopulationStabilityIndex {
     /// Computes the PSI of `current` against `reference` over `bins` (≥ 2) reference-quantile bins.
     public static func compute(reference: [Double], current: [Double], bins: Int = 10) -> PSIResult {
         precondition(bins >= 2, "PSI needs at least two bins")
-        let sortedReference = reference.filter { !$0.isNaN }.sorted()
-        let sortedCurrent = current.filter { !$0.isNaN }.sorted()
+        let sortedReference = RadixSort.sorted(reference.filter { !$0.isNaN })
+        let sortedCurrent = RadixSort.sorted(current.filter { !$0.isNaN })
         guard !sortedReference.isEmpty, !sortedCurrent.isEmpty else {
             let zeros = [Double](repeating: 0, count: bins)
             return PSIResult(value: 0, binEdges: [], referenceShares: zeros, currentShares: zeros, verdict: .stable)
