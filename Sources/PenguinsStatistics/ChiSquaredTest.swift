@@ -8,6 +8,13 @@ public struct ChiSquaredResult: Codable, Sendable, Equatable {
     public var degreesOfFreedom: Int
     /// P(χ² ≥ statistic).
     public var pValue: Double
+
+    /// Creates a result from its parts.
+    public init(statistic: Double, degreesOfFreedom: Int, pValue: Double) {
+        self.statistic = statistic
+        self.degreesOfFreedom = degreesOfFreedom
+        self.pValue = pValue
+    }
 }
 
 /// Pearson's chi-squared test of homogeneity for category counts.

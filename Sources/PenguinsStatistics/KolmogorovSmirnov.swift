@@ -18,10 +18,23 @@ public struct KolmogorovSmirnovResult: Codable, Sendable, Equatable {
     public var method: Method
     /// Sizes of the reference and current samples.
     public var sampleSizes: SampleSizes
-    /// The value at which the empirical CDFs differ most.
+    /// The value at which the empirical CDFs differ most (0 when a sample is empty).
     public var statisticLocation: Double
     /// +1 when the reference's empirical CDF is above the current one there, -1 when below.
     public var statisticSign: Int
+
+    /// Creates a result from its parts.
+    public init(
+        statistic: Double, pValue: Double, method: Method, sampleSizes: SampleSizes,
+        statisticLocation: Double, statisticSign: Int
+    ) {
+        self.statistic = statistic
+        self.pValue = pValue
+        self.method = method
+        self.sampleSizes = sampleSizes
+        self.statisticLocation = statisticLocation
+        self.statisticSign = statisticSign
+    }
 
     /// Sizes of the two samples.
     public struct SampleSizes: Codable, Sendable, Equatable {
@@ -29,6 +42,12 @@ public struct KolmogorovSmirnovResult: Codable, Sendable, Equatable {
         public var reference: Int
         /// Size of the current sample.
         public var current: Int
+
+        /// Creates the pair of sizes.
+        public init(reference: Int, current: Int) {
+            self.reference = reference
+            self.current = current
+        }
     }
 }
 
@@ -49,7 +68,7 @@ public enum KolmogorovSmirnov {
     /// Each sample is sorted once, then the two are merged in one pass; ties are handled as scipy
     /// does (the empirical CDFs are compared after every value equal to the current one).
     /// NaNs are dropped. An empty sample has nothing to test: the result is a statistic of 0 and
-    /// a p-value of 1.
+    /// a p-value of 1 (the result stays JSON-encodable: no NaN).
     public static func twoSample(_ reference: [Double], _ current: [Double]) -> KolmogorovSmirnovResult {
         let first = RadixSort.sorted(reference.filter { !$0.isNaN })
         let second = RadixSort.sorted(current.filter { !$0.isNaN })
@@ -58,7 +77,7 @@ public enum KolmogorovSmirnov {
         let sizes = KolmogorovSmirnovResult.SampleSizes(reference: n1, current: n2)
         guard n1 > 0, n2 > 0 else {
             return KolmogorovSmirnovResult(
-                statistic: 0, pValue: 1, method: .exact, sampleSizes: sizes, statisticLocation: .nan, statisticSign: 1
+                statistic: 0, pValue: 1, method: .exact, sampleSizes: sizes, statisticLocation: 0, statisticSign: 1
             )
         }
         let extremes = largestDifferences(first, second)

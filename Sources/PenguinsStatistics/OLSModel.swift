@@ -16,6 +16,20 @@ public struct Coefficient: Codable, Sendable, Equatable {
     public var lower95: Double
     /// Upper bound of the 95 % confidence interval.
     public var upper95: Double
+
+    /// Creates a coefficient from its parts.
+    public init(
+        name: String, estimate: Double, standardError: Double, tStatistic: Double,
+        pValue: Double, lower95: Double, upper95: Double
+    ) {
+        self.name = name
+        self.estimate = estimate
+        self.standardError = standardError
+        self.tStatistic = tStatistic
+        self.pValue = pValue
+        self.lower95 = lower95
+        self.upper95 = upper95
+    }
 }
 
 /// A fitted ordinary-least-squares model: its coefficients, fit statistics and the encodings

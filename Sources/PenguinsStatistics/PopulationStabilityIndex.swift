@@ -33,6 +33,15 @@ public struct PSIResult: Codable, Sendable, Equatable {
     public var currentShares: [Double]
     /// The verdict for `value`.
     public var verdict: Verdict
+
+    /// Creates a result from its parts.
+    public init(value: Double, binEdges: [Double], referenceShares: [Double], currentShares: [Double], verdict: Verdict) {
+        self.value = value
+        self.binEdges = binEdges
+        self.referenceShares = referenceShares
+        self.currentShares = currentShares
+        self.verdict = verdict
+    }
 }
 
 /// The population stability index (PSI), a binned measure of distribution shift.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PenguinsStatistics
 
@@ -73,5 +74,6 @@ struct KolmogorovSmirnovTests {
         let result = KolmogorovSmirnov.twoSample([], [1, 2, 3])
         #expect(result.statistic == 0)
         #expect(result.pValue == 1)
+        #expect(throws: Never.self) { try JSONEncoder().encode(result) }
     }
 }
