@@ -1,2 +1,0 @@
-/// Descriptive statistics, OLS regression, hypothesis tests and the special functions they need.
-public enum PenguinsStatistics {}
