@@ -3,7 +3,8 @@ import GRDB
 import PenguinsCore
 
 /// The document lake in SQLite: table `lake (penguin_id, document)` holding each penguin's
-/// document as compact JSON text with sorted keys (``PenguinsCore/JSONValue/jsonText``).
+/// document as compact JSON text with sorted keys: the text of `penguin.document.jsonText`,
+/// written by ``LakeDocumentWriter``.
 ///
 /// New fields of a document need no migration: the document is stored whole.
 public struct SQLiteLake: Lake {
@@ -19,9 +20,11 @@ public struct SQLiteLake: Lake {
                 ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
                 WHERE document <> excluded.document
                 """)
+            var writer = LakeDocumentWriter()
             for penguin in penguins {
+                writer.write(penguin)
                 statement.bind(penguin.id, at: 1)
-                statement.bind(penguin.document.jsonText, at: 2)
+                statement.bindText(writer.bytes, at: 2)
                 try statement.stepToCompletion(in: db)
             }
         }

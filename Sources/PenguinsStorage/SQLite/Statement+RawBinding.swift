@@ -19,6 +19,19 @@ extension Statement {
         }
     }
 
+    /// Binds UTF-8 bytes as text.
+    func bindText(_ bytes: [UInt8], at index: Int32) {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { text in
+                if let base = text.baseAddress {
+                    _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(text.count), sqliteTransient)
+                } else {
+                    _ = sqlite3_bind_text(sqliteStatement, index, "", 0, sqliteTransient)
+                }
+            }
+        }
+    }
+
     func bind(_ value: String?, at index: Int32) {
         if let value { bind(value, at: index) } else { bindNull(at: index) }
     }
