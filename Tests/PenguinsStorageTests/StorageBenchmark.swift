@@ -19,26 +19,40 @@ struct StorageBenchmark {
         let rawFields = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_FIELDS"] == "raw"
         let penguins = StorageBenchmark.makePenguins(count: StorageBenchmark.penguinCount, rawFields: rawFields)
         var rates: [Double] = []
+        let ingestionOnly = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_INGESTION_ONLY"] != nil
+        let serialiseStart = ContinuousClock.now
+        var documentBytes = 0
+        for penguin in penguins where !ingestionOnly { documentBytes += penguin.document.jsonText.utf8.count }
+        if !ingestionOnly { print("serialising documents with jsonText alone: \(Int(Double(penguins.count) / StorageBenchmark.seconds(ContinuousClock.now - serialiseStart))) penguins/s, mean \(documentBytes / penguins.count) bytes") }
         let runs = Int(StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_RUNS"] ?? "") ?? 3
         for run in 1...runs {
             let directory = TemporaryDirectory()
             defer { directory.cleanUp() }
             let store = try SQLiteStore(directory: directory.url)
             let start = ContinuousClock.now
+            let cpuStart = StorageBenchmark.processCPUSeconds()
+            var lakeTime = Duration.zero
+            var warehouseTime = Duration.zero
             var index = 0
             while index < penguins.count {
                 let batch = Array(penguins[index..<min(index + StorageBenchmark.batchSize, penguins.count)])
+                let lakeStart = ContinuousClock.now
                 try await store.lake.upsert(batch)
+                let warehouseStart = ContinuousClock.now
                 try await store.warehouse.upsert(batch)
+                lakeTime += warehouseStart - lakeStart
+                warehouseTime += ContinuousClock.now - warehouseStart
                 index += StorageBenchmark.batchSize
             }
             let seconds = StorageBenchmark.seconds(ContinuousClock.now - start)
+            print("  process CPU time \(StorageBenchmark.processCPUSeconds() - cpuStart) s")
+            print("  lake upserts \(StorageBenchmark.seconds(lakeTime)) s, warehouse upserts \(StorageBenchmark.seconds(warehouseTime)) s")
             rates.append(Double(penguins.count) / seconds)
             print("run \(run): \(penguins.count) penguins into lake + warehouse in \(seconds) s = \(Int(rates.last!)) penguins/s")
             #expect(try await store.lake.count() == penguins.count)
             #expect(try await store.warehouse.count() == penguins.count)
 
-            if run == runs {
+            if run == runs && !ingestionOnly {
                 try await StorageBenchmark.measureReads(store: store, penguins: penguins)
                 let reingestStart = ContinuousClock.now
                 for batchStart in stride(from: 0, to: penguins.count, by: StorageBenchmark.batchSize) {
@@ -94,6 +108,12 @@ struct StorageBenchmark {
         let p50 = microseconds[microseconds.count / 2]
         let p99 = microseconds[microseconds.count * 99 / 100]
         print("\(name): mean \(Int(mean)) µs, p50 \(Int(p50)) µs, p99 \(Int(p99)) µs over \(ids.count) reads")
+    }
+
+    static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -11,12 +11,36 @@ struct LakeDocumentWriter {
     /// The document of the last ``write(_:)``.
     private(set) var bytes: [UInt8] = []
 
-    /// The keys the document always has, sorted.
-    private static let fixedKeys = ["features", "island", "penguin_id", "sex", "species", "usable_for_training", "year"]
-    private static let fixedKeySet = Set(fixedKeys)
-    /// The features in the order of their sorted document keys.
+    /// A member of the document: one of the fields every document has, or one of `otherFields`.
+    private enum Member {
+        case features, island, penguinID, sex, species, usableForTraining, year
+        case other(String)
+
+        var name: String {
+            switch self {
+            case .features: "features"
+            case .island: "island"
+            case .penguinID: "penguin_id"
+            case .sex: "sex"
+            case .species: "species"
+            case .usableForTraining: "usable_for_training"
+            case .year: "year"
+            case .other(let name): name
+            }
+        }
+    }
+
+    /// The members every document has, sorted by name, each with its `"name":` bytes.
+    private static let fixedMembers: [(member: Member, quotedName: [UInt8])] =
+        [Member.features, .island, .penguinID, .sex, .species, .usableForTraining, .year]
+            .map { ($0, Array("\"\($0.name)\":".utf8)) }
+            .sorted { $0.member.name < $1.member.name }
+    private static let fixedNames = Set(fixedMembers.map(\.member.name))
+    /// The features in the order of their sorted document keys, each with its `"key":` bytes.
+    private static let featuresByKey: [(feature: Feature, quotedKey: [UInt8])] = Feature.allCases
+        .sorted { $0.documentKey < $1.documentKey }
+        .map { ($0, Array("\"\($0.documentKey)\":".utf8)) }
     private static let hexDigits = Array("0123456789abcdef".utf8)
-    private static let featuresByKey = Feature.allCases.sorted { $0.documentKey < $1.documentKey }
 
     init() {
         bytes.reserveCapacity(1024)
@@ -25,38 +49,47 @@ struct LakeDocumentWriter {
     /// Replaces ``bytes`` with the document of `penguin`.
     mutating func write(_ penguin: Penguin) {
         bytes.removeAll(keepingCapacity: true)
-        let keys: [String]
-        if penguin.otherFields.isEmpty {
-            keys = LakeDocumentWriter.fixedKeys
-        } else {
-            keys = (penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedKeySet.contains($0) } + LakeDocumentWriter.fixedKeys)
-                .sorted()
-        }
         bytes.append(UInt8(ascii: "{"))
-        for (index, key) in keys.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            writeString(key)
-            bytes.append(UInt8(ascii: ":"))
-            switch key {
-            case "features": writeFeatures(penguin.measurements)
-            case "island": writeString(penguin.island.rawValue)
-            case "penguin_id": writeString(penguin.id)
-            case "sex": if let sex = penguin.sex { writeString(sex.rawValue) } else { writeLiteral("null") }
-            case "species": writeString(penguin.species.rawValue)
-            case "usable_for_training": writeLiteral(penguin.isUsableForTraining ? "true" : "false")
-            case "year": writeNumber(Double(penguin.year))
-            default: writeValue(penguin.otherFields[key]!)
+        if penguin.otherFields.isEmpty {
+            for (index, fixed) in LakeDocumentWriter.fixedMembers.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: fixed.quotedName)
+                writeValue(of: fixed.member, penguin)
+            }
+        } else {
+            let members = (
+                LakeDocumentWriter.fixedMembers.map(\.member)
+                    + penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedNames.contains($0) }.map(Member.other)
+            ).map { (name: $0.name, member: $0) }.sorted { $0.name < $1.name }
+            for (index, entry) in members.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(entry.name)
+                bytes.append(UInt8(ascii: ":"))
+                writeValue(of: entry.member, penguin)
             }
         }
         bytes.append(UInt8(ascii: "}"))
     }
 
+    private mutating func writeValue(of member: Member, _ penguin: Penguin) {
+        switch member {
+        case .features: writeFeatures(penguin.measurements)
+        case .island: writeString(penguin.island.rawValue)
+        case .penguinID: writeString(penguin.id)
+        case .sex: if let sex = penguin.sex { writeString(sex.rawValue) } else { writeLiteral("null") }
+        case .species: writeString(penguin.species.rawValue)
+        case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
+        case .year: writeNumber(Double(penguin.year))
+        case .other(let name): writeValue(penguin.otherFields[name]!)
+        }
+    }
+
     private mutating func writeFeatures(_ measurements: Measurements) {
         bytes.append(UInt8(ascii: "{"))
-        for (index, feature) in LakeDocumentWriter.featuresByKey.enumerated() {
+        for (index, entry) in LakeDocumentWriter.featuresByKey.enumerated() {
+            let feature = entry.feature
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            writeString(feature.documentKey)
-            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: entry.quotedKey)
             if let value = measurements[feature] { writeNumber(value) } else { writeLiteral("null") }
         }
         bytes.append(UInt8(ascii: "}"))
@@ -98,27 +131,35 @@ struct LakeDocumentWriter {
         if value == value.rounded(), abs(value) < 1e15 {
             bytes.append(contentsOf: String(Int64(value)).utf8)
         } else {
-            bytes.append(contentsOf: "\(value)".utf8)
+            bytes.append(contentsOf: value.description.utf8)
         }
     }
 
     /// A quoted string escaping `"`, `\` and control characters as `JSONValue.jsonText` does.
     private mutating func writeString(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): writeLiteral("\\\"")
-            case UInt8(ascii: "\\"): writeLiteral("\\\\")
-            case UInt8(ascii: "\n"): writeLiteral("\\n")
-            case UInt8(ascii: "\r"): writeLiteral("\\r")
-            case UInt8(ascii: "\t"): writeLiteral("\\t")
-            case 0..<0x20:
-                writeLiteral("\\u00")
-                bytes.append(LakeDocumentWriter.hexDigits[Int(byte >> 4)])
-                bytes.append(LakeDocumentWriter.hexDigits[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+        var string = string
+        string.withUTF8 { utf8 in
+            bytes.append(UInt8(ascii: "\""))
+            var clean = utf8.startIndex
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<index]))
+                clean = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): writeLiteral("\\\"")
+                case UInt8(ascii: "\\"): writeLiteral("\\\\")
+                case UInt8(ascii: "\n"): writeLiteral("\\n")
+                case UInt8(ascii: "\r"): writeLiteral("\\r")
+                case UInt8(ascii: "\t"): writeLiteral("\\t")
+                default:
+                    writeLiteral("\\u00")
+                    bytes.append(LakeDocumentWriter.hexDigits[Int(byte >> 4)])
+                    bytes.append(LakeDocumentWriter.hexDigits[Int(byte & 0x0F)])
+                }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean...]))
+            bytes.append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -24,8 +24,7 @@ public struct SQLiteLake: Lake {
             for penguin in penguins {
                 writer.write(penguin)
                 statement.bind(penguin.id, at: 1)
-                statement.bindText(writer.bytes, at: 2)
-                try statement.stepToCompletion(in: db)
+                try statement.stepToCompletion(bindingText: writer.bytes, at: 2, in: db)
             }
         }
     }
