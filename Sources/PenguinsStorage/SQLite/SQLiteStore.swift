@@ -43,11 +43,12 @@ public final class SQLiteStore: Sendable {
             var configuration = Configuration()
             configuration.prepareDatabase { db in
                 try db.execute(sql: """
-                    PRAGMA page_size = 8192;
+                    PRAGMA page_size = 16384;
                     PRAGMA synchronous = NORMAL;
                     PRAGMA cache_size = -65536;
                     PRAGMA temp_store = MEMORY;
-                    PRAGMA wal_autocheckpoint = 16384;
+                    PRAGMA wal_autocheckpoint = 8192;
+                    PRAGMA journal_size_limit = 67108864;
                     """)
             }
             pool = try DatabasePool(path: url.path, configuration: configuration)
