@@ -46,3 +46,31 @@ import Testing
         }
     }
 }
+
+/// Stored JSON text must parse to what `JSONValue(parsing:)` gives.
+@Suite struct JSONTextParserTests {
+    @Test(arguments: [
+        #"{"a":1,"b":[true,false,null],"c":{"d":"e"},"f":-2.5e-3,"g":""}"#,
+        #" { "spaced" : [ 1 , 2 ] , "empty" : { } , "none" : [ ] } "#,
+        #"{"escapes":"quote \" backslash \\ slash \/ \b\f\n\r\t \u00e9 \u0001 \ud83d\udc27 end"}"#,
+        #"["mixed", 1, 1.5, 12345678901234567890, -0, 1E5]"#,
+        #""just a string""#,
+        "42",
+    ])
+    func parsesLikeJSONValue(text: String) throws {
+        #expect(try JSONTextParser.parse(text, what: "test") == JSONValue(parsing: Data(text.utf8)))
+    }
+
+    @Test(arguments: [#"{"a":1"#, #"{"a" 1}"#, "[1,]", #""unterminated"#, "tru", #"{"a":1} trailing"#, #""\ud83d""#, ""])
+    func rejectsMalformedText(text: String) {
+        #expect(throws: StorageError.self) { try JSONTextParser.parse(text, what: "test") }
+    }
+
+    @Test func parsesEveryDocumentTheWriterWrites() throws {
+        var writer = LakeDocumentWriter()
+        for penguin in Fixtures.mixedPenguins(count: 50) + [Fixtures.penguin("x", otherFields: LakeDocumentWriterTests.awkwardFields)] {
+            writer.write(penguin)
+            #expect(try JSONTextParser.parse(String(decoding: writer.bytes, as: UTF8.self), what: "test") == penguin.document)
+        }
+    }
+}

@@ -10,32 +10,19 @@ enum PredictionText {
         return JSONValue.object(members).jsonText
     }
 
-    /// Reads what ``probabilities(_:)`` wrote. The flat object of numbers it writes is split
-    /// directly (this runs once per scored row in a warehouse scan); anything else goes
-    /// through the JSON parser.
+    /// Reads what ``probabilities(_:)`` wrote.
     static func probabilities(parsing text: String) throws -> [Species: Double] {
+        try probabilities(from: JSONTextParser.parse(text, what: "the probabilities \(text)"), text: text)
+    }
+
+    private static func probabilities(from value: JSONValue, text: String) throws -> [Species: Double] {
+        guard case .object(let members) = value else {
+            throw StorageError.corrupt("the probabilities \(text) are not a JSON object")
+        }
         var result: [Species: Double] = [:]
-        let inner = text.utf8.dropFirst().dropLast()
-        if text.utf8.first == UInt8(ascii: "{"), text.utf8.last == UInt8(ascii: "}") {
-            var parsedAll = true
-            for member in inner.split(separator: UInt8(ascii: ",")) {
-                let parts = member.split(separator: UInt8(ascii: ":"), maxSplits: 1)
-                guard parts.count == 2,
-                      let key = String(parts[0]), key.count >= 2,
-                      let species = Species(rawValue: String(key.dropFirst().dropLast())),
-                      let value = String(parts[1]).flatMap(Double.init)
-                else { parsedAll = false; break }
-                result[species] = value
-            }
-            if parsedAll { return result }
-        }
-        result = [:]
-        guard case .object(let members) = try? JSONValue(parsing: Data(text.utf8)) else {
-            throw StorageError.corrupt("probabilities \(text) are not a JSON object")
-        }
-        for (key, value) in members {
-            guard let species = Species(rawValue: key), let probability = value.numberValue else {
-                throw StorageError.corrupt("probabilities \(text) hold an unknown species or a non-number")
+        for (key, member) in members {
+            guard let species = Species(rawValue: key), let probability = member.numberValue else {
+                throw StorageError.corrupt("the probabilities \(text) hold an unknown species or a non-number")
             }
             result[species] = probability
         }
@@ -57,23 +44,15 @@ enum PredictionText {
 
     /// Reads what ``prediction(_:)`` wrote.
     static func prediction(parsing text: String) throws -> Prediction {
-        let value = try? JSONValue(parsing: Data(text.utf8))
-        guard let value,
-              let species = value["species"]?.stringValue.flatMap(Species.init(rawValue:)),
-              case .object(let members)? = value["probabilities"],
+        let value = try JSONTextParser.parse(text, what: "the cached prediction \(text)")
+        guard let species = value["species"]?.stringValue.flatMap(Species.init(rawValue:)),
+              let probabilities = value["probabilities"],
               let modelVersion = value["model_version"]?.numberValue,
               let predictedAt = value["predicted_at"]?.numberValue
-        else { throw StorageError.corrupt("cached prediction \(text)") }
-        var probabilities: [Species: Double] = [:]
-        for (key, member) in members {
-            guard let species = Species(rawValue: key), let probability = member.numberValue else {
-                throw StorageError.corrupt("cached prediction \(text)")
-            }
-            probabilities[species] = probability
-        }
+        else { throw StorageError.corrupt("the cached prediction \(text) lacks a field") }
         return Prediction(
-            species: species, probabilities: probabilities, modelVersion: Int(modelVersion),
-            predictedAt: Date(timeIntervalSince1970: predictedAt)
+            species: species, probabilities: try self.probabilities(from: probabilities, text: text),
+            modelVersion: Int(modelVersion), predictedAt: Date(timeIntervalSince1970: predictedAt)
         )
     }
 }

@@ -62,10 +62,9 @@ public struct SQLiteLake: Lake {
     }
 
     private static func document(id: String, text: String) throws -> LakeDocument {
-        do {
-            return LakeDocument(id: id, body: try JSONValue(parsing: Data(text.utf8)))
-        } catch {
-            throw StorageError.corrupt("the lake document of \(id) is not valid JSON; re-ingest its source file")
-        }
+        LakeDocument(
+            id: id,
+            body: try JSONTextParser.parse(text, what: "the lake document of \(id) (re-ingest its source file)")
+        )
     }
 }
