@@ -35,7 +35,12 @@ let package = Package(
         // Storage roles and their backends (SQLite through GRDB, in-memory).
         .target(
             name: "PenguinsStorage",
-            dependencies: ["PenguinsCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PenguinsCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API, for binding arguments on the ingestion hot path.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The platform value and its workflows: ingest, train, score, analyse, benchmark.

@@ -1,0 +1,102 @@
+import PenguinsCore
+
+/// The analytical warehouse held in memory, for tests and `memory://` stores. Same semantics
+/// as ``SQLiteWarehouse``: rows keyed by penguin id, ordered (island, species, penguin id).
+public actor MemoryWarehouse: Warehouse {
+    private var rows: [String: WarehouseRow] = [:]
+
+    /// An empty warehouse.
+    public init() {}
+
+    /// Inserts or updates rows by penguin id. The prediction is kept when island, species and
+    /// measurements are unchanged and cleared otherwise.
+    public func upsert(_ penguins: [Penguin]) {
+        for penguin in penguins {
+            var stored = penguin
+            stored.otherFields = [:]
+            let previous = rows[penguin.id]
+            let keepsPrediction = previous.map {
+                $0.penguin.island == penguin.island && $0.penguin.species == penguin.species
+                    && $0.penguin.measurements == penguin.measurements
+            } ?? false
+            rows[penguin.id] = WarehouseRow(penguin: stored, prediction: keepsPrediction ? previous?.prediction : nil)
+        }
+    }
+
+    /// The row of one penguin, or nil.
+    public func row(id: String) -> WarehouseRow? {
+        rows[id]
+    }
+
+    /// One island's rows ordered by species then penguin id, after `after`, at most `limit`.
+    public func scan(island: Island, after: WarehouseCursor?, limit: Int) -> [WarehouseRow] {
+        let ordered = rows.values.filter { $0.penguin.island == island }.sorted(by: MemoryWarehouse.precedes)
+        let start = after.map { cursor in
+            ordered.firstIndex { row in
+                MemoryWarehouse.compare(
+                    (cursor.species.rawValue, cursor.penguinID), (row.penguin.species.rawValue, row.penguin.id)
+                )
+            } ?? ordered.endIndex
+        } ?? ordered.startIndex
+        return Array(ordered[start...].prefix(max(limit, 0)))
+    }
+
+    /// Every row in (island, species, penguin id) order, in pages of `batchSize`.
+    public func forEachBatch(batchSize: Int, _ body: @Sendable ([WarehouseRow]) async throws -> Void) async throws {
+        precondition(batchSize > 0, "batchSize must be positive")
+        let ordered = rows.values.sorted(by: MemoryWarehouse.precedes)
+        var start = ordered.startIndex
+        while start < ordered.endIndex {
+            let end = min(start + batchSize, ordered.endIndex)
+            try await body(Array(ordered[start..<end]))
+            start = end
+        }
+    }
+
+    /// Writes predictions for existing rows; unknown ids are ignored.
+    public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) {
+        for (penguinID, prediction) in predictions where rows[penguinID] != nil {
+            rows[penguinID]?.prediction = prediction
+        }
+    }
+
+    /// Per-island counts and feature means, islands in alphabetical order.
+    public func aggregatesByIsland() -> [IslandAggregate] {
+        let byIsland = Dictionary(grouping: rows.values, by: \.penguin.island)
+        return byIsland.keys.sorted { KeyOrder.precedes($0.rawValue, $1.rawValue) }.map { island in
+            let islandRows = byIsland[island]!
+            var means: [Feature: Double] = [:]
+            for feature in Feature.allCases {
+                let values = islandRows.compactMap { $0.penguin.measurements[feature] }
+                if !values.isEmpty { means[feature] = values.reduce(0, +) / Double(values.count) }
+            }
+            return IslandAggregate(
+                island: island,
+                count: islandRows.count,
+                usableForTraining: islandRows.filter(\.penguin.isUsableForTraining).count,
+                scored: islandRows.filter { $0.prediction != nil }.count,
+                countBySpecies: Dictionary(grouping: islandRows, by: \.penguin.species).mapValues(\.count),
+                means: means
+            )
+        }
+    }
+
+    /// The number of rows.
+    public func count() -> Int {
+        rows.count
+    }
+
+    private static func precedes(_ lhs: WarehouseRow, _ rhs: WarehouseRow) -> Bool {
+        if lhs.penguin.island != rhs.penguin.island {
+            return KeyOrder.precedes(lhs.penguin.island.rawValue, rhs.penguin.island.rawValue)
+        }
+        return compare(
+            (lhs.penguin.species.rawValue, lhs.penguin.id), (rhs.penguin.species.rawValue, rhs.penguin.id)
+        )
+    }
+
+    /// True when the (species, penguin id) key `lhs` sorts before `rhs`.
+    private static func compare(_ lhs: (String, String), _ rhs: (String, String)) -> Bool {
+        lhs.0 != rhs.0 ? KeyOrder.precedes(lhs.0, rhs.0) : KeyOrder.precedes(lhs.1, rhs.1)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import PenguinsCore
+
+/// The document lake in SQLite: table `lake (penguin_id, document)` holding each penguin's
+/// document as compact JSON text with sorted keys: the text of `penguin.document.jsonText`,
+/// written by ``LakeDocumentWriter``.
+///
+/// New fields of a document need no migration: the document is stored whole.
+public struct SQLiteLake: Lake {
+    let pool: DatabasePool
+
+    /// Inserts or replaces documents in one transaction. A row whose text is unchanged is not
+    /// rewritten, so re-ingesting the same data changes no page.
+    public func upsert(_ penguins: [Penguin]) async throws {
+        guard !penguins.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.makeStatement(sql: """
+                INSERT INTO lake (penguin_id, document) VALUES (?, ?)
+                ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
+                WHERE document <> excluded.document
+                """)
+            var writer = LakeDocumentWriter()
+            for penguin in penguins {
+                writer.write(penguin)
+                statement.bind(penguin.id, at: 1)
+                try statement.stepToCompletion(bindingText: writer.bytes, at: 2, in: db)
+            }
+        }
+    }
+
+    /// The document of one penguin, or nil.
+    public func document(id: String) async throws -> LakeDocument? {
+        let text = try await pool.read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM lake WHERE penguin_id = ?"), arguments: [id])
+        }
+        return try text.map { try SQLiteLake.document(id: id, text: $0) }
+    }
+
+    /// Documents ordered by id (byte order of the UTF-8 text), after `after`, at most `limit`.
+    public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
+        let rows: [(id: String, text: String)] = try await pool.read { db in
+            let statement: Statement
+            let arguments: StatementArguments
+            if let after {
+                statement = try db.cachedStatement(
+                    sql: "SELECT penguin_id, document FROM lake WHERE penguin_id > ? ORDER BY penguin_id LIMIT ?"
+                )
+                arguments = [after, limit]
+            } else {
+                statement = try db.cachedStatement(sql: "SELECT penguin_id, document FROM lake ORDER BY penguin_id LIMIT ?")
+                arguments = [limit]
+            }
+            return try Row.fetchAll(statement, arguments: arguments).map { row in (row[0], row[1]) }
+        }
+        return try rows.map { row in try SQLiteLake.document(id: row.id, text: row.text) }
+    }
+
+    /// The number of documents.
+    public func count() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lake") ?? 0 }
+    }
+
+    private static func document(id: String, text: String) throws -> LakeDocument {
+        LakeDocument(
+            id: id,
+            body: try JSONTextParser.parse(text, what: "the lake document of \(id) (re-ingest its source file)")
+        )
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import PenguinsCore
+
+/// The prediction cache in SQLite, shared by every process that opens the same data directory:
+/// table `prediction_cache` keyed (penguin_id, model_version) with the prediction as JSON and
+/// its expiry time.
+///
+/// An entry whose expiry time is not after ``now`` is invisible to reads; expired entries are
+/// deleted lazily, whenever predictions are stored.
+public struct SQLitePredictionCache: PredictionCache {
+    let pool: DatabasePool
+    /// The clock that decides expiry.
+    let now: @Sendable () -> Date
+
+    /// The cached prediction of `penguinID` by `modelVersion`, or nil when absent or expired.
+    public func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? {
+        let now = now().timeIntervalSince1970
+        let text = try await pool.read { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT prediction FROM prediction_cache WHERE penguin_id = ? AND model_version = ? AND expires_at > ?
+                    """),
+                arguments: [penguinID, modelVersion, now]
+            )
+        }
+        return try text.map(PredictionText.prediction(parsing:))
+    }
+
+    /// Stores predictions for `ttlSeconds` in one transaction, refreshing the expiry of keys
+    /// written again, and purges expired entries.
+    public func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws {
+        let now = now().timeIntervalSince1970
+        let expiresAt = now + Double(ttlSeconds)
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM prediction_cache WHERE expires_at <= ?", arguments: [now])
+            let statement = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO prediction_cache (penguin_id, model_version, prediction, expires_at) VALUES (?, ?, ?, ?)
+                """)
+            for (penguinID, prediction) in predictions {
+                statement.bind(penguinID, at: 1)
+                statement.bind(prediction.modelVersion, at: 2)
+                statement.bind(PredictionText.prediction(prediction), at: 3)
+                statement.bind(expiresAt, at: 4)
+                try statement.stepToCompletion(in: db)
+            }
+        }
+    }
+
+    /// Removes every entry.
+    public func removeAll() async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM prediction_cache") }
+    }
+
+    /// The number of live (unexpired) entries.
+    public func count() async throws -> Int {
+        let now = now().timeIntervalSince1970
+        return try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_cache WHERE expires_at > ?", arguments: [now]) ?? 0
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+
+/// Every storage role in one SQLite database file, `penguins.sqlite`, inside a data directory.
+///
+/// The file is opened as a GRDB `DatabasePool` in WAL mode (one writer, concurrent readers),
+/// with `synchronous = NORMAL` and a 64 MiB page cache per connection. The schema is created
+/// and upgraded by named, ordered migrations (see ``SQLiteStore/migrator``), so opening an
+/// older file brings it up to date and opening a current one changes nothing.
+///
+/// The role objects share the pool and are cheap to copy.
+public final class SQLiteStore: Sendable {
+    /// The name of the database file inside the data directory.
+    public static let fileName = "penguins.sqlite"
+
+    /// The database file.
+    public let url: URL
+    /// The document lake.
+    public let lake: SQLiteLake
+    /// The analytical warehouse.
+    public let warehouse: SQLiteWarehouse
+    /// Versioned model artifacts.
+    public let registry: SQLiteModelRegistry
+    /// The log of real-time predictions.
+    public let predictionLog: SQLitePredictionLog
+    /// Rows that ingestion refused.
+    public let quarantine: SQLiteQuarantine
+    /// Predictions cached across processes, with a time to live.
+    public let predictionCache: SQLitePredictionCache
+
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) `penguins.sqlite` in `directory`, creating the directory too.
+    ///
+    /// - Parameter now: the clock of the prediction cache (injectable so TTL tests need no sleeping).
+    /// - Throws: ``StorageError/unavailable(role:location:reason:)`` when the directory cannot be
+    ///   created or the file cannot be opened or migrated.
+    public init(directory: URL, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        let url = directory.appendingPathComponent(SQLiteStore.fileName)
+        self.url = url
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: """
+                    PRAGMA page_size = 16384;
+                    PRAGMA synchronous = NORMAL;
+                    PRAGMA cache_size = -65536;
+                    PRAGMA temp_store = MEMORY;
+                    PRAGMA wal_autocheckpoint = 8192;
+                    PRAGMA journal_size_limit = 67108864;
+                    """)
+            }
+            pool = try DatabasePool(path: url.path, configuration: configuration)
+            try SQLiteStore.migrator.migrate(pool)
+        } catch {
+            throw StorageError.unavailable(
+                role: "SQLite store", location: url.path,
+                reason: "\(error). Check that the data directory exists, is writable, and holds a penguins database."
+            )
+        }
+        lake = SQLiteLake(pool: pool)
+        warehouse = SQLiteWarehouse(pool: pool)
+        registry = SQLiteModelRegistry(pool: pool)
+        predictionLog = SQLitePredictionLog(pool: pool)
+        quarantine = SQLiteQuarantine(pool: pool)
+        predictionCache = SQLitePredictionCache(pool: pool, now: now)
+    }
+
+    /// The names of the migrations applied to the open file, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try SQLiteStore.migrator.appliedMigrations(db) }
+    }
+}

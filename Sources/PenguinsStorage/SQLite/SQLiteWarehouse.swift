@@ -1,0 +1,265 @@
+import Foundation
+import GRDB
+import PenguinsCore
+
+/// The analytical warehouse in SQLite: table `warehouse`, clustered on
+/// (island, species, penguin_id) with a unique index on penguin_id.
+///
+/// Clustering on the island first is the partitioning: an island scan reads one contiguous
+/// range of the table, already ordered by species then penguin id.
+public struct SQLiteWarehouse: Warehouse {
+    let pool: DatabasePool
+
+    /// The columns read back into a ``WarehouseRow``, in the order ``decode(_:)`` expects.
+    private static let rowColumns = """
+        island, species, penguin_id, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
+        sex, year, predicted_species, probabilities, model_version, predicted_at
+        """
+
+    /// Inserts or updates rows by penguin id in one transaction. A penguin that changed island
+    /// or species moves to its new key. Prediction columns are kept when island, species and
+    /// measurements are unchanged and cleared otherwise; an identical row is not rewritten.
+    public func upsert(_ penguins: [Penguin]) async throws {
+        guard !penguins.isEmpty else { return }
+        try await pool.write { db in
+            let unchangedInputs = """
+                island = excluded.island AND species = excluded.species
+                AND bill_length_mm IS excluded.bill_length_mm AND bill_depth_mm IS excluded.bill_depth_mm
+                AND flipper_length_mm IS excluded.flipper_length_mm AND body_mass_g IS excluded.body_mass_g
+                """
+            let statement = try db.makeStatement(sql: """
+                INSERT INTO warehouse (
+                    island, species, penguin_id, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
+                    sex, year, usable_for_training
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (penguin_id) DO UPDATE SET
+                    island = excluded.island,
+                    species = excluded.species,
+                    bill_length_mm = excluded.bill_length_mm,
+                    bill_depth_mm = excluded.bill_depth_mm,
+                    flipper_length_mm = excluded.flipper_length_mm,
+                    body_mass_g = excluded.body_mass_g,
+                    sex = excluded.sex,
+                    year = excluded.year,
+                    usable_for_training = excluded.usable_for_training,
+                    predicted_species = CASE WHEN \(unchangedInputs) THEN predicted_species END,
+                    confidence = CASE WHEN \(unchangedInputs) THEN confidence END,
+                    probabilities = CASE WHEN \(unchangedInputs) THEN probabilities END,
+                    model_version = CASE WHEN \(unchangedInputs) THEN model_version END,
+                    predicted_at = CASE WHEN \(unchangedInputs) THEN predicted_at END
+                WHERE NOT (\(unchangedInputs) AND sex IS excluded.sex AND year = excluded.year)
+                """)
+            for penguin in penguins {
+                statement.bind(penguin.island.rawValue, at: 1)
+                statement.bind(penguin.species.rawValue, at: 2)
+                statement.bind(penguin.id, at: 3)
+                statement.bind(penguin.measurements.billLength, at: 4)
+                statement.bind(penguin.measurements.billDepth, at: 5)
+                statement.bind(penguin.measurements.flipperLength, at: 6)
+                statement.bind(penguin.measurements.bodyMass, at: 7)
+                statement.bind(penguin.sex?.rawValue, at: 8)
+                statement.bind(penguin.year, at: 9)
+                statement.bind(penguin.isUsableForTraining ? 1 : 0, at: 10)
+                try statement.stepToCompletion(in: db)
+            }
+        }
+    }
+
+    /// The row of one penguin, or nil.
+    public func row(id: String) async throws -> WarehouseRow? {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse WHERE penguin_id = ?")
+            return try Row.fetchOne(statement, arguments: [id]).map(SQLiteWarehouse.decode)
+        }
+    }
+
+    /// One island's rows ordered by species then penguin id, after `after`, at most `limit`.
+    public func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] {
+        try await pool.read { db in
+            if let after {
+                let statement = try db.cachedStatement(sql: """
+                    SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse
+                    WHERE island = ? AND (species, penguin_id) > (?, ?)
+                    ORDER BY species, penguin_id LIMIT ?
+                    """)
+                return try SQLiteWarehouse.fetchRows(
+                    statement, arguments: [island.rawValue, after.species.rawValue, after.penguinID, limit]
+                )
+            }
+            let statement = try db.cachedStatement(sql: """
+                SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse
+                WHERE island = ? ORDER BY species, penguin_id LIMIT ?
+                """)
+            return try SQLiteWarehouse.fetchRows(statement, arguments: [island.rawValue, limit])
+        }
+    }
+
+    /// Every row in (island, species, penguin id) order, one page of `batchSize` rows read at a
+    /// time; each page starts after the last key of the previous one.
+    public func forEachBatch(batchSize: Int, _ body: @Sendable ([WarehouseRow]) async throws -> Void) async throws {
+        precondition(batchSize > 0, "batchSize must be positive")
+        var last: (island: String, species: String, penguinID: String)?
+        while true {
+            let after = last
+            let page = try await pool.read { db in
+                if let after {
+                    let statement = try db.cachedStatement(sql: """
+                        SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse
+                        WHERE (island, species, penguin_id) > (?, ?, ?)
+                        ORDER BY island, species, penguin_id LIMIT ?
+                        """)
+                    return try SQLiteWarehouse.fetchRows(
+                        statement, arguments: [after.island, after.species, after.penguinID, batchSize]
+                    )
+                }
+                let statement = try db.cachedStatement(sql: """
+                    SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse
+                    ORDER BY island, species, penguin_id LIMIT ?
+                    """)
+                return try SQLiteWarehouse.fetchRows(statement, arguments: [batchSize])
+            }
+            guard let final = page.last else { return }
+            try await body(page)
+            if page.count < batchSize { return }
+            last = (final.penguin.island.rawValue, final.penguin.species.rawValue, final.penguin.id)
+        }
+    }
+
+    /// Writes prediction columns by penguin id in one transaction; unknown ids are ignored.
+    public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
+        guard !predictions.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.makeStatement(sql: """
+                UPDATE warehouse SET predicted_species = ?, confidence = ?, probabilities = ?, model_version = ?, predicted_at = ?
+                WHERE penguin_id = ?
+                """)
+            for (penguinID, prediction) in predictions {
+                statement.bind(prediction.species.rawValue, at: 1)
+                statement.bind(prediction.confidence, at: 2)
+                statement.bind(PredictionText.probabilities(prediction.probabilities), at: 3)
+                statement.bind(prediction.modelVersion, at: 4)
+                statement.bind(prediction.predictedAt.timeIntervalSince1970, at: 5)
+                statement.bind(penguinID, at: 6)
+                try statement.stepToCompletion(in: db)
+            }
+        }
+    }
+
+    /// Per-island counts and feature means, grouped in SQL by island and species and then
+    /// summed per island. Islands come in alphabetical order.
+    public func aggregatesByIsland() async throws -> [IslandAggregate] {
+        let featureColumns = Feature.allCases.map(SQLiteWarehouse.column)
+        let sums = featureColumns.map { "SUM(\($0)), COUNT(\($0))" }.joined(separator: ", ")
+        let groups: [SpeciesGroup] = try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT island, species, COUNT(*), SUM(usable_for_training), COUNT(predicted_species), \(sums)
+                FROM warehouse GROUP BY island, species ORDER BY island, species
+                """).map(SpeciesGroup.init)
+        }
+        var aggregates: [IslandAggregate] = []
+        var sumsByIsland: [Feature: (sum: Double, count: Int)] = [:]
+        func finishIsland() {
+            guard var aggregate = aggregates.popLast() else { return }
+            for (feature, total) in sumsByIsland where total.count > 0 {
+                aggregate.means[feature] = total.sum / Double(total.count)
+            }
+            aggregates.append(aggregate)
+            sumsByIsland = [:]
+        }
+        for group in groups {
+            if aggregates.last?.island != group.island {
+                finishIsland()
+                aggregates.append(IslandAggregate(
+                    island: group.island, count: 0, usableForTraining: 0, scored: 0, countBySpecies: [:], means: [:]
+                ))
+            }
+            aggregates[aggregates.count - 1].count += group.count
+            aggregates[aggregates.count - 1].usableForTraining += group.usableForTraining
+            aggregates[aggregates.count - 1].scored += group.scored
+            aggregates[aggregates.count - 1].countBySpecies[group.species] = group.count
+            for (feature, total) in group.featureTotals {
+                let sum = sumsByIsland[feature] ?? (0, 0)
+                sumsByIsland[feature] = (sum.sum + total.sum, sum.count + total.count)
+            }
+        }
+        finishIsland()
+        return aggregates
+    }
+
+    /// The number of rows.
+    public func count() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM warehouse") ?? 0 }
+    }
+
+    /// One (island, species) group of the aggregate query.
+    private struct SpeciesGroup: Sendable {
+        var island: Island
+        var species: Species
+        var count: Int
+        var usableForTraining: Int
+        var scored: Int
+        var featureTotals: [Feature: (sum: Double, count: Int)]
+
+        init(_ row: Row) throws {
+            island = Island(rawValue: row[0])
+            guard let species = Species(rawValue: row[1]) else {
+                throw StorageError.corrupt("the warehouse holds an unknown species \(row[1] as String)")
+            }
+            self.species = species
+            count = row[2]
+            usableForTraining = row[3]
+            scored = row[4]
+            featureTotals = [:]
+            for (index, feature) in Feature.allCases.enumerated() {
+                featureTotals[feature] = ((row[5 + 2 * index] as Double?) ?? 0, row[6 + 2 * index])
+            }
+        }
+    }
+
+    /// The warehouse column of a feature.
+    static func column(_ feature: Feature) -> String {
+        switch feature {
+        case .billLength: "bill_length_mm"
+        case .billDepth: "bill_depth_mm"
+        case .flipperLength: "flipper_length_mm"
+        case .bodyMass: "body_mass_g"
+        }
+    }
+
+    private static func fetchRows(_ statement: Statement, arguments: StatementArguments) throws -> [WarehouseRow] {
+        var rows: [WarehouseRow] = []
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try cursor.next() {
+            rows.append(try decode(row))
+        }
+        return rows
+    }
+
+    /// Reads a row selected with ``rowColumns``.
+    private static func decode(_ row: Row) throws -> WarehouseRow {
+        let id: String = row[2]
+        guard let species = Species(rawValue: row[1]) else {
+            throw StorageError.corrupt("the warehouse row of \(id) has an unknown species")
+        }
+        let sexName: String? = row[7]
+        let penguin = Penguin(
+            id: id, species: species, island: Island(rawValue: row[0]),
+            measurements: Measurements(billLength: row[3], billDepth: row[4], flipperLength: row[5], bodyMass: row[6]),
+            sex: sexName.flatMap(Sex.init(rawValue:)), year: row[8]
+        )
+        var prediction: Prediction?
+        if let predictedName: String = row[9] {
+            guard let predictedSpecies = Species(rawValue: predictedName),
+                  let probabilitiesText: String = row[10],
+                  let modelVersion: Int = row[11],
+                  let predictedAt: Double = row[12]
+            else { throw StorageError.corrupt("the prediction columns of \(id) are incomplete; score again") }
+            prediction = Prediction(
+                species: predictedSpecies,
+                probabilities: try PredictionText.probabilities(parsing: probabilitiesText),
+                modelVersion: modelVersion, predictedAt: Date(timeIntervalSince1970: predictedAt)
+            )
+        }
+        return WarehouseRow(penguin: penguin, prediction: prediction)
+    }
+}

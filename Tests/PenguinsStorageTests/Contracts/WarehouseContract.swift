@@ -1,0 +1,126 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+import Testing
+
+/// The behaviour every ``Warehouse`` backend must show. `warehouse` must start empty.
+func checkWarehouseContract(_ warehouse: some Warehouse) async throws {
+    #expect(try await warehouse.count() == 0)
+    #expect(try await warehouse.row(id: "nobody") == nil)
+    #expect(try await warehouse.aggregatesByIsland().isEmpty)
+
+    let penguins = [
+        Fixtures.penguin("b-3", .gentoo, .biscoe),
+        Fixtures.penguin("b-1", .gentoo, .biscoe),
+        Fixtures.penguin("b-2", .adelie, .biscoe, otherFields: ["comments": .string("not kept")]),
+        Fixtures.penguin("b-9", .adelie, .biscoe, billLength: nil, sex: nil),
+        Fixtures.penguin("d-1", .chinstrap, .dream),
+        Fixtures.penguin("t-1", .adelie, .torgersen),
+    ]
+    try await warehouse.upsert(penguins)
+    try await warehouse.upsert(penguins)
+    #expect(try await warehouse.count() == 6)
+
+    // Only the warehouse columns come back.
+    let row = try #require(try await warehouse.row(id: "b-2"))
+    var expected = penguins[2]
+    expected.otherFields = [:]
+    #expect(row == WarehouseRow(penguin: expected, prediction: nil))
+    #expect(try await warehouse.row(id: "b-9")?.penguin.measurements.billLength == nil)
+    #expect(try await warehouse.row(id: "b-9")?.penguin.sex == nil)
+
+    // Island scans: species then id, paged by cursor, other islands excluded.
+    #expect(try await warehouse.scan(island: .biscoe, after: nil, limit: 10).map(\.penguin.id) == ["b-2", "b-9", "b-1", "b-3"])
+    var scanned: [String] = []
+    var cursor: WarehouseCursor?
+    while true {
+        let page = try await warehouse.scan(island: .biscoe, after: cursor, limit: 3)
+        #expect(page.count <= 3)
+        guard let last = page.last else { break }
+        scanned += page.map(\.penguin.id)
+        cursor = WarehouseCursor(species: last.penguin.species, penguinID: last.penguin.id)
+    }
+    #expect(scanned == ["b-2", "b-9", "b-1", "b-3"])
+    #expect(try await warehouse.scan(
+        island: .biscoe, after: WarehouseCursor(species: .adelie, penguinID: "b-9"), limit: 10
+    ).map(\.penguin.id) == ["b-1", "b-3"])
+    #expect(try await warehouse.scan(island: Island(rawValue: "Anvers"), after: nil, limit: 10).isEmpty)
+
+    // Predictions: written by id, unknown ids ignored.
+    let prediction = Fixtures.prediction(.gentoo)
+    try await warehouse.writePredictions([("b-1", prediction), ("b-3", prediction), ("nobody", prediction)])
+    #expect(try await warehouse.count() == 6)
+    #expect(try await warehouse.row(id: "nobody") == nil)
+    #expect(try await warehouse.row(id: "b-1")?.prediction == prediction)
+
+    // An identical upsert, or one changing only sex and year, keeps the prediction ...
+    try await warehouse.upsert([penguins[1]])
+    #expect(try await warehouse.row(id: "b-1")?.prediction == prediction)
+    var resexed = penguins[1]
+    resexed.sex = .female
+    resexed.year = 2009
+    try await warehouse.upsert([resexed])
+    #expect(try await warehouse.row(id: "b-1") == WarehouseRow(penguin: resexed, prediction: prediction))
+
+    // ... changed measurements clear it.
+    var remeasured = penguins[0]
+    remeasured.measurements.bodyMass = 5200
+    try await warehouse.upsert([remeasured])
+    #expect(try await warehouse.row(id: "b-3") == WarehouseRow(penguin: remeasured, prediction: nil))
+
+    // A penguin moving island (and species) moves to its new key.
+    try await warehouse.writePredictions([("d-1", prediction)])
+    let moved = Fixtures.penguin("d-1", .adelie, .torgersen)
+    try await warehouse.upsert([moved])
+    #expect(try await warehouse.count() == 6)
+    #expect(try await warehouse.row(id: "d-1") == WarehouseRow(penguin: moved, prediction: nil))
+    #expect(try await warehouse.scan(island: .dream, after: nil, limit: 10).isEmpty)
+    #expect(try await warehouse.scan(island: .torgersen, after: nil, limit: 10).map(\.penguin.id) == ["d-1", "t-1"])
+}
+
+/// Paging and aggregates on a larger mixed set. `warehouse` must start empty.
+func checkWarehouseBatchesAndAggregates(_ warehouse: some Warehouse) async throws {
+    let penguins = Fixtures.mixedPenguins(count: 250)
+    try await warehouse.upsert(penguins)
+    let scoredIDs = penguins.prefix(40).map(\.id)
+    try await warehouse.writePredictions(scoredIDs.map { ($0, Fixtures.prediction(.adelie)) })
+
+    // Every row exactly once, in (island, species, id) order, pages of at most 32.
+    let pages = Collector<[WarehouseRow]>()
+    try await warehouse.forEachBatch(batchSize: 32) { page in await pages.append(page) }
+    let collected = await pages.items
+    #expect(collected.count == 8)
+    #expect(collected.allSatisfy { $0.count <= 32 && !$0.isEmpty })
+    let visited = collected.flatMap { $0 }
+    let expectedOrder = penguins.sorted {
+        ($0.island.rawValue, $0.species.rawValue, $0.id) < ($1.island.rawValue, $1.species.rawValue, $1.id)
+    }.map(\.id)
+    #expect(visited.map(\.penguin.id) == expectedOrder)
+    #expect(visited.filter { $0.prediction != nil }.count == 40)
+
+    // An exact multiple of the batch size still visits everything once.
+    let exactPages = Collector<Int>()
+    try await warehouse.forEachBatch(batchSize: 50) { page in await exactPages.append(page.count) }
+    #expect(await exactPages.items == [50, 50, 50, 50, 50])
+
+    // Aggregates against sums computed here, from the input.
+    let aggregates = try await warehouse.aggregatesByIsland()
+    #expect(aggregates.map(\.island) == Island.known)
+    for aggregate in aggregates {
+        let islandPenguins = penguins.filter { $0.island == aggregate.island }
+        #expect(aggregate.count == islandPenguins.count)
+        #expect(aggregate.usableForTraining == islandPenguins.filter { $0.measurements.billLength != nil }.count)
+        #expect(aggregate.scored == islandPenguins.filter { scoredIDs.contains($0.id) }.count)
+        for species in Species.allCases {
+            let expected = islandPenguins.filter { $0.species == species }.count
+            #expect(aggregate.countBySpecies[species, default: 0] == expected)
+        }
+        for feature in Feature.allCases {
+            let values = islandPenguins.compactMap { $0.measurements[feature] }
+            var sum = 0.0
+            for value in values { sum += value }
+            let mean = try #require(aggregate.means[feature])
+            #expect(abs(mean - sum / Double(values.count)) < 1e-9)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import PenguinsCore
+@testable import PenguinsStorage
+import Testing
+
+/// The lake's document writer must produce exactly the text of `penguin.document.jsonText`.
+@Suite struct LakeDocumentWriterTests {
+    static let awkwardFields: [String: JSONValue] = [
+        "comments": .string("Nest never observed with full clutch. \"Odd\" \\ tab\there\nnew line \u{01} é 🐧"),
+        "sample_number": .number(7),
+        "delta_15_n": .number(8.94956),
+        "delta_13_c": .number(-24.69454),
+        "tiny": .number(1e-7),
+        "huge": .number(1e20),
+        "negative_zero": .number(-0.0),
+        "clutch_completion": .bool(false),
+        "date_egg": .null,
+        "nested": .object(["b": .array([.number(1.5), .string("x"), .null, .bool(true)]), "a": .object([:])]),
+        "Zeta": .string(""),
+        "_first": .array([]),
+        "species": .string("overridden by the penguin's own species"),
+    ]
+
+    @Test(arguments: [
+        Fixtures.penguin("p-1"),
+        Fixtures.penguin("p-2", .gentoo, .dream, billLength: nil, bodyMass: nil, sex: nil, year: 2009),
+        Fixtures.penguin("id with \"quotes\"", .chinstrap, Island(rawValue: "Anvers"), otherFields: awkwardFields),
+        Penguin(
+            id: "p-4", species: .adelie, island: .torgersen,
+            measurements: Measurements(billLength: 39.123456789, billDepth: 0.1 + 0.2, flipperLength: 1e15, bodyMass: 3750.5),
+            sex: .female, year: 2008, otherFields: ["row": .number(Double.nan)]
+        ),
+    ])
+    func writesTheTextOfJSONText(penguin: Penguin) {
+        var writer = LakeDocumentWriter()
+        writer.write(Fixtures.penguin("warm-up", otherFields: ["reused": .string("buffer")]))
+        writer.write(penguin)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == penguin.document.jsonText)
+    }
+
+    @Test func writesTheTextOfJSONTextForGeneratedPenguins() {
+        var writer = LakeDocumentWriter()
+        for penguin in Fixtures.mixedPenguins(count: 200) {
+            writer.write(penguin)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == penguin.document.jsonText)
+        }
+    }
+}
+
+/// Stored JSON text must parse to what `JSONValue(parsing:)` gives.
+@Suite struct JSONTextParserTests {
+    @Test(arguments: [
+        #"{"a":1,"b":[true,false,null],"c":{"d":"e"},"f":-2.5e-3,"g":""}"#,
+        #" { "spaced" : [ 1 , 2 ] , "empty" : { } , "none" : [ ] } "#,
+        #"{"escapes":"quote \" backslash \\ slash \/ \b\f\n\r\t \u00e9 \u0001 \ud83d\udc27 end"}"#,
+        #"["mixed", 1, 1.5, 12345678901234567890, -0, 1E5]"#,
+        #""just a string""#,
+        "42",
+    ])
+    func parsesLikeJSONValue(text: String) throws {
+        #expect(try JSONTextParser.parse(text, what: "test") == JSONValue(parsing: Data(text.utf8)))
+    }
+
+    @Test(arguments: [#"{"a":1"#, #"{"a" 1}"#, "[1,]", #""unterminated"#, "tru", #"{"a":1} trailing"#, #""\ud83d""#, ""])
+    func rejectsMalformedText(text: String) {
+        #expect(throws: StorageError.self) { try JSONTextParser.parse(text, what: "test") }
+    }
+
+    @Test func parsesEveryDocumentTheWriterWrites() throws {
+        var writer = LakeDocumentWriter()
+        for penguin in Fixtures.mixedPenguins(count: 50) + [Fixtures.penguin("x", otherFields: LakeDocumentWriterTests.awkwardFields)] {
+            writer.write(penguin)
+            #expect(try JSONTextParser.parse(String(decoding: writer.bytes, as: UTF8.self), what: "test") == penguin.document)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import PenguinsStorage
+import Testing
+
+/// The role contracts, run against every backend.
+@Suite struct StorageContractTests {
+    @Test func sqliteLake() async throws {
+        try await withSQLiteStore { try await checkLakeContract($0.lake) }
+    }
+
+    @Test func memoryLake() async throws {
+        try await checkLakeContract(MemoryLake())
+    }
+
+    @Test func sqliteWarehouse() async throws {
+        try await withSQLiteStore { try await checkWarehouseContract($0.warehouse) }
+        try await withSQLiteStore { try await checkWarehouseBatchesAndAggregates($0.warehouse) }
+    }
+
+    @Test func memoryWarehouse() async throws {
+        try await checkWarehouseContract(MemoryWarehouse())
+        try await checkWarehouseBatchesAndAggregates(MemoryWarehouse())
+    }
+
+    @Test func sqliteModelRegistry() async throws {
+        try await withSQLiteStore { try await checkModelRegistryContract($0.registry) }
+    }
+
+    @Test func memoryModelRegistry() async throws {
+        try await checkModelRegistryContract(MemoryModelRegistry())
+    }
+
+    @Test func sqlitePredictionCache() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        try await checkPredictionCacheContract { clock in
+            try SQLiteStore(directory: directory.url, now: clock.reading).predictionCache
+        }
+    }
+
+    @Test func memoryPredictionCache() async throws {
+        try await checkPredictionCacheContract { clock in MemoryPredictionCache(now: clock.reading) }
+    }
+
+    @Test func sqliteQuarantine() async throws {
+        try await withSQLiteStore { try await checkQuarantineContract($0.quarantine) }
+    }
+
+    @Test func memoryQuarantine() async throws {
+        try await checkQuarantineContract(MemoryQuarantine())
+    }
+
+    @Test func sqlitePredictionLog() async throws {
+        try await withSQLiteStore { try await checkPredictionLogContract($0.predictionLog) }
+    }
+
+    @Test func memoryPredictionLog() async throws {
+        try await checkPredictionLogContract(MemoryPredictionLog())
+    }
+}
