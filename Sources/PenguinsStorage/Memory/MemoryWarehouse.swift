@@ -42,7 +42,7 @@ public actor MemoryWarehouse: Warehouse {
     }
 
     /// Every row in (island, species, penguin id) order, in pages of `batchSize`.
-    public func forEachBatch(batchSize: Int, _ body: @Sendable ([WarehouseRow]) async throws -> Void) async throws {
+    public func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
         precondition(batchSize > 0, "batchSize must be positive")
         let ordered = rows.values.sorted(by: MemoryWarehouse.precedes)
         var start = ordered.startIndex

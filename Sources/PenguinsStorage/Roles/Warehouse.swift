@@ -53,7 +53,7 @@ public protocol Warehouse: Sendable {
     /// One island's rows ordered by species then penguin id, after `after`, at most `limit`.
     func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow]
     /// Every row, in pages of `batchSize`, handed to `body` in key order. Memory stays bounded by one page.
-    func forEachBatch(batchSize: Int, _ body: @Sendable ([WarehouseRow]) async throws -> Void) async throws
+    func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws
     /// Writes prediction columns for existing rows (by penguin id); unknown ids are ignored.
     func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws
     func aggregatesByIsland() async throws -> [IslandAggregate]

@@ -96,7 +96,7 @@ public struct SQLiteWarehouse: Warehouse {
 
     /// Every row in (island, species, penguin id) order, one page of `batchSize` rows read at a
     /// time; each page starts after the last key of the previous one.
-    public func forEachBatch(batchSize: Int, _ body: @Sendable ([WarehouseRow]) async throws -> Void) async throws {
+    public func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
         precondition(batchSize > 0, "batchSize must be positive")
         var last: (island: String, species: String, penguinID: String)?
         while true {
