@@ -51,13 +51,3 @@ public struct FilePredictor: Sendable {
         }
     }
 }
-
-extension FilePredictionRow {
-    init(line: Int? = nil, penguinID: String? = nil, species: String? = nil, probabilities: [String: Double]? = nil, error: String? = nil) {
-        self.line = line
-        self.penguinID = penguinID
-        self.species = species
-        self.probabilities = probabilities
-        self.error = error
-    }
-}

@@ -41,16 +41,21 @@ public actor MemoryWarehouse: Warehouse {
         return Array(ordered[start...].prefix(max(limit, 0)))
     }
 
-    /// Every row in (island, species, penguin id) order, in pages of `batchSize`.
-    public func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
+    /// Every row in (island, species, penguin id) order, in pages of `batchSize`. The body runs
+    /// outside the actor (it may be any caller's code), on a snapshot taken at the start.
+    public nonisolated func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
         precondition(batchSize > 0, "batchSize must be positive")
-        let ordered = rows.values.sorted(by: MemoryWarehouse.precedes)
+        let ordered = await orderedRows()
         var start = ordered.startIndex
         while start < ordered.endIndex {
             let end = min(start + batchSize, ordered.endIndex)
             try await body(Array(ordered[start..<end]))
             start = end
         }
+    }
+
+    private func orderedRows() -> [WarehouseRow] {
+        rows.values.sorted(by: MemoryWarehouse.precedes)
     }
 
     /// Writes predictions for existing rows; unknown ids are ignored.
