@@ -18,9 +18,13 @@ public struct RegressionReport: Codable, Sendable {
     /// Nil when the test fraction is 0.
     public var testMSE: Double?
     public var testRMSE: Double?
-    /// Actual and predicted target of the test rows (of the training rows when there is no test split).
+    /// Actual and predicted target of up to ``RegressionReport/plotSampleSize`` evenly spaced
+    /// test rows (training rows when there is no test split): the predicted-vs-actual plot.
     public var actual: [Double]
     public var predicted: [Double]
+
+    /// The most points kept for the predicted-vs-actual plot.
+    public static let plotSampleSize = 1_000
 }
 
 /// Fits OLS on penguin columns: the regression lab of the platform.
@@ -88,8 +92,13 @@ public struct RegressionAnalysis: Sendable {
             trainingRows: train.count, testRows: test.count, rowsWithMissingValues: columns.count - rows.count,
             trainingMSE: trainingMSE, trainingRMSE: trainingMSE.squareRoot(),
             testMSE: testMSE, testRMSE: testMSE.map { $0.squareRoot() },
-            actual: actual, predicted: predicted
+            actual: evenlySpaced(actual), predicted: evenlySpaced(predicted)
         )
+    }
+
+    private func evenlySpaced(_ values: [Double]) -> [Double] {
+        let step = max(1, values.count / RegressionReport.plotSampleSize)
+        return Swift.stride(from: 0, to: values.count, by: step).prefix(RegressionReport.plotSampleSize).map { values[$0] }
     }
 
     private func value(_ columns: PenguinColumns, _ name: String, _ index: Int) -> Bool {
