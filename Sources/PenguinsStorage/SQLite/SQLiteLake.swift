@@ -29,9 +29,9 @@ public struct SQLiteLake: Lake {
         }
     }
 
-    /// The document of one penguin, or nil.
+    /// The document of one penguin, or nil. A point lookup, run on the calling thread.
     public func document(id: String) async throws -> LakeDocument? {
-        let text = try await pool.read { db in
+        let text = try pool.readOnCallingThread { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM lake WHERE penguin_id = ?"), arguments: [id])
         }
         return try text.map { try SQLiteLake.document(id: id, text: $0) }
