@@ -15,16 +15,19 @@ public struct SQLiteLake: Lake {
     public func upsert(_ penguins: [Penguin]) async throws {
         guard !penguins.isEmpty else { return }
         try await pool.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO lake (penguin_id, document) VALUES (?, ?)
-                ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
-                WHERE document <> excluded.document
-                """)
             var writer = LakeDocumentWriter()
-            for penguin in penguins {
+            try db.insertRows(
+                penguins,
+                head: "INSERT INTO lake (penguin_id, document)",
+                columnCount: 2,
+                clause: """
+                    ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
+                    WHERE document <> excluded.document
+                    """
+            ) { statement, penguin, first in
                 writer.write(penguin)
-                statement.bind(penguin.id, at: 1)
-                try statement.stepToCompletion(bindingText: writer.bytes, at: 2, in: db)
+                statement.bind(penguin.id, at: first)
+                statement.bindText(writer.bytes, at: first + 1)
             }
         }
     }

@@ -19,17 +19,15 @@ extension Statement {
         }
     }
 
-    /// Binds UTF-8 bytes as text without copying them, runs the statement and resets it:
-    /// the bytes only need to live for this call.
-    func stepToCompletion(bindingText bytes: [UInt8], at index: Int32, in db: Database) throws {
-        try bytes.withUnsafeBufferPointer { buffer in
-            try buffer.withMemoryRebound(to: CChar.self) { text in
+    /// Binds UTF-8 bytes as text (copied: the bytes may change right after).
+    func bindText(_ bytes: [UInt8], at index: Int32) {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { text in
                 if let base = text.baseAddress {
-                    _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(text.count), nil)
+                    _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(text.count), sqliteTransient)
                 } else {
                     _ = sqlite3_bind_text(sqliteStatement, index, "", 0, sqliteTransient)
                 }
-                try stepToCompletion(in: db)
             }
         }
     }
