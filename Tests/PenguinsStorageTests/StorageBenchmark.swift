@@ -7,8 +7,10 @@ import Testing
 ///
 /// Skipped unless `PENGUINS_STORAGE_BENCHMARK` is set; run it in a release build:
 /// `PENGUINS_STORAGE_BENCHMARK=1000000 swift test -c release --filter StorageBenchmark`
-/// (the value is the number of penguins; `PENGUINS_STORAGE_BENCHMARK_FIELDS=raw` adds the
-/// ten extra fields of the LTER raw layout to every document).
+/// (the value is the number of penguins). Options:
+/// - `PENGUINS_STORAGE_BENCHMARK_FIELDS=raw` adds ten extra fields, like the LTER raw layout's, to every document;
+/// - `PENGUINS_STORAGE_BENCHMARK_RUNS=n` ingests n times into fresh files (default 3) and reports the median;
+/// - `PENGUINS_STORAGE_BENCHMARK_INGESTION_ONLY=1` skips everything but ingestion (for profiling).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PENGUINS_STORAGE_BENCHMARK"] != nil))
 struct StorageBenchmark {
     static let environment = ProcessInfo.processInfo.environment
