@@ -10,6 +10,7 @@ import Testing
 /// (the value is the number of penguins). Options:
 /// - `PENGUINS_STORAGE_BENCHMARK_FIELDS=raw` adds ten extra fields, like the LTER raw layout's, to every document;
 /// - `PENGUINS_STORAGE_BENCHMARK_RUNS=n` ingests n times into fresh files (default 3) and reports the median;
+/// - `PENGUINS_STORAGE_BENCHMARK_CONCURRENT=1` runs each batch's lake and warehouse upserts concurrently (`async let`);
 /// - `PENGUINS_STORAGE_BENCHMARK_INGESTION_ONLY=1` skips everything but ingestion (for profiling).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PENGUINS_STORAGE_BENCHMARK"] != nil))
 struct StorageBenchmark {
@@ -21,6 +22,7 @@ struct StorageBenchmark {
         let rawFields = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_FIELDS"] == "raw"
         let penguins = StorageBenchmark.makePenguins(count: StorageBenchmark.penguinCount, rawFields: rawFields)
         var rates: [Double] = []
+        let concurrent = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_CONCURRENT"] != nil
         let ingestionOnly = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_INGESTION_ONLY"] != nil
         let serialiseStart = ContinuousClock.now
         var documentBytes = 0
@@ -38,17 +40,23 @@ struct StorageBenchmark {
             var index = 0
             while index < penguins.count {
                 let batch = Array(penguins[index..<min(index + StorageBenchmark.batchSize, penguins.count)])
-                let lakeStart = ContinuousClock.now
-                try await store.lake.upsert(batch)
-                let warehouseStart = ContinuousClock.now
-                try await store.warehouse.upsert(batch)
-                lakeTime += warehouseStart - lakeStart
-                warehouseTime += ContinuousClock.now - warehouseStart
+                if concurrent {
+                    async let lake: Void = store.lake.upsert(batch)
+                    async let warehouse: Void = store.warehouse.upsert(batch)
+                    _ = try await (lake, warehouse)
+                } else {
+                    let lakeStart = ContinuousClock.now
+                    try await store.lake.upsert(batch)
+                    let warehouseStart = ContinuousClock.now
+                    try await store.warehouse.upsert(batch)
+                    lakeTime += warehouseStart - lakeStart
+                    warehouseTime += ContinuousClock.now - warehouseStart
+                }
                 index += StorageBenchmark.batchSize
             }
             let seconds = StorageBenchmark.seconds(ContinuousClock.now - start)
             print("  process CPU time \(StorageBenchmark.processCPUSeconds() - cpuStart) s")
-            print("  lake upserts \(StorageBenchmark.seconds(lakeTime)) s, warehouse upserts \(StorageBenchmark.seconds(warehouseTime)) s")
+            if !concurrent { print("  lake upserts \(StorageBenchmark.seconds(lakeTime)) s, warehouse upserts \(StorageBenchmark.seconds(warehouseTime)) s") }
             rates.append(Double(penguins.count) / seconds)
             print("run \(run): \(penguins.count) penguins into lake + warehouse in \(seconds) s = \(Int(rates.last!)) penguins/s")
             #expect(try await store.lake.count() == penguins.count)
@@ -75,7 +83,7 @@ struct StorageBenchmark {
             }
         }
         rates.sort()
-        print("median ingestion rate: \(Int(rates[rates.count / 2])) penguins/s (lake + warehouse, batches of \(StorageBenchmark.batchSize))")
+        print("median ingestion rate: \(Int(rates[rates.count / 2])) penguins/s (lake + warehouse\(concurrent ? " concurrently" : " one after the other"), batches of \(StorageBenchmark.batchSize))")
     }
 
     static func measureReads(store: SQLiteStore, penguins: [Penguin]) async throws {

@@ -49,6 +49,11 @@ struct LakeDocumentWriter {
     /// Replaces ``bytes`` with the document of `penguin`.
     mutating func write(_ penguin: Penguin) {
         bytes.removeAll(keepingCapacity: true)
+        append(penguin)
+    }
+
+    /// Appends the document of `penguin` to ``bytes``.
+    mutating func append(_ penguin: Penguin) {
         bytes.append(UInt8(ascii: "{"))
         if penguin.otherFields.isEmpty {
             for (index, fixed) in LakeDocumentWriter.fixedMembers.enumerated() {

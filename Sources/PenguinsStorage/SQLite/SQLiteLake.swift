@@ -12,22 +12,35 @@ public struct SQLiteLake: Lake {
 
     /// Inserts or replaces documents in one transaction. A row whose text is unchanged is not
     /// rewritten, so re-ingesting the same data changes no page.
+    ///
+    /// The documents are serialised before the write transaction starts, so a warehouse upsert
+    /// of the same batch running concurrently (`async let`) overlaps with that work.
     public func upsert(_ penguins: [Penguin]) async throws {
         guard !penguins.isEmpty else { return }
+        var writer = LakeDocumentWriter()
+        var documentEnds: [Int] = []
+        documentEnds.reserveCapacity(penguins.count)
+        for penguin in penguins {
+            writer.append(penguin)
+            documentEnds.append(writer.bytes.count)
+        }
+        let documents = writer.bytes
+        let ends = documentEnds
         try await pool.write { db in
-            var writer = LakeDocumentWriter()
-            try db.insertRows(
-                penguins,
-                head: "INSERT INTO lake (penguin_id, document)",
-                columnCount: 2,
-                clause: """
-                    ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
-                    WHERE document <> excluded.document
-                    """
-            ) { statement, penguin, first in
-                writer.write(penguin)
-                statement.bind(penguin.id, at: first)
-                statement.bindText(writer.bytes, at: first + 1)
+            try documents.withUnsafeBufferPointer { documents in
+                try db.insertRows(
+                    Array(penguins.indices),
+                    head: "INSERT INTO lake (penguin_id, document)",
+                    columnCount: 2,
+                    clause: """
+                        ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
+                        WHERE document <> excluded.document
+                        """
+                ) { statement, index, first in
+                    let start = index == 0 ? 0 : ends[index - 1]
+                    statement.bind(penguins[index].id, at: first)
+                    statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
+                }
             }
         }
     }

@@ -22,14 +22,12 @@ extension Statement {
     }
 
     /// Binds UTF-8 bytes as text.
-    func bindText(_ bytes: [UInt8], at index: Int32) {
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { text in
-                if let base = text.baseAddress {
-                    _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(text.count), sqliteTransient)
-                } else {
-                    _ = sqlite3_bind_text(sqliteStatement, index, "", 0, sqliteTransient)
-                }
+    func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bytes.withMemoryRebound(to: CChar.self) { text in
+            if let base = text.baseAddress, !text.isEmpty {
+                _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(text.count), sqliteTransient)
+            } else {
+                _ = sqlite3_bind_text(sqliteStatement, index, "", 0, sqliteTransient)
             }
         }
     }
