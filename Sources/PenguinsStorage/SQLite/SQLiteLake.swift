@@ -55,6 +55,7 @@ public struct SQLiteLake: Lake {
 
     /// Documents ordered by id (byte order of the UTF-8 text), after `after`, at most `limit`.
     public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
+        guard limit > 0 else { return [] }
         let rows: [(id: String, text: String)] = try await pool.read { db in
             let statement: Statement
             let arguments: StatementArguments

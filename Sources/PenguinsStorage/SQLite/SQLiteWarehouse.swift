@@ -80,7 +80,8 @@ public struct SQLiteWarehouse: Warehouse {
 
     /// One island's rows ordered by species then penguin id, after `after`, at most `limit`.
     public func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] {
-        try await pool.read { db in
+        guard limit > 0 else { return [] }
+        return try await pool.read { db in
             if let after {
                 let statement = try db.cachedStatement(sql: """
                     SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse

@@ -59,5 +59,6 @@ func checkLakeContract(_ lake: some Lake) async throws {
     #expect(scanned == expectedOrder)
     #expect(try await lake.scan(after: "p-05", limit: 2).map(\.id) == ["p-07", "p-10"])
     #expect(try await lake.scan(after: "p-2", limit: 2).isEmpty)
+    #expect(try await lake.scan(after: nil, limit: 0).isEmpty)
     #expect(try await lake.scan(after: nil, limit: 100).map { $0.body["penguin_id"]?.stringValue } == expectedOrder)
 }
