@@ -117,7 +117,8 @@ struct StorageBenchmark {
         microseconds.sort()
         let p50 = microseconds[microseconds.count / 2]
         let p99 = microseconds[microseconds.count * 99 / 100]
-        print("\(name): mean \(Int(mean)) µs, p50 \(Int(p50)) µs, p99 \(Int(p99)) µs over \(ids.count) reads")
+        let format = { (value: Double) in String(format: "%.1f µs", value) }
+        print("\(name): mean \(format(mean)), p50 \(format(p50)), p99 \(format(p99)) over \(ids.count) reads")
     }
 
     static func processCPUSeconds() -> Double {
