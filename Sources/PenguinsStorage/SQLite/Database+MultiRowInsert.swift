@@ -3,8 +3,8 @@ import GRDB
 extension Database {
     /// Inserts `rows` with `INSERT <head> VALUES (?, ...), (?, ...), ... <clause>`, many rows per
     /// execution: SQLite then opens its cursors and runs its statement prologue once per
-    /// `rowsPerStatement` rows instead of once per row, which makes a bulk insert about a third
-    /// faster (256 rows measured best against 64 and 1,024). Rows are inserted in order, so a later row of the same key behaves as if it had
+    /// `rowsPerStatement` rows instead of once per row; ingestion into lake and warehouse measured
+    /// 10 to 15% faster than one row per execution (256 rows did better than 64 and 1,024). Rows are inserted in order, so a later row of the same key behaves as if it had
     /// been inserted by its own statement (an `ON CONFLICT` clause sees the earlier one).
     ///
     /// - Parameters:
