@@ -50,8 +50,9 @@ struct LakeDocumentWriter {
     /// (its penguin had fields named like the fixed members, which the document overrides).
     private var layoutOtherFieldCount: Int? = 0
 
-    init() {
-        bytes.reserveCapacity(1024)
+    /// A writer whose buffer holds `capacity` bytes before it grows.
+    init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
     }
 
     /// Replaces ``bytes`` with the document of `penguin`.

@@ -17,7 +17,7 @@ public struct SQLiteLake: Lake {
     /// of the same batch running concurrently (`async let`) overlaps with that work.
     public func upsert(_ penguins: [Penguin]) async throws {
         guard !penguins.isEmpty else { return }
-        var writer = LakeDocumentWriter()
+        var writer = LakeDocumentWriter(capacity: penguins.count * 256)
         var documentEnds: [Int] = []
         documentEnds.reserveCapacity(penguins.count)
         for penguin in penguins {
