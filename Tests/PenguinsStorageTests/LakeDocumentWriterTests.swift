@@ -38,6 +38,24 @@ import Testing
         #expect(String(decoding: writer.bytes, as: UTF8.self) == penguin.document.jsonText)
     }
 
+    @Test func keepsUpWhenTheFieldNamesChangeFromRowToRow() {
+        let fieldSets: [[String: JSONValue]] = [
+            ["a": .number(1), "b": .string("x")],
+            ["a": .number(2), "b": .string("y")],
+            ["a": .number(3), "c": .string("same count, other name")],
+            ["species": .string("overridden"), "a": .number(4)],
+            ["a": .number(5), "d": .string("same count as the override row")],
+            [:],
+            ["a": .number(6), "b": .null, "c": .bool(true)],
+        ]
+        var writer = LakeDocumentWriter()
+        for (index, fields) in fieldSets.enumerated() {
+            let penguin = Fixtures.penguin("p-\(index)", otherFields: fields)
+            writer.write(penguin)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == penguin.document.jsonText)
+        }
+    }
+
     @Test func writesTheTextOfJSONTextForGeneratedPenguins() {
         var writer = LakeDocumentWriter()
         for penguin in Fixtures.mixedPenguins(count: 200) {

@@ -7,8 +7,11 @@ import Testing
 ///
 /// Skipped unless `PENGUINS_STORAGE_BENCHMARK` is set; run it in a release build:
 /// `PENGUINS_STORAGE_BENCHMARK=1000000 swift test -c release --filter StorageBenchmark`
-/// (the value is the number of penguins; `PENGUINS_STORAGE_BENCHMARK_FIELDS=raw` adds the
-/// ten extra fields of the LTER raw layout to every document).
+/// (the value is the number of penguins). Options:
+/// - `PENGUINS_STORAGE_BENCHMARK_FIELDS=raw` adds ten extra fields, like the LTER raw layout's, to every document;
+/// - `PENGUINS_STORAGE_BENCHMARK_RUNS=n` ingests n times into fresh files (default 3) and reports the median;
+/// - `PENGUINS_STORAGE_BENCHMARK_CONCURRENT=1` runs each batch's lake and warehouse upserts concurrently (`async let`);
+/// - `PENGUINS_STORAGE_BENCHMARK_INGESTION_ONLY=1` skips everything but ingestion (for profiling).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PENGUINS_STORAGE_BENCHMARK"] != nil))
 struct StorageBenchmark {
     static let environment = ProcessInfo.processInfo.environment
@@ -19,6 +22,7 @@ struct StorageBenchmark {
         let rawFields = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_FIELDS"] == "raw"
         let penguins = StorageBenchmark.makePenguins(count: StorageBenchmark.penguinCount, rawFields: rawFields)
         var rates: [Double] = []
+        let concurrent = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_CONCURRENT"] != nil
         let ingestionOnly = StorageBenchmark.environment["PENGUINS_STORAGE_BENCHMARK_INGESTION_ONLY"] != nil
         let serialiseStart = ContinuousClock.now
         var documentBytes = 0
@@ -36,17 +40,23 @@ struct StorageBenchmark {
             var index = 0
             while index < penguins.count {
                 let batch = Array(penguins[index..<min(index + StorageBenchmark.batchSize, penguins.count)])
-                let lakeStart = ContinuousClock.now
-                try await store.lake.upsert(batch)
-                let warehouseStart = ContinuousClock.now
-                try await store.warehouse.upsert(batch)
-                lakeTime += warehouseStart - lakeStart
-                warehouseTime += ContinuousClock.now - warehouseStart
+                if concurrent {
+                    async let lake: Void = store.lake.upsert(batch)
+                    async let warehouse: Void = store.warehouse.upsert(batch)
+                    _ = try await (lake, warehouse)
+                } else {
+                    let lakeStart = ContinuousClock.now
+                    try await store.lake.upsert(batch)
+                    let warehouseStart = ContinuousClock.now
+                    try await store.warehouse.upsert(batch)
+                    lakeTime += warehouseStart - lakeStart
+                    warehouseTime += ContinuousClock.now - warehouseStart
+                }
                 index += StorageBenchmark.batchSize
             }
             let seconds = StorageBenchmark.seconds(ContinuousClock.now - start)
             print("  process CPU time \(StorageBenchmark.processCPUSeconds() - cpuStart) s")
-            print("  lake upserts \(StorageBenchmark.seconds(lakeTime)) s, warehouse upserts \(StorageBenchmark.seconds(warehouseTime)) s")
+            if !concurrent { print("  lake upserts \(StorageBenchmark.seconds(lakeTime)) s, warehouse upserts \(StorageBenchmark.seconds(warehouseTime)) s") }
             rates.append(Double(penguins.count) / seconds)
             print("run \(run): \(penguins.count) penguins into lake + warehouse in \(seconds) s = \(Int(rates.last!)) penguins/s")
             #expect(try await store.lake.count() == penguins.count)
@@ -73,7 +83,7 @@ struct StorageBenchmark {
             }
         }
         rates.sort()
-        print("median ingestion rate: \(Int(rates[rates.count / 2])) penguins/s (lake + warehouse, batches of \(StorageBenchmark.batchSize))")
+        print("median ingestion rate: \(Int(rates[rates.count / 2])) penguins/s (lake + warehouse\(concurrent ? " concurrently" : " one after the other"), batches of \(StorageBenchmark.batchSize))")
     }
 
     static func measureReads(store: SQLiteStore, penguins: [Penguin]) async throws {
@@ -107,7 +117,8 @@ struct StorageBenchmark {
         microseconds.sort()
         let p50 = microseconds[microseconds.count / 2]
         let p99 = microseconds[microseconds.count * 99 / 100]
-        print("\(name): mean \(Int(mean)) µs, p50 \(Int(p50)) µs, p99 \(Int(p99)) µs over \(ids.count) reads")
+        let format = { (value: Double) in String(format: "%.1f µs", value) }
+        print("\(name): mean \(format(mean)), p50 \(format(p50)), p99 \(format(p99)) over \(ids.count) reads")
     }
 
     static func processCPUSeconds() -> Double {

@@ -8,7 +8,7 @@ import PenguinsCore
 /// reused from row to row. The tests compare the output with `jsonText` on varied penguins,
 /// so the two cannot drift apart unnoticed.
 struct LakeDocumentWriter {
-    /// The document of the last ``write(_:)``.
+    /// The document of the last ``write(_:)``, or the documents appended since.
     private(set) var bytes: [UInt8] = []
 
     /// A member of the document: one of the fields every document has, or one of `otherFields`.
@@ -42,46 +42,63 @@ struct LakeDocumentWriter {
         .map { ($0, Array("\"\($0.documentKey)\":".utf8)) }
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    init() {
-        bytes.reserveCapacity(1024)
+    /// The members of the documents being written, sorted by name, each with its `"name":`
+    /// bytes. Rows of one source file share their field names, so the order is worked out once
+    /// and reused while the names stay the same.
+    private var layout = LakeDocumentWriter.fixedMembers
+    /// The number of `otherFields` that ``layout`` covers, or nil when it cannot be reused
+    /// (its penguin had fields named like the fixed members, which the document overrides).
+    private var layoutOtherFieldCount: Int? = 0
+
+    /// A writer whose buffer holds `capacity` bytes before it grows.
+    init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
     }
 
     /// Replaces ``bytes`` with the document of `penguin`.
     mutating func write(_ penguin: Penguin) {
         bytes.removeAll(keepingCapacity: true)
+        append(penguin)
+    }
+
+    /// Appends the document of `penguin` to ``bytes``.
+    mutating func append(_ penguin: Penguin) {
+        let start = bytes.count
+        if layoutOtherFieldCount == penguin.otherFields.count, appendMembers(of: penguin) { return }
+        bytes.removeSubrange(start...)
+        let otherNames = penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedNames.contains($0) }
+        let otherMembers = otherNames.map { name -> (member: Member, quotedName: [UInt8]) in
+            var quoted = LakeDocumentWriter()
+            quoted.writeString(name)
+            quoted.bytes.append(UInt8(ascii: ":"))
+            return (.other(name), quoted.bytes)
+        }
+        layout = (LakeDocumentWriter.fixedMembers + otherMembers).sorted { $0.member.name < $1.member.name }
+        layoutOtherFieldCount = otherNames.count == penguin.otherFields.count ? otherNames.count : nil
+        _ = appendMembers(of: penguin)
+    }
+
+    /// Appends the document with the members of ``layout``; false when `penguin` lacks one of them.
+    private mutating func appendMembers(of penguin: Penguin) -> Bool {
         bytes.append(UInt8(ascii: "{"))
-        if penguin.otherFields.isEmpty {
-            for (index, fixed) in LakeDocumentWriter.fixedMembers.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes.append(contentsOf: fixed.quotedName)
-                writeValue(of: fixed.member, penguin)
-            }
-        } else {
-            let members = (
-                LakeDocumentWriter.fixedMembers.map(\.member)
-                    + penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedNames.contains($0) }.map(Member.other)
-            ).map { (name: $0.name, member: $0) }.sorted { $0.name < $1.name }
-            for (index, entry) in members.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(entry.name)
-                bytes.append(UInt8(ascii: ":"))
-                writeValue(of: entry.member, penguin)
+        for (index, entry) in layout.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: entry.quotedName)
+            switch entry.member {
+            case .features: writeFeatures(penguin.measurements)
+            case .island: writeString(penguin.island.rawValue)
+            case .penguinID: writeString(penguin.id)
+            case .sex: if let sex = penguin.sex { writeString(sex.rawValue) } else { writeLiteral("null") }
+            case .species: writeString(penguin.species.rawValue)
+            case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
+            case .year: writeNumber(Double(penguin.year))
+            case .other(let name):
+                guard let value = penguin.otherFields[name] else { return false }
+                writeValue(value)
             }
         }
         bytes.append(UInt8(ascii: "}"))
-    }
-
-    private mutating func writeValue(of member: Member, _ penguin: Penguin) {
-        switch member {
-        case .features: writeFeatures(penguin.measurements)
-        case .island: writeString(penguin.island.rawValue)
-        case .penguinID: writeString(penguin.id)
-        case .sex: if let sex = penguin.sex { writeString(sex.rawValue) } else { writeLiteral("null") }
-        case .species: writeString(penguin.species.rawValue)
-        case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
-        case .year: writeNumber(Double(penguin.year))
-        case .other(let name): writeValue(penguin.otherFields[name]!)
-        }
+        return true
     }
 
     private mutating func writeFeatures(_ measurements: Measurements) {

@@ -12,26 +12,42 @@ public struct SQLiteLake: Lake {
 
     /// Inserts or replaces documents in one transaction. A row whose text is unchanged is not
     /// rewritten, so re-ingesting the same data changes no page.
+    ///
+    /// The documents are serialised before the write transaction starts, so a warehouse upsert
+    /// of the same batch running concurrently (`async let`) overlaps with that work.
     public func upsert(_ penguins: [Penguin]) async throws {
         guard !penguins.isEmpty else { return }
+        var writer = LakeDocumentWriter(capacity: penguins.count * 256)
+        var documentEnds: [Int] = []
+        documentEnds.reserveCapacity(penguins.count)
+        for penguin in penguins {
+            writer.append(penguin)
+            documentEnds.append(writer.bytes.count)
+        }
+        let documents = writer.bytes
+        let ends = documentEnds
         try await pool.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO lake (penguin_id, document) VALUES (?, ?)
-                ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
-                WHERE document <> excluded.document
-                """)
-            var writer = LakeDocumentWriter()
-            for penguin in penguins {
-                writer.write(penguin)
-                statement.bind(penguin.id, at: 1)
-                try statement.stepToCompletion(bindingText: writer.bytes, at: 2, in: db)
+            try documents.withUnsafeBufferPointer { documents in
+                try db.insertRows(
+                    Array(penguins.indices),
+                    head: "INSERT INTO lake (penguin_id, document)",
+                    columnCount: 2,
+                    clause: """
+                        ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
+                        WHERE document <> excluded.document
+                        """
+                ) { statement, index, first in
+                    let start = index == 0 ? 0 : ends[index - 1]
+                    statement.bind(penguins[index].id, at: first)
+                    statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
+                }
             }
         }
     }
 
-    /// The document of one penguin, or nil.
+    /// The document of one penguin, or nil. A point lookup, run on the calling thread.
     public func document(id: String) async throws -> LakeDocument? {
-        let text = try await pool.read { db in
+        let text = try pool.readOnCallingThread { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM lake WHERE penguin_id = ?"), arguments: [id])
         }
         return try text.map { try SQLiteLake.document(id: id, text: $0) }
@@ -39,6 +55,7 @@ public struct SQLiteLake: Lake {
 
     /// Documents ordered by id (byte order of the UTF-8 text), after `after`, at most `limit`.
     public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
+        guard limit > 0 else { return [] }
         let rows: [(id: String, text: String)] = try await pool.read { db in
             let statement: Statement
             let arguments: StatementArguments

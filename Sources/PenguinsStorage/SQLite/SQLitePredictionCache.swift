@@ -16,7 +16,8 @@ public struct SQLitePredictionCache: PredictionCache {
     /// The cached prediction of `penguinID` by `modelVersion`, or nil when absent or expired.
     public func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? {
         let now = now().timeIntervalSince1970
-        let text = try await pool.read { db in
+        // A point lookup, run on the calling thread: cheaper than a hop to a reader queue.
+        let text = try pool.readOnCallingThread { db in
             try String.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT prediction FROM prediction_cache WHERE penguin_id = ? AND model_version = ? AND expires_at > ?

@@ -33,7 +33,8 @@ public struct SQLitePredictionLog: PredictionLog {
 
     /// The newest entries first, at most `limit`.
     public func recent(limit: Int) async throws -> [PredictionLogEntry] {
-        try await pool.read { db in
+        guard limit > 0 else { return [] }
+        return try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
                        species, probabilities, model_version, predicted_at
@@ -55,6 +56,7 @@ public struct SQLitePredictionLog: PredictionLog {
 
     /// The newest `limit` present values of one feature, oldest first.
     public func values(of feature: Feature, limit: Int) async throws -> [Double] {
+        guard limit > 0 else { return [] }
         let column = SQLiteWarehouse.column(feature)
         let newestFirst = try await pool.read { db in
             try Double.fetchAll(db, sql: """

@@ -27,7 +27,8 @@ public struct SQLiteQuarantine: Quarantine {
 
     /// Newest first (by quarantine time, then by append order), at most `limit`.
     public func rows(limit: Int) async throws -> [QuarantinedRow] {
-        try await pool.read { db in
+        guard limit > 0 else { return [] }
+        return try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT file, line, raw_text, reason, quarantined_at FROM quarantine
                 ORDER BY quarantined_at DESC, id DESC LIMIT ?

@@ -36,6 +36,15 @@ func checkLakeContract(_ lake: some Lake) async throws {
     #expect(try await lake.count() == 6)
     #expect(try await lake.document(id: "p-07")?.body["features"]?["body_mass"] == .number(4100))
 
+    // Within one batch, the last document of an id wins.
+    var first = Fixtures.penguin("p-05", .chinstrap, .dream)
+    first.year = 2008
+    var last = first
+    last.year = 2009
+    try await lake.upsert([first, last])
+    #expect(try await lake.count() == 6)
+    #expect(try await lake.document(id: "p-05")?.body["year"] == .number(2009))
+
     // Scans come in id order and page without gaps or repeats.
     let expectedOrder = ["p-01", "p-03", "p-05", "p-07", "p-10", "p-2"]
     var scanned: [String] = []
@@ -50,5 +59,6 @@ func checkLakeContract(_ lake: some Lake) async throws {
     #expect(scanned == expectedOrder)
     #expect(try await lake.scan(after: "p-05", limit: 2).map(\.id) == ["p-07", "p-10"])
     #expect(try await lake.scan(after: "p-2", limit: 2).isEmpty)
+    #expect(try await lake.scan(after: nil, limit: 0).isEmpty)
     #expect(try await lake.scan(after: nil, limit: 100).map { $0.body["penguin_id"]?.stringValue } == expectedOrder)
 }

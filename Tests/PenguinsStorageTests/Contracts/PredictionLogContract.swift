@@ -29,4 +29,6 @@ func checkPredictionLogContract(_ log: some PredictionLog) async throws {
     #expect(try await log.values(of: .billLength, limit: 100) == [40.5, 41.25, 38, 50.5])
     #expect(try await log.values(of: .billDepth, limit: 2) == [22, 23])
     #expect(try await log.values(of: .flipperLength, limit: 10).isEmpty)
+    #expect(try await log.values(of: .billLength, limit: 0).isEmpty)
+    #expect(try await log.recent(limit: 0).isEmpty)
 }

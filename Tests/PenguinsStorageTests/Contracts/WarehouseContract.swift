@@ -76,6 +76,14 @@ func checkWarehouseContract(_ warehouse: some Warehouse) async throws {
     #expect(try await warehouse.row(id: "d-1") == WarehouseRow(penguin: moved, prediction: nil))
     #expect(try await warehouse.scan(island: .dream, after: nil, limit: 10).isEmpty)
     #expect(try await warehouse.scan(island: .torgersen, after: nil, limit: 10).map(\.penguin.id) == ["d-1", "t-1"])
+
+    // Within one batch, the last version of a penguin wins, wherever it moves.
+    let there = Fixtures.penguin("t-1", .gentoo, .biscoe)
+    let back = Fixtures.penguin("t-1", .chinstrap, .dream, year: 2009)
+    try await warehouse.upsert([there, back])
+    #expect(try await warehouse.count() == 6)
+    #expect(try await warehouse.row(id: "t-1") == WarehouseRow(penguin: back, prediction: nil))
+    #expect(try await warehouse.scan(island: .biscoe, after: nil, limit: 10).map(\.penguin.id) == ["b-2", "b-9", "b-1", "b-3"])
 }
 
 /// Paging and aggregates on a larger mixed set. `warehouse` must start empty.

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Every storage role held in memory, for tests and `memory://` data locations: the same
+/// roles as ``SQLiteStore``, gone when the process ends.
+public struct MemoryStore: Sendable {
+    /// The document lake.
+    public let lake = MemoryLake()
+    /// The analytical warehouse.
+    public let warehouse = MemoryWarehouse()
+    /// Versioned model artifacts.
+    public let registry = MemoryModelRegistry()
+    /// The log of real-time predictions.
+    public let predictionLog = MemoryPredictionLog()
+    /// Rows that ingestion refused.
+    public let quarantine = MemoryQuarantine()
+    /// Predictions cached in this process, with a time to live.
+    public let predictionCache: MemoryPredictionCache
+
+    /// Empty roles; the prediction cache reads time from `now`.
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+        predictionCache = MemoryPredictionCache(now: now)
+    }
+}
