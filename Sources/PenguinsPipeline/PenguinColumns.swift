@@ -4,7 +4,8 @@ import PenguinsStorage
 
 /// Penguins as columns: the shape statistics and regression work on.
 public struct PenguinColumns: Sendable {
-    public var measurements: [Feature: [Double?]] = Dictionary(uniqueKeysWithValues: Feature.allCases.map { ($0, []) })
+    /// One column per feature, in ``Feature/allCases`` order.
+    public private(set) var featureColumns: [[Double?]] = Feature.allCases.map { _ in [] }
     public var year: [Double?] = []
     public var species: [String?] = []
     public var island: [String?] = []
@@ -13,23 +14,43 @@ public struct PenguinColumns: Sendable {
 
     public init() {}
 
-    public init(_ penguins: some Sequence<Penguin>) {
-        for penguin in penguins { append(penguin) }
+    public init(_ penguins: [Penguin]) {
+        append(contentsOf: penguins)
     }
 
-    public mutating func append(_ penguin: Penguin) {
-        for feature in Feature.allCases { measurements[feature]!.append(penguin.measurements[feature]) }
-        year.append(Double(penguin.year))
-        species.append(penguin.species.rawValue)
-        island.append(penguin.island.rawValue)
-        sex.append(penguin.sex?.rawValue)
+    /// Each feature's column, by feature.
+    public var measurements: [Feature: [Double?]] {
+        Dictionary(uniqueKeysWithValues: zip(Feature.allCases, featureColumns))
+    }
+
+    /// Reserves room for `count` rows in every column.
+    public mutating func reserveCapacity(_ count: Int) {
+        for index in featureColumns.indices { featureColumns[index].reserveCapacity(count) }
+        year.reserveCapacity(count)
+        species.reserveCapacity(count)
+        island.reserveCapacity(count)
+        sex.reserveCapacity(count)
+    }
+
+    /// Appends penguins, in one pass.
+    public mutating func append(contentsOf penguins: some Sequence<Penguin>) {
+        for penguin in penguins {
+            for (index, feature) in Feature.allCases.enumerated() {
+                featureColumns[index].append(penguin.measurements[feature])
+            }
+            year.append(Double(penguin.year))
+            species.append(penguin.species.rawValue)
+            island.append(penguin.island.rawValue)
+            sex.append(penguin.sex?.rawValue)
+        }
     }
 
     /// Every warehouse row, read one page at a time.
     public static func load(from warehouse: any Warehouse) async throws -> PenguinColumns {
         var columns = PenguinColumns()
+        columns.reserveCapacity(try await warehouse.count())
         try await warehouse.forEachBatch(batchSize: 50_000) { rows in
-            for row in rows { columns.append(row.penguin) }
+            columns.append(contentsOf: rows.lazy.map(\.penguin))
         }
         return columns
     }
@@ -39,7 +60,7 @@ public struct PenguinColumns: Sendable {
         var reader = try PenguinFile(url: file)
         var columns = PenguinColumns()
         while let batch = try reader.nextBatch(maxCount: 50_000) {
-            for case .accepted(let penguin) in batch { columns.append(penguin) }
+            columns.append(contentsOf: batch.compactMap(\.penguin))
         }
         return columns
     }
@@ -52,7 +73,7 @@ public struct PenguinColumns: Sendable {
     /// A numeric column by name.
     public func numeric(_ name: String) -> [Double?]? {
         if name == "year" { return year }
-        return Feature(name: name).flatMap { measurements[$0] }
+        return Feature(name: name).map { featureColumns[Feature.allCases.firstIndex(of: $0)!] }
     }
 
     /// A categorical column by name.

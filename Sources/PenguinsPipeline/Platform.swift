@@ -60,11 +60,12 @@ public struct Platform: Sendable {
     }
 
     /// A platform held entirely in memory (tests, throw-away runs).
-    public static func inMemory() -> Platform {
-        Platform(
-            lake: MemoryLake(), warehouse: MemoryWarehouse(), cache: MemoryPredictionCache(),
-            registry: MemoryModelRegistry(), predictionLog: MemoryPredictionLog(), quarantine: MemoryQuarantine(),
-            configuration: PlatformConfiguration(dataDirectory: URL(fileURLWithPath: "/dev/null"))
+    public static func inMemory(cacheTTLSeconds: Int = 3600) -> Platform {
+        let store = MemoryStore()
+        return Platform(
+            lake: store.lake, warehouse: store.warehouse, cache: store.predictionCache,
+            registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
+            configuration: PlatformConfiguration(dataDirectory: URL(fileURLWithPath: "/dev/null"), cacheTTLSeconds: cacheTTLSeconds)
         )
     }
 }

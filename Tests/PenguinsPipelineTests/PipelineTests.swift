@@ -11,9 +11,15 @@ func temporaryPlatform() throws -> Platform {
     return try Platform.embedded(PlatformConfiguration(dataDirectory: folder))
 }
 
+/// Both embedded platforms: SQLite in a temporary folder, and everything in memory.
+func platform(_ kind: String) throws -> Platform {
+    kind == "memory" ? Platform.inMemory() : try temporaryPlatform()
+}
+
 @Suite struct IngestorTests {
-    @Test func ingestingTheBundledRawFileStoresOrQuarantinesEveryRow() async throws {
-        let platform = try temporaryPlatform()
+    @Test(arguments: ["sqlite", "memory"])
+    func ingestingTheBundledRawFileStoresOrQuarantinesEveryRow(kind: String) async throws {
+        let platform = try platform(kind)
         let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
         #expect(report.read == 344)
         #expect(report.read == report.stored + report.quarantined)
@@ -23,8 +29,9 @@ func temporaryPlatform() throws -> Platform {
         #expect(try await platform.quarantine.count() == report.quarantined)
     }
 
-    @Test func ingestingTheSameFileTwiceChangesNothing() async throws {
-        let platform = try temporaryPlatform()
+    @Test(arguments: ["sqlite", "memory"])
+    func ingestingTheSameFileTwiceChangesNothing(kind: String) async throws {
+        let platform = try platform(kind)
         let ingestor = Ingestor(platform: platform)
         _ = try await ingestor.ingest(file: BundledDataset.rawCSV)
         let before = try await platform.lake.scan(after: nil, limit: 1_000)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PenguinsCore
 
 /// The analytical warehouse in SQLite: table `warehouse`, clustered on
@@ -10,7 +11,7 @@ import PenguinsCore
 public struct SQLiteWarehouse: Warehouse {
     let pool: DatabasePool
 
-    /// The columns read back into a ``WarehouseRow``, in the order ``decode(_:)`` expects.
+    /// The columns read back into a ``WarehouseRow``, in the order `decode(_:)` expects.
     private static let rowColumns = """
         island, species, penguin_id, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
         sex, year, predicted_species, probabilities, model_version, predicted_at
@@ -74,7 +75,7 @@ public struct SQLiteWarehouse: Warehouse {
     public func row(id: String) async throws -> WarehouseRow? {
         try pool.readOnCallingThread { db in
             let statement = try db.cachedStatement(sql: "SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse WHERE penguin_id = ?")
-            return try Row.fetchOne(statement, arguments: [id]).map(SQLiteWarehouse.decode)
+            return try SQLiteWarehouse.fetchRows(statement, arguments: [id]).first
         }
     }
 
@@ -232,38 +233,52 @@ public struct SQLiteWarehouse: Warehouse {
         }
     }
 
+    /// Runs a query selecting ``rowColumns`` and decodes every row. Reads the columns through
+    /// the SQLite C API: whole-warehouse scans (training, scoring, statistics) decode a million
+    /// rows, and GRDB's `Row` costs several times more per value.
     private static func fetchRows(_ statement: Statement, arguments: StatementArguments) throws -> [WarehouseRow] {
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
         var rows: [WarehouseRow] = []
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try cursor.next() {
-            rows.append(try decode(row))
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw StorageError.corrupt("reading the warehouse failed with SQLite code \(code)")
+            }
+            rows.append(try decode(handle))
         }
         return rows
     }
 
-    /// Reads a row selected with ``rowColumns``.
-    private static func decode(_ row: Row) throws -> WarehouseRow {
-        let id: String = row[2]
-        guard let species = Species(rawValue: row[1]) else {
-            throw StorageError.corrupt("the warehouse row of \(id) has an unknown species")
+    /// Reads the current row of a statement selecting ``rowColumns``.
+    private static func decode(_ handle: SQLiteStatement) throws -> WarehouseRow {
+        func text(_ column: Int32) -> String? {
+            guard sqlite3_column_type(handle, column) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, column) else { return nil }
+            return String(cString: bytes)
         }
-        let sexName: String? = row[7]
+        func real(_ column: Int32) -> Double? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
+        }
+        let id = text(2) ?? ""
+        guard let speciesName = text(1), let species = Species(rawValue: speciesName), let island = text(0) else {
+            throw StorageError.corrupt("the warehouse row of \(id) has an unknown species or no island")
+        }
         let penguin = Penguin(
-            id: id, species: species, island: Island(rawValue: row[0]),
-            measurements: Measurements(billLength: row[3], billDepth: row[4], flipperLength: row[5], bodyMass: row[6]),
-            sex: sexName.flatMap(Sex.init(rawValue:)), year: row[8]
+            id: id, species: species, island: Island(rawValue: island),
+            measurements: Measurements(billLength: real(3), billDepth: real(4), flipperLength: real(5), bodyMass: real(6)),
+            sex: text(7).flatMap(Sex.init(rawValue:)), year: Int(sqlite3_column_int64(handle, 8))
         )
         var prediction: Prediction?
-        if let predictedName: String = row[9] {
-            guard let predictedSpecies = Species(rawValue: predictedName),
-                  let probabilitiesText: String = row[10],
-                  let modelVersion: Int = row[11],
-                  let predictedAt: Double = row[12]
+        if let predictedName = text(9) {
+            guard let predictedSpecies = Species(rawValue: predictedName), let probabilitiesText = text(10),
+                  sqlite3_column_type(handle, 11) != SQLITE_NULL, let predictedAt = real(12)
             else { throw StorageError.corrupt("the prediction columns of \(id) are incomplete; score again") }
             prediction = Prediction(
                 species: predictedSpecies,
                 probabilities: try PredictionText.probabilities(parsing: probabilitiesText),
-                modelVersion: modelVersion, predictedAt: Date(timeIntervalSince1970: predictedAt)
+                modelVersion: Int(sqlite3_column_int64(handle, 11)), predictedAt: Date(timeIntervalSince1970: predictedAt)
             )
         }
         return WarehouseRow(penguin: penguin, prediction: prediction)
