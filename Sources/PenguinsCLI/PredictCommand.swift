@@ -10,11 +10,16 @@ struct PredictCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "CSV file of penguins to predict.") var file: String
+    @Flag(help: "Append the predictions to the prediction log: the production sample that `drift --current production` reads.")
+    var log = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         try await reportingErrors {
-            let model = try await global.platform().currentModel()
+            let platform = try global.platform()
+            let model = try await platform.currentModel()
+            let log = self.log
+            var logged = 0
             let predictor = FilePredictor(model: model)
             let url = URL(fileURLWithPath: file)
             switch global.format {
@@ -25,16 +30,18 @@ struct PredictCommand: AsyncParsableCommand {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 var first = true
                 print("{\"model_version\":\(model.version),\"rows\":[")
-                try predictor.predict(file: url) { rows in
+                try await predictor.predict(file: url) { rows, entries in
+                    if log { try await platform.predictionLog.append(entries); logged += entries.count }
                     for row in rows {
                         print((first ? "" : ",") + String(decoding: try encoder.encode(row), as: UTF8.self))
                         first = false
                     }
                 }
-                print("]}")
+                print("],\"logged\":\(logged)}")
             case .table:
                 var table = TextTable(headers: ["row", "species"] + Species.allCases.map { "P(\($0.rawValue))" } + ["note"])
-                try predictor.predict(file: url) { rows in
+                try await predictor.predict(file: url) { rows, entries in
+                    if log { try await platform.predictionLog.append(entries); logged += entries.count }
                     for row in rows {
                         let name = row.penguinID ?? "line \(row.line ?? 0)"
                         let probabilities = Species.allCases.map { fixed(row.probabilities?[$0.rawValue], 3) }
@@ -43,6 +50,7 @@ struct PredictCommand: AsyncParsableCommand {
                 }
                 print("model version \(model.version)")
                 print(table.rendered)
+                if log { print("logged \(logged) predictions to the prediction log") }
             }
         }
     }

@@ -95,6 +95,11 @@ public struct DriftSample: Sendable {
             return sample
         case .production:
             guard let platform else { throw PipelineError.noModel }
+            guard try await platform.predictionLog.count() > 0 else {
+                throw PipelineError.notEnoughRows(
+                    "the prediction log is empty; log a production sample with `penguins predict FILE --log` first"
+                )
+            }
             var sample = DriftSample()
             for feature in Feature.allCases {
                 sample.values[feature] = try await platform.predictionLog.values(of: feature, limit: logWindow)

@@ -1,5 +1,6 @@
 import Foundation
 import PenguinsCore
+import PenguinsStorage
 
 /// The prediction for one row of a CSV file, or why the row could not be predicted.
 public struct FilePredictionRow: Codable, Sendable {
@@ -19,8 +20,12 @@ public struct FilePredictor: Sendable {
 
     public init(model: SpeciesModel) { self.model = model }
 
-    /// Streams the file in batches; `body` receives each batch's predictions in file order.
-    public func predict(file: URL, batchSize: Int = 10_000, _ body: ([FilePredictionRow]) throws -> Void) throws {
+    /// Streams the file in batches; `body` receives each batch's predictions in file order,
+    /// with the log entries of the rows that got a prediction.
+    public func predict(
+        file: URL, batchSize: Int = 10_000,
+        _ body: (_ rows: [FilePredictionRow], _ logEntries: [PredictionLogEntry]) async throws -> Void
+    ) async throws {
         var reader = try PenguinFile(url: file)
         while let batch = try reader.nextBatch(maxCount: batchSize) {
             let accepted = batch.compactMap { outcome -> Penguin? in
@@ -30,6 +35,7 @@ public struct FilePredictor: Sendable {
             var predictions = model.predict(accepted.map(\.measurements)).makeIterator()
             var penguins = accepted.makeIterator()
             var rows: [FilePredictionRow] = []
+            var logEntries: [PredictionLogEntry] = []
             rows.reserveCapacity(batch.count)
             for outcome in batch {
                 switch outcome {
@@ -38,6 +44,7 @@ public struct FilePredictor: Sendable {
                 case .accepted:
                     let penguin = penguins.next()!
                     if let prediction = predictions.next()! {
+                        logEntries.append(PredictionLogEntry(measurements: penguin.measurements, prediction: prediction))
                         rows.append(FilePredictionRow(
                             penguinID: penguin.id, species: prediction.species.rawValue,
                             probabilities: Dictionary(uniqueKeysWithValues: prediction.probabilities.map { ($0.key.rawValue, $0.value) })
@@ -47,7 +54,7 @@ public struct FilePredictor: Sendable {
                     }
                 }
             }
-            try body(rows)
+            try await body(rows, logEntries)
         }
     }
 }

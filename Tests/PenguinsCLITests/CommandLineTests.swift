@@ -154,4 +154,24 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect(features.first?["drift"] as? Bool == true)
         #expect(!FileManager.default.fileExists(atPath: penguins.dataDirectory.path))
     }
+
+    @Test func loggedPredictionsOfAShiftedStreamDriftFromTheTrainingSample() throws {
+        let penguins = PenguinsExecutable()
+        try penguins.run("ingest")
+        try penguins.run("train")
+        expectUserError(try penguins.run("drift"), mentioning: "--log")
+
+        let shifted = try penguins.temporaryFile("stream.csv", "")
+        #expect(try penguins.run("generate", "--rows", "3000", "--seed", "5", "--shift", "body_mass_g=600", "--output", shifted).status == 0)
+        let predicted = try penguins.run("predict", shifted, "--log", "--format", "json")
+        #expect(predicted.status == 0, "\(predicted.standardError)")
+        #expect(try predicted.json()["logged"] as? Int == 3000)
+
+        let drift = try penguins.run("drift", "--format", "json")
+        #expect(drift.status == 0, "\(drift.standardError)")
+        let features = try #require(try drift.json()["features"] as? [[String: Any]])
+        let verdicts = Dictionary(uniqueKeysWithValues: features.map { ($0["feature"] as! String, $0["drift"] as! Bool) })
+        #expect(verdicts["body_mass_g"] == true)
+        #expect(verdicts.count == 4)
+    }
 }
