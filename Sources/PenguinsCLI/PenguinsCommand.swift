@@ -8,7 +8,7 @@ struct PenguinsCommand: AsyncParsableCommand {
         subcommands: [
             UpCommand.self, IngestCommand.self, TrainCommand.self, ScoreCommand.self, PredictCommand.self,
             StatsCommand.self, RegressCommand.self, DriftCommand.self, GenerateCommand.self,
-            ModelsCommand.self, BenchCommand.self,
+            QuarantineCommand.self, ModelsCommand.self, BenchCommand.self,
         ]
     )
 }

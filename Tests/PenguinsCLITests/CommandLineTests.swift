@@ -91,6 +91,15 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect(report["stored"] as? Int == 2)
         #expect(report["quarantined"] as? Int == 1)
         #expect(report["not_usable_for_training"] as? Int == 1)
+
+        let quarantine = try penguins.run("quarantine", "--format", "json")
+        #expect(quarantine.status == 0, "\(quarantine.standardError)")
+        let listing = try quarantine.json()
+        #expect(listing["total"] as? Int == 1)
+        let row = try #require((listing["rows"] as? [[String: Any]])?.first)
+        #expect(row["line"] as? Int == 4)
+        #expect(row["raw_text"] as? String == "Emperor,Dream,39.1,18.7,181,3750,male,2007")
+        #expect((row["reason"] as? String)?.contains("Emperor") == true)
     }
 
     @Test func userErrorsAreOneLineAndANonZeroExit() throws {
