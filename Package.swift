@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PenguinsStatisticsTests",
-            dependencies: ["PenguinsStatistics"],
+            dependencies: ["PenguinsStatistics", "PenguinsCore"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

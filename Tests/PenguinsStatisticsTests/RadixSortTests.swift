@@ -1,3 +1,4 @@
+import PenguinsCore
 import Testing
 @testable import PenguinsStatistics
 
@@ -5,7 +6,7 @@ import Testing
 struct RadixSortTests {
     @Test("orders like the comparison sort, including negatives, zeros and infinities")
     func matchesComparisonSort() {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         var values = (0..<10_000).map { _ in Double.random(in: -1e6...1e6, using: &generator) }
         values += [0, -0.0, .infinity, -.infinity, 1e-310, -1e-310, .greatestFiniteMagnitude, -5, -5, 3]
         values += (0..<3_000).map { Double($0 % 17) }
@@ -22,18 +23,5 @@ struct RadixSortTests {
         #expect(RadixSort.sorted(wholeNumbers) == wholeNumbers.sorted())
         let constant = [Double](repeating: 4.25, count: 4_096)
         #expect(RadixSort.sorted(constant) == constant)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the test inputs are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
