@@ -41,6 +41,20 @@ func platform(_ kind: String) throws -> Platform {
         #expect(try await platform.warehouse.count() == before.count)
     }
 
+    @Test func aNewColumnIsKeptInTheLakeDocuments() async throws {
+        let platform = try temporaryPlatform()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("new-column-\(UUID().uuidString).csv")
+        try """
+        penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year,Tag Colour
+        A1,Adelie,Torgersen,39.1,18.7,181,3750,male,2007,red
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        _ = try await Ingestor(platform: platform).ingest(file: file)
+        let document = try #require(try await platform.lake.document(id: "A1"))
+        #expect(document.body["tag_colour"] == .string("red"))
+        #expect(document.body["features"]?["body_mass"] == .number(3750))
+    }
+
     @Test func badRowsGoToTheQuarantineWithTheirLineAndReason() async throws {
         let platform = try temporaryPlatform()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
