@@ -16,10 +16,17 @@ let package = Package(
         .library(name: "PenguinsML", targets: ["PenguinsML"]),
         .library(name: "PenguinsStorage", targets: ["PenguinsStorage"]),
         .library(name: "PenguinsPipeline", targets: ["PenguinsPipeline"]),
+        .library(name: "PenguinsDashboard", targets: ["PenguinsDashboard"]),
+        .library(name: "PenguinsServer", targets: ["PenguinsServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Domain types, CSV reading, cleaning, validation, synthetic data. Foundation only.
@@ -49,10 +56,26 @@ let package = Package(
             dependencies: ["PenguinsCore", "PenguinsStatistics", "PenguinsML", "PenguinsStorage"],
             swiftSettings: swiftSettings
         ),
+        // Dashboard pages and SVG charts: pure functions from platform data to HTML.
+        .target(name: "PenguinsDashboard", dependencies: ["PenguinsPipeline"], swiftSettings: swiftSettings),
+        // The Hummingbird application: the JSON API, metrics, OpenAPI document and dashboard routes.
+        .target(
+            name: "PenguinsServer",
+            dependencies: [
+                "PenguinsPipeline", "PenguinsDashboard",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "penguins",
             dependencies: [
-                "PenguinsPipeline",
+                "PenguinsPipeline", "PenguinsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PenguinsCLI",
@@ -85,6 +108,12 @@ let package = Package(
         ),
         .testTarget(name: "PenguinsStorageTests", dependencies: ["PenguinsStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PenguinsPipelineTests", dependencies: ["PenguinsPipeline"], swiftSettings: swiftSettings),
+        .testTarget(name: "PenguinsDashboardTests", dependencies: ["PenguinsDashboard"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PenguinsServerTests",
+            dependencies: ["PenguinsServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PenguinsCLITests", dependencies: ["penguins"], swiftSettings: swiftSettings),
     ]
 )
