@@ -28,46 +28,42 @@ public struct PredictInput: Sendable, Equatable {
 public enum Pages {
     /// Counts of every store, the current model, the cache hit ratio, links to everything.
     public static func overview(summary: PlatformSummary, cacheHits: Int, cacheMisses: Int) -> String {
-        placeholder("Overview")
+        OverviewPage.render(summary: summary, cacheHits: cacheHits, cacheMisses: cacheMisses)
     }
 
     /// Descriptive table, counts by island and by sex, the two scatter plots. `columns` empty → "no data yet".
     public static func statistics(report: StatisticsReport?, columns: PenguinColumns) -> String {
-        placeholder("Statistics")
+        StatisticsPage.render(report: report, columns: columns)
     }
 
     /// The regression lab: the form, and the result or the error of the last request.
     public static func regression(request: RegressionRequest, report: RegressionReport?, error: String?) -> String {
-        placeholder("Regression lab")
+        RegressionPage.render(request: request, report: report, error: error)
     }
 
     /// The current model (nil before the first training) and every version with a promote button.
     public static func classification(current: SpeciesModel?, versions: [ModelVersionSummary]) -> String {
-        placeholder("Classification")
+        ClassificationPage.render(current: current, versions: versions)
     }
 
     /// Drift of each feature, reference vs current distributions, and the simulation control.
     /// `report` is nil when there is nothing to compare yet; `message` explains why.
     public static func drift(report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?) -> String {
-        placeholder("Drift")
+        DriftPage.render(report: report, reference: reference, current: current, message: message)
     }
 
     /// The predict form and, after a submission, the species and its probabilities or the error.
     public static func predict(input: PredictInput, prediction: Prediction?, error: String?) -> String {
-        placeholder("Predict")
+        PredictPage.render(input: input, prediction: prediction, error: error)
     }
 
     /// The store benchmark table; nil results show the button that runs it.
     public static func benchmarks(results: [StoreLatency]?, error: String?) -> String {
-        placeholder("Benchmarks")
+        BenchmarksPage.render(results: results, error: error)
     }
 
     /// A page for a failed dashboard request.
     public static func error(status: Int, title: String, detail: String) -> String {
-        placeholder(title)
-    }
-
-    private static func placeholder(_ title: String) -> String {
-        "<!doctype html><html><head><title>\(title)</title></head><body><h1>\(title)</h1></body></html>"
+        ErrorPage.render(status: status, title: title, detail: detail)
     }
 }

@@ -1,0 +1,166 @@
+/// A page of the dashboard, as listed in the navigation bar.
+public enum DashboardPage: String, CaseIterable, Sendable {
+    case overview, statistics, regression, classification, drift, predict, benchmarks
+
+    /// The page's path on the server.
+    public var path: String {
+        self == .overview ? "/" : "/" + rawValue
+    }
+
+    /// The page's name in the navigation bar and its title.
+    public var title: String {
+        switch self {
+        case .overview: "Overview"
+        case .statistics: "Statistics"
+        case .regression: "Regression lab"
+        case .classification: "Classification"
+        case .drift: "Drift"
+        case .predict: "Predict"
+        case .benchmarks: "Benchmarks"
+        }
+    }
+
+    /// One line on what the page shows (the overview's links).
+    public var summary: String {
+        switch self {
+        case .overview: "Counts of every store, the current model and the cache."
+        case .statistics: "Descriptive statistics, counts by island and sex, scatter plots."
+        case .regression: "Fit an OLS regression of any measurement on chosen predictors."
+        case .classification: "The species model: parameters, metrics, confusion matrix, versions."
+        case .drift: "Training vs production distributions, KS, PSI and chi-squared tests."
+        case .predict: "Predict the species of one penguin from its four measurements."
+        case .benchmarks: "Latency and throughput of single reads from each store."
+        }
+    }
+}
+
+/// The frame every page shares: the document head with the inline style sheet, the
+/// navigation bar and the footer. Nothing is fetched from anywhere: pages work offline.
+public enum Layout {
+    /// The path of the OpenAPI document linked from the navigation bar.
+    public static let apiPath = "/openapi.yaml"
+
+    /// A complete HTML document. `title` is escaped; `body` is markup.
+    /// `current` is highlighted in the navigation bar; `pageID` lands in `<body data-page=…>`.
+    public static func document(title: String, current: DashboardPage?, pageID: String? = nil, body: String) -> String {
+        var out = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        out += "<title>\(HTML.escape(title)) · Penguins</title>"
+        out += "<style>\(styleSheet)</style></head>"
+        out += "<body data-page=\"\(HTML.escape(pageID ?? current?.rawValue ?? "page"))\">"
+        out += navigation(current: current)
+        out += "<main>\(body)</main>"
+        out += "<footer>Penguins platform · pages rendered on the server · <a href=\"\(apiPath)\">OpenAPI document</a></footer>"
+        out += "</body></html>\n"
+        return out
+    }
+
+    /// The navigation bar, with `current` marked `aria-current="page"`.
+    public static func navigation(current: DashboardPage?) -> String {
+        var out = "<nav id=\"site-nav\" class=\"topnav\" aria-label=\"Dashboard\"><a class=\"brand\" href=\"/\">🐧 Penguins</a><ul>"
+        for page in DashboardPage.allCases {
+            if page == current {
+                out += "<li><a class=\"current\" aria-current=\"page\" href=\"\(page.path)\">\(HTML.escape(page.title))</a></li>"
+            } else {
+                out += "<li><a href=\"\(page.path)\">\(HTML.escape(page.title))</a></li>"
+            }
+        }
+        out += "<li class=\"api\"><a href=\"\(apiPath)\">API</a></li></ul></nav>"
+        return out
+    }
+
+    /// A figure holding a chart, in the page's chart grid.
+    static func figure(_ svg: String, caption: String? = nil) -> String {
+        var out = "<figure class=\"chart-card\">\(svg)"
+        if let caption { out += "<figcaption>\(HTML.escape(caption))</figcaption>" }
+        return out + "</figure>"
+    }
+
+    /// Charts side by side (one column on narrow screens).
+    static func grid(_ figures: [String]) -> String {
+        "<div class=\"chart-grid\">" + figures.joined() + "</div>"
+    }
+
+    /// A card of key figures: label and value, both escaped.
+    static func stats(_ items: [(label: String, value: String)]) -> String {
+        "<dl class=\"stats\">" + items.map { "<div><dt>\(HTML.escape($0.label))</dt><dd>\(HTML.escape($0.value))</dd></div>" }.joined() + "</dl>"
+    }
+
+    /// A coloured verdict badge; `text` is escaped.
+    static func badge(_ text: String, kind: BadgeKind) -> String {
+        "<span class=\"badge badge-\(kind.rawValue)\">\(HTML.escape(text))</span>"
+    }
+
+    /// The colour of a badge.
+    enum BadgeKind: String {
+        case good, warning, bad, neutral
+    }
+
+    static let styleSheet = """
+    :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f8fafc;--card:#ffffff;--accent:#1d4ed8;--bad:#b91c1c;--good:#15803d;--warn:#b45309}
+    *{box-sizing:border-box}
+    body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
+    a{color:var(--accent)}
+    .topnav{display:flex;flex-wrap:wrap;align-items:center;gap:8px 20px;padding:10px 24px;background:#0f172a}
+    .topnav .brand{color:#fff;font-weight:700;text-decoration:none;font-size:17px}
+    .topnav ul{display:flex;flex-wrap:wrap;gap:4px;list-style:none;margin:0;padding:0}
+    .topnav li a{display:block;padding:6px 12px;border-radius:6px;color:#cbd5e1;text-decoration:none}
+    .topnav li a:hover{background:#1e293b;color:#fff}
+    .topnav li a.current{background:#2563eb;color:#fff;font-weight:600}
+    .topnav li.api{margin-left:12px;border-left:1px solid #334155;padding-left:12px}
+    main{max-width:1220px;margin:0 auto;padding:20px 24px 40px}
+    h1{font-size:26px;margin:6px 0 6px}
+    h2{font-size:19px;margin:30px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
+    h3{font-size:16px;margin:18px 0 8px}
+    .lead{color:var(--muted);margin-top:0}
+    footer{max-width:1220px;margin:0 auto;padding:12px 24px 30px;color:var(--muted);font-size:13px}
+    code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#eef2f7;padding:1px 5px;border-radius:4px}
+    .note{background:#f1f5f9;border:1px solid var(--line);border-left:4px solid #94a3b8;padding:10px 14px;border-radius:6px}
+    .alert{background:#fef2f2;border:1px solid #fecaca;border-left:4px solid var(--bad);color:#7f1d1d;padding:10px 14px;border-radius:6px;margin:12px 0}
+    .table-wrap{overflow-x:auto;margin:8px 0 16px}
+    table.data{border-collapse:collapse;background:var(--card);font-size:14px;min-width:300px}
+    table.data caption{text-align:left;font-weight:600;padding:4px 0}
+    table.data th,table.data td{border-bottom:1px solid var(--line);padding:6px 10px;text-align:left;white-space:nowrap}
+    table.data thead th{background:#f1f5f9;font-weight:600}
+    table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
+    .stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px;margin:12px 0}
+    .stats div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}
+    .stats dt{color:var(--muted);font-size:13px}
+    .stats dd{margin:2px 0 0;font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
+    .chart-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px;margin:12px 0}
+    .chart-card{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px}
+    .chart-card figcaption{color:var(--muted);font-size:13px;padding:4px 6px}
+    svg.chart{display:block;width:100%;height:auto;max-width:100%}
+    svg.chart text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;font-size:12px;fill:#374151}
+    svg.chart .chart-title{font-size:14px;font-weight:600;fill:#111827}
+    svg.chart .chart-note,svg.chart .empty-note{fill:#6b7280}
+    svg.chart .empty-note{font-size:15px}
+    svg.chart .axis-title{font-size:12px;fill:#4b5563}
+    svg.chart .bar-value{font-size:11px;fill:#111827}
+    svg.chart .cell-value{font-size:16px;font-weight:600}
+    svg.chart circle:hover,svg.chart rect:hover{stroke:#111827;stroke-width:1.5}
+    form.panel{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:12px 0}
+    form.panel .row{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:flex-end}
+    form.panel label{display:flex;flex-direction:column;font-size:13px;color:var(--muted);gap:3px}
+    form.panel fieldset{border:1px solid var(--line);border-radius:6px;margin:10px 0;padding:8px 12px}
+    form.panel fieldset label{display:inline-flex;flex-direction:row;align-items:center;gap:5px;margin-right:14px;color:var(--fg);font-size:14px}
+    input,select,button{font:inherit}
+    input[type=number],input[type=text],select{padding:5px 8px;border:1px solid #cbd5e1;border-radius:6px;min-width:120px;background:#fff}
+    button{padding:7px 16px;border:0;border-radius:6px;background:var(--accent);color:#fff;cursor:pointer;font-weight:600}
+    button:hover{background:#1e40af}
+    form.inline{display:inline;margin:0}
+    form.inline button{padding:3px 12px;font-size:13px}
+    .badge{display:inline-block;padding:2px 10px;border-radius:999px;font-size:12px;font-weight:700;letter-spacing:.02em;white-space:nowrap}
+    .badge-bad{background:#dc2626;color:#fff}
+    .badge-good{background:#dcfce7;color:#166534}
+    .badge-warning{background:#fef3c7;color:#92400e}
+    .badge-neutral{background:#e5e7eb;color:#374151}
+    .feature-drift{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:6px 16px 12px;margin:16px 0}
+    .feature-drift.drifted{border-color:#fca5a5;box-shadow:inset 4px 0 0 #dc2626}
+    .result{font-size:20px;margin:12px 0}
+    .links{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px;padding:0;list-style:none}
+    .links li{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}
+    .links li a{font-weight:600}
+    .links li span{display:block;color:var(--muted);font-size:13px}
+    """
+}

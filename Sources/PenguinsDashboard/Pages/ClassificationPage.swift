@@ -1,0 +1,85 @@
+import PenguinsML
+import PenguinsPipeline
+import PenguinsStorage
+
+/// The species model: parameters, metrics, confusion matrix, importances and versions.
+enum ClassificationPage {
+    static func render(current: SpeciesModel?, versions: [ModelVersionSummary]) -> String {
+        var body = "<h1>Classification</h1><p class=\"lead\">The random forest that predicts the species from the four measurements, evaluated on a held-out stratified split of the warehouse.</p>"
+        if let current {
+            body += model(current)
+        } else {
+            body += HTML.note("No model yet: run <code>penguins train</code> (or <code>penguins up</code>) to train the species model.")
+        }
+        body += "<h2>Versions</h2>"
+        body += versionTable(versions)
+        return Layout.document(title: "Classification", current: .classification, body: body)
+    }
+
+    static func model(_ model: SpeciesModel) -> String {
+        let artifact = model.artifact
+        let metrics = artifact.metrics
+        var out = "<h2>Current model: version \(model.version)</h2>"
+        out += Layout.stats([
+            ("accuracy", Format.percent(metrics.accuracy, 2)),
+            ("macro F1", Format.fixed(metrics.macroF1, 4)),
+            ("weighted F1", Format.fixed(metrics.weightedF1, 4)),
+            ("training rows", Format.integer(artifact.trainingRows)),
+            ("test rows", Format.integer(artifact.testRows)),
+        ])
+        if artifact.testRows == 0 {
+            out += HTML.note("Trained without a test split: the metrics are measured on the training rows and flatter the model.")
+        }
+        let parameters = artifact.parameters
+        out += "<h3>Parameters</h3>"
+        out += HTML.table(headers: ["parameter", "value"], rows: [
+            ("engine", artifact.engine),
+            ("numTrees", "\(parameters.numTrees)"),
+            ("maxDepth", "\(parameters.maxDepth)"),
+            ("maxBins", "\(parameters.maxBins)"),
+            ("minInstancesPerNode", "\(parameters.minInstancesPerNode)"),
+            ("minInfoGain", Format.compact(parameters.minInfoGain)),
+            ("impurity", parameters.impurity.rawValue),
+            ("featureSubsetStrategy", parameters.featureSubsetStrategy.description),
+            ("subsamplingRate", Format.compact(parameters.subsamplingRate)),
+            ("bootstrap", parameters.bootstrap ? "true" : "false"),
+            ("seed", "\(parameters.seed)"),
+            ("testFraction", Format.compact(artifact.testFraction)),
+            ("training data fingerprint", artifact.trainingFingerprint),
+            ("created", Format.date(artifact.createdAt)),
+        ].map { [.header($0.0), .text($0.1)] })
+
+        out += "<h3>Per class</h3>"
+        out += HTML.table(
+            headers: ["class", "precision", "recall", "F1", "support"],
+            rows: artifact.classLabels.indices.map { index in
+                func at(_ values: [Double]) -> String { index < values.count ? Format.fixed(values[index], 4) : "-" }
+                return [.header(artifact.classLabels[index]), .number(at(metrics.precision)), .number(at(metrics.recall)),
+                        .number(at(metrics.f1)), .number(index < metrics.support.count ? Format.integer(metrics.support[index]) : "-")]
+            }
+        )
+        let importances = artifact.forest.featureImportances
+        out += Layout.grid([
+            Layout.figure(HeatMapChart(confusionMatrix: metrics.confusionMatrix, classes: artifact.classLabels,
+                                       title: "Confusion matrix (\(Format.integer(metrics.support.reduce(0, +))) rows)").render(),
+                          caption: "Rows: the actual species; columns: the predicted one. The diagonal counts correct predictions."),
+            Layout.figure(BarChart(
+                title: "Feature importances", xTitle: "feature", yTitle: "importance",
+                bars: artifact.featureNames.indices.map { (artifact.featureNames[$0], $0 < importances.count ? importances[$0] : 0) },
+                decimals: 3
+            ).render(), caption: "Mean decrease in impurity over the forest's splits, normalised to sum to 1."),
+        ])
+        return out
+    }
+
+    static func versionTable(_ versions: [ModelVersionSummary]) -> String {
+        guard !versions.isEmpty else { return HTML.note("No model version is registered yet.") }
+        let rows: [[HTML.Cell]] = versions.map { version in
+            let action = version.isCurrent
+                ? Layout.badge("current", kind: .good)
+                : "<form class=\"inline\" method=\"post\" action=\"/classification/promote\"><input type=\"hidden\" name=\"version\" value=\"\(version.version)\"><button type=\"submit\">Promote</button></form>"
+            return [.header("version \(version.version)"), .text(Format.date(version.createdAt)), .markup(action)]
+        }
+        return HTML.table(headers: ["version", "created", "status"], rows: rows)
+    }
+}

@@ -1,0 +1,66 @@
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsStorage
+
+/// The overview: counts of every store, the current model, the cache and links to every page.
+enum OverviewPage {
+    static func render(summary: PlatformSummary, cacheHits: Int, cacheMisses: Int) -> String {
+        var body = "<h1>Overview</h1><p class=\"lead\">The platform at a glance: what each store holds, the model that answers, and how the cache is doing.</p>"
+        let empty = summary.lakeDocuments == 0 && summary.warehouseRows == 0
+        if empty { body += HTML.noDataYet }
+        body += Layout.stats([
+            ("Lake documents", Format.integer(summary.lakeDocuments)),
+            ("Warehouse rows", Format.integer(summary.warehouseRows)),
+            ("Quarantined rows", Format.integer(summary.quarantinedRows)),
+            ("Prediction log entries", Format.integer(summary.predictionLogEntries)),
+            ("Current model", summary.modelVersion.map { "version \($0)" } ?? "none"),
+            ("Model accuracy", Format.percent(summary.accuracy)),
+            ("Model macro F1", Format.fixed(summary.macroF1, 3)),
+            ("Cache hit ratio", Format.hitRatio(hits: cacheHits, misses: cacheMisses)),
+        ])
+        body += "<p>Prediction cache: \(Format.integer(cacheHits)) hits, \(Format.integer(cacheMisses)) misses since the server started. Data directory: <code>\(HTML.escape(summary.dataDirectory))</code>.</p>"
+        if summary.modelVersion == nil && !empty {
+            body += HTML.note("No model yet: run <code>penguins train</code> (or <code>penguins up</code>) to train the species model.")
+        }
+        if summary.quarantinedRows > 0 {
+            body += "<p>\(Format.integer(summary.quarantinedRows)) rows were rejected at ingestion; <code>penguins quarantine</code> lists them with their reasons.</p>"
+        }
+
+        body += "<h2>Islands</h2>"
+        let islands = summary.islands.sorted { $0.island < $1.island }
+        if islands.isEmpty {
+            body += HTML.note("No warehouse rows yet.")
+        } else {
+            body += islandTable(islands)
+            let species = Species.allCases
+            body += Layout.grid([Layout.figure(BarChart(
+                title: "Penguins by island and species", xTitle: "island", yTitle: "penguins",
+                categories: islands.map(\.island.rawValue),
+                series: species.map { kind in
+                    BarChart.Series(name: kind.rawValue, values: islands.map { Double($0.countBySpecies[kind] ?? 0) })
+                }
+            ).render())])
+        }
+
+        body += "<h2>Pages</h2><ul class=\"links\">"
+        for page in DashboardPage.allCases where page != .overview {
+            body += "<li><a href=\"\(page.path)\">\(HTML.escape(page.title))</a><span>\(HTML.escape(page.summary))</span></li>"
+        }
+        body += "<li><a href=\"\(Layout.apiPath)\">API (OpenAPI 3.1)</a><span>Every JSON endpoint under <code>/api/v1</code>, with schemas and examples.</span></li>"
+        body += "<li><a href=\"/metrics\">Metrics</a><span>Prometheus text: request counts, latencies, cache hits and misses.</span></li>"
+        body += "</ul>"
+        return Layout.document(title: "Overview", current: .overview, body: body)
+    }
+
+    private static func islandTable(_ islands: [IslandAggregate]) -> String {
+        let headers = ["island", "rows", "usable for training", "scored"] + Species.allCases.map(\.rawValue)
+            + Feature.allCases.map { "mean \($0.rawValue)" }
+        let rows: [[HTML.Cell]] = islands.map { island in
+            [.header(island.island.rawValue), .number(Format.integer(island.count)), .number(Format.integer(island.usableForTraining)),
+             .number(Format.integer(island.scored))]
+                + Species.allCases.map { .number(Format.integer(island.countBySpecies[$0] ?? 0)) }
+                + Feature.allCases.map { .number(Format.fixed(island.means[$0], 1)) }
+        }
+        return HTML.table(headers: headers, rows: rows)
+    }
+}

@@ -1,0 +1,82 @@
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsStatistics
+
+/// Descriptive statistics, counts by island and by sex, and the two scatter plots.
+enum StatisticsPage {
+    static func render(report: StatisticsReport?, columns: PenguinColumns) -> String {
+        var body = "<h1>Statistics</h1><p class=\"lead\">Descriptive statistics of every numeric variable in the warehouse, the counts by island and sex, and how the measurements separate the species and the sexes.</p>"
+        let report = report ?? (columns.count > 0 ? try? StatisticsReport.compute(columns) : nil)
+        guard let report, (report.tables.first?.rows ?? 0) > 0 || columns.count > 0 else {
+            body += HTML.noDataYet
+            return Layout.document(title: "Statistics", current: .statistics, body: body)
+        }
+
+        body += "<h2>Descriptive statistics</h2>"
+        for table in report.tables {
+            body += descriptiveTable(table)
+        }
+
+        body += "<h2>Counts</h2>"
+        let counts = report.countsByIslandAndSex
+        let islands = counts.keys.sorted()
+        let sexes = Set(counts.values.flatMap(\.keys)).sorted()
+        var bySex: [String: Int] = [:]
+        for island in islands { for (sex, count) in counts[island]! { bySex[sex, default: 0] += count } }
+        body += Layout.grid([
+            Layout.figure(BarChart(
+                title: "Penguins by island", xTitle: "island", yTitle: "penguins", categories: islands,
+                series: sexes.map { sex in BarChart.Series(name: sex, values: islands.map { Double(counts[$0]?[sex] ?? 0) }) }
+            ).render(), caption: "Bars split by sex; \"missing\" counts penguins whose sex was not recorded."),
+            Layout.figure(BarChart(
+                title: "Penguins by sex", xTitle: "sex", yTitle: "penguins",
+                bars: sexes.map { ($0, Double(bySex[$0] ?? 0)) }, colorByCategory: true
+            ).render()),
+        ])
+
+        body += "<h2>Measurements</h2>"
+        body += Layout.grid([
+            Layout.figure(scatter(columns, x: .billLength, y: .billDepth, by: \.species, byName: "species",
+                                  title: "Bill length vs bill depth, by species", xTitle: "bill length (mm)", yTitle: "bill depth (mm)",
+                                  categories: Species.allCases.map(\.rawValue))),
+            Layout.figure(scatter(columns, x: .flipperLength, y: .bodyMass, by: \.sex, byName: "sex",
+                                  title: "Flipper length vs body mass, by sex", xTitle: "flipper length (mm)", yTitle: "body mass (g)",
+                                  categories: Sex.allCases.map(\.rawValue) + ["missing"])),
+        ])
+        return Layout.document(title: "Statistics", current: .statistics, body: body)
+    }
+
+    /// The scatter plot of two features over at most ``Sampling/defaultLimit`` rows, coloured by a categorical column.
+    static func scatter(_ columns: PenguinColumns, x: Feature, y: Feature, by category: KeyPath<PenguinColumns, [String?]>, byName: String,
+                        title: String, xTitle: String, yTitle: String, categories: [String]) -> String {
+        let xs = columns.measurements[x] ?? []
+        let ys = columns.measurements[y] ?? []
+        let levels = columns[keyPath: category]
+        let rowCount = min(xs.count, ys.count, levels.count)
+        var complete = 0
+        for index in 0..<rowCount where xs[index] != nil && ys[index] != nil { complete += 1 }
+        var points: [ScatterChart.Point] = []
+        for index in Sampling.evenIndices(count: rowCount) {
+            guard let a = xs[index], let b = ys[index] else { continue }
+            let level = levels[index] ?? "missing"
+            points.append(ScatterChart.Point(x: a, y: b, category: level,
+                                             label: "\(byName) \(level): \(xTitle) \(Format.compact(a)), \(yTitle) \(Format.compact(b))"))
+        }
+        return ScatterChart(title: title, xTitle: xTitle, yTitle: yTitle, points: points, categories: categories, totalCount: complete).render()
+    }
+
+    private static func descriptiveTable(_ table: StatisticsReport.Table) -> String {
+        let headers = ["variable", "count", "missing", "mean", "std", "min", "25 %", "median", "75 %", "max"]
+        let rows: [[HTML.Cell]] = PenguinColumns.numericNames.compactMap { name in
+            guard let summary = table.variables[name] else { return nil }
+            let decimals = name == "year" ? 0 : 2
+            return [.header(name), .number(Format.integer(summary.count)), .number(Format.integer(summary.missing)),
+                    .number(Format.fixed(summary.mean, 2)), .number(Format.fixed(summary.standardDeviation, 2)),
+                    .number(Format.fixed(summary.minimum, decimals)), .number(Format.fixed(summary.q1, 2)),
+                    .number(Format.fixed(summary.median, 2)), .number(Format.fixed(summary.q3, 2)),
+                    .number(Format.fixed(summary.maximum, decimals))]
+        }
+        let caption = table.group == "all" ? "All penguins (\(Format.integer(table.rows)) rows)" : "\(table.group) (\(Format.integer(table.rows)) rows)"
+        return HTML.table(headers: headers, rows: rows, caption: caption)
+    }
+}

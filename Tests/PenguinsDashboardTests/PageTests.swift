@@ -1,0 +1,258 @@
+import Foundation
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsStorage
+import Testing
+@testable import PenguinsDashboard
+
+/// Checks shared by every page: a complete document with the navigation bar, the current page highlighted.
+func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(html.hasPrefix("<!doctype html>"), sourceLocation: sourceLocation)
+    #expect(html.hasSuffix("</html>\n"), sourceLocation: sourceLocation)
+    #expect(html.contains("<nav id=\"site-nav\""), sourceLocation: sourceLocation)
+    for page in DashboardPage.allCases {
+        #expect(html.contains("href=\"\(page.path)\""), "link to \(page.path)", sourceLocation: sourceLocation)
+    }
+    #expect(html.contains("href=\"/openapi.yaml\""), sourceLocation: sourceLocation)
+    #expect(occurrences(of: "aria-current=\"page\"", in: html) == (current == nil ? 0 : 1), sourceLocation: sourceLocation)
+    if let current {
+        #expect(html.contains("aria-current=\"page\" href=\"\(current.path)\""), sourceLocation: sourceLocation)
+    }
+    #expect(!html.contains("<script"), sourceLocation: sourceLocation)
+    #expect(!html.contains("http://") || html.contains("http://www.w3.org/2000/svg"), sourceLocation: sourceLocation)
+    #expect(!html.contains("https://"), "nothing fetched from elsewhere", sourceLocation: sourceLocation)
+}
+
+@Suite struct EmptyStorePageTests {
+    @Test func overviewSaysThereIsNoDataYet() async throws {
+        let html = Pages.overview(summary: try await emptySummary(), cacheHits: 0, cacheMisses: 0)
+        expectPage(html, current: .overview)
+        #expect(html.contains("No data yet: run <code>penguins ingest</code>"))
+        #expect(html.contains("<dd>-</dd>")) // no cache lookups yet, no accuracy
+        #expect(html.contains("<dd>none</dd>"))
+        #expect(chartCount(html) == 0)
+    }
+
+    @Test func statisticsSaysThereIsNoDataYet() {
+        let html = Pages.statistics(report: nil, columns: PenguinColumns())
+        expectPage(html, current: .statistics)
+        #expect(html.contains("No data yet"))
+        #expect(chartCount(html) == 0)
+        let computed = Pages.statistics(report: try? StatisticsReport.compute(PenguinColumns()), columns: PenguinColumns())
+        #expect(computed.contains("No data yet"))
+    }
+
+    @Test func regressionShowsTheFormAndTheError() {
+        let html = Pages.regression(request: RegressionRequest(), report: nil,
+                                    error: "only 0 complete training rows for 2 predictors; ingest more data or use fewer predictors")
+        expectPage(html, current: .regression)
+        #expect(html.contains("<form class=\"panel\" method=\"get\" action=\"/regression\">"))
+        #expect(html.contains("class=\"alert\" role=\"alert\""))
+        #expect(html.contains("only 0 complete training rows"))
+        #expect(chartCount(html) == 0)
+        let fresh = Pages.regression(request: RegressionRequest(), report: nil, error: nil)
+        #expect(!fresh.contains("role=\"alert\""))
+    }
+
+    @Test func classificationWithoutAModelSaysSo() {
+        let html = Pages.classification(current: nil, versions: [])
+        expectPage(html, current: .classification)
+        #expect(html.contains("No model yet"))
+        #expect(html.contains("No model version is registered yet"))
+        #expect(chartCount(html) == 0)
+    }
+
+    @Test func driftWithoutAReportShowsTheMessageAndTheSimulation() {
+        let message = "the prediction log is empty; log a production sample with `penguins predict FILE --log` first"
+        let html = Pages.drift(report: nil, reference: nil, current: nil, message: message)
+        expectPage(html, current: .drift)
+        #expect(html.contains("the prediction log is empty"))
+        #expect(html.contains("<form class=\"panel\" method=\"post\" action=\"/drift/simulate\">"))
+        #expect(html.contains("name=\"rows\" min=\"1\" step=\"1\" value=\"1000\""))
+        #expect(html.contains("name=\"delta\""))
+        for feature in Feature.allCases { #expect(html.contains("<option value=\"\(feature.rawValue)\"")) }
+        #expect(!html.contains("DRIFT DETECTED"))
+        #expect(chartCount(html) == 0)
+        #expect(Pages.drift(report: nil, reference: nil, current: nil, message: nil).contains("Nothing to compare yet"))
+    }
+
+    @Test func predictShowsTheEmptyForm() {
+        let html = Pages.predict(input: PredictInput(), prediction: nil, error: nil)
+        expectPage(html, current: .predict)
+        #expect(html.contains("<form class=\"panel\" method=\"get\" action=\"/predict\">"))
+        for feature in Feature.allCases { #expect(html.contains("name=\"\(feature.rawValue)\"")) }
+        #expect(chartCount(html) == 0)
+    }
+
+    @Test func benchmarksShowsTheRunButton() {
+        let html = Pages.benchmarks(results: nil, error: nil)
+        expectPage(html, current: .benchmarks)
+        #expect(html.contains("<form class=\"panel\" method=\"post\" action=\"/benchmarks\"><button type=\"submit\">"))
+        #expect(html.contains("No results yet"))
+        let failed = Pages.benchmarks(results: nil, error: "the warehouse is empty; run `penguins ingest` first")
+        #expect(failed.contains("role=\"alert\""))
+        #expect(chartCount(failed) == 0)
+    }
+
+    @Test func errorPageKeepsTheNavigationBar() {
+        let html = Pages.error(status: 404, title: "Not found", detail: "no page at /nowhere")
+        expectPage(html, current: nil)
+        #expect(html.contains("data-page=\"error\""))
+        #expect(html.contains("404 · Not found"))
+        #expect(html.contains("no page at /nowhere"))
+    }
+}
+
+@Suite struct DataPageTests {
+    @Test func overviewShowsEveryStoreTheModelAndTheCache() async throws {
+        let fixture = try await DashboardFixture.shared
+        let html = Pages.overview(summary: fixture.summary, cacheHits: 30, cacheMisses: 10)
+        expectPage(html, current: .overview)
+        #expect(!html.contains("No data yet"))
+        #expect(html.contains("<dt>Lake documents</dt><dd>344</dd>"))
+        #expect(html.contains("<dt>Warehouse rows</dt><dd>344</dd>"))
+        #expect(html.contains("<dt>Current model</dt><dd>version 2</dd>"))
+        #expect(html.contains("<dt>Cache hit ratio</dt><dd>75.0 %</dd>"))
+        for island in ["Biscoe", "Dream", "Torgersen"] { #expect(html.contains("<th scope=\"row\">\(island)</th>")) }
+        #expect(chartCount(html) == 1)
+    }
+
+    @Test func statisticsShowsTheTableTheCountsAndBothScatterPlots() async throws {
+        let fixture = try await DashboardFixture.shared
+        let html = Pages.statistics(report: fixture.statistics, columns: fixture.columns)
+        expectPage(html, current: .statistics)
+        for name in PenguinColumns.numericNames { #expect(html.contains("<th scope=\"row\">\(name)</th>")) }
+        for header in ["count", "missing", "mean", "std", "min", "25 %", "median", "75 %", "max"] {
+            #expect(html.contains("<th scope=\"col\">\(header)</th>"))
+        }
+        #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 2)
+        #expect(occurrences(of: "data-chart=\"scatter\"", in: html) == 2)
+        #expect(chartCount(html) == 4)
+        #expect(html.contains("Bill length vs bill depth, by species"))
+        #expect(html.contains("Flipper length vs body mass, by sex"))
+        // 342 penguins have both bill measurements: one mark each (plus three legend swatches).
+        let bills = html.components(separatedBy: "data-chart=\"scatter\"")[1]
+        #expect(occurrences(of: "<circle", in: bills.components(separatedBy: "</svg>")[0]) == 342 + 3)
+    }
+
+    @Test func statisticsOfAMillionRowsStaysSmall() async throws {
+        let fixture = try await DashboardFixture.shared
+        var big = PenguinColumns()
+        var penguins: [Penguin] = []
+        for index in 0..<200_000 {
+            penguins.append(Penguin(id: "P\(index)", species: Species.allCases[index % 3], island: .biscoe,
+                                    measurements: Measurements(billLength: 40 + Double(index % 17), billDepth: 15 + Double(index % 7),
+                                                               flipperLength: 190 + Double(index % 29), bodyMass: 4000 + Double(index % 1000)),
+                                    sex: index % 2 == 0 ? .female : .male, year: 2008))
+        }
+        big.append(contentsOf: penguins)
+        let html = Pages.statistics(report: fixture.statistics, columns: big)
+        #expect(chartCount(html) == 4)
+        #expect(html.contains("2,000 of 200,000 points shown"))
+        #expect(html.utf8.count < 1_500_000)
+    }
+
+    @Test func regressionShowsTheCoefficientsTheFitAndThePlots() async throws {
+        let fixture = try await DashboardFixture.shared
+        let request = RegressionRequest(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: "0.2", seed: "42")
+        let html = Pages.regression(request: request, report: fixture.regression, error: nil)
+        expectPage(html, current: .regression)
+        #expect(html.contains("<option value=\"body_mass_g\" selected>"))
+        #expect(html.contains("name=\"predictors\" value=\"flipper_length_mm\" checked"))
+        #expect(html.contains("name=\"predictors\" value=\"sex\" checked"))
+        #expect(html.contains("name=\"predictors\" value=\"island\">"))
+        #expect(html.contains("name=\"test_fraction\"") && html.contains("name=\"seed\""))
+        for term in fixture.regression.model.terms { #expect(html.contains("<th scope=\"row\">\(term.name)</th>")) }
+        for header in ["estimate", "std. error", "t", "p-value", "95 % interval"] { #expect(html.contains(">\(header)</th>")) }
+        #expect(html.contains("<dt>R²</dt><dd>\(Format.fixed(fixture.regression.model.rSquared, 4))</dd>"))
+        #expect(html.contains("adjusted R²"))
+        #expect(html.contains(Format.fixed(fixture.regression.testRMSE, 3)))
+        #expect(occurrences(of: "data-chart=\"predicted-actual\"", in: html) == 1)
+        #expect(occurrences(of: "data-chart=\"residuals\"", in: html) == 1)
+        #expect(chartCount(html) == 2)
+    }
+
+    @Test func classificationShowsTheModelTheHeatMapAndPromoteButtons() async throws {
+        let fixture = try await DashboardFixture.shared
+        let html = Pages.classification(current: fixture.model, versions: fixture.versions)
+        expectPage(html, current: .classification)
+        #expect(html.contains("Current model: version 2"))
+        #expect(html.contains("<th scope=\"row\">numTrees</th><td>10</td>"))
+        #expect(html.contains("<th scope=\"row\">maxDepth</th><td>4</td>"))
+        #expect(html.contains("<th scope=\"row\">maxBins</th><td>32</td>"))
+        #expect(html.contains("<th scope=\"row\">seed</th><td>42</td>"))
+        #expect(html.contains("<dt>accuracy</dt>"))
+        #expect(html.contains("<dt>macro F1</dt>"))
+        for species in Species.allCases { #expect(html.contains("<th scope=\"row\">\(species.rawValue)</th>")) }
+        #expect(occurrences(of: "data-chart=\"heatmap\"", in: html) == 1)
+        #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 1)
+        #expect(chartCount(html) == 2)
+        // Version 1 can be promoted; version 2 is current.
+        #expect(occurrences(of: "action=\"/classification/promote\"", in: html) == 1)
+        #expect(html.contains("<input type=\"hidden\" name=\"version\" value=\"1\">"))
+        #expect(html.contains("<form class=\"inline\" method=\"post\" action=\"/classification/promote\">"))
+        #expect(html.contains(">current</span>"))
+    }
+
+    @Test func driftShowsEachFeatureWithItsTestsAndTheBadge() async throws {
+        let fixture = try await DashboardFixture.shared
+        let html = Pages.drift(report: fixture.drift, reference: fixture.reference, current: fixture.current, message: nil)
+        expectPage(html, current: .drift)
+        let billLength = try #require(fixture.drift.features.first { $0.feature == "bill_length_mm" })
+        #expect(billLength.drift)
+        #expect(html.contains("<span class=\"badge badge-bad\">DRIFT DETECTED</span>"))
+        #expect(html.contains("<span class=\"badge badge-good\">no drift</span>")) // the unshifted features
+        #expect(html.contains(Format.fixed(billLength.ks.statistic, 4)))
+        #expect(html.contains(Format.fixed(billLength.psi.value, 4)))
+        #expect(html.contains("significant shift"))
+        #expect(occurrences(of: "data-chart=\"histogram\"", in: html) == 4)
+        #expect(occurrences(of: "data-chart=\"ecdf\"", in: html) == 4)
+        #expect(chartCount(html) == 8)
+        #expect(html.contains("<th scope=\"row\">species</th>")) // the chi-squared row
+        #expect(html.contains("action=\"/drift/simulate\""))
+    }
+
+    @Test func driftWithoutProductionShowsTheTrainingDistributions() async throws {
+        let fixture = try await DashboardFixture.shared
+        let html = Pages.drift(report: nil, reference: fixture.reference, current: nil, message: "the prediction log is empty")
+        #expect(html.contains("the prediction log is empty"))
+        #expect(occurrences(of: "data-chart=\"histogram\"", in: html) == 4)
+        #expect(!html.contains("DRIFT DETECTED"))
+    }
+
+    @Test func predictShowsTheSpeciesAndItsProbabilities() async throws {
+        let fixture = try await DashboardFixture.shared
+        let input = PredictInput(values: [.billLength: "45", .billDepth: "17", .flipperLength: "200", .bodyMass: "4200"])
+        let html = Pages.predict(input: input, prediction: fixture.prediction, error: nil)
+        expectPage(html, current: .predict)
+        #expect(html.contains("name=\"bill_length_mm\" step=\"any\" required value=\"45\""))
+        #expect(html.contains("name=\"body_mass_g\" step=\"any\" required value=\"4200\""))
+        #expect(html.contains("Species: <strong>\(fixture.prediction.species.rawValue)</strong>"))
+        #expect(html.contains(Format.percent(fixture.prediction.confidence)))
+        #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 1)
+        let failed = Pages.predict(input: PredictInput(values: [.billLength: "abc"]), prediction: nil, error: "bill_length_mm must be a number")
+        #expect(failed.contains("role=\"alert\""))
+        #expect(failed.contains("value=\"abc\""))
+    }
+
+    @Test func benchmarksShowsTheTableAndTheLatencyChart() {
+        let results = [
+            StoreLatency(store: "cache", backend: "MemoryPredictionCache", durations: Array(repeating: 0.000002, count: 1_000)),
+            StoreLatency(store: "lake", backend: "SQLiteLake", durations: Array(repeating: 0.00004, count: 1_000)),
+            StoreLatency(store: "warehouse", backend: "SQLiteWarehouse", durations: Array(repeating: 0.00003, count: 1_000)),
+        ]
+        let html = Pages.benchmarks(results: results, error: nil)
+        expectPage(html, current: .benchmarks)
+        for header in ["store", "backend", "reads", "mean (ms)", "p50 (ms)", "p99 (ms)", "reads/s"] { #expect(html.contains(">\(header)</th>")) }
+        #expect(html.contains("<th scope=\"row\">lake</th><td>SQLiteLake</td><td class=\"num\">1,000</td><td class=\"num\">0.0400</td>"))
+        #expect(html.contains("<td class=\"num\">25,000</td>"))
+        #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 1)
+    }
+
+    @Test func pagesAreDeterministic() async throws {
+        let fixture = try await DashboardFixture.shared
+        #expect(Pages.statistics(report: fixture.statistics, columns: fixture.columns) == Pages.statistics(report: fixture.statistics, columns: fixture.columns))
+        #expect(Pages.drift(report: fixture.drift, reference: fixture.reference, current: fixture.current, message: nil)
+            == Pages.drift(report: fixture.drift, reference: fixture.reference, current: fixture.current, message: nil))
+    }
+}
