@@ -65,7 +65,7 @@ for entry in "${PAGES[@]}"; do
 
     status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$url" 2>/dev/null || true)"
     if [ "$status" != "200" ]; then
-        problem="HTTP status ${status:-none} (cannot load)"
+        if [ "${status:-000}" = "000" ]; then problem="no answer from the server (cannot load)"; else problem="HTTP status $status (cannot load)"; fi
     fi
 
     dom=""

@@ -57,7 +57,7 @@ public enum Layout {
 
     /// The navigation bar, with `current` marked `aria-current="page"`.
     public static func navigation(current: DashboardPage?) -> String {
-        var out = "<nav id=\"site-nav\" class=\"topnav\" aria-label=\"Dashboard\"><a class=\"brand\" href=\"/\">🐧 Penguins</a><ul>"
+        var out = "<nav id=\"site-nav\" class=\"topnav\" aria-label=\"Dashboard\"><a class=\"brand\" href=\"/\">Penguins</a><ul>"
         for page in DashboardPage.allCases {
             if page == current {
                 out += "<li><a class=\"current\" aria-current=\"page\" href=\"\(page.path)\">\(HTML.escape(page.title))</a></li>"
@@ -127,7 +127,7 @@ public enum Layout {
     .stats div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}
     .stats dt{color:var(--muted);font-size:13px}
     .stats dd{margin:2px 0 0;font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
-    .chart-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px;margin:12px 0}
+    .chart-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:16px;margin:12px 0}
     .chart-card{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px}
     .chart-card figcaption{color:var(--muted);font-size:13px;padding:4px 6px}
     svg.chart{display:block;width:100%;height:auto;max-width:100%}

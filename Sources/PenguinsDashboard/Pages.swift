@@ -5,10 +5,15 @@ import PenguinsStorage
 
 /// What the regression lab's form asked for, as typed (echoed back into the form).
 public struct RegressionRequest: Sendable, Equatable {
+    /// The variable to explain (one of ``PenguinColumns/numericNames``).
     public var target: String
+    /// The predictors, numeric or categorical.
     public var predictors: [String]
+    /// Share of the rows held out for the test split, as typed.
     public var testFraction: String
+    /// Seed of the train/test split, as typed.
     public var seed: String
+    /// Creates the value from its parts.
     public init(target: String = "body_mass_g", predictors: [String] = ["flipper_length_mm", "sex"], testFraction: String = "0.2", seed: String = "42") {
         self.target = target
         self.predictors = predictors
@@ -19,7 +24,9 @@ public struct RegressionRequest: Sendable, Equatable {
 
 /// The predict form's four measurements as typed (echoed back into the form).
 public struct PredictInput: Sendable, Equatable {
+    /// The typed value of each measurement; a missing key leaves its field empty.
     public var values: [Feature: String]
+    /// Creates the value from its parts.
     public init(values: [Feature: String] = [:]) { self.values = values }
 }
 

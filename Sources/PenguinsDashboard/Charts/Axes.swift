@@ -59,10 +59,14 @@ public struct LegendItem: Sendable, Equatable {
         case circle, square, line, dashedLine
     }
 
+    /// The text of the entry.
     public var label: String
+    /// The swatch colour (CSS colour).
     public var color: String
+    /// How the swatch is drawn.
     public var swatch: Swatch
 
+    /// Creates a legend entry.
     public init(_ label: String, color: String, swatch: Swatch = .square) {
         self.label = label
         self.color = color
@@ -75,6 +79,7 @@ public enum Legend {
     /// Width reserved per character of a label (12 px system font, generous).
     static let characterWidth = 7.0
 
+    /// The legend's SVG group (empty for no items).
     public static func render(_ items: [LegendItem], frame: ChartFrame) -> String {
         guard !items.isEmpty else { return "" }
         var out = "<g class=\"legend\">"

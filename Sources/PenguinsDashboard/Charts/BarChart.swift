@@ -3,11 +3,14 @@
 public struct BarChart: Sendable, Equatable {
     /// One series: a value per category.
     public struct Series: Sendable, Equatable {
+        /// The series name, in the legend and the hover titles.
         public var name: String
+        /// One value per category, in the chart's category order.
         public var values: [Double]
         /// Nil takes the palette's colour for the series name.
         public var color: String?
 
+        /// Creates a series.
         public init(name: String, values: [Double], color: String? = nil) {
             self.name = name
             self.values = values
@@ -18,10 +21,15 @@ public struct BarChart: Sendable, Equatable {
     /// The `data-chart` value of a bar chart.
     public static let kind = "bar"
 
+    /// The chart's title, printed above the plot and used as its accessible name.
     public var title: String
+    /// The x axis title.
     public var xTitle: String
+    /// The y axis title.
     public var yTitle: String
+    /// One bar, or group of bars, per category, left to right.
     public var categories: [String]
+    /// The series; more than one draws grouped bars and a legend.
     public var series: [Series]
     /// With one series, colour each bar by its category (species, islands) instead of one colour.
     public var colorByCategory: Bool
@@ -29,8 +37,10 @@ public struct BarChart: Sendable, Equatable {
     public var decimals: Int
     /// Text after each value (` ms`, ` %`).
     public var unit: String
+    /// Size and margins of the chart.
     public var frame: ChartFrame
 
+    /// Creates the chart; nothing is computed until ``render()``.
     public init(title: String, xTitle: String, yTitle: String, categories: [String], series: [Series],
                 colorByCategory: Bool = false, decimals: Int = 0, unit: String = "", frame: ChartFrame = ChartFrame()) {
         self.title = title
@@ -52,6 +62,7 @@ public struct BarChart: Sendable, Equatable {
                   decimals: decimals, unit: unit, frame: frame)
     }
 
+    /// The chart as an SVG element: the same data always gives the same text, and a chart with nothing to draw shows a "no data yet" note.
     public func render() -> String {
         let usable = series.filter { !$0.values.isEmpty }
         guard !categories.isEmpty, !usable.isEmpty else { return SVG.empty(kind: Self.kind, title: title, frame: frame) }

@@ -1,13 +1,20 @@
 /// The size of a chart and the margins around its plot area (room for the title, the legend,
 /// the tick labels and the axis titles), in SVG user units.
 public struct ChartFrame: Sendable, Equatable {
+    /// Total width.
     public var width: Double
+    /// Total height.
     public var height: Double
+    /// Margin above the plot area (title and legend).
     public var top: Double
+    /// Margin right of the plot area.
     public var right: Double
+    /// Margin below the plot area (tick labels, x axis title).
     public var bottom: Double
+    /// Margin left of the plot area (tick labels, y axis title).
     public var left: Double
 
+    /// A frame of the given size and margins (the defaults suit a chart in a two-column grid).
     public init(width: Double = 560, height: Double = 340, top: Double = 56, right: Double = 20, bottom: Double = 52, left: Double = 68) {
         self.width = width
         self.height = height
@@ -19,10 +26,15 @@ public struct ChartFrame: Sendable, Equatable {
 
     /// The plot area's edges.
     public var plotLeft: Double { left }
+    /// Right edge of the plot area.
     public var plotRight: Double { max(left + 1, width - right) }
+    /// Top edge of the plot area.
     public var plotTop: Double { top }
+    /// Bottom edge of the plot area.
     public var plotBottom: Double { max(top + 1, height - bottom) }
+    /// Width of the plot area.
     public var plotWidth: Double { plotRight - plotLeft }
+    /// Height of the plot area.
     public var plotHeight: Double { plotBottom - plotTop }
 }
 

@@ -5,16 +5,24 @@ public struct HistogramChart: Sendable, Equatable {
     /// The `data-chart` value of a histogram.
     public static let kind = "histogram"
 
+    /// The chart's title, printed above the plot and used as its accessible name.
     public var title: String
+    /// The x axis title.
     public var xTitle: String
+    /// The reference sample (the training data).
     public var reference: [Double]
+    /// The current sample (the production stream).
     public var current: [Double]
+    /// Legend name of the reference sample.
     public var referenceName: String
+    /// Legend name of the current sample.
     public var currentName: String
     /// About how many bins (the exact count follows from a nice bin width).
     public var binCount: Int
+    /// Size and margins of the chart.
     public var frame: ChartFrame
 
+    /// Creates the chart; nothing is computed until ``render()``.
     public init(title: String, xTitle: String, reference: [Double], current: [Double], referenceName: String = "reference",
                 currentName: String = "current", binCount: Int = 20, frame: ChartFrame = ChartFrame()) {
         self.title = title
@@ -29,8 +37,11 @@ public struct HistogramChart: Sendable, Equatable {
 
     /// Shared bins of both samples: edges (a nice width apart) and each sample's share per bin.
     public struct Bins: Sendable, Equatable {
+        /// Bin edges: the first bin's lower edge up to the last bin's upper edge.
         public var edges: [Double]
+        /// Share of the reference sample in each bin (empty for an empty sample).
         public var referenceShares: [Double]
+        /// Share of the current sample in each bin (empty for an empty sample).
         public var currentShares: [Double]
     }
 
@@ -55,6 +66,7 @@ public struct HistogramChart: Sendable, Equatable {
         return Bins(edges: edges, referenceShares: shares(a), currentShares: shares(b))
     }
 
+    /// The chart as an SVG element: the same data always gives the same text, and a chart with nothing to draw shows a "no data yet" note.
     public func render() -> String {
         guard let bins = bins() else { return SVG.empty(kind: Self.kind, title: title, frame: frame) }
         let x = LinearScale(domain: (bins.edges.first!, bins.edges.last!), range: (frame.plotLeft, frame.plotRight))
@@ -91,16 +103,25 @@ public struct ECDFChart: Sendable, Equatable {
     /// The `data-chart` value of an ECDF plot.
     public static let kind = "ecdf"
 
+    /// The chart's title, printed above the plot and used as its accessible name.
     public var title: String
+    /// The x axis title.
     public var xTitle: String
+    /// The reference sample (the training data).
     public var reference: [Double]
+    /// The current sample (the production stream).
     public var current: [Double]
+    /// Legend name of the reference sample.
     public var referenceName: String
+    /// Legend name of the current sample.
     public var currentName: String
     /// A vertical marker line and its hover text.
     public struct Marker: Sendable, Equatable {
+        /// Where the marker stands, in data units.
         public var x: Double
+        /// The marker's hover text.
         public var label: String
+        /// Creates a marker.
         public init(x: Double, label: String) {
             self.x = x
             self.label = label
@@ -111,8 +132,10 @@ public struct ECDFChart: Sendable, Equatable {
     public var marker: Marker?
     /// The most steps drawn per sample (larger samples are read at evenly spaced ranks).
     public var maxSteps: Int
+    /// Size and margins of the chart.
     public var frame: ChartFrame
 
+    /// Creates the chart; nothing is computed until ``render()``.
     public init(title: String, xTitle: String, reference: [Double], current: [Double], referenceName: String = "reference",
                 currentName: String = "current", marker: Marker? = nil, maxSteps: Int = 400,
                 frame: ChartFrame = ChartFrame()) {
@@ -137,6 +160,7 @@ public struct ECDFChart: Sendable, Equatable {
         return ranks.map { (sorted[$0], Double($0 + 1) / Double(sorted.count)) }
     }
 
+    /// The chart as an SVG element: the same data always gives the same text, and a chart with nothing to draw shows a "no data yet" note.
     public func render() -> String {
         let a = Self.steps(reference, maxSteps: maxSteps)
         let b = Self.steps(current, maxSteps: maxSteps)

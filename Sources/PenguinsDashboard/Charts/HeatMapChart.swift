@@ -4,19 +4,26 @@ public struct HeatMapChart: Sendable, Equatable {
     /// The `data-chart` value of a heat map.
     public static let kind = "heatmap"
 
+    /// The chart's title, printed above the plot and used as its accessible name.
     public var title: String
+    /// Title of the rows (the y axis).
     public var rowTitle: String
+    /// Title of the columns (the x axis).
     public var columnTitle: String
+    /// Row labels, top to bottom.
     public var rowLabels: [String]
+    /// Column labels, left to right.
     public var columnLabels: [String]
     /// `values[row][column]`; missing cells count as 0.
     public var values: [[Double]]
     /// Decimals of the printed values.
     public var decimals: Int
+    /// Size and margins of the chart.
     public var frame: ChartFrame
 
+    /// Creates the chart; nothing is computed until ``render()``.
     public init(title: String, rowTitle: String, columnTitle: String, rowLabels: [String], columnLabels: [String],
-                values: [[Double]], decimals: Int = 0, frame: ChartFrame = ChartFrame(width: 460, height: 400, left: 110)) {
+                values: [[Double]], decimals: Int = 0, frame: ChartFrame = ChartFrame(height: 380, right: 40, left: 110)) {
         self.title = title
         self.rowTitle = rowTitle
         self.columnTitle = columnTitle
@@ -33,6 +40,7 @@ public struct HeatMapChart: Sendable, Equatable {
                   values: matrix.map { $0.map(Double.init) })
     }
 
+    /// The chart as an SVG element: the same data always gives the same text, and a chart with nothing to draw shows a "no data yet" note.
     public func render() -> String {
         guard !rowLabels.isEmpty, !columnLabels.isEmpty else { return SVG.empty(kind: Self.kind, title: title, frame: frame) }
         func value(_ row: Int, _ column: Int) -> Double {
@@ -53,7 +61,7 @@ public struct HeatMapChart: Sendable, Equatable {
                 let hover = "\(rowTitle) \(rowLabel), \(columnTitle) \(columnLabel): \(text)"
                 content += "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(cellWidth))\" height=\"\(SVG.n(cellHeight))\" fill=\"\(Palette.sequential(share))\" stroke=\"#ffffff\" stroke-width=\"2\">\(SVG.title(hover))</rect>"
                 content += SVG.text(text, x: left + cellWidth / 2, y: top + cellHeight / 2 + 5, anchor: "middle",
-                                    className: "cell-value", extra: " fill=\"\(share > 0.5 ? "#ffffff" : "#111827")\"")
+                                    className: "cell-value", extra: " style=\"fill:\(share > 0.5 ? "#ffffff" : "#111827")\"")
             }
         }
         content += "</g><g class=\"axes\">"

@@ -3,9 +3,13 @@ import Foundation
 /// Maps a data interval (the domain) linearly onto a pixel interval (the range), and finds
 /// "nice" ticks: multiples of 1, 2 or 5 times a power of ten.
 public struct LinearScale: Sendable, Equatable {
+    /// The data value mapped to ``rangeStart``.
     public var domainStart: Double
+    /// The data value mapped to ``rangeEnd``.
     public var domainEnd: Double
+    /// The pixel position of ``domainStart``.
     public var rangeStart: Double
+    /// The pixel position of ``domainEnd``.
     public var rangeEnd: Double
 
     /// A scale from `domain` onto `range`. The range may run backwards (a y axis runs from the

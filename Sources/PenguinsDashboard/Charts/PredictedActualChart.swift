@@ -4,14 +4,20 @@ public struct PredictedActualChart: Sendable, Equatable {
     /// The `data-chart` value of a predicted-vs-actual plot.
     public static let kind = "predicted-actual"
 
+    /// The chart's title, printed above the plot and used as its accessible name.
     public var title: String
     /// What is predicted (the axis titles say "actual …" and "predicted …").
     public var variable: String
+    /// Actual values of the target.
     public var actual: [Double]
+    /// Predicted values, one per actual value.
     public var predicted: [Double]
+    /// The most marks drawn; more data is sampled evenly (see ``Sampling``).
     public var maxMarks: Int
+    /// Size and margins of the chart.
     public var frame: ChartFrame
 
+    /// Creates the chart; nothing is computed until ``render()``.
     public init(title: String, variable: String, actual: [Double], predicted: [Double],
                 maxMarks: Int = Sampling.defaultLimit, frame: ChartFrame = ChartFrame()) {
         self.title = title
@@ -22,6 +28,7 @@ public struct PredictedActualChart: Sendable, Equatable {
         self.frame = frame
     }
 
+    /// The chart as an SVG element: the same data always gives the same text, and a chart with nothing to draw shows a "no data yet" note.
     public func render() -> String {
         let pairs = zip(actual, predicted).filter { $0.0.isFinite && $0.1.isFinite }
         guard !pairs.isEmpty else { return SVG.empty(kind: Self.kind, title: title, frame: frame) }
@@ -49,13 +56,20 @@ public struct ResidualChart: Sendable, Equatable {
     /// The `data-chart` value of a residual plot.
     public static let kind = "residuals"
 
+    /// The chart's title, printed above the plot and used as its accessible name.
     public var title: String
+    /// What is predicted (named in the axis titles).
     public var variable: String
+    /// Actual values of the target.
     public var actual: [Double]
+    /// Predicted values, one per actual value.
     public var predicted: [Double]
+    /// The most marks drawn; more data is sampled evenly (see ``Sampling``).
     public var maxMarks: Int
+    /// Size and margins of the chart.
     public var frame: ChartFrame
 
+    /// Creates the chart; nothing is computed until ``render()``.
     public init(title: String, variable: String, actual: [Double], predicted: [Double],
                 maxMarks: Int = Sampling.defaultLimit, frame: ChartFrame = ChartFrame()) {
         self.title = title
@@ -66,6 +80,7 @@ public struct ResidualChart: Sendable, Equatable {
         self.frame = frame
     }
 
+    /// The chart as an SVG element: the same data always gives the same text, and a chart with nothing to draw shows a "no data yet" note.
     public func render() -> String {
         let pairs = zip(actual, predicted).filter { $0.0.isFinite && $0.1.isFinite }
         guard !pairs.isEmpty else { return SVG.empty(kind: Self.kind, title: title, frame: frame) }

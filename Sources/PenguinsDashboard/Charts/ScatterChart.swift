@@ -2,11 +2,16 @@
 public struct ScatterChart: Sendable, Equatable {
     /// One point: its position, its category and, optionally, its own hover text.
     public struct Point: Sendable, Equatable {
+        /// Horizontal position, in data units.
         public var x: Double
+        /// Vertical position, in data units.
         public var y: Double
+        /// The category that colours the point.
         public var category: String
+        /// Hover text; nil builds one from the axis titles and the values.
         public var label: String?
 
+        /// Creates a point.
         public init(x: Double, y: Double, category: String, label: String? = nil) {
             self.x = x
             self.y = y
@@ -18,17 +23,24 @@ public struct ScatterChart: Sendable, Equatable {
     /// The `data-chart` value of a scatter plot.
     public static let kind = "scatter"
 
+    /// The chart's title, printed above the plot and used as its accessible name.
     public var title: String
+    /// The x axis title.
     public var xTitle: String
+    /// The y axis title.
     public var yTitle: String
+    /// The points; beyond `maxMarks` they are sampled evenly.
     public var points: [Point]
     /// Legend order of the categories; nil lists them sorted.
     public var categories: [String]?
     /// How many points the data had before any sampling (nil: `points.count`).
     public var totalCount: Int?
+    /// The most marks drawn; more data is sampled evenly (see ``Sampling``).
     public var maxMarks: Int
+    /// Size and margins of the chart.
     public var frame: ChartFrame
 
+    /// Creates the chart; nothing is computed until ``render()``.
     public init(title: String, xTitle: String, yTitle: String, points: [Point], categories: [String]? = nil,
                 totalCount: Int? = nil, maxMarks: Int = Sampling.defaultLimit, frame: ChartFrame = ChartFrame()) {
         self.title = title

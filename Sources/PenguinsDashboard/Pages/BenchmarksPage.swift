@@ -23,7 +23,7 @@ enum BenchmarksPage {
         )
         body += Layout.grid([
             Layout.figure(BarChart(
-                title: "Mean latency of one read", xTitle: "store", yTitle: "milliseconds",
+                title: "Latency of one read (mean and p99)", xTitle: "store", yTitle: "milliseconds",
                 categories: results.map(\.store),
                 series: [
                     BarChart.Series(name: "mean", values: results.map(\.meanMilliseconds), color: Palette.cycle[0]),

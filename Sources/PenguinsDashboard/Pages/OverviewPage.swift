@@ -54,13 +54,13 @@ enum OverviewPage {
 
     private static func islandTable(_ islands: [IslandAggregate]) -> String {
         let headers = ["island", "rows", "usable for training", "scored"] + Species.allCases.map(\.rawValue)
-            + Feature.allCases.map { "mean \($0.rawValue)" }
+            + ["bill length", "bill depth", "flipper length", "body mass"]
         let rows: [[HTML.Cell]] = islands.map { island in
             [.header(island.island.rawValue), .number(Format.integer(island.count)), .number(Format.integer(island.usableForTraining)),
              .number(Format.integer(island.scored))]
                 + Species.allCases.map { .number(Format.integer(island.countBySpecies[$0] ?? 0)) }
                 + Feature.allCases.map { .number(Format.fixed(island.means[$0], 1)) }
         }
-        return HTML.table(headers: headers, rows: rows)
+        return HTML.table(headers: headers, rows: rows, caption: "Rows, species and mean measurements (mm, g) per island")
     }
 }
