@@ -22,6 +22,24 @@ public enum HTML {
         return out
     }
 
+    /// Escapes `text`, then shows each `backquoted` span (a command in a message, such as
+    /// `penguins ingest`) as code. The spans are escaped like the rest, so they stay inert.
+    public static func escapeWithCode(_ text: String) -> String {
+        let parts = escape(text).split(separator: "`", omittingEmptySubsequences: false)
+        // Parts alternate outside, inside, outside, …; an even count means the last backquote is unmatched.
+        var out = ""
+        for (index, part) in parts.enumerated() {
+            if index % 2 == 0 {
+                out += part
+            } else if index == parts.count - 1 {
+                out += "`" + part
+            } else {
+                out += "<code>\(part)</code>"
+            }
+        }
+        return out
+    }
+
     /// A table: escaped header cells and rows of cells that are already markup.
     /// Cells for which `numeric` is true are right-aligned.
     static func table(headers: [String], rows: [[Cell]], caption: String? = nil, className: String = "data") -> String {
@@ -58,9 +76,9 @@ public enum HTML {
         case markup(String)
     }
 
-    /// An alert box; `message` is escaped.
+    /// An alert box; `message` is escaped (its `backquoted` commands shown as code).
     static func alert(_ message: String, title: String = "Error") -> String {
-        "<div class=\"alert\" role=\"alert\"><strong>\(escape(title))</strong> \(escape(message))</div>"
+        "<div class=\"alert\" role=\"alert\"><strong>\(escape(title))</strong> \(escapeWithCode(message))</div>"
     }
 
     /// A grey note box; `markup` is printed as is.

@@ -15,6 +15,13 @@ import Testing
         #expect(HTML.escape("") == "")
     }
 
+    @Test func backquotedCommandsBecomeCodeAndStayInert() {
+        #expect(HTML.escapeWithCode("run `penguins ingest` first") == "run <code>penguins ingest</code> first")
+        #expect(HTML.escapeWithCode("a `<b>` and `c") == "a <code>&lt;b&gt;</code> and `c")
+        #expect(HTML.escapeWithCode("no code") == "no code")
+        #expect(HTML.escapeWithCode("`\(attack)`") == "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>")
+    }
+
     @Test func errorsAndMessagesArePrintedInert() {
         let pages = [
             Pages.error(status: 404, title: attack, detail: "no penguin \(attack)"),

@@ -18,6 +18,10 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
     if let current {
         #expect(html.contains("aria-current=\"page\" href=\"\(current.path)\""), sourceLocation: sourceLocation)
     }
+    for tag in html.components(separatedBy: "<svg ").dropFirst().map({ rootTag("<svg " + $0) }) {
+        #expect(tag.contains("role=\"img\"") && tag.contains("aria-label=\""), "\(tag)", sourceLocation: sourceLocation)
+        #expect(tag.contains("data-chart=\"") || tag.contains("data-chart-empty=\""), "\(tag)", sourceLocation: sourceLocation)
+    }
     #expect(!html.contains("<script"), sourceLocation: sourceLocation)
     #expect(!html.contains("http://") || html.contains("http://www.w3.org/2000/svg"), sourceLocation: sourceLocation)
     #expect(!html.contains("https://"), "nothing fetched from elsewhere", sourceLocation: sourceLocation)
@@ -66,7 +70,7 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         let message = "the prediction log is empty; log a production sample with `penguins predict FILE --log` first"
         let html = Pages.drift(report: nil, reference: nil, current: nil, message: message)
         expectPage(html, current: .drift)
-        #expect(html.contains("the prediction log is empty"))
+        #expect(html.contains("the prediction log is empty; log a production sample with <code>penguins predict FILE --log</code> first"))
         #expect(html.contains("<form class=\"panel\" method=\"post\" action=\"/drift/simulate\">"))
         #expect(html.contains("name=\"rows\" min=\"1\" step=\"1\" value=\"1000\""))
         #expect(html.contains("name=\"delta\""))

@@ -39,10 +39,10 @@ public struct PredictedActualChart: Sendable, Equatable {
         let y = LinearScale(domain: (base.domainStart, base.domainEnd), range: (frame.plotBottom, frame.plotTop))
         var content = Axes.linear(x: x, y: y, frame: frame, xTitle: "actual \(variable)", yTitle: "predicted \(variable)")
         content += "<line class=\"identity\" x1=\"\(SVG.n(x(base.domainStart)))\" y1=\"\(SVG.n(y(base.domainStart)))\" x2=\"\(SVG.n(x(base.domainEnd)))\" y2=\"\(SVG.n(y(base.domainEnd)))\" stroke=\"\(Palette.guide)\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\">\(SVG.title("y = x: predicted equals actual"))</line>"
-        content += "<g class=\"marks\">"
+        content += "<g class=\"marks\" fill-opacity=\"0.7\">"
         for (a, p) in shown {
             let hover = "actual \(Format.compact(a)), predicted \(Format.compact(p)), residual \(Format.compact(a - p))"
-            content += "<circle cx=\"\(SVG.n(x(a)))\" cy=\"\(SVG.n(y(p)))\" r=\"3.2\" fill=\"\(Palette.primary)\" fill-opacity=\"0.7\">\(SVG.title(hover))</circle>"
+            content += "<circle cx=\"\(SVG.n(x(a)))\" cy=\"\(SVG.n(y(p)))\" r=\"3.2\" fill=\"\(Palette.primary)\">\(SVG.title(hover))</circle>"
         }
         content += "</g>"
         content += Legend.render([LegendItem("rows", color: Palette.primary, swatch: .circle), LegendItem("y = x", color: Palette.guide, swatch: .dashedLine)], frame: frame)
@@ -91,10 +91,10 @@ public struct ResidualChart: Sendable, Equatable {
         let y = LinearScale(domain: (-largest, largest), range: (frame.plotBottom, frame.plotTop)).nice(count: 5)
         var content = Axes.linear(x: x, y: y, frame: frame, xTitle: "predicted \(variable)", yTitle: "residual (actual − predicted)")
         content += "<line class=\"zero\" x1=\"\(SVG.n(frame.plotLeft))\" y1=\"\(SVG.n(y(0)))\" x2=\"\(SVG.n(frame.plotRight))\" y2=\"\(SVG.n(y(0)))\" stroke=\"\(Palette.guide)\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\">\(SVG.title("zero residual"))</line>"
-        content += "<g class=\"marks\">"
+        content += "<g class=\"marks\" fill-opacity=\"0.7\">"
         for ((a, p), residual) in zip(shown, residuals) {
             let hover = "predicted \(Format.compact(p)), actual \(Format.compact(a)), residual \(Format.compact(residual))"
-            content += "<circle cx=\"\(SVG.n(x(p)))\" cy=\"\(SVG.n(y(residual)))\" r=\"3.2\" fill=\"\(Palette.cycle[1])\" fill-opacity=\"0.7\">\(SVG.title(hover))</circle>"
+            content += "<circle cx=\"\(SVG.n(x(p)))\" cy=\"\(SVG.n(y(residual)))\" r=\"3.2\" fill=\"\(Palette.cycle[1])\">\(SVG.title(hover))</circle>"
         }
         content += "</g>"
         content += Legend.render([LegendItem("residuals", color: Palette.cycle[1], swatch: .circle), LegendItem("zero", color: Palette.guide, swatch: .dashedLine)], frame: frame)

@@ -67,10 +67,10 @@ public struct ScatterChart: Sendable, Equatable {
         let x = LinearScale(covering: shown.map(\.x), range: (frame.plotLeft, frame.plotRight)).nice(count: 6)
         let y = LinearScale(covering: shown.map(\.y), range: (frame.plotBottom, frame.plotTop)).nice(count: 5)
         var content = Axes.linear(x: x, y: y, frame: frame, xTitle: xTitle, yTitle: yTitle)
-        content += "<g class=\"marks\">"
+        content += "<g class=\"marks\" fill-opacity=\"0.75\">"
         for point in shown {
             let hover = point.label ?? "\(point.category): \(xTitle) \(Format.compact(point.x)), \(yTitle) \(Format.compact(point.y))"
-            content += "<circle cx=\"\(SVG.n(x(point.x)))\" cy=\"\(SVG.n(y(point.y)))\" r=\"3.2\" fill=\"\(colors[point.category]!)\" fill-opacity=\"0.75\">\(SVG.title(hover))</circle>"
+            content += "<circle cx=\"\(SVG.n(x(point.x)))\" cy=\"\(SVG.n(y(point.y)))\" r=\"3.2\" fill=\"\(colors[point.category]!)\">\(SVG.title(hover))</circle>"
         }
         content += "</g>"
         let present = Set(finite.map(\.category))

@@ -13,7 +13,7 @@ enum DriftPage {
             body += report.drift ? Layout.badge("DRIFT DETECTED", kind: .bad) : Layout.badge("no drift", kind: .good)
             body += " <span>\(HTML.escape(report.reference)) vs \(HTML.escape(report.current)); drift when a p-value is below \(HTML.escape(threshold)).</span></p>"
         } else {
-            body += HTML.note(HTML.escape(message ?? "Nothing to compare yet: the drift report needs a trained model and a production sample in the prediction log."))
+            body += HTML.note(HTML.escapeWithCode(message ?? "Nothing to compare yet: the drift report needs a trained model and a production sample in the prediction log."))
         }
         body += simulationForm()
 
