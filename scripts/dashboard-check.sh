@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts the platform on a fresh data directory (`penguins up` on a loopback port), waits until
+# it is ready, runs the browser test of every dashboard page against it, and stops it.
+#
+#   scripts/dashboard-check.sh [OUT_DIR]      (default: .build/browser-test)
+#
+# Screenshots and DOM dumps stay in OUT_DIR as build artefacts. Exit status: the browser test's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT_DIR=${1:-.build/browser-test}
+PORT=${PENGUINS_CHECK_PORT:-18080}
+DATA=$(mktemp -d)
+mkdir -p "$OUT_DIR"
+
+swift build --product penguins >/dev/null
+BIN="$(swift build --show-bin-path)/penguins"
+"$BIN" up --data-dir "$DATA" --port "$PORT" > "$OUT_DIR/server.log" 2>&1 &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$DATA"' EXIT
+
+for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$SERVER" 2>/dev/null; then echo "dashboard-check: the server exited; see $OUT_DIR/server.log" >&2; exit 1; fi
+    sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null || { echo "dashboard-check: the server never became ready" >&2; exit 1; }
+
+# A production stream for the drift page: predictions of a shifted synthetic sample.
+curl -fsS -o /dev/null -X POST -d "feature=body_mass_g&delta=300&rows=2000" "http://127.0.0.1:$PORT/drift/simulate"
+
+bash scripts/browser-test.sh "http://127.0.0.1:$PORT" "$OUT_DIR"
