@@ -14,16 +14,16 @@ extension Endpoints {
             try await self.lookup(id: Self.parameter(context, "penguin_id"))
         }
         table.add(.post, v1 + "/predict", .api) { request, _ in try await self.predict(request) }
-        table.add(.post, v1 + "/predict/batch", .api) { request, _ in try await self.predictBatch(request) }
+        table.add(.post, v1 + "/predict/batch", .api.heavy) { request, _ in try await self.predictBatch(request) }
         table.add(.get, v1 + "/penguins/{penguin_id}", .api) { _, context in
             try await self.penguin(id: Self.parameter(context, "penguin_id"))
         }
         table.add(.get, v1 + "/penguins", .api) { request, _ in try await self.penguins(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/stats", .api) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/regression", .api) { request, _ in try await self.regression(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/drift", .api) { request, _ in try await self.drift(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/stats", .api.heavy) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/regression", .api.heavy) { request, _ in try await self.regression(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/drift", .api.heavy) { request, _ in try await self.drift(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/model", .api) { _, _ in try self.currentModel() }
-        table.add(.get, v1 + "/models", .api) { _, _ in try await self.modelVersions() }
+        table.add(.get, v1 + "/models", .api.heavy) { _, _ in try await self.modelVersions() }
         table.add(.post, v1 + "/models/{version}/promote", .api) { _, context in
             try await self.promoteVersion(Self.parameter(context, "version"))
         }
@@ -186,7 +186,7 @@ extension Endpoints {
     /// `GET /penguins?island=&limit=&after=`: a page of warehouse rows ordered by island, species, id.
     func penguins(_ query: FormValues) async throws -> Response {
         var island: Island?
-        if let name = query["island"], !name.isEmpty {
+        if let name = query["island"] {
             guard let known = Island(name: name) else {
                 throw Problem.invalidParameter("island", "must be one of \(Island.known.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"")
             }
@@ -243,7 +243,7 @@ extension Endpoints {
 
     /// `GET /stats?by=`: descriptive statistics of the warehouse.
     func statistics(_ query: FormValues) async throws -> Response {
-        let by = query["by"].flatMap { $0.isEmpty ? nil : $0 }
+        let by = query["by"]
         if let by, !PenguinColumns.categoricalNames.contains(by) {
             throw Problem.invalidParameter("by", "must be one of \(PenguinColumns.categoricalNames.joined(separator: ", ")), not \"\(by)\"")
         }
@@ -296,7 +296,7 @@ extension Endpoints {
     /// `GET /drift?feature=&threshold=`: the training sample against the prediction log.
     func drift(_ query: FormValues) async throws -> Response {
         var feature: Feature?
-        if let name = query["feature"], !name.isEmpty {
+        if let name = query["feature"] {
             guard let known = Feature(name: name) else {
                 throw Problem.invalidParameter("feature", "must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"")
             }
@@ -313,7 +313,7 @@ extension Endpoints {
     /// The current model's training sample and the prediction log (flushed first, so the
     /// latest predictions count).
     func driftSamples() async throws -> (reference: DriftSample, current: DriftSample) {
-        try? await logWriter.flush()
+        _ = try? await logWriter.flush()
         let reference = try await store("model registry") { try await DriftSample.load(.training, platform: platform) }
         let current = try await store("prediction log") { try await DriftSample.load(.production, platform: platform) }
         return (reference, current)

@@ -11,9 +11,9 @@ extension Endpoints {
 
     /// The dashboard's pages: HTML rendered by ``Pages`` from data gathered here.
     func registerDashboard(on table: inout RouteTable) {
-        table.add(.get, "/", .page) { _, _ in try await self.overviewPage() }
-        table.add(.get, "/statistics", .page) { _, _ in try await self.statisticsPage() }
-        table.add(.get, "/regression", .page) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
+        table.add(.get, "/", .page.heavy) { _, _ in try await self.overviewPage() }
+        table.add(.get, "/statistics", .page.heavy) { _, _ in try await self.statisticsPage() }
+        table.add(.get, "/regression", .page.heavy) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
         table.add(.get, "/classification", .page) { _, _ in try await self.classificationPage() }
         table.add(.post, "/classification/promote", .page) { request, _ in
             let form = try await Self.formBody(request)
@@ -23,14 +23,14 @@ extension Endpoints {
             _ = try await self.promote(version: version)
             return Responses.redirect(to: "/classification")
         }
-        table.add(.get, "/drift", .page) { _, _ in try await self.driftPage() }
-        table.add(.post, "/drift/simulate", .page) { request, _ in
+        table.add(.get, "/drift", .page.heavy) { _, _ in try await self.driftPage() }
+        table.add(.post, "/drift/simulate", .page.heavy) { request, _ in
             try await self.simulateDrift(try await Self.formBody(request))
             return Responses.redirect(to: "/drift")
         }
         table.add(.get, "/predict", .page) { request, _ in self.predictPage(FormValues(request.uri.query)) }
         table.add(.get, "/benchmarks", .page) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
-        table.add(.post, "/benchmarks", .page) { _, _ in await self.benchmarksPage() }
+        table.add(.post, "/benchmarks", .page.heavy) { _, _ in await self.benchmarksPage() }
     }
 
     func overviewPage() async throws -> Response {
@@ -83,7 +83,7 @@ extension Endpoints {
         guard model.current != nil else {
             return Responses.html(Pages.drift(report: nil, reference: nil, current: nil, message: "no model yet: run penguins ingest and penguins train"))
         }
-        try? await logWriter.flush()
+        _ = try? await logWriter.flush()
         let reference = try await store("model registry") { try await DriftSample.load(.training, platform: platform) }
         let current: DriftSample
         do {
@@ -118,7 +118,7 @@ extension Endpoints {
         defer { try? FileManager.default.removeItem(at: file) }
         let generator = try SyntheticGenerator.fittedOnBundledData()
         try generator.write(rows: rows, seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: [feature: delta], toFileAt: file)
-        try? await logWriter.flush()
+        _ = try? await logWriter.flush()
         let platform = self.platform
         let metrics = self.metrics
         try await FilePredictor(model: loaded.model).predict(file: file) { _, entries in

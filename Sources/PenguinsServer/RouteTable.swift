@@ -34,12 +34,28 @@ public struct Route: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 }
 
-/// What a route answers with, which decides how its errors are rendered.
-enum RouteKind: Sendable {
-    /// JSON (or text) API: errors are problem documents.
-    case api
-    /// A dashboard page: errors are HTML pages.
-    case page
+/// What a route answers with, which decides how its errors are rendered, and whether it
+/// may allocate a lot (whole-store scans), so the heap is trimmed after it answers.
+struct RouteKind: Sendable {
+    enum Rendering: Sendable {
+        /// JSON (or text) API: errors are problem documents.
+        case api
+        /// A dashboard page: errors are HTML pages.
+        case page
+    }
+
+    var rendering: Rendering
+    var isHeavy = false
+
+    static let api = RouteKind(rendering: .api)
+    static let page = RouteKind(rendering: .page)
+
+    /// The same kind, for a handler that may allocate a lot.
+    var heavy: RouteKind {
+        var copy = self
+        copy.isHeavy = true
+        return copy
+    }
 }
 
 /// Registers routes on a router, wrapping each handler with its metrics and its error
@@ -47,11 +63,13 @@ enum RouteKind: Sendable {
 struct RouteTable {
     let router: Router<BasicRequestContext>
     let metrics: ServerMetrics
+    let trimmer: MemoryTrimmer
     private(set) var routes: [Route] = []
 
-    init(router: Router<BasicRequestContext>, metrics: ServerMetrics) {
+    init(router: Router<BasicRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer()) {
         self.router = router
         self.metrics = metrics
+        self.trimmer = trimmer
     }
 
     mutating func add(
@@ -61,20 +79,22 @@ struct RouteTable {
         let route = Route(method.rawValue, path)
         routes.append(route)
         let routeMetrics = metrics.route(method.rawValue, path)
+        let trimmer = kind.isHeavy ? self.trimmer : nil
         router.on(RouterPath(route.routerPath), method: method) { request, context -> Response in
             let start = ContinuousClock.now
             var response: Response
             do {
                 response = try await handler(request, context)
             } catch {
-                response = Self.errorResponse(error, kind: kind)
+                response = Self.errorResponse(error, kind: kind.rendering)
             }
             routeMetrics.record(status: response.status.code, duration: ContinuousClock.now - start)
+            trimmer?.trimSoon()
             return response
         }
     }
 
-    static func errorResponse(_ error: any Error, kind: RouteKind) -> Response {
+    static func errorResponse(_ error: any Error, kind: RouteKind.Rendering) -> Response {
         let problem = Problem.from(error)
         switch kind {
         case .api: return problem.response

@@ -72,6 +72,7 @@ import Testing
         let app = try await makeApp(try await makePlatform())
         try await app.test(.router) { client in
             try expectProblem(try await client.send(.get, "/api/v1/penguins?island=Atlantis"), status: .badRequest, field: "island")
+            try expectProblem(try await client.send(.get, "/api/v1/penguins?island="), status: .badRequest, field: "island")
             try expectProblem(try await client.send(.get, "/api/v1/penguins?limit=0"), status: .badRequest, field: "limit")
             try expectProblem(try await client.send(.get, "/api/v1/penguins?limit=many"), status: .badRequest, field: "limit")
             try expectProblem(try await client.send(.get, "/api/v1/penguins?after=%25%25"), status: .badRequest, field: "after")
@@ -91,6 +92,7 @@ import Testing
             let bySpecies = try await client.send(.get, "/api/v1/stats?by=species").object()
             #expect((bySpecies["tables"] as? [[String: Any]])?.count == 4)
             try expectProblem(try await client.send(.get, "/api/v1/stats?by=wingspan"), status: .badRequest, field: "by")
+            try expectProblem(try await client.send(.get, "/api/v1/stats?by="), status: .badRequest, field: "by")
         }
     }
 
@@ -135,6 +137,7 @@ import Testing
             let one = try await client.send(.get, "/api/v1/drift?feature=body_mass_g").object()
             #expect((one["features"] as? [[String: Any]])?.first?["current_count"] as? Int == 40)
             try expectProblem(try await client.send(.get, "/api/v1/drift?feature=tail"), status: .badRequest, field: "feature")
+            try expectProblem(try await client.send(.get, "/api/v1/drift?feature="), status: .badRequest, field: "feature")
             try expectProblem(try await client.send(.get, "/api/v1/drift?threshold=0"), status: .badRequest, field: "threshold")
         }
     }

@@ -19,7 +19,7 @@ public struct SQLitePredictionLog: PredictionLog {
                 try insert(entries, db)
                 return .commit
             }
-            try db.execute(sql: "PRAGMA shrink_memory")
+            SQLitePredictionLog.releaseCachedPages(db)
         }
     }
 
@@ -47,7 +47,8 @@ public struct SQLitePredictionLog: PredictionLog {
     public func recent(limit: Int) async throws -> [PredictionLogEntry] {
         guard limit > 0 else { return [] }
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            defer { SQLitePredictionLog.releaseCachedPages(db) }
+            return try Row.fetchAll(db, sql: """
                 SELECT bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
                        species, probabilities, model_version, predicted_at
                 FROM prediction_log ORDER BY id DESC LIMIT ?
@@ -71,7 +72,8 @@ public struct SQLitePredictionLog: PredictionLog {
         guard limit > 0 else { return [] }
         let column = SQLiteWarehouse.column(feature)
         let newestFirst = try await pool.read { db in
-            try Double.fetchAll(db, sql: """
+            defer { SQLitePredictionLog.releaseCachedPages(db) }
+            return try Double.fetchAll(db, sql: """
                 SELECT \(column) FROM prediction_log WHERE \(column) IS NOT NULL ORDER BY id DESC LIMIT ?
                 """, arguments: [limit])
         }
@@ -80,6 +82,15 @@ public struct SQLitePredictionLog: PredictionLog {
 
     /// The number of logged predictions.
     public func count() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_log") ?? 0 }
+        try await pool.read { db in
+            defer { SQLitePredictionLog.releaseCachedPages(db) }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_log") ?? 0
+        }
+    }
+
+    /// Hands a connection's cached pages back after a scan of the log: the log only grows,
+    /// and a long-running server would otherwise keep a full page cache of it per connection.
+    static func releaseCachedPages(_ db: Database) {
+        try? db.execute(sql: "PRAGMA shrink_memory")
     }
 }
