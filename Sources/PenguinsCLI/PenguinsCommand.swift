@@ -6,7 +6,7 @@ struct PenguinsCommand: AsyncParsableCommand {
         commandName: "penguins",
         abstract: "Palmer penguins from raw CSV to predictions and monitoring.",
         subcommands: [
-            UpCommand.self, IngestCommand.self, TrainCommand.self, ScoreCommand.self, PredictCommand.self,
+            UpCommand.self, ServeCommand.self, IngestCommand.self, TrainCommand.self, ScoreCommand.self, PredictCommand.self,
             StatsCommand.self, RegressCommand.self, DriftCommand.self, GenerateCommand.self,
             QuarantineCommand.self, ModelsCommand.self, BenchCommand.self,
         ]

@@ -6,9 +6,11 @@ import PenguinsPipeline
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "The platform in one command: ingest the bundled data if the lake is empty, train if there is no model, score if predictions are missing, then summarise."
+        abstract: "The platform in one command: ingest the bundled data if the lake is empty, train if there is no model, score if predictions are missing, summarise, then serve the dashboard and the API."
     )
 
+    @Flag(help: "Stop after the summary instead of serving.") var noServe = false
+    @OptionGroup var listen: ListenOptions
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -36,6 +38,10 @@ struct UpCommand: AsyncParsableCommand {
                 print("")
                 print(UpCommand.render(summary))
             }
+            guard !noServe else { return }
+            if global.format == .table { print("") }
+            fflush(nil)
+            try await ServeCommand.serve(platform: platform, listen: listen, addressOnStandardError: global.format == .json)
         }
     }
 

@@ -1,6 +1,11 @@
+import Foundation
 import Hummingbird
+import Logging
+import NIOCore
 import PenguinsDashboard
+import PenguinsML
 import PenguinsPipeline
+import ServiceLifecycle
 
 /// Where the server listens.
 public struct ServerConfiguration: Sendable, Equatable {
@@ -12,13 +17,141 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 }
 
+/// How the server behaves beyond where it listens: every knob has the production default;
+/// tests shorten the intervals or train smaller models.
+public struct ServerOptions: Sendable {
+    /// Forest parameters of the model trained at start when the registry has none.
+    public var trainingParameters: RandomForestClassifier
+    /// How often the registry is polled for promotions made by another process.
+    public var registryPollInterval: Duration
+    /// How often the prediction log buffer is written out.
+    public var logFlushInterval: Duration
+    /// Buffered entries that trigger a write before the next tick.
+    public var logBatchSize: Int
+    /// The metrics registry (`GET /api/v1/metrics` renders it).
+    public var metrics: ServerMetrics
+    /// Called once the server listens, with the host and the bound port (useful with port 0).
+    public var onListening: @Sendable (_ host: String, _ port: Int) async -> Void
+    public var logger: Logger
+
+    public init(
+        trainingParameters: RandomForestClassifier = RandomForestClassifier(),
+        registryPollInterval: Duration = .seconds(2),
+        logFlushInterval: Duration = .milliseconds(100),
+        logBatchSize: Int = 1_000,
+        metrics: ServerMetrics = ServerMetrics(),
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in },
+        logger: Logger = Logger(label: "penguins.server")
+    ) {
+        self.trainingParameters = trainingParameters
+        self.registryPollInterval = registryPollInterval
+        self.logFlushInterval = logFlushInterval
+        self.logBatchSize = logBatchSize
+        self.metrics = metrics
+        self.onListening = onListening
+        self.logger = logger
+    }
+}
+
+/// Why the server could not start.
+public enum ServerError: Error, Equatable, CustomStringConvertible {
+    /// Another process holds the address.
+    case addressInUse(host: String, port: Int)
+    /// The address cannot be bound for another reason.
+    case cannotListen(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .addressInUse(let host, let port):
+            "cannot listen on \(host):\(port): the address is already in use; stop the other server or choose another port with --port"
+        case .cannotListen(let host, let port, let reason):
+            "cannot listen on \(host):\(port): \(reason); check --host and --port"
+        }
+    }
+}
+
 /// The platform's HTTP face: the JSON API under `/api/v1`, metrics, the OpenAPI document and the dashboard.
 public enum PenguinsServer {
-    /// Builds the application on a platform. `runService()` on the result serves until SIGINT or
-    /// SIGTERM, then finishes in-flight requests and flushes the prediction log.
-    public static func makeApplication(platform: Platform, configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+    /// The largest request body accepted, except by the batch endpoint.
+    public static let maximumBodySize = 1 << 20
+    /// The largest body `POST /api/v1/predict/batch` accepts: room for 10,000 penguins.
+    public static let maximumBatchBodySize = 4 << 20
+    /// The most penguins one batch request may hold.
+    public static let maximumBatchSize = 10_000
+
+    /// Builds the application on a platform: loads the live model (training one when the
+    /// registry has none and the warehouse has data), and wires the routes and the background
+    /// services (prediction log writer, registry watcher). `runService()` on the result serves
+    /// until SIGINT or SIGTERM, then finishes in-flight requests and flushes the prediction log.
+    public static func makeApplication(
+        platform: Platform, configuration: ServerConfiguration, options: ServerOptions = ServerOptions()
+    ) async throws -> some ApplicationProtocol {
+        let (router, services) = try await makeRouter(platform: platform, options: options)
+        let onListening = options.onListening
+        let host = configuration.host
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: services,
+            onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? configuration.port) },
+            logger: options.logger
+        )
+    }
+
+    /// The router and the background services, without a listening socket.
+    static func makeRouter(platform: Platform, options: ServerOptions) async throws -> (Router<BasicRequestContext>, [any Service]) {
+        let model = try await LiveModel.load(platform: platform, parameters: options.trainingParameters, logger: options.logger)
+        let buffer = PredictionLogBuffer(batchSize: options.logBatchSize)
+        let writer = PredictionLogWriter(
+            buffer: buffer, log: platform.predictionLog, interval: options.logFlushInterval,
+            shutdownRetryWindow: .seconds(5), metrics: options.metrics, logger: options.logger
+        )
+        let endpoints = Endpoints(
+            platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, logger: options.logger
+        )
         let router = Router()
-        router.get("/api/v1/health") { _, _ in "ok" }
-        return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port)))
+        var table = RouteTable(router: router, metrics: options.metrics)
+        endpoints.registerAPI(on: &table)
+        endpoints.registerDashboard(on: &table)
+        router.add(middleware: UnmatchedRouteMiddleware(routes: table.routes, metrics: options.metrics.route("ANY", "unmatched")))
+        let watcher = ModelWatcher(model: model, registry: platform.registry, interval: options.registryPollInterval, logger: options.logger)
+        return (router, [writer, watcher])
+    }
+
+    /// Every route the application answers (method and OpenAPI path), sorted.
+    public static func routes(platform: Platform) async throws -> [Route] {
+        let endpoints = Endpoints(
+            platform: platform, model: LiveModel(), log: PredictionLogBuffer(),
+            logWriter: PredictionLogWriter(buffer: PredictionLogBuffer(), log: platform.predictionLog),
+            metrics: ServerMetrics(), logger: Logger(label: "penguins.routes")
+        )
+        var table = RouteTable(router: Router(), metrics: ServerMetrics())
+        endpoints.registerAPI(on: &table)
+        endpoints.registerDashboard(on: &table)
+        return table.routes.sorted()
+    }
+
+    /// The OpenAPI 3.1 document of the API, as served at `/api/v1/openapi.yaml`.
+    public static var openAPIDocument: String {
+        get throws {
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources") else {
+                throw CocoaError(.fileNoSuchFile)
+            }
+            return try String(contentsOf: url, encoding: .utf8)
+        }
+    }
+
+    /// Runs an application until SIGINT or SIGTERM, turning a failure to bind into a
+    /// ``ServerError`` whose message says what to do.
+    public static func serve(_ application: some ApplicationProtocol, configuration: ServerConfiguration) async throws {
+        do {
+            try await application.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ServerError.addressInUse(host: configuration.host, port: configuration.port)
+        } catch let error as IOError {
+            throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
+        } catch let error as SocketAddressError {
+            throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
+        }
     }
 }

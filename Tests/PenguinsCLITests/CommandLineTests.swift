@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The result of running the `penguins` executable.
@@ -61,18 +64,24 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
 @Suite(.serialized) struct CommandLineTests {
     @Test func upRunsThePipelineOnceAndThenOnlySummarises() throws {
         let penguins = PenguinsExecutable()
-        let first = try penguins.run("up")
+        let first = try penguins.run("up", "--no-serve")
         #expect(first.status == 0, "\(first.standardError)")
         #expect(first.standardOutput.contains("ingested 344 rows"))
         #expect(first.standardOutput.contains("trained model version 1"))
         #expect(first.standardOutput.contains("scored 342 rows"))
 
-        let second = try penguins.run("up", "--format", "json")
+        let second = try penguins.run("up", "--no-serve", "--format", "json")
         #expect(second.status == 0)
         let summary = try second.json()
         #expect(summary["lake_documents"] as? Int == 344)
         #expect(summary["model_version"] as? Int == 1)
         #expect(try #require(summary["accuracy"] as? Double) >= 0.95)
+
+        // Serving on a port another socket holds fails with one readable line.
+        let occupied = try ListeningSocket()
+        defer { occupied.close() }
+        let busy = try penguins.run("up", "--port", "\(occupied.port)")
+        expectUserError(busy, mentioning: "already in use")
     }
 
     @Test func ingestReportsReadEqualsStoredPlusQuarantinedAsJSON() throws {
@@ -182,5 +191,33 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         let verdicts = Dictionary(uniqueKeysWithValues: features.map { ($0["feature"] as! String, $0["drift"] as! Bool) })
         #expect(verdicts["body_mass_g"] == true)
         #expect(verdicts.count == 4)
+    }
+}
+
+/// A TCP socket listening on 127.0.0.1 at a port the system chose: a port in use.
+final class ListeningSocket {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0, listen(descriptor, 1) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
     }
 }

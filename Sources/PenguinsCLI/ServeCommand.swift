@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PenguinsPipeline
+import PenguinsServer
+
+/// Where `serve` and `up` listen.
+struct ListenOptions: ParsableArguments {
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        guard !host.isEmpty else { throw ValidationError("--host cannot be empty") }
+    }
+
+    var configuration: ServerConfiguration { ServerConfiguration(host: host, port: port) }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON API (under /api/v1) and the dashboard from the configured stores, until SIGINT or SIGTERM."
+    )
+
+    @OptionGroup var listen: ListenOptions
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            try await ServeCommand.serve(platform: try global.platform(), listen: listen)
+        }
+    }
+
+    /// Builds the application and serves it, printing the dashboard's address once listening
+    /// (on standard error when standard output carries JSON).
+    static func serve(platform: Platform, listen: ListenOptions, addressOnStandardError: Bool = false) async throws {
+        let options = ServerOptions(onListening: { host, port in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            let text = """
+                dashboard: http://\(shown):\(port)/
+                API:       http://\(shown):\(port)/api/v1/ (OpenAPI document at /api/v1/openapi.yaml)
+                press Ctrl-C to stop
+
+                """
+            if addressOnStandardError {
+                FileHandle.standardError.write(Data(text.utf8))
+            } else {
+                print(text, terminator: "")
+                fflush(nil)
+            }
+        })
+        let application = try await PenguinsServer.makeApplication(platform: platform, configuration: listen.configuration, options: options)
+        try await PenguinsServer.serve(application, configuration: listen.configuration)
+    }
+}

@@ -1,0 +1,542 @@
+import Foundation
+import Hummingbird
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsStatistics
+import PenguinsStorage
+
+extension Endpoints {
+    /// The JSON API under `/api/v1`.
+    func registerAPI(on table: inout RouteTable) {
+        let v1 = "/api/v1"
+        table.add(.get, v1 + "/predictions/{penguin_id}", .api) { _, context in
+            try await self.lookup(id: Self.parameter(context, "penguin_id"))
+        }
+        table.add(.post, v1 + "/predict", .api) { request, _ in try await self.predict(request) }
+        table.add(.post, v1 + "/predict/batch", .api.heavy) { request, _ in try await self.predictBatch(request) }
+        table.add(.get, v1 + "/penguins/{penguin_id}", .api) { _, context in
+            try await self.penguin(id: Self.parameter(context, "penguin_id"))
+        }
+        table.add(.get, v1 + "/penguins", .api) { request, _ in try await self.penguins(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/stats", .api.heavy) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/regression", .api.heavy) { request, _ in try await self.regression(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/drift", .api.heavy) { request, _ in try await self.drift(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/model", .api) { _, _ in try self.currentModel() }
+        table.add(.get, v1 + "/models", .api.heavy) { _, _ in try await self.modelVersions() }
+        table.add(.post, v1 + "/models/{version}/promote", .api) { _, context in
+            try await self.promoteVersion(Self.parameter(context, "version"))
+        }
+        table.add(.get, v1 + "/health", .api) { _, _ in
+            Responses.json(Array(#"{"status":"ok"}"#.utf8))
+        }
+        table.add(.get, v1 + "/ready", .api) { _, _ in try await self.readiness() }
+        table.add(.get, v1 + "/metrics", .api) { _, _ in
+            var buffer = ByteBuffer()
+            buffer.writeBytes(self.metrics.render())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: buffer))
+        }
+        table.add(.get, v1 + "/openapi.yaml", .api) { _, _ in
+            Responses.text(self.openAPI, contentType: "application/yaml; charset=utf-8")
+        }
+    }
+
+    // MARK: Predictions
+
+    /// `GET /predictions/{penguin_id}`: cache, then warehouse, then the live model.
+    func lookup(id: String) async throws -> Response {
+        let loaded = model.current
+        let version = loaded?.version
+        var cached: Prediction?
+        if let version {
+            do {
+                cached = try await platform.cache.prediction(penguinID: id, modelVersion: version)
+            } catch {
+                metrics.cacheError()
+            }
+        }
+        var decision = PredictionLookup.afterCache(currentVersion: version, cached: cached)
+        if case .answer = decision { metrics.cacheHit() } else { metrics.cacheMiss() }
+        if case .readWarehouse = decision {
+            let row = try await store("warehouse") { try await platform.warehouse.row(id: id) }
+            decision = PredictionLookup.afterWarehouse(currentVersion: version, row: row)
+        }
+        let prediction: Prediction
+        let source: PredictionSource
+        switch decision {
+        case .answer(let answer, let from):
+            prediction = answer
+            source = from
+        case .predictLive(let measurements):
+            guard let loaded, let live = loaded.model.predict(measurements) else { throw Problem.noModel }
+            prediction = live
+            source = .model
+            metrics.predicted(live.species)
+        case .notFound:
+            throw Problem.notFound("penguin \"\(id)\"", field: "penguin_id")
+        case .notPredictable(let missing):
+            throw Problem(
+                status: .unprocessableContent, type: "not-predictable", title: "Missing measurement",
+                detail: "penguin \"\(id)\" has no \(missing.map(\.rawValue).joined(separator: ", ")), so no model can predict its species",
+                errors: missing.map { FieldError(field: $0.rawValue, detail: "is missing for this penguin") }
+            )
+        case .noModel, .readWarehouse:
+            throw Problem.noModel
+        }
+        if source != .cache {
+            metrics.fallback(source)
+            do {
+                try await platform.cache.store([(id, prediction)], ttlSeconds: platform.configuration.cacheTTLSeconds)
+            } catch {
+                metrics.cacheError()
+            }
+        }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("penguin_id"); writer.string(id)
+        writer.predictionMembers(prediction)
+        writer.key("predicted_at"); writer.date(prediction.predictedAt)
+        writer.key("source"); writer.string(source.rawValue)
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    /// `POST /predict`: one penguin's measurements → species and probabilities.
+    func predict(_ request: Request) async throws -> Response {
+        let body = try await Self.jsonBody(request, limit: PenguinsServer.maximumBodySize)
+        var errors: [FieldError] = []
+        guard let input = PenguinInput.validate(body, errors: &errors) else { throw Problem.invalidBody(errors) }
+        guard let loaded = model.current, let prediction = loaded.model.predict(input.measurements) else { throw Problem.noModel }
+        log.append(PredictionLogEntry(measurements: input.measurements, prediction: prediction))
+        metrics.predicted(prediction.species)
+        var writer = JSONWriter(capacity: 160)
+        writer.beginObject()
+        writer.predictionMembers(prediction)
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    /// `POST /predict/batch`: `{"penguins": [...]}` → one result per penguin, in order.
+    func predictBatch(_ request: Request) async throws -> Response {
+        let body = try await Self.jsonBody(request, limit: PenguinsServer.maximumBatchBodySize)
+        guard case .object(let members) = body else {
+            throw Problem.invalidBody([FieldError(field: "body", detail: "must be an object {\"penguins\": [...]}, not \(body.kind)")])
+        }
+        var errors: [FieldError] = []
+        for (key, _) in members where key != "penguins" {
+            errors.append(FieldError(field: key, detail: "is not a known field; expected penguins"))
+        }
+        guard let penguins = members.first(where: { $0.key == "penguins" })?.value else {
+            throw Problem.invalidBody(errors + [FieldError(field: "penguins", detail: "is required")])
+        }
+        guard case .array(let items) = penguins else {
+            throw Problem.invalidBody(errors + [FieldError(field: "penguins", detail: "must be an array, not \(penguins.kind)")])
+        }
+        guard !items.isEmpty else { throw Problem.invalidBody(errors + [FieldError(field: "penguins", detail: "must hold at least one penguin")]) }
+        guard items.count <= PenguinsServer.maximumBatchSize else {
+            throw Problem.invalidBody(errors + [FieldError(
+                field: "penguins", detail: "holds \(items.count) penguins; at most \(PenguinsServer.maximumBatchSize) per request"
+            )])
+        }
+        var inputs: [PenguinInput] = []
+        inputs.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if let input = PenguinInput.validate(item, prefix: "penguins[\(index)].", errors: &errors) { inputs.append(input) }
+        }
+        guard errors.isEmpty else {
+            let shown = Array(errors.prefix(100))
+            throw Problem.invalidBody(shown)
+        }
+        guard let loaded = model.current else { throw Problem.noModel }
+        let measurements = inputs.map(\.measurements)
+        let predictions = loaded.model.predict(measurements).compactMap { $0 }
+        record(zip(measurements, predictions).map { PredictionLogEntry(measurements: $0, prediction: $1) })
+        var writer = JSONWriter(capacity: 64 + predictions.count * 140)
+        writer.beginObject()
+        writer.key("model_version"); writer.int(loaded.version)
+        writer.key("count"); writer.int(predictions.count)
+        writer.key("predictions")
+        writer.beginArray()
+        for (index, prediction) in predictions.enumerated() {
+            writer.beginObject()
+            writer.key("index"); writer.int(index)
+            writer.key("species"); writer.string(prediction.species.rawValue)
+            writer.key("probabilities")
+            writer.beginObject()
+            for species in Species.allCases { writer.key(species.rawValue); writer.number(prediction.probabilities[species] ?? 0) }
+            writer.endObject()
+            writer.key("confidence"); writer.number(prediction.confidence)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    // MARK: Penguins
+
+    /// `GET /penguins/{penguin_id}`: the lake document.
+    func penguin(id: String) async throws -> Response {
+        guard let document = try await store("lake", { try await platform.lake.document(id: id) }) else {
+            throw Problem.notFound("penguin \"\(id)\"", field: "penguin_id")
+        }
+        return Responses.json(Array(document.body.jsonText.utf8))
+    }
+
+    /// `GET /penguins?island=&limit=&after=`: a page of warehouse rows ordered by island, species, id.
+    func penguins(_ query: FormValues) async throws -> Response {
+        var island: Island?
+        if let name = query["island"] {
+            guard let known = Island(name: name) else {
+                throw Problem.invalidParameter("island", "must be one of \(Island.known.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"")
+            }
+            island = known
+        }
+        let limit = try query.int("limit") ?? 50
+        guard (1...1_000).contains(limit) else { throw Problem.invalidParameter("limit", "must be between 1 and 1000, got \(limit)") }
+        var cursor: PageCursor?
+        if let text = query["after"], !text.isEmpty {
+            guard let decoded = PageCursor(text) else { throw Problem.invalidParameter("after", "is not a cursor returned as next by this endpoint") }
+            if let island, decoded.island != island {
+                throw Problem.invalidParameter("after", "belongs to island \(decoded.island.rawValue), not \(island.rawValue)")
+            }
+            cursor = decoded
+        }
+        let islands = island.map { [$0] } ?? Island.known
+        var rows: [WarehouseRow] = []
+        var started = cursor == nil
+        for candidate in islands {
+            if !started {
+                guard candidate == cursor?.island else { continue }
+                started = true
+            }
+            let after = cursor?.island == candidate ? cursor?.position : nil
+            let page = try await store("warehouse") {
+                try await platform.warehouse.scan(island: candidate, after: after, limit: limit + 1 - rows.count)
+            }
+            rows += page
+            if rows.count > limit { break }
+        }
+        var next: PageCursor?
+        if rows.count > limit {
+            rows.removeLast(rows.count - limit)
+            let last = rows[rows.count - 1].penguin
+            next = PageCursor(island: last.island, position: WarehouseCursor(species: last.species, penguinID: last.id))
+        }
+        var writer = JSONWriter(capacity: 64 + rows.count * 300)
+        writer.beginObject()
+        writer.key("island")
+        if let island { writer.string(island.rawValue) } else { writer.null() }
+        writer.key("limit"); writer.int(limit)
+        writer.key("count"); writer.int(rows.count)
+        writer.key("penguins")
+        writer.beginArray()
+        for row in rows { writer.warehouseRow(row) }
+        writer.endArray()
+        writer.key("next")
+        if let next { writer.string(next.text) } else { writer.null() }
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    // MARK: Analyses
+
+    /// `GET /stats?by=`: descriptive statistics of the warehouse.
+    func statistics(_ query: FormValues) async throws -> Response {
+        let by = query["by"]
+        if let by, !PenguinColumns.categoricalNames.contains(by) {
+            throw Problem.invalidParameter("by", "must be one of \(PenguinColumns.categoricalNames.joined(separator: ", ")), not \"\(by)\"")
+        }
+        let columns = try await loadColumns()
+        guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
+        return try Responses.json(encoding: try StatisticsReport.compute(columns, groupBy: by))
+    }
+
+    /// `GET /regression?target=&predictors=a,b&test_fraction=&seed=`.
+    func regression(_ query: FormValues) async throws -> Response {
+        let analysis = try Self.regressionAnalysis(
+            target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
+            testFraction: query["test_fraction"], seed: query["seed"]
+        )
+        let columns = try await loadColumns()
+        guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
+        return try Responses.json(encoding: try analysis.run(columns))
+    }
+
+    /// Reads and checks the regression parameters, naming the offending one.
+    static func regressionAnalysis(target: String?, predictors: [String], testFraction: String?, seed: String?) throws -> RegressionAnalysis {
+        guard let target, !target.isEmpty else { throw Problem.invalidParameter("target", "is required, e.g. target=body_mass_g") }
+        guard PenguinColumns.numericNames.contains(target) else {
+            throw Problem.invalidParameter("target", "must be one of \(PenguinColumns.numericNames.joined(separator: ", ")), not \"\(target)\"")
+        }
+        let predictors = predictors.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !predictors.isEmpty else { throw Problem.invalidParameter("predictors", "is required, e.g. predictors=flipper_length_mm,sex") }
+        let known = PenguinColumns.numericNames + PenguinColumns.categoricalNames
+        for name in predictors where !known.contains(name) {
+            throw Problem.invalidParameter("predictors", "must name columns among \(known.joined(separator: ", ")), not \"\(name)\"")
+        }
+        if predictors.contains(target) { throw Problem.invalidParameter("predictors", "cannot include the target \(target)") }
+        var fraction = 0.2
+        if let testFraction, !testFraction.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let value = Double(testFraction.trimmingCharacters(in: .whitespaces)), (0..<1).contains(value) else {
+                throw Problem.invalidParameter("test_fraction", "must be a number at least 0 and below 1, not \"\(testFraction)\"")
+            }
+            fraction = value
+        }
+        var seedValue: UInt64 = 42
+        if let seed, !seed.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let value = UInt64(seed.trimmingCharacters(in: .whitespaces)) else {
+                throw Problem.invalidParameter("seed", "must be a non-negative integer, not \"\(seed)\"")
+            }
+            seedValue = value
+        }
+        return RegressionAnalysis(target: target, predictors: predictors, testFraction: fraction, seed: seedValue)
+    }
+
+    /// `GET /drift?feature=&threshold=`: the training sample against the prediction log.
+    func drift(_ query: FormValues) async throws -> Response {
+        var feature: Feature?
+        if let name = query["feature"] {
+            guard let known = Feature(name: name) else {
+                throw Problem.invalidParameter("feature", "must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"")
+            }
+            feature = known
+        }
+        let threshold = try query.double("threshold") ?? 0.05
+        guard threshold > 0, threshold < 1 else { throw Problem.invalidParameter("threshold", "must be between 0 and 1, got \(threshold)") }
+        let (reference, current) = try await driftSamples()
+        let report = try DriftAnalysis(threshold: threshold, feature: feature)
+            .compare(reference: reference, current: current, referenceName: "training", currentName: "production")
+        return try Responses.json(encoding: report)
+    }
+
+    /// The current model's training sample and the prediction log (flushed first, so the
+    /// latest predictions count).
+    func driftSamples() async throws -> (reference: DriftSample, current: DriftSample) {
+        _ = try? await logWriter.flush()
+        let reference = try await store("model registry") { try await DriftSample.load(.training, platform: platform) }
+        let current = try await store("prediction log") { try await DriftSample.load(.production, platform: platform) }
+        return (reference, current)
+    }
+
+    func loadColumns() async throws -> PenguinColumns {
+        try await store("warehouse") { try await PenguinColumns.load(from: platform.warehouse) }
+    }
+
+    // MARK: Models
+
+    /// `GET /model`: the live model.
+    func currentModel() throws -> Response {
+        guard let loaded = model.current else { throw Problem.noModel }
+        return try Responses.json(encoding: ModelDescription(loaded.model))
+    }
+
+    /// `GET /models`: every version, newest first.
+    func modelVersions() async throws -> Response {
+        let versions = try await store("model registry") { try await platform.registry.versions() }
+        var listed: [ModelVersionDescription] = []
+        for summary in versions {
+            let artifact = try await store("model registry") { try await platform.registry.model(version: summary.version) }
+                .flatMap { try? ModelArtifact.decode($0.artifact) }
+            listed.append(ModelVersionDescription(summary: summary, artifact: artifact))
+        }
+        return try Responses.json(encoding: ModelVersionList(current: versions.first(where: \.isCurrent)?.version, versions: listed))
+    }
+
+    /// `POST /models/{version}/promote`.
+    func promoteVersion(_ text: String) async throws -> Response {
+        guard let version = Int(text), version > 0 else { throw Problem.invalidParameter("version", "must be a positive integer, not \"\(text)\"") }
+        let previous = try await promote(version: version)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("current"); writer.int(version)
+        writer.key("previous")
+        if let previous { writer.int(previous) } else { writer.null() }
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    // MARK: Health
+
+    /// `GET /ready`: 200 when the model is loaded and every store answers, else 503 naming why.
+    func readiness() async throws -> Response {
+        var errors: [FieldError] = []
+        if model.current == nil { errors.append(FieldError(field: "model", detail: "no model is loaded: run penguins ingest and penguins train")) }
+        func check(_ role: String, _ probe: () async throws -> Void) async {
+            do { try await probe() } catch { errors.append(FieldError(field: role, detail: "does not answer: \(error)")) }
+        }
+        await check("lake") { _ = try await platform.lake.scan(after: nil, limit: 1) }
+        await check("warehouse") { _ = try await platform.warehouse.row(id: "") }
+        await check("cache") { _ = try await platform.cache.prediction(penguinID: "", modelVersion: 0) }
+        await check("model_registry") { _ = try await platform.registry.versions() }
+        await check("prediction_log") { _ = try await platform.predictionLog.recent(limit: 1) }
+        await check("quarantine") { _ = try await platform.quarantine.rows(limit: 1) }
+        guard errors.isEmpty else {
+            throw Problem(status: .serviceUnavailable, type: "not-ready", title: "Not ready",
+                          detail: errors.map { "\($0.field) \($0.detail)" }.joined(separator: "; "), errors: errors)
+        }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("status"); writer.string("ready")
+        writer.key("model_version"); writer.int(model.version ?? 0)
+        writer.key("buffered_log_entries"); writer.int(log.count)
+        writer.endObject()
+        return Responses.json(writer)
+    }
+}
+
+// MARK: - Response shapes
+
+/// A position in `GET /penguins`: the island and the row's (species, id), as an opaque URL-safe text.
+struct PageCursor: Equatable {
+    var island: Island
+    var position: WarehouseCursor
+
+    init(island: Island, position: WarehouseCursor) {
+        self.island = island
+        self.position = position
+    }
+
+    init?(_ text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let island = Island(name: String(parts[0])), let species = Species(rawValue: String(parts[1])) else { return nil }
+        self.island = island
+        self.position = WarehouseCursor(species: species, penguinID: String(parts[2]))
+    }
+
+    var text: String {
+        Data("\(island.rawValue)\u{1F}\(position.species.rawValue)\u{1F}\(position.penguinID)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension JSONWriter {
+    /// A warehouse row: the penguin's columns and its batch prediction (or null).
+    mutating func warehouseRow(_ row: WarehouseRow) {
+        let penguin = row.penguin
+        beginObject()
+        key("penguin_id"); string(penguin.id)
+        key("species"); string(penguin.species.rawValue)
+        key("island"); string(penguin.island.rawValue)
+        for feature in Feature.allCases {
+            key(feature.rawValue)
+            if let value = penguin.measurements[feature] { number(value) } else { null() }
+        }
+        key("sex")
+        if let sex = penguin.sex { string(sex.rawValue) } else { null() }
+        key("year"); int(penguin.year)
+        key("usable_for_training"); bool(penguin.isUsableForTraining)
+        key("prediction")
+        if let prediction = row.prediction {
+            beginObject()
+            predictionMembers(prediction)
+            key("predicted_at"); date(prediction.predictedAt)
+            endObject()
+        } else {
+            null()
+        }
+        endObject()
+    }
+}
+
+/// `GET /model`: the live model's version, parameters, metrics and importances.
+struct ModelDescription: Encodable {
+    struct ClassMetrics: Encodable {
+        var precision: Double
+        var recall: Double
+        var f1: Double
+        var support: Int
+    }
+
+    struct ConfusionMatrix: Encodable {
+        /// Row i, column j: penguins of species `labels[i]` predicted as `labels[j]`.
+        var labels: [String]
+        var counts: [[Int]]
+    }
+
+    var version: Int
+    var createdAt: Date
+    var engine: String
+    var featureNames: [String]
+    var classLabels: [String]
+    var parameters: RandomForestClassifier
+    var accuracy: Double
+    var macroF1: Double
+    var weightedF1: Double
+    var perClass: [String: ClassMetrics]
+    var confusionMatrix: ConfusionMatrix
+    var featureImportances: [String: Double]
+    var trainingRows: Int
+    var testRows: Int
+    var testFraction: Double
+    var trainingFingerprint: String
+
+    init(_ model: SpeciesModel) {
+        let artifact = model.artifact
+        let metrics = artifact.metrics
+        version = model.version
+        createdAt = artifact.createdAt
+        engine = artifact.engine
+        featureNames = artifact.featureNames
+        classLabels = artifact.classLabels
+        parameters = artifact.parameters
+        accuracy = metrics.accuracy
+        macroF1 = metrics.macroF1
+        weightedF1 = metrics.weightedF1
+        var perClass: [String: ClassMetrics] = [:]
+        for (index, label) in artifact.classLabels.enumerated() where index < metrics.classCount {
+            perClass[label] = ClassMetrics(precision: metrics.precision[index], recall: metrics.recall[index],
+                                           f1: metrics.f1[index], support: metrics.support[index])
+        }
+        self.perClass = perClass
+        confusionMatrix = ConfusionMatrix(labels: artifact.classLabels, counts: metrics.confusionMatrix)
+        featureImportances = Dictionary(uniqueKeysWithValues: zip(artifact.featureNames, artifact.forest.featureImportances))
+        trainingRows = artifact.trainingRows
+        testRows = artifact.testRows
+        testFraction = artifact.testFraction
+        trainingFingerprint = artifact.trainingFingerprint
+    }
+}
+
+/// One entry of `GET /models`.
+struct ModelVersionDescription: Encodable {
+    var version: Int
+    var current: Bool
+    var createdAt: Date
+    var engine: String?
+    var numTrees: Int?
+    var maxDepth: Int?
+    var trainingRows: Int?
+    var accuracy: Double?
+    var macroF1: Double?
+
+    init(summary: ModelVersionSummary, artifact: ModelArtifact?) {
+        version = summary.version
+        current = summary.isCurrent
+        createdAt = summary.createdAt
+        engine = artifact?.engine
+        numTrees = artifact?.parameters.numTrees
+        maxDepth = artifact?.parameters.maxDepth
+        trainingRows = artifact?.trainingRows
+        accuracy = artifact?.metrics.accuracy
+        macroF1 = artifact?.metrics.macroF1
+    }
+}
+
+/// `GET /models`.
+struct ModelVersionList: Encodable {
+    var current: Int?
+    var versions: [ModelVersionDescription]
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        // An explicit null when there is no current version, rather than a missing key.
+        try container.encode(current, forKey: .current)
+        try container.encode(versions, forKey: .versions)
+    }
+
+    private enum CodingKeys: String, CodingKey { case current, versions }
+}

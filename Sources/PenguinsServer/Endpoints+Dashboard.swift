@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import PenguinsCore
+import PenguinsDashboard
+import PenguinsPipeline
+import PenguinsStorage
+
+extension Endpoints {
+    /// The most rows one drift simulation may generate.
+    static let maximumSimulatedRows = 100_000
+
+    /// The dashboard's pages: HTML rendered by ``Pages`` from data gathered here.
+    func registerDashboard(on table: inout RouteTable) {
+        table.add(.get, "/", .page.heavy) { _, _ in try await self.overviewPage() }
+        table.add(.get, "/statistics", .page.heavy) { _, _ in try await self.statisticsPage() }
+        table.add(.get, "/regression", .page.heavy) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
+        table.add(.get, "/classification", .page) { _, _ in try await self.classificationPage() }
+        table.add(.post, "/classification/promote", .page) { request, _ in
+            let form = try await Self.formBody(request)
+            guard let text = form["version"], let version = Int(text), version > 0 else {
+                throw Problem.invalidParameter("version", "must be a positive integer, not \"\(form["version"] ?? "")\"")
+            }
+            _ = try await self.promote(version: version)
+            return Responses.redirect(to: "/classification")
+        }
+        table.add(.get, "/drift", .page.heavy) { _, _ in try await self.driftPage() }
+        table.add(.post, "/drift/simulate", .page.heavy) { request, _ in
+            try await self.simulateDrift(try await Self.formBody(request))
+            return Responses.redirect(to: "/drift")
+        }
+        table.add(.get, "/predict", .page) { request, _ in self.predictPage(FormValues(request.uri.query)) }
+        table.add(.get, "/benchmarks", .page) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
+        table.add(.post, "/benchmarks", .page.heavy) { _, _ in await self.benchmarksPage() }
+    }
+
+    func overviewPage() async throws -> Response {
+        let summary = try await store("platform stores") { try await PlatformSummary.collect(platform) }
+        let counts = metrics.cacheCounts
+        return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses))
+    }
+
+    func statisticsPage() async throws -> Response {
+        let columns = try await loadColumns()
+        let report = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
+        return Responses.html(Pages.statistics(report: report, columns: columns))
+    }
+
+    /// The regression lab: with no query, the form's defaults are fitted, so the page opens with a result.
+    func regressionPage(_ query: FormValues) async throws -> Response {
+        var request = RegressionRequest()
+        if !query.isEmpty {
+            request = RegressionRequest(
+                target: query["target"] ?? "", predictors: query.all("predictors"),
+                testFraction: query["test_fraction"] ?? request.testFraction, seed: query["seed"] ?? request.seed
+            )
+        }
+        let analysis: RegressionAnalysis
+        do {
+            analysis = try Self.regressionAnalysis(
+                target: request.target, predictors: request.predictors, testFraction: request.testFraction, seed: request.seed
+            )
+        } catch let problem as Problem {
+            return Responses.html(Pages.regression(request: request, report: nil, error: problem.detail), status: .unprocessableContent)
+        }
+        let columns = try await loadColumns()
+        guard columns.count > 0 else {
+            return Responses.html(Pages.regression(request: request, report: nil, error: "no data yet: run penguins ingest"))
+        }
+        do {
+            return Responses.html(Pages.regression(request: request, report: try analysis.run(columns), error: nil))
+        } catch {
+            let problem = Problem.from(error)
+            return Responses.html(Pages.regression(request: request, report: nil, error: problem.detail), status: problem.status)
+        }
+    }
+
+    func classificationPage() async throws -> Response {
+        let versions = try await store("model registry") { try await platform.registry.versions() }
+        return Responses.html(Pages.classification(current: model.current?.model, versions: versions))
+    }
+
+    func driftPage() async throws -> Response {
+        guard model.current != nil else {
+            return Responses.html(Pages.drift(report: nil, reference: nil, current: nil, message: "no model yet: run penguins ingest and penguins train"))
+        }
+        _ = try? await logWriter.flush()
+        let reference = try await store("model registry") { try await DriftSample.load(.training, platform: platform) }
+        let current: DriftSample
+        do {
+            current = try await store("prediction log") { try await DriftSample.load(.production, platform: platform) }
+        } catch PipelineError.notEnoughRows {
+            return Responses.html(Pages.drift(
+                report: nil, reference: reference, current: nil,
+                message: "the prediction log is empty: simulate a production stream below, or run penguins predict FILE --log"
+            ))
+        }
+        do {
+            let report = try DriftAnalysis().compare(reference: reference, current: current, referenceName: "training", currentName: "production")
+            return Responses.html(Pages.drift(report: report, reference: reference, current: current, message: nil))
+        } catch let error as PipelineError {
+            return Responses.html(Pages.drift(report: nil, reference: reference, current: current, message: error.description))
+        }
+    }
+
+    /// Generates `rows` synthetic penguins with `feature` shifted by `delta`, predicts them with
+    /// the live model and appends them to the prediction log: a production stream with drift.
+    func simulateDrift(_ form: FormValues) async throws {
+        guard let name = form["feature"], let feature = Feature(name: name) else {
+            throw Problem.invalidParameter("feature", "must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(form["feature"] ?? "")\"")
+        }
+        let delta = try form.double("delta") ?? 0
+        let rows = try form.int("rows") ?? 1_000
+        guard (1...Self.maximumSimulatedRows).contains(rows) else {
+            throw Problem.invalidParameter("rows", "must be between 1 and \(Self.maximumSimulatedRows), got \(rows)")
+        }
+        guard let loaded = model.current else { throw Problem.noModel }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-simulated-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let generator = try SyntheticGenerator.fittedOnBundledData()
+        try generator.write(rows: rows, seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: [feature: delta], toFileAt: file)
+        _ = try? await logWriter.flush()
+        let platform = self.platform
+        let metrics = self.metrics
+        try await FilePredictor(model: loaded.model).predict(file: file) { _, entries in
+            try await self.store("prediction log") { try await platform.predictionLog.append(entries) }
+            var counts: [Species: Int] = [:]
+            for entry in entries { counts[entry.prediction.species, default: 0] += 1 }
+            for (species, count) in counts { metrics.predicted(species, count: count) }
+        }
+    }
+
+    func predictPage(_ query: FormValues) -> Response {
+        var values: [Feature: String] = [:]
+        for feature in Feature.allCases { if let value = query[feature.rawValue] { values[feature] = value } }
+        let input = PredictInput(values: values)
+        guard !values.isEmpty else { return Responses.html(Pages.predict(input: input, prediction: nil, error: nil)) }
+        switch PenguinInput.parse(form: values) {
+        case .failure(let errors):
+            return Responses.html(Pages.predict(input: input, prediction: nil, error: errors.description), status: .unprocessableContent)
+        case .success(let measurements):
+            guard let loaded = model.current, let prediction = loaded.model.predict(measurements) else {
+                return Responses.html(Pages.predict(input: input, prediction: nil, error: Problem.noModel.detail), status: .serviceUnavailable)
+            }
+            record([PredictionLogEntry(measurements: measurements, prediction: prediction)])
+            return Responses.html(Pages.predict(input: input, prediction: prediction, error: nil))
+        }
+    }
+
+    func benchmarksPage() async -> Response {
+        do {
+            let results = try await StoreBenchmark(platform: platform).run()
+            return Responses.html(Pages.benchmarks(results: results, error: nil))
+        } catch {
+            let problem = Problem.from(error)
+            let message = error is PipelineError ? "no data yet: run penguins ingest" : problem.detail
+            return Responses.html(Pages.benchmarks(results: nil, error: message), status: problem.status)
+        }
+    }
+}

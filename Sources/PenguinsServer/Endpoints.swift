@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsStorage
+
+/// The state every handler shares: the platform, the live model, the prediction log buffer
+/// and the metrics. Handlers live in extensions (`Endpoints+API`, `Endpoints+Dashboard`).
+final class Endpoints: Sendable {
+    let platform: Platform
+    let model: LiveModel
+    let log: PredictionLogBuffer
+    let logWriter: PredictionLogWriter
+    let metrics: ServerMetrics
+    let logger: Logger
+    /// The OpenAPI document, read once.
+    let openAPI: String
+
+    init(platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics, logger: Logger) {
+        self.platform = platform
+        self.model = model
+        self.log = log
+        self.logWriter = logWriter
+        self.metrics = metrics
+        self.logger = logger
+        self.openAPI = (try? PenguinsServer.openAPIDocument) ?? "openapi: 3.1.0\n"
+    }
+
+    /// Runs a store call, turning its failure into a 503 problem naming the store. Workflow
+    /// errors (no model, not enough data) and problems pass through unchanged.
+    func store<T>(_ role: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as Problem {
+            throw error
+        } catch let error as PipelineError {
+            throw error
+        } catch let error as StorageError {
+            if case .notFound = error { throw error }
+            throw Problem.storeUnavailable(role, error)
+        } catch {
+            throw Problem.storeUnavailable(role, error)
+        }
+    }
+
+    /// Promotes a version in the registry and swaps the live model to it. Returns the version replaced.
+    func promote(version: Int) async throws -> Int? {
+        try await store("model registry") { try await platform.registry.promote(version: version) }
+        guard let registered = try await store("model registry", { try await platform.registry.model(version: version) }) else {
+            throw Problem.notFound("model version \(version)", field: "version")
+        }
+        let artifact = try ModelArtifact.decode(registered.artifact)
+        return model.swap(to: SpeciesModel(version: version, artifact: artifact))
+    }
+
+    /// Appends live predictions to the log buffer and counts them by species.
+    func record(_ entries: [PredictionLogEntry]) {
+        log.append(contentsOf: entries)
+        var counts: [Species: Int] = [:]
+        for entry in entries { counts[entry.prediction.species, default: 0] += 1 }
+        for (species, count) in counts { metrics.predicted(species, count: count) }
+    }
+}
+
+// MARK: - Reading request bodies
+
+extension Endpoints {
+    /// The body of a JSON request, parsed: 415 unless it is `application/json`, 413 above
+    /// `limit` bytes, 400 when it is not JSON.
+    static func jsonBody(_ request: Request, limit: Int) async throws -> JSONInput {
+        let contentType = request.headers[.contentType]
+        guard let contentType, isJSON(contentType) else {
+            throw Problem.unsupportedMediaType(contentType, expected: "application/json")
+        }
+        let buffer = try await body(request, limit: limit)
+        do {
+            return try buffer.withUnsafeReadableBytes { try JSONInputParser.parse($0) }
+        } catch let error as JSONSyntaxError {
+            throw Problem.malformedJSON(error.description)
+        }
+    }
+
+    /// The raw body, at most `limit` bytes (413 beyond, checked on Content-Length first).
+    static func body(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw Problem.bodyTooLarge(limit: limit)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.bodyTooLarge(limit: limit)
+        }
+    }
+
+    /// The fields of a form post (`application/x-www-form-urlencoded`, or no body).
+    static func formBody(_ request: Request) async throws -> FormValues {
+        if let contentType = request.headers[.contentType],
+           !contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+            throw Problem.unsupportedMediaType(contentType, expected: "application/x-www-form-urlencoded")
+        }
+        let buffer = try await body(request, limit: 64 * 1024)
+        return FormValues(String(buffer: buffer))
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+
+    /// A path parameter, percent-decoded.
+    static func parameter(_ context: BasicRequestContext, _ name: String) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+}

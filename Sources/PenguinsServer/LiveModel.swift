@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsStorage
+import ServiceLifecycle
+import Synchronization
+
+/// The model that answers live predictions: the registry's current version, held behind a
+/// lock so a promotion swaps it atomically. A request takes one reference and predicts with
+/// it; a swap in the middle never drops or mixes a request.
+public final class LiveModel: Sendable {
+    /// One loaded model, shared by reference so taking it costs one retain.
+    public final class Loaded: Sendable {
+        public let model: SpeciesModel
+        public var version: Int { model.version }
+        init(_ model: SpeciesModel) { self.model = model }
+    }
+
+    private let loaded: Mutex<Loaded?>
+
+    /// A holder of `model` (nil before the first training).
+    public init(_ model: SpeciesModel? = nil) {
+        self.loaded = Mutex(model.map(Loaded.init))
+    }
+
+    /// The model now (nil when there is none).
+    public var current: Loaded? { loaded.withLock { $0 } }
+
+    /// Its version, or nil.
+    public var version: Int? { loaded.withLock { $0?.version } }
+
+    /// Replaces the model; returns the version it replaced.
+    @discardableResult
+    public func swap(to newModel: SpeciesModel) -> Int? {
+        let replacement = Loaded(newModel)
+        return loaded.withLock { held in
+            let previous = held?.version
+            held = replacement
+            return previous
+        }
+    }
+
+    /// Loads the registry's current version when it differs from the held one.
+    /// Returns true when the model changed.
+    @discardableResult
+    public func refresh(from registry: any ModelRegistry) async throws -> Bool {
+        let versions = try await registry.versions()
+        guard let currentVersion = versions.first(where: \.isCurrent)?.version, currentVersion != version else { return false }
+        guard let registered = try await registry.model(version: currentVersion) else { return false }
+        swap(to: SpeciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact)))
+        return true
+    }
+
+    /// The model to serve at start: the registry's current version; if there is none but the
+    /// warehouse has complete rows, one is trained with `parameters`, registered and promoted.
+    /// Nil when there is nothing to train on.
+    public static func load(platform: Platform, parameters: RandomForestClassifier, logger: Logger) async throws -> LiveModel {
+        if let registered = try await platform.registry.current() {
+            return LiveModel(SpeciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact)))
+        }
+        do {
+            let report = try await Trainer(platform: platform, parameters: parameters).train()
+            logger.info("no current model: trained and promoted version \(report.version) on \(report.artifact.trainingRows) rows")
+            return LiveModel(SpeciesModel(version: report.version, artifact: report.artifact))
+        } catch PipelineError.noTrainingData {
+            logger.warning("no model and nothing to train on: predictions answer 503 until penguins ingest and penguins train")
+            return LiveModel()
+        }
+    }
+}
+
+/// Polls the registry for promotions made by another process (the CLI's `models promote`)
+/// and swaps the live model when the current version changes.
+struct ModelWatcher: Service {
+    let model: LiveModel
+    let registry: any ModelRegistry
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            do {
+                if try await model.refresh(from: registry) {
+                    logger.info("model version \(model.version.map(String.init) ?? "-") is now live (promoted elsewhere)")
+                }
+            } catch {
+                logger.warning("cannot read the model registry: \(error)")
+            }
+        }
+    }
+}

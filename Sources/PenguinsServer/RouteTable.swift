@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+
+/// One route the server answers: its method and its path in OpenAPI syntax
+/// (`/api/v1/predictions/{penguin_id}`).
+public struct Route: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var method: String
+    public var path: String
+
+    public init(_ method: String, _ path: String) {
+        self.method = method
+        self.path = path
+    }
+
+    public var description: String { "\(method) \(path)" }
+
+    public static func < (lhs: Route, rhs: Route) -> Bool {
+        (lhs.path, lhs.method) < (rhs.path, rhs.method)
+    }
+
+    /// The path in the router's syntax (`:penguin_id`).
+    var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : String(segment)
+        }.joined(separator: "/")
+    }
+
+    /// True when a concrete request path matches this route's path.
+    func matches(path requestPath: String) -> Bool {
+        let pattern = path.split(separator: "/")
+        let actual = requestPath.split(separator: "/")
+        guard pattern.count == actual.count else { return false }
+        return zip(pattern, actual).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
+}
+
+/// What a route answers with, which decides how its errors are rendered, and whether it
+/// may allocate a lot (whole-store scans), so the heap is trimmed after it answers.
+struct RouteKind: Sendable {
+    enum Rendering: Sendable {
+        /// JSON (or text) API: errors are problem documents.
+        case api
+        /// A dashboard page: errors are HTML pages.
+        case page
+    }
+
+    var rendering: Rendering
+    var isHeavy = false
+
+    static let api = RouteKind(rendering: .api)
+    static let page = RouteKind(rendering: .page)
+
+    /// The same kind, for a handler that may allocate a lot.
+    var heavy: RouteKind {
+        var copy = self
+        copy.isHeavy = true
+        return copy
+    }
+}
+
+/// Registers routes on a router, wrapping each handler with its metrics and its error
+/// rendering, and keeps the list of what was registered (which the OpenAPI test checks).
+struct RouteTable {
+    let router: Router<BasicRequestContext>
+    let metrics: ServerMetrics
+    let trimmer: MemoryTrimmer
+    private(set) var routes: [Route] = []
+
+    init(router: Router<BasicRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer()) {
+        self.router = router
+        self.metrics = metrics
+        self.trimmer = trimmer
+    }
+
+    mutating func add(
+        _ method: HTTPRequest.Method, _ path: String, _ kind: RouteKind,
+        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+    ) {
+        let route = Route(method.rawValue, path)
+        routes.append(route)
+        let routeMetrics = metrics.route(method.rawValue, path)
+        let trimmer = kind.isHeavy ? self.trimmer : nil
+        router.on(RouterPath(route.routerPath), method: method) { request, context -> Response in
+            let start = ContinuousClock.now
+            var response: Response
+            do {
+                response = try await handler(request, context)
+            } catch {
+                response = Self.errorResponse(error, kind: kind.rendering)
+            }
+            routeMetrics.record(status: response.status.code, duration: ContinuousClock.now - start)
+            trimmer?.trimSoon()
+            return response
+        }
+    }
+
+    static func errorResponse(_ error: any Error, kind: RouteKind.Rendering) -> Response {
+        let problem = Problem.from(error)
+        switch kind {
+        case .api: return problem.response
+        case .page: return Responses.page(status: problem.status, title: problem.title, detail: problem.detail)
+        }
+    }
+}
+
+/// Answers requests no route matched: 405 with `Allow` when the path exists with other
+/// methods, else 404; a problem document, or an HTML page for a browser outside the API.
+struct UnmatchedRouteMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let routes: [Route]
+    let metrics: RouteMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let path = request.uri.path
+        let allowed = routes.filter { $0.matches(path: path) }.map(\.method)
+        let problem = allowed.isEmpty
+            ? Problem.unknownRoute(request.method, path)
+            : Problem.methodNotAllowed(request.method, path, allowed: Array(Set(allowed)).sorted())
+        let wantsPage = !path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
+        var response = wantsPage ? Responses.page(status: problem.status, title: problem.title, detail: problem.detail) : problem.response
+        if let allow = problem.headers["Allow"] { response.headers[.allow] = allow }
+        metrics.record(status: response.status.code, duration: ContinuousClock.now - start)
+        return response
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsServer
+import Testing
+
+@Suite struct DashboardRouteTests {
+    static let html = "text/html; charset=utf-8"
+
+    @Test(arguments: ["/", "/statistics", "/regression", "/regression?target=bill_depth_mm&predictors=bill_length_mm&predictors=species&test_fraction=0.3&seed=1",
+                      "/classification", "/drift", "/predict", "/predict?bill_length_mm=39.1&bill_depth_mm=18.7&flipper_length_mm=181&body_mass_g=3750",
+                      "/benchmarks"])
+    func pagesRenderWithData(path: String) async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, path)
+            #expect(page.status == .ok, "\(path): \(page.text)")
+            #expect(page.contentType == Self.html)
+            #expect(page.text.contains("<html"))
+        }
+    }
+
+    @Test(arguments: ["/", "/statistics", "/regression", "/classification", "/drift", "/predict", "/benchmarks"])
+    func pagesRenderWithEmptyStores(path: String) async throws {
+        let app = try await makeApp(try await makePlatform(ingest: false))
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, path)
+            #expect(page.status == .ok, "\(path): \(page.text)")
+            #expect(page.contentType == Self.html)
+        }
+    }
+
+    @Test func formErrorsRenderPagesWithTheirStatus() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let predict = try await client.send(.get, "/predict?bill_length_mm=long&bill_depth_mm=18.7&flipper_length_mm=181&body_mass_g=3750")
+            #expect(predict.status == .unprocessableContent)
+            #expect(predict.contentType == Self.html)
+            let regression = try await client.send(.get, "/regression?target=wingspan&predictors=sex")
+            #expect(regression.status == .unprocessableContent)
+            #expect(regression.contentType == Self.html)
+            let promote = try await client.send(.post, "/classification/promote", headers: formHeaders, body: "version=99")
+            #expect(promote.status == .notFound)
+            #expect(promote.contentType == Self.html)
+            let badVersion = try await client.send(.post, "/classification/promote", headers: formHeaders, body: "version=x")
+            #expect(badVersion.status == .badRequest)
+            for body in ["feature=tail&delta=1", "feature=body_mass_g&rows=0", "feature=body_mass_g&rows=100001", "feature=body_mass_g&delta=heavy"] {
+                let simulate = try await client.send(.post, "/drift/simulate", headers: formHeaders, body: body)
+                #expect(simulate.status == .badRequest, "\(body)")
+                #expect(simulate.contentType == Self.html)
+            }
+            let wrongType = try await client.send(.post, "/drift/simulate", headers: jsonHeaders, body: "{}")
+            #expect(wrongType.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test func promoteFromTheDashboardSwapsTheModelAndRedirects() async throws {
+        let platform = try await makePlatform()
+        let app = try await makeApp(platform)
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2)).train()
+        try await app.test(.router) { client in
+            let response = try await client.send(.post, "/classification/promote", headers: formHeaders, body: "version=2")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/classification")
+            #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 2)
+        }
+    }
+
+    @Test func simulatingDriftFillsThePredictionLog() async throws {
+        let platform = try await makePlatform()
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            let response = try await client.send(.post, "/drift/simulate", headers: formHeaders, body: "feature=body_mass_g&delta=400&rows=300")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/drift")
+            let report = try await client.send(.get, "/api/v1/drift?feature=body_mass_g").object()
+            let drift = try #require((report["features"] as? [[String: Any]])?.first)
+            #expect(drift["current_count"] as? Int == 300)
+            #expect(drift["drift"] as? Bool == true)
+            #expect(try await client.send(.get, "/drift").status == .ok)
+        }
+        #expect(try await platform.predictionLog.count() == 300)
+    }
+
+    @Test func thePredictPageLogsItsPrediction() async throws {
+        let platform = try await makePlatform()
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, "/predict?bill_length_mm=46.1&bill_depth_mm=13.2&flipper_length_mm=211&body_mass_g=4500")
+            #expect(page.status == .ok)
+        }
+        #expect(try await platform.predictionLog.recent(limit: 5).map(\.prediction.species) == [.gentoo])
+    }
+
+    @Test func benchmarksRunOnDemand() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let page = try await client.send(.post, "/benchmarks", headers: formHeaders, body: "")
+            #expect(page.status == .ok)
+            #expect(page.contentType == Self.html)
+        }
+        let empty = try await makeApp(try await makePlatform(ingest: false))
+        try await empty.test(.router) { client in
+            let page = try await client.send(.post, "/benchmarks")
+            #expect(page.status == .conflict)
+            #expect(page.contentType == Self.html)
+        }
+    }
+}

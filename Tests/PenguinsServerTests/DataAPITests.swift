@@ -1,0 +1,277 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsServer
+import PenguinsStorage
+import Testing
+
+@Suite struct PenguinAPITests {
+    @Test func aPenguinIsItsLakeDocument() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let document = try await client.send(.get, "/api/v1/penguins/\(knownPenguinID)").object()
+            #expect(document["penguin_id"] as? String == knownPenguinID)
+            #expect(document["island"] as? String == "Torgersen")
+            #expect((document["features"] as? [String: Any])?["bill_length"] as? Double == 39.1)
+            #expect(document["comments"] as? String == "Not enough blood for isotopes.")
+            try expectProblem(try await client.send(.get, "/api/v1/penguins/nobody"), status: .notFound, field: "penguin_id")
+        }
+    }
+
+    @Test func pagesWalkAnIslandInSpeciesThenIdOrder() async throws {
+        let platform = try await makePlatform()
+        let biscoe = try #require(try await platform.warehouse.aggregatesByIsland().first { $0.island == .biscoe }).count
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            var seen: [(species: String, id: String)] = []
+            var uri = "/api/v1/penguins?island=Biscoe&limit=50"
+            var pages = 0
+            while true {
+                let page = try await client.send(.get, uri).object()
+                #expect(page["island"] as? String == "Biscoe")
+                let rows = try #require(page["penguins"] as? [[String: Any]])
+                #expect(rows.count <= 50)
+                seen += rows.map { ($0["species"] as? String ?? "", $0["penguin_id"] as? String ?? "") }
+                #expect(rows.allSatisfy { $0["island"] as? String == "Biscoe" })
+                pages += 1
+                guard let next = page["next"] as? String else { break }
+                uri = "/api/v1/penguins?island=Biscoe&limit=50&after=\(next)"
+            }
+            #expect(seen.count == biscoe)
+            #expect(pages == (biscoe + 49) / 50)
+            #expect(Set(seen.map(\.id)).count == biscoe)
+            #expect(seen.map { "\($0.species)\u{0}\($0.id)" } == seen.map { "\($0.species)\u{0}\($0.id)" }.sorted())
+
+            let scored = try #require((try await client.send(.get, "/api/v1/penguins?island=Biscoe&limit=1").object()["penguins"] as? [[String: Any]])?.first)
+            #expect((scored["prediction"] as? [String: Any])?["model_version"] as? Int == 1)
+        }
+    }
+
+    @Test func pagesWithoutAnIslandCoverTheWholeWarehouse() async throws {
+        let platform = try await makePlatform()
+        let total = try await platform.warehouse.count()
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            var ids: [String] = []
+            var uri = "/api/v1/penguins?limit=100"
+            while true {
+                let page = try await client.send(.get, uri).object()
+                ids += (page["penguins"] as? [[String: Any]] ?? []).compactMap { $0["penguin_id"] as? String }
+                guard let next = page["next"] as? String else { break }
+                uri = "/api/v1/penguins?limit=100&after=\(next)"
+            }
+            #expect(ids.count == total)
+            #expect(Set(ids).count == total)
+        }
+    }
+
+    @Test func badPageParametersAreNamed() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            try expectProblem(try await client.send(.get, "/api/v1/penguins?island=Atlantis"), status: .badRequest, field: "island")
+            try expectProblem(try await client.send(.get, "/api/v1/penguins?island="), status: .badRequest, field: "island")
+            try expectProblem(try await client.send(.get, "/api/v1/penguins?limit=0"), status: .badRequest, field: "limit")
+            try expectProblem(try await client.send(.get, "/api/v1/penguins?limit=many"), status: .badRequest, field: "limit")
+            try expectProblem(try await client.send(.get, "/api/v1/penguins?after=%25%25"), status: .badRequest, field: "after")
+        }
+    }
+}
+
+@Suite struct AnalysisAPITests {
+    @Test func statisticsOverallAndByGroup() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let report = try await client.send(.get, "/api/v1/stats").object()
+            let tables = try #require(report["tables"] as? [[String: Any]])
+            #expect(tables.count == 1)
+            #expect(tables[0]["rows"] as? Int == 344)
+            #expect(report["counts_by_island_and_sex"] is [String: Any])
+            let bySpecies = try await client.send(.get, "/api/v1/stats?by=species").object()
+            #expect((bySpecies["tables"] as? [[String: Any]])?.count == 4)
+            try expectProblem(try await client.send(.get, "/api/v1/stats?by=wingspan"), status: .badRequest, field: "by")
+            try expectProblem(try await client.send(.get, "/api/v1/stats?by="), status: .badRequest, field: "by")
+        }
+    }
+
+    @Test func statisticsOfAnEmptyWarehouseIsAConflict() async throws {
+        let app = try await makeApp(try await makePlatform(ingest: false))
+        try await app.test(.router) { client in
+            let response = try await client.send(.get, "/api/v1/stats")
+            try expectProblem(response, status: .conflict, detailContains: "penguins ingest")
+        }
+    }
+
+    @Test func regressionReportAndItsParameterErrors() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let report = try await client.send(.get, "/api/v1/regression?target=body_mass_g&predictors=flipper_length_mm,sex&test_fraction=0.25&seed=7").object()
+            #expect(report["target"] as? String == "body_mass_g")
+            #expect(report["predictors"] as? [String] == ["flipper_length_mm", "sex"])
+            let model = try #require(report["model"] as? [String: Any])
+            #expect(try #require(model["r_squared"] as? Double) > 0.7)
+            #expect(report["test_rows"] as? Int ?? 0 > 0)
+
+            try expectProblem(try await client.send(.get, "/api/v1/regression?predictors=sex"), status: .badRequest, field: "target")
+            try expectProblem(try await client.send(.get, "/api/v1/regression?target=wingspan&predictors=sex"), status: .badRequest, field: "target")
+            try expectProblem(try await client.send(.get, "/api/v1/regression?target=body_mass_g"), status: .badRequest, field: "predictors")
+            try expectProblem(try await client.send(.get, "/api/v1/regression?target=body_mass_g&predictors=tail"), status: .badRequest, field: "predictors")
+            try expectProblem(try await client.send(.get, "/api/v1/regression?target=body_mass_g&predictors=sex&test_fraction=1.5"), status: .badRequest, field: "test_fraction")
+            try expectProblem(try await client.send(.get, "/api/v1/regression?target=body_mass_g&predictors=sex&seed=-1"), status: .badRequest, field: "seed")
+        }
+    }
+
+    @Test func driftNeedsAPredictionLogThenReportsIt() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            try expectProblem(try await client.send(.get, "/api/v1/drift"), status: .conflict, detailContains: "prediction log is empty")
+            let batch = "{\"penguins\":[" + Array(repeating: gentooJSON, count: 40).joined(separator: ",") + "]}"
+            #expect(try await client.postJSON("/api/v1/predict/batch", batch).status == .ok)
+            // The drift endpoint flushes the buffered log before reading it.
+            let report = try await client.send(.get, "/api/v1/drift?threshold=0.01").object()
+            #expect(report["reference"] as? String == "training")
+            #expect(report["current"] as? String == "production")
+            #expect((report["features"] as? [[String: Any]])?.count == 4)
+            let one = try await client.send(.get, "/api/v1/drift?feature=body_mass_g").object()
+            #expect((one["features"] as? [[String: Any]])?.first?["current_count"] as? Int == 40)
+            try expectProblem(try await client.send(.get, "/api/v1/drift?feature=tail"), status: .badRequest, field: "feature")
+            try expectProblem(try await client.send(.get, "/api/v1/drift?feature="), status: .badRequest, field: "feature")
+            try expectProblem(try await client.send(.get, "/api/v1/drift?threshold=0"), status: .badRequest, field: "threshold")
+        }
+    }
+}
+
+@Suite struct ModelAPITests {
+    @Test func theModelDescribesItself() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let model = try await client.send(.get, "/api/v1/model").object()
+            #expect(model["version"] as? Int == 1)
+            #expect((model["parameters"] as? [String: Any])?["num_trees"] as? Int == 5)
+            #expect(try #require(model["accuracy"] as? Double) > 0.9)
+            let importances = try #require(model["feature_importances"] as? [String: Double])
+            #expect(Set(importances.keys) == Set(Feature.allCases.map(\.rawValue)))
+            let confusion = try #require(model["confusion_matrix"] as? [String: Any])
+            #expect(confusion["labels"] as? [String] == ["Adelie", "Chinstrap", "Gentoo"])
+            #expect((confusion["counts"] as? [[Int]])?.count == 3)
+            #expect((model["per_class"] as? [String: Any])?.keys.count == 3)
+        }
+    }
+
+    @Test func promotionThroughTheAPISwapsTheLiveModel() async throws {
+        let platform = try await makePlatform()
+        let app = try await makeApp(platform)
+        // A second version, trained elsewhere (the registry makes it current; the server has not looked).
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3, seed: 7)).train()
+        try await app.test(.router) { client in
+            #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 1)
+            let versions = try await client.send(.get, "/api/v1/models").object()
+            #expect(versions["current"] as? Int == 2)
+            #expect((versions["versions"] as? [[String: Any]])?.map { $0["version"] as? Int } == [2, 1])
+
+            let promoted = try await client.send(.post, "/api/v1/models/2/promote").object()
+            #expect(promoted["current"] as? Int == 2)
+            #expect(promoted["previous"] as? Int == 1)
+            #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 2)
+            #expect(try await client.postJSON("/api/v1/predict", adelieJSON).object()["model_version"] as? Int == 2)
+            // Version 2 scored nothing: lookups predict live rather than serve version 1's rows.
+            #expect(try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)").object()["source"] as? String == "model")
+
+            let back = try await client.send(.post, "/api/v1/models/1/promote").object()
+            #expect(back["previous"] as? Int == 2)
+            #expect(try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)").object()["source"] as? String == "cache")
+
+            try expectProblem(try await client.send(.post, "/api/v1/models/99/promote"), status: .notFound, field: "version")
+            try expectProblem(try await client.send(.post, "/api/v1/models/latest/promote"), status: .badRequest, field: "version")
+        }
+        #expect(try await platform.registry.current()?.version == 1)
+    }
+
+    @Test func theLiveModelFollowsPromotionsMadeInTheRegistry() async throws {
+        let platform = try await makePlatform()
+        let live = try await LiveModel.load(platform: platform, parameters: smallForest, logger: .init(label: "test"))
+        #expect(live.version == 1)
+        #expect(try await live.refresh(from: platform.registry) == false)
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2)).train()
+        let before = live.current
+        #expect(try await live.refresh(from: platform.registry) == true)
+        #expect(live.version == 2)
+        // A request holding the old model keeps predicting with it.
+        #expect(before?.version == 1)
+        let measurements = Measurements(billLength: 39.1, billDepth: 18.7, flipperLength: 181, bodyMass: 3750)
+        #expect(before?.model.predict(measurements)?.modelVersion == 1)
+        #expect(live.current?.model.predict(measurements)?.modelVersion == 2)
+    }
+
+    @Test func theRegistryWatcherPicksUpAPromotionFromAnotherProcess() async throws {
+        let platform = try await makePlatform()
+        let app = try await makeApp(platform, options: testOptions(poll: .milliseconds(20)))
+        try await app.test(.router) { client in
+            #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 1)
+            _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2)).train()
+            // Wait (bounded) for the watcher's next poll.
+            var version: Int?
+            for _ in 0..<500 {
+                version = try await client.send(.get, "/api/v1/model").object()["version"] as? Int
+                if version == 2 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(version == 2)
+        }
+    }
+}
+
+@Suite struct OperationsAPITests {
+    @Test func healthReadinessMetricsAndDocument() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            #expect(try await client.send(.get, "/api/v1/health").object()["status"] as? String == "ok")
+            let ready = try await client.send(.get, "/api/v1/ready")
+            #expect(ready.status == .ok)
+            #expect(try ready.object()["model_version"] as? Int == 1)
+
+            _ = try await client.postJSON("/api/v1/predict", adelieJSON)
+            _ = try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)")
+            _ = try await client.send(.get, "/api/v1/nothing-here")
+            let metrics = try await client.send(.get, "/api/v1/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.contentType?.hasPrefix("text/plain") == true)
+            let text = metrics.text
+            #expect(text.contains(#"penguins_http_requests_total{method="POST",route="/api/v1/predict",status="200"} 1"#))
+            #expect(text.contains(#"penguins_http_request_duration_seconds_bucket{method="POST",route="/api/v1/predict",le="#))
+            #expect(text.contains(#"penguins_predictions_total{species="Adelie"} 1"#))
+            #expect(text.contains("penguins_cache_hits_total 1"))
+            #expect(text.contains(#"route="unmatched",status="404"} 1"#))
+
+            let document = try await client.send(.get, "/api/v1/openapi.yaml")
+            #expect(document.status == .ok)
+            #expect(document.contentType?.hasPrefix("application/yaml") == true)
+            #expect(document.text.hasPrefix("openapi: 3.1.0"))
+        }
+    }
+
+    @Test func notReadyWithoutAModel() async throws {
+        let app = try await makeApp(try await makePlatform(ingest: false))
+        try await app.test(.router) { client in
+            try expectProblem(try await client.send(.get, "/api/v1/ready"), status: .serviceUnavailable, field: "model")
+            #expect(try await client.send(.get, "/api/v1/health").status == .ok)
+        }
+    }
+
+    @Test func unknownRoutesAndMethodsAreProblems() async throws {
+        let app = try await makeApp(try await makePlatform(score: false))
+        try await app.test(.router) { client in
+            try expectProblem(try await client.send(.get, "/api/v1/elephants"), status: .notFound)
+            let wrongMethod = try await client.send(.get, "/api/v1/predict")
+            try expectProblem(wrongMethod, status: .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "POST")
+            try expectProblem(try await client.send(.delete, "/api/v1/models/1/promote"), status: .methodNotAllowed)
+            // A browser outside the API gets a page.
+            let page = try await client.send(.get, "/nowhere", headers: [.accept: "text/html"])
+            #expect(page.status == .notFound)
+            #expect(page.contentType == "text/html; charset=utf-8")
+        }
+    }
+}

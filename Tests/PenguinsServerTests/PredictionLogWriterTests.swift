@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import PenguinsCore
+import PenguinsServer
+import PenguinsStorage
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// A prediction log that fails its first `failures` appends, then keeps what it is given.
+final class FlakyLog: PredictionLog {
+    struct Failure: Error {}
+    private let state: Mutex<(failuresLeft: Int, entries: [PredictionLogEntry], attempts: Int)>
+
+    init(failures: Int) { state = Mutex((failures, [], 0)) }
+
+    var entries: [PredictionLogEntry] { state.withLock { $0.entries } }
+    var attempts: Int { state.withLock { $0.attempts } }
+
+    func append(_ entries: [PredictionLogEntry]) async throws {
+        try state.withLock { state in
+            state.attempts += 1
+            if state.failuresLeft > 0 {
+                state.failuresLeft -= 1
+                throw Failure()
+            }
+            state.entries += entries
+        }
+    }
+    func recent(limit: Int) async throws -> [PredictionLogEntry] { Array(entries.reversed().prefix(limit)) }
+    func values(of feature: Feature, limit: Int) async throws -> [Double] { entries.compactMap { $0.measurements[feature] } }
+    func count() async throws -> Int { entries.count }
+}
+
+func logEntry(_ index: Int) -> PredictionLogEntry {
+    PredictionLogEntry(
+        measurements: Measurements(billLength: 30 + Double(index % 50), billDepth: 18, flipperLength: 190, bodyMass: 4000),
+        prediction: Prediction(species: .adelie, probabilities: [.adelie: 1], modelVersion: 1, predictedAt: Date(timeIntervalSince1970: Double(index)))
+    )
+}
+
+@Suite struct PredictionLogWriterTests {
+    @Test func flushWritesEverythingInBatchesInOrder() async throws {
+        let buffer = PredictionLogBuffer(batchSize: 100)
+        let log = FlakyLog(failures: 0)
+        let writer = PredictionLogWriter(buffer: buffer, log: log)
+        for index in 0..<250 { buffer.append(logEntry(index)) }
+        #expect(try await writer.flush() == 250)
+        #expect(log.entries == (0..<250).map(logEntry))
+        #expect(log.attempts == 3)
+        #expect(buffer.count == 0)
+    }
+
+    @Test func writesAreCappedToShortTransactions() async throws {
+        let buffer = PredictionLogBuffer(batchSize: 1_000)
+        let log = FlakyLog(failures: 0)
+        let writer = PredictionLogWriter(buffer: buffer, log: log)
+        buffer.append(contentsOf: (0..<600).map(logEntry))
+        #expect(try await writer.flush() == 600)
+        #expect(log.attempts == (600 + PredictionLogWriter.maximumWriteSize - 1) / PredictionLogWriter.maximumWriteSize)
+        #expect(log.entries == (0..<600).map(logEntry))
+    }
+
+    @Test func aFailedWriteKeepsItsBatchForTheRetry() async throws {
+        let buffer = PredictionLogBuffer(batchSize: 10)
+        let log = FlakyLog(failures: 2)
+        let writer = PredictionLogWriter(buffer: buffer, log: log)
+        buffer.append(contentsOf: (0..<25).map(logEntry))
+        await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
+        #expect(buffer.count == 25)
+        buffer.append(logEntry(25))
+        await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
+        #expect(try await writer.flush() == 26)
+        #expect(log.entries == (0..<26).map(logEntry))
+    }
+
+    @Test func theServiceFlushesWhatIsLeftAtGracefulShutdown() async throws {
+        let buffer = PredictionLogBuffer(batchSize: 1_000)
+        let log = FlakyLog(failures: 3)
+        // A long interval: only the batch size and the shutdown trigger writes.
+        let writer = PredictionLogWriter(buffer: buffer, log: log, interval: .seconds(3600))
+        let group = ServiceGroup(configuration: .init(services: [writer], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            buffer.append(contentsOf: (0..<2_500).map(logEntry))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(log.entries == (0..<2_500).map(logEntry))
+        #expect(buffer.count == 0)
+    }
+}

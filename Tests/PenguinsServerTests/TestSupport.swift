@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsServer
+import PenguinsStorage
+import Testing
+
+/// A penguin of the bundled data with all four measurements.
+let knownPenguinID = "PAL0708-Adelie-1"
+/// A penguin of the bundled data with every measurement missing.
+let incompletePenguinID = "PAL0708-Adelie-4"
+
+/// A small forest, so training in tests is quick.
+let smallForest = RandomForestClassifier(numTrees: 5, maxDepth: 4)
+
+/// An embedded platform in a new temporary directory: the bundled raw data ingested, a
+/// small model trained (version 1) and every row scored, as `penguins up` leaves it.
+func makePlatform(ingest: Bool = true, train: Bool = true, score: Bool = true) async throws -> Platform {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-server-\(UUID().uuidString)")
+    let platform = try Platform.embedded(PlatformConfiguration(dataDirectory: directory))
+    if ingest { _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV) }
+    if ingest && train { _ = try await Trainer(platform: platform, parameters: smallForest).train() }
+    if ingest && train && score { _ = try await Scorer(platform: platform).score() }
+    return platform
+}
+
+/// Options for tests: a small forest if one must be trained, and a registry poll too slow to
+/// interfere (tests that need the watcher set their own).
+func testOptions(metrics: ServerMetrics = ServerMetrics(), poll: Duration = .seconds(3600)) -> ServerOptions {
+    ServerOptions(trainingParameters: smallForest, registryPollInterval: poll, logFlushInterval: .milliseconds(20), metrics: metrics)
+}
+
+/// The application on `platform`, listening (for live tests) on an ephemeral port.
+func makeApp(_ platform: Platform, options: ServerOptions = testOptions()) async throws -> some ApplicationProtocol {
+    try await PenguinsServer.makeApplication(platform: platform, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), options: options)
+}
+
+let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+extension TestClientProtocol {
+    /// Sends a request with a text body.
+    func send(_ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> TestResponse {
+        try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// Sends JSON text to `uri` with `Content-Type: application/json`.
+    func postJSON(_ uri: String, _ body: String) async throws -> TestResponse {
+        try await send(.post, uri, headers: jsonHeaders, body: body)
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    /// The body as a JSON object.
+    func object(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "body: \(text)", sourceLocation: sourceLocation)
+    }
+
+    var contentType: String? { headers[.contentType] }
+}
+
+/// Asserts a problem document: the status, the problem content type, the RFC 9457 members,
+/// and (when given) an entry of `errors` naming `field`.
+@discardableResult
+func expectProblem(
+    _ response: TestResponse, status: HTTPResponse.Status, field: String? = nil, detailContains: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> [String: Any] {
+    #expect(response.status == status, "body: \(response.text)", sourceLocation: sourceLocation)
+    #expect(response.contentType == "application/problem+json", sourceLocation: sourceLocation)
+    let problem = try response.object(sourceLocation: sourceLocation)
+    #expect((problem["type"] as? String)?.hasPrefix("urn:penguins:problem:") == true, sourceLocation: sourceLocation)
+    #expect(problem["title"] is String, sourceLocation: sourceLocation)
+    #expect(problem["status"] as? Int == status.code, sourceLocation: sourceLocation)
+    #expect(problem["detail"] is String, sourceLocation: sourceLocation)
+    let errors = try #require(problem["errors"] as? [[String: Any]], sourceLocation: sourceLocation)
+    if let field {
+        #expect(errors.contains { $0["field"] as? String == field }, "errors: \(errors)", sourceLocation: sourceLocation)
+    }
+    if let detailContains {
+        #expect((problem["detail"] as? String)?.contains(detailContains) == true, "detail: \(problem["detail"] ?? "")", sourceLocation: sourceLocation)
+    }
+    return problem
+}
+
+/// A cache whose every call fails.
+struct FailingCache: PredictionCache {
+    struct Failure: Error {}
+    func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? { throw Failure() }
+    func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws { throw Failure() }
+    func removeAll() async throws { throw Failure() }
+    func count() async throws -> Int { throw Failure() }
+}
+
+/// A warehouse whose every call fails.
+struct FailingWarehouse: Warehouse {
+    struct Failure: Error, CustomStringConvertible { var description: String { "disk I/O error" } }
+    func upsert(_ penguins: [Penguin]) async throws { throw Failure() }
+    func row(id: String) async throws -> WarehouseRow? { throw Failure() }
+    func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] { throw Failure() }
+    func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws { throw Failure() }
+    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws { throw Failure() }
+    func aggregatesByIsland() async throws -> [IslandAggregate] { throw Failure() }
+    func count() async throws -> Int { throw Failure() }
+}
+
+/// Measurements of a typical Adelie, as a JSON object.
+let adelieJSON = #"{"bill_length_mm": 39.1, "bill_depth_mm": 18.7, "flipper_length_mm": 181, "body_mass_g": 3750}"#
+/// Measurements of a typical Gentoo, with island and sex.
+let gentooJSON = #"{"bill_length_mm": 46.1, "bill_depth_mm": 13.2, "flipper_length_mm": 211, "body_mass_g": 4500, "island": "Biscoe", "sex": "female"}"#
