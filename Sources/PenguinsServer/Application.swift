@@ -152,6 +152,8 @@ public enum PenguinsServer {
             throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
         } catch let error as SocketAddressError {
             throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
+        } catch is SocketAddressError.UnknownHost {
+            throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "the host name is unknown")
         }
     }
 }

@@ -105,6 +105,8 @@ extension Endpoints {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
+        // The common spellings first: the general parse below goes through Foundation.
+        if contentType == "application/json" || contentType == "application/json; charset=utf-8" { return true }
         let type = contentType.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
         return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }

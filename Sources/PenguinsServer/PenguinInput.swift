@@ -26,23 +26,28 @@ public struct PenguinInput: Sendable, Equatable {
             return nil
         }
         let errorCount = errors.count
-        var seen = Set<String>()
-        var byName: [String: JSONInput] = [:]
+        // Members by position in `allowedMembers` (a linear scan: at most six names, no hashing
+        // on the request path); unknown and repeated names are errors.
+        var known = [JSONInput?](repeating: nil, count: allowedMembers.count)
+        var unknown: [String] = []
         for (key, member) in members {
-            guard seen.insert(key).inserted else {
+            guard let index = allowedMembers.firstIndex(of: key) else {
+                if !unknown.contains(key) {
+                    errors.append(FieldError(field: prefix + key, detail: "is not a known field; expected \(allowedMembers.joined(separator: ", "))"))
+                    unknown.append(key)
+                }
+                continue
+            }
+            guard known[index] == nil else {
                 errors.append(FieldError(field: prefix + key, detail: "appears more than once"))
                 continue
             }
-            guard allowedMembers.contains(key) else {
-                errors.append(FieldError(field: prefix + key, detail: "is not a known field; expected \(allowedMembers.joined(separator: ", "))"))
-                continue
-            }
-            byName[key] = member
+            known[index] = member
         }
         var measurements = Measurements(billLength: nil, billDepth: nil, flipperLength: nil, bodyMass: nil)
-        for feature in Feature.allCases {
+        for (position, feature) in Feature.allCases.enumerated() {
             let field = prefix + feature.rawValue
-            switch byName[feature.rawValue] {
+            switch known[position] {
             case nil, .null?:
                 errors.append(FieldError(field: field, detail: "is required"))
             case .number(let number)?:
@@ -58,7 +63,7 @@ public struct PenguinInput: Sendable, Equatable {
             }
         }
         var island: Island?
-        switch byName["island"] {
+        switch known[Feature.allCases.count] {
         case nil, .null?: break
         case .string(let name)?:
             island = Island(name: name)
@@ -69,7 +74,7 @@ public struct PenguinInput: Sendable, Equatable {
             errors.append(FieldError(field: prefix + "island", detail: "must be a string, not \(other.kind)"))
         }
         var sex: Sex?
-        switch byName["sex"] {
+        switch known[Feature.allCases.count + 1] {
         case nil, .null?: break
         case .string(let name)?:
             sex = Sex(name: name)
