@@ -45,11 +45,10 @@ public struct PostgresLake: Lake {
         }
     }
 
-    /// The document of one penguin, or nil (a prepared statement per pooled connection).
+    /// The document of one penguin, or nil: a prepared statement on one of the store's read connections.
     public func document(id: String) async throws -> LakeDocument? {
-        let text = try await store.run(.lake) { client -> String? in
-            for try await text in try await client.execute(DocumentByID(id: id)) { return text }
-            return nil
+        let text = try await store.read(.lake) { connection -> String? in
+            try await connection.rows(PostgresLake.documentByID, [PostgresData(string: id)]).first?.decode(String.self)
         }
         return try text.map { try PostgresLake.document(id: id, text: $0) }
     }
@@ -107,20 +106,8 @@ public struct PostgresLake: Lake {
         LakeDocument(id: id, body: try JSONTextParser.parse(text, what: "the lake document of \(id) (re-ingest its source file)"))
     }
 
-    /// `SELECT document::text FROM lake WHERE penguin_id = $1`, prepared once per connection.
-    private struct DocumentByID: PostgresPreparedStatement {
-        static let sql = "SELECT document::text FROM lake WHERE penguin_id = $1"
-        typealias Row = String
-        var id: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(id)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
-    }
+    /// The point read of one document.
+    private static let documentByID = "SELECT document::text FROM lake WHERE penguin_id = $1"
 }
 
 extension PostgresStore {

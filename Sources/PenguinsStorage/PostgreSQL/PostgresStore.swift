@@ -40,6 +40,8 @@ public final class PostgresStore: Sendable {
 
     let client: PostgresClient
     let logger: Logger
+    /// Connections for point reads by key (see ``PostgresReadConnections``).
+    private let readers: PostgresReadConnections
     private let runTask: Task<Void, Never>
     private let readiness = Mutex<Readiness>(.notPrepared)
 
@@ -71,6 +73,14 @@ public final class PostgresStore: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runTask = Task.detached { await client.run() }
+        let connectionConfiguration = PostgresStore.connectionConfiguration(location)
+        let logger = logger
+        let ids = Atomic<Int>(1)
+        readers = PostgresReadConnections(count: 2) {
+            try await PostgresConnection.connect(
+                configuration: try connectionConfiguration(), id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger
+            )
+        }
     }
 
     deinit {
@@ -129,6 +139,7 @@ public final class PostgresStore: Sendable {
 
     /// Stops the pool's background task and closes its connections. The store cannot be used afterwards.
     public func shutdown() async {
+        await readers.close()
         runTask.cancel()
         await runTask.value
     }
@@ -148,6 +159,20 @@ public final class PostgresStore: Sendable {
             return try await withDeadline(operationTimeout) { try await body(client) }
         } catch let error as StorageError {
             throw error
+        } catch {
+            throw unavailable(role, error)
+        }
+    }
+
+    /// Runs a point read on one of the store's read connections, once the store is prepared.
+    /// A closed connection is replaced on the next read; a failed connection attempt fails the
+    /// reads of its slot at once for a moment (no waiting on a server that is down).
+    func read<Result: Sendable>(_ role: StoreRole, _ body: (ReadConnection) async throws -> Result) async throws -> Result {
+        if !readiness.withLock({ if case .ready = $0 { true } else { false } }) {
+            try await prepare(role: role)
+        }
+        do {
+            return try await readers.withConnection(body)
         } catch {
             throw unavailable(role, error)
         }
@@ -192,6 +217,9 @@ public final class PostgresStore: Sendable {
             default: return "\(error.code)\(underlying)"
             }
         }
+        if let error = error as? PostgresDecodingError {
+            return "a value could not be read: column \(error.columnName) of type \(error.postgresType) (\(error.code)); the schema may be newer than this program"
+        }
         if let error = error as? DeadlineExceeded {
             return "no answer within \(error.timeout); is the server running? (scripts/services.sh start postgres)"
         }
@@ -223,7 +251,13 @@ public final class PostgresStore: Sendable {
         return tls
     }
 
-    private func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    /// The configuration of a connection of the store's own (migrations, point reads); the TLS
+    /// context is made when a connection is.
+    private static func connectionConfiguration(_ location: PostgresLocation) -> @Sendable () throws -> PostgresConnection.Configuration {
+        { try connectionConfiguration(for: location) }
+    }
+
+    private static func connectionConfiguration(for location: PostgresLocation) throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
         switch location.tls {
         case .disable: tls = .disable
@@ -244,7 +278,7 @@ public final class PostgresStore: Sendable {
     /// Opens one connection of its own (so that a refused connection reports why at once,
     /// instead of waiting in the pool's retry loop), creates the schema and applies the migrations.
     private func migrate() async throws {
-        let configuration = try connectionConfiguration()
+        let configuration = try PostgresStore.connectionConfiguration(for: location)
         let logger = logger
         let schema = location.schema
         try await withDeadline(operationTimeout) {

@@ -108,11 +108,10 @@ public struct PostgresWarehouse: Warehouse {
         }
     }
 
-    /// The row of one penguin, or nil (a prepared statement per pooled connection).
+    /// The row of one penguin, or nil: a prepared statement on one of the store's read connections.
     public func row(id: String) async throws -> WarehouseRow? {
-        try await store.run(.warehouse) { client -> WarehouseRow? in
-            for try await row in try await client.execute(RowByID(id: id)) { return try PostgresWarehouse.decode(row) }
-            return nil
+        try await store.read(.warehouse) { connection -> WarehouseRow? in
+            try await connection.rows(PostgresWarehouse.rowByID, [PostgresData(string: id)]).first.map(PostgresWarehouse.decodeText)
         }
     }
 
@@ -300,18 +299,48 @@ public struct PostgresWarehouse: Warehouse {
         return WarehouseRow(penguin: penguin, prediction: prediction)
     }
 
-    /// `SELECT ... FROM warehouse WHERE penguin_id = $1`, prepared once per connection.
-    private struct RowByID: PostgresPreparedStatement {
-        static let sql = "SELECT \(PostgresWarehouse.rowColumns) FROM warehouse WHERE penguin_id = $1"
-        typealias Row = PostgresRow
-        var id: String
+    /// The point read of one row, every column as text (see ``decodeText(_:)``).
+    private static let rowByID = "SELECT " + rowColumns.split(separator: ",")
+        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "::text" }
+        .joined(separator: ", ") + " FROM warehouse WHERE penguin_id = $1"
 
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(id)
-            return bindings
+    /// Reads a row of ``rowByID``. Point reads run on statements prepared through
+    /// postgres-nio's future-based API, which reports result columns as text, so every column
+    /// is selected as text. PostgreSQL prints a `double precision` in its shortest exact form,
+    /// so the numbers round-trip.
+    static func decodeText(_ row: PostgresRow) throws -> WarehouseRow {
+        let cells = row.makeRandomAccess()
+        var texts: [String?] = []
+        texts.reserveCapacity(cells.count)
+        for index in 0..<cells.count {
+            texts.append(try cells[index].decode(String?.self))
         }
-
-        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+        guard texts.count == 13, let island = texts[0], let speciesName = texts[1], let id = texts[2] else {
+            throw StorageError.corrupt("a warehouse row came back without its key")
+        }
+        func number(_ index: Int) throws -> Double? {
+            guard let text = texts[index] else { return nil }
+            guard let value = Double(text) else { throw StorageError.corrupt("the warehouse row of \(id) holds \(text) for a number") }
+            return value
+        }
+        guard let species = Species(rawValue: speciesName), let year = texts[8].flatMap({ Int($0) }) else {
+            throw StorageError.corrupt("the warehouse row of \(id) has an unknown species \(speciesName) or no year")
+        }
+        let penguin = Penguin(
+            id: id, species: species, island: Island(rawValue: island),
+            measurements: Measurements(billLength: try number(3), billDepth: try number(4), flipperLength: try number(5), bodyMass: try number(6)),
+            sex: texts[7].flatMap(Sex.init(rawValue:)), year: year
+        )
+        var prediction: Prediction?
+        if let predictedName = texts[9] {
+            guard let predictedSpecies = Species(rawValue: predictedName), let probabilities = texts[10],
+                  let version = texts[11].flatMap({ Int($0) }), let predictedAt = try number(12)
+            else { throw StorageError.corrupt("the prediction columns of \(id) are incomplete; score again") }
+            prediction = Prediction(
+                species: predictedSpecies, probabilities: try PredictionText.probabilities(parsing: probabilities),
+                modelVersion: version, predictedAt: Date(timeIntervalSince1970: predictedAt)
+            )
+        }
+        return WarehouseRow(penguin: penguin, prediction: prediction)
     }
 }
