@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Domain types, CSV reading, cleaning, validation, synthetic data. Foundation only.
@@ -39,7 +42,8 @@ let package = Package(
         .target(name: "PenguinsStatistics", swiftSettings: swiftSettings),
         // Scaler, random forest, splits, classification metrics, model artifacts.
         .target(name: "PenguinsML", dependencies: ["PenguinsCore"], swiftSettings: swiftSettings),
-        // Storage roles and their backends (SQLite through GRDB, in-memory).
+        // Storage roles and their backends: SQLite through GRDB, in-memory, PostgreSQL through
+        // postgres-nio, and Redis through the package's own RESP client on SwiftNIO.
         .target(
             name: "PenguinsStorage",
             dependencies: [
@@ -47,6 +51,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for binding arguments on the ingestion hot path.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,7 +115,17 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PenguinsStorageTests", dependencies: ["PenguinsStorage"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PenguinsStorageTests",
+            dependencies: [
+                "PenguinsStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PenguinsPipelineTests", dependencies: ["PenguinsPipeline"], swiftSettings: swiftSettings),
         .testTarget(name: "PenguinsDashboardTests", dependencies: ["PenguinsDashboard"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,108 @@
+import Foundation
+import PostgresNIO
+
+/// The model registry in PostgreSQL: table `model_versions` (numbered 1, 2, ... by an identity
+/// column, never reused) and the promotion history `model_promotions`, with the same stack
+/// semantics as ``SQLiteModelRegistry``: the current version is the newest promotion not rolled
+/// back, promoting the current version again records nothing, and rollback marks the newest live
+/// promotion as rolled back. Promotions and rollbacks hold an advisory lock, so concurrent
+/// processes apply them one at a time.
+public struct PostgresModelRegistry: ModelRegistry {
+    let store: PostgresStore
+
+    private static let lock: PostgresQuery = "SELECT pg_advisory_xact_lock(hashtext('penguins-model-promotions'))"
+
+    /// Stores a new version without making it current; returns its number.
+    public func register(artifact: Data, createdAt: Date) async throws -> Int {
+        try await store.run(.registry) { client in
+            let rows = try await client.query("""
+                INSERT INTO model_versions (created_at, artifact) VALUES (\(createdAt.timeIntervalSince1970), \(artifact))
+                RETURNING version
+                """)
+            for try await version in rows.decode(Int.self) { return version }
+            throw StorageError.corrupt("registering a model returned no version")
+        }
+    }
+
+    /// One version, or nil.
+    public func model(version: Int) async throws -> RegisteredModel? {
+        try await store.run(.registry) { client in try await PostgresModelRegistry.model(version: version, client) }
+    }
+
+    /// The current version, or nil before the first promotion.
+    public func current() async throws -> RegisteredModel? {
+        try await store.run(.registry) { client -> RegisteredModel? in
+            let rows = try await client.query("""
+                SELECT v.version, v.created_at, v.artifact FROM model_versions v
+                WHERE v.version = (SELECT version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
+                """)
+            for try await (version, createdAt, artifact) in rows.decode((Int, Double, Data).self) {
+                return RegisteredModel(version: version, createdAt: Date(timeIntervalSince1970: createdAt), artifact: artifact)
+            }
+            return nil
+        }
+    }
+
+    /// Every version, newest first.
+    public func versions() async throws -> [ModelVersionSummary] {
+        try await store.run(.registry) { client in
+            let rows = try await client.query("""
+                SELECT version, created_at,
+                       version IS NOT DISTINCT FROM (SELECT version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
+                FROM model_versions ORDER BY version DESC
+                """)
+            var summaries: [ModelVersionSummary] = []
+            for try await (version, createdAt, isCurrent) in rows.decode((Int, Double, Bool).self) {
+                summaries.append(ModelVersionSummary(version: version, createdAt: Date(timeIntervalSince1970: createdAt), isCurrent: isCurrent))
+            }
+            return summaries
+        }
+    }
+
+    /// Makes `version` current. Throws ``StorageError/notFound`` for an unknown version.
+    public func promote(version: Int) async throws {
+        let now = Date().timeIntervalSince1970
+        try await store.transaction(.registry) { connection in
+            let logger = store.logger
+            try await connection.query(PostgresModelRegistry.lock, logger: logger)
+            var exists = false
+            for try await _ in try await connection.query("SELECT 1 FROM model_versions WHERE version = \(version)", logger: logger) {
+                exists = true
+            }
+            guard exists else {
+                throw StorageError.notFound("model version \(version); list the versions with `penguins models list`")
+            }
+            try await connection.query("""
+                INSERT INTO model_promotions (version, promoted_at)
+                SELECT \(version), \(now)
+                WHERE \(version) IS DISTINCT FROM (SELECT version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
+                """, logger: logger)
+        }
+    }
+
+    /// Rolls back the newest promotion and returns the version that is current again.
+    public func rollback() async throws -> Int {
+        let now = Date().timeIntervalSince1970
+        return try await store.transaction(.registry) { connection in
+            let logger = store.logger
+            try await connection.query(PostgresModelRegistry.lock, logger: logger)
+            var live: [(id: Int, version: Int)] = []
+            for try await row in try await connection.query(
+                "SELECT id, version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 2", logger: logger
+            ).decode((Int, Int).self) {
+                live.append(row)
+            }
+            guard live.count == 2 else { throw StorageError.nothingToRollBack }
+            try await connection.query("UPDATE model_promotions SET rolled_back_at = \(now) WHERE id = \(live[0].id)", logger: logger)
+            return live[1].version
+        }
+    }
+
+    private static func model(version: Int, _ client: PostgresClient) async throws -> RegisteredModel? {
+        let rows = try await client.query("SELECT created_at, artifact FROM model_versions WHERE version = \(version)")
+        for try await (createdAt, artifact) in rows.decode((Double, Data).self) {
+            return RegisteredModel(version: version, createdAt: Date(timeIntervalSince1970: createdAt), artifact: artifact)
+        }
+        return nil
+    }
+}

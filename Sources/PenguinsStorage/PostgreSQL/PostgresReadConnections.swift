@@ -1,0 +1,128 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// A few connections of a store's own for point reads by key, outside the pool.
+///
+/// A point read is one round trip; leasing from the pool, bounding the wait with a timer task
+/// and pulling rows through an async sequence (which asks the event loop for each batch) cost
+/// as much again. Here each statement is prepared once per connection and its rows are
+/// collected on the event loop into one future: one hop to the event loop and one back. A
+/// PostgreSQL connection queues the queries written to it, so concurrent readers share these
+/// connections without leasing them. A connection that
+/// closes (the server restarted) is replaced on the next read; when connecting fails, reads
+/// through that slot fail at once for ``retryDelay`` instead of waiting, and then try again.
+final class PostgresReadConnections: Sendable {
+    /// How long a slot whose connection attempt failed answers with that failure before it tries again.
+    let retryDelay: Duration
+    private let slots: [Slot]
+    private let nextSlot = Atomic<Int>(0)
+    private let connect: @Sendable () async throws -> PostgresConnection
+
+    private final class Slot: Sendable {
+        enum State {
+            case idle
+            case connecting(Task<ReadConnection, any Error>)
+            case connected(ReadConnection)
+            case failed(retryAt: ContinuousClock.Instant, error: any Error)
+        }
+
+        let state = Mutex<State>(.idle)
+    }
+
+    /// `count` connections, each opened by `connect` when first needed.
+    init(count: Int, retryDelay: Duration = .milliseconds(500), connect: @escaping @Sendable () async throws -> PostgresConnection) {
+        precondition(count > 0, "at least one read connection")
+        self.retryDelay = retryDelay
+        self.connect = connect
+        slots = (0..<count).map { _ in Slot() }
+    }
+
+    /// Runs `body` with one of the connections, opening it first when needed.
+    func withConnection<Result>(_ body: (ReadConnection) async throws -> Result) async throws -> Result {
+        let index = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
+        let slot = slots[(index % slots.count + slots.count) % slots.count]
+        let connection = try await connection(in: slot)
+        do {
+            return try await body(connection)
+        } catch {
+            if connection.connection.isClosed {
+                slot.state.withLock { state in
+                    if case .connected(let current) = state, current === connection { state = .idle }
+                }
+            }
+            throw error
+        }
+    }
+
+    /// Closes every connection.
+    func close() async {
+        for slot in slots {
+            let connection = slot.state.withLock { state -> ReadConnection? in
+                defer { state = .idle }
+                if case .connected(let connection) = state { return connection }
+                return nil
+            }
+            try? await connection?.connection.close()
+        }
+    }
+
+    private func connection(in slot: Slot) async throws -> ReadConnection {
+        enum Step {
+            case use(ReadConnection)
+            case wait(Task<ReadConnection, any Error>)
+            case fail(any Error)
+        }
+        let now = ContinuousClock.now
+        let step = slot.state.withLock { state -> Step in
+            switch state {
+            case .connected(let connection) where !connection.connection.isClosed:
+                return .use(connection)
+            case .connecting(let task):
+                return .wait(task)
+            case .failed(let retryAt, let error) where now < retryAt:
+                return .fail(error)
+            case .idle, .connected, .failed:
+                let task = Task { [connect, retryDelay] in
+                    do {
+                        let connection = ReadConnection(try await connect())
+                        slot.state.withLock { $0 = .connected(connection) }
+                        return connection
+                    } catch {
+                        slot.state.withLock { $0 = .failed(retryAt: .now + retryDelay, error: error) }
+                        throw error
+                    }
+                }
+                state = .connecting(task)
+                return .wait(task)
+            }
+        }
+        switch step {
+        case .use(let connection): return connection
+        case .wait(let task): return try await task.value
+        case .fail(let error): throw error
+        }
+    }
+}
+
+/// A read connection and the statements prepared on it.
+final class ReadConnection: Sendable {
+    let connection: PostgresConnection
+    private let prepared = Mutex<[String: PreparedQuery]>([:])
+
+    init(_ connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// The rows of `sql` with `binds`, the statement prepared on this connection on first use.
+    func rows(_ sql: String, _ binds: [PostgresData]) async throws -> [PostgresRow] {
+        let statement: PreparedQuery
+        if let known = prepared.withLock({ $0[sql] }) {
+            statement = known
+        } else {
+            statement = try await connection.prepare(query: sql).get()
+            prepared.withLock { $0[sql] = statement }
+        }
+        return try await statement.execute(binds).get()
+    }
+}

@@ -1,0 +1,295 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// Every relational storage role in one PostgreSQL database: the lake (JSONB documents), the
+/// warehouse (a table partitioned by island), the model registry, the prediction log and the
+/// quarantine.
+///
+/// The roles share one `PostgresClient`, a connection pool whose `run()` loop runs in a
+/// background task from `init` until ``shutdown()``. Nothing touches the network in `init`:
+/// the first operation of any role connects once, creates the schema when one is configured,
+/// applies the migrations (``PostgresMigrations``) and then runs; ``prepare()`` does the same
+/// eagerly. A server that cannot be reached, or stops answering, surfaces as
+/// ``StorageError/unavailable(role:location:reason:)`` within ``operationTimeout``, naming the
+/// role and the URL with its password masked; the pool reconnects by itself when the server
+/// returns.
+///
+/// Every value reaches the server as a bound parameter of `PostgresQuery` interpolation; the
+/// only names spliced into SQL are the schema (validated as a lowercase identifier) and
+/// constants of the code.
+public final class PostgresStore: Sendable {
+    /// Where the database is.
+    public let location: PostgresLocation
+    /// The longest an operation waits for a connection and its answer before it fails.
+    public let operationTimeout: Duration
+
+    /// The document lake.
+    public var lake: PostgresLake { PostgresLake(store: self) }
+    /// The analytical warehouse.
+    public var warehouse: PostgresWarehouse { PostgresWarehouse(store: self) }
+    /// Versioned model artifacts.
+    public var registry: PostgresModelRegistry { PostgresModelRegistry(store: self) }
+    /// The log of real-time predictions.
+    public var predictionLog: PostgresPredictionLog { PostgresPredictionLog(store: self) }
+    /// Rows that ingestion refused.
+    public var quarantine: PostgresQuarantine { PostgresQuarantine(store: self) }
+
+    let client: PostgresClient
+    let logger: Logger
+    /// Connections for point reads by key (see ``PostgresReadConnections``).
+    private let readers: PostgresReadConnections
+    private let runTask: Task<Void, Never>
+    private let readiness = Mutex<Readiness>(.notPrepared)
+
+    private enum Readiness {
+        case notPrepared
+        case preparing(Task<Void, any Error>)
+        case ready
+    }
+
+    /// A store for the database at `location`; connects on first use.
+    ///
+    /// - Parameters:
+    ///   - maximumConnections: the size of the connection pool.
+    ///   - operationTimeout: how long an operation may wait for a connection and its answer.
+    public init(location: PostgresLocation, maximumConnections: Int = 8, operationTimeout: Duration = .seconds(10)) throws {
+        self.location = location
+        self.operationTimeout = operationTimeout
+        logger = Logger(label: "penguins.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.username,
+            password: location.password, database: location.database, tls: try PostgresStore.clientTLS(location.tls)
+        )
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(5)
+        if let schema = location.schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runTask = Task.detached { await client.run() }
+        let connectionConfiguration = PostgresStore.connectionConfiguration(location)
+        let logger = logger
+        let ids = Atomic<Int>(1)
+        readers = PostgresReadConnections(count: 2) {
+            try await PostgresConnection.connect(
+                configuration: try connectionConfiguration(), id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger
+            )
+        }
+    }
+
+    deinit {
+        runTask.cancel()
+    }
+
+    /// Connects, creates the schema if configured and applies pending migrations, once.
+    /// Later calls return at once. A failure is thrown and the next call tries again.
+    ///
+    /// - Throws: ``StorageError/unavailable(role:location:reason:)`` when the server cannot be
+    ///   reached, refuses the credentials, lacks the database, or a migration fails.
+    public func prepare(role: StoreRole = .lake) async throws {
+        let task: Task<Void, any Error>? = readiness.withLock { state in
+            switch state {
+            case .ready: return nil
+            case .preparing(let task): return task
+            case .notPrepared:
+                let task = Task { try await self.migrate() }
+                state = .preparing(task)
+                return task
+            }
+        }
+        guard let task else { return }
+        do {
+            try await task.value
+            readiness.withLock { $0 = .ready }
+        } catch {
+            readiness.withLock { state in
+                if case .preparing = state { state = .notPrepared }
+            }
+            throw unavailable(role, error)
+        }
+    }
+
+    /// The names of the migrations applied to the database, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await run(.lake) { client in
+            var names: [String] = []
+            for try await name in try await client.query("SELECT name FROM schema_migrations ORDER BY position").decode(String.self) {
+                names.append(name)
+            }
+            return names
+        }
+    }
+
+    /// Drops the configured schema and everything in it, for throw-away platforms and tests.
+    /// Does nothing without a schema: the database's default schema is never dropped.
+    public func dropSchema() async throws {
+        guard let schema = location.schema else { return }
+        precondition(StoreLocation.isValidIdentifier(schema), "unchecked schema name")
+        try await run(.lake) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
+        }
+        readiness.withLock { $0 = .notPrepared }
+    }
+
+    /// Stops the pool's background task and closes its connections. The store cannot be used afterwards.
+    public func shutdown() async {
+        await readers.close()
+        runTask.cancel()
+        await runTask.value
+    }
+
+    /// Runs `body` with the pool once the store is prepared, failing with
+    /// ``StorageError/unavailable(role:location:reason:)`` after ``operationTimeout`` or on any
+    /// server error.
+    @discardableResult
+    func run<Result: Sendable>(
+        _ role: StoreRole, _ body: @escaping @Sendable (PostgresClient) async throws -> Result
+    ) async throws -> Result {
+        if !readiness.withLock({ if case .ready = $0 { true } else { false } }) {
+            try await prepare(role: role)
+        }
+        let client = client
+        do {
+            return try await withDeadline(operationTimeout) { try await body(client) }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw unavailable(role, error)
+        }
+    }
+
+    /// Runs a point read on one of the store's read connections, once the store is prepared.
+    /// A closed connection is replaced on the next read; a failed connection attempt fails the
+    /// reads of its slot at once for a moment (no waiting on a server that is down).
+    func read<Result: Sendable>(_ role: StoreRole, _ body: (ReadConnection) async throws -> Result) async throws -> Result {
+        if !readiness.withLock({ if case .ready = $0 { true } else { false } }) {
+            try await prepare(role: role)
+        }
+        do {
+            return try await readers.withConnection(body)
+        } catch {
+            throw unavailable(role, error)
+        }
+    }
+
+    /// Runs `body` in one transaction on one pooled connection.
+    func transaction<Result: Sendable>(
+        _ role: StoreRole, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let logger = logger
+        return try await run(role) { client in
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    /// The error reported for a failed operation of `role`.
+    func unavailable(_ role: StoreRole, _ error: any Error) -> StorageError {
+        if let error = error as? StorageError { return error }
+        if let error = error as? PostgresTransactionError, let inner = error.closureError as? StorageError { return inner }
+        return .unavailable(role: role.rawValue, location: location.maskedURL, reason: PostgresStore.reason(error))
+    }
+
+    /// A one-line reason for a PostgreSQL error: the server's message, or what failed on the connection.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PostgresTransactionError {
+            if let closure = error.closureError { return reason(closure) }
+            if let begin = error.beginError { return reason(begin) }
+            if let commit = error.commitError { return reason(commit) }
+            if let rollback = error.rollbackError { return reason(rollback) }
+        }
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return "the server answered: \(message)\(state)"
+            }
+            let underlying = error.underlying.map { ": \(oneLine(String(describing: $0)))" } ?? ""
+            switch error.code {
+            case .connectionError: return "cannot connect\(underlying); is the server running? (scripts/services.sh start postgres)"
+            case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection\(underlying)"
+            case .sslUnsupported: return "the server does not support TLS; add sslmode=disable to the URL"
+            case .authMechanismRequiresPassword: return "the server asks for a password; put it in the URL"
+            default: return "\(error.code)\(underlying)"
+            }
+        }
+        if let error = error as? PostgresDecodingError {
+            return "a value could not be read: column \(error.columnName) of type \(error.postgresType) (\(error.code)); the schema may be newer than this program"
+        }
+        if let error = error as? DeadlineExceeded {
+            return "no answer within \(error.timeout); is the server running? (scripts/services.sh start postgres)"
+        }
+        if error is NIOConnectionError || error is IOError || error is ChannelError {
+            return "cannot connect: \(oneLine(String(describing: error))); is the server running? (scripts/services.sh start postgres)"
+        }
+        return oneLine(String(describing: error))
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    // MARK: - Connecting and migrating
+
+    private static func clientTLS(_ mode: PostgresLocation.TLSMode) throws -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(unverifiedTLS())
+        case .require: return .require(unverifiedTLS())
+        }
+    }
+
+    /// TLS without certificate verification: libpq's `prefer` and `require` encrypt but do not
+    /// verify the server (that is `verify-full`, not offered here).
+    private static func unverifiedTLS() -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        return tls
+    }
+
+    /// The configuration of a connection of the store's own (migrations, point reads); the TLS
+    /// context is made when a connection is.
+    private static func connectionConfiguration(_ location: PostgresLocation) -> @Sendable () throws -> PostgresConnection.Configuration {
+        { try connectionConfiguration(for: location) }
+    }
+
+    private static func connectionConfiguration(for location: PostgresLocation) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch location.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: PostgresStore.unverifiedTLS()))
+        case .require: tls = .require(try NIOSSLContext(configuration: PostgresStore.unverifiedTLS()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.username,
+            password: location.password, database: location.database, tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        if let schema = location.schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        return configuration
+    }
+
+    /// Opens one connection of its own (so that a refused connection reports why at once,
+    /// instead of waiting in the pool's retry loop), creates the schema and applies the migrations.
+    private func migrate() async throws {
+        let configuration = try PostgresStore.connectionConfiguration(for: location)
+        let logger = logger
+        let schema = location.schema
+        try await withDeadline(operationTimeout) {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            do {
+                try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger)
+                try await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsStorage
+import Testing
+
+/// How each role's location is chosen: pure, no server involved.
+@Suite struct PlatformConfigurationTests {
+    private let home = URL(fileURLWithPath: "/srv/penguins")
+
+    @Test func defaultsAreTheEmbeddedStores() throws {
+        let configuration = PlatformConfiguration(dataDirectory: home)
+        #expect(try configuration.location(of: .lake) == .sqlite(directory: home))
+        #expect(try configuration.location(of: .warehouse) == .sqlite(directory: home))
+        #expect(try configuration.location(of: .cache) == .memory)
+        for role in [StoreRole.registry, .predictionLog, .quarantine] {
+            #expect(try configuration.location(of: role) == .sqlite(directory: home))
+        }
+    }
+
+    @Test func flagsWinOverEnvironmentVariablesAndFollowersFollowTheLake() throws {
+        let environment = [
+            "PENGUINS_HOME": "/srv/penguins",
+            "PENGUINS_LAKE": "postgres://u:p@db:5432/penguins?sslmode=disable",
+            "PENGUINS_WAREHOUSE": "postgres://u:p@db:5432/penguins?sslmode=disable",
+            "PENGUINS_CACHE": "redis://:p@cache:6379/0",
+            "PENGUINS_QUARANTINE": "  ",
+        ]
+        let configuration = PlatformConfiguration.resolving(
+            dataDirectory: nil, locations: [.warehouse: "memory://", .predictionLog: "sqlite:///var/log/penguins"], environment: environment
+        )
+        let postgres = StoreLocation.postgres(PostgresLocation(host: "db", username: "u", password: "p", database: "penguins", tls: .disable))
+        #expect(configuration.dataDirectory == home)
+        #expect(try configuration.location(of: .lake) == postgres)
+        #expect(try configuration.location(of: .warehouse) == .memory)
+        #expect(try configuration.location(of: .cache) == .redis(RedisLocation(host: "cache", password: "p")))
+        #expect(try configuration.location(of: .registry) == postgres)
+        #expect(try configuration.location(of: .quarantine) == postgres)
+        #expect(try configuration.location(of: .predictionLog) == .sqlite(directory: URL(fileURLWithPath: "/var/log/penguins")))
+    }
+
+    @Test func aBadLocationFailsWhenThePlatformIsBuilt() {
+        let configuration = PlatformConfiguration(dataDirectory: home, locations: [.cache: "postgres://u:secret@db/penguins"])
+        #expect {
+            try Platform.make(configuration)
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains("the cache location") && !text.contains("secret") && text.contains("PENGUINS_CACHE")
+        }
+    }
+
+    @Test func anyMixOfEmbeddedStoresWorks() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-mix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = PlatformConfiguration(
+            dataDirectory: folder, locations: [.warehouse: "memory://", .cache: "sqlite://\(folder.path)"]
+        )
+        let platform = try Platform.make(configuration)
+        let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        #expect(try await platform.lake.count() == report.stored)
+        #expect(try await platform.warehouse.count() == report.stored)
+        #expect(String(describing: type(of: platform.warehouse)) == "MemoryWarehouse")
+        #expect(String(describing: type(of: platform.cache)) == "SQLitePredictionCache")
+        // The lake, the registry and the quarantine share the data directory's database.
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("penguins.sqlite").path))
+        #expect(try await SQLiteStore(directory: folder).quarantine.count() == report.quarantined)
+    }
+}
+
+/// The whole pipeline on PostgreSQL and Redis (enabled by `PENGUINS_TEST_POSTGRES` and
+/// `PENGUINS_TEST_REDIS`, which `scripts/services.sh env` prints), each test in a schema and
+/// under a key prefix of its own.
+@Suite(.enabled(
+    if: ProcessInfo.processInfo.environment["PENGUINS_TEST_POSTGRES"].map { !$0.isEmpty } ?? false,
+    "PostgreSQL tests skipped: PENGUINS_TEST_POSTGRES is not set. Run `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"` first."
+))
+struct ServerPlatformTests {
+    private static func configuration(_ purpose: String, cache: String = "memory://") -> PlatformConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let name = "t_\(purpose)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let postgres = environment["PENGUINS_TEST_POSTGRES", default: ""] + "&schema=\(name)"
+        return PlatformConfiguration(
+            dataDirectory: URL(fileURLWithPath: "/nonexistent"),
+            locations: [.lake: postgres, .warehouse: postgres, .cache: cache.replacingOccurrences(of: "PREFIX", with: name + ":")]
+        )
+    }
+
+    private static func dropSchema(_ configuration: PlatformConfiguration, _ platform: Platform) async throws {
+        if case .postgres(let location) = try configuration.location(of: .lake) {
+            let store = try PostgresStore(location: location)
+            try await store.dropSchema()
+            await store.shutdown()
+        }
+        await platform.shutdown()
+    }
+
+    @Test func ingestingTheSameFileTwiceChangesNothing() async throws {
+        let configuration = Self.configuration("ingest")
+        let platform = try await Platform.connect(configuration)
+        let ingestor = Ingestor(platform: platform, batchSize: 100)
+        let first = try await ingestor.ingest(file: BundledDataset.rawCSV)
+        #expect(first.read == 344)
+        #expect(first.read == first.stored + first.quarantined)
+        let lake = try await platform.lake.scan(after: nil, limit: 1_000)
+        var rows: [WarehouseRow] = []
+        try await platform.warehouse.forEachBatch(batchSize: 64) { rows += $0 }
+        let quarantined = try await platform.quarantine.count()
+
+        let second = try await ingestor.ingest(file: BundledDataset.rawCSV)
+        #expect(second.read == 344)
+        #expect(try await platform.lake.scan(after: nil, limit: 1_000) == lake)
+        var again: [WarehouseRow] = []
+        try await platform.warehouse.forEachBatch(batchSize: 64) { again += $0 }
+        #expect(again == rows)
+        #expect(try await platform.quarantine.count() == quarantined)
+        #expect(lake.count == first.stored)
+        try await Self.dropSchema(configuration, platform)
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PENGUINS_TEST_REDIS"].map { !$0.isEmpty } ?? false))
+    func trainAndScoreWithTheCacheInRedis() async throws {
+        let redis = ProcessInfo.processInfo.environment["PENGUINS_TEST_REDIS", default: ""] + "?prefix=PREFIX"
+        let configuration = Self.configuration("pipeline", cache: redis)
+        let platform = try await Platform.connect(configuration)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        let trained = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 5, maxDepth: 4, seed: 1)).train()
+        let scored = try await Scorer(platform: platform).score()
+        #expect(scored.modelVersion == trained.version)
+        #expect(scored.scored == 342)
+        #expect(try await platform.cache.count() == scored.cached)
+        // Every scored row's prediction is in the warehouse and, under its model version, in Redis.
+        let rows = try await platform.warehouse.scan(island: .dream, after: nil, limit: 500)
+        for row in rows.prefix(20) {
+            guard let prediction = row.prediction else { continue }
+            #expect(try await platform.cache.prediction(penguinID: row.penguin.id, modelVersion: trained.version) == prediction)
+            #expect(try await platform.cache.prediction(penguinID: row.penguin.id, modelVersion: trained.version + 1) == nil)
+        }
+        try await platform.cache.removeAll()
+        try await Self.dropSchema(configuration, platform)
+    }
+
+    @Test func anUnreachableServerIsOneLineNamingTheRole() async throws {
+        var configuration = Self.configuration("unreachable")
+        configuration.locations[.warehouse] = "postgres://penguins:hidden@127.0.0.1:1/penguins?sslmode=disable"
+        let platform = try Platform.make(configuration)
+        do {
+            _ = try await platform.warehouse.count()
+            Issue.record("a warehouse on port 1 answered")
+        } catch {
+            let text = String(describing: error)
+            #expect(text.hasPrefix("the warehouse at postgres://penguins:***@127.0.0.1:1/penguins"))
+            #expect(!text.contains("hidden"))
+            #expect(!text.contains("\n"))
+        }
+        await platform.shutdown()
+    }
+}

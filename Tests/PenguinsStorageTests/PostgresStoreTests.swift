@@ -1,0 +1,152 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Testing
+
+/// The role contracts against a real PostgreSQL server, each test in a schema of its own, plus
+/// what only the PostgreSQL backend promises: recorded migrations, island partitions, JSONB
+/// queries, and a clear error for a server that cannot be reached.
+@Suite(.enabled(if: TestServers.postgres != nil, TestServers.skipPostgres))
+struct PostgresStoreTests {
+    @Test func lakeContract() async throws {
+        try await TestServers.withPostgresStore("lake") { try await checkLakeContract($0.lake) }
+    }
+
+    @Test func warehouseContract() async throws {
+        try await TestServers.withPostgresStore("warehouse") { try await checkWarehouseContract($0.warehouse) }
+        try await TestServers.withPostgresStore("warehouse_batches") { try await checkWarehouseBatchesAndAggregates($0.warehouse) }
+    }
+
+    @Test func modelRegistryContract() async throws {
+        try await TestServers.withPostgresStore("registry") { try await checkModelRegistryContract($0.registry) }
+    }
+
+    @Test func predictionLogContract() async throws {
+        try await TestServers.withPostgresStore("log") { try await checkPredictionLogContract($0.predictionLog) }
+    }
+
+    @Test func quarantineContract() async throws {
+        try await TestServers.withPostgresStore("quarantine") { try await checkQuarantineContract($0.quarantine) }
+    }
+
+    @Test func migrationsAreNamedOrderedAndAppliedOnce() async throws {
+        try await TestServers.withPostgresStore("migrations") { store in
+            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine"]
+            #expect(try await store.appliedMigrations() == expected)
+            // A second store on the same schema applies nothing again and sees the same data.
+            try await store.lake.upsert([Fixtures.penguin("p-1")])
+            let again = try PostgresStore(location: store.location)
+            try await again.prepare()
+            #expect(try await again.appliedMigrations() == expected)
+            #expect(try await again.lake.count() == 1)
+            await again.shutdown()
+        }
+    }
+
+    @Test func eachRowLandsInItsIslandsPartition() async throws {
+        try await TestServers.withPostgresStore("partitions") { store in
+            let anvers = Island(rawValue: "Anvers")
+            try await store.warehouse.upsert([
+                Fixtures.penguin("b-1", .gentoo, .biscoe),
+                Fixtures.penguin("d-1", .chinstrap, .dream),
+                Fixtures.penguin("t-1", .adelie, .torgersen),
+                Fixtures.penguin("a-1", .adelie, anvers),
+            ])
+            #expect(try await store.warehouse.partition(ofPenguin: "b-1") == "warehouse_biscoe")
+            #expect(try await store.warehouse.partition(ofPenguin: "d-1") == "warehouse_dream")
+            #expect(try await store.warehouse.partition(ofPenguin: "t-1") == "warehouse_torgersen")
+            #expect(try await store.warehouse.partition(ofPenguin: "a-1") == "warehouse_default")
+            #expect(try await store.warehouse.partition(ofPenguin: "nobody") == nil)
+            #expect(try await store.warehouse.scan(island: anvers, after: nil, limit: 10).map(\.penguin.id) == ["a-1"])
+
+            // Moving island moves the row to the other partition, leaving no copy behind.
+            try await store.warehouse.upsert([Fixtures.penguin("b-1", .gentoo, .dream)])
+            #expect(try await store.warehouse.partition(ofPenguin: "b-1") == "warehouse_dream")
+            #expect(try await store.warehouse.count() == 4)
+        }
+    }
+
+    @Test func lakeDocumentsAreQueryableByAMeasurement() async throws {
+        try await TestServers.withPostgresStore("features") { store in
+            var heavy = Fixtures.penguin("p-2", bodyMass: 6000)
+            heavy.otherFields["note"] = .string("heavy")
+            try await store.lake.upsert([Fixtures.penguin("p-1", bodyMass: 3750), heavy, Fixtures.penguin("p-3", bodyMass: 6000)])
+            let found = try await store.lake.documents(where: .bodyMass, equals: 6000, limit: 10)
+            #expect(found.map(\.id) == ["p-2", "p-3"])
+            #expect(found.first?.body == heavy.document)
+            #expect(try await store.lake.documents(where: .bodyMass, equals: 1234, limit: 10).isEmpty)
+            #expect(try await store.lake.documents(where: .bodyMass, equals: 6000, limit: 1).map(\.id) == ["p-2"])
+
+            // The GIN index that answers such queries exists.
+            let schema = try #require(store.location.schema)
+            var definitions: [String] = []
+            try await TestServers.withAdministrator { connection, logger in
+                for try await definition in try await connection.query(
+                    "SELECT indexdef FROM pg_indexes WHERE schemaname = \(schema) AND tablename = 'lake'", logger: logger
+                ).decode(String.self) {
+                    definitions.append(definition)
+                }
+            }
+            #expect(definitions.contains { $0.contains("USING gin") && $0.contains("features") })
+        }
+    }
+
+    @Test func valuesTravelAsParametersNotSQL() async throws {
+        try await TestServers.withPostgresStore("injection") { store in
+            let hostile = "x'); DROP TABLE lake; --"
+            var penguin = Fixtures.penguin(hostile, otherFields: ["comment": .string("'; DELETE FROM warehouse; --")])
+            penguin.island = Island(rawValue: "O'Brien")
+            try await store.lake.upsert([penguin])
+            try await store.warehouse.upsert([penguin])
+            #expect(try await store.lake.document(id: hostile)?.body == penguin.document)
+            #expect(try await store.warehouse.row(id: hostile)?.penguin.island.rawValue == "O'Brien")
+            #expect(try await store.lake.count() == 1)
+            try await store.quarantine.append([QuarantinedRow(file: "a'b.csv", line: 2, rawText: "';--", reason: "r'", quarantinedAt: Date())])
+            #expect(try await store.quarantine.rows(limit: 5).first?.file == "a'b.csv")
+        }
+    }
+
+    @Test func anUnreachableServerIsUnavailableWithThePasswordMasked() async throws {
+        var location = try #require(TestServers.postgres)
+        location.port = try await closedPort()
+        location.password = "sekrit-password"
+        let store = try PostgresStore(location: location, operationTimeout: .seconds(5))
+        defer { Task { await store.shutdown() } }
+        do {
+            _ = try await store.lake.count()
+            Issue.record("a count on a closed port succeeded")
+        } catch let error as StorageError {
+            guard case .unavailable(let role, let shown, let reason) = error else {
+                Issue.record("expected unavailable, got \(error)")
+                return
+            }
+            #expect(role == "lake")
+            #expect(shown.contains("***"))
+            #expect(!"\(error)".contains("sekrit-password"))
+            #expect(reason.contains("cannot connect"))
+            #expect(!"\(error)".contains("\n"))
+        }
+    }
+
+    @Test func aWrongPasswordIsReportedByTheServer() async throws {
+        var location = try #require(TestServers.postgres)
+        location.password = "not-the-password"
+        let store = try PostgresStore(location: location, operationTimeout: .seconds(5))
+        let error = await #expect(throws: StorageError.self) { try await store.warehouse.count() }
+        #expect("\(error.map(String.init(describing:)) ?? "")".contains("password authentication failed"))
+        #expect(!"\(error.map(String.init(describing:)) ?? "")".contains("not-the-password"))
+        await store.shutdown()
+    }
+}
+
+/// A loopback port with nothing listening: bound, read and released.
+func closedPort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0).get()
+    let port = try #require(channel.localAddress?.port)
+    try await channel.close()
+    return port
+}

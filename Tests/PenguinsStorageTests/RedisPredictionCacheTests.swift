@@ -1,0 +1,262 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import PenguinsCore
+import PenguinsStorage
+import Testing
+
+/// The prediction cache against a real Redis server, each test under a key prefix of its own,
+/// plus the client's timeouts, reconnection and error reporting.
+@Suite(.enabled(if: TestServers.redis != nil, TestServers.skipRedis))
+struct RedisPredictionCacheTests {
+    private func cache(_ purpose: String, _ configure: (inout RedisClient.Configuration) -> Void = { _ in }) throws -> RedisPredictionCache {
+        var configuration = RedisClient.Configuration()
+        configure(&configuration)
+        return RedisPredictionCache(client: RedisClient(location: try TestServers.redisLocation(purpose), configuration: configuration))
+    }
+
+    @Test func keysContract() async throws {
+        let cache = try cache("contract")
+        try await checkPredictionCacheKeysContract(cache)
+        try await cache.removeAll()
+        cache.client.close()
+    }
+
+    @Test func theSameContractHoldsInMemory() async throws {
+        try await checkPredictionCacheKeysContract(MemoryPredictionCache())
+    }
+
+    @Test func entriesExpireOnTheServersClock() async throws {
+        let cache = try cache("ttl")
+        let prediction = Fixtures.prediction(.gentoo, version: 4)
+        try await cache.store([("p-1", prediction)], ttlSeconds: 1)
+        #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 4) == prediction)
+        try await Task.sleep(for: .milliseconds(2_100))
+        #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 4) == nil)
+        #expect(try await cache.count() == 0)
+
+        // Rewriting a key sets its TTL anew.
+        let key = cache.key(penguinID: "p-2", modelVersion: 4)
+        try await cache.store([("p-2", prediction)], ttlSeconds: 100)
+        let first = try await cache.client.send(RedisCommand("PTTL", key)).integer
+        try await cache.store([("p-2", prediction)], ttlSeconds: 1_000)
+        let second = try await cache.client.send(RedisCommand("PTTL", key)).integer
+        #expect(try #require(first) <= 100_000)
+        #expect(try #require(second) > 100_000)
+        try await cache.removeAll()
+        cache.client.close()
+    }
+
+    @Test func keysAreScopedByModelVersionAndHoldCompactJSON() async throws {
+        let cache = try cache("keys")
+        let prediction = Fixtures.prediction(.adelie, version: 3)
+        try await cache.store([("PAL0708-Adelie-1", prediction)], ttlSeconds: 60)
+        let key = cache.key(penguinID: "PAL0708-Adelie-1", modelVersion: 3)
+        #expect(key == cache.client.location.keyPrefix + "prediction:3:PAL0708-Adelie-1")
+        let stored = try #require(try await cache.client.send(RedisCommand("GET", key)).string)
+        #expect(!stored.contains(" "))
+        let json = try JSONValue(parsing: Data(stored.utf8))
+        #expect(json["species"] == .string("Adelie"))
+        #expect(json["model_version"] == .number(3))
+        // A promoted model (version 4) finds nothing of version 3.
+        #expect(try await cache.prediction(penguinID: "PAL0708-Adelie-1", modelVersion: 4) == nil)
+        try await cache.removeAll()
+        cache.client.close()
+    }
+
+    @Test func manyPredictionsInOneMGET() async throws {
+        let cache = try cache("mget")
+        let entries = (0..<2_500).map { (penguinID: "p-\($0)", prediction: Fixtures.prediction(.chinstrap, version: 1, at: Double(1_700_000_000 + $0))) }
+        try await cache.store(entries, ttlSeconds: 60)
+        #expect(try await cache.count() == 2_500)
+        let found = try await cache.predictions(penguinIDs: ["p-7", "nobody", "p-2499"], modelVersion: 1)
+        #expect(found == ["p-7": entries[7].prediction, "p-2499": entries[2_499].prediction])
+        try await cache.removeAll()
+        #expect(try await cache.count() == 0)
+        cache.client.close()
+    }
+
+    @Test func countingAndClearingTouchOnlyThePlatformsKeys() async throws {
+        let mine = try cache("mine")
+        let other = try cache("other")
+        let foreignKey = TestServers.uniqueName("foreign")
+        try await mine.client.send(RedisCommand("SET", foreignKey, "keep", "EX", "60"))
+        try await mine.store([("p-1", Fixtures.prediction())], ttlSeconds: 60)
+        try await other.store([("p-1", Fixtures.prediction())], ttlSeconds: 60)
+        try await mine.removeAll()
+        #expect(try await mine.count() == 0)
+        #expect(try await other.count() == 1)
+        #expect(try await mine.client.send(RedisCommand("GET", foreignKey)).string == "keep")
+        try await other.removeAll()
+        try await mine.client.send(RedisCommand("DEL", foreignKey))
+        mine.client.close()
+        other.client.close()
+    }
+
+    @Test func concurrentCallsShareConnectionsWithoutMixingReplies() async throws {
+        let cache = try cache("pipelining") { $0.connections = 2 }
+        let entries = (0..<300).map { (penguinID: "p-\($0)", prediction: Fixtures.prediction(.gentoo, version: 1, at: Double(1_700_000_000 + $0))) }
+        try await cache.store(entries, ttlSeconds: 60)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for entry in entries {
+                group.addTask { try await cache.prediction(penguinID: entry.penguinID, modelVersion: 1) == entry.prediction }
+            }
+            for try await matched in group { #expect(matched) }
+        }
+        try await cache.removeAll()
+        cache.client.close()
+    }
+
+    @Test func selectChoosesTheDatabase() async throws {
+        var location = try TestServers.redisLocation("select")
+        location.database = 1
+        let inOne = RedisPredictionCache(client: RedisClient(location: location))
+        location.database = 0
+        let inZero = RedisPredictionCache(client: RedisClient(location: location))
+        try await inOne.store([("p-1", Fixtures.prediction())], ttlSeconds: 60)
+        #expect(try await inOne.count() == 1)
+        #expect(try await inZero.count() == 0)
+        try await inOne.removeAll()
+        inOne.client.close()
+        inZero.client.close()
+    }
+
+    @Test func aRefusedPasswordIsUnavailableAndMasked() async throws {
+        var location = try TestServers.redisLocation("auth")
+        location.password = "wrong-password"
+        let cache = RedisPredictionCache(client: RedisClient(location: location))
+        do {
+            _ = try await cache.prediction(penguinID: "p-1", modelVersion: 1)
+            Issue.record("a wrong password was accepted")
+        } catch {
+            let text = String(describing: error)
+            #expect(text.contains("the cache at redis://:***@"))
+            #expect(text.contains("WRONGPASS") || text.contains("invalid password"))
+            #expect(!text.contains("wrong-password"))
+        }
+        cache.client.close()
+    }
+
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        // A listener that accepts connections and never replies.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(silent.localAddress?.port)
+        var configuration = RedisClient.Configuration()
+        configuration.commandTimeout = .milliseconds(300)
+        let client = RedisClient(location: RedisLocation(host: "127.0.0.1", port: port), configuration: configuration)
+        await #expect(throws: RedisError.timeout(command: "GET", after: .milliseconds(300))) {
+            try await client.send(RedisCommand("GET", "k"))
+        }
+        client.close()
+        try await silent.close()
+    }
+
+    @Test func reconnectsAfterTheServerRestartsAndFailsFastWhileItIsDown() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.stop() }
+        var configuration = RedisClient.Configuration()
+        configuration.connections = 2
+        configuration.commandTimeout = .seconds(1)
+        configuration.maximumBackoff = .milliseconds(500)
+        let cache = RedisPredictionCache(client: RedisClient(location: RedisLocation(host: "127.0.0.1", port: server.port), configuration: configuration))
+        let prediction = Fixtures.prediction(.adelie, version: 1)
+        try await cache.store([("p-1", prediction)], ttlSeconds: 60)
+        #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == prediction)
+        server.stop()
+        // While the server is down, every call throws a clear error instead of hanging.
+        for _ in 0..<5 {
+            do {
+                _ = try await cache.prediction(penguinID: "p-1", modelVersion: 1)
+                Issue.record("a read succeeded with the server stopped")
+            } catch let error as StorageError {
+                guard case .unavailable(let role, let location, _) = error else { Issue.record("\(error)"); continue }
+                #expect(role == "cache")
+                #expect(location == "redis://127.0.0.1:\(server.port)/0")
+            }
+        }
+
+        // The same client works again once the server is back (its data is gone: no persistence).
+        try server.restart()
+        var recovered = false
+        for _ in 0..<100 where !recovered {
+            do {
+                try await cache.store([("p-2", prediction)], ttlSeconds: 60)
+                recovered = true
+            } catch {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(recovered)
+        #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == prediction)
+        cache.client.close()
+    }
+
+    @Test func backoffDoublesUpToItsCeiling() {
+        let delays = (0...6).map { RedisClient.backoff(afterFailures: $0, minimum: .milliseconds(100), maximum: .seconds(2)) }
+        #expect(delays == [.zero, .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1_600), .seconds(2)])
+        #expect(RedisClient.backoff(afterFailures: 1_000, minimum: .milliseconds(100), maximum: .seconds(2)) == .seconds(2))
+    }
+}
+
+/// A redis-server of the test's own on a free loopback port, stopped and started by its PID,
+/// so a restart disturbs no other test.
+final class PrivateRedisServer: @unchecked Sendable {
+    let port: Int
+    private let lock = NSLock()
+    private var process: Process?
+
+    private init(port: Int) {
+        self.port = port
+    }
+
+    static func start() async throws -> PrivateRedisServer {
+        let server = PrivateRedisServer(port: try await closedPort())
+        try server.restart()
+        return server
+    }
+
+    /// Starts the server (again) and waits until it accepts connections.
+    func restart() throws {
+        let executable = try #require(
+            ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) },
+            "redis-server is not installed; scripts/services.sh start redis installs it"
+        )
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        lock.withLock { self.process = process }
+        for _ in 0..<100 {
+            if canConnect() { return }
+            usleep(50_000)
+        }
+        Issue.record("redis-server did not start on port \(port)")
+    }
+
+    /// Kills the server by its PID (SIGKILL: the test process's blocked signals are inherited,
+    /// SIGTERM among them) and waits for it to exit.
+    func stop() {
+        guard let process = lock.withLock({ () -> Process? in defer { self.process = nil }; return self.process }) else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    private func canConnect() -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
