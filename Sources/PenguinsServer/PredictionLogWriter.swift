@@ -112,18 +112,13 @@ public struct PredictionLogWriter: Service {
         self.logger = logger
     }
 
-    /// The most entries one write (one transaction) takes: short writes keep the store's
-    /// thread from holding a core for long while requests are being answered.
-    public static let maximumWriteSize = 256
-
-    /// Writes everything buffered now, in writes of at most ``maximumWriteSize`` entries.
-    /// Returns the number written; stops at the first failed write (whose entries go back to
-    /// the front of the buffer) and rethrows.
+    /// Writes everything buffered now, batch by batch. Returns the number written; stops at
+    /// the first failed write (whose batch goes back to the front of the buffer) and rethrows.
     @discardableResult
     public func flush() async throws -> Int {
         var written = 0
         while true {
-            let batch = buffer.take(limit: max(1, min(buffer.batchSize, Self.maximumWriteSize)))
+            let batch = buffer.take(limit: max(buffer.batchSize, 1))
             guard !batch.isEmpty else { return written }
             do {
                 try await log.append(batch)

@@ -51,16 +51,6 @@ func logEntry(_ index: Int) -> PredictionLogEntry {
         #expect(buffer.count == 0)
     }
 
-    @Test func writesAreCappedToShortTransactions() async throws {
-        let buffer = PredictionLogBuffer(batchSize: 1_000)
-        let log = FlakyLog(failures: 0)
-        let writer = PredictionLogWriter(buffer: buffer, log: log)
-        buffer.append(contentsOf: (0..<600).map(logEntry))
-        #expect(try await writer.flush() == 600)
-        #expect(log.attempts == (600 + PredictionLogWriter.maximumWriteSize - 1) / PredictionLogWriter.maximumWriteSize)
-        #expect(log.entries == (0..<600).map(logEntry))
-    }
-
     @Test func aFailedWriteKeepsItsBatchForTheRetry() async throws {
         let buffer = PredictionLogBuffer(batchSize: 10)
         let log = FlakyLog(failures: 2)
