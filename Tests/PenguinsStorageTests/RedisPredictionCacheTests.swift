@@ -157,7 +157,16 @@ struct RedisPredictionCacheTests {
 
     @Test func reconnectsAfterTheServerRestartsAndFailsFastWhileItIsDown() async throws {
         let server = try await PrivateRedisServer.start()
-        defer { server.stop() }
+        do {
+            try await reconnects(through: server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    private func reconnects(through server: PrivateRedisServer) async throws {
         var configuration = RedisClient.Configuration()
         configuration.connections = 2
         configuration.commandTimeout = .seconds(1)
@@ -166,7 +175,7 @@ struct RedisPredictionCacheTests {
         let prediction = Fixtures.prediction(.adelie, version: 1)
         try await cache.store([("p-1", prediction)], ttlSeconds: 60)
         #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == prediction)
-        server.stop()
+        await server.stop()
         // While the server is down, every call throws a clear error instead of hanging.
         for _ in 0..<5 {
             do {
@@ -179,19 +188,22 @@ struct RedisPredictionCacheTests {
             }
         }
 
-        // The same client works again once the server is back (its data is gone: no persistence).
-        try server.restart()
+        // The same client works again once the server is back (its data is gone: no
+        // persistence), through every connection of its pool.
+        try await server.restart()
         var recovered = false
         for _ in 0..<100 where !recovered {
             do {
                 try await cache.store([("p-2", prediction)], ttlSeconds: 60)
-                recovered = true
+                recovered = try await cache.prediction(penguinID: "p-2", modelVersion: 1) == prediction
             } catch {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
         #expect(recovered)
-        #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == prediction)
+        for _ in 0..<4 {
+            #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == prediction)
+        }
         cache.client.close()
     }
 
@@ -215,12 +227,12 @@ final class PrivateRedisServer: @unchecked Sendable {
 
     static func start() async throws -> PrivateRedisServer {
         let server = PrivateRedisServer(port: try await closedPort())
-        try server.restart()
+        try await server.restart()
         return server
     }
 
     /// Starts the server (again) and waits until it accepts connections.
-    func restart() throws {
+    func restart() async throws {
         let executable = try #require(
             ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) },
             "redis-server is not installed; scripts/services.sh start redis installs it"
@@ -234,17 +246,19 @@ final class PrivateRedisServer: @unchecked Sendable {
         lock.withLock { self.process = process }
         for _ in 0..<100 {
             if canConnect() { return }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("redis-server did not start on port \(port)")
     }
 
     /// Kills the server by its PID (SIGKILL: the test process's blocked signals are inherited,
-    /// SIGTERM among them) and waits for it to exit.
-    func stop() {
+    /// SIGTERM among them) and waits for it to exit, without blocking a thread.
+    func stop() async {
         guard let process = lock.withLock({ () -> Process? in defer { self.process = nil }; return self.process }) else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        for _ in 0..<200 where process.isRunning {
+            try? await Task.sleep(for: .milliseconds(25))
+        }
     }
 
     private func canConnect() -> Bool {

@@ -16,8 +16,12 @@ public struct PostgresLake: Lake {
     static let rowsPerStatement = 10_000
 
     /// Inserts or replaces documents, one statement per 10,000 documents, each binding two
-    /// arrays (ids and documents) that `unnest` expands. A document whose value is unchanged is
-    /// not rewritten. Within a batch, the last document of an id wins.
+    /// arrays (ids and documents) that `unnest` expands: it updates the documents of known ids
+    /// whose value changed and inserts the others. (That is about half the server's work of
+    /// `INSERT ... ON CONFLICT DO UPDATE`, whose speculative insertion dominates bulk loads.) An
+    /// advisory lock serialises concurrent upserts, so two writers cannot insert one id twice.
+    /// A document whose value is unchanged is not rewritten. Within a batch, the last document
+    /// of an id wins.
     public func upsert(_ penguins: [Penguin]) async throws {
         let penguins = PostgresLake.lastOfEachID(penguins)
         guard !penguins.isEmpty else { return }
@@ -33,14 +37,21 @@ public struct PostgresLake: Lake {
                 writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
             }
             statements.append("""
+                WITH input AS (
+                    SELECT * FROM unnest(\(ids), \(documents)) AS t(penguin_id, document)
+                ), updated AS (
+                    UPDATE lake SET document = input.document FROM input
+                    WHERE lake.penguin_id = input.penguin_id AND lake.document IS DISTINCT FROM input.document
+                )
                 INSERT INTO lake (penguin_id, document)
-                SELECT * FROM unnest(\(ids), \(documents))
-                ON CONFLICT (penguin_id) DO UPDATE SET document = EXCLUDED.document
-                WHERE lake.document IS DISTINCT FROM EXCLUDED.document
+                SELECT penguin_id, document FROM input
+                WHERE NOT EXISTS (SELECT 1 FROM lake WHERE lake.penguin_id = input.penguin_id)
                 """)
         }
         let batch = statements
         try await store.transaction(.lake) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert'))", logger: store.logger)
+            try await PostgresStore.prepareBulkWrite(connection, logger: store.logger)
             for statement in batch { try await connection.query(statement, logger: store.logger) }
         }
     }

@@ -114,6 +114,14 @@ final class ReadConnection: Sendable {
         self.connection = connection
     }
 
+    /// Closes the connection when its slot lets go of it (a store dropped without
+    /// ``PostgresStore/shutdown()``), keeping it alive until the close completes.
+    deinit {
+        let connection = connection
+        guard !connection.isClosed else { return }
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
     /// The rows of `sql` with `binds`, the statement prepared on this connection on first use.
     func rows(_ sql: String, _ binds: [PostgresData]) async throws -> [PostgresRow] {
         let statement: PreparedQuery

@@ -188,6 +188,18 @@ public final class PostgresStore: Sendable {
         }
     }
 
+    /// Settings for the rest of a bulk-write transaction. Joins of a batch to a table go by index
+    /// lookups: a batch is thousands of rows and the tables millions, and the planner, without
+    /// fresh statistics on a table that grows during a load, would otherwise sort or hash the
+    /// whole table for every batch, so each batch would cost more than the last. And no JIT:
+    /// the large cost estimates of a batch statement trigger it, and compiling takes longer
+    /// than running the statement.
+    static func prepareBulkWrite(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SET LOCAL enable_mergejoin = off", logger: logger)
+        try await connection.query("SET LOCAL enable_seqscan = off", logger: logger)
+        try await connection.query("SET LOCAL jit = off", logger: logger)
+    }
+
     /// The error reported for a failed operation of `role`.
     func unavailable(_ role: StoreRole, _ error: any Error) -> StorageError {
         if let error = error as? StorageError { return error }

@@ -5,12 +5,14 @@ import PostgresNIO
 /// The analytical warehouse in PostgreSQL: table `warehouse`, `PARTITION BY LIST (island)` with
 /// one partition per known island (`warehouse_biscoe`, `warehouse_dream`,
 /// `warehouse_torgersen`) and `warehouse_default` for any other island; primary key
-/// (island, species, penguin_id), and an index on penguin_id for reads by id.
+/// (island, species, penguin_id).
 ///
 /// The partitioning is the Cassandra-style layout of the seed system: an island scan reads one
 /// partition, already ordered by species then penguin id. PostgreSQL cannot enforce a unique
-/// penguin id across partitions (a unique index must contain the partition key), so
-/// ``upsert(_:)`` keeps ids unique itself.
+/// penguin id across partitions (a unique index must contain the partition key), so the table
+/// `warehouse_ids (penguin_id primary key, island, species)` holds each id's key: it keeps ids
+/// unique, and a read or a prediction write by id looks the key up there, then reads one
+/// partition by its primary key.
 public struct PostgresWarehouse: Warehouse {
     let store: PostgresStore
 
@@ -24,22 +26,25 @@ public struct PostgresWarehouse: Warehouse {
         """
 
     /// The test that an update keeps a row's prediction: same measurements (island and species
-    /// are equal by the conflict key).
+    /// are equal by the join on the key).
     private static let unchangedInputs = """
-        w.bill_length_mm IS NOT DISTINCT FROM EXCLUDED.bill_length_mm
-        AND w.bill_depth_mm IS NOT DISTINCT FROM EXCLUDED.bill_depth_mm
-        AND w.flipper_length_mm IS NOT DISTINCT FROM EXCLUDED.flipper_length_mm
-        AND w.body_mass_g IS NOT DISTINCT FROM EXCLUDED.body_mass_g
+        w.bill_length_mm IS NOT DISTINCT FROM input.bill_length_mm
+        AND w.bill_depth_mm IS NOT DISTINCT FROM input.bill_depth_mm
+        AND w.flipper_length_mm IS NOT DISTINCT FROM input.flipper_length_mm
+        AND w.body_mass_g IS NOT DISTINCT FROM input.body_mass_g
         """
 
     /// Inserts or updates rows by penguin id, in one transaction.
     ///
-    /// Each statement binds one array per column (`unnest`), deletes the rows of penguins that
-    /// changed island or species (their old key) and inserts the rest with
-    /// `ON CONFLICT (island, species, penguin_id) DO UPDATE`: prediction columns are kept when
-    /// the measurements are unchanged and cleared otherwise, and an identical row is not
-    /// rewritten. An advisory lock serialises concurrent upserts, so two writers cannot put one
-    /// id under two keys. Within a batch, the last version of a penguin wins.
+    /// Each statement binds one array per column (`unnest`), looks each id up once in
+    /// `warehouse_ids` and, against the tables as they were before the statement: deletes the
+    /// rows of penguins that changed island or species (their old key) and re-keys their ids,
+    /// updates the rows whose key is unchanged (prediction columns are kept when the
+    /// measurements are unchanged and cleared otherwise; an identical row is not rewritten), and
+    /// inserts the rest with their ids. (That avoids `INSERT ... ON CONFLICT`, whose speculative
+    /// insertion costs about as much as the insert itself on bulk loads.) An advisory lock
+    /// serialises concurrent upserts; the primary key of `warehouse_ids` would refuse a second
+    /// row for an id anyway. Within a batch, the last version of a penguin wins.
     public func upsert(_ penguins: [Penguin]) async throws {
         let penguins = PostgresLake.lastOfEachID(penguins)
         guard !penguins.isEmpty else { return }
@@ -75,35 +80,53 @@ public struct PostgresWarehouse: Warehouse {
                                          \(bodyMasses), \(sexes), \(years), \(usable))
                         AS t(island, species, penguin_id, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
                              sex, year, usable_for_training)
+                ), known AS MATERIALIZED (
+                    SELECT input.*, k.island AS old_island, k.species AS old_species,
+                           (k.island = input.island AND k.species = input.species) AS same_key
+                    FROM input JOIN warehouse_ids k ON k.penguin_id = input.penguin_id
                 ), moved AS (
-                    DELETE FROM warehouse old USING input
-                    WHERE old.penguin_id = input.penguin_id AND (old.island <> input.island OR old.species <> input.species)
+                    DELETE FROM warehouse w USING known
+                    WHERE NOT known.same_key
+                      AND w.island = known.old_island AND w.species = known.old_species AND w.penguin_id = known.penguin_id
+                ), rekeyed AS (
+                    UPDATE warehouse_ids k SET island = known.island, species = known.species FROM known
+                    WHERE NOT known.same_key AND k.penguin_id = known.penguin_id
+                ), added AS (
+                    INSERT INTO warehouse_ids (penguin_id, island, species)
+                    SELECT penguin_id, island, species FROM input
+                    WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.penguin_id = input.penguin_id)
+                ), updated AS (
+                    UPDATE warehouse w SET
+                        bill_length_mm = input.bill_length_mm,
+                        bill_depth_mm = input.bill_depth_mm,
+                        flipper_length_mm = input.flipper_length_mm,
+                        body_mass_g = input.body_mass_g,
+                        sex = input.sex,
+                        year = input.year,
+                        usable_for_training = input.usable_for_training,
+                        predicted_species = CASE WHEN \(unescaped: unchanged) THEN w.predicted_species END,
+                        confidence = CASE WHEN \(unescaped: unchanged) THEN w.confidence END,
+                        probabilities = CASE WHEN \(unescaped: unchanged) THEN w.probabilities END,
+                        model_version = CASE WHEN \(unescaped: unchanged) THEN w.model_version END,
+                        predicted_at = CASE WHEN \(unescaped: unchanged) THEN w.predicted_at END
+                    FROM known AS input
+                    WHERE input.same_key
+                      AND w.island = input.island AND w.species = input.species AND w.penguin_id = input.penguin_id
+                      AND NOT (\(unescaped: unchanged) AND w.sex IS NOT DISTINCT FROM input.sex
+                               AND w.year = input.year AND w.usable_for_training = input.usable_for_training)
                 )
-                INSERT INTO warehouse AS w (
+                INSERT INTO warehouse (
                     island, species, penguin_id, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
                     sex, year, usable_for_training
                 )
                 SELECT * FROM input
-                ON CONFLICT (island, species, penguin_id) DO UPDATE SET
-                    bill_length_mm = EXCLUDED.bill_length_mm,
-                    bill_depth_mm = EXCLUDED.bill_depth_mm,
-                    flipper_length_mm = EXCLUDED.flipper_length_mm,
-                    body_mass_g = EXCLUDED.body_mass_g,
-                    sex = EXCLUDED.sex,
-                    year = EXCLUDED.year,
-                    usable_for_training = EXCLUDED.usable_for_training,
-                    predicted_species = CASE WHEN \(unescaped: unchanged) THEN w.predicted_species END,
-                    confidence = CASE WHEN \(unescaped: unchanged) THEN w.confidence END,
-                    probabilities = CASE WHEN \(unescaped: unchanged) THEN w.probabilities END,
-                    model_version = CASE WHEN \(unescaped: unchanged) THEN w.model_version END,
-                    predicted_at = CASE WHEN \(unescaped: unchanged) THEN w.predicted_at END
-                WHERE NOT (\(unescaped: unchanged) AND w.sex IS NOT DISTINCT FROM EXCLUDED.sex
-                           AND w.year = EXCLUDED.year AND w.usable_for_training = EXCLUDED.usable_for_training)
+                WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.penguin_id = input.penguin_id AND known.same_key)
                 """)
         }
         let batch = statements
         try await store.transaction(.warehouse) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-warehouse-upsert'))", logger: store.logger)
+            try await PostgresStore.prepareBulkWrite(connection, logger: store.logger)
             for statement in batch { try await connection.query(statement, logger: store.logger) }
         }
     }
@@ -188,11 +211,13 @@ public struct PostgresWarehouse: Warehouse {
                     probabilities = p.probabilities, model_version = p.model_version, predicted_at = p.predicted_at
                 FROM unnest(\(ids), \(species), \(confidences), \(probabilities), \(versions), \(times))
                     AS p(penguin_id, species, confidence, probabilities, model_version, predicted_at)
-                WHERE w.penguin_id = p.penguin_id
+                    JOIN warehouse_ids k ON k.penguin_id = p.penguin_id
+                WHERE w.island = k.island AND w.species = k.species AND w.penguin_id = k.penguin_id
                 """)
         }
         let batch = statements
         try await store.transaction(.warehouse) { connection in
+            try await PostgresStore.prepareBulkWrite(connection, logger: store.logger)
             for statement in batch { try await connection.query(statement, logger: store.logger) }
         }
     }
@@ -259,7 +284,11 @@ public struct PostgresWarehouse: Warehouse {
     public func partition(ofPenguin id: String) async throws -> String? {
         try await store.run(.warehouse) { client -> String? in
             for try await name in try await client.query(
-                "SELECT tableoid::regclass::text FROM warehouse WHERE penguin_id = \(id)"
+                """
+                SELECT w.tableoid::regclass::text FROM warehouse_ids k
+                JOIN warehouse w ON w.island = k.island AND w.species = k.species AND w.penguin_id = k.penguin_id
+                WHERE k.penguin_id = \(id)
+                """
             ).decode(String.self) { return name }
             return nil
         }
@@ -301,8 +330,12 @@ public struct PostgresWarehouse: Warehouse {
 
     /// The point read of one row, every column as text (see ``decodeText(_:)``).
     private static let rowByID = "SELECT " + rowColumns.split(separator: ",")
-        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "::text" }
-        .joined(separator: ", ") + " FROM warehouse WHERE penguin_id = $1"
+        .map { "w." + $0.trimmingCharacters(in: .whitespacesAndNewlines) + "::text" }
+        .joined(separator: ", ") + """
+         FROM warehouse_ids k
+        JOIN warehouse w ON w.island = k.island AND w.species = k.species AND w.penguin_id = k.penguin_id
+        WHERE k.penguin_id = $1
+        """
 
     /// Reads a row of ``rowByID``. Point reads run on statements prepared through
     /// postgres-nio's future-based API, which reports result columns as text, so every column

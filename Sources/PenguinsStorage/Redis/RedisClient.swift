@@ -136,7 +136,7 @@ public final class RedisClient: Sendable {
                     let delay = RedisClient.backoff(
                         afterFailures: failures + 1, minimum: configuration.minimumBackoff, maximum: configuration.maximumBackoff
                     )
-                    let reason = (error as? RedisError).map { "\($0)" } ?? "\(error)"
+                    let reason = if case .unavailable(let why)? = error as? RedisError { why } else { "\(error)" }
                     slot.state.withLock { $0 = .backingOff(retryAt: .now + delay, failures: failures + 1, reason: reason) }
                     throw error
                 }
