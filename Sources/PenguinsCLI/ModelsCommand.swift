@@ -17,12 +17,7 @@ struct ModelsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let platform = try global.platform()
-                var rows: [ModelListing] = []
-                for summary in try await platform.registry.versions() {
-                    let artifact = try await platform.registry.model(version: summary.version).map { try ModelArtifact.decode($0.artifact) }
-                    rows.append(ModelListing(summary: summary, artifact: artifact))
-                }
+                let rows = try await global.platform().modelVersions()
                 switch global.format {
                 case .json: try printJSON(rows)
                 case .table:
@@ -62,30 +57,5 @@ struct ModelsCommand: AsyncParsableCommand {
                 if global.format == .json { print("{\"current\":\(version)}") } else { print("rolled back: model version \(version) is current") }
             }
         }
-    }
-}
-
-/// One row of `penguins models list`.
-struct ModelListing: Encodable {
-    var version: Int
-    var current: Bool
-    var createdAt: Date
-    var engine: String?
-    var numTrees: Int?
-    var maxDepth: Int?
-    var trainingRows: Int?
-    var accuracy: Double?
-    var macroF1: Double?
-
-    init(summary: ModelVersionSummary, artifact: ModelArtifact?) {
-        version = summary.version
-        current = summary.isCurrent
-        createdAt = summary.createdAt
-        engine = artifact?.engine
-        numTrees = artifact?.parameters.numTrees
-        maxDepth = artifact?.parameters.maxDepth
-        trainingRows = artifact?.trainingRows
-        accuracy = artifact?.metrics.accuracy
-        macroF1 = artifact?.metrics.macroF1
     }
 }

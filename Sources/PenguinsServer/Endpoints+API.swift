@@ -333,14 +333,8 @@ extension Endpoints {
 
     /// `GET /models`: every version, newest first.
     func modelVersions() async throws -> Response {
-        let versions = try await store("model registry") { try await platform.registry.versions() }
-        var listed: [ModelVersionDescription] = []
-        for summary in versions {
-            let artifact = try await store("model registry") { try await platform.registry.model(version: summary.version) }
-                .flatMap { try? ModelArtifact.decode($0.artifact) }
-            listed.append(ModelVersionDescription(summary: summary, artifact: artifact))
-        }
-        return try Responses.json(encoding: ModelVersionList(current: versions.first(where: \.isCurrent)?.version, versions: listed))
+        let listed = try await store("model registry") { try await platform.modelVersions() }
+        return try Responses.json(encoding: ModelVersionList(current: listed.first(where: \.current)?.version, versions: listed))
     }
 
     /// `POST /models/{version}/promote`.
@@ -498,31 +492,6 @@ struct ModelDescription: Encodable {
         testRows = artifact.testRows
         testFraction = artifact.testFraction
         trainingFingerprint = artifact.trainingFingerprint
-    }
-}
-
-/// One entry of `GET /models`.
-struct ModelVersionDescription: Encodable {
-    var version: Int
-    var current: Bool
-    var createdAt: Date
-    var engine: String?
-    var numTrees: Int?
-    var maxDepth: Int?
-    var trainingRows: Int?
-    var accuracy: Double?
-    var macroF1: Double?
-
-    init(summary: ModelVersionSummary, artifact: ModelArtifact?) {
-        version = summary.version
-        current = summary.isCurrent
-        createdAt = summary.createdAt
-        engine = artifact?.engine
-        numTrees = artifact?.parameters.numTrees
-        maxDepth = artifact?.parameters.maxDepth
-        trainingRows = artifact?.trainingRows
-        accuracy = artifact?.metrics.accuracy
-        macroF1 = artifact?.metrics.macroF1
     }
 }
 

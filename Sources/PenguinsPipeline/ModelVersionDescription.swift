@@ -1,0 +1,40 @@
+import Foundation
+import PenguinsStorage
+
+/// One model version as the CLI and the API list it: registry entry plus the headline
+/// figures of its artifact (nil when the artifact cannot be read).
+public struct ModelVersionDescription: Encodable, Sendable {
+    public var version: Int
+    public var current: Bool
+    public var createdAt: Date
+    public var engine: String?
+    public var numTrees: Int?
+    public var maxDepth: Int?
+    public var trainingRows: Int?
+    public var accuracy: Double?
+    public var macroF1: Double?
+
+    public init(summary: ModelVersionSummary, artifact: ModelArtifact?) {
+        version = summary.version
+        current = summary.isCurrent
+        createdAt = summary.createdAt
+        engine = artifact?.engine
+        numTrees = artifact?.parameters.numTrees
+        maxDepth = artifact?.parameters.maxDepth
+        trainingRows = artifact?.trainingRows
+        accuracy = artifact?.metrics.accuracy
+        macroF1 = artifact?.metrics.macroF1
+    }
+}
+
+extension Platform {
+    /// Every model version, newest first, with the headline figures of its artifact.
+    public func modelVersions() async throws -> [ModelVersionDescription] {
+        var described: [ModelVersionDescription] = []
+        for summary in try await registry.versions() {
+            let artifact = try await registry.model(version: summary.version).flatMap { try? ModelArtifact.decode($0.artifact) }
+            described.append(ModelVersionDescription(summary: summary, artifact: artifact))
+        }
+        return described
+    }
+}
