@@ -10,21 +10,7 @@ func checkPredictionCacheContract<Cache: PredictionCache>(
 ) async throws {
     let clock = ManualClock()
     let cache = try await makeCache(clock)
-    let byVersion1 = Fixtures.prediction(.adelie, version: 1)
-    let byVersion2 = Fixtures.prediction(.chinstrap, version: 2)
-
-    #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == nil)
-    #expect(try await cache.count() == 0)
-
-    // Keys carry the model version.
-    try await cache.store([("p-1", byVersion1)], ttlSeconds: 60)
-    #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == byVersion1)
-    #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 2) == nil)
-    #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == nil)
-    try await cache.store([("p-1", byVersion2), ("p-2", byVersion1)], ttlSeconds: 60)
-    #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == byVersion1)
-    #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 2) == byVersion2)
-    #expect(try await cache.count() == 3)
+    let (byVersion1, byVersion2) = try await checkKeysCarryTheModelVersion(cache)
 
     // Expiry: alive until the TTL has fully elapsed, invisible from then on.
     clock.advance(by: 59)

@@ -7,6 +7,26 @@ import Testing
 /// version, count, removeAll, and storing again. For a cache whose expiry runs on a server's
 /// clock (Redis); the TTL is tested there with real time. `cache` must start empty.
 func checkPredictionCacheKeysContract(_ cache: some PredictionCache) async throws {
+    let (_, byVersion2) = try await checkKeysCarryTheModelVersion(cache)
+
+    // Rewriting a key replaces its value.
+    let rewritten = Fixtures.prediction(.gentoo, version: 1, at: 1_700_000_500)
+    try await cache.store([("p-2", rewritten)], ttlSeconds: 60)
+    #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == rewritten)
+    #expect(try await cache.count() == 3)
+
+    // removeAll empties the cache, which can be filled again.
+    try await cache.removeAll()
+    #expect(try await cache.count() == 0)
+    #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 2) == nil)
+    try await cache.store([("p-5", byVersion2)], ttlSeconds: 60)
+    #expect(try await cache.prediction(penguinID: "p-5", modelVersion: 2) == byVersion2)
+    #expect(try await cache.count() == 1)
+}
+
+/// The start of both cache contracts, on an empty cache: keys carry the model version. Leaves
+/// three entries (p-1 by versions 1 and 2, p-2 by version 1) and returns the two predictions.
+func checkKeysCarryTheModelVersion(_ cache: some PredictionCache) async throws -> (Prediction, Prediction) {
     let byVersion1 = Fixtures.prediction(.adelie, version: 1)
     let byVersion2 = Fixtures.prediction(.chinstrap, version: 2)
 
@@ -22,18 +42,5 @@ func checkPredictionCacheKeysContract(_ cache: some PredictionCache) async throw
     #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == byVersion1)
     #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 2) == byVersion2)
     #expect(try await cache.count() == 3)
-
-    // Rewriting a key replaces its value.
-    let rewritten = Fixtures.prediction(.gentoo, version: 1, at: 1_700_000_500)
-    try await cache.store([("p-2", rewritten)], ttlSeconds: 60)
-    #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == rewritten)
-    #expect(try await cache.count() == 3)
-
-    // removeAll empties the cache, which can be filled again.
-    try await cache.removeAll()
-    #expect(try await cache.count() == 0)
-    #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 2) == nil)
-    try await cache.store([("p-5", byVersion2)], ttlSeconds: 60)
-    #expect(try await cache.prediction(penguinID: "p-5", modelVersion: 2) == byVersion2)
-    #expect(try await cache.count() == 1)
+    return (byVersion1, byVersion2)
 }
