@@ -86,6 +86,8 @@ let package = Package(
             dependencies: [
                 "PenguinsPipeline", "PenguinsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/PenguinsCLI",
             swiftSettings: swiftSettings

@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct PenguinsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "penguins",
