@@ -135,7 +135,9 @@ public enum PenguinsServer {
         endpoints.registerAPI(on: &table)
         endpoints.registerDashboard(on: &table)
         router.add(middleware: UnmatchedRouteMiddleware(routes: table.routes, metrics: options.metrics.route("ANY", "unmatched")))
-        let watcher = ModelWatcher(model: model, registry: platform.registry, interval: options.registryPollInterval, logger: options.logger)
+        let watcher = ModelWatcher(
+            model: model, registry: platform.registry, interval: options.registryPollInterval, health: health, logger: options.logger
+        )
         let monitor = StoreMonitor(health: health, platform: platform, interval: options.storeCheckInterval)
         return (router, [writer, watcher, monitor])
     }

@@ -24,11 +24,25 @@ func loopbackPortAnswers(_ port: Int) -> Bool {
     } == 0
 }
 
-/// A loopback port nothing listens on now.
+/// A loopback port nothing listens on now, below the ephemeral range: a port the system hands
+/// out for port 0 (as other tests ask for theirs) could be handed out again before the server
+/// meant for it binds, and another test would then talk to this one's server.
 func freeLoopbackPort() throws -> Int {
-    let occupied = try OccupiedPort()
-    defer { occupied.close() }
-    return occupied.port
+    for _ in 0..<200 {
+        let port = Int.random(in: 20_000..<30_000)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { break }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        _ = Glibc.close(descriptor)
+        if bound == 0 && !loopbackPortAnswers(port) { return port }
+    }
+    throw DisposableServerError(description: "no free loopback port between 20000 and 30000")
 }
 
 /// Starts a program with `posix_spawn`, its standard input from /dev/null and its output
@@ -41,6 +55,13 @@ func spawnProgram(_ path: String, _ arguments: [String], outputPath: String) thr
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // Close every other descriptor in the child: the test process's sockets are not all
+    // close-on-exec, and a server that inherited another test's listening socket would hold
+    // its port.
+    guard let closeFrom = closeFromAction else {
+        throw DisposableServerError(description: "posix_spawn_file_actions_addclosefrom_np is missing (glibc 2.34 or later needed)")
+    }
+    _ = closeFrom(&actions, 3)
     let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
     var pid: pid_t = 0
@@ -50,6 +71,13 @@ func spawnProgram(_ path: String, _ arguments: [String], outputPath: String) thr
     }
     return pid
 }
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: the
+/// Glibc module does not export it.
+private let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
 
 /// Waits for a child process; returns its exit status (128 + signal when killed).
 @discardableResult

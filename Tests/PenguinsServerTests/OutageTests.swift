@@ -139,7 +139,11 @@ func withOutageServers(
             trainingParameters: smallForest, registryPollInterval: .seconds(3600), logFlushInterval: .milliseconds(50),
             storeTimeout: .seconds(1), storeRetryInterval: .milliseconds(300), storeCheckInterval: .milliseconds(200), metrics: metrics
         )
-        let app = try await makeApp(connected, options: options)
+        // A port below the ephemeral range (not port 0), so as not to take one another test
+        // has just picked for a server of its own.
+        let app = try await PenguinsServer.makeApplication(
+            platform: connected, configuration: ServerConfiguration(host: "127.0.0.1", port: try freeLoopbackPort()), options: options
+        )
         let servers = OutageServers(postgres: postgres, redis: redis)
         try await app.test(.live) { client in try await body(servers, connected, metrics, client) }
     } catch {

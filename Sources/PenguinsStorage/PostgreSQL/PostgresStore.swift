@@ -49,6 +49,8 @@ public final class PostgresStore: Sendable {
     public let retryInterval: Duration
     /// The longest a connection attempt after a failure may take.
     public let probeTimeout: Duration
+    /// How long a pool operation runs before the server is checked (see ``withServerWatch(_:)``).
+    public let slowOperationCheck: Duration
 
     /// The connection pool in use.
     var client: PostgresClient { pool.withLock { $0.client } }
@@ -104,6 +106,7 @@ public final class PostgresStore: Sendable {
         self.operationTimeout = operationTimeout
         self.retryInterval = retryInterval
         probeTimeout = min(operationTimeout, .seconds(2))
+        slowOperationCheck = .seconds(1)
         logger = Logger(label: "penguins.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
@@ -202,12 +205,48 @@ public final class PostgresStore: Sendable {
         try await checkServer(role)
         let client = client
         do {
-            return try await withDeadline(operationTimeout) { try await body(client) }
+            return try await withServerWatch { try await body(client) }
         } catch let error as StorageError {
             throw error
         } catch {
             if PostgresStore.isConnectionFailure(error) { suspectServer(PostgresStore.reason(error)) }
             throw unavailable(role, error)
+        }
+    }
+
+    /// Runs a pool operation within ``operationTimeout``. One still running after
+    /// ``slowOperationCheck`` has the server checked with a connection of its own: when that
+    /// fails, the operation is abandoned at once (it would wait for the pool to connect until
+    /// its timeout) and the store marks the server down; when it succeeds, the operation goes on.
+    private func withServerWatch<Result: Sendable>(_ operation: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        let timeout = operationTimeout
+        let check = slowOperationCheck
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw DeadlineExceeded(timeout: timeout)
+            }
+            if check < timeout {
+                group.addTask {
+                    try await Task.sleep(for: check)
+                    do {
+                        try await self.probeServer()
+                    } catch {
+                        let reason = PostgresStore.reason(error)
+                        self.server.withLock { state in
+                            if case .answering = state { state = .down(retryAt: .now + self.retryInterval, reason: reason) }
+                        }
+                        throw error
+                    }
+                    return nil
+                }
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let result = next { return result }
+            }
+            throw CancellationError()
         }
     }
 
