@@ -53,7 +53,7 @@ extension Endpoints {
         var cacheFailed = false
         if let version {
             do {
-                cached = try await health.call(.cache, timeout: health.pointTimeout) { [platform] in
+                cached = try await health.call(.cache, timeout: pointTimeout(.cache)) { [platform] in
                     try await platform.cache.prediction(penguinID: id, modelVersion: version)
                 }
             } catch {
@@ -64,7 +64,7 @@ extension Endpoints {
         var decision = PredictionLookup.afterCache(currentVersion: version, cached: cached)
         if case .answer = decision { metrics.cacheHit() } else { metrics.cacheMiss() }
         if case .readWarehouse = decision {
-            let row = try await store(.warehouse, timeout: health.pointTimeout) { [platform] in try await platform.warehouse.row(id: id) }
+            let row = try await store(.warehouse, timeout: pointTimeout(.warehouse)) { [platform] in try await platform.warehouse.row(id: id) }
             decision = PredictionLookup.afterWarehouse(currentVersion: version, row: row)
         }
         let prediction: Prediction
@@ -95,7 +95,7 @@ extension Endpoints {
             if health.isUp(.cache) {
                 let ttl = platform.configuration.cacheTTLSeconds
                 do {
-                    try await health.call(.cache, timeout: health.pointTimeout) { [platform] in
+                    try await health.call(.cache, timeout: pointTimeout(.cache)) { [platform] in
                         try await platform.cache.store([(id, prediction)], ttlSeconds: ttl)
                     }
                 } catch {
@@ -190,7 +190,7 @@ extension Endpoints {
 
     /// `GET /penguins/{penguin_id}`: the lake document.
     func penguin(id: String) async throws -> Response {
-        guard let document = try await store(.lake, timeout: health.pointTimeout, { [platform] in try await platform.lake.document(id: id) }) else {
+        guard let document = try await store(.lake, timeout: pointTimeout(.lake), { [platform] in try await platform.lake.document(id: id) }) else {
             throw Problem.notFound("penguin \"\(id)\"", field: "penguin_id")
         }
         return Responses.json(Array(document.body.jsonText.utf8))

@@ -32,6 +32,24 @@ final class Endpoints: Sendable {
         self.health = health
         self.logger = logger
         self.openAPI = (try? PenguinsServer.openAPIDocument) ?? "openapi: 3.1.0\n"
+        var remote: Set<StoreRole> = []
+        for role in StoreRole.allCases {
+            switch try? platform.configuration.location(of: role) {
+            case .postgres?, .redis?: remote.insert(role)
+            default: break
+            }
+        }
+        remoteRoles = remote
+    }
+
+    /// The roles kept on a server (PostgreSQL, Redis): their point calls are bounded by the
+    /// store timeout. In-process and SQLite stores cannot hang on a network, so their calls
+    /// skip the timer (the lookup's hot path with the in-process cache).
+    let remoteRoles: Set<StoreRole>
+
+    /// The bound of a point call of `role`: the store timeout for a server, none otherwise.
+    func pointTimeout(_ role: StoreRole) -> Duration? {
+        remoteRoles.contains(role) ? health.pointTimeout : nil
     }
 
     /// Runs a store call of `role` through its circuit breaker (at once a 503 while the role
