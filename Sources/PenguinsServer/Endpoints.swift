@@ -32,24 +32,23 @@ final class Endpoints: Sendable {
         self.health = health
         self.logger = logger
         self.openAPI = (try? PenguinsServer.openAPIDocument) ?? "openapi: 3.1.0\n"
-        var remote: Set<StoreRole> = []
+        var timed: Set<StoreRole> = []
         for role in StoreRole.allCases {
-            switch try? platform.configuration.location(of: role) {
-            case .postgres?, .redis?: remote.insert(role)
-            default: break
-            }
+            if case .postgres? = try? platform.configuration.location(of: role) { timed.insert(role) }
         }
-        remoteRoles = remote
+        timedRoles = timed
     }
 
-    /// The roles kept on a server (PostgreSQL, Redis): their point calls are bounded by the
-    /// store timeout. In-process and SQLite stores cannot hang on a network, so their calls
-    /// skip the timer (the lookup's hot path with the in-process cache).
-    let remoteRoles: Set<StoreRole>
+    /// The roles whose point calls the server bounds with its store timeout: those on
+    /// PostgreSQL, whose reads by key wait on the server without a limit of their own. The
+    /// Redis client bounds its calls itself (command and connect timeouts), and in-process and
+    /// SQLite stores do not wait on a network; a timer there would halve the throughput of
+    /// cached lookups (measured: about 36,000 against 20,000 requests per second).
+    let timedRoles: Set<StoreRole>
 
-    /// The bound of a point call of `role`: the store timeout for a server, none otherwise.
+    /// The bound of a point call of `role`: the store timeout, or none (see ``timedRoles``).
     func pointTimeout(_ role: StoreRole) -> Duration? {
-        remoteRoles.contains(role) ? health.pointTimeout : nil
+        timedRoles.contains(role) ? health.pointTimeout : nil
     }
 
     /// Runs a store call of `role` through its circuit breaker (at once a 503 while the role
