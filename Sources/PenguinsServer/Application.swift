@@ -31,8 +31,8 @@ public struct ServerOptions: Sendable {
     /// The most prediction log entries kept in memory while the log cannot be written; beyond
     /// it the oldest are dropped and counted.
     public var logBufferCapacity: Int
-    /// The longest a point call (cache, read by key, readiness probe) waits before the request
-    /// goes on without that store (the cache) or answers 503 (the others).
+    /// The longest a PostgreSQL read by key or a readiness probe waits before the request
+    /// answers 503 (Redis calls are bounded by the Redis client's own command timeout).
     public var storeTimeout: Duration
     /// After a store fails, how long its calls are skipped before one probes it again.
     public var storeRetryInterval: Duration
