@@ -28,6 +28,16 @@ public struct ServerOptions: Sendable {
     public var logFlushInterval: Duration
     /// Buffered entries that trigger a write before the next tick.
     public var logBatchSize: Int
+    /// The most prediction log entries kept in memory while the log cannot be written; beyond
+    /// it the oldest are dropped and counted.
+    public var logBufferCapacity: Int
+    /// The longest a PostgreSQL read by key or a readiness probe waits before the request
+    /// answers 503 (Redis calls are bounded by the Redis client's own command timeout).
+    public var storeTimeout: Duration
+    /// After a store fails, how long its calls are skipped before one probes it again.
+    public var storeRetryInterval: Duration
+    /// How often the roles that are down are checked in the background.
+    public var storeCheckInterval: Duration
     /// The metrics registry (`GET /api/v1/metrics` renders it).
     public var metrics: ServerMetrics
     /// Called once the server listens, with the host and the bound port (useful with port 0).
@@ -39,6 +49,10 @@ public struct ServerOptions: Sendable {
         registryPollInterval: Duration = .seconds(2),
         logFlushInterval: Duration = .milliseconds(100),
         logBatchSize: Int = 1_000,
+        logBufferCapacity: Int = 100_000,
+        storeTimeout: Duration = .seconds(2),
+        storeRetryInterval: Duration = .seconds(1),
+        storeCheckInterval: Duration = .seconds(1),
         metrics: ServerMetrics = ServerMetrics(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in },
         logger: Logger = Logger(label: "penguins.server")
@@ -47,6 +61,10 @@ public struct ServerOptions: Sendable {
         self.registryPollInterval = registryPollInterval
         self.logFlushInterval = logFlushInterval
         self.logBatchSize = logBatchSize
+        self.logBufferCapacity = logBufferCapacity
+        self.storeTimeout = storeTimeout
+        self.storeRetryInterval = storeRetryInterval
+        self.storeCheckInterval = storeCheckInterval
         self.metrics = metrics
         self.onListening = onListening
         self.logger = logger
@@ -101,21 +119,27 @@ public enum PenguinsServer {
     /// The router and the background services, without a listening socket.
     static func makeRouter(platform: Platform, options: ServerOptions) async throws -> (Router<BasicRequestContext>, [any Service]) {
         let model = try await LiveModel.load(platform: platform, parameters: options.trainingParameters, logger: options.logger)
-        let buffer = PredictionLogBuffer(batchSize: options.logBatchSize)
+        let health = StoreHealth(
+            retryInterval: options.storeRetryInterval, pointTimeout: options.storeTimeout, metrics: options.metrics, logger: options.logger
+        )
+        let buffer = PredictionLogBuffer(batchSize: options.logBatchSize, capacity: options.logBufferCapacity)
         let writer = PredictionLogWriter(
             buffer: buffer, log: platform.predictionLog, interval: options.logFlushInterval,
-            shutdownRetryWindow: .seconds(5), metrics: options.metrics, logger: options.logger
+            shutdownRetryWindow: .seconds(5), metrics: options.metrics, health: health, logger: options.logger
         )
         let endpoints = Endpoints(
-            platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, logger: options.logger
+            platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health, logger: options.logger
         )
         let router = Router()
         var table = RouteTable(router: router, metrics: options.metrics)
         endpoints.registerAPI(on: &table)
         endpoints.registerDashboard(on: &table)
         router.add(middleware: UnmatchedRouteMiddleware(routes: table.routes, metrics: options.metrics.route("ANY", "unmatched")))
-        let watcher = ModelWatcher(model: model, registry: platform.registry, interval: options.registryPollInterval, logger: options.logger)
-        return (router, [writer, watcher])
+        let watcher = ModelWatcher(
+            model: model, registry: platform.registry, interval: options.registryPollInterval, health: health, logger: options.logger
+        )
+        let monitor = StoreMonitor(health: health, platform: platform, interval: options.storeCheckInterval)
+        return (router, [writer, watcher, monitor])
     }
 
     /// Every route the application answers (method and OpenAPI path), sorted.
@@ -123,7 +147,7 @@ public enum PenguinsServer {
         let endpoints = Endpoints(
             platform: platform, model: LiveModel(), log: PredictionLogBuffer(),
             logWriter: PredictionLogWriter(buffer: PredictionLogBuffer(), log: platform.predictionLog),
-            metrics: ServerMetrics(), logger: Logger(label: "penguins.routes")
+            metrics: ServerMetrics(), health: StoreHealth(), logger: Logger(label: "penguins.routes")
         )
         var table = RouteTable(router: Router(), metrics: ServerMetrics())
         endpoints.registerAPI(on: &table)

@@ -43,22 +43,28 @@ extension Endpoints {
 
     // MARK: Predictions
 
-    /// `GET /predictions/{penguin_id}`: cache, then warehouse, then the live model.
+    /// `GET /predictions/{penguin_id}`: cache, then warehouse, then the live model. A cache
+    /// that fails or is down counts as a miss (the answer then counts as a cache fallback); a
+    /// warehouse that fails or is down is a 503. Each store call waits at most the point timeout.
     func lookup(id: String) async throws -> Response {
         let loaded = model.current
         let version = loaded?.version
         var cached: Prediction?
+        var cacheFailed = false
         if let version {
             do {
-                cached = try await platform.cache.prediction(penguinID: id, modelVersion: version)
+                cached = try await health.call(.cache, timeout: pointTimeout(.cache)) { [platform] in
+                    try await platform.cache.prediction(penguinID: id, modelVersion: version)
+                }
             } catch {
-                metrics.cacheError()
+                cacheFailed = true
+                if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
             }
         }
         var decision = PredictionLookup.afterCache(currentVersion: version, cached: cached)
         if case .answer = decision { metrics.cacheHit() } else { metrics.cacheMiss() }
         if case .readWarehouse = decision {
-            let row = try await store("warehouse") { try await platform.warehouse.row(id: id) }
+            let row = try await store(.warehouse, timeout: pointTimeout(.warehouse)) { [platform] in try await platform.warehouse.row(id: id) }
             decision = PredictionLookup.afterWarehouse(currentVersion: version, row: row)
         }
         let prediction: Prediction
@@ -85,10 +91,16 @@ extension Endpoints {
         }
         if source != .cache {
             metrics.fallback(source)
-            do {
-                try await platform.cache.store([(id, prediction)], ttlSeconds: platform.configuration.cacheTTLSeconds)
-            } catch {
-                metrics.cacheError()
+            if cacheFailed { metrics.cacheFallback() }
+            if health.isUp(.cache) {
+                let ttl = platform.configuration.cacheTTLSeconds
+                do {
+                    try await health.call(.cache, timeout: pointTimeout(.cache)) { [platform] in
+                        try await platform.cache.store([(id, prediction)], ttlSeconds: ttl)
+                    }
+                } catch {
+                    if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
+                }
             }
         }
         var writer = JSONWriter()
@@ -107,7 +119,8 @@ extension Endpoints {
         var errors: [FieldError] = []
         guard let input = PenguinInput.validate(body, errors: &errors) else { throw Problem.invalidBody(errors) }
         guard let loaded = model.current, let prediction = loaded.model.predict(input.measurements) else { throw Problem.noModel }
-        log.append(PredictionLogEntry(measurements: input.measurements, prediction: prediction))
+        let dropped = log.append(PredictionLogEntry(measurements: input.measurements, prediction: prediction))
+        if dropped > 0 { logDropped(dropped) }
         metrics.predicted(prediction.species)
         var writer = JSONWriter(capacity: 160)
         writer.beginObject()
@@ -177,7 +190,7 @@ extension Endpoints {
 
     /// `GET /penguins/{penguin_id}`: the lake document.
     func penguin(id: String) async throws -> Response {
-        guard let document = try await store("lake", { try await platform.lake.document(id: id) }) else {
+        guard let document = try await store(.lake, timeout: pointTimeout(.lake), { [platform] in try await platform.lake.document(id: id) }) else {
             throw Problem.notFound("penguin \"\(id)\"", field: "penguin_id")
         }
         return Responses.json(Array(document.body.jsonText.utf8))
@@ -211,8 +224,9 @@ extension Endpoints {
                 started = true
             }
             let after = cursor?.island == candidate ? cursor?.position : nil
-            let page = try await store("warehouse") {
-                try await platform.warehouse.scan(island: candidate, after: after, limit: limit + 1 - rows.count)
+            let wanted = limit + 1 - rows.count
+            let page = try await store(.warehouse) { [platform] in
+                try await platform.warehouse.scan(island: candidate, after: after, limit: wanted)
             }
             rows += page
             if rows.count > limit { break }
@@ -314,13 +328,13 @@ extension Endpoints {
     /// latest predictions count).
     func driftSamples() async throws -> (reference: DriftSample, current: DriftSample) {
         _ = try? await logWriter.flush()
-        let reference = try await store("model registry") { try await DriftSample.load(.training, platform: platform) }
-        let current = try await store("prediction log") { try await DriftSample.load(.production, platform: platform) }
+        let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
+        let current = try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, platform: platform) }
         return (reference, current)
     }
 
     func loadColumns() async throws -> PenguinColumns {
-        try await store("warehouse") { try await PenguinColumns.load(from: platform.warehouse) }
+        try await store(.warehouse) { [platform] in try await PenguinColumns.load(from: platform.warehouse) }
     }
 
     // MARK: Models
@@ -333,7 +347,7 @@ extension Endpoints {
 
     /// `GET /models`: every version, newest first.
     func modelVersions() async throws -> Response {
-        let listed = try await store("model registry") { try await platform.modelVersions() }
+        let listed = try await store(.registry) { [platform] in try await platform.modelVersions() }
         return try Responses.json(encoding: ModelVersionList(current: listed.first(where: \.current)?.version, versions: listed))
     }
 
@@ -352,28 +366,50 @@ extension Endpoints {
 
     // MARK: Health
 
-    /// `GET /ready`: 200 when the model is loaded and every store answers, else 503 naming why.
+    /// `GET /ready`: every role probed at once (each within the point timeout, the outcome
+    /// feeding its circuit breaker), then ``Readiness/verdict(modelLoaded:failing:)``: 200
+    /// `ready`, 200 `degraded` naming the failing roles, or 503 without a model.
     func readiness() async throws -> Response {
-        var errors: [FieldError] = []
-        if model.current == nil { errors.append(FieldError(field: "model", detail: "no model is loaded: run penguins ingest and penguins train")) }
-        func check(_ role: String, _ probe: () async throws -> Void) async {
-            do { try await probe() } catch { errors.append(FieldError(field: role, detail: "does not answer: \(error)")) }
+        let failures = await withTaskGroup(of: StoreDown?.self) { group in
+            for role in StoreRole.allCases {
+                group.addTask { [health, platform] in await health.check(role, platform.probe(role)) }
+            }
+            var failures: [StoreDown] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures.sorted { StoreRole.allCases.firstIndex(of: $0.role)! < StoreRole.allCases.firstIndex(of: $1.role)! }
         }
-        await check("lake") { _ = try await platform.lake.scan(after: nil, limit: 1) }
-        await check("warehouse") { _ = try await platform.warehouse.row(id: "") }
-        await check("cache") { _ = try await platform.cache.prediction(penguinID: "", modelVersion: 0) }
-        await check("model_registry") { _ = try await platform.registry.versions() }
-        await check("prediction_log") { _ = try await platform.predictionLog.recent(limit: 1) }
-        await check("quarantine") { _ = try await platform.quarantine.rows(limit: 1) }
-        guard errors.isEmpty else {
+        let verdict = Readiness.verdict(modelLoaded: model.current != nil, failing: failures.map(\.role))
+        let status: String
+        switch verdict {
+        case .notReady:
+            var errors = [FieldError(field: "model", detail: "no model is loaded: run penguins ingest and penguins train")]
+            errors += failures.map { FieldError(field: $0.role.apiName, detail: "does not answer: \($0.reason)") }
             throw Problem(status: .serviceUnavailable, type: "not-ready", title: "Not ready",
                           detail: errors.map { "\($0.field) \($0.detail)" }.joined(separator: "; "), errors: errors)
+        case .ready: status = "ready"
+        case .degraded: status = "degraded"
         }
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("status"); writer.string("ready")
+        writer.key("status"); writer.string(status)
         writer.key("model_version"); writer.int(model.version ?? 0)
         writer.key("buffered_log_entries"); writer.int(log.count)
+        writer.key("stores")
+        writer.beginObject()
+        for role in StoreRole.allCases {
+            writer.key(role.apiName); writer.string(failures.contains { $0.role == role } ? "down" : "up")
+        }
+        writer.endObject()
+        writer.key("failing")
+        writer.beginArray()
+        for failure in failures {
+            writer.beginObject()
+            writer.key("role"); writer.string(failure.role.apiName)
+            writer.key("detail"); writer.string(failure.reason)
+            writer.key("impact"); writer.string(Readiness.impact(of: failure.role))
+            writer.endObject()
+        }
+        writer.endArray()
         writer.endObject()
         return Responses.json(writer)
     }

@@ -34,7 +34,7 @@ extension Endpoints {
     }
 
     func overviewPage() async throws -> Response {
-        let summary = try await store("platform stores") { try await PlatformSummary.collect(platform) }
+        let summary = try await store("platform stores") { [platform] in try await PlatformSummary.collect(platform) }
         let counts = metrics.cacheCounts
         return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses))
     }
@@ -75,7 +75,7 @@ extension Endpoints {
     }
 
     func classificationPage() async throws -> Response {
-        let versions = try await store("model registry") { try await platform.registry.versions() }
+        let versions = try await store(.registry) { [platform] in try await platform.registry.versions() }
         return Responses.html(Pages.classification(current: model.current?.model, versions: versions))
     }
 
@@ -84,10 +84,10 @@ extension Endpoints {
             return Responses.html(Pages.drift(report: nil, reference: nil, current: nil, message: "no model yet: run penguins ingest and penguins train"))
         }
         _ = try? await logWriter.flush()
-        let reference = try await store("model registry") { try await DriftSample.load(.training, platform: platform) }
+        let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
         let current: DriftSample
         do {
-            current = try await store("prediction log") { try await DriftSample.load(.production, platform: platform) }
+            current = try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, platform: platform) }
         } catch PipelineError.notEnoughRows {
             return Responses.html(Pages.drift(
                 report: nil, reference: reference, current: nil,
@@ -122,7 +122,7 @@ extension Endpoints {
         let platform = self.platform
         let metrics = self.metrics
         try await FilePredictor(model: loaded.model).predict(file: file) { _, entries in
-            try await self.store("prediction log") { try await platform.predictionLog.append(entries) }
+            try await self.store(.predictionLog) { try await platform.predictionLog.append(entries) }
             var counts: [Species: Int] = [:]
             for entry in entries { counts[entry.prediction.species, default: 0] += 1 }
             for (species, count) in counts { metrics.predicted(species, count: count) }

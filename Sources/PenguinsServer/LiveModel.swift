@@ -73,10 +73,13 @@ public final class LiveModel: Sendable {
 
 /// Polls the registry for promotions made by another process (the CLI's `models promote`)
 /// and swaps the live model when the current version changes.
+/// With `health`, its reads go through the registry's circuit breaker: while the registry is
+/// down, polls are skipped and the outage is logged once (by ``StoreHealth``), not every poll.
 struct ModelWatcher: Service {
     let model: LiveModel
     let registry: any ModelRegistry
     let interval: Duration
+    var health: StoreHealth? = nil
     let logger: Logger
 
     func run() async throws {
@@ -87,9 +90,17 @@ struct ModelWatcher: Service {
                 return
             }
             do {
-                if try await model.refresh(from: registry) {
+                let changed: Bool
+                if let health {
+                    changed = try await health.call(.registry) { [model, registry] in try await model.refresh(from: registry) }
+                } else {
+                    changed = try await model.refresh(from: registry)
+                }
+                if changed {
                     logger.info("model version \(model.version.map(String.init) ?? "-") is now live (promoted elsewhere)")
                 }
+            } catch is StoreDown {
+                // Logged by StoreHealth when the registry goes down and when it answers again.
             } catch {
                 logger.warning("cannot read the model registry: \(error)")
             }

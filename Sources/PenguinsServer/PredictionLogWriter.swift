@@ -7,11 +7,17 @@ import Synchronization
 /// Takes the prediction log off the request path: requests append entries to an in-memory
 /// buffer (a lock held for an array append, never a store call), and ``PredictionLogWriter``
 /// writes them to the ``PredictionLog`` in batches.
+///
+/// While the log cannot be written (its store is down) entries wait here, up to `capacity`.
+/// Beyond it the oldest entries are dropped to make room (the newest predictions are the ones
+/// drift should see); every drop is counted (``droppedCount``, the
+/// `penguins_prediction_log_dropped_total` metric) and logged.
 public final class PredictionLogBuffer: Sendable {
     private struct State {
         var entries: [PredictionLogEntry] = []
         /// True once a wake-up was sent for the current batch (so one is sent per batch).
         var signalled = false
+        var dropped = 0
     }
 
     private let state = Mutex(State())
@@ -19,30 +25,56 @@ public final class PredictionLogBuffer: Sendable {
     let wakeUps: AsyncStream<Void>
     /// Entries that wake the writer before its next tick.
     public let batchSize: Int
+    /// True while the writer's writes fail (so an outage is logged once, not every tick).
+    let writeFailing = Atomic<Bool>(false)
+    /// The most entries kept waiting; beyond it the oldest are dropped.
+    public let capacity: Int
 
-    /// An empty buffer that wakes its writer once `batchSize` entries wait.
-    public init(batchSize: Int = 1_000) {
+    /// An empty buffer that wakes its writer once `batchSize` entries wait and keeps at most
+    /// `capacity` entries (100,000 by default: about 20 MB).
+    public init(batchSize: Int = 1_000, capacity: Int = 100_000) {
+        precondition(capacity > 0, "the prediction log buffer needs room for at least one entry")
         self.batchSize = batchSize
+        self.capacity = capacity
         (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Adds entries; never waits on the store.
-    public func append(_ entry: PredictionLogEntry) {
-        let signal = state.withLock { state in
+    /// Adds an entry; never waits on the store. Returns how many of the oldest entries were
+    /// dropped to make room (0 unless the buffer was full).
+    @discardableResult
+    public func append(_ entry: PredictionLogEntry) -> Int {
+        let (signal, dropped) = state.withLock { state in
             state.entries.append(entry)
-            return mark(&state)
+            let dropped = trim(&state)
+            return (mark(&state), dropped)
         }
         if signal { wakeUp.yield() }
+        return dropped
     }
 
-    /// Adds entries; never waits on the store.
-    public func append(contentsOf entries: [PredictionLogEntry]) {
-        guard !entries.isEmpty else { return }
-        let signal = state.withLock { state in
+    /// Adds entries; never waits on the store. Returns how many of the oldest entries were
+    /// dropped to make room (0 unless the buffer was full).
+    @discardableResult
+    public func append(contentsOf entries: [PredictionLogEntry]) -> Int {
+        guard !entries.isEmpty else { return 0 }
+        let (signal, dropped) = state.withLock { state in
             state.entries.append(contentsOf: entries)
-            return mark(&state)
+            let dropped = trim(&state)
+            return (mark(&state), dropped)
         }
         if signal { wakeUp.yield() }
+        return dropped
+    }
+
+    /// Entries dropped because the buffer was full, since it was made.
+    public var droppedCount: Int { state.withLock { $0.dropped } }
+
+    private func trim(_ state: inout State) -> Int {
+        let excess = state.entries.count - capacity
+        guard excess > 0 else { return 0 }
+        state.entries.removeFirst(excess)
+        state.dropped += excess
+        return excess
     }
 
     private func mark(_ state: inout State) -> Bool {
@@ -64,9 +96,14 @@ public final class PredictionLogBuffer: Sendable {
         }
     }
 
-    /// Puts entries whose write failed back in front, in their order, to be retried.
-    func putBack(_ entries: [PredictionLogEntry]) {
-        state.withLock { $0.entries.insert(contentsOf: entries, at: 0) }
+    /// Puts entries whose write failed back in front, in their order, to be retried. Returns
+    /// how many of the oldest were dropped because the buffer filled up meanwhile.
+    @discardableResult
+    func putBack(_ entries: [PredictionLogEntry]) -> Int {
+        state.withLock { state in
+            state.entries.insert(contentsOf: entries, at: 0)
+            return trim(&state)
+        }
     }
 
     /// Ends the wake-up stream (the writer then flushes what is left and stops).
@@ -83,7 +120,10 @@ public final class PredictionLogBuffer: Sendable {
 /// The background service that drains a ``PredictionLogBuffer`` into the prediction log:
 /// every `interval` (about 100 ms) or as soon as `batchSize` entries wait. A failed write
 /// puts the batch back and is retried on the next tick, so no entry is dropped while the
-/// server runs. On graceful shutdown (after the HTTP server has finished its in-flight
+/// server runs and the buffer has room (see ``PredictionLogBuffer``). While the prediction
+/// log's store is down (its circuit breaker open), writes wait for the store to answer a probe
+/// instead of failing every tick; the outage is logged once when it starts and once when the
+/// backlog is written. On graceful shutdown (after the HTTP server has finished its in-flight
 /// requests) it flushes what is left, retrying for up to `shutdownRetryWindow`.
 public struct PredictionLogWriter: Service {
     public let buffer: PredictionLogBuffer
@@ -91,24 +131,28 @@ public struct PredictionLogWriter: Service {
     public let interval: Duration
     public let shutdownRetryWindow: Duration
     let metrics: ServerMetrics?
+    let health: StoreHealth?
     let logger: Logger
 
     public init(
         buffer: PredictionLogBuffer, log: any PredictionLog, interval: Duration = .milliseconds(100),
         shutdownRetryWindow: Duration = .seconds(5), logger: Logger = Logger(label: "penguins.prediction-log")
     ) {
-        self.init(buffer: buffer, log: log, interval: interval, shutdownRetryWindow: shutdownRetryWindow, metrics: nil, logger: logger)
+        self.init(
+            buffer: buffer, log: log, interval: interval, shutdownRetryWindow: shutdownRetryWindow, metrics: nil, health: nil, logger: logger
+        )
     }
 
     init(
         buffer: PredictionLogBuffer, log: any PredictionLog, interval: Duration, shutdownRetryWindow: Duration,
-        metrics: ServerMetrics?, logger: Logger
+        metrics: ServerMetrics?, health: StoreHealth?, logger: Logger
     ) {
         self.buffer = buffer
         self.log = log
         self.interval = interval
         self.shutdownRetryWindow = shutdownRetryWindow
         self.metrics = metrics
+        self.health = health
         self.logger = logger
     }
 
@@ -119,14 +163,30 @@ public struct PredictionLogWriter: Service {
         var written = 0
         while true {
             let batch = buffer.take(limit: max(buffer.batchSize, 1))
-            guard !batch.isEmpty else { return written }
+            guard !batch.isEmpty else {
+                metrics?.logBuffered(buffer.count)
+                if written > 0, buffer.writeFailing.exchange(false, ordering: .relaxed) {
+                    logger.info("prediction log written again: the entries kept during the outage are stored")
+                }
+                return written
+            }
             do {
-                try await log.append(batch)
+                if let health {
+                    try await health.call(.predictionLog) { [log] in try await log.append(batch) }
+                } else {
+                    try await log.append(batch)
+                }
                 written += batch.count
                 metrics?.logWritten(batch.count)
             } catch {
-                buffer.putBack(batch)
-                metrics?.logWriteFailed()
+                let dropped = buffer.putBack(batch)
+                if dropped > 0 {
+                    metrics?.logDropped(dropped)
+                    logger.error("prediction log buffer full (\(buffer.capacity) entries): dropped the \(dropped) oldest")
+                }
+                metrics?.logBuffered(buffer.count)
+                // A write skipped because the store is known to be down was not attempted.
+                if (error as? StoreDown)?.skipped != true { metrics?.logWriteFailed() }
                 throw error
             }
         }
@@ -144,7 +204,9 @@ public struct PredictionLogWriter: Service {
                 do {
                     try await flush()
                 } catch {
-                    logger.warning("prediction log write failed, \(buffer.count) entries kept for retry: \(error)")
+                    if !buffer.writeFailing.exchange(true, ordering: .relaxed) {
+                        logger.warning("prediction log write failed, \(buffer.count) entries kept for retry until the store answers: \(error)")
+                    }
                 }
             }
         } onGracefulShutdown: {

@@ -137,10 +137,15 @@ extension Problem {
                 detail: "no model: run penguins ingest and penguins train")
     }
 
-    /// 503: a store failed.
-    static func storeUnavailable(_ role: String, _ error: any Error) -> Problem {
-        Problem(status: .serviceUnavailable, type: "store-unavailable", title: "Store unavailable",
-                detail: "the \(role) did not answer: \(error); retry later or check the data directory")
+    /// 503: a store failed or is down. Names the store, why, what still works and what to do;
+    /// `Retry-After` suggests when to try again.
+    static func storeUnavailable(_ role: String, _ error: any Error, field: String? = nil) -> Problem {
+        let reason = StoreHealth.reason(error)
+        let detail = "the \(role) is unavailable: \(reason). Cached predictions and POST /api/v1/predict still answer; "
+            + "retry in a few seconds, and if it lasts check that the \(role)'s server (or data directory) is reachable"
+        return Problem(status: .serviceUnavailable, type: "store-unavailable", title: "\(role.prefix(1).uppercased() + role.dropFirst()) unavailable",
+                       detail: detail, errors: [FieldError(field: field ?? role.replacingOccurrences(of: " ", with: "_"), detail: "is unavailable: \(reason)")],
+                       headers: ["Retry-After": "2"])
     }
 
     /// The problem for any error a handler threw: validation and state errors keep their

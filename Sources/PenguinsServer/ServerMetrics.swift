@@ -1,11 +1,13 @@
 import Foundation
 import PenguinsCore
+import PenguinsStorage
 import Prometheus
 import Synchronization
 
 /// The server's Prometheus metrics, all created up front so recording is an atomic add or a
 /// short lock: request counts and latency histograms per route, cache hits, misses, errors
-/// and fallbacks, predictions per species, and the prediction log's writes.
+/// and fallbacks, predictions per species, the prediction log's writes, and each store
+/// role's errors and up/down state.
 public final class ServerMetrics: Sendable {
     /// The registry `GET /metrics` renders.
     public let registry: PrometheusCollectorRegistry
@@ -17,6 +19,11 @@ public final class ServerMetrics: Sendable {
     private let speciesCounters: [Species: Counter]
     private let logWrittenCounter: Counter
     private let logFailureCounter: Counter
+    private let logDroppedCounter: Counter
+    private let logBufferedGauge: Gauge
+    private let cacheFallbackCounter: Counter
+    private let storeErrorCounters: [StoreRole: Counter]
+    private let storeUpGauges: [StoreRole: Gauge]
     /// Cache hits and misses, also kept as plain atomics for the dashboard's overview.
     private let hits = Atomic<Int>(0)
     private let misses = Atomic<Int>(0)
@@ -46,6 +53,29 @@ public final class ServerMetrics: Sendable {
         })
         logWrittenCounter = counter("prediction_log_written", "Prediction log entries written to the store.")
         logFailureCounter = counter("prediction_log_write_failures", "Prediction log batch writes that failed and were kept for retry.")
+        logDroppedCounter = counter(
+            "prediction_log_dropped", "Prediction log entries dropped, oldest first, because the buffer was full while the log could not be written."
+        )
+        logBufferedGauge = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "penguins", metricName: "prediction_log_buffered", helpText: "Prediction log entries waiting in memory to be written."
+            ),
+            labels: []
+        )
+        cacheFallbackCounter = counter(
+            "cache_fallbacks", "Prediction lookups answered without the cache because it failed or was down."
+        )
+        storeErrorCounters = Dictionary(uniqueKeysWithValues: StoreRole.allCases.map {
+            ($0, counter("store_errors", "Store calls that failed or timed out, by role.", [("role", $0.apiName)]))
+        })
+        storeUpGauges = Dictionary(uniqueKeysWithValues: StoreRole.allCases.map {
+            ($0, registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "penguins", metricName: "store_up", helpText: "1 while the role's store answers, 0 while it is down and skipped."
+                ),
+                labels: [("role", $0.apiName)]
+            ))
+        })
     }
 
     /// The metrics of one route, to be captured by its handler.
@@ -72,6 +102,16 @@ public final class ServerMetrics: Sendable {
     func logWritten(_ count: Int) { logWrittenCounter.increment(by: Int64(count)) }
 
     func logWriteFailed() { logFailureCounter.increment() }
+
+    func logDropped(_ count: Int) { logDroppedCounter.increment(by: Int64(count)) }
+
+    func logBuffered(_ count: Int) { logBufferedGauge.set(Int64(count)) }
+
+    func cacheFallback() { cacheFallbackCounter.increment() }
+
+    func storeError(_ role: StoreRole) { storeErrorCounters[role]?.increment() }
+
+    func storeUp(_ role: StoreRole, _ up: Bool) { storeUpGauges[role]?.set(up ? Int64(1) : 0) }
 
     /// Cache hits and misses since the server started.
     public var cacheCounts: (hits: Int, misses: Int) {

@@ -231,6 +231,8 @@ import Testing
             let ready = try await client.send(.get, "/api/v1/ready")
             #expect(ready.status == .ok)
             #expect(try ready.object()["model_version"] as? Int == 1)
+            #expect(try ready.object()["status"] as? String == "ready")
+            #expect((try ready.object()["failing"] as? [Any])?.isEmpty == true)
 
             _ = try await client.postJSON("/api/v1/predict", adelieJSON)
             _ = try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)")

@@ -217,8 +217,18 @@ import Testing
             #expect(answer.status == .ok)
             #expect(try answer.object()["source"] as? String == "warehouse")
             let text = try await client.send(.get, "/api/v1/metrics").text
-            #expect(text.contains("penguins_cache_errors_total 2"))
+            // The read failed; the write-back was skipped, the cache being down.
+            #expect(text.contains("penguins_cache_errors_total 1"))
             #expect(text.contains("penguins_cache_misses_total 1"))
+            #expect(text.contains("penguins_cache_fallbacks_total 1"))
+            #expect(text.contains(#"penguins_store_up{role="cache"} 0"#))
+            #expect(text.contains(#"penguins_store_errors_total{role="cache"} 1"#))
+            let ready = try await client.send(.get, "/api/v1/ready")
+            #expect(ready.status == .ok)
+            let body = try ready.object()
+            #expect(body["status"] as? String == "degraded")
+            #expect((body["stores"] as? [String: String])?["cache"] == "down")
+            #expect((body["failing"] as? [[String: Any]])?.map { $0["role"] as? String } == ["cache"])
         }
     }
 
@@ -228,11 +238,21 @@ import Testing
         platform.warehouse = FailingWarehouse()
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
-            try expectProblem(try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)"), status: .serviceUnavailable, detailContains: "warehouse")
-            try expectProblem(try await client.send(.get, "/api/v1/penguins?island=Biscoe"), status: .serviceUnavailable)
-            try expectProblem(try await client.send(.get, "/api/v1/stats"), status: .serviceUnavailable)
+            let lookup = try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)")
+            let problem = try expectProblem(lookup, status: .serviceUnavailable, field: "warehouse", detailContains: "disk I/O error")
+            #expect(problem["title"] as? String == "Warehouse unavailable")
+            #expect(lookup.headers[.retryAfter] == "2")
+            try expectProblem(try await client.send(.get, "/api/v1/penguins?island=Biscoe"), status: .serviceUnavailable, field: "warehouse")
+            try expectProblem(try await client.send(.get, "/api/v1/stats"), status: .serviceUnavailable, field: "warehouse")
+            // Live predictions do not need the warehouse, so the server is degraded, not down.
+            #expect(try await client.postJSON("/api/v1/predict", adelieJSON).status == .ok)
             let ready = try await client.send(.get, "/api/v1/ready")
-            try expectProblem(ready, status: .serviceUnavailable, field: "warehouse")
+            #expect(ready.status == .ok)
+            let body = try ready.object()
+            #expect(body["status"] as? String == "degraded")
+            let failing = try #require(body["failing"] as? [[String: Any]])
+            #expect(failing.map { $0["role"] as? String } == ["warehouse"])
+            #expect((failing.first?["detail"] as? String)?.contains("disk I/O error") == true)
         }
     }
 }

@@ -15,8 +15,15 @@ import Synchronization
 /// applies the migrations (``PostgresMigrations``) and then runs; ``prepare()`` does the same
 /// eagerly. A server that cannot be reached, or stops answering, surfaces as
 /// ``StorageError/unavailable(role:location:reason:)`` within ``operationTimeout``, naming the
-/// role and the URL with its password masked; the pool reconnects by itself when the server
-/// returns.
+/// role and the URL with its password masked.
+///
+/// Outages: an operation that fails on the connection (refused, closed, no answer) makes the
+/// next one first try a connection of its own (``probeTimeout`` at most). While such attempts
+/// fail, operations fail at once for ``retryInterval`` instead of waiting for the pool; the
+/// first attempt that succeeds after a failed one replaces the pool by a fresh one, because
+/// postgres-nio's pool, once its connection attempts have failed for a while, waits up to a
+/// minute between attempts (and fails every request while its circuit breaker is open). So
+/// the store works again within about ``retryInterval`` of the server coming back.
 ///
 /// Every value reaches the server as a bound parameter of `PostgresQuery` interpolation; the
 /// only names spliced into SQL are the schema (validated as a lowercase identifier) and
@@ -38,12 +45,46 @@ public final class PostgresStore: Sendable {
     /// Rows that ingestion refused.
     public var quarantine: PostgresQuarantine { PostgresQuarantine(store: self) }
 
-    let client: PostgresClient
+    /// How long operations fail at once after a failed connection attempt, before the next attempt.
+    public let retryInterval: Duration
+    /// The longest a connection attempt after a failure may take.
+    public let probeTimeout: Duration
+    /// How long a pool operation runs before the server is checked (see ``withServerWatch(_:)``).
+    public let slowOperationCheck: Duration
+
+    /// The connection pool in use.
+    var client: PostgresClient { pool.withLock { $0.client } }
     let logger: Logger
     /// Connections for point reads by key (see ``PostgresReadConnections``).
     private let readers: PostgresReadConnections
-    private let runTask: Task<Void, Never>
+    private let pool: Mutex<Pool>
     private let readiness = Mutex<Readiness>(.notPrepared)
+    private let server = Mutex<ServerState>(.answering)
+    private let clientConfiguration: PostgresClient.Configuration
+
+    /// A connection pool and the task that runs it.
+    private struct Pool: Sendable {
+        let client: PostgresClient
+        let task: Task<Void, Never>
+
+        init(_ configuration: PostgresClient.Configuration, logger: Logger) {
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            self.client = client
+            task = Task.detached { await client.run() }
+        }
+    }
+
+    /// The server as the store last saw it.
+    private enum ServerState {
+        /// Operations go to the pool.
+        case answering
+        /// An operation failed on the connection: the next one checks the server first.
+        case suspect(reason: String)
+        /// A connection attempt failed: operations fail at once until `retryAt`, then one checks again.
+        case down(retryAt: ContinuousClock.Instant, reason: String)
+        /// One operation is checking the server; the others fail at once meanwhile.
+        case checking(reason: String)
+    }
 
     private enum Readiness {
         case notPrepared
@@ -56,9 +97,16 @@ public final class PostgresStore: Sendable {
     /// - Parameters:
     ///   - maximumConnections: the size of the connection pool.
     ///   - operationTimeout: how long an operation may wait for a connection and its answer.
-    public init(location: PostgresLocation, maximumConnections: Int = 8, operationTimeout: Duration = .seconds(10)) throws {
+    ///   - retryInterval: after a failed connection attempt, how long operations fail at once.
+    public init(
+        location: PostgresLocation, maximumConnections: Int = 8, operationTimeout: Duration = .seconds(10),
+        retryInterval: Duration = .milliseconds(500)
+    ) throws {
         self.location = location
         self.operationTimeout = operationTimeout
+        self.retryInterval = retryInterval
+        probeTimeout = min(operationTimeout, .seconds(2))
+        slowOperationCheck = .seconds(1)
         logger = Logger(label: "penguins.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
@@ -70,9 +118,8 @@ public final class PostgresStore: Sendable {
         if let schema = location.schema {
             configuration.options.additionalStartupParameters = [("search_path", schema)]
         }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        runTask = Task.detached { await client.run() }
+        clientConfiguration = configuration
+        pool = Mutex(Pool(configuration, logger: logger))
         let connectionConfiguration = PostgresStore.connectionConfiguration(location)
         let logger = logger
         let ids = Atomic<Int>(1)
@@ -84,7 +131,7 @@ public final class PostgresStore: Sendable {
     }
 
     deinit {
-        runTask.cancel()
+        pool.withLock { $0.task.cancel() }
     }
 
     /// Connects, creates the schema if configured and applies pending migrations, once.
@@ -140,8 +187,9 @@ public final class PostgresStore: Sendable {
     /// Stops the pool's background task and closes its connections. The store cannot be used afterwards.
     public func shutdown() async {
         await readers.close()
-        runTask.cancel()
-        await runTask.value
+        let task = pool.withLock { $0.task }
+        task.cancel()
+        await task.value
     }
 
     /// Runs `body` with the pool once the store is prepared, failing with
@@ -154,14 +202,135 @@ public final class PostgresStore: Sendable {
         if !readiness.withLock({ if case .ready = $0 { true } else { false } }) {
             try await prepare(role: role)
         }
+        try await checkServer(role)
         let client = client
         do {
-            return try await withDeadline(operationTimeout) { try await body(client) }
+            return try await withServerWatch { try await body(client) }
         } catch let error as StorageError {
             throw error
         } catch {
+            if PostgresStore.isConnectionFailure(error) { suspectServer(PostgresStore.reason(error)) }
             throw unavailable(role, error)
         }
+    }
+
+    /// Runs a pool operation within ``operationTimeout``. One still running after
+    /// ``slowOperationCheck`` has the server checked with a connection of its own: when that
+    /// fails, the operation is abandoned at once (it would wait for the pool to connect until
+    /// its timeout) and the store marks the server down; when it succeeds, the operation goes on.
+    private func withServerWatch<Result: Sendable>(_ operation: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        let timeout = operationTimeout
+        let check = slowOperationCheck
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw DeadlineExceeded(timeout: timeout)
+            }
+            if check < timeout {
+                group.addTask {
+                    try await Task.sleep(for: check)
+                    do {
+                        try await self.probeServer()
+                    } catch {
+                        let reason = PostgresStore.reason(error)
+                        self.server.withLock { state in
+                            if case .answering = state { state = .down(retryAt: .now + self.retryInterval, reason: reason) }
+                        }
+                        throw error
+                    }
+                    return nil
+                }
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let result = next { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// After a failure on a connection: the next pool operation checks the server first.
+    private func suspectServer(_ reason: String) {
+        server.withLock { state in
+            if case .answering = state { state = .suspect(reason: reason) }
+        }
+    }
+
+    /// Lets an operation through to the pool, fails it at once while the server is known to be
+    /// down, or checks the server first with a connection of its own after a failure (replacing
+    /// the pool when the server answers again after an outage).
+    private func checkServer(_ role: StoreRole) async throws {
+        enum Step { case go, fail(String), check(reason: String, afterOutage: Bool) }
+        let now = ContinuousClock.now
+        let step = server.withLock { state -> Step in
+            switch state {
+            case .answering:
+                return .go
+            case .suspect(let reason):
+                state = .checking(reason: reason)
+                return .check(reason: reason, afterOutage: false)
+            case .down(let retryAt, let reason):
+                guard now >= retryAt else { return .fail(reason) }
+                state = .checking(reason: reason)
+                return .check(reason: reason, afterOutage: true)
+            case .checking(let reason):
+                return .fail(reason)
+            }
+        }
+        switch step {
+        case .go:
+            return
+        case .fail(let reason):
+            throw StorageError.unavailable(role: role.rawValue, location: location.maskedURL, reason: reason)
+        case .check(_, let afterOutage):
+            do {
+                try await probeServer()
+            } catch {
+                let reason = PostgresStore.reason(error)
+                server.withLock { $0 = .down(retryAt: .now + retryInterval, reason: reason) }
+                throw unavailable(role, error)
+            }
+            if afterOutage { replacePool() }
+            server.withLock { $0 = .answering }
+        }
+    }
+
+    /// Opens and closes one connection of the store's own, within ``probeTimeout``.
+    private func probeServer() async throws {
+        let configuration = try PostgresStore.connectionConfiguration(for: location)
+        let logger = logger
+        try await withDeadline(probeTimeout) {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        }
+    }
+
+    /// Starts a fresh pool and stops the old one (its connections died with the outage, and it
+    /// would wait out its backoff before connecting again).
+    private func replacePool() {
+        let fresh = Pool(clientConfiguration, logger: logger)
+        let old = pool.withLock { pool -> Pool in
+            defer { pool = fresh }
+            return pool
+        }
+        old.task.cancel()
+    }
+
+    /// True for failures of the connection rather than of the statement: refused, closed, no
+    /// answer in time, or the pool unable to connect.
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        if let error = error as? PostgresTransactionError {
+            if let closure = error.closureError { return isConnectionFailure(closure) }
+            return [error.beginError, error.commitError, error.rollbackError].contains { $0.map(isConnectionFailure) ?? false }
+        }
+        if let error = error as? PSQLError {
+            return [.connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed].contains(error.code)
+        }
+        // The pool's own errors (its circuit breaker, a full queue) have a type of a module
+        // postgres-nio does not export.
+        if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") { return true }
+        return error is DeadlineExceeded || error is NIOConnectionError || error is IOError || error is ChannelError
     }
 
     /// Runs a point read on one of the store's read connections, once the store is prepared.
@@ -174,6 +343,8 @@ public final class PostgresStore: Sendable {
         do {
             return try await readers.withConnection(body)
         } catch {
+            // A read connection that cannot connect tells the pool's callers not to wait for it.
+            if PostgresStore.isConnectionFailure(error) { suspectServer(PostgresStore.reason(error)) }
             throw unavailable(role, error)
         }
     }
