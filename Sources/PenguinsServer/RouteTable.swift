@@ -50,7 +50,8 @@ struct RouteKind: Sendable {
     static let api = RouteKind(rendering: .api)
     static let page = RouteKind(rendering: .page)
 
-    /// The same kind, for a handler that may allocate a lot.
+    /// The same kind, for a handler that may allocate a lot or compute for long: it runs on
+    /// ``HeavyWorkExecutor``, off the event loops, and the heap is trimmed after it.
     var heavy: RouteKind {
         var copy = self
         copy.isHeavy = true
@@ -84,7 +85,11 @@ struct RouteTable {
             let start = ContinuousClock.now
             var response: Response
             do {
-                response = try await handler(request, context)
+                if kind.isHeavy {
+                    response = try await withTaskExecutorPreference(HeavyWorkExecutor.shared) { try await handler(request, context) }
+                } else {
+                    response = try await handler(request, context)
+                }
             } catch {
                 response = Self.errorResponse(error, kind: kind.rendering)
             }
