@@ -83,7 +83,7 @@ start_postgres() {
     rm -f "$pwfile"
   fi
   as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $root -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+    -o "-p $PG_PORT -k $root -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null \
     || { tail -20 "$root/server.log" >&2; fail "postgres did not start"; }
   mkdir -p "$DIR"
   head -1 "$data/postmaster.pid" > "$DIR/postgres.pid"
