@@ -220,6 +220,7 @@ print_env() {
   echo "export PENGUINS_TEST_REDIS='$redis'"
   echo "export PENGUINS_SPARK='sc://127.0.0.1:$SPARK_PORT'"
   echo "export PENGUINS_TEST_SPARK='sc://127.0.0.1:$SPARK_PORT'"
+  echo "export PENGUINS_SPARK_MODELS='$DIR/spark/models'"
 }
 
 status() {
