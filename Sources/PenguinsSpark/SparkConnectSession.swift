@@ -38,12 +38,14 @@ public struct SparkConnectSession: Sendable {
         }
         return try await withGRPCClient(transport: transport) { client in
             let session = SparkConnectSession(url: url, service: Spark_Connect_SparkConnectService.Client(wrapping: client))
+            // Releasing ends every operation of the session on the server; it runs in a task of
+            // its own so that it still goes out when the caller was cancelled.
             do {
                 let result = try await body(session)
-                await session.release()
+                await Task { await session.release() }.value
                 return result
             } catch {
-                await session.release()
+                await Task { await session.release() }.value
                 throw error
             }
         }
