@@ -238,6 +238,9 @@ public struct SparkConnectSession: Sendable {
         }
         let message = oneLine(rpc.message)
         switch rpc.code {
+        case .unavailable where message.contains("accepted the TCP connection") || message.contains("HTTP/2"):
+            // Something listens, but it does not speak HTTP/2 (gRPC): not a Spark Connect server.
+            return .notSparkConnect(url: url.description, reason: message)
         case .unavailable:
             return .unreachable(url: url.description, reason: message.isEmpty ? "connection refused" : message)
         case .unimplemented:

@@ -80,6 +80,13 @@ struct SparkErrorTests {
         #expect(error.description.contains("scripts/services.sh start spark"))
     }
 
+    @Test func aServerThatIsNotHTTP2IsNotSparkConnect() {
+        let message = "The server accepted the TCP connection but closed the connection before completing the HTTP/2 connection preface."
+        let error = SparkConnectSession.translate(RPCError(code: .unavailable, message: message), url: url, operation: "x")
+        guard case .notSparkConnect = error else { Issue.record("got \(error)"); return }
+        #expect(error.description.contains("SparkConnectServer"))
+    }
+
     @Test func unimplementedMeansNotSparkConnect() {
         let error = SparkConnectSession.translate(RPCError(code: .unimplemented, message: "Method not found"), url: url, operation: "x")
         guard case .notSparkConnect = error else { Issue.record("got \(error)"); return }

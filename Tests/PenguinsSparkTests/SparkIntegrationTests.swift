@@ -65,6 +65,18 @@ struct SparkIntegrationTests {
         }
     }
 
+    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
+    func aServerThatIsNotSparkConnectIsNamed() async throws {
+        // The PostgreSQL server of the tests listens, but speaks no HTTP/2.
+        let port = try #require(URLComponents(string: postgresURL ?? "")?.port)
+        await #expect {
+            try await SparkConnectSession.with(SparkConnectURL(host: "127.0.0.1", port: port)) { try await $0.sparkVersion() }
+        } throws: { error in
+            guard case SparkError.notSparkConnect = error else { return false }
+            return true
+        }
+    }
+
     @Test func cancellingStopsTheOperation() async throws {
         let url = try url
         let task = Task {
