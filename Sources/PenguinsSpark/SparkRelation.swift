@@ -1,14 +1,28 @@
+import Foundation
 import SparkConnectProtocol
 
 /// A Spark DataFrame plan built from typed values: a data-source read, SQL, filter, project,
 /// added columns, a seeded split, and ML transforms. Each builder returns a new relation;
 /// ``proto`` is the Spark Connect message.
+///
+/// Every node gets a plan id of its own (unique in the process), as Spark's own clients do:
+/// the server keeps the plans it converted by relation, and only relations with plan ids are
+/// kept. So reuse a relation value (not a rebuilt one) for later jobs on the same data: the
+/// server then finds the same plan, and a dataset cached with
+/// ``SparkConnectSession/persist(_:)`` is read from the cache.
 public struct SparkRelation: Sendable {
     /// The Spark Connect message.
     public var proto: Spark_Connect_Relation
 
-    /// Wraps a message.
-    public init(_ proto: Spark_Connect_Relation) { self.proto = proto }
+    /// Wraps a message, giving it a fresh plan id when it has none.
+    public init(_ proto: Spark_Connect_Relation) {
+        var proto = proto
+        if !proto.common.hasPlanID { proto.common.planID = PlanIDs.shared.next() }
+        self.proto = proto
+    }
+
+    /// The plan id of this node.
+    public var planID: Int64 { proto.common.planID }
 
     /// A batch read of a data source (`jdbc`, `parquet`, ...) with its options, and, for JDBC,
     /// one partition per predicate.
@@ -135,5 +149,19 @@ public struct SparkRelation: Sendable {
         var plan = Spark_Connect_Plan()
         plan.command = command
         return plan
+    }
+}
+
+/// Plan ids, increasing from 1 over the process.
+final class PlanIDs: @unchecked Sendable {
+    static let shared = PlanIDs()
+    private let lock = NSLock()
+    private var last: Int64 = 0
+
+    func next() -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        last += 1
+        return last
     }
 }

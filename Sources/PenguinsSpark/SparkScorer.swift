@@ -76,7 +76,7 @@ public struct SparkScorer: Sendable {
             let forest = try await session.execute(
                 SparkMLCommand.load(.randomForestClassificationModel, path: record.forestPath), operation: "load the forest from \(record.forestPath)"
             ).objectReference()
-            let scored = SpeciesPipeline.predictionColumns(pipeline.assembled.transform(with: scaler).transform(with: forest))
+            let scored = SpeciesPipeline.predictionColumns(SpeciesPipeline.assembled(pipeline.complete()).transform(with: scaler).transform(with: forest))
             do {
                 _ = try await session.execute(
                     scored.write(format: "jdbc", options: source.writeOptions(table: staging), mode: .overwrite),

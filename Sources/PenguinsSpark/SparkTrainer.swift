@@ -85,18 +85,20 @@ public struct SparkTrainer: Sendable {
             let start = Date()
             let version = try await session.sparkVersion()
             try await session.setConfig(["spark.sql.shuffle.partitions": "4"])
-            let data = pipeline.assembled
+            let data = pipeline.complete()
+            let assembled = SpeciesPipeline.assembled(data)
             do {
-                _ = try await session.schema(of: data)
+                _ = try await session.schema(of: assembled)
             } catch SparkError.failed(_, let message) {
                 throw SparkError.failed(
                     operation: "read the warehouse by JDBC from \(masked) (the cluster must reach that server; use a warehouse URL whose host the cluster can resolve)",
                     message: message
                 )
             }
-            // Every later job reads the assembled rows again: keep them on the cluster.
+            // Every later job reads the rows again: keep them on the cluster instead of reading
+            // PostgreSQL each time.
             try await session.persist(data)
-            let (train, test) = pipeline.split(testFraction: testFraction)
+            let (train, test) = pipeline.split(assembled, testFraction: testFraction)
             let scaler = try await session.execute(
                 SparkMLCommand.fit(.standardScaler, params: SpeciesPipeline.scalerParams, dataset: train), operation: "fit the scaler"
             ).objectReference()

@@ -20,14 +20,14 @@ public struct SpeciesPipeline: Sendable {
     }
 
     /// Every warehouse row, read by JDBC with one partition per island.
-    public var warehouse: SparkRelation {
+    public func warehouse() -> SparkRelation {
         .read(format: "jdbc", options: source.readOptions(table: "warehouse"), predicates: JDBCSource.islandPredicates())
     }
 
     /// Rows with all four measurements: the key, the measurements, and the species' label index.
-    public var complete: SparkRelation {
+    public func complete() -> SparkRelation {
         let present = SpeciesPipeline.featureColumns.map { SparkExpression.isNotNull(.column($0)) }
-        return warehouse
+        return warehouse()
             .filter(present.dropFirst().reduce(present[0]) { .and($0, $1) })
             .select(
                 [.column("penguin_id"), .column("island"), .column("species")]
@@ -36,17 +36,17 @@ public struct SpeciesPipeline: Sendable {
             )
     }
 
-    /// ``complete`` with the measurements assembled into the vector column `raw_features`.
-    public var assembled: SparkRelation {
-        complete.transform(with: .vectorAssembler, params: [
-            "inputCols": .strings(SpeciesPipeline.featureColumns),
+    /// `rows` (from ``complete()``) with the measurements assembled into the vector column `raw_features`.
+    public static func assembled(_ rows: SparkRelation) -> SparkRelation {
+        rows.transform(with: .vectorAssembler, params: [
+            "inputCols": .strings(featureColumns),
             "outputCol": .string("raw_features"),
             "handleInvalid": .string("error"),
         ])
     }
 
-    /// The training and test parts of ``assembled`` (Spark's seeded `randomSplit`).
-    public func split(testFraction: Double) -> (train: SparkRelation, test: SparkRelation) {
+    /// The training and test parts of `assembled` rows (Spark's seeded `randomSplit`).
+    public func split(_ assembled: SparkRelation, testFraction: Double) -> (train: SparkRelation, test: SparkRelation) {
         assembled.randomSplit(testFraction: testFraction, seed: Int64(bitPattern: parameters.seed))
     }
 

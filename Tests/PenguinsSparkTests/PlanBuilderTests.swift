@@ -67,7 +67,7 @@ struct PlanBuilderTests {
 
     @Test func trainingPlanReadsFiltersLabelsAndAssembles() throws {
         let pipeline = SpeciesPipeline(source: JDBCSource(location), parameters: RandomForestClassifier())
-        let assembled = pipeline.assembled.proto
+        let assembled = SpeciesPipeline.assembled(pipeline.complete()).proto
         let transform = assembled.mlRelation.transform
         #expect(transform.transformer.name == "org.apache.spark.ml.feature.VectorAssembler")
         #expect(transform.transformer.type == .transformer)
@@ -88,13 +88,28 @@ struct PlanBuilderTests {
         var parameters = RandomForestClassifier()
         parameters.seed = 7
         let pipeline = SpeciesPipeline(source: JDBCSource(location), parameters: parameters)
-        let (train, test) = pipeline.split(testFraction: 0.25)
+        let (train, test) = pipeline.split(SpeciesPipeline.assembled(pipeline.complete()), testFraction: 0.25)
         #expect(train.proto.sample.lowerBound == 0)
         #expect(train.proto.sample.upperBound == 0.75)
         #expect(test.proto.sample.lowerBound == 0.75)
         #expect(test.proto.sample.upperBound == 1)
         #expect(train.proto.sample.seed == 7 && test.proto.sample.seed == 7)
         #expect(train.proto.sample.deterministicOrder)
+    }
+
+    @Test func everyNodeHasItsOwnPlanIDAndReuseKeepsIt() {
+        let read = SparkRelation.read(format: "jdbc", options: [:])
+        let filtered = read.filter(.isNotNull(.column("x")))
+        #expect(read.planID > 0)
+        #expect(filtered.planID > read.planID)
+        #expect(filtered.proto.filter.input.common.planID == read.planID)
+        // Two builds of the same plan are two plans to the server; one value reused is one.
+        let pipeline = SpeciesPipeline(source: JDBCSource(location), parameters: RandomForestClassifier())
+        let rows = pipeline.complete()
+        #expect(pipeline.complete().planID != rows.planID)
+        let (train, test) = pipeline.split(SpeciesPipeline.assembled(rows), testFraction: 0.2)
+        #expect(train.proto.sample.input.mlRelation.transform.input == rows.proto)
+        #expect(test.proto.sample.input == train.proto.sample.input)
     }
 
     @Test func forestParametersMatchTheSwiftModel() {

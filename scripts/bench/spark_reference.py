@@ -3,7 +3,7 @@
 reference for its speed: the same Spark Connect server, the same plans.
 
 JDBC read of the warehouse (one partition per island), complete rows, species label in the
-Swift model's class order, VectorAssembler, cache, seeded 80/20 randomSplit, StandardScaler
+Swift model's class order, cache, VectorAssembler, seeded 80/20 randomSplit, StandardScaler
 (mean and standard deviation), RandomForestClassifier (numTrees 20, maxDepth 5, maxBins 32,
 seed 42), accuracy and per-label F1 with MulticlassClassificationEvaluator, and the scaler and
 forest saved on the cluster.
@@ -64,7 +64,7 @@ def train(args):
     data = rows.filter(complete).select("penguin_id", "island", "species", *FEATURES, label.alias("label"))
     assembled = VectorAssembler(inputCols=FEATURES, outputCol="raw_features", handleInvalid="error").transform(data)
     assembled.schema  # resolves the plan (the JDBC schema query), as the Swift client does
-    assembled.persist()
+    data.persist()
     train_rows, test_rows = assembled.randomSplit([1 - args.test_fraction, args.test_fraction], seed=args.seed)
     scaler = StandardScaler(inputCol="raw_features", outputCol="features", withMean=True, withStd=True).fit(train_rows)
     forest = RandomForestClassifier(
@@ -78,7 +78,7 @@ def train(args):
     path = f"{args.model_dir.rstrip('/')}/reference-{uuid.uuid4().hex[:8]}"
     scaler.write().overwrite().save(path + "/scaler")
     forest.write().overwrite().save(path + "/forest")
-    assembled.unpersist()
+    data.unpersist()
     seconds = time.perf_counter() - start
     spark.stop()
     return {"spark_version": version, "seconds": seconds, "accuracy": accuracy,
