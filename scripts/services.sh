@@ -157,8 +157,10 @@ spark_pid() { [ -f "$DIR/spark.pid" ] && cat "$DIR/spark.pid" || true; }
 spark_home() {
   local venv=$DIR/spark/venv
   local python=$venv/bin/python
-  if ! [ -x "$python" ] || [ "$("$python" -c 'import pyspark; print(pyspark.__version__)' 2>/dev/null)" != "$PYSPARK_VERSION" ]; then
-    python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+  # Reused when it holds the pinned pyspark and its Connect client (pyarrow, grpc).
+  if ! [ -x "$python" ] || [ "$("$python" -c 'import pyspark, pyarrow, grpc; print(pyspark.__version__)' 2>/dev/null)" != "$PYSPARK_VERSION" ]; then
+    command -v python3 >/dev/null || apt_install python3 python3-venv
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
     say "installing pyspark $PYSPARK_VERSION (with its Spark Connect client) from PyPI into $venv (about 500 MB, once)"
     python3 -m venv "$venv" >&2
     "$venv/bin/pip" install -q --disable-pip-version-check "pyspark[connect]==$PYSPARK_VERSION" >&2 \
