@@ -4,9 +4,12 @@ import PenguinsStorage
 /// How Spark reaches the PostgreSQL warehouse by JDBC: the `jdbc:postgresql:` URL (schema as
 /// `currentSchema`), the credentials, the PostgreSQL driver class, and schema-qualified table names.
 public struct JDBCSource: Sendable, Equatable {
+    /// `jdbc:postgresql://HOST:PORT/DB?sslmode=...&currentSchema=...`.
     public var url: String
+    /// The database user and password Spark connects as.
     public var user: String
     public var password: String?
+    /// The schema of the warehouse tables; nil for the default `search_path`.
     public var schema: String?
 
     /// The driver class Spark loads (the PostgreSQL JDBC driver must be on the cluster's class path).

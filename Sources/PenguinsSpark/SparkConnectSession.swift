@@ -11,6 +11,7 @@ import SparkConnectProtocol
 /// Use ``with(_:_:)``: it opens the connection, runs the body, releases the session and closes
 /// the connection.
 public struct SparkConnectSession: Sendable {
+    /// Where the server listens.
     public let url: SparkConnectURL
     /// The session id, a fresh UUID per session (Spark keys its state, cached data and ML objects by it).
     public let sessionID: String
@@ -137,13 +138,15 @@ public struct SparkConnectSession: Sendable {
 
     /// Runs a plan and folds its response stream. `operation` names the step in errors
     /// ("fit the random forest"). Cancelling the calling task interrupts the operation on the server.
-    public func execute(_ plan: Spark_Connect_Plan, operation: String) async throws -> SparkExecution {
+    /// `operationID` (a UUID, fresh by default) names the operation for ``interrupt(operationID:)``.
+    public func execute(
+        _ plan: Spark_Connect_Plan, operation: String, operationID: String = UUID().uuidString.lowercased()
+    ) async throws -> SparkExecution {
         var request = Spark_Connect_ExecutePlanRequest()
         request.sessionID = sessionID
         request.userContext = userContext
         request.clientType = Self.clientType
         request.plan = plan
-        let operationID = UUID().uuidString.lowercased()
         request.operationID = operationID
         let service = self.service
         let callOptions = options(timeout: nil)
@@ -167,15 +170,20 @@ public struct SparkConnectSession: Sendable {
         }
     }
 
-    /// Asks the server to stop one operation of this session.
-    public func interrupt(operationID: String) async throws {
+    /// Asks the server to stop one operation of this session; returns the ids it interrupted.
+    @discardableResult
+    public func interrupt(operationID: String) async throws -> [String] {
         var request = Spark_Connect_InterruptRequest()
         request.sessionID = sessionID
         request.userContext = userContext
         request.clientType = Self.clientType
         request.interruptType = .operationID
         request.operationID = operationID
-        _ = try await service.interrupt(request: ClientRequest(message: request), options: options(timeout: .seconds(10)))
+        do {
+            return try await service.interrupt(request: ClientRequest(message: request), options: options(timeout: .seconds(10))).interruptedIds
+        } catch {
+            throw SparkConnectSession.translate(error, url: url, operation: "interrupt operation \(operationID)")
+        }
     }
 
     // MARK: Config

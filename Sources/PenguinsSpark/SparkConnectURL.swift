@@ -3,14 +3,18 @@
 /// session runs as) and `session_id`; the platform talks plaintext HTTP/2, so `use_ssl=true`
 /// and `token` (which Spark only sends over TLS) are refused.
 public struct SparkConnectURL: Sendable, Hashable, CustomStringConvertible {
+    /// Host name or address, and port.
     public var host: String
     public var port: Int
+    /// The user the session runs as (`user_id`, default `penguins`).
     public var userID: String
     /// Further `key=value` parameters, kept for the server's user context.
     public var parameters: [String: String]
 
+    /// Spark Connect's default port.
     public static let defaultPort = 15002
 
+    /// A URL from its parts.
     public init(host: String, port: Int = SparkConnectURL.defaultPort, userID: String = "penguins", parameters: [String: String] = [:]) {
         self.host = host
         self.port = port
@@ -98,6 +102,7 @@ public enum Engine: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `local`, or the Spark Connect URL.
     public var description: String {
         switch self {
         case .local: "local"

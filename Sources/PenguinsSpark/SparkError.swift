@@ -17,6 +17,7 @@ public enum SparkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The current model has no Spark part to score with.
     case noSparkModel(version: Int)
 
+    /// One line: what failed and what to do.
     public var description: String {
         switch self {
         case .invalidURL(let url, let reason):

@@ -17,6 +17,7 @@ public struct SparkExecution: Sendable, Equatable {
     /// ends with the stream's OK status instead).
     public var complete = false
 
+    /// An execution with nothing received yet.
     public init() {}
 
     /// Folds one response of the stream in. Pure: the client calls it per message, tests call it directly.

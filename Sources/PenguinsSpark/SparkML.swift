@@ -3,17 +3,21 @@ import SparkConnectProtocol
 /// A Spark ML class by its JVM name and kind: an estimator to fit, a transformer, an evaluator,
 /// or a fitted model to read back.
 public struct SparkMLOperator: Sendable, Hashable {
+    /// The JVM class name (`org.apache.spark.ml.feature.VectorAssembler`).
     public var name: String
+    /// Estimator, transformer, evaluator or model.
     public var kind: Spark_Connect_MlOperator.OperatorType
     /// The instance id Spark gives the stage (`RandomForestClassifier_penguins`).
     public var uid: String
 
+    /// An operator; `uid` defaults to the class name with a `_penguins` suffix.
     public init(name: String, kind: Spark_Connect_MlOperator.OperatorType, uid: String? = nil) {
         self.name = name
         self.kind = kind
         self.uid = uid ?? "\(name.split(separator: ".").last ?? "stage")_penguins"
     }
 
+    /// Spark ML classes the platform uses.
     public static let vectorAssembler = SparkMLOperator(name: "org.apache.spark.ml.feature.VectorAssembler", kind: .transformer)
     public static let standardScaler = SparkMLOperator(name: "org.apache.spark.ml.feature.StandardScaler", kind: .estimator)
     public static let standardScalerModel = SparkMLOperator(name: "org.apache.spark.ml.feature.StandardScalerModel", kind: .model)
@@ -46,9 +50,12 @@ public struct SparkMLOperator: Sendable, Hashable {
 
 /// A fitted model (or other ML object) held in the Spark Connect session, by id.
 public struct SparkObjectReference: Sendable, Hashable {
+    /// The server's id of the object.
     public var id: String
+    /// A reference by id.
     public init(id: String) { self.id = id }
 
+    /// The Spark Connect message.
     public var proto: Spark_Connect_ObjectRef {
         var ref = Spark_Connect_ObjectRef()
         ref.id = id

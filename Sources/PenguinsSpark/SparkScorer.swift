@@ -5,6 +5,7 @@ import PenguinsStorage
 
 /// What `score --engine sc://...` did.
 public struct SparkScoreReport: Codable, Sendable {
+    /// The registry version whose Spark and Swift models scored.
     public var modelVersion: Int
     /// Warehouse rows that received a Spark prediction.
     public var sparkScored: Int
@@ -25,17 +26,21 @@ public struct SparkScoreReport: Codable, Sendable {
 /// writes the warehouse's prediction columns and refills the prediction cache, and the two
 /// models' predictions are compared.
 public struct SparkScorer: Sendable {
+    /// The stores, and the Spark Connect server that runs the batch.
     public var platform: Platform
     public var url: SparkConnectURL
     /// Disagreeing rows kept in the report.
     public var disagreementLimit: Int
 
+    /// A scorer of `platform`'s warehouse on the server at `url`.
     public init(platform: Platform, url: SparkConnectURL, disagreementLimit: Int = 20) {
         self.platform = platform
         self.url = url
         self.disagreementLimit = disagreementLimit
     }
 
+    /// Scores every complete warehouse row with the current version's Spark model on the
+    /// cluster, merges the predictions, refills the cache with the Swift model's and compares.
     public func score(now: Date = Date()) async throws -> SparkScoreReport {
         let warehouse = try SparkTrainer.sparkWarehouse(of: platform)
         try await warehouse.prepareForSpark()

@@ -7,7 +7,9 @@ import PenguinsStorage
 /// What `train --engine sc://...` produced: the registry version holding both models, the Swift
 /// model's report and the Spark model's record.
 public struct SparkTrainReport: Sendable {
+    /// The Swift model (version, artifact, local timings).
     public var swift: TrainReport
+    /// The Spark model's record, as registered.
     public var spark: SparkModelRecord
     /// Seconds of the Spark part alone (connect, read, fit, evaluate, save).
     public var sparkSeconds: Double { spark.seconds }
@@ -15,6 +17,8 @@ public struct SparkTrainReport: Sendable {
 
 /// What the cluster's part of training produced, before registration.
 public struct SparkFitResult: Sendable, Equatable {
+    /// The server's Spark version, the folder of the saved models, accuracy, per-label F1
+    /// (label order of ``SpeciesPipeline/labels``) and the seconds the cluster's part took.
     public var sparkVersion: String
     public var modelPath: String
     public var accuracy: Double
@@ -27,6 +31,7 @@ public struct SparkFitResult: Sendable, Equatable {
 /// Trains the species model on a Spark cluster through Spark Connect, and the Swift model that
 /// serves real-time requests on the same warehouse, and registers both in one version.
 public struct SparkTrainer: Sendable {
+    /// The stores, the Spark Connect server, and the same parameters as the local engine.
     public var platform: Platform
     public var url: SparkConnectURL
     public var parameters: RandomForestClassifier
@@ -34,6 +39,7 @@ public struct SparkTrainer: Sendable {
     /// The folder on the cluster's file system under which each training saves its model.
     public var modelRoot: String
 
+    /// A trainer on `platform`'s warehouse through the server at `url`.
     public init(platform: Platform, url: SparkConnectURL, parameters: RandomForestClassifier = RandomForestClassifier(),
                 testFraction: Double = 0.2, modelRoot: String) {
         self.platform = platform

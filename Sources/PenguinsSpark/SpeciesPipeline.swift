@@ -6,6 +6,7 @@ import PenguinsML
 /// assemble the four measurements, scale them, fit the forest, and evaluate. Pure: it only
 /// builds messages, so tests check every plan without a server.
 public struct SpeciesPipeline: Sendable {
+    /// Where Spark reads the warehouse, and the forest's parameters.
     public var source: JDBCSource
     public var parameters: RandomForestClassifier
 
@@ -14,6 +15,7 @@ public struct SpeciesPipeline: Sendable {
     /// The measurement columns, in the Swift model's feature order.
     public static let featureColumns = Feature.allCases.map(\.rawValue)
 
+    /// The plans for one warehouse and one set of parameters.
     public init(source: JDBCSource, parameters: RandomForestClassifier) {
         self.source = source
         self.parameters = parameters

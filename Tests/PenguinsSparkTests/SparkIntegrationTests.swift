@@ -77,17 +77,31 @@ struct SparkIntegrationTests {
         }
     }
 
+    @Test func interruptStopsARunningOperation() async throws {
+        let sleeping = SparkRelation.sql("SELECT java_method('java.lang.Thread', 'sleep', 60000L)").plan
+        try await SparkConnectSession.with(try url) { session in
+            let operationID = UUID().uuidString.lowercased()
+            let running = Task { try await session.execute(sleeping, operation: "sleep", operationID: operationID) }
+            try await Task.sleep(for: .seconds(2))
+            let interrupted = try await session.interrupt(operationID: operationID)
+            #expect(interrupted == [operationID])
+            let result = await running.result
+            #expect(throws: SparkError.self) { try result.get() }
+        }
+    }
+
     @Test func cancellingStopsTheOperation() async throws {
         let url = try url
         let task = Task {
             try await SparkConnectSession.with(url) { session in
-                // A job long enough to still run when the task is cancelled.
+                // A job that still runs when the task is cancelled, and idles (the other
+                // suites run meanwhile): one task sleeping for a minute.
                 _ = try await session.execute(
-                    SparkRelation.sql("SELECT count(*) FROM range(100000000000)").plan, operation: "count forever"
+                    SparkRelation.sql("SELECT java_method('java.lang.Thread', 'sleep', 60000L)").plan, operation: "sleep"
                 )
             }
         }
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(2))
         task.cancel()
         let result = await task.result
         #expect(throws: (any Error).self) { try result.get() }
