@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "PenguinsPipeline", targets: ["PenguinsPipeline"]),
         .library(name: "PenguinsDashboard", targets: ["PenguinsDashboard"]),
         .library(name: "PenguinsServer", targets: ["PenguinsServer"]),
+        .library(name: "PenguinsSpark", targets: ["PenguinsSpark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Domain types, CSV reading, cleaning, validation, synthetic data. Foundation only.
@@ -81,10 +86,33 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // The Spark Connect protocol (messages and the client of SparkConnectService), generated
+        // by scripts/spark/generate.sh; a module of its own so the rest never rebuilds it.
+        .target(
+            name: "SparkConnectProtocol",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ]
+        ),
+        // Spark as an engine: the Spark Connect client, typed plan builders, and training and
+        // batch scoring on a cluster (`--engine sc://HOST:PORT`).
+        .target(
+            name: "PenguinsSpark",
+            dependencies: [
+                "PenguinsCore", "PenguinsStorage", "PenguinsPipeline", "SparkConnectProtocol",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "penguins",
             dependencies: [
-                "PenguinsPipeline", "PenguinsServer",
+                "PenguinsPipeline", "PenguinsServer", "PenguinsSpark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -136,5 +164,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PenguinsCLITests", dependencies: ["penguins"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PenguinsSparkTests",
+            dependencies: ["PenguinsSpark", "SparkConnectProtocol", .product(name: "GRPCCore", package: "grpc-swift-2")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# Private PostgreSQL 15 and Redis servers for development and CI, on loopback ports.
+# Private PostgreSQL 15, Redis and Spark Connect servers for development and CI, on loopback ports.
 #
-#   scripts/services.sh start [postgres|redis]   install (apt) if missing, start, create the database
-#   scripts/services.sh stop [postgres|redis]    stop what this script started, by its recorded PID
+#   scripts/services.sh start [postgres|redis|spark]   install if missing, start, create the database
+#   scripts/services.sh stop [postgres|redis|spark]    stop what this script started, by its recorded PID
 #   scripts/services.sh status                   what runs, and where
 #   scripts/services.sh env                      export lines: eval "$(scripts/services.sh env)"
 #
 # Data and PID files live in .build/services/ of the checkout (PostgreSQL's data moves to
 # /tmp/penguins-services-*/ when the postgres user cannot reach the checkout). Settings, all
-# optional: PENGUINS_SERVICES_DIR, PENGUINS_POSTGRES_PORT (5433), PENGUINS_REDIS_PORT (6380).
+# optional: PENGUINS_SERVICES_DIR, PENGUINS_POSTGRES_PORT (5433), PENGUINS_REDIS_PORT (6380),
+# PENGUINS_SPARK_PORT (15002).
 # The servers listen on 127.0.0.1 only. PostgreSQL: user penguins, password penguins, database
 # penguins (password authentication over TCP). Redis: password penguins, database 0.
+# Spark: a local Spark Connect server (`local[2]`) from the pinned pyspark of PyPI, installed into
+# a virtual environment under the services folder, with OpenJDK 17 and the PostgreSQL JDBC driver
+# from Debian.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DIR=${PENGUINS_SERVICES_DIR:-$ROOT/.build/services}
 PG_PORT=${PENGUINS_POSTGRES_PORT:-5433}
 REDIS_PORT=${PENGUINS_REDIS_PORT:-6380}
+SPARK_PORT=${PENGUINS_SPARK_PORT:-15002}
+PYSPARK_VERSION=4.3.0
+JDBC_JAR=/usr/share/java/postgresql.jar
 PG_VERSION=15
 PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
 PASSWORD=penguins
@@ -142,6 +149,67 @@ stop_redis() {
   rm -f "$DIR/redis.pid"
 }
 
+# --- Spark Connect -------------------------------------------------------------------------
+
+spark_pid() { [ -f "$DIR/spark.pid" ] && cat "$DIR/spark.pid" || true; }
+
+# The pinned pyspark in a virtual environment of its own (reused when present); prints SPARK_HOME.
+spark_home() {
+  local venv=$DIR/spark/venv
+  local python=$venv/bin/python
+  # Reused when it holds the pinned pyspark and its Connect client (pyarrow, grpc).
+  if ! [ -x "$python" ] || [ "$("$python" -c 'import pyspark, pyarrow, grpc; print(pyspark.__version__)' 2>/dev/null)" != "$PYSPARK_VERSION" ]; then
+    command -v python3 >/dev/null || apt_install python3 python3-venv
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    say "installing pyspark $PYSPARK_VERSION (with its Spark Connect client) from PyPI into $venv (about 500 MB, once)"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check "pyspark[connect]==$PYSPARK_VERSION" >&2 \
+      || fail "pip could not install pyspark $PYSPARK_VERSION"
+  fi
+  "$python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))'
+}
+
+start_spark() {
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  [ -f "$JDBC_JAR" ] || apt_install libpostgresql-jdbc-java
+  [ -f "$JDBC_JAR" ] || fail "the PostgreSQL JDBC driver did not install into $JDBC_JAR"
+  local pid home
+  pid=$(spark_pid)
+  if alive "$pid"; then say "spark already running (pid $pid, port $SPARK_PORT)"; return; fi
+  port_open "$SPARK_PORT" && fail "port $SPARK_PORT is taken by a server this script did not start; set PENGUINS_SPARK_PORT"
+  home=$(spark_home)
+  mkdir -p "$DIR/spark/work" "$DIR/spark/models"
+  # setsid: the server gets a process group of its own, so stop can end it and its JVM together.
+  SPARK_HOME=$home SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR=$DIR/spark SPARK_NO_DAEMONIZE=1 nohup setsid \
+    "$home/bin/spark-submit" --class org.apache.spark.sql.connect.service.SparkConnectServer \
+    --name penguins-spark-connect --master 'local[2]' \
+    --jars "$JDBC_JAR" --driver-class-path "$JDBC_JAR" \
+    --conf spark.connect.grpc.binding.address=127.0.0.1 \
+    --conf spark.connect.grpc.binding.port="$SPARK_PORT" \
+    --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
+    --conf spark.ui.enabled=false \
+    --conf spark.local.dir="$DIR/spark/work" \
+    --conf spark.sql.warehouse.dir="$DIR/spark/warehouse" \
+    --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$DIR/spark" \
+    >"$DIR/spark/server.log" 2>&1 </dev/null &
+  echo $! > "$DIR/spark.pid"
+  for _ in $(seq 600); do port_open "$SPARK_PORT" && break; alive "$(spark_pid)" || break; sleep 0.2; done
+  port_open "$SPARK_PORT" || { tail -30 "$DIR/spark/server.log" >&2; fail "spark connect did not start"; }
+  say "spark connect $PYSPARK_VERSION running (pid $(spark_pid), sc://127.0.0.1:$SPARK_PORT, models in $DIR/spark/models)"
+}
+
+stop_spark() {
+  local pid
+  pid=$(spark_pid)
+  if alive "$pid"; then
+    kill -- "-$pid" 2>/dev/null || kill "$pid"
+    for _ in $(seq 150); do alive "$pid" || break; sleep 0.2; done
+    alive "$pid" && fail "spark (pid $pid) did not stop"
+    say "stopped spark (pid $pid)"
+  fi
+  rm -f "$DIR/spark.pid"
+}
+
 # --- Commands -----------------------------------------------------------------------------
 
 print_env() {
@@ -152,6 +220,9 @@ print_env() {
   echo "export PENGUINS_CACHE='$redis'"
   echo "export PENGUINS_TEST_POSTGRES='$pg'"
   echo "export PENGUINS_TEST_REDIS='$redis'"
+  echo "export PENGUINS_SPARK='sc://127.0.0.1:$SPARK_PORT'"
+  echo "export PENGUINS_TEST_SPARK='sc://127.0.0.1:$SPARK_PORT'"
+  echo "export PENGUINS_SPARK_MODELS='$DIR/spark/models'"
 }
 
 status() {
@@ -160,21 +231,26 @@ status() {
   if alive "$pid"; then echo "postgres up (pid $pid, 127.0.0.1:$PG_PORT)"; else echo "postgres down"; fi
   pid=$(redis_pid)
   if alive "$pid"; then echo "redis up (pid $pid, 127.0.0.1:$REDIS_PORT)"; else echo "redis down"; fi
+  pid=$(spark_pid)
+  if alive "$pid"; then echo "spark up (pid $pid, sc://127.0.0.1:$SPARK_PORT)"; else echo "spark down"; fi
 }
 
 command=${1:-status}
 service=${2:-all}
-case "$service" in all|postgres|redis) ;; *) fail "unknown service $service: use postgres or redis";; esac
+case "$service" in all|postgres|redis|spark) ;; *) fail "unknown service $service: use postgres, redis or spark";; esac
+wants() { [ "$service" = all ] || [ "$service" = "$1" ]; }
 case "$command" in
   start)
-    if [ "$service" != redis ]; then start_postgres; fi
-    if [ "$service" != postgres ]; then start_redis; fi
+    if wants postgres; then start_postgres; fi
+    if wants redis; then start_redis; fi
+    if wants spark; then start_spark; fi
     ;;
   stop)
-    if [ "$service" != postgres ]; then stop_redis; fi
-    if [ "$service" != redis ]; then stop_postgres; fi
+    if wants spark; then stop_spark; fi
+    if wants redis; then stop_redis; fi
+    if wants postgres; then stop_postgres; fi
     ;;
   env) print_env ;;
   status) status ;;
-  *) fail "usage: scripts/services.sh start|stop [postgres|redis] | env | status" ;;
+  *) fail "usage: scripts/services.sh start|stop [postgres|redis|spark] | env | status" ;;
 esac

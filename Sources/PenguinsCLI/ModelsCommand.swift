@@ -22,11 +22,12 @@ struct ModelsCommand: AsyncParsableCommand {
                 case .json: try printJSON(rows)
                 case .table:
                     guard !rows.isEmpty else { print("no models yet; run `penguins train`"); return }
-                    var table = TextTable("version", "current", "created", "engine", "trees", "depth", "rows", "accuracy", "macro-F1")
+                    var table = TextTable("version", "current", "created", "engine", "trees", "depth", "rows", "accuracy", "macro-F1", "spark accuracy")
                     for row in rows {
                         table.add("\(row.version)", row.current ? "*" : "", row.createdAt.formatted(.iso8601), row.engine ?? "-",
                                   row.numTrees.map(String.init) ?? "-", row.maxDepth.map(String.init) ?? "-",
-                                  row.trainingRows.map(String.init) ?? "-", fixed(row.accuracy, 4), fixed(row.macroF1, 4))
+                                  row.trainingRows.map(String.init) ?? "-", fixed(row.accuracy, 4), fixed(row.macroF1, 4),
+                                  row.spark.map { fixed($0.accuracy, 4) } ?? "-")
                     }
                     print(table.rendered)
                 }

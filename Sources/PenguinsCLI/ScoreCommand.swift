@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import PenguinsPipeline
+import PenguinsSpark
 
 struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,10 +9,23 @@ struct ScoreCommand: AsyncParsableCommand {
         abstract: "Predict every warehouse row with the current model, write the prediction columns and fill the cache."
     )
 
+    @Option(help: ArgumentHelp(
+        "Where to score: local (this process), sc://HOST:PORT (a Spark Connect server runs the batch with the current version's Spark model), or spark (the URL in $PENGUINS_SPARK).",
+        valueName: "engine"
+    ))
+    var engine = "local"
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         try await reportingErrors {
+            if case .spark(let url) = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment) {
+                let report = try await SparkScorer(platform: try global.platform(), url: url).score()
+                switch global.format {
+                case .json: try printJSON(report)
+                case .table: print(ScoreCommand.sparkSummary(report))
+                }
+                return
+            }
             let report = try await Scorer(platform: try global.platform()).score()
             switch global.format {
             case .json: try printJSON(report)
@@ -23,5 +38,21 @@ struct ScoreCommand: AsyncParsableCommand {
         var table = TextTable("model version", "rows", "scored", "unscorable (missing measurement)", "cached", "seconds")
         table.add("\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.unscorable)", "\(report.cached)", fixed(report.seconds, 2))
         return table.rendered
+    }
+
+    static func sparkSummary(_ report: SparkScoreReport) -> String {
+        var lines = [
+            "spark: \(report.sparkScored) rows scored on the cluster in \(fixed(report.sparkSeconds, 2)) s, merged into the warehouse in \(fixed(report.mergeSeconds, 2)) s",
+            summary(report.swift),
+        ]
+        if let shadow = report.shadow {
+            lines.append("shadow: spark and swift agree on \(shadow.agreed) of \(shadow.compared) rows (\(fixed(shadow.agreementRate * 100, 2)) %)")
+            if !shadow.disagreements.isEmpty {
+                var table = TextTable("penguin", "island", "species", "swift", "spark")
+                for row in shadow.disagreements { table.add(row.penguinID, row.island, row.species, row.swift, row.spark) }
+                lines.append(table.rendered)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
+import PenguinsSpark
 
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,16 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Maximum bins per feature (Spark's maxBins).") var maxBins = 32
     @Option(help: "Random seed: the same seed gives the same split and forest.") var seed: UInt64 = 42
     @Option(help: "Share of rows held out for evaluation, stratified by species.") var testFraction = 0.2
+    @Option(help: ArgumentHelp(
+        "Where to train: local (this process), sc://HOST:PORT (a Spark Connect server; the Swift model is trained too), or spark (the URL in $PENGUINS_SPARK).",
+        valueName: "engine"
+    ))
+    var engine = "local"
+    @Option(name: .customLong("spark-model-dir"), help: ArgumentHelp(
+        "Folder on the Spark cluster's file system for saved Spark models (default: $PENGUINS_SPARK_MODELS, else penguins-models in the server's working directory).",
+        valueName: "path"
+    ))
+    var sparkModelDirectory: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -31,6 +42,17 @@ struct TrainCommand: AsyncParsableCommand {
             parameters.maxDepth = maxDepth
             parameters.maxBins = maxBins
             parameters.seed = seed
+            if case .spark(let url) = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment) {
+                let root = sparkModelDirectory ?? ProcessInfo.processInfo.environment["PENGUINS_SPARK_MODELS"] ?? "penguins-models"
+                let report = try await SparkTrainer(
+                    platform: try global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: root
+                ).train()
+                switch global.format {
+                case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
+                case .table: print(TrainCommand.summary(report.swift) + "\n\n" + TrainCommand.sparkSummary(report.spark))
+                }
+                return
+            }
             let report = try await Trainer(platform: try global.platform(), parameters: parameters, testFraction: testFraction).train()
             switch global.format {
             case .json: try printJSON(TrainOutput(report))
@@ -56,6 +78,13 @@ struct TrainCommand: AsyncParsableCommand {
         for (name, value) in zip(artifact.featureNames, artifact.forest.featureImportances) { importances.add(name, fixed(value, 4)) }
         lines.append(importances.rendered)
         return lines.joined(separator: "\n")
+    }
+
+    static func sparkSummary(_ spark: SparkModelRecord) -> String {
+        [
+            "spark model (Spark \(spark.sparkVersion) at \(spark.url)) saved on the cluster at \(spark.modelPath)",
+            "trained and evaluated on the cluster in \(fixed(spark.seconds, 2)) s: accuracy \(fixed(spark.accuracy, 4))  macro-F1 \(fixed(spark.macroF1, 4))",
+        ].joined(separator: "\n")
     }
 
     static func metricsTable(_ metrics: ClassificationMetrics, labels: [String]) -> String {
@@ -86,8 +115,11 @@ struct TrainOutput: Encodable {
     var trainingFingerprint: String
     var loadSeconds: Double
     var fitSeconds: Double
+    /// The Spark model trained beside it (`--engine sc://...`).
+    var spark: SparkModelRecord?
 
-    init(_ report: TrainReport) {
+    init(_ report: TrainReport, spark: SparkModelRecord? = nil) {
+        self.spark = spark
         version = report.version
         engine = report.artifact.engine
         parameters = report.artifact.parameters

@@ -49,8 +49,8 @@ public enum Pages {
     }
 
     /// The current model (nil before the first training) and every version with a promote button.
-    public static func classification(current: SpeciesModel?, versions: [ModelVersionSummary]) -> String {
-        ClassificationPage.render(current: current, versions: versions)
+    public static func classification(current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil) -> String {
+        ClassificationPage.render(current: current, versions: versions, shadow: shadow)
     }
 
     /// Drift of each feature, reference vs current distributions, and the simulation control.

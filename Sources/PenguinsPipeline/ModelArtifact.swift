@@ -25,6 +25,8 @@ public struct ModelArtifact: Codable, Sendable {
     /// Counts of each level of the categorical columns (species, island, sex) in the training rows.
     public var referenceCategories: [String: [String: Int]]
     public var createdAt: Date
+    /// The Spark model trained on the cluster beside this one (`train --engine sc://...`); nil otherwise.
+    public var spark: SparkModelRecord? = nil
 
     /// Size of the per-feature drift reference kept in an artifact.
     public static let referenceSampleSize = 5_000

@@ -13,6 +13,8 @@ public struct ModelVersionDescription: Encodable, Sendable {
     public var trainingRows: Int?
     public var accuracy: Double?
     public var macroF1: Double?
+    /// The Spark model registered beside the Swift one, when the version has one.
+    public var spark: SparkModelRecord?
 
     public init(summary: ModelVersionSummary, artifact: ModelArtifact?) {
         version = summary.version
@@ -24,6 +26,7 @@ public struct ModelVersionDescription: Encodable, Sendable {
         trainingRows = artifact?.trainingRows
         accuracy = artifact?.metrics.accuracy
         macroF1 = artifact?.metrics.macroF1
+        spark = artifact?.spark
     }
 }
 

@@ -10,6 +10,13 @@ public struct TrainReport: Sendable {
     /// Seconds spent reading the warehouse, and fitting the scaler and the forest.
     public var loadSeconds: Double
     public var fitSeconds: Double
+
+    public init(version: Int, artifact: ModelArtifact, loadSeconds: Double, fitSeconds: Double) {
+        self.version = version
+        self.artifact = artifact
+        self.loadSeconds = loadSeconds
+        self.fitSeconds = fitSeconds
+    }
 }
 
 /// The rows of the warehouse usable for training, as a matrix in ``Feature/allCases`` order

@@ -22,7 +22,7 @@ extension Endpoints {
         table.add(.get, v1 + "/stats", .api.heavy) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/regression", .api.heavy) { request, _ in try await self.regression(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/drift", .api.heavy) { request, _ in try await self.drift(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/model", .api) { _, _ in try self.currentModel() }
+        table.add(.get, v1 + "/model", .api) { _, _ in try await self.currentModelWithShadow() }
         table.add(.get, v1 + "/models", .api.heavy) { _, _ in try await self.modelVersions() }
         table.add(.post, v1 + "/models/{version}/promote", .api) { _, context in
             try await self.promoteVersion(Self.parameter(context, "version"))
@@ -338,12 +338,6 @@ extension Endpoints {
     }
 
     // MARK: Models
-
-    /// `GET /model`: the live model.
-    func currentModel() throws -> Response {
-        guard let loaded = model.current else { throw Problem.noModel }
-        return try Responses.json(encoding: ModelDescription(loaded.model))
-    }
 
     /// `GET /models`: every version, newest first.
     func modelVersions() async throws -> Response {

@@ -76,7 +76,8 @@ extension Endpoints {
 
     func classificationPage() async throws -> Response {
         let versions = try await store(.registry) { [platform] in try await platform.registry.versions() }
-        return Responses.html(Pages.classification(current: model.current?.model, versions: versions))
+        let shadow = await shadowComparison(of: model.current?.model)
+        return Responses.html(Pages.classification(current: model.current?.model, versions: versions, shadow: shadow))
     }
 
     func driftPage() async throws -> Response {

@@ -114,7 +114,7 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX quarantine_newest ON quarantine (quarantined_at, id)",
         ]),
-    ]
+    ] + spark
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in
     /// lowercase letters and digits (`warehouse_biscoe`).

@@ -1,0 +1,212 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsStorage
+import Testing
+@testable import PenguinsSpark
+
+private let environment = ProcessInfo.processInfo.environment
+private let sparkURL = environment["PENGUINS_TEST_SPARK"].flatMap { $0.isEmpty ? nil : $0 }
+private let postgresURL = environment["PENGUINS_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+/// A port on 127.0.0.1 where nothing listens.
+private func closedPort() -> Int { 1 }
+
+/// Against a real Spark Connect server (`PENGUINS_TEST_SPARK`, printed by `scripts/services.sh
+/// env`); the pipeline tests also need `PENGUINS_TEST_POSTGRES`, and each runs in a schema of
+/// its own, dropped at the end.
+@Suite(.serialized, .enabled(
+    if: sparkURL != nil,
+    "Spark tests skipped: PENGUINS_TEST_SPARK is not set. Run `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"` first."
+))
+struct SparkIntegrationTests {
+    private var url: SparkConnectURL { get throws { try SparkConnectURL(parsing: sparkURL ?? "") } }
+
+    @Test func reportsTheServersSparkVersion() async throws {
+        let version = try await SparkConnectSession.with(try url) { try await $0.sparkVersion() }
+        #expect(version.hasPrefix("4."))
+    }
+
+    @Test func setsAndReadsSessionConfiguration() async throws {
+        let values = try await SparkConnectSession.with(try url) { session in
+            try await session.setConfig(["spark.sql.shuffle.partitions": "3"])
+            return try await session.config(["spark.sql.shuffle.partitions"])
+        }
+        #expect(values["spark.sql.shuffle.partitions"] == "3")
+    }
+
+    @Test func resolvesSchemasAndRunsPlans() async throws {
+        let relation = SparkRelation.sql("SELECT id, id * 2 AS twice FROM range(10)").filter(.function(">", [.column("id"), .integer(4)]))
+        let (schema, execution) = try await SparkConnectSession.with(try url) { session in
+            (try await session.schema(of: relation), try await session.execute(relation.plan, operation: "count"))
+        }
+        #expect(schema.struct.fields.map(\.name) == ["id", "twice"])
+        #expect(execution.rowCount == 5)
+    }
+
+    @Test func surfacesSparksOwnMessage() async throws {
+        await #expect {
+            try await SparkConnectSession.with(try url) { session in
+                _ = try await session.execute(SparkRelation.sql("SELECT * FROM no_such_table_penguins").plan, operation: "read a missing table")
+            }
+        } throws: { error in
+            guard case SparkError.failed(let operation, let message) = error else { return false }
+            return operation == "read a missing table" && message.contains("TABLE_OR_VIEW_NOT_FOUND")
+        }
+    }
+
+    @Test func namesTheFixWhenNothingListens() async throws {
+        await #expect {
+            try await SparkConnectSession.with(SparkConnectURL(host: "127.0.0.1", port: closedPort())) { try await $0.sparkVersion() }
+        } throws: { error in
+            guard case SparkError.unreachable = error else { return false }
+            return String(describing: error).contains("scripts/services.sh start spark")
+        }
+    }
+
+    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
+    func aServerThatIsNotSparkConnectIsNamed() async throws {
+        // The PostgreSQL server of the tests listens, but speaks no HTTP/2.
+        let port = try #require(URLComponents(string: postgresURL ?? "")?.port)
+        await #expect {
+            try await SparkConnectSession.with(SparkConnectURL(host: "127.0.0.1", port: port)) { try await $0.sparkVersion() }
+        } throws: { error in
+            guard case SparkError.notSparkConnect = error else { return false }
+            return true
+        }
+    }
+
+    @Test func interruptStopsARunningOperation() async throws {
+        let sleeping = SparkRelation.sql("SELECT java_method('java.lang.Thread', 'sleep', 60000L)").plan
+        try await SparkConnectSession.with(try url) { session in
+            let operationID = UUID().uuidString.lowercased()
+            let running = Task { try await session.execute(sleeping, operation: "sleep", operationID: operationID) }
+            try await Task.sleep(for: .seconds(2))
+            let interrupted = try await session.interrupt(operationID: operationID)
+            #expect(interrupted == [operationID])
+            let result = await running.result
+            #expect(throws: SparkError.self) { try result.get() }
+        }
+    }
+
+    @Test func cancellingStopsTheOperation() async throws {
+        let url = try url
+        let task = Task {
+            try await SparkConnectSession.with(url) { session in
+                // A job that still runs when the task is cancelled, and idles (the other
+                // suites run meanwhile): one task sleeping for a minute.
+                _ = try await session.execute(
+                    SparkRelation.sql("SELECT java_method('java.lang.Thread', 'sleep', 60000L)").plan, operation: "sleep"
+                )
+            }
+        }
+        try await Task.sleep(for: .seconds(2))
+        task.cancel()
+        let result = await task.result
+        #expect(throws: (any Error).self) { try result.get() }
+    }
+
+    // MARK: The pipeline on PostgreSQL
+
+    private static func configuration(_ purpose: String) -> PlatformConfiguration {
+        let name = "t_spark_\(purpose)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
+        let postgres = (postgresURL ?? "") + "&schema=\(name)"
+        return PlatformConfiguration(
+            dataDirectory: URL(fileURLWithPath: "/nonexistent"),
+            locations: [.lake: postgres, .warehouse: postgres, .cache: "memory://"]
+        )
+    }
+
+    private static func dropSchema(_ configuration: PlatformConfiguration, _ platform: Platform) async throws {
+        if case .postgres(let location) = try configuration.location(of: .lake) {
+            let store = try PostgresStore(location: location)
+            try await store.dropSchema()
+            await store.shutdown()
+        }
+        await platform.shutdown()
+    }
+
+    private static var modelRoot: String {
+        environment["PENGUINS_SPARK_MODELS"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("penguins-spark-test-models").path
+    }
+
+    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
+    func trainsAndScoresThePalmerDataOnTheCluster() async throws {
+        let configuration = Self.configuration("pipeline")
+        let platform = try await Platform.connect(configuration)
+        do {
+            _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+            let trained = try await SparkTrainer(
+                platform: platform, url: try url, parameters: RandomForestClassifier(), testFraction: 0.2, modelRoot: Self.modelRoot
+            ).train()
+            #expect(trained.spark.accuracy >= 0.95)
+            #expect(trained.spark.macroF1 >= 0.9)
+            #expect(trained.spark.f1ByLabel.count == Species.allCases.count)
+            #expect(trained.spark.sparkVersion.hasPrefix("4."))
+            #expect(trained.swift.artifact.metrics.accuracy >= 0.95)
+
+            // One registry version holds both models; it is current.
+            let current = try await platform.currentModel()
+            #expect(current.version == trained.swift.version)
+            #expect(current.artifact.spark == trained.spark)
+            #expect(try await platform.modelVersions().first?.spark?.modelPath == trained.spark.modelPath)
+
+            let scored = try await SparkScorer(platform: platform, url: try url).score()
+            var complete = 0
+            try await platform.warehouse.forEachBatch(batchSize: 1_000) { rows in
+                complete += rows.filter(\.penguin.measurements.isComplete).count
+            }
+            // Every complete warehouse row got a Spark prediction, and the Swift pass refilled the cache.
+            #expect(scored.sparkScored == complete)
+            #expect(scored.swift.scored == complete)
+            #expect(try await platform.cache.count() == complete)
+            let shadow = try #require(scored.shadow)
+            #expect(shadow.compared == complete)
+            #expect(shadow.agreementRate >= 0.95)
+            #expect(shadow.disagreements.count == min(20, shadow.compared - shadow.agreed))
+            for row in shadow.disagreements { #expect(row.swift != row.spark) }
+            let warehouse = try #require(platform.warehouse as? any SparkWarehouse)
+            #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion, limit: 5) == ShadowComparison(
+                modelVersion: shadow.modelVersion, compared: shadow.compared, agreed: shadow.agreed, disagreements: Array(shadow.disagreements.prefix(5))
+            ))
+            #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion + 1, limit: 5) == nil)
+        } catch {
+            try? await Self.dropSchema(configuration, platform)
+            throw error
+        }
+        try await Self.dropSchema(configuration, platform)
+    }
+
+    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
+    func scoringWithoutASparkModelNamesTheFix() async throws {
+        let configuration = Self.configuration("nomodel")
+        let platform = try await Platform.connect(configuration)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3)).train()
+        await #expect(throws: SparkError.noSparkModel(version: 1)) {
+            _ = try await SparkScorer(platform: platform, url: try url).score()
+        }
+        try await Self.dropSchema(configuration, platform)
+    }
+
+    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
+    func anUnreachableWarehouseIsNamed() async throws {
+        // A PostgreSQL URL whose port nothing listens on, as the cluster sees it.
+        let location = PostgresLocation(host: "127.0.0.1", port: closedPort(), username: "penguins", password: "secret-pw", database: "penguins", tls: .disable)
+        struct Unreachable: SparkWarehouse {
+            var jdbcLocation: PostgresLocation
+            func prepareForSpark() async throws {}
+            func mergeSparkPredictions(fromStaging stagingTable: String, modelVersion: Int, at time: Date) async throws -> Int { 0 }
+            func dropStagingTable(_ stagingTable: String) async throws {}
+            func shadowComparison(modelVersion: Int, limit: Int) async throws -> ShadowComparison? { nil }
+        }
+        let trainer = SparkTrainer(platform: .inMemory(), url: try url, modelRoot: Self.modelRoot)
+        await #expect {
+            _ = try await trainer.fitOnCluster(warehouse: Unreachable(jdbcLocation: location))
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains("read the warehouse by JDBC") && text.contains("127.0.0.1:1") && !text.contains("secret-pw")
+        }
+    }
+}
