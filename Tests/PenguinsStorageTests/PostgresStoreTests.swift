@@ -69,6 +69,37 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func changedMeasurementsClearBothModelsPredictions() async throws {
+        try await TestServers.withPostgresStore("spark_columns") { store in
+            let warehouse = store.warehouse
+            let schema = try #require(store.location.schema)
+            try await warehouse.upsert([Fixtures.penguin("p-1"), Fixtures.penguin("p-2")])
+            try await warehouse.writePredictions([("p-1", Fixtures.prediction(.adelie)), ("p-2", Fixtures.prediction(.adelie))])
+            try await warehouse.prepareForSpark()
+            try await TestServers.withAdministrator { connection, logger in
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    CREATE TABLE \(schema).spark_staging_test AS
+                    SELECT penguin_id, island, species, 'Gentoo'::text AS spark_species FROM \(schema).warehouse
+                    """), logger: logger)
+            }
+            #expect(try await warehouse.mergeSparkPredictions(fromStaging: "spark_staging_test", modelVersion: 1, at: Date()) == 2)
+            let before = try #require(try await warehouse.shadowComparison(modelVersion: 1, limit: 10))
+            #expect(before.compared == 2 && before.agreed == 0)
+
+            // p-1 is measured anew, p-2 is sent again unchanged.
+            try await warehouse.upsert([Fixtures.penguin("p-1", bodyMass: 4000), Fixtures.penguin("p-2")])
+            var sparkSpecies: [String: String?] = [:]
+            try await TestServers.withAdministrator { connection, logger in
+                let rows = try await connection.query(PostgresQuery(unsafeSQL:
+                    "SELECT penguin_id, spark_predicted_species FROM \(schema).warehouse ORDER BY penguin_id"), logger: logger)
+                for try await (id, species) in rows.decode((String, String?).self) { sparkSpecies[id] = species }
+            }
+            #expect(sparkSpecies == ["p-1": nil, "p-2": "Gentoo"])
+            #expect(try await warehouse.row(id: "p-1")?.prediction == nil)
+            #expect(try await warehouse.shadowComparison(modelVersion: 1, limit: 10)?.compared == 1)
+        }
+    }
+
     @Test func lakeDocumentsAreQueryableByAMeasurement() async throws {
         try await TestServers.withPostgresStore("features") { store in
             var heavy = Fixtures.penguin("p-2", bodyMass: 6000)

@@ -39,8 +39,8 @@ public struct PostgresWarehouse: Warehouse {
     /// Each statement binds one array per column (`unnest`), looks each id up once in
     /// `warehouse_ids` and, against the tables as they were before the statement: deletes the
     /// rows of penguins that changed island or species (their old key) and re-keys their ids,
-    /// updates the rows whose key is unchanged (prediction columns are kept when the
-    /// measurements are unchanged and cleared otherwise; an identical row is not rewritten), and
+    /// updates the rows whose key is unchanged (prediction columns, the Spark model's
+    /// included, are kept when the measurements are unchanged and cleared otherwise; an identical row is not rewritten), and
     /// inserts the rest with their ids. (That avoids `INSERT ... ON CONFLICT`, whose speculative
     /// insertion costs about as much as the insert itself on bulk loads.) An advisory lock
     /// serialises concurrent upserts; the primary key of `warehouse_ids` would refuse a second
@@ -108,7 +108,10 @@ public struct PostgresWarehouse: Warehouse {
                         confidence = CASE WHEN \(unescaped: unchanged) THEN w.confidence END,
                         probabilities = CASE WHEN \(unescaped: unchanged) THEN w.probabilities END,
                         model_version = CASE WHEN \(unescaped: unchanged) THEN w.model_version END,
-                        predicted_at = CASE WHEN \(unescaped: unchanged) THEN w.predicted_at END
+                        predicted_at = CASE WHEN \(unescaped: unchanged) THEN w.predicted_at END,
+                        spark_predicted_species = CASE WHEN \(unescaped: unchanged) THEN w.spark_predicted_species END,
+                        spark_model_version = CASE WHEN \(unescaped: unchanged) THEN w.spark_model_version END,
+                        spark_predicted_at = CASE WHEN \(unescaped: unchanged) THEN w.spark_predicted_at END
                     FROM known AS input
                     WHERE input.same_key
                       AND w.island = input.island AND w.species = input.species AND w.penguin_id = input.penguin_id
