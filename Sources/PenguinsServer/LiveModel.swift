@@ -83,12 +83,7 @@ struct ModelWatcher: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+        await repeatUntilShutdown(every: interval) {
             do {
                 let changed: Bool
                 if let health {

@@ -304,12 +304,7 @@ struct StoreMonitor: Service {
     let interval: Duration
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+        await repeatUntilShutdown(every: interval) {
             await withTaskGroup(of: Void.self) { group in
                 for (role, _) in health.failing {
                     group.addTask { await health.check(role, platform.probe(role)) }
