@@ -7,17 +7,19 @@ import Synchronization
 /// A point read is one round trip; leasing from the pool, bounding the wait with a timer task
 /// and pulling rows through an async sequence (which asks the event loop for each batch) cost
 /// as much again. Here each statement is prepared once per connection and its rows are
-/// collected on the event loop into one future: one hop to the event loop and one back. A
-/// PostgreSQL connection queues the queries written to it, so concurrent readers share these
-/// connections without leasing them. A connection that
+/// collected on the event loop into one future. The connections are spread over the event
+/// loops and a read uses the one on its own event loop when it runs on one
+/// (``EventLoopAffinity``), so it needs no thread switch at all. A PostgreSQL connection queues
+/// the queries written to it, so concurrent readers share these connections without leasing
+/// them. A connection that
 /// closes (the server restarted) is replaced on the next read; when connecting fails, reads
 /// through that slot fail at once for ``retryDelay`` instead of waiting, and then try again.
 final class PostgresReadConnections: Sendable {
     /// How long a slot whose connection attempt failed answers with that failure before it tries again.
     let retryDelay: Duration
     private let slots: [Slot]
-    private let nextSlot = Atomic<Int>(0)
-    private let connect: @Sendable () async throws -> PostgresConnection
+    private let affinity: EventLoopAffinity
+    private let connect: @Sendable (any EventLoop) async throws -> PostgresConnection
 
     private final class Slot: Sendable {
         enum State {
@@ -28,20 +30,29 @@ final class PostgresReadConnections: Sendable {
         }
 
         let state = Mutex<State>(.idle)
+        /// The event loop its connections live on.
+        let eventLoop: any EventLoop
+
+        init(eventLoop: any EventLoop) {
+            self.eventLoop = eventLoop
+        }
     }
 
-    /// `count` connections, each opened by `connect` when first needed.
-    init(count: Int, retryDelay: Duration = .milliseconds(500), connect: @escaping @Sendable () async throws -> PostgresConnection) {
-        precondition(count > 0, "at least one read connection")
+    /// `count` connections spread over the event loops of `group`, each opened by `connect` on
+    /// its loop when first needed.
+    init(
+        count: Int, group: any EventLoopGroup, retryDelay: Duration = .milliseconds(500),
+        connect: @escaping @Sendable (any EventLoop) async throws -> PostgresConnection
+    ) {
         self.retryDelay = retryDelay
         self.connect = connect
-        slots = (0..<count).map { _ in Slot() }
+        affinity = EventLoopAffinity(count: count, group: group)
+        slots = affinity.loops.map { Slot(eventLoop: $0) }
     }
 
     /// Runs `body` with one of the connections, opening it first when needed.
     func withConnection<Result>(_ body: (ReadConnection) async throws -> Result) async throws -> Result {
-        let index = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
-        let slot = slots[(index % slots.count + slots.count) % slots.count]
+        let slot = slots[affinity.next()]
         let connection = try await connection(in: slot)
         do {
             return try await body(connection)
@@ -85,7 +96,7 @@ final class PostgresReadConnections: Sendable {
             case .idle, .connected, .failed:
                 let task = Task { [connect, retryDelay] in
                     do {
-                        let connection = ReadConnection(try await connect())
+                        let connection = ReadConnection(try await connect(slot.eventLoop))
                         slot.state.withLock { $0 = .connected(connection) }
                         return connection
                     } catch {

@@ -123,9 +123,10 @@ public final class PostgresStore: Sendable {
         let connectionConfiguration = PostgresStore.connectionConfiguration(location)
         let logger = logger
         let ids = Atomic<Int>(1)
-        readers = PostgresReadConnections(count: 2) {
+        readers = PostgresReadConnections(count: 2, group: PostgresConnection.defaultEventLoopGroup) { eventLoop in
             try await PostgresConnection.connect(
-                configuration: try connectionConfiguration(), id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger
+                on: eventLoop, configuration: try connectionConfiguration(),
+                id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger
             )
         }
     }

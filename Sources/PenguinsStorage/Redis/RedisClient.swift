@@ -4,7 +4,8 @@ import Synchronization
 
 /// A small Redis client on SwiftNIO: a fixed pool of connections, each shared by concurrent
 /// callers (replies come back in order, so requests need no lease), with pipelining, timeouts
-/// and reconnection with backoff.
+/// and reconnection with backoff. The connections are spread over the event loops, and a call
+/// uses the one on its own event loop when it runs on one (``EventLoopAffinity``).
 ///
 /// Connections open on first use. When one closes (the server stopped, a command timed out),
 /// the next call through it reconnects; when that fails, the pool slot waits an exponentially
@@ -29,17 +30,16 @@ public final class RedisClient: Sendable {
 
     public let location: RedisLocation
     public let configuration: Configuration
-    private let group: any EventLoopGroup
     private let slots: [Slot]
-    private let nextSlot = Atomic<Int>(0)
+    private let affinity: EventLoopAffinity
 
     /// A client of the Redis server at `location`; connects on first use.
     public init(location: RedisLocation, configuration: Configuration = Configuration(), eventLoopGroup: (any EventLoopGroup)? = nil) {
         precondition(configuration.connections > 0, "a Redis pool needs at least one connection")
         self.location = location
         self.configuration = configuration
-        group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
-        slots = (0..<configuration.connections).map { _ in Slot() }
+        affinity = EventLoopAffinity(count: configuration.connections, group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
+        slots = affinity.loops.map { Slot(eventLoop: $0) }
     }
 
     /// Sends one command and returns its reply; an error reply throws ``RedisError/server(_:)``.
@@ -54,8 +54,7 @@ public final class RedisClient: Sendable {
     /// (error replies included, as ``RESPValue/error(_:)``).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
-        let index = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
-        let slot = slots[(index % slots.count + slots.count) % slots.count]
+        let slot = slots[affinity.next()]
         let connection = try await connection(in: slot)
         return try await connection.send(commands, timeout: configuration.commandTimeout)
     }
@@ -104,6 +103,12 @@ public final class RedisClient: Sendable {
         }
 
         let state = Mutex<State>(.idle)
+        /// The event loop its connections live on.
+        let eventLoop: any EventLoop
+
+        init(eventLoop: any EventLoop) {
+            self.eventLoop = eventLoop
+        }
     }
 
     /// The slot's open connection, connecting first when needed.
@@ -127,9 +132,9 @@ public final class RedisClient: Sendable {
             case .idle, .connected:
                 break
             }
-            let task = Task { [location, group, configuration] in
+            let task = Task { [location, configuration] in
                 do {
-                    let connection = try await RedisConnection.connect(to: location, on: group, timeout: configuration.commandTimeout)
+                    let connection = try await RedisConnection.connect(to: location, on: slot.eventLoop, timeout: configuration.commandTimeout)
                     slot.state.withLock { $0 = .connected(connection) }
                     return connection
                 } catch {
