@@ -141,6 +141,25 @@ struct RedisPredictionCacheTests {
         cache.client.close()
     }
 
+    @Test func concurrentCallersOnOneConnectionEachGetTheirOwnReply() async throws {
+        let cache = try cache("concurrent") { $0.connections = 1 }
+        let client = cache.client
+        let keys = (0..<300).map { cache.key(penguinID: "p-\($0)", modelVersion: 1) }
+        try await client.pipeline(keys.map { RedisCommand("SET", $0, "value of \($0)", "EX", "60") })
+        // Written from many tasks at once, the GETs leave in coalesced writes and their replies
+        // come back in batches; each caller must still receive the reply to its own command.
+        let replies = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+            for key in keys {
+                group.addTask { (key, try await client.send(RedisCommand("GET", key)).string) }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(replies.count == keys.count)
+        #expect(keys.allSatisfy { replies[$0] == "value of \($0)" })
+        try await client.pipeline(keys.map { RedisCommand("DEL", $0) })
+        client.close()
+    }
+
     @Test func aServerThatNeverAnswersTimesOut() async throws {
         // A listener that accepts connections and never replies.
         let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

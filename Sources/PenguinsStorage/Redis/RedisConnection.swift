@@ -117,6 +117,13 @@ struct RedisRequest: Sendable {
 /// The channel handler of a Redis connection: writes requests, parses replies with
 /// ``RESPParser`` and completes the oldest waiting request with each batch of replies.
 /// Runs only on its channel's event loop.
+///
+/// Two things keep a busy connection cheap. Flushes are coalesced: the requests written while
+/// the event loop runs one batch of work go out in one write, which the server answers in one
+/// read, so concurrent callers pipeline without knowing it. And one timer serves every waiting
+/// request: replies come in order, so only the oldest request's deadline needs watching; the
+/// timer is armed when a request waits and nothing is armed, and when it fires it fails the
+/// oldest request if that one is overdue (closing the connection) or re-arms for it.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
@@ -126,12 +133,16 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         var remaining: Int
         var replies: [RESPValue]
         var promise: EventLoopPromise<[RESPValue]>
-        var timeout: Scheduled<Void>
+        var deadline: NIODeadline
+        var commandName: String
+        var timeout: Duration
     }
 
     private var parser = RESPParser()
     private var waiting = CircularBuffer<Waiting>()
     private var closed = false
+    private var flushScheduled = false
+    private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
@@ -140,16 +151,22 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             promise?.fail(RedisError.connectionClosed)
             return
         }
-        let channel = context.channel
-        let replies = request.promise
-        let name = request.commandName
-        let duration = request.timeoutDuration
-        let timeout = context.eventLoop.scheduleTask(in: request.timeout) {
-            replies.fail(RedisError.timeout(command: name, after: duration))
-            channel.close(mode: .all, promise: nil)
-        }
-        waiting.append(Waiting(remaining: request.replyCount, replies: [], promise: request.promise, timeout: timeout))
+        let deadline = NIODeadline.now() + request.timeout
+        waiting.append(Waiting(
+            remaining: request.replyCount, replies: [], promise: request.promise, deadline: deadline,
+            commandName: request.commandName, timeout: request.timeoutDuration
+        ))
+        if timer == nil || deadline < timer!.deadline { arm(context: context, at: deadline) }
         context.write(wrapOutboundOut(request.payload), promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            context.flush()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -162,7 +179,6 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                 waiting[waiting.startIndex].remaining -= 1
                 if waiting[waiting.startIndex].remaining == 0 {
                     let done = waiting.removeFirst()
-                    done.timeout.cancel()
                     done.promise.succeed(done.replies)
                 }
             }
@@ -185,10 +201,35 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         context.close(mode: .all, promise: nil)
     }
 
+    /// Arms the one timer for `deadline`, replacing an armed later one.
+    private func arm(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timerFired(context: context)
+        }
+        timer = (deadline, task)
+    }
+
+    /// Fails the oldest request when it is overdue (the connection is then closed, failing the
+    /// rest), else re-arms for it; with nothing waiting the timer stays off.
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        guard let oldest = waiting.first else { return }
+        if oldest.deadline <= .now() {
+            waiting.removeFirst()
+            oldest.promise.fail(RedisError.timeout(command: oldest.commandName, after: oldest.timeout))
+            failAll(RedisError.connectionClosed)
+            context.close(mode: .all, promise: nil)
+        } else {
+            arm(context: context, at: oldest.deadline)
+        }
+    }
+
     private func failAll(_ error: any Error) {
         closed = true
+        timer?.task.cancel()
+        timer = nil
         while let next = waiting.popFirst() {
-            next.timeout.cancel()
             next.promise.fail(error)
         }
     }
