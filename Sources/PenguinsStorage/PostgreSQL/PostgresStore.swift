@@ -124,10 +124,20 @@ public final class PostgresStore: Sendable {
         let logger = logger
         let ids = Atomic<Int>(1)
         readers = PostgresReadConnections(count: 2, group: PostgresConnection.defaultEventLoopGroup) { eventLoop in
-            try await PostgresConnection.connect(
+            let connection = try await PostgresConnection.connect(
                 on: eventLoop, configuration: try connectionConfiguration(),
                 id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger
             )
+            // These connections only read rows by key. On a small table the planner's generic
+            // plan would scan the id table instead of probing its primary key: several times
+            // slower per read, and the plan is kept for the life of the prepared statement.
+            do {
+                try await connection.query("SET enable_seqscan = off", logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            return connection
         }
     }
 
