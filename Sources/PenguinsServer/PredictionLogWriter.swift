@@ -193,6 +193,12 @@ public struct PredictionLogWriter: Service {
     }
 
     public func run() async throws {
+        // Encoding and writing batches is work for the executor of heavy requests, off the
+        // event loops that answer the predictions.
+        try await withTaskExecutorPreference(HeavyWorkExecutor.shared) { try await drainUntilShutdown() }
+    }
+
+    private func drainUntilShutdown() async throws {
         let ticker = Task { [buffer, interval] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
