@@ -12,6 +12,14 @@ final class HeavyWorkExecutor: TaskExecutor {
     static let shared = HeavyWorkExecutor()
 
     private let queue = DispatchQueue(label: "penguins.heavy-requests", qos: .utility, attributes: .concurrent)
+    private static let marker = DispatchSpecificKey<Bool>()
+
+    init() {
+        queue.setSpecific(key: Self.marker, value: true)
+    }
+
+    /// Whether the caller runs on this executor's threads.
+    static var isCurrent: Bool { DispatchQueue.getSpecific(key: marker) ?? false }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
