@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import PenguinsPipeline
 import PenguinsStorage
@@ -18,10 +19,54 @@ extension Endpoints {
     /// The shadow comparison for a model with a Spark part, from a warehouse Spark writes to;
     /// nil otherwise. A warehouse that does not answer leaves it out: the live model's
     /// description does not depend on the warehouse.
+    ///
+    /// The comparison reads every row of the version (no index serves it), and it changes only
+    /// when a batch scoring or an ingestion runs, so an answer is reused for
+    /// a few seconds (``ShadowComparisonCache``): `GET /model` stays a cheap call however often it is polled.
     func shadowComparison(of model: SpeciesModel?) async -> ShadowComparison? {
         guard let model, model.artifact.spark != nil, let warehouse = platform.warehouse as? any SparkWarehouse else { return nil }
         let version = model.version
-        return try? await store(.warehouse) { try await warehouse.shadowComparison(modelVersion: version, limit: Self.shadowDisagreementLimit) }
+        if let cached = shadowCache.value(forVersion: version) { return cached }
+        do {
+            let comparison = try await store(.warehouse) {
+                try await warehouse.shadowComparison(modelVersion: version, limit: Self.shadowDisagreementLimit)
+            }
+            shadowCache.store(comparison, forVersion: version)
+            return comparison
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// The last shadow comparison computed, by model version, for a few seconds.
+final class ShadowComparisonCache: Sendable {
+    /// How long a comparison is reused.
+    let lifetime: Duration
+
+    init(lifetime: Duration = .seconds(10)) {
+        self.lifetime = lifetime
+    }
+
+    private struct Entry {
+        var version: Int
+        var comparison: ShadowComparison?
+        var expires: ContinuousClock.Instant
+    }
+
+    private let entry = Mutex<Entry?>(nil)
+
+    /// The comparison of `version` computed less than `lifetime` ago (its value may be nil:
+    /// no row has both predictions), or nil when there is none.
+    func value(forVersion version: Int) -> ShadowComparison?? {
+        entry.withLock { entry in
+            guard let entry, entry.version == version, ContinuousClock.now < entry.expires else { return nil }
+            return .some(entry.comparison)
+        }
+    }
+
+    func store(_ comparison: ShadowComparison?, forVersion version: Int) {
+        entry.withLock { $0 = Entry(version: version, comparison: comparison, expires: .now + lifetime) }
     }
 }
 

@@ -19,6 +19,8 @@ final class Endpoints: Sendable {
     let logger: Logger
     /// The OpenAPI document, read once.
     let openAPI: String
+    /// The Spark/Swift shadow comparison of `GET /model` and the Classification page, reused briefly.
+    let shadowCache = ShadowComparisonCache()
 
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
