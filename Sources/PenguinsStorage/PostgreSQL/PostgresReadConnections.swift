@@ -17,26 +17,9 @@ import Synchronization
 final class PostgresReadConnections: Sendable {
     /// How long a slot whose connection attempt failed answers with that failure before it tries again.
     let retryDelay: Duration
-    private let slots: [Slot]
+    private let slots: [ConnectionSlot<ReadConnection>]
     private let affinity: EventLoopAffinity
     private let connect: @Sendable (any EventLoop) async throws -> PostgresConnection
-
-    private final class Slot: Sendable {
-        enum State {
-            case idle
-            case connecting(Task<ReadConnection, any Error>)
-            case connected(ReadConnection)
-            case failed(retryAt: ContinuousClock.Instant, error: any Error)
-        }
-
-        let state = Mutex<State>(.idle)
-        /// The event loop its connections live on.
-        let eventLoop: any EventLoop
-
-        init(eventLoop: any EventLoop) {
-            self.eventLoop = eventLoop
-        }
-    }
 
     /// `count` connections spread over the event loops of `group`, each opened by `connect` on
     /// its loop when first needed.
@@ -47,7 +30,7 @@ final class PostgresReadConnections: Sendable {
         self.retryDelay = retryDelay
         self.connect = connect
         affinity = EventLoopAffinity(count: count, group: group)
-        slots = affinity.loops.map { Slot(eventLoop: $0) }
+        slots = affinity.loops.map { ConnectionSlot(eventLoop: $0) }
     }
 
     /// Runs `body` with one of the connections, opening it first when needed.
@@ -58,9 +41,7 @@ final class PostgresReadConnections: Sendable {
             return try await body(connection)
         } catch {
             if connection.connection.isClosed {
-                slot.state.withLock { state in
-                    if case .connected(let current) = state, current === connection { state = .idle }
-                }
+                slot.forget { $0 === connection }
             }
             throw error
         }
@@ -69,50 +50,20 @@ final class PostgresReadConnections: Sendable {
     /// Closes every connection.
     func close() async {
         for slot in slots {
-            let connection = slot.state.withLock { state -> ReadConnection? in
-                defer { state = .idle }
-                if case .connected(let connection) = state { return connection }
-                return nil
-            }
-            try? await connection?.connection.close()
+            try? await slot.takeConnection()?.connection.close()
         }
     }
 
-    private func connection(in slot: Slot) async throws -> ReadConnection {
-        enum Step {
-            case use(ReadConnection)
-            case wait(Task<ReadConnection, any Error>)
-            case fail(any Error)
-        }
-        let now = ContinuousClock.now
-        let step = slot.state.withLock { state -> Step in
-            switch state {
-            case .connected(let connection) where !connection.connection.isClosed:
-                return .use(connection)
-            case .connecting(let task):
-                return .wait(task)
-            case .failed(let retryAt, let error) where now < retryAt:
-                return .fail(error)
-            case .idle, .connected, .failed:
-                let task = Task { [connect, retryDelay] in
-                    do {
-                        let connection = ReadConnection(try await connect(slot.eventLoop))
-                        slot.state.withLock { $0 = .connected(connection) }
-                        return connection
-                    } catch {
-                        slot.state.withLock { $0 = .failed(retryAt: .now + retryDelay, error: error) }
-                        throw error
-                    }
-                }
-                state = .connecting(task)
-                return .wait(task)
-            }
-        }
-        switch step {
-        case .use(let connection): return connection
-        case .wait(let task): return try await task.value
-        case .fail(let error): throw error
-        }
+    /// The slot's open connection, connecting first when needed; after a failed attempt the
+    /// slot answers with that failure for ``retryDelay``.
+    private func connection(in slot: ConnectionSlot<ReadConnection>) async throws -> ReadConnection {
+        let connect = connect
+        let retryDelay = retryDelay
+        return try await slot.connection(
+            isOpen: { !$0.connection.isClosed },
+            retryDelay: { _ in retryDelay },
+            connect: { eventLoop in ReadConnection(try await connect(eventLoop)) }
+        )
     }
 }
 

@@ -30,7 +30,7 @@ public final class RedisClient: Sendable {
 
     public let location: RedisLocation
     public let configuration: Configuration
-    private let slots: [Slot]
+    private let slots: [ConnectionSlot<RedisConnection>]
     private let affinity: EventLoopAffinity
 
     /// A client of the Redis server at `location`; connects on first use.
@@ -39,7 +39,7 @@ public final class RedisClient: Sendable {
         self.location = location
         self.configuration = configuration
         affinity = EventLoopAffinity(count: configuration.connections, group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
-        slots = affinity.loops.map { Slot(eventLoop: $0) }
+        slots = affinity.loops.map { ConnectionSlot(eventLoop: $0) }
     }
 
     /// Sends one command and returns its reply; an error reply throws ``RedisError/server(_:)``.
@@ -68,12 +68,7 @@ public final class RedisClient: Sendable {
     /// Closes every connection; later calls reconnect.
     public func close() {
         for slot in slots {
-            let connection = slot.state.withLock { state -> RedisConnection? in
-                defer { state = .idle }
-                if case .connected(let connection) = state { return connection }
-                return nil
-            }
-            connection?.close()
+            slot.takeConnection()?.close()
         }
     }
 
@@ -92,67 +87,23 @@ public final class RedisClient: Sendable {
 
     // MARK: - The pool
 
-    /// One connection of the pool and its lifecycle.
-    private final class Slot: Sendable {
-        enum State {
-            case idle
-            case connecting(Task<RedisConnection, any Error>)
-            case connected(RedisConnection)
-            /// The last attempt failed; the next one waits until `retryAt`.
-            case backingOff(retryAt: ContinuousClock.Instant, failures: Int, reason: String)
-        }
-
-        let state = Mutex<State>(.idle)
-        /// The event loop its connections live on.
-        let eventLoop: any EventLoop
-
-        init(eventLoop: any EventLoop) {
-            self.eventLoop = eventLoop
-        }
-    }
-
-    /// The slot's open connection, connecting first when needed.
-    private func connection(in slot: Slot) async throws -> RedisConnection {
-        enum Step {
-            case use(RedisConnection)
-            case wait(Task<RedisConnection, any Error>)
-            case fail(String)
-        }
-        let now = ContinuousClock.now
-        let step = slot.state.withLock { state -> Step in
-            var failures = 0
-            switch state {
-            case .connected(let connection) where connection.isActive:
-                return .use(connection)
-            case .connecting(let task):
-                return .wait(task)
-            case .backingOff(let retryAt, let count, let reason):
-                if now < retryAt { return .fail(reason) }
-                failures = count
-            case .idle, .connected:
-                break
+    /// The slot's open connection, connecting first when needed; while the slot waits to retry
+    /// after failed attempts, ``RedisError/unavailable(_:)`` at once.
+    private func connection(in slot: ConnectionSlot<RedisConnection>) async throws -> RedisConnection {
+        let configuration = configuration
+        let location = location
+        return try await slot.connection(
+            isOpen: { $0.isActive },
+            retryDelay: { failures in
+                RedisClient.backoff(afterFailures: failures, minimum: configuration.minimumBackoff, maximum: configuration.maximumBackoff)
+            },
+            whileWaiting: { error in
+                let reason = if case .unavailable(let why)? = error as? RedisError { why } else { "\(error)" }
+                return RedisError.unavailable("\(reason); retrying shortly")
+            },
+            connect: { eventLoop in
+                try await RedisConnection.connect(to: location, on: eventLoop, timeout: configuration.commandTimeout)
             }
-            let task = Task { [location, configuration] in
-                do {
-                    let connection = try await RedisConnection.connect(to: location, on: slot.eventLoop, timeout: configuration.commandTimeout)
-                    slot.state.withLock { $0 = .connected(connection) }
-                    return connection
-                } catch {
-                    let delay = RedisClient.backoff(
-                        afterFailures: failures + 1, minimum: configuration.minimumBackoff, maximum: configuration.maximumBackoff
-                    )
-                    let reason = if case .unavailable(let why)? = error as? RedisError { why } else { "\(error)" }
-                    slot.state.withLock { $0 = .backingOff(retryAt: .now + delay, failures: failures + 1, reason: reason) }
-                    throw error
-                }
-            }
-            state = .connecting(task)
-            return .wait(task)
-        }
-        switch step {
-        case .use(let connection): return connection
-        case .wait(let task): return try await task.value
-        case .fail(let reason): throw RedisError.unavailable("\(reason); retrying shortly")
-        }
+        )
     }
 }
