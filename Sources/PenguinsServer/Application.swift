@@ -31,8 +31,9 @@ public struct ServerOptions: Sendable {
     /// The most prediction log entries kept in memory while the log cannot be written; beyond
     /// it the oldest are dropped and counted.
     public var logBufferCapacity: Int
-    /// The longest a PostgreSQL read by key or a readiness probe waits before the request
-    /// answers 503 (Redis calls are bounded by the Redis client's own command timeout).
+    /// The longest a readiness or recovery probe of a store waits before the store counts as
+    /// down. (Reads by key are bounded by the stores themselves: the Redis client's command
+    /// timeout, the PostgreSQL store's read timeout.)
     public var storeTimeout: Duration
     /// After a store fails, how long its calls are skipped before one probes it again.
     public var storeRetryInterval: Duration

@@ -45,7 +45,8 @@ extension Endpoints {
 
     /// `GET /predictions/{penguin_id}`: cache, then warehouse, then the live model. A cache
     /// that fails or is down counts as a miss (the answer then counts as a cache fallback); a
-    /// warehouse that fails or is down is a 503. Each store call waits at most the point timeout.
+    /// warehouse that fails or is down is a 503. Each store bounds its own reads by key (the Redis
+    /// client's command timeout, the PostgreSQL store's read timeout).
     func lookup(id: String) async throws -> Response {
         let loaded = model.current
         let version = loaded?.version
@@ -53,7 +54,7 @@ extension Endpoints {
         var cacheFailed = false
         if let version {
             do {
-                cached = try await health.call(.cache, timeout: pointTimeout(.cache)) { [platform] in
+                cached = try await health.call(.cache) { [platform] in
                     try await platform.cache.prediction(penguinID: id, modelVersion: version)
                 }
             } catch {
@@ -64,7 +65,7 @@ extension Endpoints {
         var decision = PredictionLookup.afterCache(currentVersion: version, cached: cached)
         if case .answer = decision { metrics.cacheHit() } else { metrics.cacheMiss() }
         if case .readWarehouse = decision {
-            let row = try await store(.warehouse, timeout: pointTimeout(.warehouse)) { [platform] in try await platform.warehouse.row(id: id) }
+            let row = try await store(.warehouse) { [platform] in try await platform.warehouse.row(id: id) }
             decision = PredictionLookup.afterWarehouse(currentVersion: version, row: row)
         }
         let prediction: Prediction
@@ -95,7 +96,7 @@ extension Endpoints {
             if health.isUp(.cache) {
                 let ttl = platform.configuration.cacheTTLSeconds
                 do {
-                    try await health.call(.cache, timeout: pointTimeout(.cache)) { [platform] in
+                    try await health.call(.cache) { [platform] in
                         try await platform.cache.store([(id, prediction)], ttlSeconds: ttl)
                     }
                 } catch {
@@ -190,7 +191,7 @@ extension Endpoints {
 
     /// `GET /penguins/{penguin_id}`: the lake document.
     func penguin(id: String) async throws -> Response {
-        guard let document = try await store(.lake, timeout: pointTimeout(.lake), { [platform] in try await platform.lake.document(id: id) }) else {
+        guard let document = try await store(.lake, { [platform] in try await platform.lake.document(id: id) }) else {
             throw Problem.notFound("penguin \"\(id)\"", field: "penguin_id")
         }
         return Responses.json(Array(document.body.jsonText.utf8))

@@ -34,23 +34,6 @@ final class Endpoints: Sendable {
         self.health = health
         self.logger = logger
         self.openAPI = (try? PenguinsServer.openAPIDocument) ?? "openapi: 3.1.0\n"
-        var timed: Set<StoreRole> = []
-        for role in StoreRole.allCases {
-            if case .postgres? = try? platform.configuration.location(of: role) { timed.insert(role) }
-        }
-        timedRoles = timed
-    }
-
-    /// The roles whose point calls the server bounds with its store timeout: those on
-    /// PostgreSQL, whose reads by key wait on the server without a limit of their own. The
-    /// Redis client bounds its calls itself (command and connect timeouts), and in-process and
-    /// SQLite stores do not wait on a network; a timer there would halve the throughput of
-    /// cached lookups (measured: about 36,000 against 20,000 requests per second).
-    let timedRoles: Set<StoreRole>
-
-    /// The bound of a point call of `role`: the store timeout, or none (see ``timedRoles``).
-    func pointTimeout(_ role: StoreRole) -> Duration? {
-        timedRoles.contains(role) ? health.pointTimeout : nil
     }
 
     /// Runs a store call of `role` through its circuit breaker (at once a 503 while the role

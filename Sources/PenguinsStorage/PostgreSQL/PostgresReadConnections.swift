@@ -17,6 +17,11 @@ import Synchronization
 final class PostgresReadConnections: Sendable {
     /// How long a slot whose connection attempt failed answers with that failure before it tries again.
     let retryDelay: Duration
+    /// The longest a read (or the preparation of its statement) waits for the server: then the
+    /// connection is closed, the read fails with ``PostgresReadTimeout``, and the next read
+    /// reconnects. A server that stopped answering (frozen, or its host gone) fails reads
+    /// within this bound instead of holding them.
+    let readTimeout: Duration
     private let slots: [ConnectionSlot<ReadConnection>]
     private let affinity: EventLoopAffinity
     private let connect: @Sendable (any EventLoop) async throws -> PostgresConnection
@@ -24,9 +29,10 @@ final class PostgresReadConnections: Sendable {
     /// `count` connections spread over the event loops of `group`, each opened by `connect` on
     /// its loop when first needed.
     init(
-        count: Int, group: any EventLoopGroup, retryDelay: Duration = .milliseconds(500),
+        count: Int, group: any EventLoopGroup, readTimeout: Duration, retryDelay: Duration = .milliseconds(500),
         connect: @escaping @Sendable (any EventLoop) async throws -> PostgresConnection
     ) {
+        self.readTimeout = readTimeout
         self.retryDelay = retryDelay
         self.connect = connect
         affinity = EventLoopAffinity(count: count, group: group)
@@ -62,7 +68,7 @@ final class PostgresReadConnections: Sendable {
         return try await slot.connection(
             isOpen: { !$0.connection.isClosed },
             retryDelay: { _ in retryDelay },
-            connect: { eventLoop in ReadConnection(try await connect(eventLoop)) }
+            connect: { [readTimeout] eventLoop in ReadConnection(try await connect(eventLoop), timeout: readTimeout) }
         )
     }
 }
@@ -70,10 +76,13 @@ final class PostgresReadConnections: Sendable {
 /// A read connection and the statements prepared on it.
 final class ReadConnection: Sendable {
     let connection: PostgresConnection
+    /// See ``PostgresReadConnections/readTimeout``.
+    let timeout: Duration
     private let prepared = Mutex<[String: PreparedQuery]>([:])
 
-    init(_ connection: PostgresConnection) {
+    init(_ connection: PostgresConnection, timeout: Duration) {
         self.connection = connection
+        self.timeout = timeout
     }
 
     /// Closes the connection when its slot lets go of it (a store dropped without
@@ -90,9 +99,32 @@ final class ReadConnection: Sendable {
         if let known = prepared.withLock({ $0[sql] }) {
             statement = known
         } else {
-            statement = try await connection.prepare(query: sql).get()
+            statement = try await bounded(connection.prepare(query: sql))
             prepared.withLock { $0[sql] = statement }
         }
-        return try await statement.execute(binds).get()
+        return try await bounded(statement.execute(binds))
     }
+
+    /// The value of `future`, or ``PostgresReadTimeout`` (the connection closed) when it has
+    /// not come within ``timeout``: one timer on the connection's event loop, no extra task.
+    private func bounded<Value: Sendable>(_ future: EventLoopFuture<Value>) async throws -> Value {
+        let connection = connection
+        let timedOut = Atomic<Bool>(false)
+        let timer = connection.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            timedOut.store(true, ordering: .relaxed)
+            connection.close().whenComplete { _ in }
+        }
+        defer { timer.cancel() }
+        do {
+            return try await future.get()
+        } catch where timedOut.load(ordering: .relaxed) {
+            throw PostgresReadTimeout(after: timeout)
+        }
+    }
+}
+
+/// A read by key that PostgreSQL did not answer in time.
+struct PostgresReadTimeout: Error, CustomStringConvertible {
+    var after: Duration
+    var description: String { "no answer within \(after)" }
 }

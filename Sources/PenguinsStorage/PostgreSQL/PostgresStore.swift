@@ -123,7 +123,7 @@ public final class PostgresStore: Sendable {
         let connectionConfiguration = PostgresStore.connectionConfiguration(location)
         let logger = logger
         let ids = Atomic<Int>(1)
-        readers = PostgresReadConnections(count: 2, group: PostgresConnection.defaultEventLoopGroup) { eventLoop in
+        readers = PostgresReadConnections(count: 2, group: PostgresConnection.defaultEventLoopGroup, readTimeout: probeTimeout) { eventLoop in
             let connection = try await PostgresConnection.connect(
                 on: eventLoop, configuration: try connectionConfiguration(),
                 id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger
