@@ -35,6 +35,14 @@ struct IngestCommand: AsyncParsableCommand {
             URL(fileURLWithPath: report.file).lastPathComponent, report.layout, "\(report.read)", "\(report.stored)",
             "\(report.quarantined)", "\(report.notUsableForTraining)", "\(Int(report.rowsPerSecond))"
         )
-        return table.rendered + "\nread \(report.read) = stored \(report.stored) + quarantined \(report.quarantined)"
+        var lines = [table.rendered, "read \(report.read) = stored \(report.stored) + quarantined \(report.quarantined)"]
+        if report.releasedFromQuarantine > 0 {
+            lines.append("\(report.releasedFromQuarantine) lines quarantined by an earlier ingestion of this file are valid now and left the quarantine")
+        }
+        if report.cacheInvalidated > 0 {
+            lines.append("\(report.cacheInvalidated) re-measured penguins: their predictions were dropped from the cache and the warehouse; run penguins score to refresh them")
+        }
+        if let warning = report.cacheWarning { lines.append("warning: \(warning)") }
+        return lines.joined(separator: "\n")
     }
 }

@@ -26,7 +26,8 @@ struct ScoreCommand: AsyncParsableCommand {
                 }
                 return
             }
-            let report = try await Scorer(platform: try global.platform()).score()
+            let platform = try global.platform()
+            let report = try await Scorer(platform: platform, fillsCache: !platform.cacheIsInProcess).score()
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(ScoreCommand.summary(report))
@@ -35,9 +36,24 @@ struct ScoreCommand: AsyncParsableCommand {
     }
 
     static func summary(_ report: ScoreReport) -> String {
-        var table = TextTable("model version", "rows", "scored", "unscorable (missing measurement)", "cached", "seconds")
-        table.add("\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.unscorable)", "\(report.cached)", fixed(report.seconds, 2))
-        return table.rendered
+        var table = TextTable("model version", "rows", "scored", "refreshed", "unscorable (missing measurement)", "cached", "seconds")
+        table.add(
+            "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.refreshed)", "\(report.unscorable)",
+            "\(report.cached)", fixed(report.seconds, 2)
+        )
+        return table.rendered + "\n" + cacheLine(report)
+    }
+
+    /// What scoring did to the prediction cache, in words.
+    static func cacheLine(_ report: ScoreReport) -> String {
+        let removed = report.cacheInvalidated == 0
+            ? "no stale entries"
+            : "removed the stale entries of \(report.cacheInvalidated) re-measured penguins"
+        if report.cacheInProcess && report.cached == 0 {
+            return "cache: \(report.cacheLocation) lives in each process, so this command leaves it alone; "
+                + "a running server drops re-measured penguins from its own within a second and answers \(report.refreshed) refreshed rows from the warehouse"
+        }
+        return "cache: \(report.cacheLocation): \(removed), wrote \(report.cached) predictions"
     }
 
     static func sparkSummary(_ report: SparkScoreReport) -> String {

@@ -11,6 +11,14 @@ public struct IngestReport: Codable, Sendable, Equatable {
     public var quarantined: Int
     /// Stored rows with a missing measurement: kept in the lake, left out of training.
     public var notUsableForTraining: Int
+    /// Rows of earlier ingestions of this file that were quarantined and are now valid, so left
+    /// the quarantine (which now holds exactly the file's current bad rows).
+    public var releasedFromQuarantine: Int
+    /// Penguins whose measurements changed, whose cached predictions were removed.
+    public var cacheInvalidated: Int
+    /// Why the prediction cache could not be corrected, when it could not (the next command or
+    /// a running server does it); nil when it was.
+    public var cacheWarning: String?
     public var seconds: Double
     public var rowsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
 }
@@ -23,6 +31,11 @@ public struct IngestProgress: Sendable {
 
 /// Streams a CSV file into the lake, the warehouse and the quarantine in batches, so memory
 /// stays flat whatever the file's size. Parsing the next batch overlaps writing the current one.
+///
+/// After each batch the prediction cache drops the penguins whose measurements changed (see
+/// ``CacheCoherence``). After the whole file, the quarantine keeps only this file's lines that
+/// are still bad: a line repaired since an earlier ingestion leaves it. A file that fails part
+/// way leaves the earlier entries of its unread lines in place.
 public struct Ingestor: Sendable {
     public var platform: Platform
     /// Rows per write transaction.
@@ -40,8 +53,11 @@ public struct Ingestor: Sendable {
         let source = file.lastPathComponent
         var report = IngestReport(
             file: file.path, layout: reader.layout.displayName, read: 0, stored: 0, quarantined: 0,
-            notUsableForTraining: 0, seconds: 0
+            notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
+        let coherence = CacheCoherence(platform: platform)
+        var badLines: Set<Int> = []
+        await correctCache(coherence, &report)  // the position that this file's changes follow
         var next = try reader.nextBatch(maxCount: batchSize)
         while let batch = next {
             async let written = write(batch, source: source, at: Date())
@@ -49,15 +65,37 @@ public struct Ingestor: Sendable {
             let counts = try await written
             report.read += batch.count
             report.stored += counts.stored
-            report.quarantined += counts.quarantined
+            report.quarantined += counts.badLines.count
             report.notUsableForTraining += counts.notUsable
+            badLines.formUnion(counts.badLines)
+            await correctCache(coherence, &report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
+        report.releasedFromQuarantine = try await platform.quarantine.release(file: source, keepingLines: badLines)
+        try await platform.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
 
-    private func write(_ batch: [RowOutcome], source: String, at time: Date) async throws -> (stored: Int, quarantined: Int, notUsable: Int) {
+    /// How long the warehouse keeps its change log: a day, far longer than any server takes to
+    /// read it (every half second) and than the default cache TTL. A cache behind the pruned
+    /// log is emptied rather than left stale.
+    static let changeLogRetention: TimeInterval = 86_400
+
+    /// Removes the cached predictions of the penguins the batch changed. A cache that cannot be
+    /// reached does not fail the ingestion (the rows are stored): its position is not advanced,
+    /// so the next pass, here or in any process, removes them.
+    private func correctCache(_ coherence: CacheCoherence, _ report: inout IngestReport) async {
+        do {
+            let result = try await coherence.reconcile()
+            report.cacheInvalidated += result.invalidated
+            report.cacheWarning = nil
+        } catch {
+            report.cacheWarning = "the prediction cache could not be corrected (\(error)); a running server or the next command corrects it"
+        }
+    }
+
+    private func write(_ batch: [RowOutcome], source: String, at time: Date) async throws -> (stored: Int, badLines: [Int], notUsable: Int) {
         var penguins: [Penguin] = []
         var rejected: [QuarantinedRow] = []
         penguins.reserveCapacity(batch.count)
@@ -73,6 +111,6 @@ public struct Ingestor: Sendable {
         try await platform.warehouse.upsert(penguins)
         try await lakeWrite
         if !rejected.isEmpty { try await platform.quarantine.append(rejected) }
-        return (penguins.count, rejected.count, penguins.count { !$0.isUsableForTraining })
+        return (penguins.count, rejected.map(\.line), penguins.count { !$0.isUsableForTraining })
     }
 }

@@ -9,35 +9,64 @@ public struct ScoreReport: Codable, Sendable {
     public var scored: Int
     /// Rows with a missing measurement, which no model can score.
     public var unscorable: Int
+    /// Scored rows whose stored prediction was missing, by another version or of another
+    /// species: the rows whose answer this scoring changed.
+    public var refreshed: Int
+    /// Predictions written to the prediction cache.
     public var cached: Int
+    /// Where the cache is (its location URL, passwords masked).
+    public var cacheLocation: String
+    /// True when the cache lives in this process only (`memory://`): a running server keeps
+    /// its own, which drops changed penguins by itself and refills from the warehouse.
+    public var cacheInProcess: Bool
+    /// Penguins whose stale cached predictions were removed before scoring (see ``CacheCoherence``).
+    public var cacheInvalidated: Int
     public var seconds: Double
 }
 
 /// Batch inference of every warehouse row with the current model: writes the prediction
-/// columns and fills the prediction cache.
+/// columns and fills the prediction cache, first made coherent with the warehouse.
 public struct Scorer: Sendable {
     public var platform: Platform
+    /// Whether to write the predictions to the cache. The `score` command leaves an in-process
+    /// cache alone: it ends with the command.
+    public var fillsCache: Bool
 
-    public init(platform: Platform) { self.platform = platform }
+    public init(platform: Platform, fillsCache: Bool = true) {
+        self.platform = platform
+        self.fillsCache = fillsCache
+    }
 
     public func score(now: Date = Date()) async throws -> ScoreReport {
         let start = Date()
         let model = try await platform.currentModel()
-        var report = ScoreReport(modelVersion: model.version, rows: 0, scored: 0, unscorable: 0, cached: 0, seconds: 0)
+        let coherence = try await CacheCoherence(platform: platform).reconcile()
+        var report = ScoreReport(
+            modelVersion: model.version, rows: 0, scored: 0, unscorable: 0, refreshed: 0, cached: 0,
+            cacheLocation: platform.locationDescriptions[.cache] ?? "memory://", cacheInProcess: platform.cacheIsInProcess,
+            cacheInvalidated: coherence.invalidated, seconds: 0
+        )
         let platform = self.platform
+        let fillsCache = self.fillsCache
         try await platform.warehouse.forEachBatch(batchSize: 20_000) { rows in
             let predictions = model.predict(rows.map(\.penguin.measurements), at: now)
             var scored: [(penguinID: String, prediction: Prediction)] = []
             scored.reserveCapacity(rows.count)
             for (row, prediction) in zip(rows, predictions) {
-                if let prediction { scored.append((row.penguin.id, prediction)) }
+                guard let prediction else { continue }
+                scored.append((row.penguin.id, prediction))
+                if row.prediction?.modelVersion != prediction.modelVersion || row.prediction?.species != prediction.species {
+                    report.refreshed += 1
+                }
             }
             try await platform.warehouse.writePredictions(scored)
-            try await platform.cache.store(scored, ttlSeconds: platform.configuration.cacheTTLSeconds)
+            if fillsCache {
+                try await platform.cache.store(scored, ttlSeconds: platform.configuration.cacheTTLSeconds)
+                report.cached += scored.count
+            }
             report.rows += rows.count
             report.scored += scored.count
             report.unscorable += rows.count - scored.count
-            report.cached += scored.count
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
@@ -45,6 +74,11 @@ public struct Scorer: Sendable {
 }
 
 extension Platform {
+    /// True when the prediction cache lives in this process (`memory://`), so it ends with it.
+    public var cacheIsInProcess: Bool {
+        (try? configuration.location(of: .cache)) == .memory
+    }
+
     /// The registry's current model, decoded. Throws ``PipelineError/noModel`` when there is none.
     public func currentModel() async throws -> SpeciesModel {
         guard let registered = try await registry.current() else { throw PipelineError.noModel }

@@ -24,6 +24,9 @@ public struct ServerOptions: Sendable {
     public var trainingParameters: RandomForestClassifier
     /// How often the registry is polled for promotions made by another process.
     public var registryPollInterval: Duration
+    /// How often the warehouse's change log is read, to drop cached predictions of re-measured
+    /// penguins (see ``CacheCoherenceWatcher``): the longest a stale prediction can be served.
+    public var warehousePollInterval: Duration
     /// How often the prediction log buffer is written out.
     public var logFlushInterval: Duration
     /// Buffered entries that trigger a write before the next tick.
@@ -48,6 +51,7 @@ public struct ServerOptions: Sendable {
     public init(
         trainingParameters: RandomForestClassifier = RandomForestClassifier(),
         registryPollInterval: Duration = .seconds(2),
+        warehousePollInterval: Duration = .milliseconds(500),
         logFlushInterval: Duration = .milliseconds(100),
         logBatchSize: Int = 1_000,
         logBufferCapacity: Int = 100_000,
@@ -60,6 +64,7 @@ public struct ServerOptions: Sendable {
     ) {
         self.trainingParameters = trainingParameters
         self.registryPollInterval = registryPollInterval
+        self.warehousePollInterval = warehousePollInterval
         self.logFlushInterval = logFlushInterval
         self.logBatchSize = logBatchSize
         self.logBufferCapacity = logBufferCapacity
@@ -100,7 +105,7 @@ public enum PenguinsServer {
 
     /// Builds the application on a platform: loads the live model (training one when the
     /// registry has none and the warehouse has data), and wires the routes and the background
-    /// services (prediction log writer, registry watcher). `runService()` on the result serves
+    /// services (prediction log writer, registry watcher, store monitor, cache coherence watcher). `runService()` on the result serves
     /// until SIGINT or SIGTERM, then finishes in-flight requests and flushes the prediction log.
     public static func makeApplication(
         platform: Platform, configuration: ServerConfiguration, options: ServerOptions = ServerOptions()
@@ -128,8 +133,10 @@ public enum PenguinsServer {
             buffer: buffer, log: platform.predictionLog, interval: options.logFlushInterval,
             shutdownRetryWindow: .seconds(5), metrics: options.metrics, health: health, logger: options.logger
         )
+        let generation = CacheGeneration()
         let endpoints = Endpoints(
-            platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health, logger: options.logger
+            platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health,
+            cacheGeneration: generation, logger: options.logger
         )
         let router = Router()
         var table = RouteTable(router: router, metrics: options.metrics)
@@ -140,7 +147,11 @@ public enum PenguinsServer {
             model: model, registry: platform.registry, interval: options.registryPollInterval, health: health, logger: options.logger
         )
         let monitor = StoreMonitor(health: health, platform: platform, interval: options.storeCheckInterval)
-        return (router, [writer, watcher, monitor])
+        let coherence = CacheCoherenceWatcher(
+            coherence: CacheCoherence(platform: platform), generation: generation, interval: options.warehousePollInterval,
+            health: health, metrics: options.metrics, logger: options.logger
+        )
+        return (router, [writer, watcher, monitor, coherence])
     }
 
     /// Every route the application answers (method and OpenAPI path), sorted.
@@ -148,7 +159,7 @@ public enum PenguinsServer {
         let endpoints = Endpoints(
             platform: platform, model: LiveModel(), log: PredictionLogBuffer(),
             logWriter: PredictionLogWriter(buffer: PredictionLogBuffer(), log: platform.predictionLog),
-            metrics: ServerMetrics(), health: StoreHealth(), logger: Logger(label: "penguins.routes")
+            metrics: ServerMetrics(), health: StoreHealth(), cacheGeneration: CacheGeneration(), logger: Logger(label: "penguins.routes")
         )
         var table = RouteTable(router: Router(), metrics: ServerMetrics())
         endpoints.registerAPI(on: &table)

@@ -43,7 +43,8 @@ extension Endpoints {
 
     // MARK: Predictions
 
-    /// `GET /predictions/{penguin_id}`: cache, then warehouse, then the live model. A cache
+    /// `GET /predictions/{penguin_id}`: cache, then warehouse, then the live model, refilling the
+    /// cache unless the cache coherence watcher removed stale predictions meanwhile. A cache
     /// that fails or is down counts as a miss (the answer then counts as a cache fallback); a
     /// warehouse that fails or is down is a 503. Each store bounds its own reads by key (the Redis
     /// client's command timeout, the PostgreSQL store's read timeout).
@@ -64,7 +65,9 @@ extension Endpoints {
         }
         var decision = PredictionLookup.afterCache(currentVersion: version, cached: cached)
         if case .answer = decision { metrics.cacheHit() } else { metrics.cacheMiss() }
+        var generation: UInt64?
         if case .readWarehouse = decision {
+            generation = cacheGeneration.current
             let row = try await store(.warehouse) { [platform] in try await platform.warehouse.row(id: id) }
             decision = PredictionLookup.afterWarehouse(currentVersion: version, row: row)
         }
@@ -93,7 +96,8 @@ extension Endpoints {
         if source != .cache {
             metrics.fallback(source)
             if cacheFailed { metrics.cacheFallback() }
-            if health.isUp(.cache) {
+            // Not when stale predictions were removed since the read: this one may be one of them.
+            if health.isUp(.cache), generation == cacheGeneration.current {
                 let ttl = platform.configuration.cacheTTLSeconds
                 do {
                     try await health.call(.cache) { [platform] in

@@ -16,6 +16,8 @@ final class Endpoints: Sendable {
     let metrics: ServerMetrics
     /// The circuit breakers and last errors of the store roles.
     let health: StoreHealth
+    /// Moves when stale predictions are removed from the cache; a lookup refills only if it has not moved since its read.
+    let cacheGeneration: CacheGeneration
     let logger: Logger
     /// The OpenAPI document, read once.
     let openAPI: String
@@ -24,7 +26,7 @@ final class Endpoints: Sendable {
 
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
-        health: StoreHealth, logger: Logger
+        health: StoreHealth, cacheGeneration: CacheGeneration, logger: Logger
     ) {
         self.platform = platform
         self.model = model
@@ -32,6 +34,7 @@ final class Endpoints: Sendable {
         self.logWriter = logWriter
         self.metrics = metrics
         self.health = health
+        self.cacheGeneration = cacheGeneration
         self.logger = logger
         self.openAPI = (try? PenguinsServer.openAPIDocument) ?? "openapi: 3.1.0\n"
     }

@@ -6,7 +6,7 @@ import Synchronization
 
 /// The server's Prometheus metrics, all created up front so recording is an atomic add or a
 /// short lock: request counts and latency histograms per route, cache hits, misses, errors
-/// and fallbacks, predictions per species, the prediction log's writes, and each store
+/// fallbacks and invalidations, predictions per species, the prediction log's writes, and each store
 /// role's errors and up/down state.
 public final class ServerMetrics: Sendable {
     /// The registry `GET /metrics` renders.
@@ -22,6 +22,8 @@ public final class ServerMetrics: Sendable {
     private let logDroppedCounter: Counter
     private let logBufferedGauge: Gauge
     private let cacheFallbackCounter: Counter
+    private let cacheInvalidationCounter: Counter
+    private let cacheClearCounter: Counter
     private let storeErrorCounters: [StoreRole: Counter]
     private let storeUpGauges: [StoreRole: Gauge]
     /// Cache hits and misses, also kept as plain atomics for the dashboard's overview.
@@ -64,6 +66,12 @@ public final class ServerMetrics: Sendable {
         )
         cacheFallbackCounter = counter(
             "cache_fallbacks", "Prediction lookups answered without the cache because it failed or was down."
+        )
+        cacheInvalidationCounter = counter(
+            "cache_invalidations", "Penguins whose cached predictions were removed because their measurements changed in the warehouse."
+        )
+        cacheClearCounter = counter(
+            "cache_clears", "Times the whole prediction cache was emptied to stay coherent with the warehouse (too many changes at once)."
         )
         storeErrorCounters = Dictionary(uniqueKeysWithValues: StoreRole.allCases.map {
             ($0, counter("store_errors", "Store calls that failed or timed out, by role.", [("role", $0.apiName)]))
@@ -108,6 +116,10 @@ public final class ServerMetrics: Sendable {
     func logBuffered(_ count: Int) { logBufferedGauge.set(Int64(count)) }
 
     func cacheFallback() { cacheFallbackCounter.increment() }
+
+    func cacheInvalidated(_ count: Int) { cacheInvalidationCounter.increment(by: Int64(count)) }
+
+    func cacheCleared() { cacheClearCounter.increment() }
 
     func storeError(_ role: StoreRole) { storeErrorCounters[role]?.increment() }
 

@@ -19,6 +19,13 @@ struct CommandResult {
 /// Runs the built `penguins` executable with a private data directory.
 struct PenguinsExecutable {
     let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-cli-\(UUID().uuidString)")
+    /// Variables set for every command, over the test process's own.
+    var environment: [String: String] = [:]
+
+    /// The environment a command runs with.
+    var processEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(environment) { _, set in set }
+    }
 
     /// The executable sits beside the test bundle in the build products folder.
     static var url: URL {
@@ -30,6 +37,7 @@ struct PenguinsExecutable {
         let process = Process()
         process.executableURL = Self.url
         process.arguments = arguments + ["--data-dir", dataDirectory.path]
+        process.environment = processEnvironment
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

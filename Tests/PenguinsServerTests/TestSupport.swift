@@ -93,8 +93,11 @@ struct FailingCache: PredictionCache {
     struct Failure: Error {}
     func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? { throw Failure() }
     func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws { throw Failure() }
+    func remove(penguinIDs: [String], modelVersions: [Int]) async throws { throw Failure() }
     func removeAll() async throws { throw Failure() }
     func count() async throws -> Int { throw Failure() }
+    func coherentThrough() async throws -> Int64? { throw Failure() }
+    func setCoherentThrough(_ sequence: Int64) async throws { throw Failure() }
 }
 
 /// A warehouse whose every call fails.
@@ -107,6 +110,9 @@ struct FailingWarehouse: Warehouse {
     func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws { throw Failure() }
     func aggregatesByIsland() async throws -> [IslandAggregate] { throw Failure() }
     func count() async throws -> Int { throw Failure() }
+    func latestChange() async throws -> Int64 { throw Failure() }
+    func changes(after: Int64, limit: Int) async throws -> WarehouseChanges { throw Failure() }
+    func pruneChanges(before date: Date) async throws { throw Failure() }
 }
 
 /// Measurements of a typical Adelie, as a JSON object.

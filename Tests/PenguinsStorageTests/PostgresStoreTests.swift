@@ -18,6 +18,7 @@ struct PostgresStoreTests {
     @Test func warehouseContract() async throws {
         try await TestServers.withPostgresStore("warehouse") { try await checkWarehouseContract($0.warehouse) }
         try await TestServers.withPostgresStore("warehouse_batches") { try await checkWarehouseBatchesAndAggregates($0.warehouse) }
+        try await TestServers.withPostgresStore("warehouse_changes") { try await checkWarehouseChangeLog($0.warehouse) }
     }
 
     @Test func modelRegistryContract() async throws {
@@ -34,7 +35,7 @@ struct PostgresStoreTests {
 
     @Test func migrationsAreNamedOrderedAndAppliedOnce() async throws {
         try await TestServers.withPostgresStore("migrations") { store in
-            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark"]
+            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes"]
             #expect(try await store.appliedMigrations() == expected)
             // A second store on the same schema applies nothing again and sees the same data.
             try await store.lake.upsert([Fixtures.penguin("p-1")])

@@ -25,6 +25,17 @@ struct RedisPredictionCacheTests {
         cache.client.close()
     }
 
+    @Test func removalAndCoherenceContract() async throws {
+        let cache = try cache("removal")
+        try await checkPredictionCacheRemoval(cache, removesEveryVersion: false)
+        // The position lives under the prefix, outside the prediction keys.
+        #expect(try await cache.client.send(RedisCommand("GET", cache.coherenceKey)).string == "42")
+        try await cache.removeAll()
+        #expect(try await cache.coherentThrough() == 42)
+        _ = try await cache.client.send(RedisCommand("DEL", cache.coherenceKey))
+        cache.client.close()
+    }
+
     @Test func theSameContractHoldsInMemory() async throws {
         try await checkPredictionCacheKeysContract(MemoryPredictionCache())
     }

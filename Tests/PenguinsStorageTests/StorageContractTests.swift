@@ -15,11 +15,13 @@ import Testing
     @Test func sqliteWarehouse() async throws {
         try await withSQLiteStore { try await checkWarehouseContract($0.warehouse) }
         try await withSQLiteStore { try await checkWarehouseBatchesAndAggregates($0.warehouse) }
+        try await withSQLiteStore { try await checkWarehouseChangeLog($0.warehouse) }
     }
 
     @Test func memoryWarehouse() async throws {
         try await checkWarehouseContract(MemoryWarehouse())
         try await checkWarehouseBatchesAndAggregates(MemoryWarehouse())
+        try await checkWarehouseChangeLog(MemoryWarehouse())
     }
 
     @Test func sqliteModelRegistry() async throws {
@@ -36,10 +38,14 @@ import Testing
         try await checkPredictionCacheContract { clock in
             try SQLiteStore(directory: directory.url, now: clock.reading).predictionCache
         }
+        let coherence = TemporaryDirectory()
+        defer { coherence.cleanUp() }
+        try await checkPredictionCacheRemoval(try SQLiteStore(directory: coherence.url).predictionCache, removesEveryVersion: true)
     }
 
     @Test func memoryPredictionCache() async throws {
         try await checkPredictionCacheContract { clock in MemoryPredictionCache(now: clock.reading) }
+        try await checkPredictionCacheRemoval(MemoryPredictionCache(), removesEveryVersion: false)
     }
 
     @Test func sqliteQuarantine() async throws {

@@ -17,6 +17,7 @@ public actor MemoryPredictionCache: PredictionCache {
     private let now: @Sendable () -> Date
     /// The entry count at which the next store purges expired entries.
     private var purgeThreshold = 1024
+    private var coherentSequence: Int64?
     /// The most entries kept, or nil for no bound.
     public let maximumEntryCount: Int?
 
@@ -52,9 +53,26 @@ public actor MemoryPredictionCache: PredictionCache {
         }
     }
 
+    /// Removes the entries of these penguins by each of `modelVersions`.
+    public func remove(penguinIDs: [String], modelVersions: [Int]) {
+        for penguinID in penguinIDs {
+            for modelVersion in modelVersions { entries[Key(penguinID: penguinID, modelVersion: modelVersion)] = nil }
+        }
+    }
+
     /// Removes every entry.
     public func removeAll() {
         entries = [:]
+    }
+
+    /// The warehouse change up to which this cache is coherent, or nil before the first record.
+    public func coherentThrough() -> Int64? {
+        coherentSequence
+    }
+
+    /// Records the warehouse change up to which this cache is coherent.
+    public func setCoherentThrough(_ sequence: Int64) {
+        coherentSequence = sequence
     }
 
     /// The number of live (unexpired) entries.

@@ -22,6 +22,14 @@ public actor MemoryQuarantine: Quarantine {
         }
     }
 
+    /// Removes the rows of `file` whose line is not in `lines`; returns how many were removed.
+    @discardableResult
+    public func release(file: String, keepingLines lines: Set<Int>) -> Int {
+        let released = rowsByKey.keys.filter { $0.file == file && !lines.contains($0.line) }
+        for key in released { rowsByKey[key] = nil }
+        return released.count
+    }
+
     /// Newest first (by quarantine time, then by append order), at most `limit`.
     public func rows(limit: Int) -> [QuarantinedRow] {
         rowsByKey.values

@@ -1,16 +1,21 @@
+import Foundation
 import PenguinsCore
 
 /// The analytical warehouse held in memory, for tests and `memory://` stores. Same semantics
 /// as ``SQLiteWarehouse``: rows keyed by penguin id, ordered (island, species, penguin id).
 public actor MemoryWarehouse: Warehouse {
     private var rows: [String: WarehouseRow] = [:]
+    /// The change log: sequence number, penguin id and time of each change of prediction inputs.
+    private var changeLog: [(sequence: Int64, penguinID: String, changedAt: Date)] = []
+    private var lastSequence: Int64 = 0
 
     /// An empty warehouse.
     public init() {}
 
     /// Inserts or updates rows by penguin id. The prediction is kept when island, species and
-    /// measurements are unchanged and cleared otherwise.
+    /// measurements are unchanged and cleared otherwise; such a change of a stored row is logged.
     public func upsert(_ penguins: [Penguin]) {
+        let now = Date()
         for penguin in penguins {
             var stored = penguin
             stored.otherFields = [:]
@@ -20,7 +25,29 @@ public actor MemoryWarehouse: Warehouse {
                     && $0.penguin.measurements == penguin.measurements
             } ?? false
             rows[penguin.id] = WarehouseRow(penguin: stored, prediction: keepsPrediction ? previous?.prediction : nil)
+            if previous != nil && !keepsPrediction {
+                lastSequence += 1
+                changeLog.append((lastSequence, penguin.id, now))
+            }
         }
+    }
+
+    /// The sequence number of the newest logged change, 0 when none.
+    public func latestChange() -> Int64 {
+        changeLog.last?.sequence ?? 0
+    }
+
+    /// The changes logged after `after`, at most `limit`.
+    public func changes(after: Int64, limit: Int) -> WarehouseChanges {
+        let start = changeLog.firstIndex { $0.sequence > after } ?? changeLog.endIndex
+        let entries = changeLog[start...].prefix(max(limit, 0) + 1).map { ($0.sequence, $0.penguinID) }
+        return .reading(entries, after: after, limit: limit, oldest: changeLog.first?.sequence, latest: latestChange())
+    }
+
+    /// Drops log entries older than `date`, keeping the newest.
+    public func pruneChanges(before date: Date) {
+        guard let newest = changeLog.last else { return }
+        changeLog.removeAll { $0.changedAt < date && $0.sequence != newest.sequence }
     }
 
     /// The row of one penguin, or nil.

@@ -114,7 +114,19 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX quarantine_newest ON quarantine (quarantined_at, id)",
         ]),
-    ] + spark
+    ] + spark + [
+        // The warehouse's change log: the upsert appends the id of every stored row whose key or
+        // measurements change, so caches can drop predictions computed from old measurements.
+        ("v3-warehouse-changes", [
+            """
+            CREATE TABLE warehouse_changes (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                penguin_id text COLLATE "C" NOT NULL,
+                changed_at double precision NOT NULL
+            )
+            """,
+        ]),
+    ]
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in
     /// lowercase letters and digits (`warehouse_biscoe`).

@@ -40,6 +40,20 @@ public struct PostgresQuarantine: Quarantine {
         try await store.run(.quarantine) { client in try await client.query(statement) }
     }
 
+    /// Removes the rows of `file` whose line is not in `lines`, in one statement.
+    @discardableResult
+    public func release(file: String, keepingLines lines: Set<Int>) async throws -> Int {
+        var kept = PostgresArray(of: .int4, capacity: lines.count * 8)
+        for line in lines.sorted() { kept.append(Int32(clamping: line)) }
+        let statement: PostgresQuery = """
+            WITH released AS (
+                DELETE FROM quarantine WHERE file = \(file) AND NOT (line = ANY(\(kept))) RETURNING 1
+            )
+            SELECT count(*) FROM released
+            """
+        return try await store.run(.quarantine) { client in try await PostgresStore.count(client, statement) }
+    }
+
     /// Newest first (by quarantine time, then by append order), at most `limit`.
     public func rows(limit: Int) async throws -> [QuarantinedRow] {
         guard limit > 0 else { return [] }

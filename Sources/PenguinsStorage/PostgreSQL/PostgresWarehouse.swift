@@ -41,9 +41,11 @@ public struct PostgresWarehouse: Warehouse {
     /// rows of penguins that changed island or species (their old key) and re-keys their ids,
     /// updates the rows whose key is unchanged (prediction columns, the Spark model's
     /// included, are kept when the measurements are unchanged and cleared otherwise; an identical row is not rewritten), and
-    /// inserts the rest with their ids. (That avoids `INSERT ... ON CONFLICT`, whose speculative
+    /// inserts the rest with their ids; every stored row whose key or measurements change (its
+    /// prediction is dropped) is logged in `warehouse_changes`. (That avoids `INSERT ... ON CONFLICT`, whose speculative
     /// insertion costs about as much as the insert itself on bulk loads.) An advisory lock
-    /// serialises concurrent upserts; the primary key of `warehouse_ids` would refuse a second
+    /// serialises concurrent upserts, so change numbers become visible in the order they were
+    /// given; the primary key of `warehouse_ids` would refuse a second
     /// row for an id anyway. Within a batch, the last version of a penguin wins.
     public func upsert(_ penguins: [Penguin]) async throws {
         let penguins = PostgresLake.lastOfEachID(penguins)
@@ -95,6 +97,12 @@ public struct PostgresWarehouse: Warehouse {
                     INSERT INTO warehouse_ids (penguin_id, island, species)
                     SELECT penguin_id, island, species FROM input
                     WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.penguin_id = input.penguin_id)
+                ), logged AS (
+                    INSERT INTO warehouse_changes (penguin_id, changed_at)
+                    SELECT input.penguin_id, extract(epoch FROM clock_timestamp())
+                    FROM known AS input
+                    JOIN warehouse w ON w.island = input.old_island AND w.species = input.old_species AND w.penguin_id = input.penguin_id
+                    WHERE NOT input.same_key OR NOT (\(unescaped: unchanged))
                 ), updated AS (
                     UPDATE warehouse w SET
                         bill_length_mm = input.bill_length_mm,
@@ -332,6 +340,51 @@ public struct PostgresWarehouse: Warehouse {
     }
 
     /// The point read of one row, every column as text (see ``decodeText(_:)``).
+    /// The sequence number of the newest change in `warehouse_changes`, 0 when none.
+    public func latestChange() async throws -> Int64 {
+        try await store.run(.warehouse) { client in
+            for try await latest in try await client.query("SELECT COALESCE(max(sequence), 0) FROM warehouse_changes").decode(Int64.self) {
+                return latest
+            }
+            return 0
+        }
+    }
+
+    /// The changes logged after `after`, at most `limit`, with the log's bounds, in one statement.
+    public func changes(after: Int64, limit: Int) async throws -> WarehouseChanges {
+        let wanted = max(limit, 0) + 1
+        return try await store.run(.warehouse) { client in
+            let rows = try await client.query("""
+                WITH bounds AS (SELECT min(sequence) AS oldest, max(sequence) AS latest FROM warehouse_changes)
+                SELECT c.sequence, c.penguin_id, bounds.oldest, bounds.latest
+                FROM bounds LEFT JOIN LATERAL (
+                    SELECT sequence, penguin_id FROM warehouse_changes WHERE sequence > \(after) ORDER BY sequence LIMIT \(wanted)
+                ) c ON true
+                ORDER BY c.sequence
+                """)
+            var entries: [(sequence: Int64, penguinID: String)] = []
+            var oldest: Int64?
+            var latest: Int64 = 0
+            for try await (sequence, penguinID, first, last) in rows.decode((Int64?, String?, Int64?, Int64?).self) {
+                oldest = first
+                latest = last ?? 0
+                if let sequence, let penguinID { entries.append((sequence, penguinID)) }
+            }
+            return .reading(entries, after: after, limit: limit, oldest: oldest, latest: latest)
+        }
+    }
+
+    /// Drops change log entries older than `date`, keeping the newest.
+    public func pruneChanges(before date: Date) async throws {
+        let seconds = date.timeIntervalSince1970
+        try await store.run(.warehouse) { client in
+            try await client.query("""
+                DELETE FROM warehouse_changes
+                WHERE changed_at < \(seconds) AND sequence < (SELECT max(sequence) FROM warehouse_changes)
+                """)
+        }
+    }
+
     private static let rowByID = "SELECT " + rowColumns.split(separator: ",")
         .map { "w." + $0.trimmingCharacters(in: .whitespacesAndNewlines) + "::text" }
         .joined(separator: ", ") + """

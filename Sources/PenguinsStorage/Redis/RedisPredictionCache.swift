@@ -65,6 +65,43 @@ public struct RedisPredictionCache: PredictionCache {
         }
     }
 
+    /// Removes the keys of these penguins by each of `modelVersions`: one `DEL` of up to 1,000
+    /// keys per command, pipelined.
+    public func remove(penguinIDs: [String], modelVersions: [Int]) async throws {
+        let keys = penguinIDs.flatMap { id in modelVersions.map { key(penguinID: id, modelVersion: $0) } }
+        guard !keys.isEmpty else { return }
+        let commands = stride(from: 0, to: keys.count, by: RedisPredictionCache.commandsPerWrite).map { start in
+            RedisCommand(arguments: [Array("DEL".utf8)] + keys[start..<min(start + RedisPredictionCache.commandsPerWrite, keys.count)].map { Array($0.utf8) })
+        }
+        let replies = try await call { try await client.pipeline(commands) }
+        if let failure = replies.first(where: { if case .error = $0 { true } else { false } }) {
+            throw unavailable("DEL was refused: \(failure)")
+        }
+    }
+
+    /// The key that records the warehouse change up to which the cache is coherent:
+    /// `warehouse-change` after the location's key prefix (outside `prediction:*`, so counting
+    /// and clearing leave it alone).
+    public var coherenceKey: String { "\(client.location.keyPrefix)warehouse-change" }
+
+    /// The warehouse change up to which the cache is coherent (`GET`), nil when never recorded.
+    public func coherentThrough() async throws -> Int64? {
+        let reply = try await call { try await client.send(RedisCommand("GET", coherenceKey)) }
+        switch reply {
+        case .bulkString(nil): return nil
+        case .bulkString(let bytes?):
+            guard let value = Int64(String(decoding: bytes, as: UTF8.self)) else { throw unavailable("\(coherenceKey) holds \(reply)") }
+            return value
+        default: throw unavailable("GET answered \(reply)")
+        }
+    }
+
+    /// Records the warehouse change up to which the cache is coherent (`SET`, no expiry).
+    public func setCoherentThrough(_ sequence: Int64) async throws {
+        let reply = try await call { try await client.send(RedisCommand("SET", coherenceKey, String(sequence))) }
+        if case .error = reply { throw unavailable("SET was refused: \(reply)") }
+    }
+
     /// Removes every prediction key of the platform (`SCAN` then `DEL`).
     public func removeAll() async throws {
         var batch: [String] = []

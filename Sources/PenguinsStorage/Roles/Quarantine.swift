@@ -17,9 +17,15 @@ public struct QuarantinedRow: Hashable, Sendable, Codable {
     }
 }
 
-/// Rows that ingestion refused. Re-ingesting a file replaces its earlier entry for the same (file, line).
+/// Rows that ingestion refused. Re-ingesting a file replaces its earlier entry for the same
+/// (file, line), and ``release(file:keepingLines:)`` then drops the lines that are now valid, so the
+/// quarantine holds exactly the file's current bad rows.
 public protocol Quarantine: Sendable {
     func append(_ rows: [QuarantinedRow]) async throws
+    /// Removes the rows of `file` whose line is not in `lines` (the lines still bad after a new
+    /// ingestion of the file); returns how many were removed.
+    @discardableResult
+    func release(file: String, keepingLines lines: Set<Int>) async throws -> Int
     /// Newest first, at most `limit`.
     func rows(limit: Int) async throws -> [QuarantinedRow]
     func count() async throws -> Int

@@ -48,6 +48,36 @@ public struct SQLitePredictionCache: PredictionCache {
         }
     }
 
+    /// Removes every entry of these penguins, whatever their model version (the key starts
+    /// with the penguin id), in one transaction.
+    public func remove(penguinIDs: [String], modelVersions: [Int]) async throws {
+        guard !penguinIDs.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.makeStatement(sql: "DELETE FROM prediction_cache WHERE penguin_id = ?")
+            for penguinID in penguinIDs {
+                statement.bind(penguinID, at: 1)
+                try statement.stepToCompletion(in: db)
+            }
+        }
+    }
+
+    /// The warehouse change up to which this cache is coherent (`prediction_cache_state`).
+    public func coherentThrough() async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT value FROM prediction_cache_state WHERE name = 'coherent_through'")
+        }
+    }
+
+    /// Records the warehouse change up to which this cache is coherent.
+    public func setCoherentThrough(_ sequence: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO prediction_cache_state (name, value) VALUES ('coherent_through', ?)",
+                arguments: [sequence]
+            )
+        }
+    }
+
     /// Removes every entry.
     public func removeAll() async throws {
         try await pool.write { db in try db.execute(sql: "DELETE FROM prediction_cache") }

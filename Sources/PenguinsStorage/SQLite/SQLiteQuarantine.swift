@@ -25,6 +25,20 @@ public struct SQLiteQuarantine: Quarantine {
         }
     }
 
+    /// Removes the rows of `file` whose line is not in `lines`, in one statement (the kept lines
+    /// travel as one JSON array).
+    @discardableResult
+    public func release(file: String, keepingLines lines: Set<Int>) async throws -> Int {
+        let kept = "[" + lines.sorted().map(String.init).joined(separator: ",") + "]"
+        return try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM quarantine WHERE file = ? AND line NOT IN (SELECT value FROM json_each(?))",
+                arguments: [file, kept]
+            )
+            return db.changesCount
+        }
+    }
+
     /// Newest first (by quarantine time, then by append order), at most `limit`.
     public func rows(limit: Int) async throws -> [QuarantinedRow] {
         guard limit > 0 else { return [] }

@@ -102,6 +102,39 @@ extension SQLiteStore {
                 """)
         }
 
+        // The change log of the warehouse: a trigger appends the id of every stored row whose
+        // island, species or measurements change (the inputs that clear its prediction), in the
+        // writing transaction, whichever process writes. Caches follow it (CacheCoherence).
+        migrator.registerMigration("v2-warehouse-changes") { db in
+            try db.execute(sql: """
+                CREATE TABLE warehouse_changes (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    penguin_id TEXT NOT NULL,
+                    changed_at REAL NOT NULL
+                );
+                CREATE TRIGGER warehouse_prediction_inputs_changed
+                AFTER UPDATE OF island, species, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g ON warehouse
+                WHEN old.island IS NOT new.island OR old.species IS NOT new.species
+                    OR old.bill_length_mm IS NOT new.bill_length_mm OR old.bill_depth_mm IS NOT new.bill_depth_mm
+                    OR old.flipper_length_mm IS NOT new.flipper_length_mm OR old.body_mass_g IS NOT new.body_mass_g
+                BEGIN
+                    INSERT INTO warehouse_changes (penguin_id, changed_at)
+                    VALUES (new.penguin_id, (julianday('now') - 2440587.5) * 86400.0);
+                END;
+                """)
+        }
+
+        // Named values of the prediction cache: `coherent_through`, the warehouse change up to
+        // which changed penguins have been removed from it.
+        migrator.registerMigration("v2-prediction-cache-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE prediction_cache_state (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    value INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+
         return migrator
     }
 }

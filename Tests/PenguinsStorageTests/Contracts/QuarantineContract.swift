@@ -28,4 +28,15 @@ func checkQuarantineContract(_ quarantine: some Quarantine) async throws {
     try await quarantine.append(other)
     #expect(try await quarantine.count() == 5)
     #expect(try await quarantine.rows(limit: 3) == [other[1], other[0], again[2]])
+
+    // A new ingestion of a.csv in which only line 3 is still bad releases lines 2 and 4, and
+    // leaves b.csv alone.
+    #expect(try await quarantine.release(file: "a.csv", keepingLines: [3]) == 2)
+    #expect(try await quarantine.count() == 3)
+    #expect(try await quarantine.rows(limit: 10) == [other[1], other[0], again[1]])
+    #expect(try await quarantine.release(file: "a.csv", keepingLines: [3]) == 0)
+    // A file with no bad line left releases all of its rows; an unknown file releases none.
+    #expect(try await quarantine.release(file: "b.csv", keepingLines: []) == 2)
+    #expect(try await quarantine.release(file: "never.csv", keepingLines: [1]) == 0)
+    #expect(try await quarantine.rows(limit: 10) == [again[1]])
 }

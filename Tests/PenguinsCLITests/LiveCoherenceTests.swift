@@ -1,0 +1,140 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// `penguins serve` running in a process of its own, on a port the system chose.
+final class ServerProcess {
+    let process = Process()
+    let port: Int
+    private let output = Pipe()
+
+    /// Starts `penguins serve --port 0` with `penguins`'s data directory and environment, and
+    /// waits (at most `timeout`) until it prints the address it listens on.
+    init(_ penguins: PenguinsExecutable, timeout: Duration = .seconds(120)) throws {
+        process.executableURL = PenguinsExecutable.url
+        process.arguments = ["serve", "--port", "0", "--data-dir", penguins.dataDirectory.path]
+        process.environment = penguins.processEnvironment
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var printed = ""
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else {
+                throw ServerProcessError(message: "penguins serve exited before listening; it printed: \(printed)")
+            }
+            printed += String(decoding: chunk, as: UTF8.self)
+            if let match = printed.firstMatch(of: /dashboard: http:\/\/127\.0\.0\.1:(\d+)\//), let port = Int(match.1) {
+                self.port = port
+                break
+            }
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                throw ServerProcessError(message: "penguins serve did not listen within \(timeout); it printed: \(printed)")
+            }
+        }
+    }
+
+    struct ServerProcessError: Error, CustomStringConvertible { var message: String; var description: String { message } }
+
+    /// The body of `GET path` parsed as a JSON object, and the status.
+    func get(_ path: String) async throws -> (status: Int, body: [String: Any]) {
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
+        let (data, response) = try await URLSession.shared.data(from: url)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, try #require(JSONSerialization.jsonObject(with: data) as? [String: Any], "body: \(String(decoding: data, as: UTF8.self))"))
+    }
+
+    /// Polls `GET /api/v1/predictions/{id}` until `accept` holds or `bound` has passed since
+    /// `start`; answers the last body and when it was read.
+    func waitForPrediction(
+        of id: String, from start: ContinuousClock.Instant, within bound: Duration, until accept: ([String: Any]) -> Bool
+    ) async throws -> (body: [String: Any], after: Duration) {
+        while true {
+            let body = try await get("/api/v1/predictions/\(id)").body
+            let elapsed = ContinuousClock.now - start
+            if accept(body) || elapsed > bound { return (body, elapsed) }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
+    /// Stops the server as Ctrl-C would and waits for it to exit.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+    }
+}
+
+/// A server runs while another process re-ingests penguins with new measurements: the server
+/// must answer the new species within two seconds, whichever cache it has.
+@Suite(.serialized) struct LiveCoherenceTests {
+    /// The first raw penguin (an Adelie) with a Gentoo's measurements, in the tidy layout.
+    static let remeasured = """
+        penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
+        PAL0708-Adelie-1,Adelie,Torgersen,49.5,15.9,224,5600,male,2007
+
+        """
+
+    private func checkReingestWhileServing(_ penguins: PenguinsExecutable) async throws {
+        let up = try penguins.run("up", "--no-serve")
+        #expect(up.status == 0, "\(up.standardError)")
+        let server = try ServerProcess(penguins)
+        defer { server.stop() }
+
+        let first = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
+        #expect(first["species"] as? String == "Adelie")
+        let cached = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
+        #expect(cached["source"] as? String == "cache")
+
+        let file = try penguins.temporaryFile("remeasured.csv", Self.remeasured)
+        let ingest = try penguins.run("ingest", file)
+        #expect(ingest.status == 0, "\(ingest.standardError)")
+        #expect(ingest.standardOutput.contains("1 re-measured penguins"), "\(ingest.standardOutput)")
+        let ingested = ContinuousClock.now
+
+        let (answer, after) = try await server.waitForPrediction(of: "PAL0708-Adelie-1", from: ingested, within: .seconds(2)) {
+            $0["species"] as? String == "Gentoo"
+        }
+        #expect(answer["species"] as? String == "Gentoo", "after \(after): \(answer)")
+        #expect(answer["source"] as? String == "model")
+
+        // Scoring writes the new prediction to the warehouse and says it refreshed one row.
+        let score = try penguins.run("score", "--format", "json")
+        #expect(score.status == 0, "\(score.standardError)")
+        #expect(try score.json()["refreshed"] as? Int == 1)
+        let afterScore = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
+        #expect(afterScore["species"] as? String == "Gentoo")
+    }
+
+    @Test func embeddedServerAnswersTheNewSpeciesAfterAReingestFromAnotherProcess() async throws {
+        try await checkReingestWhileServing(PenguinsExecutable())
+    }
+
+    @Test(.enabled(if: LiveCoherenceTests.servers != nil, "needs PENGUINS_TEST_POSTGRES and PENGUINS_TEST_REDIS"))
+    func serverOnPostgresAndRedisAnswersTheNewSpeciesAfterAReingestFromAnotherProcess() async throws {
+        let (postgres, redis) = try #require(Self.servers)
+        let name = "cli_coherence_\(UInt32.random(in: 0...UInt32.max))"
+        var penguins = PenguinsExecutable()
+        penguins.environment = [
+            "PENGUINS_LAKE": postgres + "&schema=\(name)",
+            "PENGUINS_WAREHOUSE": postgres + "&schema=\(name)",
+            "PENGUINS_CACHE": redis + "?prefix=\(name):",
+        ]
+        try await checkReingestWhileServing(penguins)
+    }
+
+    /// The PostgreSQL and Redis URLs of the integration tests, when both are set.
+    static var servers: (postgres: String, redis: String)? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let postgres = environment["PENGUINS_TEST_POSTGRES"], !postgres.isEmpty,
+              let redis = environment["PENGUINS_TEST_REDIS"], !redis.isEmpty else { return nil }
+        return (postgres, redis)
+    }
+}
