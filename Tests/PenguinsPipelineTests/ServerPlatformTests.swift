@@ -129,12 +129,18 @@ struct ServerPlatformTests {
         #expect(scored.modelVersion == trained.version)
         #expect(scored.scored == 342)
         #expect(try await platform.cache.count() == scored.cached)
+        #expect(scored.cached == 342)
         // Every scored row's prediction is in the warehouse and, under its model version, in Redis.
-        let rows = try await platform.warehouse.scan(island: .dream, after: nil, limit: 500)
-        for row in rows.prefix(20) {
-            guard let prediction = row.prediction else { continue }
-            #expect(try await platform.cache.prediction(penguinID: row.penguin.id, modelVersion: trained.version) == prediction)
-            #expect(try await platform.cache.prediction(penguinID: row.penguin.id, modelVersion: trained.version + 1) == nil)
+        var rows: [WarehouseRow] = []
+        try await platform.warehouse.forEachBatch(batchSize: 100) { rows += $0 }
+        #expect(rows.count == 344)
+        let predicted = rows.filter { $0.prediction != nil }
+        #expect(predicted.count == 342)
+        #expect(rows.filter { $0.prediction == nil }.allSatisfy { !$0.penguin.measurements.isComplete })
+        for row in predicted {
+            let id = row.penguin.id
+            #expect(try await platform.cache.prediction(penguinID: id, modelVersion: trained.version) == row.prediction, "\(id)")
+            #expect(try await platform.cache.prediction(penguinID: id, modelVersion: trained.version + 1) == nil, "\(id)")
         }
         try await platform.cache.removeAll()
         try await Self.dropSchema(configuration, platform)

@@ -124,7 +124,9 @@ import Testing
     }
 
     @Test func driftNeedsAPredictionLogThenReportsIt() async throws {
-        let app = try await makeApp(try await makePlatform())
+        // No periodic flush during the test (and 40 entries are below the batch size): only the
+        // drift endpoint's own flush can bring the predictions to the log.
+        let app = try await makeApp(try await makePlatform(), options: testOptions(logFlush: .seconds(3600)))
         try await app.test(.router) { client in
             try expectProblem(try await client.send(.get, "/api/v1/drift"), status: .conflict, detailContains: "prediction log is empty")
             let batch = "{\"penguins\":[" + Array(repeating: gentooJSON, count: 40).joined(separator: ",") + "]}"

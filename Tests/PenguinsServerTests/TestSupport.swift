@@ -29,8 +29,10 @@ func makePlatform(ingest: Bool = true, train: Bool = true, score: Bool = true) a
 
 /// Options for tests: a small forest if one must be trained, and a registry poll too slow to
 /// interfere (tests that need the watcher set their own).
-func testOptions(metrics: ServerMetrics = ServerMetrics(), poll: Duration = .seconds(3600)) -> ServerOptions {
-    ServerOptions(trainingParameters: smallForest, registryPollInterval: poll, logFlushInterval: .milliseconds(20), metrics: metrics)
+func testOptions(
+    metrics: ServerMetrics = ServerMetrics(), poll: Duration = .seconds(3600), logFlush: Duration = .milliseconds(20)
+) -> ServerOptions {
+    ServerOptions(trainingParameters: smallForest, registryPollInterval: poll, logFlushInterval: logFlush, metrics: metrics)
 }
 
 /// The application on `platform`, listening (for live tests) on an ephemeral port.
