@@ -66,6 +66,23 @@ extension TestResponse {
     var contentType: String? { headers[.contentType] }
 }
 
+/// The numbers of a model description that tests compare exactly. Decoded with `JSONDecoder`,
+/// which reads a double back exactly; `JSONSerialization` (behind `object()`) can be one unit in
+/// the last place off on Linux.
+struct ModelNumbers: Decodable {
+    var accuracy: Double
+    var featureImportances: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case accuracy
+        case featureImportances = "feature_importances"
+    }
+
+    init(json: Data) throws {
+        self = try JSONDecoder().decode(Self.self, from: json)
+    }
+}
+
 /// Asserts a problem document: the status, the problem content type, the RFC 9457 members,
 /// and (when given) an entry of `errors` naming `field`.
 @discardableResult
