@@ -58,22 +58,29 @@ import Testing
         }
     }
 
+    /// Each invalid classifier with the parameter and value its error names.
     @Test(arguments: [
-        RandomForestClassifier(numTrees: 0), RandomForestClassifier(maxDepth: -1), RandomForestClassifier(maxDepth: 31),
-        RandomForestClassifier(maxBins: 1), RandomForestClassifier(maxBins: 257), RandomForestClassifier(minInstancesPerNode: 0),
-        RandomForestClassifier(minInfoGain: -0.1), RandomForestClassifier(featureSubsetStrategy: .fraction(1.5)),
-        RandomForestClassifier(featureSubsetStrategy: .count(3)), RandomForestClassifier(subsamplingRate: 0),
-        RandomForestClassifier(subsamplingRate: 1.2),
+        (RandomForestClassifier(numTrees: 0), "numTrees = 0"),
+        (RandomForestClassifier(maxDepth: -1), "maxDepth = -1"),
+        (RandomForestClassifier(maxDepth: 31), "maxDepth = 31"),
+        (RandomForestClassifier(maxBins: 1), "maxBins = 1"),
+        (RandomForestClassifier(maxBins: 257), "maxBins = 257"),
+        (RandomForestClassifier(minInstancesPerNode: 0), "minInstancesPerNode = 0"),
+        (RandomForestClassifier(minInfoGain: -0.1), "minInfoGain = -0.1"),
+        (RandomForestClassifier(featureSubsetStrategy: .fraction(1.5)), "featureSubsetStrategy = 1.5"),
+        (RandomForestClassifier(featureSubsetStrategy: .count(3)), "featureSubsetStrategy = 3"),
+        (RandomForestClassifier(subsamplingRate: 0), "subsamplingRate = 0.0"),
+        (RandomForestClassifier(subsamplingRate: 1.2), "subsamplingRate = 1.2"),
     ])
-    func invalidParametersThrowWithAnExplanation(classifier: RandomForestClassifier) {
+    func invalidParametersThrowWithAnExplanation(classifier: RandomForestClassifier, named expected: String) {
         let error = #expect(throws: RandomForestError.self) {
             try classifier.fit(x, labels: labels, classCount: 2)
         }
-        guard case let .invalidParameter(name, _, requirement) = error else {
+        guard case let .invalidParameter(name, value, requirement) = error else {
             Issue.record("expected an invalid parameter, got \(String(describing: error))")
             return
         }
-        #expect(!name.isEmpty)
+        #expect("\(name) = \(value)" == expected)
         #expect(error?.description.contains(requirement) == true)
     }
 

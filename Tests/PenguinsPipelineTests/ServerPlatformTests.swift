@@ -50,6 +50,25 @@ import Testing
         }
     }
 
+    @Test func anUnreachableServerIsOneLineNamingTheRole() async throws {
+        // Nothing listens on port 1: no server is needed to see the error.
+        let configuration = PlatformConfiguration(
+            dataDirectory: URL(fileURLWithPath: "/nonexistent"),
+            locations: [.lake: "memory://", .warehouse: "postgres://penguins:hidden@127.0.0.1:1/penguins?sslmode=disable", .cache: "memory://"]
+        )
+        let platform = try Platform.make(configuration)
+        do {
+            _ = try await platform.warehouse.count()
+            Issue.record("a warehouse on port 1 answered")
+        } catch {
+            let text = String(describing: error)
+            #expect(text.hasPrefix("the warehouse at postgres://penguins:***@127.0.0.1:1/penguins"))
+            #expect(!text.contains("hidden"))
+            #expect(!text.contains("\n"))
+        }
+        await platform.shutdown()
+    }
+
     @Test func anyMixOfEmbeddedStoresWorks() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-mix-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -71,15 +90,11 @@ import Testing
 /// The whole pipeline on PostgreSQL and Redis (enabled by `PENGUINS_TEST_POSTGRES` and
 /// `PENGUINS_TEST_REDIS`, which `scripts/services.sh env` prints), each test in a schema and
 /// under a key prefix of its own.
-@Suite(.enabled(
-    if: ProcessInfo.processInfo.environment["PENGUINS_TEST_POSTGRES"].map { !$0.isEmpty } ?? false,
-    "PostgreSQL tests skipped: PENGUINS_TEST_POSTGRES is not set. Run `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"` first."
-))
+@Suite(TestService.postgres.gate("PostgreSQL pipeline tests"))
 struct ServerPlatformTests {
     private static func configuration(_ purpose: String, cache: String = "memory://") -> PlatformConfiguration {
-        let environment = ProcessInfo.processInfo.environment
         let name = "t_\(purpose)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
-        let postgres = environment["PENGUINS_TEST_POSTGRES", default: ""] + "&schema=\(name)"
+        let postgres = (TestService.postgres.value ?? "") + "&schema=\(name)"
         return PlatformConfiguration(
             dataDirectory: URL(fileURLWithPath: "/nonexistent"),
             locations: [.lake: postgres, .warehouse: postgres, .cache: cache.replacingOccurrences(of: "PREFIX", with: name + ":")]
@@ -118,9 +133,9 @@ struct ServerPlatformTests {
         try await Self.dropSchema(configuration, platform)
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["PENGUINS_TEST_REDIS"].map { !$0.isEmpty } ?? false))
+    @Test(TestService.redis.gate("Redis pipeline tests"))
     func trainAndScoreWithTheCacheInRedis() async throws {
-        let redis = ProcessInfo.processInfo.environment["PENGUINS_TEST_REDIS", default: ""] + "?prefix=PREFIX"
+        let redis = (TestService.redis.value ?? "") + "?prefix=PREFIX"
         let configuration = Self.configuration("pipeline", cache: redis)
         let platform = try await Platform.connect(configuration)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
@@ -129,30 +144,20 @@ struct ServerPlatformTests {
         #expect(scored.modelVersion == trained.version)
         #expect(scored.scored == 342)
         #expect(try await platform.cache.count() == scored.cached)
+        #expect(scored.cached == 342)
         // Every scored row's prediction is in the warehouse and, under its model version, in Redis.
-        let rows = try await platform.warehouse.scan(island: .dream, after: nil, limit: 500)
-        for row in rows.prefix(20) {
-            guard let prediction = row.prediction else { continue }
-            #expect(try await platform.cache.prediction(penguinID: row.penguin.id, modelVersion: trained.version) == prediction)
-            #expect(try await platform.cache.prediction(penguinID: row.penguin.id, modelVersion: trained.version + 1) == nil)
+        var rows: [WarehouseRow] = []
+        try await platform.warehouse.forEachBatch(batchSize: 100) { rows += $0 }
+        #expect(rows.count == 344)
+        let predicted = rows.filter { $0.prediction != nil }
+        #expect(predicted.count == 342)
+        #expect(rows.filter { $0.prediction == nil }.allSatisfy { !$0.penguin.measurements.isComplete })
+        for row in predicted {
+            let id = row.penguin.id
+            #expect(try await platform.cache.prediction(penguinID: id, modelVersion: trained.version) == row.prediction, "\(id)")
+            #expect(try await platform.cache.prediction(penguinID: id, modelVersion: trained.version + 1) == nil, "\(id)")
         }
         try await platform.cache.removeAll()
         try await Self.dropSchema(configuration, platform)
-    }
-
-    @Test func anUnreachableServerIsOneLineNamingTheRole() async throws {
-        var configuration = Self.configuration("unreachable")
-        configuration.locations[.warehouse] = "postgres://penguins:hidden@127.0.0.1:1/penguins?sslmode=disable"
-        let platform = try Platform.make(configuration)
-        do {
-            _ = try await platform.warehouse.count()
-            Issue.record("a warehouse on port 1 answered")
-        } catch {
-            let text = String(describing: error)
-            #expect(text.hasPrefix("the warehouse at postgres://penguins:***@127.0.0.1:1/penguins"))
-            #expect(!text.contains("hidden"))
-            #expect(!text.contains("\n"))
-        }
-        await platform.shutdown()
     }
 }

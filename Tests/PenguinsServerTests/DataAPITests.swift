@@ -112,7 +112,19 @@ import Testing
             #expect(report["predictors"] as? [String] == ["flipper_length_mm", "sex"])
             let model = try #require(report["model"] as? [String: Any])
             #expect(try #require(model["r_squared"] as? Double) > 0.7)
-            #expect(report["test_rows"] as? Int ?? 0 > 0)
+            // 333 rows have body mass, flipper length and sex (344 less 2 unmeasured and 9 of
+            // unknown sex); the test split is a quarter of them, rounded.
+            #expect(report["rows_with_missing_values"] as? Int == 11)
+            #expect(report["test_rows"] as? Int == 83)
+            #expect(report["training_rows"] as? Int == 250)
+
+            // On every row, the fit is statsmodels' (body_mass_g ~ flipper_length_mm, R² in
+            // Tests/PenguinsStatisticsTests/Fixtures/ols.json).
+            let whole = try await client.send(.get, "/api/v1/regression?target=body_mass_g&predictors=flipper_length_mm&test_fraction=0").object()
+            #expect(whole["training_rows"] as? Int == 342)
+            #expect(whole["test_rows"] as? Int == 0)
+            let rSquared = try #require((whole["model"] as? [String: Any])?["r_squared"] as? Double)
+            #expect(abs(rSquared - 0.7589925193571176) <= 1e-9 * 0.7589925193571176, "R² \(rSquared)")
 
             try expectProblem(try await client.send(.get, "/api/v1/regression?predictors=sex"), status: .badRequest, field: "target")
             try expectProblem(try await client.send(.get, "/api/v1/regression?target=wingspan&predictors=sex"), status: .badRequest, field: "target")
@@ -124,7 +136,9 @@ import Testing
     }
 
     @Test func driftNeedsAPredictionLogThenReportsIt() async throws {
-        let app = try await makeApp(try await makePlatform())
+        // No periodic flush during the test (and 40 entries are below the batch size): only the
+        // drift endpoint's own flush can bring the predictions to the log.
+        let app = try await makeApp(try await makePlatform(), options: testOptions(logFlush: .seconds(3600)))
         try await app.test(.router) { client in
             try expectProblem(try await client.send(.get, "/api/v1/drift"), status: .conflict, detailContains: "prediction log is empty")
             let batch = "{\"penguins\":[" + Array(repeating: gentooJSON, count: 40).joined(separator: ",") + "]}"
@@ -145,18 +159,27 @@ import Testing
 
 @Suite struct ModelAPITests {
     @Test func theModelDescribesItself() async throws {
-        let app = try await makeApp(try await makePlatform())
+        let platform = try await makePlatform()
+        let metrics = try await platform.currentModel().artifact.metrics
+        let app = try await makeApp(platform)
         try await app.test(.router) { client in
-            let model = try await client.send(.get, "/api/v1/model").object()
+            let response = try await client.send(.get, "/api/v1/model")
+            let model = try response.object()
             #expect(model["version"] as? Int == 1)
             #expect((model["parameters"] as? [String: Any])?["num_trees"] as? Int == 5)
-            #expect(try #require(model["accuracy"] as? Double) > 0.9)
+            let accuracy = try ModelNumbers(json: Data(response.text.utf8)).accuracy
+            #expect(accuracy > 0.9)
+            #expect(accuracy == metrics.accuracy)
             let importances = try #require(model["feature_importances"] as? [String: Double])
             #expect(Set(importances.keys) == Set(Feature.allCases.map(\.rawValue)))
             let confusion = try #require(model["confusion_matrix"] as? [String: Any])
             #expect(confusion["labels"] as? [String] == ["Adelie", "Chinstrap", "Gentoo"])
-            #expect((confusion["counts"] as? [[Int]])?.count == 3)
-            #expect((model["per_class"] as? [String: Any])?.keys.count == 3)
+            // The registered model's confusion matrix over its test rows, and the accuracy it gives.
+            let counts = try #require(confusion["counts"] as? [[Int]])
+            #expect(counts == metrics.confusionMatrix)
+            #expect(counts.joined().reduce(0, +) == model["test_rows"] as? Int)
+            #expect(accuracy == Double(counts.indices.map { counts[$0][$0] }.reduce(0, +)) / Double(counts.joined().reduce(0, +)))
+            #expect((model["per_class"] as? [String: Any]).map { Set($0.keys) } == ["Adelie", "Chinstrap", "Gentoo"])
         }
     }
 

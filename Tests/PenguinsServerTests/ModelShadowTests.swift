@@ -18,9 +18,11 @@ struct ModelShadowTests {
         artifact.spark = record
         let version = try await platform.registry.register(artifact: try artifact.encoded(), createdAt: Date())
         try await platform.registry.promote(version: version)
+        let metrics = artifact.metrics
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
-            let model = try await client.send(.get, "/api/v1/model").object()
+            let response = try await client.send(.get, "/api/v1/model")
+            let model = try response.object()
             #expect(model["version"] as? Int == version)
             let spark = try #require(model["spark"] as? [String: Any])
             #expect(spark["model_path"] as? String == "/models/species-1")
@@ -28,7 +30,11 @@ struct ModelShadowTests {
             #expect(spark["macro_f1"] as? Double == 0.985)
             // The embedded warehouse holds no Spark predictions.
             #expect(model["shadow"] == nil)
-            #expect(model["accuracy"] != nil)
+            // The Swift model's own metrics are still there: those of the registered artifact.
+            #expect(try ModelNumbers(json: Data(response.text.utf8)).accuracy == metrics.accuracy)
+            let counts = metrics.confusionMatrix
+            let correct = counts.indices.map { counts[$0][$0] }.reduce(0, +)
+            #expect(metrics.accuracy == Double(correct) / Double(counts.joined().reduce(0, +)))
         }
     }
 
@@ -57,6 +63,12 @@ struct ModelShadowTests {
         #expect(rows.first?["penguin_id"] as? String == "p1")
         #expect(rows.first?["spark"] as? String == "Adelie")
         #expect(object["version"] as? Int == model.version)
-        #expect(object["feature_importances"] != nil)
+        let importances = try ModelNumbers(json: data).featureImportances
+        #expect(importances.count == 4)
+        let forest = model.artifact.forest.featureImportances
+        #expect(importances["bill_length_mm"] == forest[0])
+        #expect(importances["bill_depth_mm"] == forest[1])
+        #expect(importances["flipper_length_mm"] == forest[2])
+        #expect(importances["body_mass_g"] == forest[3])
     }
 }

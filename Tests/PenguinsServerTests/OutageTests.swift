@@ -9,15 +9,10 @@ import Testing
 
 /// "Degraded, not down" against real servers: each test starts a PostgreSQL cluster and a
 /// redis-server of its own (so stopping them disturbs nothing else), serves a platform on them
-/// over a real port, stops one server mid-test and starts it again. Enabled by
+/// over a real port, stops one server mid-test and starts it again. They use the server programs
+/// `scripts/services.sh` installs, not its servers, but are enabled with them, by
 /// `PENGUINS_TEST_POSTGRES` (as `.ci/run` sets it); where it is set, missing server programs fail.
-@Suite(
-    .serialized,
-    .enabled(
-        if: ProcessInfo.processInfo.environment["PENGUINS_TEST_POSTGRES"].map { !$0.isEmpty } ?? false,
-        "Outage tests skipped: PENGUINS_TEST_POSTGRES is not set. Run `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"` first."
-    )
-)
+@Suite(.serialized, TestService.postgres.gate("Outage tests"))
 struct OutageTests {
     @Test func whenRedisStopsLookupsFallBackAndTheCacheReturnsWithoutARestart() async throws {
         try await withOutageServers { servers, platform, metrics, client in

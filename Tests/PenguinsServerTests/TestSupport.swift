@@ -29,8 +29,10 @@ func makePlatform(ingest: Bool = true, train: Bool = true, score: Bool = true) a
 
 /// Options for tests: a small forest if one must be trained, and a registry poll too slow to
 /// interfere (tests that need the watcher set their own).
-func testOptions(metrics: ServerMetrics = ServerMetrics(), poll: Duration = .seconds(3600)) -> ServerOptions {
-    ServerOptions(trainingParameters: smallForest, registryPollInterval: poll, logFlushInterval: .milliseconds(20), metrics: metrics)
+func testOptions(
+    metrics: ServerMetrics = ServerMetrics(), poll: Duration = .seconds(3600), logFlush: Duration = .milliseconds(20)
+) -> ServerOptions {
+    ServerOptions(trainingParameters: smallForest, registryPollInterval: poll, logFlushInterval: logFlush, metrics: metrics)
 }
 
 /// The application on `platform`, listening (for live tests) on an ephemeral port.
@@ -62,6 +64,23 @@ extension TestResponse {
     }
 
     var contentType: String? { headers[.contentType] }
+}
+
+/// The numbers of a model description that tests compare exactly. Decoded with `JSONDecoder`,
+/// which reads a double back exactly; `JSONSerialization` (behind `object()`) can be one unit in
+/// the last place off on Linux.
+struct ModelNumbers: Decodable {
+    var accuracy: Double
+    var featureImportances: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case accuracy
+        case featureImportances = "feature_importances"
+    }
+
+    init(json: Data) throws {
+        self = try JSONDecoder().decode(Self.self, from: json)
+    }
 }
 
 /// Asserts a problem document: the status, the problem content type, the RFC 9457 members,

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
@@ -7,8 +10,8 @@ import Testing
 @testable import PenguinsSpark
 
 private let environment = ProcessInfo.processInfo.environment
-private let sparkURL = environment["PENGUINS_TEST_SPARK"].flatMap { $0.isEmpty ? nil : $0 }
-private let postgresURL = environment["PENGUINS_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+private let sparkURL = TestService.spark.value
+private let postgresURL = TestService.postgres.value
 
 /// A port on 127.0.0.1 where nothing listens.
 private func closedPort() -> Int { 1 }
@@ -16,10 +19,7 @@ private func closedPort() -> Int { 1 }
 /// Against a real Spark Connect server (`PENGUINS_TEST_SPARK`, printed by `scripts/services.sh
 /// env`); the pipeline tests also need `PENGUINS_TEST_POSTGRES`, and each runs in a schema of
 /// its own, dropped at the end.
-@Suite(.serialized, .enabled(
-    if: sparkURL != nil,
-    "Spark tests skipped: PENGUINS_TEST_SPARK is not set. Run `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"` first."
-))
+@Suite(.serialized, TestService.spark.gate("Spark tests"))
 struct SparkIntegrationTests {
     private var url: SparkConnectURL { get throws { try SparkConnectURL(parsing: sparkURL ?? "") } }
 
@@ -53,27 +53,6 @@ struct SparkIntegrationTests {
         } throws: { error in
             guard case SparkError.failed(let operation, let message) = error else { return false }
             return operation == "read a missing table" && message.contains("TABLE_OR_VIEW_NOT_FOUND")
-        }
-    }
-
-    @Test func namesTheFixWhenNothingListens() async throws {
-        await #expect {
-            try await SparkConnectSession.with(SparkConnectURL(host: "127.0.0.1", port: closedPort())) { try await $0.sparkVersion() }
-        } throws: { error in
-            guard case SparkError.unreachable = error else { return false }
-            return String(describing: error).contains("scripts/services.sh start spark")
-        }
-    }
-
-    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
-    func aServerThatIsNotSparkConnectIsNamed() async throws {
-        // The PostgreSQL server of the tests listens, but speaks no HTTP/2.
-        let port = try #require(URLComponents(string: postgresURL ?? "")?.port)
-        await #expect {
-            try await SparkConnectSession.with(SparkConnectURL(host: "127.0.0.1", port: port)) { try await $0.sparkVersion() }
-        } throws: { error in
-            guard case SparkError.notSparkConnect = error else { return false }
-            return true
         }
     }
 
@@ -131,7 +110,7 @@ struct SparkIntegrationTests {
         environment["PENGUINS_SPARK_MODELS"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("penguins-spark-test-models").path
     }
 
-    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
+    @Test(TestService.postgres.gate("Spark pipeline tests"))
     func trainsAndScoresThePalmerDataOnTheCluster() async throws {
         let configuration = Self.configuration("pipeline")
         let platform = try await Platform.connect(configuration)
@@ -178,7 +157,7 @@ struct SparkIntegrationTests {
         try await Self.dropSchema(configuration, platform)
     }
 
-    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
+    @Test(TestService.postgres.gate("Spark pipeline tests"))
     func scoringWithoutASparkModelNamesTheFix() async throws {
         let configuration = Self.configuration("nomodel")
         let platform = try await Platform.connect(configuration)
@@ -190,8 +169,7 @@ struct SparkIntegrationTests {
         try await Self.dropSchema(configuration, platform)
     }
 
-    @Test(.enabled(if: postgresURL != nil, "needs PENGUINS_TEST_POSTGRES"))
-    func anUnreachableWarehouseIsNamed() async throws {
+    @Test func anUnreachableWarehouseIsNamed() async throws {
         // A PostgreSQL URL whose port nothing listens on, as the cluster sees it.
         let location = PostgresLocation(host: "127.0.0.1", port: closedPort(), username: "penguins", password: "secret-pw", database: "penguins", tls: .disable)
         struct Unreachable: SparkWarehouse {
@@ -208,5 +186,72 @@ struct SparkIntegrationTests {
             let text = String(describing: error)
             return text.contains("read the warehouse by JDBC") && text.contains("127.0.0.1:1") && !text.contains("secret-pw")
         }
+    }
+}
+
+/// The session's errors for servers that are not Spark Connect: no Spark server needed.
+struct SparkConnectionErrorTests {
+    @Test func namesTheFixWhenNothingListens() async throws {
+        await #expect {
+            try await SparkConnectSession.with(SparkConnectURL(host: "127.0.0.1", port: closedPort())) { try await $0.sparkVersion() }
+        } throws: { error in
+            guard case SparkError.unreachable = error else { return false }
+            return String(describing: error).contains("scripts/services.sh start spark")
+        }
+    }
+
+    @Test func aServerThatIsNotSparkConnectIsNamed() async throws {
+        // A server that listens, but answers in HTTP/1.1 and hangs up.
+        let server = try HTTP1Server()
+        defer { server.close() }
+        await #expect {
+            try await SparkConnectSession.with(SparkConnectURL(host: "127.0.0.1", port: server.port)) { try await $0.sparkVersion() }
+        } throws: { error in
+            guard case SparkError.notSparkConnect = error else { return false }
+            return true
+        }
+    }
+}
+
+/// A TCP server on 127.0.0.1 that answers every connection with an HTTP/1.1 error and closes
+/// it, as a web server that speaks no HTTP/2 would.
+final class HTTP1Server: @unchecked Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
+        guard listener >= 0, bound == 0, listen(listener, 8) == 0 else {
+            Glibc.close(listener)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        descriptor = listener
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread {
+            // Until close() shuts the listening socket down, which makes accept fail.
+            while case let client = accept(listener, nil, nil), client >= 0 {
+                var request = [UInt8](repeating: 0, count: 4_096)
+                _ = recv(client, &request, request.count, 0)
+                let reply = Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+                _ = send(client, reply, reply.count, Int32(MSG_NOSIGNAL))
+                Glibc.close(client)
+            }
+        }
+    }
+
+    func close() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        Glibc.close(descriptor)
     }
 }

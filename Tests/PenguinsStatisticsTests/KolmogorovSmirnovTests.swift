@@ -27,9 +27,12 @@ struct KolmogorovSmirnovFixture: Decodable {
     var formula: [FormulaCase]
 }
 
+/// The p-value's tolerance is relative: an absolute tolerance of 1e-6 would accept any answer
+/// for the fixture's p-values below 1e-6 (down to about 1e-240). The absolute floor of 1e-300
+/// only matters among subnormal numbers, where no relative accuracy is possible.
 private func check(_ result: KolmogorovSmirnovResult, against expected: KolmogorovSmirnovFixture.Expected, _ name: String) {
     #expect(isClose(result.statistic, expected.statistic, relative: 1e-12), "\(name): D \(result.statistic) vs \(expected.statistic)")
-    #expect(isClose(result.pValue, expected.pValue, relative: 1e-6, absolute: 1e-6), "\(name): p \(result.pValue) vs \(expected.pValue)")
+    #expect(isClose(result.pValue, expected.pValue, relative: 1e-6, absolute: 1e-300), "\(name): p \(result.pValue) vs \(expected.pValue)")
     #expect(result.method.rawValue == expected.method, "\(name)")
     #expect(result.statisticLocation == expected.statisticLocation, "\(name)")
     #expect(result.statisticSign == expected.statisticSign, "\(name)")
@@ -43,7 +46,7 @@ struct KolmogorovSmirnovTests {
     @Test("small samples: equal and unequal sizes, ties, identical and disjoint")
     func storedSamples() throws {
         let fixture = try loadFixture("kolmogorov_smirnov", as: KolmogorovSmirnovFixture.self)
-        #expect(fixture.stored.count >= 8)
+        #expect(fixture.stored.count == 9)
         for test in fixture.stored {
             check(KolmogorovSmirnov.twoSample(test.reference, test.current), against: test.expected, test.name)
         }
@@ -55,6 +58,21 @@ struct KolmogorovSmirnovTests {
         check(result, against: test.expected, test.name)
         #expect(result.sampleSizes.reference == test.reference.count)
         #expect(result.sampleSizes.current == test.current.count)
+    }
+
+    @Test("the fixture has small p-values on the exact and the asymptotic paths")
+    func fixtureCoversSmallPValues() throws {
+        let fixture = try loadFixture("kolmogorov_smirnov", as: KolmogorovSmirnovFixture.self)
+        #expect(fixture.formula.count == 22)
+        for method in ["exact", "asymptotic"] {
+            let pValues = fixture.formula.filter { $0.expected.method == method }.map(\.expected.pValue)
+            #expect(pValues.contains { $0 > 1e-15 && $0 < 1e-9 }, "\(method): no p-value near 1e-10")
+            #expect(pValues.contains { $0 > 1e-300 && $0 < 1e-50 }, "\(method): no p-value below 1e-50")
+        }
+        // Both exact computations: equal sizes (the alternating series) and unequal ones (the band).
+        let exact = fixture.formula.filter { $0.expected.method == "exact" && $0.expected.pValue < 1e-50 }
+        #expect(exact.contains { $0.reference.count == $0.current.count })
+        #expect(exact.contains { $0.reference.count != $0.current.count })
     }
 
     @Test("the test is symmetric in its p-value and NaNs are dropped")

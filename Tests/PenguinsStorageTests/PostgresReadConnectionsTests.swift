@@ -6,7 +6,7 @@ import Testing
 
 /// The point-read connections against a real PostgreSQL server: a read the server does not
 /// answer in time fails with a timeout, and the next read works on a fresh connection.
-@Suite(.enabled(if: TestServers.postgres != nil, TestServers.skipPostgres))
+@Suite(TestService.postgres.gate())
 struct PostgresReadConnectionsTests {
     @Test func aReadThatIsNotAnsweredInTimeFailsAndTheNextReconnects() async throws {
         let location = try #require(TestServers.postgres)

@@ -8,8 +8,8 @@ import Testing
 
 /// The role contracts against a real PostgreSQL server, each test in a schema of its own, plus
 /// what only the PostgreSQL backend promises: recorded migrations, island partitions, JSONB
-/// queries, and a clear error for a server that cannot be reached.
-@Suite(.enabled(if: TestServers.postgres != nil, TestServers.skipPostgres))
+/// queries, and the server's refusal of a wrong password reported without the password.
+@Suite(TestService.postgres.gate())
 struct PostgresStoreTests {
     @Test func lakeContract() async throws {
         try await TestServers.withPostgresStore("lake") { try await checkLakeContract($0.lake) }
@@ -141,10 +141,24 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func anUnreachableServerIsUnavailableWithThePasswordMasked() async throws {
+    @Test func aWrongPasswordIsReportedByTheServer() async throws {
         var location = try #require(TestServers.postgres)
-        location.port = try await closedPort()
-        location.password = "sekrit-password"
+        location.password = "not-the-password"
+        let store = try PostgresStore(location: location, operationTimeout: .seconds(5))
+        let error = await #expect(throws: StorageError.self) { try await store.warehouse.count() }
+        #expect("\(error.map(String.init(describing:)) ?? "")".contains("password authentication failed"))
+        #expect(!"\(error.map(String.init(describing:)) ?? "")".contains("not-the-password"))
+        await store.shutdown()
+    }
+}
+
+/// The PostgreSQL store's errors that need no server.
+@Suite struct PostgresStoreErrorTests {
+    @Test func anUnreachableServerIsUnavailableWithThePasswordMasked() async throws {
+        let location = PostgresLocation(
+            host: "127.0.0.1", port: try await closedPort(), username: "penguins", password: "sekrit-password",
+            database: "penguins", tls: .disable
+        )
         let store = try PostgresStore(location: location, operationTimeout: .seconds(5))
         defer { Task { await store.shutdown() } }
         do {
@@ -161,16 +175,6 @@ struct PostgresStoreTests {
             #expect(reason.contains("cannot connect"))
             #expect(!"\(error)".contains("\n"))
         }
-    }
-
-    @Test func aWrongPasswordIsReportedByTheServer() async throws {
-        var location = try #require(TestServers.postgres)
-        location.password = "not-the-password"
-        let store = try PostgresStore(location: location, operationTimeout: .seconds(5))
-        let error = await #expect(throws: StorageError.self) { try await store.warehouse.count() }
-        #expect("\(error.map(String.init(describing:)) ?? "")".contains("password authentication failed"))
-        #expect(!"\(error.map(String.init(describing:)) ?? "")".contains("not-the-password"))
-        await store.shutdown()
     }
 }
 

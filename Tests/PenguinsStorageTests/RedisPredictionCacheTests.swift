@@ -9,8 +9,8 @@ import PenguinsStorage
 import Testing
 
 /// The prediction cache against a real Redis server, each test under a key prefix of its own,
-/// plus the client's timeouts, reconnection and error reporting.
-@Suite(.enabled(if: TestServers.redis != nil, TestServers.skipRedis))
+/// plus the client's reconnection (to a redis-server of the test's own) and error reporting.
+@Suite(TestService.redis.gate())
 struct RedisPredictionCacheTests {
     private func cache(_ purpose: String, _ configure: (inout RedisClient.Configuration) -> Void = { _ in }) throws -> RedisPredictionCache {
         var configuration = RedisClient.Configuration()
@@ -34,10 +34,6 @@ struct RedisPredictionCacheTests {
         #expect(try await cache.coherentThrough() == 42)
         _ = try await cache.client.send(RedisCommand("DEL", cache.coherenceKey))
         cache.client.close()
-    }
-
-    @Test func theSameContractHoldsInMemory() async throws {
-        try await checkPredictionCacheKeysContract(MemoryPredictionCache())
     }
 
     @Test func entriesExpireOnTheServersClock() async throws {
@@ -171,21 +167,6 @@ struct RedisPredictionCacheTests {
         client.close()
     }
 
-    @Test func aServerThatNeverAnswersTimesOut() async throws {
-        // A listener that accepts connections and never replies.
-        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(silent.localAddress?.port)
-        var configuration = RedisClient.Configuration()
-        configuration.commandTimeout = .milliseconds(300)
-        let client = RedisClient(location: RedisLocation(host: "127.0.0.1", port: port), configuration: configuration)
-        await #expect(throws: RedisError.timeout(command: "GET", after: .milliseconds(300))) {
-            try await client.send(RedisCommand("GET", "k"))
-        }
-        client.close()
-        try await silent.close()
-    }
-
     @Test func reconnectsAfterTheServerRestartsAndFailsFastWhileItIsDown() async throws {
         let server = try await PrivateRedisServer.start()
         do {
@@ -236,6 +217,24 @@ struct RedisPredictionCacheTests {
             #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == prediction)
         }
         cache.client.close()
+    }
+}
+
+/// The Redis client's behaviour that needs no Redis server.
+@Suite struct RedisClientTests {
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        // A listener that accepts connections and never replies.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(silent.localAddress?.port)
+        var configuration = RedisClient.Configuration()
+        configuration.commandTimeout = .milliseconds(300)
+        let client = RedisClient(location: RedisLocation(host: "127.0.0.1", port: port), configuration: configuration)
+        await #expect(throws: RedisError.timeout(command: "GET", after: .milliseconds(300))) {
+            try await client.send(RedisCommand("GET", "k"))
+        }
+        client.close()
+        try await silent.close()
     }
 
     @Test func backoffDoublesUpToItsCeiling() {

@@ -48,6 +48,11 @@ import Testing
         try await checkPredictionCacheRemoval(MemoryPredictionCache(), removesEveryVersion: false)
     }
 
+    /// The keys contract that the Redis cache is held to as well.
+    @Test func memoryPredictionCacheKeys() async throws {
+        try await checkPredictionCacheKeysContract(MemoryPredictionCache())
+    }
+
     @Test func sqliteQuarantine() async throws {
         try await withSQLiteStore { try await checkQuarantineContract($0.quarantine) }
     }

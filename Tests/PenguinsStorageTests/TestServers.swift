@@ -4,15 +4,54 @@ import Logging
 import PostgresNIO
 import Testing
 
+/// A service of `scripts/services.sh` that tests need, named by an environment variable.
+///
+/// ``gate(_:)`` is the trait of those tests: they run when the variable is set, and are skipped
+/// with a message saying how to start the service when it is not — except in continuous
+/// integration (`CI` set and not empty), where the services are part of the run: there each
+/// such test fails instead, naming the variable.
+struct TestService: Sendable {
+    var name: String
+    var variable: String
+
+    static let postgres = TestService(name: "PostgreSQL", variable: "PENGUINS_TEST_POSTGRES")
+    static let redis = TestService(name: "Redis", variable: "PENGUINS_TEST_REDIS")
+
+    /// How to start the services and set their variables.
+    static let howToStart = "scripts/services.sh start && eval \"$(scripts/services.sh env)\""
+
+    /// The variable's value, or nil when it is unset or empty.
+    var value: String? { ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// Runs the tests when the service is configured; skips them, or under CI fails them.
+    func gate(_ tests: String? = nil) -> ConditionTrait {
+        let tests = tests ?? "\(name) tests"
+        return .enabled("\(tests) skipped: \(variable) is not set. Run `\(Self.howToStart)` first.") {
+            if value != nil { return true }
+            if !ProcessInfo.processInfo.environment["CI", default: ""].isEmpty { throw Missing(service: self, tests: tests) }
+            return false
+        }
+    }
+
+    /// The failure of a gated test in continuous integration without its service.
+    struct Missing: Error, CustomStringConvertible {
+        var service: TestService
+        var tests: String
+        var description: String {
+            "\(service.variable) is not set, but CI is: the \(tests) must run, not be skipped. "
+                + "Start \(service.name) and set the variable with `\(TestService.howToStart)`."
+        }
+    }
+}
+
 /// The PostgreSQL and Redis servers of the integration tests, named by `PENGUINS_TEST_POSTGRES`
 /// and `PENGUINS_TEST_REDIS` (`eval "$(scripts/services.sh env)"` sets both; `.ci/run` always
-/// does). Without them the server suites are skipped, with a message saying how to run them.
+/// does). The suites that need them carry `TestService.postgres.gate()` or
+/// `TestService.redis.gate()`.
 enum TestServers {
-    static let environment = ProcessInfo.processInfo.environment
-
     /// The PostgreSQL test database, or nil when none is configured.
     static let postgres: PostgresLocation? = {
-        guard let text = environment["PENGUINS_TEST_POSTGRES"], !text.isEmpty,
+        guard let text = TestService.postgres.value,
               case .postgres(let location)? = try? StoreLocation.parse(text, role: .lake)
         else { return nil }
         return location
@@ -20,16 +59,11 @@ enum TestServers {
 
     /// The Redis test server, or nil when none is configured.
     static let redis: RedisLocation? = {
-        guard let text = environment["PENGUINS_TEST_REDIS"], !text.isEmpty,
+        guard let text = TestService.redis.value,
               case .redis(let location)? = try? StoreLocation.parse(text, role: .cache)
         else { return nil }
         return location
     }()
-
-    static let skipPostgres = Comment(rawValue:
-        "PostgreSQL tests skipped: PENGUINS_TEST_POSTGRES is not set. Run `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"` first.")
-    static let skipRedis = Comment(rawValue:
-        "Redis tests skipped: PENGUINS_TEST_REDIS is not set. Run `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"` first.")
 
     /// A name no other test uses: a schema or a key prefix.
     static func uniqueName(_ purpose: String) -> String {
@@ -79,14 +113,5 @@ enum TestServers {
         var location = try #require(redis)
         location.keyPrefix = uniqueName(purpose) + ":"
         return location
-    }
-}
-
-/// In continuous integration the servers are part of the run: a missing one is a failure, not a skip.
-@Suite struct TestServersTests {
-    @Test func continuousIntegrationProvidesBothServers() {
-        guard TestServers.environment["CI"] == "true" else { return }
-        #expect(TestServers.postgres != nil, "CI=true but PENGUINS_TEST_POSTGRES is not set: .ci/run starts the servers with scripts/services.sh")
-        #expect(TestServers.redis != nil, "CI=true but PENGUINS_TEST_REDIS is not set: .ci/run starts the servers with scripts/services.sh")
     }
 }
