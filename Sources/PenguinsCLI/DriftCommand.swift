@@ -13,6 +13,7 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Reference sample: training (the current model's) or a CSV file.") var reference = "training"
     @Option(help: "Current sample: production (the prediction log) or a CSV file.") var current = "production"
     @Option(help: "Drift when the p-value is below this.") var threshold = 0.05
+    @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -31,8 +32,8 @@ struct DriftCommand: AsyncParsableCommand {
             // Two files need no store at all.
             let needsStore = [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
             let platform = needsStore ? try global.platform() : nil
-            let referenceSample = try await DriftSample.load(referenceSource, platform: platform)
-            let currentSample = try await DriftSample.load(currentSource, platform: platform)
+            let referenceSample = try await DriftSample.load(referenceSource, platform: platform, overrides: csv.overrides)
+            let currentSample = try await DriftSample.load(currentSource, platform: platform, overrides: csv.overrides)
             let report = try DriftAnalysis(threshold: threshold, feature: feature.flatMap(Feature.init(name:)))
                 .compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
             switch global.format {

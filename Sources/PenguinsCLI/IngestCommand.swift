@@ -12,13 +12,14 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: "CSV file to ingest (default: the bundled raw Palmer file).")
     var file: String?
 
+    @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         try await reportingErrors {
             let url = file.map { URL(fileURLWithPath: $0) } ?? BundledDataset.rawCSV
             let progress = ProgressLine()
-            let report = try await Ingestor(platform: try global.platform()).ingest(file: url) {
+            let report = try await Ingestor(platform: try global.platform()).ingest(file: url, overrides: csv.overrides) {
                 progress.update(rows: $0.rowsRead, elapsed: $0.elapsedSeconds)
             }
             progress.finish()
@@ -30,9 +31,9 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     static func summary(_ report: IngestReport) -> String {
-        var table = TextTable("file", "layout", "read", "stored", "quarantined", "not usable for training", "rows/s")
+        var table = TextTable("file", "layout", "read as", "read", "stored", "quarantined", "not usable for training", "rows/s")
         table.add(
-            URL(fileURLWithPath: report.file).lastPathComponent, report.layout, "\(report.read)", "\(report.stored)",
+            URL(fileURLWithPath: report.file).lastPathComponent, report.layout, report.dialect.description, "\(report.read)", "\(report.stored)",
             "\(report.quarantined)", "\(report.notUsableForTraining)", "\(Int(report.rowsPerSecond))"
         )
         var lines = [table.rendered, "read \(report.read) = stored \(report.stored) + quarantined \(report.quarantined)"]

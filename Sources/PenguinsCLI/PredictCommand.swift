@@ -12,6 +12,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Argument(help: "CSV file of penguins to predict.") var file: String
     @Flag(help: "Append the predictions to the prediction log: the production sample that `drift --current production` reads.")
     var log = false
+    @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -30,7 +31,7 @@ struct PredictCommand: AsyncParsableCommand {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 var first = true
                 print("{\"model_version\":\(model.version),\"rows\":[")
-                try await predictor.predict(file: url) { rows, entries in
+                try await predictor.predict(file: url, overrides: csv.overrides) { rows, entries in
                     if log { try await platform.predictionLog.append(entries); logged += entries.count }
                     for row in rows {
                         print((first ? "" : ",") + String(decoding: try encoder.encode(row), as: UTF8.self))
@@ -40,7 +41,7 @@ struct PredictCommand: AsyncParsableCommand {
                 print("],\"logged\":\(logged)}")
             case .table:
                 var table = TextTable(headers: ["row", "species"] + Species.allCases.map { "P(\($0.rawValue))" } + ["note"])
-                try await predictor.predict(file: url) { rows, entries in
+                try await predictor.predict(file: url, overrides: csv.overrides) { rows, entries in
                     if log { try await platform.predictionLog.append(entries); logged += entries.count }
                     for row in rows {
                         let name = row.penguinID ?? "line \(row.line ?? 0)"

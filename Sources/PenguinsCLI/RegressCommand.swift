@@ -16,6 +16,7 @@ struct RegressCommand: AsyncParsableCommand {
     @Option(help: "Share of rows held out for the test error (0 fits on all rows).") var testFraction = 0.2
     @Option(help: "Seed of the train/test split.") var seed: UInt64 = 42
     @Option(help: "Analyse this CSV file instead of the warehouse.") var file: String?
+    @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     var analysis: RegressionAnalysis {
@@ -32,7 +33,7 @@ struct RegressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let report = try analysis.run(try await loadColumns(file: file, global: global))
+            let report = try analysis.run(try await loadColumns(file: file, csv: csv, global: global))
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(RegressCommand.render(report))

@@ -11,6 +11,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     @Option(help: "Add one table per level of species, island or sex.") var by: String?
     @Option(help: "Analyse this CSV file instead of the warehouse.") var file: String?
+    @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -21,7 +22,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let columns = try await loadColumns(file: file, global: global)
+            let columns = try await loadColumns(file: file, csv: csv, global: global)
             let report = try StatisticsReport.compute(columns, groupBy: by)
             switch global.format {
             case .json: try printJSON(report)
@@ -56,8 +57,8 @@ struct StatsCommand: AsyncParsableCommand {
 }
 
 /// The penguins of a file when given, else of the warehouse (which must not be empty).
-func loadColumns(file: String?, global: GlobalOptions) async throws -> PenguinColumns {
-    if let file { return try PenguinColumns.load(file: URL(fileURLWithPath: file)) }
+func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions) async throws -> PenguinColumns {
+    if let file { return try PenguinColumns.load(file: URL(fileURLWithPath: file), overrides: csv.overrides) }
     let columns = try await PenguinColumns.load(from: global.platform().warehouse)
     guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
     return columns

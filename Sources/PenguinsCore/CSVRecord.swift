@@ -7,10 +7,14 @@ public struct CSVRecord: Hashable, Sendable {
     public var line: Int
     /// The record's source text as it appears in the file, without its line terminator.
     public var rawText: String
+    /// The file is UTF-8 but this record's bytes are not: its fields and ``rawText`` were read
+    /// as Windows-1252 (so no byte is lost), and the record should not be trusted as it is.
+    public var hasInvalidUTF8: Bool
 
-    public init(fields: [String], line: Int, rawText: String) {
+    public init(fields: [String], line: Int, rawText: String, hasInvalidUTF8: Bool = false) {
         self.fields = fields
         self.line = line
         self.rawText = rawText
+        self.hasInvalidUTF8 = hasInvalidUTF8
     }
 }

@@ -13,9 +13,9 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case emptyFile(path: String)
     /// A quoted field opened on `line` is never closed before the end of the file.
     case unterminatedQuote(path: String, line: Int)
-    /// The header matches neither supported layout.
-    /// `missingByLayout` lists, for each layout, the expected columns the header lacks.
-    case unknownHeader(source: String, found: [String], missingByLayout: [PenguinLayout: [String]])
+    /// The header matches neither supported layout. `found` are the columns read from it with
+    /// `dialect`'s separator; `missingByLayout` lists, for each layout, the expected columns it lacks.
+    case unknownHeader(source: String, found: [String], missingByLayout: [PenguinLayout: [String]], dialect: CSVDialect)
     /// Two header columns normalise to the same name, so their values cannot be told apart.
     case duplicateColumn(source: String, name: String)
 
@@ -30,14 +30,21 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible, Lo
         case .unterminatedQuote(let path, let line):
             return "\(path): the quoted field that starts on line \(line) is never closed. "
                 + "Close the quote, or double any quote character inside the field (\"\")."
-        case .unknownHeader(let source, let found, let missingByLayout):
-            var text = "\(source): the header (\(found.joined(separator: ", "))) matches no known layout."
-            for layout in PenguinLayout.allCases {
-                let expected = layout.requiredColumns.joined(separator: ", ")
-                let missing = (missingByLayout[layout] ?? []).joined(separator: ", ")
-                text += " The \(layout.displayName) layout expects \(expected); missing: \(missing)."
+        case .unknownHeader(let source, let found, let missingByLayout, let dialect):
+            let separator = dialect.delimiter == .tab ? "tab" : "\"\(dialect.delimiter.rawValue)\""
+            var text = "\(source): the header matches no known layout. Read with the separator \(separator), it has "
+                + "\(found.count) column\(found.count == 1 ? "" : "s"): \(found.map { "\"\($0)\"" }.joined(separator: ", "))."
+            // The layout the header comes closest to first: its missing columns are the useful ones.
+            let layouts = PenguinLayout.allCases.sorted { (missingByLayout[$0]?.count ?? 0) < (missingByLayout[$1]?.count ?? 0) }
+            for layout in layouts {
+                let missing = missingByLayout[layout] ?? []
+                text += " The \(layout.displayName) layout lacks \(missing.count) of its \(layout.requiredColumns.count) columns: \(missing.joined(separator: ", "))."
             }
-            text += " Rename the columns to one of these layouts (order does not matter, extra columns are kept)."
+            if found.count == 1 {
+                text += " A single column usually means another separator: pass --delimiter comma, semicolon, tab or pipe."
+            } else {
+                text += " Rename the columns to one of these layouts (order does not matter, extra columns are kept)."
+            }
             return text
         case .duplicateColumn(let source, let name):
             return "\(source): two header columns both mean \"\(name)\". Rename or remove one of them."

@@ -10,10 +10,12 @@ public struct Penguin: Hashable, Sendable {
     /// Every other column of the source row, under its normalised name, kept verbatim
     /// (missing values as ``JSONValue/null``). The lake stores these; the warehouse does not.
     public var otherFields: [String: JSONValue]
+    /// Where the row was read from, when it was read from a file.
+    public var provenance: Provenance?
 
     public init(
         id: String, species: Species, island: Island, measurements: Measurements,
-        sex: Sex?, year: Int, otherFields: [String: JSONValue] = [:]
+        sex: Sex?, year: Int, otherFields: [String: JSONValue] = [:], provenance: Provenance? = nil
     ) {
         self.id = id
         self.species = species
@@ -22,13 +24,15 @@ public struct Penguin: Hashable, Sendable {
         self.sex = sex
         self.year = year
         self.otherFields = otherFields
+        self.provenance = provenance
     }
 
     /// A penguin can train a model only when all four measurements are present.
     public var isUsableForTraining: Bool { measurements.isComplete }
 
     /// The lake document of this penguin:
-    /// `{"penguin_id", "species", "island", "features": {...}, "sex", "year", "usable_for_training", ...other fields}`.
+    /// `{"penguin_id", "species", "island", "features": {...}, "sex", "year", "usable_for_training",
+    /// "_provenance": {...}, ...other fields}` (`_provenance` only when known, see ``Provenance``).
     public var document: JSONValue {
         var object = otherFields
         var features: [String: JSONValue] = [:]
@@ -42,6 +46,7 @@ public struct Penguin: Hashable, Sendable {
         object["sex"] = sex.map { .string($0.rawValue) } ?? .null
         object["year"] = .number(Double(year))
         object["usable_for_training"] = .bool(isUsableForTraining)
+        if let provenance { object[Provenance.documentKey] = provenance.document }
         return .object(object)
     }
 }

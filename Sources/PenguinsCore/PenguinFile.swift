@@ -11,31 +11,45 @@ public struct PenguinFile {
     public var layout: PenguinLayout { parser.layout }
     /// The header's columns under their normalised names, in file order.
     public var columnNames: [String] { parser.columnNames }
+    /// How the file is written, as detected (or overridden) when it was opened.
+    public var dialect: CSVDialect { reader.dialect }
     /// Number of data records read so far (the header is not counted).
     public private(set) var recordsRead = 0
 
     private var reader: CSVReader
     private var parser: PenguinRowParser
 
-    /// Opens `url`, reads its header and detects the layout.
+    /// Opens `url`, detects its dialect, reads its header and detects the layout.
+    /// - Parameter overrides: parts of the dialect to take as given instead of detecting them.
     /// - Throws: an ``IngestError``: the file is missing, unreadable or empty, or its header
     ///   matches no layout.
-    public init(url: URL) throws {
-        var reader = try CSVReader(url: url)
+    public init(url: URL, overrides: CSVDialect.Overrides = .none) throws {
+        var reader = try CSVReader(url: url, overrides: overrides)
         guard let header = try reader.next() else { throw IngestError.emptyFile(path: url.path) }
-        self.parser = try PenguinRowParser(header: header, source: url.path)
+        self.parser = try PenguinRowParser(header: header, source: url.path, dialect: reader.dialect)
         self.reader = reader
         self.url = url
+        self.fileName = url.lastPathComponent
     }
 
+    private let fileName: String
+
     /// The outcomes of the next at most `maxCount` records, or nil at the end of the file.
+    /// Accepted penguins carry their ``Provenance``.
     /// - Throws: ``IngestError/unterminatedQuote(path:line:)`` or ``IngestError/unreadable(path:reason:)``.
     public mutating func nextBatch(maxCount: Int) throws -> [RowOutcome]? {
         precondition(maxCount > 0, "a batch holds at least one row")
         var batch: [RowOutcome] = []
         batch.reserveCapacity(min(maxCount, 65_536))
+        let dialect = reader.dialect
         while batch.count < maxCount, let record = try reader.next() {
-            batch.append(parser.parse(record))
+            switch parser.parse(record) {
+            case .accepted(var penguin):
+                penguin.provenance = Provenance(file: fileName, line: record.line, dialect: dialect)
+                batch.append(.accepted(penguin))
+            case let rejected:
+                batch.append(rejected)
+            }
         }
         recordsRead += batch.count
         return batch.isEmpty ? nil : batch

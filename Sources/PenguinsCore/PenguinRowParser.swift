@@ -32,6 +32,8 @@ public struct PenguinRowParser: Sendable {
     public let source: String
     /// The header's columns under their normalised names, in file order.
     public let columnNames: [String]
+    /// How the file is written: its decimal mark decides how numbers read.
+    public let dialect: CSVDialect
 
     private let speciesColumn: Int
     private let islandColumn: Int
@@ -82,11 +84,14 @@ public struct PenguinRowParser: Sendable {
     ]
 
     /// Detects the layout of `header`.
-    /// - Parameter source: the file's path or name, used in error messages and rejections.
-    /// - Throws: ``IngestError/unknownHeader(source:found:missingByLayout:)`` when the header
-    ///   matches neither layout, ``IngestError/duplicateColumn(source:name:)`` when two columns
-    ///   normalise to the same name.
-    public init(header: CSVRecord, source: String) throws {
+    /// - Parameters:
+    ///   - source: the file's path or name, used in error messages and rejections.
+    ///   - dialect: how the file is written; with a decimal comma, `39,1` reads as 39.1 and a
+    ///     number written with a point is rejected (it may be a thousands separator).
+    /// - Throws: ``IngestError/unknownHeader(source:found:missingByLayout:dialect:)`` when the
+    ///   header matches neither layout, ``IngestError/duplicateColumn(source:name:)`` when two
+    ///   columns normalise to the same name.
+    public init(header: CSVRecord, source: String, dialect: CSVDialect = .standard) throws {
         let names = header.fields.map(normalizedColumnName)
         var indexByName: [String: Int] = [:]
         for (index, name) in names.enumerated() {
@@ -100,11 +105,12 @@ public struct PenguinRowParser: Sendable {
                 .map(\.0)
         }
         guard let layout = PenguinLayout.allCases.first(where: { missingByLayout[$0]!.isEmpty }) else {
-            throw IngestError.unknownHeader(source: source, found: header.fields, missingByLayout: missingByLayout)
+            throw IngestError.unknownHeader(source: source, found: header.fields, missingByLayout: missingByLayout, dialect: dialect)
         }
 
         self.layout = layout
         self.source = source
+        self.dialect = dialect
         self.columnNames = names
         speciesColumn = indexByName["species"]!
         islandColumn = indexByName["island"]!
@@ -151,6 +157,11 @@ public struct PenguinRowParser: Sendable {
 
     private mutating func penguin(from record: CSVRecord) throws(Rejection) -> Penguin {
         let fields = record.fields
+        if record.hasInvalidUTF8 {
+            throw Rejection(
+                "the line is not valid UTF-8 (shown here read as Windows-1252); if the file is Windows-1252, "
+                    + "ingest it with --encoding windows-1252, else fix the line's bytes")
+        }
         guard fields.count == columnNames.count else {
             throw Rejection("expected \(columnNames.count) fields as in the header, found \(fields.count)")
         }
@@ -170,7 +181,7 @@ public struct PenguinRowParser: Sendable {
         var measurements = Measurements(billLength: nil, billDepth: nil, flipperLength: nil, bodyMass: nil)
         for (feature, column) in measurementColumns {
             guard let text = Self.presentText(fields[column]) else { continue }
-            let value = try Self.number(text, column: feature.rawValue)
+            let value = try number(text, column: feature.rawValue)
             let range = feature.plausibleRange
             guard range.contains(value) else {
                 throw Rejection(
@@ -193,7 +204,7 @@ public struct PenguinRowParser: Sendable {
         var otherFields: [String: JSONValue] = [:]
         otherFields.reserveCapacity(otherColumns.count)
         for other in otherColumns {
-            otherFields[other.name] = try Self.jsonValue(fields[other.column], of: other)
+            otherFields[other.name] = try jsonValue(fields[other.column], of: other)
         }
 
         var penguin = Penguin(
@@ -273,33 +284,46 @@ extension PenguinRowParser {
         }
     }
 
-    /// A finite number, or a rejection naming `column`.
-    private static func number(_ text: String, column: String) throws(Rejection) -> Double {
-        guard let value = Double(text) else { throw Rejection("\(column): \(quoted(text)) is not a number") }
-        guard value.isFinite else { throw Rejection("\(column): \(quoted(text)) is not a finite number") }
+    /// A finite number written with the file's decimal mark, or a rejection naming `column`.
+    private func number(_ text: String, column: String) throws(Rejection) -> Double {
+        let comma = UInt8(ascii: ","), point = UInt8(ascii: ".")
+        var written = text
+        if dialect.decimalMark == .comma {
+            if text.utf8.contains(point) {
+                throw Rejection(
+                    "\(column): \(Self.quoted(text)) has a \".\" but the file's decimal mark is \",\" "
+                        + "(a \".\" may group thousands); write the number with a decimal comma, or pass --decimal point")
+            }
+            if text.utf8.contains(comma) { written = String(decoding: text.utf8.map { $0 == comma ? point : $0 }, as: UTF8.self) }
+        }
+        guard let value = Double(written) else { throw Rejection("\(column): \(Self.quoted(text)) is not a number") }
+        guard value.isFinite else { throw Rejection("\(column): \(Self.quoted(text)) is not a finite number") }
         return value
     }
 
-    private static func jsonValue(_ field: String, of column: OtherColumn) throws(Rejection) -> JSONValue {
-        guard let text = presentText(field) else { return .null }
+    private func jsonValue(_ field: String, of column: OtherColumn) throws(Rejection) -> JSONValue {
+        guard let text = Self.presentText(field) else { return .null }
         switch column.kind {
         case .number: return .number(try number(text, column: column.name))
         case .text: return .string(text)
         case .inferred:
-            if looksLikeDecimalNumber(text), let value = Double(text), value.isFinite { return .number(value) }
+            if Self.looksLikeDecimalNumber(text, decimalMark: dialect.decimalMark), let value = try? number(text, column: column.name) {
+                return .number(value)
+            }
             return .string(text)
         }
     }
 
-    /// True for plain decimal numbers: optional sign, digits with an optional fraction, optional exponent.
-    static func looksLikeDecimalNumber(_ text: String) -> Bool {
+    /// True for plain decimal numbers: optional sign, digits with an optional fraction after
+    /// `decimalMark`, optional exponent.
+    static func looksLikeDecimalNumber(_ text: String, decimalMark: CSVDialect.DecimalMark = .point) -> Bool {
         var bytes = text.utf8[...]
         if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
         let isDigit: (UInt8) -> Bool = { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         let integerDigits = bytes.prefix(while: isDigit).count
         bytes = bytes.dropFirst(integerDigits)
         var fractionDigits = 0
-        if bytes.first == UInt8(ascii: ".") {
+        if bytes.first == UInt8(ascii: decimalMark == .point ? "." : ",") {
             bytes = bytes.dropFirst()
             fractionDigits = bytes.prefix(while: isDigit).count
             bytes = bytes.dropFirst(fractionDigits)

@@ -72,8 +72,9 @@ public struct DriftSample: Sendable {
     }
 
     /// The sample of a CSV file in either layout: every present measurement and every level count.
-    public static func load(file: URL) throws -> DriftSample {
-        let columns = try PenguinColumns.load(file: file)
+    /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
+    public static func load(file: URL, overrides: CSVDialect.Overrides = .none) throws -> DriftSample {
+        let columns = try PenguinColumns.load(file: file, overrides: overrides)
         var sample = DriftSample()
         for feature in Feature.allCases { sample.values[feature] = columns.measurements[feature]!.compactMap { $0 } }
         for name in PenguinColumns.categoricalNames {
@@ -83,10 +84,12 @@ public struct DriftSample: Sendable {
     }
 
     /// The sample of a source; `platform` is only needed for `training` and `production`.
-    public static func load(_ source: DriftSource, platform: Platform?, logWindow: Int = 100_000) async throws -> DriftSample {
+    public static func load(
+        _ source: DriftSource, platform: Platform?, overrides: CSVDialect.Overrides = .none, logWindow: Int = 100_000
+    ) async throws -> DriftSample {
         switch source {
         case .file(let url):
-            return try load(file: url)
+            return try load(file: url, overrides: overrides)
         case .training:
             guard let platform else { throw PipelineError.noModel }
             let artifact = try await platform.currentModel().artifact

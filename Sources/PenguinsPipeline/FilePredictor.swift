@@ -22,11 +22,12 @@ public struct FilePredictor: Sendable {
 
     /// Streams the file in batches; `body` receives each batch's predictions in file order,
     /// with the log entries of the rows that got a prediction.
+    /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
     public func predict(
-        file: URL, batchSize: Int = 10_000,
+        file: URL, overrides: CSVDialect.Overrides = .none, batchSize: Int = 10_000,
         _ body: (_ rows: [FilePredictionRow], _ logEntries: [PredictionLogEntry]) async throws -> Void
     ) async throws {
-        var reader = try PenguinFile(url: file)
+        var reader = try PenguinFile(url: file, overrides: overrides)
         while let batch = try reader.nextBatch(maxCount: batchSize) {
             let accepted = batch.compactMap { outcome -> Penguin? in
                 if case .accepted(let penguin) = outcome { return penguin }

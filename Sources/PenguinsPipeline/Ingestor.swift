@@ -6,6 +6,8 @@ import PenguinsStorage
 public struct IngestReport: Codable, Sendable, Equatable {
     public var file: String
     public var layout: String
+    /// How the file was read: separator, decimal mark and encoding (detected unless overridden).
+    public var dialect: CSVDialect
     public var read: Int
     public var stored: Int
     public var quarantined: Int
@@ -47,12 +49,15 @@ public struct Ingestor: Sendable {
     }
 
     /// Ingests `file`; `progress` is called after each batch.
-    public func ingest(file: URL, progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestReport {
+    /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
+    public func ingest(
+        file: URL, overrides: CSVDialect.Overrides = .none, progress: @Sendable (IngestProgress) -> Void = { _ in }
+    ) async throws -> IngestReport {
         let start = Date()
-        var reader = try PenguinFile(url: file)
+        var reader = try PenguinFile(url: file, overrides: overrides)
         let source = file.lastPathComponent
         var report = IngestReport(
-            file: file.path, layout: reader.layout.displayName, read: 0, stored: 0, quarantined: 0,
+            file: file.path, layout: reader.layout.displayName, dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
         let coherence = CacheCoherence(platform: platform)

@@ -56,8 +56,9 @@ public struct PenguinColumns: Sendable {
     }
 
     /// Every accepted row of a CSV file in either layout (rejected rows are left out).
-    public static func load(file: URL) throws -> PenguinColumns {
-        var reader = try PenguinFile(url: file)
+    /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
+    public static func load(file: URL, overrides: CSVDialect.Overrides = .none) throws -> PenguinColumns {
+        var reader = try PenguinFile(url: file, overrides: overrides)
         var columns = PenguinColumns()
         while let batch = try reader.nextBatch(maxCount: 50_000) {
             columns.append(contentsOf: batch.compactMap(\.penguin))

@@ -25,25 +25,31 @@ import Testing
         #expect(try PenguinRowParser(header: raw, source: "r.csv").layout == .raw)
     }
 
-    @Test func unknownHeaderNamesExpectedAndMissingColumns() throws {
+    @Test func unknownHeaderNamesTheColumnsReadAndOnlyTheMissingOnes() throws {
         let header = CSVRecord(fields: ["species", "island", "weight", "year"], line: 1, rawText: "")
         let error = #expect(throws: IngestError.self) { try PenguinRowParser(header: header, source: "odd.csv") }
-        guard case .unknownHeader(let source, let found, let missing) = try #require(error) else {
+        guard case .unknownHeader(let source, let found, let missing, let dialect) = try #require(error) else {
             Issue.record("expected an unknown header error, got \(String(describing: error))")
             return
         }
         #expect(source == "odd.csv")
         #expect(found == header.fields)
+        #expect(dialect == .standard)
         #expect(missing[.tidy] == ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"])
         #expect(missing[.raw] == [
             "studyName", "Sample Number", "Date Egg", "Culmen Length (mm)", "Culmen Depth (mm)",
             "Flipper Length (mm)", "Body Mass (g)", "Sex",
         ])
         let message = try #require(error).description
-        for column in PenguinLayout.tidy.requiredColumns + PenguinLayout.raw.requiredColumns {
-            #expect(message.contains(column), "message names \(column)")
-        }
         #expect(message.contains("odd.csv"))
+        #expect(message.contains("separator \",\""))
+        #expect(message.contains("4 columns: \"species\", \"island\", \"weight\", \"year\""))
+        #expect(message.contains("The tidy layout lacks 5 of its 8 columns: bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g, sex."))
+        #expect(message.contains("The raw LTER layout lacks 8 of its 10 columns: studyName, Sample Number, Date Egg,"))
+        // The closest layout comes first.
+        let tidyAt = try #require(message.range(of: "The tidy layout"))
+        let rawAt = try #require(message.range(of: "The raw LTER layout"))
+        #expect(tidyAt.lowerBound < rawAt.lowerBound)
     }
 
     @Test func duplicateNormalisedColumnIsRefused() {

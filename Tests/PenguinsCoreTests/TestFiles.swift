@@ -1,5 +1,6 @@
 import Foundation
 import PenguinsCore
+import Testing
 
 /// Scratch files for tests, each in its own new temporary directory.
 enum TestFiles {
@@ -17,17 +18,37 @@ enum TestFiles {
         return url
     }
 
+    /// Writes `bytes` to a new file and returns its URL.
+    static func write(bytes: [UInt8], name: String = "data.csv") throws -> URL {
+        let url = try makeDirectory().appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    /// `text` encoded as Windows-1252 (every character must have a byte in that code page).
+    static func windows1252(_ text: String) -> [UInt8] {
+        guard let data = text.data(using: .windowsCP1252) else { fatalError("\(text) has characters Windows-1252 lacks") }
+        return Array(data)
+    }
+
+    /// A committed fixture of this target.
+    static func fixture(_ name: String, _ fileExtension: String) throws -> URL {
+        try #require(Bundle.module.url(forResource: name, withExtension: fileExtension, subdirectory: "Fixtures"))
+    }
+
     /// Every record of `url`.
-    static func records(of url: URL, chunkSize: Int = CSVReader.defaultChunkSize) throws -> [CSVRecord] {
-        var reader = try CSVReader(url: url, chunkSize: chunkSize)
+    static func records(
+        of url: URL, chunkSize: Int = CSVReader.defaultChunkSize, overrides: CSVDialect.Overrides = .none
+    ) throws -> [CSVRecord] {
+        var reader = try CSVReader(url: url, chunkSize: chunkSize, overrides: overrides)
         var records: [CSVRecord] = []
         while let record = try reader.next() { records.append(record) }
         return records
     }
 
     /// Every outcome of a penguin file, read in small batches.
-    static func outcomes(of url: URL) throws -> [RowOutcome] {
-        var file = try PenguinFile(url: url)
+    static func outcomes(of url: URL, overrides: CSVDialect.Overrides = .none) throws -> [RowOutcome] {
+        var file = try PenguinFile(url: url, overrides: overrides)
         var outcomes: [RowOutcome] = []
         while let batch = try file.nextBatch(maxCount: 50) { outcomes += batch }
         return outcomes

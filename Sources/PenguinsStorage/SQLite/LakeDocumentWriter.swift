@@ -14,6 +14,7 @@ struct LakeDocumentWriter {
     /// A member of the document: one of the fields every document has, or one of `otherFields`.
     private enum Member {
         case features, island, penguinID, sex, species, usableForTraining, year
+        case provenance
         case other(String)
 
         var name: String {
@@ -25,6 +26,7 @@ struct LakeDocumentWriter {
             case .species: "species"
             case .usableForTraining: "usable_for_training"
             case .year: "year"
+            case .provenance: Provenance.documentKey
             case .other(let name): name
             }
         }
@@ -49,6 +51,13 @@ struct LakeDocumentWriter {
     /// The number of `otherFields` that ``layout`` covers, or nil when it cannot be reused
     /// (its penguin had fields named like the fixed members, which the document overrides).
     private var layoutOtherFieldCount: Int? = 0
+    /// Whether ``layout`` has the provenance member.
+    private var layoutHasProvenance = false
+    /// The provenance whose bytes ``provenancePrefix`` holds, but for its line.
+    private var provenanceSource: (file: String, dialect: CSVDialect)?
+    /// `{"decimal_mark":…,"delimiter":…,"encoding":…,"file":…,"line":` of ``provenanceSource``:
+    /// rows of one file differ only by their line.
+    private var provenancePrefix: [UInt8] = []
 
     /// A writer whose buffer holds `capacity` bytes before it grows.
     init(capacity: Int = 1024) {
@@ -64,17 +73,25 @@ struct LakeDocumentWriter {
     /// Appends the document of `penguin` to ``bytes``.
     mutating func append(_ penguin: Penguin) {
         let start = bytes.count
-        if layoutOtherFieldCount == penguin.otherFields.count, appendMembers(of: penguin) { return }
+        let hasProvenance = penguin.provenance != nil
+        if layoutOtherFieldCount == penguin.otherFields.count, layoutHasProvenance == hasProvenance, appendMembers(of: penguin) {
+            return
+        }
         bytes.removeSubrange(start...)
-        let otherNames = penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedNames.contains($0) }
-        let otherMembers = otherNames.map { name -> (member: Member, quotedName: [UInt8]) in
+        let otherNames = penguin.otherFields.keys.filter {
+            !LakeDocumentWriter.fixedNames.contains($0) && !(hasProvenance && $0 == Provenance.documentKey)
+        }
+        var members = LakeDocumentWriter.fixedMembers
+        if hasProvenance { members.append((.provenance, Array("\"\(Provenance.documentKey)\":".utf8))) }
+        for name in otherNames {
             var quoted = LakeDocumentWriter()
             quoted.writeString(name)
             quoted.bytes.append(UInt8(ascii: ":"))
-            return (.other(name), quoted.bytes)
+            members.append((.other(name), quoted.bytes))
         }
-        layout = (LakeDocumentWriter.fixedMembers + otherMembers).sorted { $0.member.name < $1.member.name }
+        layout = members.sorted { $0.member.name < $1.member.name }
         layoutOtherFieldCount = otherNames.count == penguin.otherFields.count ? otherNames.count : nil
+        layoutHasProvenance = hasProvenance
         _ = appendMembers(of: penguin)
     }
 
@@ -92,6 +109,9 @@ struct LakeDocumentWriter {
             case .species: writeString(penguin.species.rawValue)
             case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
             case .year: writeNumber(Double(penguin.year))
+            case .provenance:
+                guard let provenance = penguin.provenance else { return false }
+                writeProvenance(provenance)
             case .other(let name):
                 guard let value = penguin.otherFields[name] else { return false }
                 writeValue(value)
@@ -99,6 +119,30 @@ struct LakeDocumentWriter {
         }
         bytes.append(UInt8(ascii: "}"))
         return true
+    }
+
+    private mutating func writeProvenance(_ provenance: Provenance) {
+        if provenanceSource?.file != provenance.file || provenanceSource?.dialect != provenance.dialect {
+            var prefix = LakeDocumentWriter()
+            let members: [(String, String)] = [
+                ("decimal_mark", provenance.dialect.decimalMark.rawValue), ("delimiter", provenance.dialect.delimiter.rawValue),
+                ("encoding", provenance.dialect.encoding.rawValue), ("file", provenance.file),
+            ]
+            prefix.bytes.append(UInt8(ascii: "{"))
+            for (name, value) in members {
+                prefix.writeString(name)
+                prefix.bytes.append(UInt8(ascii: ":"))
+                prefix.writeString(value)
+                prefix.bytes.append(UInt8(ascii: ","))
+            }
+            prefix.writeString("line")
+            prefix.bytes.append(UInt8(ascii: ":"))
+            provenancePrefix = prefix.bytes
+            provenanceSource = (provenance.file, provenance.dialect)
+        }
+        bytes.append(contentsOf: provenancePrefix)
+        writeNumber(Double(provenance.line))
+        bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func writeFeatures(_ measurements: Measurements) {

@@ -1,0 +1,32 @@
+/// Where a penguin's row came from: the file, its line and how the file was read.
+///
+/// The lake keeps it with each document under `_provenance`, so a stored value can always be
+/// traced back to the bytes it was read from.
+public struct Provenance: Hashable, Sendable {
+    /// The source file's name (without its folder).
+    public var file: String
+    /// 1-based line of the row's first physical line (the header is line 1).
+    public var line: Int
+    /// How the file was read.
+    public var dialect: CSVDialect
+
+    public init(file: String, line: Int, dialect: CSVDialect) {
+        self.file = file
+        self.line = line
+        self.dialect = dialect
+    }
+
+    /// The key of the provenance in a lake document.
+    public static let documentKey = "_provenance"
+
+    /// `{"decimal_mark", "delimiter", "encoding", "file", "line"}`.
+    public var document: JSONValue {
+        .object([
+            "file": .string(file),
+            "line": .number(Double(line)),
+            "encoding": .string(dialect.encoding.rawValue),
+            "delimiter": .string(dialect.delimiter.rawValue),
+            "decimal_mark": .string(dialect.decimalMark.rawValue),
+        ])
+    }
+}
