@@ -35,11 +35,14 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // Domain types, CSV reading, cleaning, validation, synthetic data. Foundation only.
+        // Domain types, dataset schemas (YAML through Yams), CSV reading, cleaning, validation,
+        // synthetic data, the bundled datasets.
         .target(
             name: "PenguinsCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),

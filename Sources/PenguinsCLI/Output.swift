@@ -20,11 +20,13 @@ func printError(_ message: String) {
 }
 
 /// Prints a value as indented JSON: snake_case keys, sorted, ISO 8601 dates.
-func printJSON(_ value: some Encodable) throws {
+/// - Parameter convertingKeys: turn camelCase keys into snake_case; false for values whose keys
+///   are spelled already and that hold dictionaries of data (whose keys must stay as they are).
+func printJSON(_ value: some Encodable, convertingKeys: Bool = true) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
-    encoder.keyEncodingStrategy = .convertToSnakeCase
+    if convertingKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

@@ -12,6 +12,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case invalidOption(String)
     /// Not enough rows for the requested analysis.
     case notEnoughRows(String)
+    /// No dataset of this name is registered or bundled.
+    case unknownDataset(String, known: [String])
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .unknownColumn(let name, let expected): "unknown column \"\(name)\"; expected one of: \(expected.joined(separator: ", "))"
         case .invalidOption(let message): message
         case .notEnoughRows(let message): message
+        case .unknownDataset(let name, let known):
+            "there is no dataset \"\(name)\"; the datasets are \(known.joined(separator: ", ")), or register one with `penguins datasets add \(name) --file CSV --target COLUMN`"
         }
     }
 }

@@ -73,13 +73,16 @@ public struct Platform: Sendable {
     public var registry: any ModelRegistry
     public var predictionLog: any PredictionLog
     public var quarantine: any Quarantine
+    /// The registered dataset schemas, kept where the registry is.
+    public var datasets: any DatasetCatalog
     public var configuration: PlatformConfiguration
     /// The server connections behind the roles, prepared and shut down together.
     private var servers = ServerConnections()
 
     public init(
         lake: any Lake, warehouse: any Warehouse, cache: any PredictionCache, registry: any ModelRegistry,
-        predictionLog: any PredictionLog, quarantine: any Quarantine, configuration: PlatformConfiguration
+        predictionLog: any PredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
+        configuration: PlatformConfiguration
     ) {
         self.lake = lake
         self.warehouse = warehouse
@@ -87,6 +90,7 @@ public struct Platform: Sendable {
         self.registry = registry
         self.predictionLog = predictionLog
         self.quarantine = quarantine
+        self.datasets = datasets
         self.configuration = configuration
     }
 
@@ -97,7 +101,7 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: MemoryPredictionCache(),
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
-            configuration: configuration
+            datasets: store.datasets, configuration: configuration
         )
     }
 
@@ -126,6 +130,7 @@ public struct Platform: Sendable {
             registry: try builder.role(.registry, configuration, as: (any ModelRegistry).self) { $0.registry } sqlite: { $0.registry } postgres: { $0.registry },
             predictionLog: try builder.role(.predictionLog, configuration, as: (any PredictionLog).self) { $0.predictionLog } sqlite: { $0.predictionLog } postgres: { $0.predictionLog },
             quarantine: try builder.role(.quarantine, configuration, as: (any Quarantine).self) { $0.quarantine } sqlite: { $0.quarantine } postgres: { $0.quarantine },
+            datasets: try builder.role(.registry, configuration, as: (any DatasetCatalog).self) { $0.datasets } sqlite: { $0.datasets } postgres: { $0.datasets },
             configuration: configuration
         )
         platform.servers = ServerConnections(postgres: Array(builder.postgres.values), redis: Array(builder.redisClients.values))
@@ -174,6 +179,7 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: store.predictionCache,
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
+            datasets: store.datasets,
             configuration: PlatformConfiguration(dataDirectory: URL(fileURLWithPath: "/dev/null"), cacheTTLSeconds: cacheTTLSeconds)
         )
     }

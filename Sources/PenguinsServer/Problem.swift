@@ -163,6 +163,9 @@ extension Problem {
                 return .noModel
             case .noTrainingData, .emptyWarehouse, .notEnoughRows:
                 return Problem(status: .conflict, type: "not-enough-data", title: "Not enough data", detail: error.description)
+            case .unknownDataset:
+                return Problem(status: .notFound, type: "not-found", title: "Not found", detail: error.description,
+                               errors: [FieldError(field: "dataset", detail: error.description)])
             }
         case let error as StorageError:
             switch error {

@@ -25,6 +25,10 @@ struct PostgresStoreTests {
         try await TestServers.withPostgresStore("registry") { try await checkModelRegistryContract($0.registry) }
     }
 
+    @Test func datasetCatalogContract() async throws {
+        try await TestServers.withPostgresStore("datasets") { try await checkDatasetCatalogContract($0.datasets) }
+    }
+
     @Test func predictionLogContract() async throws {
         try await TestServers.withPostgresStore("log") { try await checkPredictionLogContract($0.predictionLog) }
     }
@@ -35,7 +39,7 @@ struct PostgresStoreTests {
 
     @Test func migrationsAreNamedOrderedAndAppliedOnce() async throws {
         try await TestServers.withPostgresStore("migrations") { store in
-            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes"]
+            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes", "v4-dataset-schemas"]
             #expect(try await store.appliedMigrations() == expected)
             // A second store on the same schema applies nothing again and sees the same data.
             try await store.lake.upsert([Fixtures.penguin("p-1")])

@@ -32,6 +32,14 @@ import Testing
         try await checkModelRegistryContract(MemoryModelRegistry())
     }
 
+    @Test func sqliteDatasetCatalog() async throws {
+        try await withSQLiteStore { try await checkDatasetCatalogContract($0.datasets) }
+    }
+
+    @Test func memoryDatasetCatalog() async throws {
+        try await checkDatasetCatalogContract(MemoryDatasetCatalog())
+    }
+
     @Test func sqlitePredictionCache() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanUp() }

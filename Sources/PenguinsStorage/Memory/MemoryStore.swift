@@ -9,6 +9,7 @@ public struct MemoryStore: Sendable {
     public let warehouse = MemoryWarehouse()
     /// Versioned model artifacts.
     public let registry = MemoryModelRegistry()
+    public let datasets = MemoryDatasetCatalog()
     /// The log of real-time predictions.
     public let predictionLog = MemoryPredictionLog()
     /// Rows that ingestion refused.

@@ -126,6 +126,19 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The dataset catalog: every version of each registered dataset schema.
+        ("v4-dataset-schemas", [
+            """
+            CREATE TABLE dataset_schemas (
+                name text COLLATE "C" NOT NULL,
+                version integer NOT NULL,
+                fingerprint text NOT NULL,
+                document text NOT NULL,
+                registered_at double precision NOT NULL,
+                PRIMARY KEY (name, version)
+            )
+            """,
+        ]),
     ]
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in

@@ -40,6 +40,8 @@ public final class PostgresStore: Sendable {
     public var warehouse: PostgresWarehouse { PostgresWarehouse(store: self) }
     /// Versioned model artifacts.
     public var registry: PostgresModelRegistry { PostgresModelRegistry(store: self) }
+    /// The registered dataset schemas.
+    public var datasets: PostgresDatasetCatalog { PostgresDatasetCatalog(store: self) }
     /// The log of real-time predictions.
     public var predictionLog: PostgresPredictionLog { PostgresPredictionLog(store: self) }
     /// Rows that ingestion refused.

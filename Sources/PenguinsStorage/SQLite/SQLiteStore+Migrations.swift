@@ -135,6 +135,20 @@ extension SQLiteStore {
                 """)
         }
 
+        // The dataset catalog: every version of each registered dataset schema.
+        migrator.registerMigration("v3-dataset-schemas") { db in
+            try db.execute(sql: """
+                CREATE TABLE dataset_schemas (
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    registered_at REAL NOT NULL,
+                    PRIMARY KEY (name, version)
+                ) WITHOUT ROWID;
+                """)
+        }
+
         return migrator
     }
 }

@@ -21,6 +21,8 @@ public final class SQLiteStore: Sendable {
     public let warehouse: SQLiteWarehouse
     /// Versioned model artifacts.
     public let registry: SQLiteModelRegistry
+    /// The registered dataset schemas.
+    public let datasets: SQLiteDatasetCatalog
     /// The log of real-time predictions.
     public let predictionLog: SQLitePredictionLog
     /// Rows that ingestion refused.
@@ -62,6 +64,7 @@ public final class SQLiteStore: Sendable {
         lake = SQLiteLake(pool: pool)
         warehouse = SQLiteWarehouse(pool: pool)
         registry = SQLiteModelRegistry(pool: pool)
+        datasets = SQLiteDatasetCatalog(pool: pool)
         predictionLog = SQLitePredictionLog(pool: pool)
         quarantine = SQLiteQuarantine(pool: pool)
         predictionCache = SQLitePredictionCache(pool: pool, now: now)

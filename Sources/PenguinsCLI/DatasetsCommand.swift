@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import PenguinsCore
+import PenguinsPipeline
+
+struct DatasetsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datasets",
+        abstract: "Register, list and show dataset schemas.",
+        subcommands: [Add.self, List.self, Show.self],
+        defaultSubcommand: List.self
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a dataset: infer its schema from a CSV file, or read it from a YAML file.",
+            discussion: """
+                With --file, every row of the file is read: columns of numbers become numeric features (their \
+                plausible range the observed one widened by half its span each side), text columns with at most \
+                --max-levels values categorical features, other columns are kept in the lake as text. Edit the \
+                YAML that --schema-out writes and register it with --schema. Registering an unchanged schema adds \
+                no version.
+                """
+        )
+
+        @Argument(help: "The dataset's name: lowercase letters, digits and underscores.") var name: String
+        @Option(help: "CSV file to infer the schema from.") var file: String?
+        @Option(help: "With --file: the class column to predict.") var target: String?
+        @Option(help: "With --file: the id column (default: rows get content-hash ids).") var id: String?
+        @Option(help: "With --file: the categorical column the warehouse is partitioned by (default: the target).") var partition: String?
+        @Option(name: .customLong("max-levels"), help: "With --file: the most levels a categorical feature may have.") var maximumLevels = 50
+        @Option(name: .customLong("schema-out"), help: "With --file: also write the inferred schema's YAML to this file.") var schemaOut: String?
+        @Option(help: "A schema written as YAML (instead of --file); its name is replaced by NAME.") var schema: String?
+        @OptionGroup var csv: CSVOptions
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            switch (file, schema) {
+            case (nil, nil): throw ValidationError("give --file CSV --target COLUMN to infer the schema, or --schema FILE")
+            case (.some, .some): throw ValidationError("give either --file or --schema, not both")
+            case (.some, nil):
+                guard target != nil else { throw ValidationError("--file needs --target COLUMN, the class column to predict") }
+            case (nil, .some):
+                if target != nil || id != nil || partition != nil || schemaOut != nil {
+                    throw ValidationError("--target, --id, --partition and --schema-out go with --file, not --schema")
+                }
+            }
+            guard maximumLevels >= 2 else { throw ValidationError("--max-levels must be at least 2") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                var schema: DatasetSchema
+                if let file, let target {
+                    let options = SchemaInferenceOptions(
+                        target: target, id: id, partition: partition, overrides: csv.overrides, maximumLevels: maximumLevels)
+                    schema = try DatasetSchema.infer(name: name, file: URL(fileURLWithPath: file), options: options)
+                    if let schemaOut {
+                        do {
+                            try schema.yaml().write(toFile: schemaOut, atomically: true, encoding: .utf8)
+                        } catch {
+                            throw ValidationError("cannot write \(schemaOut): \(error.localizedDescription)")
+                        }
+                    }
+                } else {
+                    let path = self.schema!
+                    let text: String
+                    do {
+                        text = try String(contentsOfFile: path, encoding: .utf8)
+                    } catch {
+                        throw ValidationError("cannot read the schema \(path): \(error.localizedDescription)")
+                    }
+                    schema = try DatasetSchema(yaml: text, source: path)
+                }
+                schema.name = name
+                let registered = try await Datasets(catalog: global.platform().datasets).register(schema)
+                try DatasetsCommand.print(registered, format: global.format)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the datasets: the bundled ones and those registered.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let datasets = try await Datasets(catalog: global.platform().datasets).list()
+                switch global.format {
+                case .json: try printJSON(datasets, convertingKeys: false)
+                case .table:
+                    var table = TextTable("name", "version", "target", "classes", "features", "partition", "fingerprint", "registered")
+                    for dataset in datasets {
+                        let schema = dataset.schema
+                        table.add(
+                            dataset.name, dataset.version == 0 ? "bundled" : "\(dataset.version)", schema.target.name,
+                            "\(schema.target.classes.count)", "\(schema.features.count)", schema.partition, dataset.fingerprint,
+                            dataset.registeredAt?.formatted(.iso8601) ?? "-")
+                    }
+                    Swift.print(table.rendered)
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a dataset's schema: YAML, or JSON with --format json.")
+        @Argument(help: "The dataset's name.") var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let dataset = try await Datasets(catalog: global.platform().datasets).dataset(named: name)
+                try DatasetsCommand.print(dataset, format: global.format)
+            }
+        }
+    }
+
+    /// A dataset as JSON, or as a summary line followed by its schema's YAML.
+    static func print(_ dataset: DatasetDescription, format: OutputFormat) throws {
+        switch format {
+        case .json: try printJSON(dataset, convertingKeys: false)
+        case .table:
+            let version = dataset.version == 0 ? "bundled, not registered" : "version \(dataset.version)"
+            Swift.print("# dataset \(dataset.name) (\(version), fingerprint \(dataset.fingerprint))")
+            Swift.print(dataset.schema.yaml(), terminator: "")
+        }
+    }
+}

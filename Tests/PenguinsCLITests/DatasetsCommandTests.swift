@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// `penguins datasets`: registering a table the platform has never seen, and the bundled ones.
+@Suite struct DatasetsCommandTests {
+    /// A small wine table: an id, two numeric columns, a categorical one and the class.
+    static let wine = """
+        label;acidity;alcohol;colour;quality
+        w1;7,4;9,4;red;average
+        w2;7,8;9,8;red;average
+        w3;11,2;9,8;red;good
+        w4;6,6;12,8;white;good
+        w5;8,1;NA;white;bad
+        w6;6,2;10,9;white;bad
+
+        """
+
+    @Test func bundledDatasetsAreListedBeforeAnyRegistration() throws {
+        let penguins = PenguinsExecutable()
+        let listing = try penguins.run("datasets", "list", "--format", "json")
+        #expect(listing.status == 0, "\(listing.standardError)")
+        let datasets = try #require(JSONSerialization.jsonObject(with: Data(listing.standardOutput.utf8)) as? [[String: Any]])
+        #expect(datasets.compactMap { $0["name"] as? String } == ["iris", "penguins"])
+        #expect(datasets.allSatisfy { $0["version"] as? Int == 0 && $0["bundled"] as? Bool == true })
+        let shown = try penguins.run("datasets", "show", "penguins")
+        #expect(shown.standardOutput.contains("Adelie Penguin (Pygoscelis adeliae): Adelie"))
+        #expect(shown.standardOutput.contains("- name: delta_15_n"))
+    }
+
+    @Test func aNewTableIsInferredRegisteredEditedAndVersioned() throws {
+        let penguins = PenguinsExecutable()
+        let file = try penguins.temporaryFile("wine.csv", Self.wine)
+        let yaml = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
+        let added = try penguins.run(
+            "datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--partition", "colour",
+            "--schema-out", yaml, "--format", "json")
+        #expect(added.status == 0, "\(added.standardError)")
+        let registered = try added.json()
+        #expect(registered["version"] as? Int == 1)
+        let schema = try #require(registered["schema"] as? [String: Any])
+        #expect(schema["partition"] as? String == "colour")
+        #expect((schema["id"] as? [String: Any])?["column"] as? String == "label")
+        #expect((schema["target"] as? [String: Any])?["classes"] as? [String] == ["average", "bad", "good"])
+        let features = try #require(schema["features"] as? [[String: Any]])
+        #expect(features.compactMap { $0["name"] as? String } == ["acidity", "alcohol", "colour"])
+        #expect(features[0]["kind"] as? String == "numeric")
+        #expect(features[0]["range"] as? [Double] == [3, 14], "6.2...11.2 read with a decimal comma, widened by 2.5 each side")
+        #expect(features[2]["levels"] as? [String] == ["red", "white"])
+
+        // The written YAML registers as the same version; an edited one as the next.
+        let same = try penguins.run("datasets", "add", "wine", "--schema", yaml, "--format", "json").json()
+        #expect(same["version"] as? Int == 1)
+        var text = try String(contentsOfFile: yaml, encoding: .utf8)
+        text += "default_features: [acidity, alcohol]\n"
+        try text.write(toFile: yaml, atomically: true, encoding: .utf8)
+        let edited = try penguins.run("datasets", "add", "wine", "--schema", yaml, "--format", "json").json()
+        #expect(edited["version"] as? Int == 2)
+        #expect(edited["fingerprint"] as? String != registered["fingerprint"] as? String)
+        let shown = try penguins.run("datasets", "show", "wine", "--format", "json").json()
+        #expect(shown["version"] as? Int == 2)
+        #expect((shown["schema"] as? [String: Any])?["default_features"] as? [String] == ["acidity", "alcohol"])
+
+        let table = try penguins.run("datasets")
+        #expect(table.standardOutput.contains("wine"))
+        #expect(table.standardOutput.contains("colour"))
+    }
+
+    @Test func badInputIsOneLineAndANonZeroExit() throws {
+        let penguins = PenguinsExecutable()
+        let file = try penguins.temporaryFile("wine.csv", Self.wine)
+        expectUserError(try penguins.run("datasets", "add", "Wine", "--file", file, "--target", "quality"), mentioning: "lowercase")
+        // Option combinations are checked before anything runs (with the usage after the message).
+        let noTarget = try penguins.run("datasets", "add", "wine", "--file", file)
+        #expect(noTarget.status != 0)
+        #expect(noTarget.standardError.contains("--file needs --target"))
+        expectUserError(try penguins.run("datasets", "add", "wine", "--file", file, "--target", "grape"), mentioning: "grape")
+        let constant = try penguins.temporaryFile("constant.csv", "kind,size\na,1\na,2\n")
+        expectUserError(try penguins.run("datasets", "add", "wine", "--file", constant, "--target", "kind"), mentioning: "at least two")
+        let broken = try penguins.temporaryFile("broken.yaml", "name: wine\ntarget: {name: quality, classes: [good]}\nfeatures:\n  - {name: acidity, kind: numeric}\n")
+        expectUserError(try penguins.run("datasets", "add", "wine", "--schema", broken), mentioning: "target.classes")
+        expectUserError(try penguins.run("datasets", "show", "wine"), mentioning: "datasets add wine")
+    }
+}
