@@ -164,6 +164,8 @@ extension CSVReader {
     /// read as Windows-1252 (every byte kept) and `invalidUTF8` is set.
     @inline(__always)
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ encoding: CSVDialect.Encoding, invalidUTF8: inout Bool) -> String {
+        // ASCII is the same in both encodings and always valid: the common case, decoded fastest.
+        if Windows1252.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
         switch encoding {
         case .utf8:
             if let text = String(validating: bytes, as: UTF8.self) { return text }

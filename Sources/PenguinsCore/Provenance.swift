@@ -1,7 +1,8 @@
 /// Where a penguin's row came from: the file, its line and how the file was read.
 ///
-/// The lake keeps it with each document under `_provenance`, so a stored value can always be
-/// traced back to the bytes it was read from.
+/// The lake keeps the file, the line and the encoding with each document under `_provenance`,
+/// so a stored value can always be traced back to the bytes it was read from; the separator and
+/// decimal mark, the same for every row of a file, are in the ingest report.
 public struct Provenance: Hashable, Sendable {
     /// The source file's name (without its folder).
     public var file: String
@@ -19,14 +20,8 @@ public struct Provenance: Hashable, Sendable {
     /// The key of the provenance in a lake document.
     public static let documentKey = "_provenance"
 
-    /// `{"decimal_mark", "delimiter", "encoding", "file", "line"}`.
+    /// `{"encoding", "file", "line"}`.
     public var document: JSONValue {
-        .object([
-            "file": .string(file),
-            "line": .number(Double(line)),
-            "encoding": .string(dialect.encoding.rawValue),
-            "delimiter": .string(dialect.delimiter.rawValue),
-            "decimal_mark": .string(dialect.decimalMark.rawValue),
-        ])
+        .object(["file": .string(file), "line": .number(Double(line)), "encoding": .string(dialect.encoding.rawValue)])
     }
 }

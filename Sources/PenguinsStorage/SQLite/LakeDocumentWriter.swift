@@ -55,7 +55,7 @@ struct LakeDocumentWriter {
     private var layoutHasProvenance = false
     /// The provenance whose bytes ``provenancePrefix`` holds, but for its line.
     private var provenanceSource: (file: String, dialect: CSVDialect)?
-    /// `{"decimal_mark":…,"delimiter":…,"encoding":…,"file":…,"line":` of ``provenanceSource``:
+    /// `{"encoding":…,"file":…,"line":` of ``provenanceSource``:
     /// rows of one file differ only by their line.
     private var provenancePrefix: [UInt8] = []
 
@@ -124,10 +124,7 @@ struct LakeDocumentWriter {
     private mutating func writeProvenance(_ provenance: Provenance) {
         if provenanceSource?.file != provenance.file || provenanceSource?.dialect != provenance.dialect {
             var prefix = LakeDocumentWriter()
-            let members: [(String, String)] = [
-                ("decimal_mark", provenance.dialect.decimalMark.rawValue), ("delimiter", provenance.dialect.delimiter.rawValue),
-                ("encoding", provenance.dialect.encoding.rawValue), ("file", provenance.file),
-            ]
+            let members = [("encoding", provenance.dialect.encoding.rawValue), ("file", provenance.file)]
             prefix.bytes.append(UInt8(ascii: "{"))
             for (name, value) in members {
                 prefix.writeString(name)
