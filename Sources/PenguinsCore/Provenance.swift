@@ -22,6 +22,12 @@ public struct Provenance: Hashable, Sendable {
 
     /// `{"encoding", "file", "line"}`.
     public var document: JSONValue {
-        .object(["file": .string(file), "line": .number(Double(line)), "encoding": .string(dialect.encoding.rawValue)])
+        Provenance.document(file: file, line: line, encoding: dialect.encoding.rawValue)
+    }
+
+    /// The lake document's provenance of a row read from `file`, `line`, in `encoding`: how a
+    /// store that keeps the three apart from the document puts them back.
+    public static func document(file: String, line: Int, encoding: String) -> JSONValue {
+        .object(["file": .string(file), "line": .number(Double(line)), "encoding": .string(encoding)])
     }
 }

@@ -2,9 +2,11 @@ import Foundation
 import PenguinsCore
 import PostgresNIO
 
-/// The document lake in PostgreSQL: table `lake (penguin_id, document jsonb)`, with a GIN
-/// index (`jsonb_path_ops`) on `document -> 'features'` so documents can be found by a
-/// measurement (``documents(where:equals:limit:)``).
+/// The document lake in PostgreSQL: table `lake (penguin_id, document jsonb, source_id,
+/// source_line)`, with a GIN index (`jsonb_path_ops`) on `document -> 'features'` so documents
+/// can be found by a measurement (``documents(where:equals:limit:)``). As in ``SQLiteLake``,
+/// where a document was read from is kept apart (`lake_sources` holds each file and encoding
+/// once) and put back as `_provenance` when it is read.
 ///
 /// A new field of a document needs no migration: the document is stored whole. JSONB keeps
 /// the value, not the text: keys come back in JSONB's order, which ``LakeDocument/body``
@@ -25,43 +27,63 @@ public struct PostgresLake: Lake {
     public func upsert(_ penguins: [Penguin]) async throws {
         let penguins = PostgresLake.lastOfEachID(penguins)
         guard !penguins.isEmpty else { return }
-        var statements: [PostgresQuery] = []
-        var writer = LakeDocumentWriter(capacity: 512)
-        for chunk in stride(from: 0, to: penguins.count, by: PostgresLake.rowsPerStatement) {
-            let end = min(chunk + PostgresLake.rowsPerStatement, penguins.count)
-            var ids = PostgresArray(of: .text, capacity: (end - chunk) * 16)
-            var documents = PostgresArray(of: .jsonb, capacity: (end - chunk) * 256)
-            for penguin in penguins[chunk..<end] {
-                ids.append(penguin.id)
-                writer.write(penguin)
-                writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
-            }
-            statements.append("""
-                WITH input AS (
-                    SELECT * FROM unnest(\(ids), \(documents)) AS t(penguin_id, document)
-                ), updated AS (
-                    UPDATE lake SET document = input.document FROM input
-                    WHERE lake.penguin_id = input.penguin_id AND lake.document IS DISTINCT FROM input.document
-                )
-                INSERT INTO lake (penguin_id, document)
-                SELECT penguin_id, document FROM input
-                WHERE NOT EXISTS (SELECT 1 FROM lake WHERE lake.penguin_id = input.penguin_id)
-                """)
+        var sources: [LakeSource] = []
+        for source in penguins.lazy.compactMap({ $0.provenance.map(LakeSource.init) }) where sources.last != source && !sources.contains(source) {
+            sources.append(source)
         }
-        let batch = statements
+        let distinctSources = sources
         try await store.transaction(.lake) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert'))", logger: store.logger)
-            try await PostgresStore.prepareBulkWrite(connection, logger: store.logger)
-            for statement in batch { try await connection.query(statement, logger: store.logger) }
+            let logger = store.logger
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert'))", logger: logger)
+            try await PostgresStore.prepareBulkWrite(connection, logger: logger)
+            var sourceIDs: [LakeSource: Int32] = [:]
+            for source in distinctSources {
+                try await connection.query("""
+                    INSERT INTO lake_sources (file, encoding) VALUES (\(source.file), \(source.encoding))
+                    ON CONFLICT (file, encoding) DO NOTHING
+                    """, logger: logger)
+                let rows = try await connection.query(
+                    "SELECT source_id FROM lake_sources WHERE file = \(source.file) AND encoding = \(source.encoding)", logger: logger)
+                for try await id in rows.decode(Int32.self) { sourceIDs[source] = id }
+            }
+            var writer = LakeDocumentWriter(capacity: 512, includesProvenance: false)
+            for chunk in stride(from: 0, to: penguins.count, by: PostgresLake.rowsPerStatement) {
+                let end = min(chunk + PostgresLake.rowsPerStatement, penguins.count)
+                var ids = PostgresArray(of: .text, capacity: (end - chunk) * 16)
+                var documents = PostgresArray(of: .jsonb, capacity: (end - chunk) * 256)
+                var sourceColumn = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
+                var lines = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
+                for penguin in penguins[chunk..<end] {
+                    ids.append(penguin.id)
+                    writer.write(penguin)
+                    writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
+                    sourceColumn.append(penguin.provenance.flatMap { sourceIDs[LakeSource($0)] })
+                    lines.append(penguin.provenance.map { Int32(clamping: $0.line) })
+                }
+                try await connection.query("""
+                    WITH input AS (
+                        SELECT * FROM unnest(\(ids), \(documents), \(sourceColumn), \(lines)) AS t(penguin_id, document, source_id, source_line)
+                    ), updated AS (
+                        UPDATE lake SET document = input.document, source_id = input.source_id, source_line = input.source_line
+                        FROM input
+                        WHERE lake.penguin_id = input.penguin_id AND (lake.document IS DISTINCT FROM input.document
+                            OR lake.source_id IS DISTINCT FROM input.source_id OR lake.source_line IS DISTINCT FROM input.source_line)
+                    )
+                    INSERT INTO lake (penguin_id, document, source_id, source_line)
+                    SELECT penguin_id, document, source_id, source_line FROM input
+                    WHERE NOT EXISTS (SELECT 1 FROM lake WHERE lake.penguin_id = input.penguin_id)
+                    """, logger: logger)
+            }
         }
     }
 
     /// The document of one penguin, or nil: a prepared statement on one of the store's read connections.
     public func document(id: String) async throws -> LakeDocument? {
-        let text = try await store.read(.lake) { connection -> String? in
-            try await connection.rows(PostgresLake.documentByID, [PostgresData(string: id)]).first?.decode(String.self)
+        let row = try await store.read(.lake) { connection -> StoredRow? in
+            try await connection.rows(PostgresLake.documentByID, [PostgresData(string: id)]).first?
+                .decode(StoredRow.self)
         }
-        return try text.map { try PostgresLake.document(id: id, text: $0) }
+        return try row.map(PostgresLake.document)
     }
 
     /// Documents ordered by id (byte order), after `after`, at most `limit`.
@@ -69,13 +91,13 @@ public struct PostgresLake: Lake {
         guard limit > 0 else { return [] }
         let rows = try await store.run(.lake) { client in
             let query: PostgresQuery = if let after {
-                "SELECT penguin_id, document::text FROM lake WHERE penguin_id > \(after) ORDER BY penguin_id LIMIT \(limit)"
+                "\(unescaped: PostgresLake.selection) WHERE l.penguin_id > \(after) ORDER BY l.penguin_id LIMIT \(limit)"
             } else {
-                "SELECT penguin_id, document::text FROM lake ORDER BY penguin_id LIMIT \(limit)"
+                "\(unescaped: PostgresLake.selection) ORDER BY l.penguin_id LIMIT \(limit)"
             }
             return try await PostgresLake.collect(client.query(query))
         }
-        return try rows.map { try PostgresLake.document(id: $0.0, text: $0.1) }
+        return try rows.map(PostgresLake.document)
     }
 
     /// Documents whose measurement `feature` equals `value`, ordered by id, at most `limit`.
@@ -85,11 +107,11 @@ public struct PostgresLake: Lake {
         let pattern = JSONValue.object([feature.documentKey: .number(value)]).jsonText
         let rows = try await store.run(.lake) { client in
             try await PostgresLake.collect(client.query("""
-                SELECT penguin_id, document::text FROM lake
-                WHERE document -> 'features' @> \(pattern)::jsonb ORDER BY penguin_id LIMIT \(limit)
+                \(unescaped: PostgresLake.selection)
+                WHERE l.document -> 'features' @> \(pattern)::jsonb ORDER BY l.penguin_id LIMIT \(limit)
                 """))
         }
-        return try rows.map { try PostgresLake.document(id: $0.0, text: $0.1) }
+        return try rows.map(PostgresLake.document)
     }
 
     /// The number of documents.
@@ -107,18 +129,31 @@ public struct PostgresLake: Lake {
         return penguins.enumerated().filter { lastIndex[$0.element.id] == $0.offset }.map(\.element)
     }
 
-    private static func collect(_ rows: PostgresRowSequence) async throws -> [(String, String)] {
-        var result: [(String, String)] = []
-        for try await row in rows.decode((String, String).self) { result.append(row) }
+    /// A row of ``selection``: id, document text, source file, encoding and line (as text, which
+    /// both the prepared point read and the extended protocol decode alike).
+    private typealias StoredRow = (String, String, String?, String?, String?)
+
+    /// The stored columns of a document, joined with its source.
+    private static let selection = """
+        SELECT l.penguin_id, l.document::text, s.file, s.encoding, l.source_line::text FROM lake l
+        LEFT JOIN lake_sources s ON s.source_id = l.source_id
+        """
+
+    private static func collect(_ rows: PostgresRowSequence) async throws -> [StoredRow] {
+        var result: [StoredRow] = []
+        for try await row in rows.decode(StoredRow.self) { result.append(row) }
         return result
     }
 
-    private static func document(id: String, text: String) throws -> LakeDocument {
-        LakeDocument(id: id, body: try JSONTextParser.parse(text, what: "the lake document of \(id) (re-ingest its source file)"))
+    /// A stored row as the document it stores, its provenance put back.
+    private static func document(_ row: StoredRow) throws -> LakeDocument {
+        let (id, text, file, encoding, line) = row
+        let body = try JSONTextParser.parse(text, what: "the lake document of \(id) (re-ingest its source file)")
+        return LakeDocument(id: id, body: body.withProvenance(file: file, encoding: encoding, line: line.flatMap { Int($0) }))
     }
 
     /// The point read of one document.
-    private static let documentByID = "SELECT document::text FROM lake WHERE penguin_id = $1"
+    private static let documentByID = selection + " WHERE l.penguin_id = $1"
 }
 
 extension PostgresStore {

@@ -139,6 +139,19 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // Where each lake document was read from: the file and encoding once in `lake_sources`,
+        // the source and line per document (the document's `_provenance` when read).
+        ("v5-lake-sources", [
+            """
+            CREATE TABLE lake_sources (
+                source_id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                file text NOT NULL,
+                encoding text NOT NULL,
+                UNIQUE (file, encoding)
+            )
+            """,
+            "ALTER TABLE lake ADD COLUMN source_id integer, ADD COLUMN source_line integer",
+        ]),
     ]
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in

@@ -59,9 +59,15 @@ struct LakeDocumentWriter {
     /// rows of one file differ only by their line.
     private var provenancePrefix: [UInt8] = []
 
+    /// Whether documents carry the penguin's provenance. The SQLite and PostgreSQL lakes keep
+    /// it in columns of their own (a few bytes a row instead of a file name in every document)
+    /// and put it back when they read.
+    let includesProvenance: Bool
+
     /// A writer whose buffer holds `capacity` bytes before it grows.
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, includesProvenance: Bool = true) {
         bytes.reserveCapacity(capacity)
+        self.includesProvenance = includesProvenance
     }
 
     /// Replaces ``bytes`` with the document of `penguin`.
@@ -73,7 +79,7 @@ struct LakeDocumentWriter {
     /// Appends the document of `penguin` to ``bytes``.
     mutating func append(_ penguin: Penguin) {
         let start = bytes.count
-        let hasProvenance = penguin.provenance != nil
+        let hasProvenance = includesProvenance && penguin.provenance != nil
         if layoutOtherFieldCount == penguin.otherFields.count, layoutHasProvenance == hasProvenance, appendMembers(of: penguin) {
             return
         }
@@ -110,7 +116,7 @@ struct LakeDocumentWriter {
             case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
             case .year: writeNumber(Double(penguin.year))
             case .provenance:
-                guard let provenance = penguin.provenance else { return false }
+                guard includesProvenance, let provenance = penguin.provenance else { return false }
                 writeProvenance(provenance)
             case .other(let name):
                 guard let value = penguin.otherFields[name] else { return false }

@@ -2,75 +2,103 @@ import Foundation
 import GRDB
 import PenguinsCore
 
-/// The document lake in SQLite: table `lake (penguin_id, document)` holding each penguin's
-/// document as compact JSON text with sorted keys: the text of `penguin.document.jsonText`,
-/// written by ``LakeDocumentWriter``.
+/// The document lake in SQLite: table `lake (penguin_id, document, source_id, source_line)`
+/// holding each penguin's document as compact JSON text with sorted keys (the text of
+/// `penguin.document.jsonText` without `_provenance`, written by ``LakeDocumentWriter``), and
+/// where it was read from: `source_id` names a (file, encoding) of `lake_sources`, `source_line`
+/// the line. Reads put `_provenance` back, so a document reads as `penguin.document`.
 ///
 /// New fields of a document need no migration: the document is stored whole.
 public struct SQLiteLake: Lake {
     let pool: DatabasePool
 
-    /// Inserts or replaces documents in one transaction. A row whose text is unchanged is not
-    /// rewritten, so re-ingesting the same data changes no page.
+    /// Inserts or replaces documents in one transaction. A row whose text and source are
+    /// unchanged is not rewritten, so re-ingesting the same data changes no page.
     ///
     /// The documents are serialised before the write transaction starts, so a warehouse upsert
     /// of the same batch running concurrently (`async let`) overlaps with that work.
     public func upsert(_ penguins: [Penguin]) async throws {
         guard !penguins.isEmpty else { return }
-        var writer = LakeDocumentWriter(capacity: penguins.count * 256)
+        var writer = LakeDocumentWriter(capacity: penguins.count * 256, includesProvenance: false)
         var documentEnds: [Int] = []
         documentEnds.reserveCapacity(penguins.count)
+        var sources: [LakeSource] = []
         for penguin in penguins {
             writer.append(penguin)
             documentEnds.append(writer.bytes.count)
+            if let source = penguin.provenance.map(LakeSource.init), sources.last != source, !sources.contains(source) {
+                sources.append(source)
+            }
         }
         let documents = writer.bytes
         let ends = documentEnds
+        let distinctSources = sources
         try await pool.write { db in
+            var sourceIDs: [LakeSource: Int] = [:]
+            for source in distinctSources {
+                try db.execute(
+                    sql: "INSERT INTO lake_sources (file, encoding) VALUES (?, ?) ON CONFLICT (file, encoding) DO NOTHING",
+                    arguments: [source.file, source.encoding])
+                sourceIDs[source] = try Int.fetchOne(
+                    db, sql: "SELECT source_id FROM lake_sources WHERE file = ? AND encoding = ?", arguments: [source.file, source.encoding])
+            }
+            var lastSource: (source: LakeSource, id: Int)?
             try documents.withUnsafeBufferPointer { documents in
                 try db.insertRows(
                     Array(penguins.indices),
-                    head: "INSERT INTO lake (penguin_id, document)",
-                    columnCount: 2,
+                    head: "INSERT INTO lake (penguin_id, document, source_id, source_line)",
+                    columnCount: 4,
                     clause: """
-                        ON CONFLICT (penguin_id) DO UPDATE SET document = excluded.document
-                        WHERE document <> excluded.document
+                        ON CONFLICT (penguin_id) DO UPDATE SET
+                            document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
+                        WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
+                            OR source_line IS NOT excluded.source_line
                         """
                 ) { statement, index, first in
                     let start = index == 0 ? 0 : ends[index - 1]
-                    statement.bind(penguins[index].id, at: first)
+                    let penguin = penguins[index]
+                    statement.bind(penguin.id, at: first)
                     statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
+                    if let provenance = penguin.provenance {
+                        let source = LakeSource(provenance)
+                        if lastSource?.source != source { lastSource = (source, sourceIDs[source]!) }
+                        statement.bind(lastSource!.id, at: first + 2)
+                        statement.bind(provenance.line, at: first + 3)
+                    } else {
+                        statement.bindNull(at: first + 2)
+                        statement.bindNull(at: first + 3)
+                    }
                 }
             }
         }
     }
 
+    /// The stored columns of a document, joined with its source.
+    private static let selection = """
+        SELECT l.penguin_id, l.document, s.file, s.encoding, l.source_line FROM lake l
+        LEFT JOIN lake_sources s ON s.source_id = l.source_id
+        """
+
     /// The document of one penguin, or nil. A point lookup, run on the calling thread.
     public func document(id: String) async throws -> LakeDocument? {
-        let text = try pool.readOnCallingThread { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM lake WHERE penguin_id = ?"), arguments: [id])
+        let row = try pool.readOnCallingThread { db in
+            try Row.fetchOne(db.cachedStatement(sql: "\(SQLiteLake.selection) WHERE l.penguin_id = ?"), arguments: [id])
         }
-        return try text.map { try SQLiteLake.document(id: id, text: $0) }
+        return try row.map(SQLiteLake.document)
     }
 
     /// Documents ordered by id (byte order of the UTF-8 text), after `after`, at most `limit`.
     public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
         guard limit > 0 else { return [] }
-        let rows: [(id: String, text: String)] = try await pool.read { db in
-            let statement: Statement
-            let arguments: StatementArguments
+        let rows: [Row] = try await pool.read { db in
             if let after {
-                statement = try db.cachedStatement(
-                    sql: "SELECT penguin_id, document FROM lake WHERE penguin_id > ? ORDER BY penguin_id LIMIT ?"
-                )
-                arguments = [after, limit]
-            } else {
-                statement = try db.cachedStatement(sql: "SELECT penguin_id, document FROM lake ORDER BY penguin_id LIMIT ?")
-                arguments = [limit]
+                return try Row.fetchAll(
+                    db.cachedStatement(sql: "\(SQLiteLake.selection) WHERE l.penguin_id > ? ORDER BY l.penguin_id LIMIT ?"),
+                    arguments: [after, limit])
             }
-            return try Row.fetchAll(statement, arguments: arguments).map { row in (row[0], row[1]) }
+            return try Row.fetchAll(db.cachedStatement(sql: "\(SQLiteLake.selection) ORDER BY l.penguin_id LIMIT ?"), arguments: [limit])
         }
-        return try rows.map { row in try SQLiteLake.document(id: row.id, text: row.text) }
+        return try rows.map(SQLiteLake.document)
     }
 
     /// The number of documents.
@@ -78,10 +106,10 @@ public struct SQLiteLake: Lake {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lake") ?? 0 }
     }
 
-    private static func document(id: String, text: String) throws -> LakeDocument {
-        LakeDocument(
-            id: id,
-            body: try JSONTextParser.parse(text, what: "the lake document of \(id) (re-ingest its source file)")
-        )
+    /// A row of ``selection`` as the document it stores, its provenance put back.
+    private static func document(_ row: Row) throws -> LakeDocument {
+        let id: String = row[0]
+        let body = try JSONTextParser.parse(row[1], what: "the lake document of \(id) (re-ingest its source file)")
+        return LakeDocument(id: id, body: body.withProvenance(file: row[2], encoding: row[3], line: row[4]))
     }
 }

@@ -149,6 +149,21 @@ extension SQLiteStore {
                 """)
         }
 
+        // Where each lake document was read from: the file and encoding once in `lake_sources`,
+        // the source and line per document (the document's `_provenance` when read).
+        migrator.registerMigration("v4-lake-sources") { db in
+            try db.execute(sql: """
+                CREATE TABLE lake_sources (
+                    source_id INTEGER PRIMARY KEY,
+                    file TEXT NOT NULL,
+                    encoding TEXT NOT NULL,
+                    UNIQUE (file, encoding)
+                );
+                ALTER TABLE lake ADD COLUMN source_id INTEGER;
+                ALTER TABLE lake ADD COLUMN source_line INTEGER;
+                """)
+        }
+
         return migrator
     }
 }
