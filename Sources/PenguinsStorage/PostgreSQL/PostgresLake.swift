@@ -27,24 +27,24 @@ public struct PostgresLake: Lake {
     public func upsert(_ penguins: [Penguin]) async throws {
         let penguins = PostgresLake.lastOfEachID(penguins)
         guard !penguins.isEmpty else { return }
-        var sources: [LakeSource] = []
-        for source in penguins.lazy.compactMap({ $0.provenance.map(LakeSource.init) }) where sources.last != source && !sources.contains(source) {
-            sources.append(source)
-        }
-        let distinctSources = sources
+        var sources = LakeSources(capacity: penguins.count)
+        for penguin in penguins { sources.append(penguin.provenance) }
+        let rowSources = sources
         try await store.transaction(.lake) { connection in
             let logger = store.logger
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert'))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
-            var sourceIDs: [LakeSource: Int32] = [:]
-            for source in distinctSources {
+            var sourceIDs: [Int32] = []
+            for source in rowSources.distinct {
                 try await connection.query("""
                     INSERT INTO lake_sources (file, encoding) VALUES (\(source.file), \(source.encoding))
                     ON CONFLICT (file, encoding) DO NOTHING
                     """, logger: logger)
                 let rows = try await connection.query(
                     "SELECT source_id FROM lake_sources WHERE file = \(source.file) AND encoding = \(source.encoding)", logger: logger)
-                for try await id in rows.decode(Int32.self) { sourceIDs[source] = id }
+                var id: Int32 = 0
+                for try await found in rows.decode(Int32.self) { id = found }
+                sourceIDs.append(id)
             }
             var writer = LakeDocumentWriter(capacity: 512, includesProvenance: false)
             for chunk in stride(from: 0, to: penguins.count, by: PostgresLake.rowsPerStatement) {
@@ -53,12 +53,13 @@ public struct PostgresLake: Lake {
                 var documents = PostgresArray(of: .jsonb, capacity: (end - chunk) * 256)
                 var sourceColumn = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
                 var lines = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
-                for penguin in penguins[chunk..<end] {
-                    ids.append(penguin.id)
-                    writer.write(penguin)
+                for index in chunk..<end {
+                    ids.append(penguins[index].id)
+                    writer.write(penguins[index])
                     writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
-                    sourceColumn.append(penguin.provenance.flatMap { sourceIDs[LakeSource($0)] })
-                    lines.append(penguin.provenance.map { Int32(clamping: $0.line) })
+                    let slot = rowSources.slots[index]
+                    sourceColumn.append(slot >= 0 ? sourceIDs[Int(slot)] : nil)
+                    lines.append(slot >= 0 ? rowSources.lines[index] : nil)
                 }
                 try await connection.query("""
                     WITH input AS (

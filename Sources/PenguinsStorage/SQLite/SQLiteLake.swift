@@ -22,27 +22,24 @@ public struct SQLiteLake: Lake {
         var writer = LakeDocumentWriter(capacity: penguins.count * 256, includesProvenance: false)
         var documentEnds: [Int] = []
         documentEnds.reserveCapacity(penguins.count)
-        var sources: [LakeSource] = []
+        var sources = LakeSources(capacity: penguins.count)
         for penguin in penguins {
             writer.append(penguin)
             documentEnds.append(writer.bytes.count)
-            if let source = penguin.provenance.map(LakeSource.init), sources.last != source, !sources.contains(source) {
-                sources.append(source)
-            }
+            sources.append(penguin.provenance)
         }
         let documents = writer.bytes
         let ends = documentEnds
-        let distinctSources = sources
+        let rowSources = sources
         try await pool.write { db in
-            var sourceIDs: [LakeSource: Int] = [:]
-            for source in distinctSources {
+            var sourceIDs: [Int] = []
+            for source in rowSources.distinct {
                 try db.execute(
                     sql: "INSERT INTO lake_sources (file, encoding) VALUES (?, ?) ON CONFLICT (file, encoding) DO NOTHING",
                     arguments: [source.file, source.encoding])
-                sourceIDs[source] = try Int.fetchOne(
-                    db, sql: "SELECT source_id FROM lake_sources WHERE file = ? AND encoding = ?", arguments: [source.file, source.encoding])
+                sourceIDs.append(try Int.fetchOne(
+                    db, sql: "SELECT source_id FROM lake_sources WHERE file = ? AND encoding = ?", arguments: [source.file, source.encoding]) ?? 0)
             }
-            var lastSource: (source: LakeSource, id: Int)?
             try documents.withUnsafeBufferPointer { documents in
                 try db.insertRows(
                     Array(penguins.indices),
@@ -56,14 +53,12 @@ public struct SQLiteLake: Lake {
                         """
                 ) { statement, index, first in
                     let start = index == 0 ? 0 : ends[index - 1]
-                    let penguin = penguins[index]
-                    statement.bind(penguin.id, at: first)
+                    statement.bind(penguins[index].id, at: first)
                     statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
-                    if let provenance = penguin.provenance {
-                        let source = LakeSource(provenance)
-                        if lastSource?.source != source { lastSource = (source, sourceIDs[source]!) }
-                        statement.bind(lastSource!.id, at: first + 2)
-                        statement.bind(provenance.line, at: first + 3)
+                    let slot = rowSources.slots[index]
+                    if slot >= 0 {
+                        statement.bind(sourceIDs[Int(slot)], at: first + 2)
+                        statement.bind(Int(rowSources.lines[index]), at: first + 3)
                     } else {
                         statement.bindNull(at: first + 2)
                         statement.bindNull(at: first + 3)
