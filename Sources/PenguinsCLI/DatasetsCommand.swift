@@ -7,7 +7,7 @@ struct DatasetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
         abstract: "Register, list and show dataset schemas.",
-        subcommands: [Add.self, List.self, Show.self],
+        subcommands: [Add.self, List.self, Show.self, Check.self],
         defaultSubcommand: List.self
     )
 
@@ -112,6 +112,35 @@ struct DatasetsCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let dataset = try await Datasets(catalog: global.platform().datasets).dataset(named: name)
                 try DatasetsCommand.print(dataset, format: global.format)
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a CSV file with a dataset's schema and report what would be stored and refused, storing nothing.")
+        @Argument(help: "The dataset's name.") var name: String
+        @Argument(help: "The CSV file to check.") var file: String
+        @OptionGroup var csv: CSVOptions
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let dataset = try await Datasets(catalog: global.platform().datasets).dataset(named: name)
+                let report = try DatasetCheck.run(file: URL(fileURLWithPath: file), schema: dataset.schema, overrides: csv.overrides)
+                switch global.format {
+                case .json: try printJSON(report, convertingKeys: false)
+                case .table:
+                    var table = TextTable("file", "dataset", "read as", "read", "accepted", "rejected", "incomplete")
+                    table.add(
+                        URL(fileURLWithPath: report.file).lastPathComponent, report.dataset, report.dialect.description,
+                        "\(report.read)", "\(report.accepted)", "\(report.rejected)", "\(report.incomplete)")
+                    var lines = [table.rendered]
+                    lines.append("classes: " + report.classCounts.keys.sorted().map { "\($0) \(report.classCounts[$0]!)" }.joined(separator: ", "))
+                    for row in report.rejections { lines.append("line \(row.line): \(row.reason)") }
+                    if report.rejected > report.rejections.count { lines.append("... and \(report.rejected - report.rejections.count) more rejected rows") }
+                    Swift.print(lines.joined(separator: "\n"))
+                }
             }
         }
     }

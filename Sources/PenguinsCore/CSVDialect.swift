@@ -99,6 +99,13 @@ public struct CSVDialect: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Comma-separated UTF-8 with decimal points: RFC 4180 and most exports in English.
     public static let standard = CSVDialect()
 
+    /// Spelled in snake_case, so reports read the same with or without a key strategy.
+    enum CodingKeys: String, CodingKey {
+        case delimiter, encoding
+        case decimalMark = "decimal_mark"
+        case hasByteOrderMark = "has_byte_order_mark"
+    }
+
     /// For messages: `separator ";", decimal comma, windows-1252`.
     public var description: String {
         let separator = delimiter == .tab ? "tab" : "\"\(delimiter.rawValue)\""

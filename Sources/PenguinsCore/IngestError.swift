@@ -16,6 +16,9 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     /// The header matches neither supported layout. `found` are the columns read from it with
     /// `dialect`'s separator; `missingByLayout` lists, for each layout, the expected columns it lacks.
     case unknownHeader(source: String, found: [String], missingByLayout: [PenguinLayout: [String]], dialect: CSVDialect)
+    /// The header lacks columns the dataset's schema requires. `found` are the columns read from
+    /// it with `dialect`'s separator.
+    case missingColumns(source: String, dataset: String, missing: [String], found: [String], dialect: CSVDialect)
     /// Two header columns normalise to the same name, so their values cannot be told apart.
     case duplicateColumn(source: String, name: String)
 
@@ -45,6 +48,15 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible, Lo
             } else {
                 text += " Rename the columns to one of these layouts (order does not matter, extra columns are kept)."
             }
+            return text
+        case .missingColumns(let source, let dataset, let missing, let found, let dialect):
+            let separator = dialect.delimiter == .tab ? "tab" : "\"\(dialect.delimiter.rawValue)\""
+            var text = "\(source): the header lacks the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "
+                + "that dataset \(dataset) requires. Read with the separator \(separator), it has \(found.count) column\(found.count == 1 ? "" : "s"): "
+                + found.map { "\"\($0)\"" }.joined(separator: ", ") + "."
+            text += found.count == 1
+                ? " A single column usually means another separator: pass --delimiter comma, semicolon, tab or pipe."
+                : " Rename the columns, or list their spellings under `headers` in the schema (`penguins datasets show \(dataset)`)."
             return text
         case .duplicateColumn(let source, let name):
             return "\(source): two header columns both mean \"\(name)\". Rename or remove one of them."

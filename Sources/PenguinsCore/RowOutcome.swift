@@ -32,3 +32,10 @@ public struct RejectedRow: Hashable, Sendable {
         self.reason = reason
     }
 }
+
+extension RejectedRow: Codable {
+    enum CodingKeys: String, CodingKey {
+        case line, reason
+        case rawText = "raw_text"
+    }
+}

@@ -65,6 +65,39 @@ import Testing
         #expect(table.standardOutput.contains("colour"))
     }
 
+    @Test func checkReadsAFileWithTheSchemaAndStoresNothing() throws {
+        let penguins = PenguinsExecutable()
+        let raw = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/PenguinsCore/Resources/penguins-raw.csv").path
+        let report = try penguins.run("datasets", "check", "penguins", raw, "--format", "json").json()
+        #expect(report["read"] as? Int == 344)
+        #expect(report["accepted"] as? Int == 344)
+        #expect(report["incomplete"] as? Int == 2, "two penguins lack every measurement")
+        #expect(report["class_counts"] as? [String: Int] == ["Adelie": 152, "Chinstrap": 68, "Gentoo": 124])
+
+        let flowers = try penguins.temporaryFile("flowers.csv", """
+            sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species
+            5.1,3.5,1.4,0.2,Iris-setosa
+            7.0,3.2,4.7,1.4,versicolor
+            6.3,3.3,60,2.5,virginica
+            5.0,3.6,1.4,0.2,rosa
+
+            """)
+        let checked = try penguins.run("datasets", "check", "iris", flowers, "--format", "json").json()
+        #expect(checked["accepted"] as? Int == 2)
+        #expect(checked["rejected"] as? Int == 2)
+        let reasons = (checked["rejections"] as? [[String: Any]])?.compactMap { $0["reason"] as? String }
+        #expect(reasons == [
+            "petal_length_cm: 60 is outside the plausible range 0...15",
+            "species: \"rosa\" is not a known species (setosa, versicolor, virginica)",
+        ])
+        let table = try penguins.run("datasets", "check", "iris", flowers)
+        #expect(table.standardOutput.contains("line 5: species: \"rosa\""))
+        // Nothing was stored.
+        #expect(try penguins.run("quarantine", "--format", "json").json()["total"] as? Int == 0)
+        expectUserError(try penguins.run("datasets", "check", "iris", raw), mentioning: "sepal_length_cm")
+    }
+
     @Test func badInputIsOneLineAndANonZeroExit() throws {
         let penguins = PenguinsExecutable()
         let file = try penguins.temporaryFile("wine.csv", Self.wine)

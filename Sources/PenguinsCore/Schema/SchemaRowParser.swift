@@ -1,0 +1,355 @@
+import Foundation
+
+/// One clean row of any dataset: its class and features by index, as its schema orders them.
+public struct DatasetRecord: Hashable, Sendable {
+    /// Stable identifier: the same source row always gets the same id.
+    public var id: String
+    /// The row's class, an index into the schema's `target.classes`.
+    public var targetClass: Int
+    /// One value per feature, in the schema's order: a number for a numeric feature, a level
+    /// index (into its `levels`) for a categorical one, nil when missing.
+    public var features: [Double?]
+    /// Every other column of the source row, under its normalised name (missing values as null).
+    public var otherFields: [String: JSONValue]
+
+    public init(id: String, targetClass: Int, features: [Double?], otherFields: [String: JSONValue] = [:]) {
+        self.id = id
+        self.targetClass = targetClass
+        self.features = features
+        self.otherFields = otherFields
+    }
+}
+
+/// What became of one source row read with a schema.
+public enum DatasetRowOutcome: Hashable, Sendable {
+    case accepted(DatasetRecord)
+    case rejected(RejectedRow)
+}
+
+/// Reads the rows of one CSV file with a dataset's schema: matches the header to the schema's
+/// columns (by normalised name or a listed header spelling), then cleans and validates each
+/// row as the schema says, with one message per kind of problem:
+/// - a missing value (a `missing_values` token) is allowed unless the column requires one;
+/// - the target and categorical features must be a class or level, or an alias of one
+///   (without regard to case);
+/// - a numeric feature must be a finite number with the file's decimal mark, inside its range,
+///   and whole when it is `integer`; a feature whose column is absent but has `year_from` takes
+///   the first four-digit run of that (date) column;
+/// - kept columns keep their type; any other column becomes a number when it is a plain
+///   decimal number, else text.
+///
+/// Ids: the id column when the file has it, else the schema's template when the file has its
+/// columns, else `T` and 16 hex digits of the FNV-1a hash of the cleaned row (the target, the
+/// partition, then every other feature whose column the file has, then the other fields by
+/// name), with `-2`, `-3`, ... for repeats of an identical row within the file.
+public struct SchemaRowParser: Sendable {
+    public let schema: DatasetSchema
+    public let source: String
+    public let dialect: CSVDialect
+    /// The header's columns under their normalised names, in file order.
+    public let columnNames: [String]
+
+    /// Where each feature's value comes from.
+    private enum FeatureSource: Sendable {
+        case column(Int)
+        case yearOf(Int)
+        case absent
+    }
+
+    private let targetColumn: Int
+    private let featureSources: [FeatureSource]
+    private let idColumn: Int?
+    /// The template's pieces: literal text, or a column (the target's placeholder takes the class).
+    private let template: [TemplatePiece]?
+    private let otherColumns: [(column: Int, name: String, kind: OtherKind)]
+    private let missing: Set<String>
+    /// Lowercased class and alias spellings → class index.
+    private let classesByText: [String: Int]
+    /// Per categorical feature (by feature index): lowercased level and alias spellings → level index.
+    private let levelsByText: [Int: [String: Int]]
+    /// The order the content hash takes the features in.
+    private let hashOrder: [Int]
+    private var contentIDCounts: [UInt64: Int] = [:]
+
+    private enum TemplatePiece: Sendable {
+        case text(String)
+        case column(Int, name: String)
+        case target
+    }
+
+    private enum OtherKind: Sendable { case number, text, inferred }
+
+    /// Matches `header` to `schema`.
+    /// - Throws: ``IngestError/missingColumns(source:dataset:missing:found:dialect:)`` when the
+    ///   file lacks a column the schema requires, ``IngestError/duplicateColumn(source:name:)``
+    ///   when two columns normalise to the same name.
+    public init(schema: DatasetSchema, header: CSVRecord, source: String, dialect: CSVDialect = .standard) throws {
+        let names = header.fields.map(normalizedColumnName)
+        var indexByName: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            guard indexByName[name] == nil else { throw IngestError.duplicateColumn(source: source, name: name) }
+            indexByName[name] = index
+        }
+        func column(_ name: String, headers: [String]) -> Int? {
+            ([name] + headers).lazy.compactMap { indexByName[normalizedColumnName($0)] }.first
+        }
+        var missingColumns: [String] = []
+        let target = column(schema.target.name, headers: schema.target.headers)
+        if target == nil { missingColumns.append(schema.target.name) }
+        var sources: [FeatureSource] = []
+        for feature in schema.features {
+            if let index = column(feature.name, headers: feature.headers) {
+                sources.append(.column(index))
+            } else if let from = feature.yearFrom, let index = indexByName[normalizedColumnName(from)] {
+                sources.append(.yearOf(index))
+            } else {
+                if feature.required { missingColumns.append(feature.name) }
+                sources.append(.absent)
+            }
+        }
+        guard missingColumns.isEmpty, let target else {
+            throw IngestError.missingColumns(
+                source: source, dataset: schema.name, missing: missingColumns, found: header.fields, dialect: dialect)
+        }
+
+        self.schema = schema
+        self.source = source
+        self.dialect = dialect
+        self.columnNames = names
+        targetColumn = target
+        featureSources = sources
+        idColumn = schema.id.column.flatMap { indexByName[$0] }
+        let templateColumns = schema.id.templateColumns
+        if idColumn == nil, schema.id.template != nil,
+           templateColumns.allSatisfy({ $0 == schema.target.name || indexByName[$0] != nil }) {
+            template = SchemaRowParser.pieces(of: schema.id.template!, target: schema.target.name, indexByName: indexByName)
+        } else {
+            template = nil
+        }
+
+        var consumed: Set<Int> = [target]
+        for source in sources { if case .column(let index) = source { consumed.insert(index) } }
+        if let idColumn { consumed.insert(idColumn) }
+        let numbers = Set(schema.kept.numbers), texts = Set(schema.kept.texts)
+        otherColumns = names.enumerated().compactMap { index, name in
+            guard !consumed.contains(index) else { return nil }
+            return (index, name, numbers.contains(name) ? .number : texts.contains(name) ? .text : .inferred)
+        }
+        missing = Set(schema.missingValues)
+        classesByText = SchemaRowParser.lookup(schema.target.classes, aliases: schema.target.aliases)
+        var levels: [Int: [String: Int]] = [:]
+        for (index, feature) in schema.features.enumerated() where feature.kind == .categorical {
+            levels[index] = SchemaRowParser.lookup(feature.levels, aliases: feature.aliases)
+        }
+        levelsByText = levels
+        let partitionIndex = schema.features.firstIndex { $0.name == schema.partition }
+        hashOrder = (partitionIndex.map { [$0] } ?? [])
+            + schema.features.indices.filter { index in
+                guard index != partitionIndex else { return false }
+                if case .absent = sources[index] { return false }
+                return true
+            }
+    }
+
+    /// Cleans and validates one data record.
+    public mutating func parse(_ record: CSVRecord) -> DatasetRowOutcome {
+        do {
+            return .accepted(try self.record(from: record))
+        } catch {
+            return .rejected(RejectedRow(line: record.line, rawText: record.rawText, reason: error.reason))
+        }
+    }
+
+    private struct Rejection: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    private mutating func record(from record: CSVRecord) throws(Rejection) -> DatasetRecord {
+        let fields = record.fields
+        if record.hasInvalidUTF8 {
+            throw Rejection(
+                "the line is not valid UTF-8 (shown here read as Windows-1252); if the file is Windows-1252, "
+                    + "ingest it with --encoding windows-1252, else fix the line's bytes")
+        }
+        guard fields.count == columnNames.count else {
+            throw Rejection("expected \(columnNames.count) fields as in the header, found \(fields.count)")
+        }
+        let target = schema.target
+        guard let targetText = present(fields[targetColumn]) else { throw Rejection("\(target.name): missing") }
+        guard let targetClass = classesByText[targetText.lowercased()] else {
+            throw Rejection("\(target.name): \(Self.quoted(targetText)) is not a known \(target.name) (\(target.classes.joined(separator: ", ")))")
+        }
+
+        var values: [Double?] = []
+        values.reserveCapacity(schema.features.count)
+        for (index, feature) in schema.features.enumerated() {
+            values.append(try value(of: feature, at: index, in: fields))
+        }
+
+        var otherFields: [String: JSONValue] = [:]
+        otherFields.reserveCapacity(otherColumns.count)
+        for other in otherColumns {
+            otherFields[other.name] = try otherValue(fields[other.column], name: other.name, kind: other.kind)
+        }
+        var result = DatasetRecord(id: "", targetClass: targetClass, features: values, otherFields: otherFields)
+        result.id = try id(of: result, fields: fields)
+        return result
+    }
+
+    private func value(of feature: FeatureColumn, at index: Int, in fields: [String]) throws(Rejection) -> Double? {
+        let text: String?
+        var fromDate: String?
+        switch featureSources[index] {
+        case .absent: return nil
+        case .column(let column): text = present(fields[column])
+        case .yearOf(let column):
+            fromDate = columnNames[column]
+            text = present(fields[column])
+        }
+        guard let text else {
+            guard feature.valueRequired else { return nil }
+            if let fromDate { throw Rejection("\(fromDate): missing (the \(feature.name) comes from it)") }
+            throw Rejection("\(feature.name): missing")
+        }
+        switch feature.kind {
+        case .categorical:
+            guard let level = levelsByText[index]?[text.lowercased()] else {
+                throw Rejection("\(feature.name): \(Self.quoted(text)) is not a known \(feature.name) (\(feature.levels.joined(separator: ", ")))")
+            }
+            return Double(level)
+        case .numeric:
+            let value: Double
+            if let fromDate {
+                guard let year = PenguinRowParser.firstFourDigitNumber(in: text) else {
+                    throw Rejection("\(fromDate): \(Self.quoted(text)) has no year (expected a date like 2007-11-11)")
+                }
+                value = Double(year)
+            } else {
+                value = try number(text, column: feature.name)
+            }
+            if feature.integer, value != value.rounded() {
+                throw Rejection("\(feature.name): \(Self.quoted(text)) is not a whole number")
+            }
+            if let range = feature.range, !range.contains(value) {
+                throw Rejection(
+                    "\(feature.name): \(text) is outside the plausible range "
+                        + "\(JSONValue.format(range.lowerBound))...\(JSONValue.format(range.upperBound))")
+            }
+            return value
+        }
+    }
+
+    private func otherValue(_ field: String, name: String, kind: OtherKind) throws(Rejection) -> JSONValue {
+        guard let text = present(field) else { return .null }
+        switch kind {
+        case .number: return .number(try number(text, column: name))
+        case .text: return .string(text)
+        case .inferred:
+            if PenguinRowParser.looksLikeDecimalNumber(text, decimalMark: dialect.decimalMark), let value = try? number(text, column: name) {
+                return .number(value)
+            }
+            return .string(text)
+        }
+    }
+
+    /// A finite number written with the file's decimal mark.
+    private func number(_ text: String, column: String) throws(Rejection) -> Double {
+        var written = text
+        if dialect.decimalMark == .comma {
+            if text.utf8.contains(UInt8(ascii: ".")) {
+                throw Rejection(
+                    "\(column): \(Self.quoted(text)) has a \".\" but the file's decimal mark is \",\" "
+                        + "(a \".\" may group thousands); write the number with a decimal comma, or pass --decimal point")
+            }
+            written = text.replacingOccurrences(of: ",", with: ".")
+        }
+        guard let value = Double(written) else { throw Rejection("\(column): \(Self.quoted(text)) is not a number") }
+        guard value.isFinite else { throw Rejection("\(column): \(Self.quoted(text)) is not a finite number") }
+        return value
+    }
+
+    private mutating func id(of record: DatasetRecord, fields: [String]) throws(Rejection) -> String {
+        if let idColumn {
+            guard let id = present(fields[idColumn]) else { throw Rejection("\(columnNames[idColumn]): missing") }
+            return id
+        }
+        if let template {
+            var id = ""
+            for piece in template {
+                switch piece {
+                case .text(let text): id += text
+                case .target: id += schema.target.classes[record.targetClass]
+                case .column(let column, let name):
+                    guard let value = present(fields[column]) else { throw Rejection("\(name): missing (the id is made from it)") }
+                    id += value
+                }
+            }
+            return id
+        }
+        let hash = contentHash(of: record)
+        let occurrence = (contentIDCounts[hash] ?? 0) + 1
+        contentIDCounts[hash] = occurrence
+        let hex = String(hash, radix: 16)
+        let id = "T" + String(repeating: "0", count: 16 - hex.count) + hex
+        return occurrence == 1 ? id : "\(id)-\(occurrence)"
+    }
+
+    /// FNV-1a 64-bit hash of the cleaned row, each part followed by a unit separator byte.
+    private func contentHash(of record: DatasetRecord) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            hash ^= 0x1F
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        add(schema.target.classes[record.targetClass])
+        for index in hashOrder {
+            let feature = schema.features[index]
+            guard let value = record.features[index] else {
+                add("NA")
+                continue
+            }
+            add(feature.kind == .categorical ? feature.levels[Int(value)] : JSONValue.format(value))
+        }
+        for name in record.otherFields.keys.sorted() {
+            add(name)
+            add(record.otherFields[name]!.jsonText)
+        }
+        return hash
+    }
+
+    /// The field without surrounding blanks, or nil when it is a missing value.
+    private func present(_ field: String) -> String? {
+        let trimmed = field.utf8.first.map { $0 == 0x20 || $0 == 0x09 } == true || field.utf8.last.map { $0 == 0x20 || $0 == 0x09 } == true
+            ? field.trimmingCharacters(in: .whitespaces) : field
+        return missing.contains(trimmed) ? nil : trimmed
+    }
+
+    private static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    private static func lookup(_ values: [String], aliases: [String: String]) -> [String: Int] {
+        var table: [String: Int] = [:]
+        for (index, value) in values.enumerated() { table[value.lowercased()] = index }
+        for (alias, value) in aliases { if let index = values.firstIndex(of: value) { table[alias.lowercased()] = index } }
+        return table
+    }
+
+    private static func pieces(of template: String, target: String, indexByName: [String: Int]) -> [TemplatePiece] {
+        var pieces: [TemplatePiece] = []
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            if open > rest.startIndex { pieces.append(.text(String(rest[..<open]))) }
+            let name = String(rest[rest.index(after: open)..<close])
+            pieces.append(name == target ? .target : .column(indexByName[name]!, name: name))
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { pieces.append(.text(String(rest))) }
+        return pieces
+    }
+}
