@@ -27,6 +27,10 @@ extension Endpoints {
         table.add(.post, v1 + "/models/{version}/promote", .api) { _, context in
             try await self.promoteVersion(Self.parameter(context, "version"))
         }
+        table.add(.get, v1 + "/datasets", .api) { _, _ in try await self.datasets() }
+        table.add(.get, v1 + "/datasets/{dataset}", .api) { _, context in
+            try await self.dataset(named: Self.parameter(context, "dataset"))
+        }
         table.add(.get, v1 + "/health", .api) { _, _ in
             Responses.json(Array(#"{"status":"ok"}"#.utf8))
         }
@@ -189,6 +193,20 @@ extension Endpoints {
         writer.endArray()
         writer.endObject()
         return Responses.json(writer)
+    }
+
+    // MARK: Datasets
+
+    /// `GET /datasets`: the bundled and registered datasets with their schemas, by name.
+    func datasets() async throws -> Response {
+        let list = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).list() }
+        return try Responses.json(encoding: DatasetList(datasets: list), convertingKeys: false)
+    }
+
+    /// `GET /datasets/{dataset}`: one dataset's newest schema.
+    func dataset(named name: String) async throws -> Response {
+        let dataset = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).dataset(named: name) }
+        return try Responses.json(encoding: dataset, convertingKeys: false)
     }
 
     // MARK: Penguins
@@ -543,4 +561,9 @@ struct ModelVersionList: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey { case current, versions }
+}
+
+/// `GET /datasets`.
+struct DatasetList: Encodable {
+    var datasets: [DatasetDescription]
 }

@@ -16,15 +16,17 @@ enum Responses {
     }
 
     /// A Codable value as JSON with snake_case keys, sorted; non-finite numbers as strings.
-    static func json(encoding value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        json(Array(try encoded(value)), status: status)
+    static func json(encoding value: some Encodable, convertingKeys: Bool = true, status: HTTPResponse.Status = .ok) throws -> Response {
+        json(Array(try encoded(value, convertingKeys: convertingKeys)), status: status)
     }
 
-    static func encoded(_ value: some Encodable) throws -> Data {
+    /// - Parameter convertingKeys: false for a value whose keys are spelled already and that holds
+    ///   dictionaries of data (a dataset schema's aliases), whose keys must stay as they are.
+    static func encoded(_ value: some Encodable, convertingKeys: Bool = true) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        if convertingKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try encoder.encode(value)
     }

@@ -214,6 +214,11 @@ import Testing
             #expect(error.description.contains("flower_id"))
             #expect(error.description.contains("sepal_length_cm"), "the message lists the file's columns")
         }
+        let options = SchemaInferenceOptions(target: "species", partition: "sepal_length_cm", maximumLevels: 5)
+        #expect(throws: SchemaError.invalid(
+            schema: "flowers", field: "partition", problem: "\"sepal_length_cm\" has more than 5 distinct values; partition by a column with few")) {
+            try DatasetSchema.infer(name: "flowers", file: iris, options: options)
+        }
         let constant = try TestFiles.write("kind,size\na,1\na,2\n")
         #expect(throws: SchemaError.unsuitableTarget(path: constant.path, column: "kind", problem: "has 1 distinct value; a classifier needs at least two")) {
             try DatasetSchema.infer(name: "x", file: constant, options: SchemaInferenceOptions(target: "kind"))

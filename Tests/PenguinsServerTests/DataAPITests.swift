@@ -300,3 +300,33 @@ import Testing
         }
     }
 }
+
+@Suite struct DatasetAPITests {
+    @Test func datasetsListTheBundledAndTheRegistered() async throws {
+        let platform = try await makePlatform(ingest: false, train: false, score: false)
+        var wine = BundledSchemas.iris
+        wine.name = "wine"
+        wine.target.aliases = ["Vin Rouge (Bordeaux)": "setosa"]
+        _ = try await Datasets(catalog: platform.datasets).register(wine)
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            let list = try await client.send(.get, "/api/v1/datasets").object()
+            let datasets = try #require(list["datasets"] as? [[String: Any]])
+            #expect(datasets.compactMap { $0["name"] as? String } == ["iris", "penguins", "wine"])
+            #expect(datasets.compactMap { $0["version"] as? Int } == [0, 0, 1])
+
+            let penguins = try await client.send(.get, "/api/v1/datasets/penguins").object()
+            let schema = try #require(penguins["schema"] as? [String: Any])
+            #expect(schema["partition"] as? String == "island")
+            let aliases = (schema["target"] as? [String: Any])?["aliases"] as? [String: String]
+            #expect(aliases?["Adelie Penguin (Pygoscelis adeliae)"] == "Adelie", "alias keys are data, not renamed")
+            #expect(penguins["fingerprint"] as? String == BundledSchemas.penguins.fingerprint)
+
+            let registered = try await client.send(.get, "/api/v1/datasets/wine").object()
+            #expect(((registered["schema"] as? [String: Any])?["target"] as? [String: Any])?["aliases"] as? [String: String]
+                == ["Vin Rouge (Bordeaux)": "setosa"])
+            #expect(registered["registered_at"] is String)
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/churn"), status: .notFound, field: "dataset")
+        }
+    }
+}

@@ -28,6 +28,37 @@ func documentedRoutes(_ yaml: String) -> [Route] {
     return routes.sorted()
 }
 
+/// Runs `openapi-spec-validator` on a document; answers the exit status and what it printed.
+func validateOpenAPI(_ document: String, python: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = ["-c", "import sys, yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(sys.stdin.read()))"]
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(document.utf8))
+    try input.fileHandleForWriting.close()
+    let printed = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
+}
+
+@Suite(TestService.openAPIValidator.gate("OpenAPI validation tests"))
+struct OpenAPIValidationTests {
+    @Test func theDocumentIsValidOpenAPI31() throws {
+        let python = try #require(TestService.openAPIValidator.value)
+        let result = try validateOpenAPI(try PenguinsServer.openAPIDocument, python: python)
+        #expect(result.status == 0, "\(result.output)")
+        // The validator bites: a reference to a schema that does not exist is refused.
+        let broken = try PenguinsServer.openAPIDocument.replacingOccurrences(
+            of: "$ref: \"#/components/schemas/Dataset\" }", with: "$ref: \"#/components/schemas/NoSuchSchema\" }")
+        #expect(broken != (try PenguinsServer.openAPIDocument))
+        #expect(try validateOpenAPI(broken, python: python).status != 0)
+    }
+}
+
 @Suite struct OpenAPITests {
     @Test func theDocumentParsesIntoOperations() throws {
         let routes = documentedRoutes(try PenguinsServer.openAPIDocument)
@@ -54,6 +85,7 @@ func documentedRoutes(_ yaml: String) -> [Route] {
                 let path = route.path
                     .replacingOccurrences(of: "{penguin_id}", with: knownPenguinID)
                     .replacingOccurrences(of: "{version}", with: "1")
+                    .replacingOccurrences(of: "{dataset}", with: "penguins")
                 let query: String
                 switch route.path {
                 case "/api/v1/regression": query = "?target=body_mass_g&predictors=flipper_length_mm"

@@ -12,6 +12,8 @@ struct TestService: Sendable {
     var variable: String
 
     static let postgres = TestService(name: "PostgreSQL", variable: "PENGUINS_TEST_POSTGRES")
+    /// A Python with `openapi-spec-validator` and PyYAML (`.ci/run` installs them from PyPI).
+    static let openAPIValidator = TestService(name: "openapi-spec-validator", variable: "PENGUINS_TEST_OPENAPI_VALIDATOR")
 
     /// How to start the services and set their variables.
     static let howToStart = "scripts/services.sh start && eval \"$(scripts/services.sh env)\""

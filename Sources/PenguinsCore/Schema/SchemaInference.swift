@@ -74,17 +74,17 @@ extension DatasetSchema {
 
         var features: [FeatureColumn] = []
         var texts: [String] = []
-        for (index, name) in names.enumerated() where index != targetIndex && index != idIndex {
+        for (index, column) in names.enumerated() where index != targetIndex && index != idIndex {
             let profile = profiles[index]
             let isPartition = index == partitionIndex
             if profile.count > 0, profile.allNumbers, !isPartition {
-                features.append(.numeric(name, range: profile.widenedRange))
+                features.append(.numeric(column, range: profile.widenedRange))
             } else if let levels = profile.sortedLevels, levels.count <= options.maximumLevels, profile.count > 0 {
-                features.append(.categorical(name, levels: levels, valueRequired: isPartition))
+                features.append(.categorical(column, levels: levels, valueRequired: isPartition))
             } else if isPartition {
                 throw SchemaError.invalid(schema: name, field: "partition", problem: "\"\(options.partition!)\" has more than \(options.maximumLevels) distinct values; partition by a column with few")
             } else {
-                texts.append(name)
+                texts.append(column)
             }
         }
         let schema = DatasetSchema(

@@ -118,7 +118,7 @@ public struct SchemaRowParser: Sendable {
         self.columnNames = names
         targetColumn = target
         featureSources = sources
-        idColumn = schema.id.column.flatMap { indexByName[$0] }
+        idColumn = schema.id.column.flatMap { indexByName[normalizedColumnName($0)] }
         let templateColumns = schema.id.templateColumns
         if idColumn == nil, schema.id.template != nil,
            templateColumns.allSatisfy({ $0 == schema.target.name || indexByName[$0] != nil }) {
