@@ -130,6 +130,8 @@ let package = Package(
             path: "Sources/PenguinsBenchmarks",
             swiftSettings: swiftSettings
         ),
+        // What the test targets share: the services a test needs, and how it is gated on them.
+        .target(name: "PenguinsTestSupport", path: "Tests/PenguinsTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsCoreTests",
             dependencies: ["PenguinsCore"],
@@ -152,6 +154,7 @@ let package = Package(
             name: "PenguinsStorageTests",
             dependencies: [
                 "PenguinsStorage",
+                "PenguinsTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -159,17 +162,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PenguinsPipelineTests", dependencies: ["PenguinsPipeline"], swiftSettings: swiftSettings),
+        .testTarget(name: "PenguinsPipelineTests", dependencies: ["PenguinsPipeline", "PenguinsTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PenguinsDashboardTests", dependencies: ["PenguinsDashboard"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsServerTests",
-            dependencies: ["PenguinsServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["PenguinsServer", "PenguinsTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PenguinsCLITests", dependencies: ["penguins"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsSparkTests",
-            dependencies: ["PenguinsSpark", "SparkConnectProtocol", .product(name: "GRPCCore", package: "grpc-swift-2")],
+            dependencies: ["PenguinsSpark", "PenguinsTestSupport", "SparkConnectProtocol", .product(name: "GRPCCore", package: "grpc-swift-2")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -3,6 +3,7 @@ import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// How each role's location is chosen: pure, no server involved.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PenguinsServer
+import PenguinsTestSupport
 import Testing
 
 /// The operations an OpenAPI document declares: each path under `paths:` with its methods.

@@ -5,6 +5,7 @@ import PenguinsCore
 import PenguinsPipeline
 import PenguinsServer
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// "Degraded, not down" against real servers: each test starts a PostgreSQL cluster and a

@@ -6,6 +6,7 @@ import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 @testable import PenguinsSpark
 

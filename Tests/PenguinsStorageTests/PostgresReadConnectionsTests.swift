@@ -2,6 +2,7 @@ import Logging
 import NIOPosix
 import PostgresNIO
 @testable import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// The point-read connections against a real PostgreSQL server: a read the server does not

@@ -4,6 +4,7 @@ import PenguinsStorage
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import PenguinsTestSupport
 import Testing
 
 /// The role contracts against a real PostgreSQL server, each test in a schema of its own, plus

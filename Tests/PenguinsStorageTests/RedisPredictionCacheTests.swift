@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import PenguinsCore
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// The prediction cache against a real Redis server, each test under a key prefix of its own,

@@ -2,47 +2,8 @@ import Foundation
 import PenguinsStorage
 import Logging
 import PostgresNIO
+import PenguinsTestSupport
 import Testing
-
-/// A service of `scripts/services.sh` that tests need, named by an environment variable.
-///
-/// ``gate(_:)`` is the trait of those tests: they run when the variable is set, and are skipped
-/// with a message saying how to start the service when it is not — except in continuous
-/// integration (`CI` set and not empty), where the services are part of the run: there each
-/// such test fails instead, naming the variable.
-struct TestService: Sendable {
-    var name: String
-    var variable: String
-
-    static let postgres = TestService(name: "PostgreSQL", variable: "PENGUINS_TEST_POSTGRES")
-    static let redis = TestService(name: "Redis", variable: "PENGUINS_TEST_REDIS")
-
-    /// How to start the services and set their variables.
-    static let howToStart = "scripts/services.sh start && eval \"$(scripts/services.sh env)\""
-
-    /// The variable's value, or nil when it is unset or empty.
-    var value: String? { ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 } }
-
-    /// Runs the tests when the service is configured; skips them, or under CI fails them.
-    func gate(_ tests: String? = nil) -> ConditionTrait {
-        let tests = tests ?? "\(name) tests"
-        return .enabled("\(tests) skipped: \(variable) is not set. Run `\(Self.howToStart)` first.") {
-            if value != nil { return true }
-            if !ProcessInfo.processInfo.environment["CI", default: ""].isEmpty { throw Missing(service: self, tests: tests) }
-            return false
-        }
-    }
-
-    /// The failure of a gated test in continuous integration without its service.
-    struct Missing: Error, CustomStringConvertible {
-        var service: TestService
-        var tests: String
-        var description: String {
-            "\(service.variable) is not set, but CI is: the \(tests) must run, not be skipped. "
-                + "Start \(service.name) and set the variable with `\(TestService.howToStart)`."
-        }
-    }
-}
 
 /// The PostgreSQL and Redis servers of the integration tests, named by `PENGUINS_TEST_POSTGRES`
 /// and `PENGUINS_TEST_REDIS` (`eval "$(scripts/services.sh env)"` sets both; `.ci/run` always
