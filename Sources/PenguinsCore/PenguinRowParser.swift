@@ -149,22 +149,11 @@ public struct PenguinRowParser: Sendable {
         }
     }
 
-    /// A rejection reason, thrown internally while cleaning one row.
-    private struct Rejection: Error {
-        var reason: String
-        init(_ reason: String) { self.reason = reason }
-    }
+    private typealias Rejection = RowRejection
 
     private mutating func penguin(from record: CSVRecord) throws(Rejection) -> Penguin {
+        try RowChecks.checkShape(of: record, columnCount: columnNames.count)
         let fields = record.fields
-        if record.hasInvalidUTF8 {
-            throw Rejection(
-                "the line is not valid UTF-8 (shown here read as Windows-1252); if the file is Windows-1252, "
-                    + "ingest it with --encoding windows-1252, else fix the line's bytes")
-        }
-        guard fields.count == columnNames.count else {
-            throw Rejection("expected \(columnNames.count) fields as in the header, found \(fields.count)")
-        }
 
         guard let speciesText = Self.presentText(fields[speciesColumn]) else { throw Rejection("species: missing") }
         guard let species = speciesNames.value(speciesText) else {
@@ -286,19 +275,7 @@ extension PenguinRowParser {
 
     /// A finite number written with the file's decimal mark, or a rejection naming `column`.
     private func number(_ text: String, column: String) throws(Rejection) -> Double {
-        let comma = UInt8(ascii: ","), point = UInt8(ascii: ".")
-        var written = text
-        if dialect.decimalMark == .comma {
-            if text.utf8.contains(point) {
-                throw Rejection(
-                    "\(column): \(Self.quoted(text)) has a \".\" but the file's decimal mark is \",\" "
-                        + "(a \".\" may group thousands); write the number with a decimal comma, or pass --decimal point")
-            }
-            if text.utf8.contains(comma) { written = String(decoding: text.utf8.map { $0 == comma ? point : $0 }, as: UTF8.self) }
-        }
-        guard let value = Double(written) else { throw Rejection("\(column): \(Self.quoted(text)) is not a number") }
-        guard value.isFinite else { throw Rejection("\(column): \(Self.quoted(text)) is not a finite number") }
-        return value
+        try RowChecks.number(text, column: column, decimalMark: dialect.decimalMark)
     }
 
     private func jsonValue(_ field: String, of column: OtherColumn) throws(Rejection) -> JSONValue {
@@ -357,9 +334,7 @@ extension PenguinRowParser {
     }
 
     /// The value in quotes for a message, with inner quotes escaped.
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
+    static func quoted(_ text: String) -> String { RowChecks.quoted(text) }
 
     /// FNV-1a 64-bit hash of the cleaned row: species, island, measurements, sex, year and the
     /// other fields by name, separated by a unit separator byte.

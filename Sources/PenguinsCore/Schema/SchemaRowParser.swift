@@ -160,21 +160,11 @@ public struct SchemaRowParser: Sendable {
         }
     }
 
-    private struct Rejection: Error {
-        var reason: String
-        init(_ reason: String) { self.reason = reason }
-    }
+    private typealias Rejection = RowRejection
 
     private mutating func record(from record: CSVRecord) throws(Rejection) -> DatasetRecord {
+        try RowChecks.checkShape(of: record, columnCount: columnNames.count)
         let fields = record.fields
-        if record.hasInvalidUTF8 {
-            throw Rejection(
-                "the line is not valid UTF-8 (shown here read as Windows-1252); if the file is Windows-1252, "
-                    + "ingest it with --encoding windows-1252, else fix the line's bytes")
-        }
-        guard fields.count == columnNames.count else {
-            throw Rejection("expected \(columnNames.count) fields as in the header, found \(fields.count)")
-        }
         let target = schema.target
         guard let targetText = present(fields[targetColumn]) else { throw Rejection("\(target.name): missing") }
         guard let targetClass = classesByText[targetText.lowercased()] else {
@@ -255,18 +245,7 @@ public struct SchemaRowParser: Sendable {
 
     /// A finite number written with the file's decimal mark.
     private func number(_ text: String, column: String) throws(Rejection) -> Double {
-        var written = text
-        if dialect.decimalMark == .comma {
-            if text.utf8.contains(UInt8(ascii: ".")) {
-                throw Rejection(
-                    "\(column): \(Self.quoted(text)) has a \".\" but the file's decimal mark is \",\" "
-                        + "(a \".\" may group thousands); write the number with a decimal comma, or pass --decimal point")
-            }
-            written = text.replacingOccurrences(of: ",", with: ".")
-        }
-        guard let value = Double(written) else { throw Rejection("\(column): \(Self.quoted(text)) is not a number") }
-        guard value.isFinite else { throw Rejection("\(column): \(Self.quoted(text)) is not a finite number") }
-        return value
+        try RowChecks.number(text, column: column, decimalMark: dialect.decimalMark)
     }
 
     private mutating func id(of record: DatasetRecord, fields: [String]) throws(Rejection) -> String {
@@ -329,9 +308,7 @@ public struct SchemaRowParser: Sendable {
         return missing.contains(trimmed) ? nil : trimmed
     }
 
-    private static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
+    private static func quoted(_ text: String) -> String { RowChecks.quoted(text) }
 
     private static func lookup(_ values: [String], aliases: [String: String]) -> [String: Int] {
         var table: [String: Int] = [:]

@@ -1,0 +1,44 @@
+/// Why one row is refused, thrown while a parser cleans it; the reason goes to the quarantine.
+struct RowRejection: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+/// The checks every row parser makes the same way, with the same messages.
+enum RowChecks {
+    /// Refuses a record that cannot be read field by field: bytes that are not the file's
+    /// UTF-8, or another number of fields than the header has.
+    static func checkShape(of record: CSVRecord, columnCount: Int) throws(RowRejection) {
+        if record.hasInvalidUTF8 {
+            throw RowRejection(
+                "the line is not valid UTF-8 (shown here read as Windows-1252); if the file is Windows-1252, "
+                    + "ingest it with --encoding windows-1252, else fix the line's bytes")
+        }
+        guard record.fields.count == columnCount else {
+            throw RowRejection("expected \(columnCount) fields as in the header, found \(record.fields.count)")
+        }
+    }
+
+    /// A finite number written with `decimalMark`, or a rejection naming `column`. With a
+    /// decimal comma, a point is refused: it may group thousands (`3.750`).
+    static func number(_ text: String, column: String, decimalMark: CSVDialect.DecimalMark) throws(RowRejection) -> Double {
+        let comma = UInt8(ascii: ","), point = UInt8(ascii: ".")
+        var written = text
+        if decimalMark == .comma {
+            if text.utf8.contains(point) {
+                throw RowRejection(
+                    "\(column): \(quoted(text)) has a \".\" but the file's decimal mark is \",\" "
+                        + "(a \".\" may group thousands); write the number with a decimal comma, or pass --decimal point")
+            }
+            if text.utf8.contains(comma) { written = String(decoding: text.utf8.map { $0 == comma ? point : $0 }, as: UTF8.self) }
+        }
+        guard let value = Double(written) else { throw RowRejection("\(column): \(quoted(text)) is not a number") }
+        guard value.isFinite else { throw RowRejection("\(column): \(quoted(text)) is not a finite number") }
+        return value
+    }
+
+    /// The value in quotes for a message, with inner quotes escaped.
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
