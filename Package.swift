@@ -155,6 +155,7 @@ let package = Package(
             dependencies: [
                 "PenguinsStorage",
                 "PenguinsTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

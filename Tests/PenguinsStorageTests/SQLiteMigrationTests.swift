@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import PenguinsCore
+@testable import PenguinsStorage
+import Testing
+
+/// A database written before the latest migrations opens with its data intact.
+@Suite struct SQLiteMigrationTests {
+    @Test func aDatabaseFromBeforeDatasetsAndLakeSourcesMigratesInPlace() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let old = Fixtures.penguin("p-old", otherFields: ["comments": .string("stored before lake sources")])
+        do {
+            // The database as the platform left it before dataset schemas and lake sources.
+            try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+            let queue = try DatabaseQueue(path: directory.url.appendingPathComponent(SQLiteStore.fileName).path)
+            try SQLiteStore.migrator.migrate(queue, upTo: "v2-prediction-cache-state")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO lake (penguin_id, document) VALUES (?, ?)", arguments: ["p-old", old.document.jsonText])
+            }
+        }
+        let store = try SQLiteStore(directory: directory.url)
+        #expect(try store.appliedMigrations().suffix(2) == ["v3-dataset-schemas", "v4-lake-sources"])
+        #expect(try await store.lake.document(id: "p-old")?.body == old.document, "an old document reads as it was")
+        #expect(try await store.lake.document(id: "p-old")?.body["_provenance"] == nil)
+
+        var new = Fixtures.penguin("p-new")
+        new.provenance = Provenance(file: "after.csv", line: 2, dialect: .standard)
+        try await store.lake.upsert([new])
+        #expect(try await store.lake.document(id: "p-new")?.body == new.document)
+        #expect(try await store.lake.count() == 2)
+        #expect(try await store.datasets.schemas().isEmpty)
+    }
+}
