@@ -10,12 +10,13 @@ public struct Penguin: Hashable, Sendable {
     /// Every other column of the source row, under its normalised name, kept verbatim
     /// (missing values as ``JSONValue/null``). The lake stores these; the warehouse does not.
     public var otherFields: [String: JSONValue]
-    /// Where the row was read from, when it was read from a file.
-    public var provenance: Provenance?
+    /// The line of its file the row was read from (its first line), when it was read from a
+    /// file; the file itself is the batch's ``Provenance``.
+    public var sourceLine: Int?
 
     public init(
         id: String, species: Species, island: Island, measurements: Measurements,
-        sex: Sex?, year: Int, otherFields: [String: JSONValue] = [:], provenance: Provenance? = nil
+        sex: Sex?, year: Int, otherFields: [String: JSONValue] = [:], sourceLine: Int? = nil
     ) {
         self.id = id
         self.species = species
@@ -24,15 +25,14 @@ public struct Penguin: Hashable, Sendable {
         self.sex = sex
         self.year = year
         self.otherFields = otherFields
-        self.provenance = provenance
+        self.sourceLine = sourceLine
     }
 
     /// A penguin can train a model only when all four measurements are present.
     public var isUsableForTraining: Bool { measurements.isComplete }
 
     /// The lake document of this penguin:
-    /// `{"penguin_id", "species", "island", "features": {...}, "sex", "year", "usable_for_training",
-    /// "_provenance": {...}, ...other fields}` (`_provenance` only when known, see ``Provenance``).
+    /// `{"penguin_id", "species", "island", "features": {...}, "sex", "year", "usable_for_training", ...other fields}`.
     public var document: JSONValue {
         var object = otherFields
         var features: [String: JSONValue] = [:]
@@ -46,7 +46,14 @@ public struct Penguin: Hashable, Sendable {
         object["sex"] = sex.map { .string($0.rawValue) } ?? .null
         object["year"] = .number(Double(year))
         object["usable_for_training"] = .bool(isUsableForTraining)
-        if let provenance { object[Provenance.documentKey] = provenance.document }
         return .object(object)
+    }
+
+    /// The lake document of this penguin read from `provenance`'s file: ``document`` with
+    /// `_provenance` when both the file and ``sourceLine`` are known.
+    public func document(from provenance: Provenance?) -> JSONValue {
+        guard let provenance, let sourceLine, case .object(var members) = document else { return document }
+        members[Provenance.documentKey] = provenance.document(line: sourceLine)
+        return .object(members)
     }
 }

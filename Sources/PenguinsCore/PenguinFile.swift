@@ -13,6 +13,8 @@ public struct PenguinFile {
     public var columnNames: [String] { parser.columnNames }
     /// How the file is written, as detected (or overridden) when it was opened.
     public var dialect: CSVDialect { reader.dialect }
+    /// Where its rows come from: the file's name and dialect (each penguin knows its line).
+    public var provenance: Provenance { Provenance(file: url.lastPathComponent, dialect: reader.dialect) }
     /// Number of data records read so far (the header is not counted).
     public private(set) var recordsRead = 0
 
@@ -29,23 +31,19 @@ public struct PenguinFile {
         self.parser = try PenguinRowParser(header: header, source: url.path, dialect: reader.dialect)
         self.reader = reader
         self.url = url
-        self.fileName = url.lastPathComponent
     }
 
-    private let fileName: String
-
     /// The outcomes of the next at most `maxCount` records, or nil at the end of the file.
-    /// Accepted penguins carry their ``Provenance``.
+    /// Accepted penguins carry their ``Penguin/sourceLine``.
     /// - Throws: ``IngestError/unterminatedQuote(path:line:)`` or ``IngestError/unreadable(path:reason:)``.
     public mutating func nextBatch(maxCount: Int) throws -> [RowOutcome]? {
         precondition(maxCount > 0, "a batch holds at least one row")
         var batch: [RowOutcome] = []
         batch.reserveCapacity(min(maxCount, 65_536))
-        let dialect = reader.dialect
         while batch.count < maxCount, let record = try reader.next() {
             switch parser.parse(record) {
             case .accepted(var penguin):
-                penguin.provenance = Provenance(file: fileName, line: record.line, dialect: dialect)
+                penguin.sourceLine = record.line
                 batch.append(.accepted(penguin))
             case let rejected:
                 batch.append(rejected)

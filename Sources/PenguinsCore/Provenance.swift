@@ -1,27 +1,26 @@
-/// Where a penguin's row came from: the file, its line and how the file was read.
+/// Where a batch of rows was read from: the file and how it was read.
 ///
-/// The lake keeps the file, the line and the encoding with each document under `_provenance`,
-/// so a stored value can always be traced back to the bytes it was read from; the separator and
-/// decimal mark, the same for every row of a file, are in the ingest report.
+/// Each penguin read from a file knows its line (``Penguin/sourceLine``); the file is the
+/// same for a whole batch, so it travels once with the batch rather than in every penguin.
+/// The lake keeps the file, the line and the encoding with each document under
+/// `_provenance`, so a stored value can always be traced back to the bytes it was read from;
+/// the separator and decimal mark, the same for every row of a file, are in the ingest report.
 public struct Provenance: Hashable, Sendable {
     /// The source file's name (without its folder).
     public var file: String
-    /// 1-based line of the row's first physical line (the header is line 1).
-    public var line: Int
     /// How the file was read.
     public var dialect: CSVDialect
 
-    public init(file: String, line: Int, dialect: CSVDialect) {
+    public init(file: String, dialect: CSVDialect) {
         self.file = file
-        self.line = line
         self.dialect = dialect
     }
 
     /// The key of the provenance in a lake document.
     public static let documentKey = "_provenance"
 
-    /// `{"encoding", "file", "line"}`.
-    public var document: JSONValue {
+    /// `{"encoding", "file", "line"}` of the row on `line`.
+    public func document(line: Int) -> JSONValue {
         Provenance.document(file: file, line: line, encoding: dialect.encoding.rawValue)
     }
 

@@ -60,12 +60,13 @@ public struct Ingestor: Sendable {
             file: file.path, layout: reader.layout.displayName, dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
+        let provenance = reader.provenance
         let coherence = CacheCoherence(platform: platform)
         var badLines: Set<Int> = []
         await correctCache(coherence, &report)  // the position that this file's changes follow
         var next = try reader.nextBatch(maxCount: batchSize)
         while let batch = next {
-            async let written = write(batch, source: source, at: Date())
+            async let written = write(batch, source: source, provenance: provenance, at: Date())
             next = try reader.nextBatch(maxCount: batchSize)
             let counts = try await written
             report.read += batch.count
@@ -100,7 +101,9 @@ public struct Ingestor: Sendable {
         }
     }
 
-    private func write(_ batch: [RowOutcome], source: String, at time: Date) async throws -> (stored: Int, badLines: [Int], notUsable: Int) {
+    private func write(
+        _ batch: [RowOutcome], source: String, provenance: Provenance, at time: Date
+    ) async throws -> (stored: Int, badLines: [Int], notUsable: Int) {
         var penguins: [Penguin] = []
         var rejected: [QuarantinedRow] = []
         penguins.reserveCapacity(batch.count)
@@ -112,7 +115,7 @@ public struct Ingestor: Sendable {
                 rejected.append(QuarantinedRow(file: source, line: row.line, rawText: row.rawText, reason: row.reason, quarantinedAt: time))
             }
         }
-        async let lakeWrite: Void = platform.lake.upsert(penguins)
+        async let lakeWrite: Void = platform.lake.upsert(penguins, from: provenance)
         try await platform.warehouse.upsert(penguins)
         try await lakeWrite
         if !rejected.isEmpty { try await platform.quarantine.append(rejected) }

@@ -162,13 +162,12 @@ import Testing
         #expect(penguins.count == expected.rows)
         #expect(expected.rows == 344)
         var compared = 0
+        #expect(file.provenance == Provenance(file: "penguins-raw-excel-fr.csv", dialect: file.dialect))
         for penguin in penguins {
-            let provenance = try #require(penguin.provenance)
-            #expect(provenance.file == "penguins-raw-excel-fr.csv")
-            #expect(provenance.dialect == file.dialect)
-            let row = try #require(expected.byLine[String(provenance.line)], "line \(provenance.line)")
+            let line = try #require(penguin.sourceLine)
+            let row = try #require(expected.byLine[String(line)], "line \(line)")
             for (key, value) in row {
-                #expect(self.value(key, of: penguin) == value, "line \(provenance.line), \(key)")
+                #expect(self.value(key, of: penguin) == value, "line \(line), \(key)")
                 compared += 1
             }
         }

@@ -30,14 +30,6 @@ import Testing
             measurements: Measurements(billLength: 39.123456789, billDepth: 0.1 + 0.2, flipperLength: 1e15, bodyMass: 3750.5),
             sex: .female, year: 2008, otherFields: ["row": .number(Double.nan)]
         ),
-        Penguin(
-            id: "p-5", species: .gentoo, island: .biscoe,
-            measurements: Measurements(billLength: 47.5, billDepth: 15, flipperLength: 218, bodyMass: 4950),
-            sex: .male, year: 2009, otherFields: awkwardFields,
-            provenance: Provenance(
-                file: "relevés \"été\".csv", line: 12,
-                dialect: CSVDialect(delimiter: .semicolon, decimalMark: .comma, encoding: .windows1252))
-        ),
     ])
     func writesTheTextOfJSONText(penguin: Penguin) {
         var writer = LakeDocumentWriter()
@@ -59,25 +51,6 @@ import Testing
         var writer = LakeDocumentWriter()
         for (index, fields) in fieldSets.enumerated() {
             let penguin = Fixtures.penguin("p-\(index)", otherFields: fields)
-            writer.write(penguin)
-            #expect(String(decoding: writer.bytes, as: UTF8.self) == penguin.document.jsonText)
-        }
-    }
-
-    @Test func keepsUpWhenTheProvenanceChangesFromRowToRow() {
-        let semicolons = CSVDialect(delimiter: .semicolon, decimalMark: .comma, encoding: .windows1252)
-        let provenances: [Provenance?] = [
-            Provenance(file: "a.csv", line: 2, dialect: .standard),
-            Provenance(file: "a.csv", line: 3, dialect: .standard),
-            nil,
-            Provenance(file: "b.csv", line: 3, dialect: .standard),
-            Provenance(file: "b.csv", line: 4, dialect: semicolons),
-            Provenance(file: "b.csv", line: 5, dialect: CSVDialect(delimiter: .tab)),
-        ]
-        var writer = LakeDocumentWriter()
-        for (index, provenance) in provenances.enumerated() {
-            var penguin = Fixtures.penguin("p-\(index)", otherFields: ["_provenance": .string("a column of that name"), "a": .number(1)])
-            penguin.provenance = provenance
             writer.write(penguin)
             #expect(String(decoding: writer.bytes, as: UTF8.self) == penguin.document.jsonText)
         }

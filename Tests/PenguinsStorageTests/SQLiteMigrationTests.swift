@@ -25,9 +25,10 @@ import Testing
         #expect(try await store.lake.document(id: "p-old")?.body["_provenance"] == nil)
 
         var new = Fixtures.penguin("p-new")
-        new.provenance = Provenance(file: "after.csv", line: 2, dialect: .standard)
-        try await store.lake.upsert([new])
-        #expect(try await store.lake.document(id: "p-new")?.body == new.document)
+        new.sourceLine = 2
+        let provenance = Provenance(file: "after.csv", dialect: .standard)
+        try await store.lake.upsert([new], from: provenance)
+        #expect(try await store.lake.document(id: "p-new")?.body == new.document(from: provenance))
         #expect(try await store.lake.count() == 2)
         #expect(try await store.datasets.schemas().isEmpty)
     }

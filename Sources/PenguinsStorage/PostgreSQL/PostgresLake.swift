@@ -24,29 +24,25 @@ public struct PostgresLake: Lake {
     /// advisory lock serialises concurrent upserts, so two writers cannot insert one id twice.
     /// A document whose value is unchanged is not rewritten. Within a batch, the last document
     /// of an id wins.
-    public func upsert(_ penguins: [Penguin]) async throws {
+    public func upsert(_ penguins: [Penguin], from provenance: Provenance?) async throws {
         let penguins = PostgresLake.lastOfEachID(penguins)
         guard !penguins.isEmpty else { return }
-        var sources = LakeSources(capacity: penguins.count)
-        for penguin in penguins { sources.append(penguin.provenance) }
-        let rowSources = sources
+        let source = provenance.map(LakeSource.init)
         try await store.transaction(.lake) { connection in
             let logger = store.logger
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert'))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
-            var sourceIDs: [Int32] = []
-            for source in rowSources.distinct {
+            var sourceID: Int32?
+            if let source {
                 try await connection.query("""
                     INSERT INTO lake_sources (file, encoding) VALUES (\(source.file), \(source.encoding))
                     ON CONFLICT (file, encoding) DO NOTHING
                     """, logger: logger)
                 let rows = try await connection.query(
                     "SELECT source_id FROM lake_sources WHERE file = \(source.file) AND encoding = \(source.encoding)", logger: logger)
-                var id: Int32 = 0
-                for try await found in rows.decode(Int32.self) { id = found }
-                sourceIDs.append(id)
+                for try await found in rows.decode(Int32.self) { sourceID = found }
             }
-            var writer = LakeDocumentWriter(capacity: 512, includesProvenance: false)
+            var writer = LakeDocumentWriter(capacity: 512)
             for chunk in stride(from: 0, to: penguins.count, by: PostgresLake.rowsPerStatement) {
                 let end = min(chunk + PostgresLake.rowsPerStatement, penguins.count)
                 var ids = PostgresArray(of: .text, capacity: (end - chunk) * 16)
@@ -57,9 +53,9 @@ public struct PostgresLake: Lake {
                     ids.append(penguins[index].id)
                     writer.write(penguins[index])
                     writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
-                    let slot = rowSources.slots[index]
-                    sourceColumn.append(slot >= 0 ? sourceIDs[Int(slot)] : nil)
-                    lines.append(slot >= 0 ? rowSources.lines[index] : nil)
+                    let line = sourceID == nil ? nil : penguins[index].sourceLine
+                    sourceColumn.append(line == nil ? nil : sourceID)
+                    lines.append(line.map { Int32(clamping: $0) })
                 }
                 try await connection.query("""
                     WITH input AS (

@@ -2,6 +2,9 @@ import PenguinsCore
 
 /// Writes a penguin's lake document as UTF-8 bytes, byte for byte the text of
 /// `penguin.document.jsonText` (compact, keys sorted), straight from the penguin's fields.
+/// Its provenance is not part of the text: the SQLite and PostgreSQL lakes keep it in columns of
+/// their own (a few bytes a row instead of a file name in every document) and put it back when
+/// they read.
 ///
 /// Ingestion writes one document per row; going through ``PenguinsCore/Penguin/document``
 /// builds two dictionaries and a string per row, which dominated lake upserts. The buffer is
@@ -14,7 +17,6 @@ struct LakeDocumentWriter {
     /// A member of the document: one of the fields every document has, or one of `otherFields`.
     private enum Member {
         case features, island, penguinID, sex, species, usableForTraining, year
-        case provenance
         case other(String)
 
         var name: String {
@@ -26,7 +28,6 @@ struct LakeDocumentWriter {
             case .species: "species"
             case .usableForTraining: "usable_for_training"
             case .year: "year"
-            case .provenance: Provenance.documentKey
             case .other(let name): name
             }
         }
@@ -51,23 +52,10 @@ struct LakeDocumentWriter {
     /// The number of `otherFields` that ``layout`` covers, or nil when it cannot be reused
     /// (its penguin had fields named like the fixed members, which the document overrides).
     private var layoutOtherFieldCount: Int? = 0
-    /// Whether ``layout`` has the provenance member.
-    private var layoutHasProvenance = false
-    /// The provenance whose bytes ``provenancePrefix`` holds, but for its line.
-    private var provenanceSource: (file: String, dialect: CSVDialect)?
-    /// `{"encoding":…,"file":…,"line":` of ``provenanceSource``:
-    /// rows of one file differ only by their line.
-    private var provenancePrefix: [UInt8] = []
-
-    /// Whether documents carry the penguin's provenance. The SQLite and PostgreSQL lakes keep
-    /// it in columns of their own (a few bytes a row instead of a file name in every document)
-    /// and put it back when they read.
-    let includesProvenance: Bool
 
     /// A writer whose buffer holds `capacity` bytes before it grows.
-    init(capacity: Int = 1024, includesProvenance: Bool = true) {
+    init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
-        self.includesProvenance = includesProvenance
     }
 
     /// Replaces ``bytes`` with the document of `penguin`.
@@ -79,25 +67,17 @@ struct LakeDocumentWriter {
     /// Appends the document of `penguin` to ``bytes``.
     mutating func append(_ penguin: Penguin) {
         let start = bytes.count
-        let hasProvenance = includesProvenance && penguin.provenance != nil
-        if layoutOtherFieldCount == penguin.otherFields.count, layoutHasProvenance == hasProvenance, appendMembers(of: penguin) {
-            return
-        }
+        if layoutOtherFieldCount == penguin.otherFields.count, appendMembers(of: penguin) { return }
         bytes.removeSubrange(start...)
-        let otherNames = penguin.otherFields.keys.filter {
-            !LakeDocumentWriter.fixedNames.contains($0) && !(hasProvenance && $0 == Provenance.documentKey)
-        }
-        var members = LakeDocumentWriter.fixedMembers
-        if hasProvenance { members.append((.provenance, Array("\"\(Provenance.documentKey)\":".utf8))) }
-        for name in otherNames {
+        let otherNames = penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedNames.contains($0) }
+        let otherMembers = otherNames.map { name -> (member: Member, quotedName: [UInt8]) in
             var quoted = LakeDocumentWriter()
             quoted.writeString(name)
             quoted.bytes.append(UInt8(ascii: ":"))
-            members.append((.other(name), quoted.bytes))
+            return (.other(name), quoted.bytes)
         }
-        layout = members.sorted { $0.member.name < $1.member.name }
+        layout = (LakeDocumentWriter.fixedMembers + otherMembers).sorted { $0.member.name < $1.member.name }
         layoutOtherFieldCount = otherNames.count == penguin.otherFields.count ? otherNames.count : nil
-        layoutHasProvenance = hasProvenance
         _ = appendMembers(of: penguin)
     }
 
@@ -115,9 +95,6 @@ struct LakeDocumentWriter {
             case .species: writeString(penguin.species.rawValue)
             case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
             case .year: writeNumber(Double(penguin.year))
-            case .provenance:
-                guard includesProvenance, let provenance = penguin.provenance else { return false }
-                writeProvenance(provenance)
             case .other(let name):
                 guard let value = penguin.otherFields[name] else { return false }
                 writeValue(value)
@@ -125,27 +102,6 @@ struct LakeDocumentWriter {
         }
         bytes.append(UInt8(ascii: "}"))
         return true
-    }
-
-    private mutating func writeProvenance(_ provenance: Provenance) {
-        if provenanceSource?.file != provenance.file || provenanceSource?.dialect != provenance.dialect {
-            var prefix = LakeDocumentWriter()
-            let members = [("encoding", provenance.dialect.encoding.rawValue), ("file", provenance.file)]
-            prefix.bytes.append(UInt8(ascii: "{"))
-            for (name, value) in members {
-                prefix.writeString(name)
-                prefix.bytes.append(UInt8(ascii: ":"))
-                prefix.writeString(value)
-                prefix.bytes.append(UInt8(ascii: ","))
-            }
-            prefix.writeString("line")
-            prefix.bytes.append(UInt8(ascii: ":"))
-            provenancePrefix = prefix.bytes
-            provenanceSource = (provenance.file, provenance.dialect)
-        }
-        bytes.append(contentsOf: provenancePrefix)
-        writeNumber(Double(provenance.line))
-        bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func writeFeatures(_ measurements: Measurements) {

@@ -17,28 +17,26 @@ public struct SQLiteLake: Lake {
     ///
     /// The documents are serialised before the write transaction starts, so a warehouse upsert
     /// of the same batch running concurrently (`async let`) overlaps with that work.
-    public func upsert(_ penguins: [Penguin]) async throws {
+    public func upsert(_ penguins: [Penguin], from provenance: Provenance?) async throws {
         guard !penguins.isEmpty else { return }
-        var writer = LakeDocumentWriter(capacity: penguins.count * 256, includesProvenance: false)
+        var writer = LakeDocumentWriter(capacity: penguins.count * 256)
         var documentEnds: [Int] = []
         documentEnds.reserveCapacity(penguins.count)
-        var sources = LakeSources(capacity: penguins.count)
         for penguin in penguins {
             writer.append(penguin)
             documentEnds.append(writer.bytes.count)
-            sources.append(penguin.provenance)
         }
         let documents = writer.bytes
         let ends = documentEnds
-        let rowSources = sources
+        let source = provenance.map(LakeSource.init)
         try await pool.write { db in
-            var sourceIDs: [Int] = []
-            for source in rowSources.distinct {
+            var sourceID: Int?
+            if let source {
                 try db.execute(
                     sql: "INSERT INTO lake_sources (file, encoding) VALUES (?, ?) ON CONFLICT (file, encoding) DO NOTHING",
                     arguments: [source.file, source.encoding])
-                sourceIDs.append(try Int.fetchOne(
-                    db, sql: "SELECT source_id FROM lake_sources WHERE file = ? AND encoding = ?", arguments: [source.file, source.encoding]) ?? 0)
+                sourceID = try Int.fetchOne(
+                    db, sql: "SELECT source_id FROM lake_sources WHERE file = ? AND encoding = ?", arguments: [source.file, source.encoding])
             }
             try documents.withUnsafeBufferPointer { documents in
                 try db.insertRows(
@@ -55,10 +53,9 @@ public struct SQLiteLake: Lake {
                     let start = index == 0 ? 0 : ends[index - 1]
                     statement.bind(penguins[index].id, at: first)
                     statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
-                    let slot = rowSources.slots[index]
-                    if slot >= 0 {
-                        statement.bind(sourceIDs[Int(slot)], at: first + 2)
-                        statement.bind(Int(rowSources.lines[index]), at: first + 3)
+                    if let sourceID, let line = penguins[index].sourceLine {
+                        statement.bind(sourceID, at: first + 2)
+                        statement.bind(line, at: first + 3)
                     } else {
                         statement.bindNull(at: first + 2)
                         statement.bindNull(at: first + 3)
