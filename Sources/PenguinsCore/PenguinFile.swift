@@ -41,13 +41,7 @@ public struct PenguinFile {
         var batch: [RowOutcome] = []
         batch.reserveCapacity(min(maxCount, 65_536))
         while batch.count < maxCount, let record = try reader.next() {
-            switch parser.parse(record) {
-            case .accepted(var penguin):
-                penguin.sourceLine = record.line
-                batch.append(.accepted(penguin))
-            case let rejected:
-                batch.append(rejected)
-            }
+            batch.append(parser.parse(record))
         }
         recordsRead += batch.count
         return batch.isEmpty ? nil : batch

@@ -140,7 +140,7 @@ public struct PenguinRowParser: Sendable {
         }
     }
 
-    /// Cleans and validates one data record.
+    /// Cleans and validates one data record; an accepted penguin knows the record's line.
     public mutating func parse(_ record: CSVRecord) -> RowOutcome {
         do {
             return .accepted(try penguin(from: record))
@@ -198,7 +198,7 @@ public struct PenguinRowParser: Sendable {
 
         var penguin = Penguin(
             id: "", species: species, island: island, measurements: measurements,
-            sex: sex, year: year, otherFields: otherFields)
+            sex: sex, year: year, otherFields: otherFields, sourceLine: record.line)
         penguin.id = try id(of: penguin, fields: fields)
         return penguin
     }
