@@ -165,9 +165,10 @@ enum PostgresMigrations {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
-    /// Creates `schema` when given, then applies every migration not yet recorded, in one
-    /// transaction on `connection`.
-    static func apply(on connection: PostgresConnection, schema: String?, logger: Logger) async throws {
+    /// Creates `schema` when given, then applies every migration not yet recorded (or, with
+    /// `through`, those up to and including the one of that name), in one transaction on
+    /// `connection`.
+    static func apply(on connection: PostgresConnection, schema: String?, logger: Logger, through last: String? = nil) async throws {
         try await connection.query("BEGIN", logger: logger)
         do {
             let lockKey = "penguins-migrations:\(schema ?? "")"
@@ -188,14 +189,17 @@ enum PostgresMigrations {
             for try await name in try await connection.query("SELECT name FROM schema_migrations", logger: logger).decode(String.self) {
                 applied.insert(name)
             }
-            for (position, migration) in all.enumerated() where !applied.contains(migration.name) {
-                for statement in migration.sql {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            for (position, migration) in all.enumerated() {
+                if !applied.contains(migration.name) {
+                    for statement in migration.sql {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO schema_migrations (position, name) VALUES (\(position + 1), \(migration.name))",
+                        logger: logger
+                    )
                 }
-                try await connection.query(
-                    "INSERT INTO schema_migrations (position, name) VALUES (\(position + 1), \(migration.name))",
-                    logger: logger
-                )
+                if migration.name == last { break }
             }
             try await connection.query("COMMIT", logger: logger)
         } catch {

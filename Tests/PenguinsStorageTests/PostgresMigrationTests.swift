@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import PenguinsCore
+@testable import PenguinsStorage
+import PenguinsTestSupport
+import PostgresNIO
+import Testing
+
+/// A PostgreSQL schema written before the latest migrations opens with its data intact.
+@Suite(TestService.postgres.gate())
+struct PostgresMigrationTests {
+    @Test func aSchemaFromBeforeDatasetsAndLakeSourcesMigratesInPlace() async throws {
+        let location = try #require(TestServers.postgres).withSchema(TestServers.uniqueName("old_schema"))
+        let schema = try #require(location.schema)
+        let old = Fixtures.penguin("p-old", otherFields: ["comments": .string("stored before lake sources")])
+        let logger = Logger(label: "penguins.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: .disable)
+        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        // The schema as the platform left it before dataset schemas and lake sources.
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger, through: "v3-warehouse-changes")
+            try await connection.query(
+                "INSERT INTO lake (penguin_id, document) VALUES ('p-old', \(old.document.jsonText)::jsonb)", logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+
+        let store = try PostgresStore(location: location, maximumConnections: 2)
+        do {
+            try await store.prepare()
+            #expect(try await store.appliedMigrations().suffix(3) == ["v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources"])
+            #expect(try await store.lake.document(id: "p-old")?.body == old.document, "an old document reads as it was")
+            var new = Fixtures.penguin("p-new")
+            new.sourceLine = 7
+            let provenance = Provenance(file: "after.csv", dialect: .standard)
+            try await store.lake.upsert([new], from: provenance)
+            #expect(try await store.lake.document(id: "p-new")?.body == new.document(from: provenance))
+            #expect(try await store.lake.count() == 2)
+            #expect(try await store.datasets.schemas().isEmpty)
+        } catch {
+            try? await store.dropSchema()
+            await store.shutdown()
+            throw error
+        }
+        try await store.dropSchema()
+        await store.shutdown()
+    }
+}
