@@ -7,7 +7,7 @@ struct DatasetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
         abstract: "Register, list and show dataset schemas.",
-        subcommands: [Add.self, List.self, Show.self, Check.self],
+        subcommands: [Add.self, List.self, Show.self, History.self, Check.self],
         defaultSubcommand: List.self
     )
 
@@ -112,6 +112,36 @@ struct DatasetsCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let dataset = try await Datasets(catalog: global.platform().datasets).dataset(named: name)
                 try DatasetsCommand.print(dataset, format: global.format)
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every registered version of a dataset's schema, newest first.")
+        @Argument(help: "The dataset's name.") var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let datasets = Datasets(catalog: try global.platform().datasets)
+                let versions = try await datasets.versions(of: name)
+                if versions.isEmpty { _ = try await datasets.dataset(named: name) }  // an unknown name is an error
+                switch global.format {
+                case .json: try printJSON(versions, convertingKeys: false)
+                case .table:
+                    guard !versions.isEmpty else {
+                        Swift.print("\(name) is bundled and not registered; `penguins datasets add \(name) --schema FILE` registers an edited schema")
+                        return
+                    }
+                    var table = TextTable("version", "fingerprint", "registered", "features", "default features", "classes")
+                    for version in versions {
+                        let schema = version.schema
+                        table.add(
+                            "\(version.version)", version.fingerprint, version.registeredAt?.formatted(.iso8601) ?? "-",
+                            "\(schema.features.count)", "\(schema.modelFeatures.count)", "\(schema.target.classes.count)")
+                    }
+                    Swift.print(table.rendered)
+                }
             }
         }
     }

@@ -60,6 +60,14 @@ import Testing
         #expect(shown["version"] as? Int == 2)
         #expect((shown["schema"] as? [String: Any])?["default_features"] as? [String] == ["acidity", "alcohol"])
 
+        let history = try #require(JSONSerialization.jsonObject(
+            with: Data(try penguins.run("datasets", "history", "wine", "--format", "json").standardOutput.utf8)) as? [[String: Any]])
+        #expect(history.compactMap { $0["version"] as? Int } == [2, 1])
+        #expect(history.last?["fingerprint"] as? String == registered["fingerprint"] as? String)
+        let historyTable = try penguins.run("datasets", "history", "wine")
+        #expect(historyTable.standardOutput.split(separator: "\n").count == 4, "a header, a rule and two versions")
+        #expect(try penguins.run("datasets", "history", "iris").standardOutput.contains("bundled and not registered"))
+
         let table = try penguins.run("datasets")
         #expect(table.standardOutput.contains("wine"))
         #expect(table.standardOutput.contains("colour"))
@@ -112,5 +120,6 @@ import Testing
         let broken = try penguins.temporaryFile("broken.yaml", "name: wine\ntarget: {name: quality, classes: [good]}\nfeatures:\n  - {name: acidity, kind: numeric}\n")
         expectUserError(try penguins.run("datasets", "add", "wine", "--schema", broken), mentioning: "target.classes")
         expectUserError(try penguins.run("datasets", "show", "wine"), mentioning: "datasets add wine")
+        expectUserError(try penguins.run("datasets", "history", "wine"), mentioning: "no dataset \"wine\"")
     }
 }
