@@ -70,7 +70,7 @@ public struct PenguinRowParser: Sendable {
     }
 
     private struct OtherColumn: Sendable {
-        enum Kind: Sendable { case number, text, inferred }
+        typealias Kind = RowChecks.KeptKind
         var column: Int
         var name: String
         var kind: Kind
@@ -280,15 +280,7 @@ extension PenguinRowParser {
 
     private func jsonValue(_ field: String, of column: OtherColumn) throws(Rejection) -> JSONValue {
         guard let text = Self.presentText(field) else { return .null }
-        switch column.kind {
-        case .number: return .number(try number(text, column: column.name))
-        case .text: return .string(text)
-        case .inferred:
-            if Self.looksLikeDecimalNumber(text, decimalMark: dialect.decimalMark), let value = try? number(text, column: column.name) {
-                return .number(value)
-            }
-            return .string(text)
-        }
+        return try RowChecks.keptValue(text, column: column.name, kind: column.kind, decimalMark: dialect.decimalMark)
     }
 
     /// True for plain decimal numbers: optional sign, digits with an optional fraction after

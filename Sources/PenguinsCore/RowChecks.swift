@@ -37,6 +37,31 @@ enum RowChecks {
         return value
     }
 
+    /// How a column that is neither a feature nor the target is kept in the lake.
+    enum KeptKind: Sendable {
+        /// Always a number: a value that is not one rejects the row.
+        case number
+        /// Always text, even when it looks like a number.
+        case text
+        /// A number when the value is a plain decimal number, else text.
+        case inferred
+    }
+
+    /// The lake value of a present (non-missing) field kept as `kind`.
+    static func keptValue(_ text: String, column: String, kind: KeptKind, decimalMark: CSVDialect.DecimalMark) throws(RowRejection) -> JSONValue {
+        switch kind {
+        case .number: return .number(try number(text, column: column, decimalMark: decimalMark))
+        case .text: return .string(text)
+        case .inferred: return inferredNumber(text, decimalMark: decimalMark).map(JSONValue.number) ?? .string(text)
+        }
+    }
+
+    /// The value of a plain decimal number written with `decimalMark`, or nil for any other text.
+    static func inferredNumber(_ text: String, decimalMark: CSVDialect.DecimalMark) -> Double? {
+        guard PenguinRowParser.looksLikeDecimalNumber(text, decimalMark: decimalMark) else { return nil }
+        return try? number(text, column: "", decimalMark: decimalMark)
+    }
+
     /// The value in quotes for a message, with inner quotes escaped.
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""

@@ -114,8 +114,7 @@ private struct ColumnProfile {
     mutating func add(_ text: String, decimalMark: CSVDialect.DecimalMark) {
         count += 1
         if allNumbers {
-            if PenguinRowParser.looksLikeDecimalNumber(text, decimalMark: decimalMark),
-               let value = Double(decimalMark == .comma ? text.replacingOccurrences(of: ",", with: ".") : text), value.isFinite {
+            if let value = RowChecks.inferredNumber(text, decimalMark: decimalMark) {
                 minimum = min(minimum, value)
                 maximum = max(maximum, value)
             } else {

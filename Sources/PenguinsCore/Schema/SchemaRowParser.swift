@@ -61,7 +61,7 @@ public struct SchemaRowParser: Sendable {
     private let idColumn: Int?
     /// The template's pieces: literal text, or a column (the target's placeholder takes the class).
     private let template: [TemplatePiece]?
-    private let otherColumns: [(column: Int, name: String, kind: OtherKind)]
+    private let otherColumns: [(column: Int, name: String, kind: RowChecks.KeptKind)]
     private let missing: Set<String>
     /// Lowercased class and alias spellings → class index.
     private let classesByText: [String: Int]
@@ -77,7 +77,6 @@ public struct SchemaRowParser: Sendable {
         case target
     }
 
-    private enum OtherKind: Sendable { case number, text, inferred }
 
     /// Matches `header` to `schema`.
     /// - Throws: ``IngestError/missingColumns(source:dataset:missing:found:dialect:)`` when the
@@ -168,7 +167,7 @@ public struct SchemaRowParser: Sendable {
         let target = schema.target
         guard let targetText = present(fields[targetColumn]) else { throw Rejection("\(target.name): missing") }
         guard let targetClass = classesByText[targetText.lowercased()] else {
-            throw Rejection("\(target.name): \(Self.quoted(targetText)) is not a known \(target.name) (\(target.classes.joined(separator: ", ")))")
+            throw Rejection("\(target.name): \(RowChecks.quoted(targetText)) is not a known \(target.name) (\(target.classes.joined(separator: ", ")))")
         }
 
         var values: [Double?] = []
@@ -205,21 +204,21 @@ public struct SchemaRowParser: Sendable {
         switch feature.kind {
         case .categorical:
             guard let level = levelsByText[index]?[text.lowercased()] else {
-                throw Rejection("\(feature.name): \(Self.quoted(text)) is not a known \(feature.name) (\(feature.levels.joined(separator: ", ")))")
+                throw Rejection("\(feature.name): \(RowChecks.quoted(text)) is not a known \(feature.name) (\(feature.levels.joined(separator: ", ")))")
             }
             return Double(level)
         case .numeric:
             let value: Double
             if let fromDate {
                 guard let year = PenguinRowParser.firstFourDigitNumber(in: text) else {
-                    throw Rejection("\(fromDate): \(Self.quoted(text)) has no year (expected a date like 2007-11-11)")
+                    throw Rejection("\(fromDate): \(RowChecks.quoted(text)) has no year (expected a date like 2007-11-11)")
                 }
                 value = Double(year)
             } else {
                 value = try number(text, column: feature.name)
             }
             if feature.integer, value != value.rounded() {
-                throw Rejection("\(feature.name): \(Self.quoted(text)) is not a whole number")
+                throw Rejection("\(feature.name): \(RowChecks.quoted(text)) is not a whole number")
             }
             if let range = feature.range, !range.contains(value) {
                 throw Rejection(
@@ -230,17 +229,9 @@ public struct SchemaRowParser: Sendable {
         }
     }
 
-    private func otherValue(_ field: String, name: String, kind: OtherKind) throws(Rejection) -> JSONValue {
+    private func otherValue(_ field: String, name: String, kind: RowChecks.KeptKind) throws(Rejection) -> JSONValue {
         guard let text = present(field) else { return .null }
-        switch kind {
-        case .number: return .number(try number(text, column: name))
-        case .text: return .string(text)
-        case .inferred:
-            if PenguinRowParser.looksLikeDecimalNumber(text, decimalMark: dialect.decimalMark), let value = try? number(text, column: name) {
-                return .number(value)
-            }
-            return .string(text)
-        }
+        return try RowChecks.keptValue(text, column: name, kind: kind, decimalMark: dialect.decimalMark)
     }
 
     /// A finite number written with the file's decimal mark.
@@ -308,7 +299,6 @@ public struct SchemaRowParser: Sendable {
         return missing.contains(trimmed) ? nil : trimmed
     }
 
-    private static func quoted(_ text: String) -> String { RowChecks.quoted(text) }
 
     private static func lookup(_ values: [String], aliases: [String: String]) -> [String: Int] {
         var table: [String: Int] = [:]
