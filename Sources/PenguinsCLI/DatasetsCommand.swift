@@ -110,7 +110,9 @@ struct DatasetsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let dataset = try await Datasets(catalog: global.platform().datasets).dataset(named: name)
+                let platform = try global.platform()
+                var dataset = try await Datasets(catalog: platform.datasets).dataset(named: name)
+                dataset.stored = try await platform.describeStoredData(of: dataset)
                 try DatasetsCommand.print(dataset, format: global.format)
             }
         }
@@ -182,6 +184,10 @@ struct DatasetsCommand: AsyncParsableCommand {
         case .table:
             let version = dataset.version == 0 ? "bundled, not registered" : "version \(dataset.version)"
             Swift.print("# dataset \(dataset.name) (\(version), fingerprint \(dataset.fingerprint))")
+            if let stored = dataset.stored {
+                let partitions = stored.partitions.keys.sorted().map { "\($0) \(stored.partitions[$0]!)" }.joined(separator: ", ")
+                Swift.print("# stored: \(stored.rows) rows\(partitions.isEmpty ? "" : " (\(partitions))"), \(stored.documents) lake documents, \(stored.quarantined) quarantined")
+            }
             Swift.print(dataset.schema.yaml(), terminator: "")
         }
     }

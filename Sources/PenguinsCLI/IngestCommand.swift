@@ -6,20 +6,27 @@ import PenguinsPipeline
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Clean, validate and store a CSV file (raw LTER or tidy layout); bad rows go to the quarantine."
+        abstract: "Clean, validate and store a CSV file with its dataset's schema; bad rows go to the quarantine."
     )
 
-    @Argument(help: "CSV file to ingest (default: the bundled raw Palmer file).")
+    @Argument(help: "CSV file to ingest (default: the dataset's bundled file, for the penguins the raw Palmer file).")
     var file: String?
 
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         try await reportingErrors {
-            let url = file.map { URL(fileURLWithPath: $0) } ?? BundledDataset.rawCSV
+            let name = dataset.name
+            let bundled = Platform.isDefaultDataset(name) ? BundledDataset.rawCSV : BundledSchemas.dataFile(of: name)
+            let platform = try global.platform()
+            guard let url = file.map({ URL(fileURLWithPath: $0) }) ?? bundled else {
+                _ = try await platform.schema(ofDataset: name)  // an unknown dataset is the error to report
+                throw ValidationError("dataset \(name) has no bundled file: name the CSV file to ingest")
+            }
             let progress = ProgressLine()
-            let report = try await Ingestor(platform: try global.platform()).ingest(file: url, overrides: csv.overrides) {
+            let report = try await Ingestor(platform: platform).ingest(file: url, dataset: name, overrides: csv.overrides) {
                 progress.update(rows: $0.rowsRead, elapsed: $0.elapsedSeconds)
             }
             progress.finish()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PenguinsPipeline
 import PenguinsStorage
 
 struct QuarantineCommand: AsyncParsableCommand {
@@ -9,6 +10,7 @@ struct QuarantineCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Most rows to list.") var limit = 20
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -17,7 +19,7 @@ struct QuarantineCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let quarantine = try global.platform().quarantine
+            let quarantine = try await global.platform().quarantine(ofDataset: dataset.name)
             let rows = try await quarantine.rows(limit: limit)
             switch global.format {
             case .json: try printJSON(QuarantineListing(total: try await quarantine.count(), rows: rows))

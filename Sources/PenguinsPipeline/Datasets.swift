@@ -13,12 +13,38 @@ public struct DatasetDescription: Sendable, Encodable {
     /// The platform ships this dataset's schema (and data file).
     public var bundled: Bool
     public var schema: DatasetSchema
+    /// What the platform stores of the dataset, when asked for (``Platform/describeStoredData(of:)``).
+    public var stored: StoredData?
 
     /// Spelled out in snake_case, so that a JSON encoder needs no key strategy (which would
     /// also rewrite the schema's alias keys, raw values such as `Adelie Penguin (...)`).
     enum CodingKeys: String, CodingKey {
-        case name, version, fingerprint, bundled, schema
+        case name, version, fingerprint, bundled, schema, stored
         case registeredAt = "registered_at"
+    }
+}
+
+/// How much of a dataset is stored: warehouse rows (by partition), lake documents, quarantined rows.
+public struct StoredData: Sendable, Encodable, Equatable {
+    public var rows: Int
+    public var partitions: [String: Int]
+    public var documents: Int
+    public var quarantined: Int
+}
+
+extension Platform {
+    /// The counts of what is stored of `dataset`.
+    public func describeStoredData(of dataset: DatasetDescription) async throws -> StoredData {
+        if Platform.isDefaultDataset(dataset.name) {
+            let partitions = try await warehouse.aggregatesByIsland().reduce(into: [String: Int]()) { $0[$1.island.rawValue] = $1.count }
+            return StoredData(
+                rows: try await warehouse.count(), partitions: partitions, documents: try await lake.count(),
+                quarantined: try await quarantine.count())
+        }
+        let stores = try await tables(for: dataset.schema)
+        return StoredData(
+            rows: try await stores.warehouse.count(), partitions: try await stores.warehouse.countsByPartition(),
+            documents: try await stores.lake.count(), quarantined: try await stores.quarantine.count())
     }
 }
 

@@ -76,12 +76,16 @@ public struct Platform: Sendable {
     /// The registered dataset schemas, kept where the registry is.
     public var datasets: any DatasetCatalog
     public var configuration: PlatformConfiguration
+    /// The stores that keep the tables of datasets other than the penguins, by role: each
+    /// dataset's lake, warehouse and quarantine live where the platform's do.
+    public var datasetTables: DatasetTableStores
     /// The server connections behind the roles, prepared and shut down together.
     private var servers = ServerConnections()
 
     public init(
         lake: any Lake, warehouse: any Warehouse, cache: any PredictionCache, registry: any ModelRegistry,
         predictionLog: any PredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
+        datasetTables: DatasetTableStores = DatasetTableStores(all: MemoryDatasetTables()),
         configuration: PlatformConfiguration
     ) {
         self.lake = lake
@@ -91,6 +95,7 @@ public struct Platform: Sendable {
         self.predictionLog = predictionLog
         self.quarantine = quarantine
         self.datasets = datasets
+        self.datasetTables = datasetTables
         self.configuration = configuration
     }
 
@@ -101,7 +106,7 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: MemoryPredictionCache(),
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
-            datasets: store.datasets, configuration: configuration
+            datasets: store.datasets, datasetTables: DatasetTableStores(all: store), configuration: configuration
         )
     }
 
@@ -131,6 +136,12 @@ public struct Platform: Sendable {
             predictionLog: try builder.role(.predictionLog, configuration, as: (any PredictionLog).self) { $0.predictionLog } sqlite: { $0.predictionLog } postgres: { $0.predictionLog },
             quarantine: try builder.role(.quarantine, configuration, as: (any Quarantine).self) { $0.quarantine } sqlite: { $0.quarantine } postgres: { $0.quarantine },
             datasets: try builder.role(.registry, configuration, as: (any DatasetCatalog).self) { $0.datasets } sqlite: { $0.datasets } postgres: { $0.datasets },
+            datasetTables: DatasetTableStores(
+                lake: try builder.role(.lake, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
+                warehouse: try builder.role(.warehouse, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
+                quarantine: try builder.role(.quarantine, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
+                registry: try builder.role(.registry, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 }
+            ),
             configuration: configuration
         )
         platform.servers = ServerConnections(postgres: Array(builder.postgres.values), redis: Array(builder.redisClients.values))
@@ -179,8 +190,20 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: store.predictionCache,
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
-            datasets: store.datasets,
+            datasets: store.datasets, datasetTables: DatasetTableStores(all: store.datasetTables),
             configuration: PlatformConfiguration(dataDirectory: URL(fileURLWithPath: "/dev/null"), cacheTTLSeconds: cacheTTLSeconds)
+        )
+    }
+
+    /// The lake, warehouse, quarantine and model registry of a dataset other than the penguins, made (or brought
+    /// up to its schema) in their stores on first use.
+    public func tables(for schema: DatasetSchema) async throws -> DatasetStores {
+        DatasetStores(
+            schema: schema,
+            lake: try await datasetTables.lake.lake(for: schema),
+            warehouse: try await datasetTables.warehouse.warehouse(for: schema),
+            quarantine: try await datasetTables.quarantine.quarantine(for: schema),
+            registry: try await datasetTables.registry.registry(for: schema)
         )
     }
 
@@ -233,4 +256,36 @@ public struct Platform: Sendable {
             }
         }
     }
+}
+
+/// Where the tables of datasets other than the penguins are kept, one store per role.
+public struct DatasetTableStores: Sendable {
+    public var lake: any DatasetTablesProvider
+    public var warehouse: any DatasetTablesProvider
+    public var quarantine: any DatasetTablesProvider
+    public var registry: any DatasetTablesProvider
+
+    public init(
+        lake: any DatasetTablesProvider, warehouse: any DatasetTablesProvider, quarantine: any DatasetTablesProvider,
+        registry: any DatasetTablesProvider
+    ) {
+        self.lake = lake
+        self.warehouse = warehouse
+        self.quarantine = quarantine
+        self.registry = registry
+    }
+
+    /// Every role in one store.
+    public init(all store: any DatasetTablesProvider) {
+        self.init(lake: store, warehouse: store, quarantine: store, registry: store)
+    }
+}
+
+/// One dataset's stores: its lake, warehouse, quarantine and model registry, made from its schema.
+public struct DatasetStores: Sendable {
+    public var schema: DatasetSchema
+    public var lake: any RecordLake
+    public var warehouse: any RecordWarehouse
+    public var quarantine: any Quarantine
+    public var registry: any ModelRegistry
 }

@@ -122,4 +122,62 @@ import Testing
         expectUserError(try penguins.run("datasets", "show", "wine"), mentioning: "datasets add wine")
         expectUserError(try penguins.run("datasets", "history", "wine"), mentioning: "no dataset \"wine\"")
     }
+
+    /// `ingest --dataset` stores a registered table in its own tables, read with its schema:
+    /// good rows stored, bad ones quarantined with the schema's reasons, apart from the penguins'.
+    @Test func aRegisteredTableIsIngestedIntoItsOwnTables() throws {
+        let penguins = PenguinsExecutable()
+        let file = try penguins.temporaryFile("wine.csv", Self.wine)
+        let added = try penguins.run("datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--partition", "colour")
+        #expect(added.status == 0, "\(added.standardError)")
+        let batch = try penguins.temporaryFile("wine-batch.csv", """
+            label;acidity;alcohol;colour;quality
+            w7;7,0;11,0;white;good
+            w8;7,1;10,0;rose;good
+            w9;abc;10,0;red;bad
+            w10;7,2;10,1;red;superb
+
+            """)
+        let report = try penguins.run("ingest", batch, "--dataset", "wine", "--format", "json").json()
+        #expect(report["layout"] as? String == "dataset wine")
+        #expect(report["read"] as? Int == 4)
+        #expect(report["stored"] as? Int == 1)
+        #expect(report["quarantined"] as? Int == 3)
+        #expect((report["dialect"] as? [String: Any])?["decimal_mark"] as? String == ",")
+
+        // The whole first file goes in too, through PENGUINS_DATASET; one row lacks its alcohol.
+        var fromEnvironment = penguins
+        fromEnvironment.environment["PENGUINS_DATASET"] = "wine"
+        let second = try fromEnvironment.run("ingest", file, "--format", "json").json()
+        #expect(second["stored"] as? Int == 6)
+        #expect(second["not_usable_for_training"] as? Int == 1)
+
+        let quarantined = try penguins.run("quarantine", "--dataset", "wine", "--format", "json").json()
+        #expect(quarantined["total"] as? Int == 3)
+        let reasons = (quarantined["rows"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }.sorted()
+        #expect(reasons.count == 3)
+        #expect(reasons.contains { $0.hasPrefix("colour:") && $0.contains("rose") }, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("acidity:") }, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("quality:") && $0.contains("superb") }, "\(reasons)")
+        #expect(try penguins.run("quarantine", "--format", "json").json()["total"] as? Int == 0)
+
+        // Re-ingesting the same file stores the same rows again: nothing is added twice.
+        let again = try penguins.run("ingest", file, "--dataset", "wine", "--format", "json").json()
+        #expect(again["stored"] as? Int == 6)
+        let stored = try penguins.run("datasets", "show", "wine", "--format", "json").json()["stored"] as? [String: Any]
+        #expect(stored?["rows"] as? Int == 7)
+        #expect(stored?["partitions"] as? [String: Int] == ["red": 3, "white": 4])
+        #expect(stored?["documents"] as? Int == 7)
+        #expect(stored?["quarantined"] as? Int == 3)
+    }
+
+    /// The bundled iris file is the iris dataset's default file.
+    @Test func theBundledIrisFileIngestsByName() throws {
+        let penguins = PenguinsExecutable()
+        let report = try penguins.run("ingest", "--dataset", "iris", "--format", "json").json()
+        #expect(report["read"] as? Int == 150)
+        #expect(report["stored"] as? Int == 150)
+        #expect(report["quarantined"] as? Int == 0)
+        expectUserError(try penguins.run("ingest", "--dataset", "otters"), mentioning: "datasets add otters")
+    }
 }

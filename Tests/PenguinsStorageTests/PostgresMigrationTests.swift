@@ -33,7 +33,7 @@ struct PostgresMigrationTests {
         let store = try PostgresStore(location: location, maximumConnections: 2)
         do {
             try await store.prepare()
-            #expect(try await store.appliedMigrations().suffix(3) == ["v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources"])
+            #expect(try await store.appliedMigrations().suffix(3) == ["v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations"])
             #expect(try await store.lake.document(id: "p-old")?.body == old.document, "an old document reads as it was")
             var new = Fixtures.penguin("p-new")
             new.sourceLine = 7

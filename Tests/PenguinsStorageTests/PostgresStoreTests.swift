@@ -38,9 +38,42 @@ struct PostgresStoreTests {
         try await TestServers.withPostgresStore("quarantine") { try await checkQuarantineContract($0.quarantine) }
     }
 
+    @Test func datasetTablesContract() async throws {
+        try await TestServers.withPostgresStore("dataset_tables") { try await checkDatasetTablesContract($0) }
+    }
+
+    /// A dataset's schema gains a feature: the PostgreSQL warehouse gains its column, once, in
+    /// every partition; a second store on the same schema sees the tables as they are.
+    @Test func datasetTablesEvolve() async throws {
+        try await TestServers.withPostgresStore("dataset_evolution") { store in
+            var others: [PostgresStore] = []
+            try await checkDatasetTablesEvolution({
+                let other = try PostgresStore(location: store.location, maximumConnections: 2)
+                others.append(other)
+                return other
+            }) { name in try await store.datasetMigrations(of: name) }
+            for other in others { await other.shutdown() }
+        }
+    }
+
+    /// Each level of a dataset's partition column has a partition of its own; a record that
+    /// changes level moves to the other one.
+    @Test func datasetRowsLandInTheirPartitions() async throws {
+        try await TestServers.withPostgresStore("dataset_partitions") { store in
+            let warehouse = try #require(try await store.warehouse(for: otterSchema()) as? PostgresRecordWarehouse)
+            try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 80, coat: 1), otter("o2", kind: 1, site: 1, length: 90, coat: nil)])
+            #expect(try await warehouse.partition(ofRecord: "o1") == "ds_otters_warehouse_p0")
+            #expect(try await warehouse.partition(ofRecord: "o2") == "ds_otters_warehouse_p1")
+            #expect(try await warehouse.partition(ofRecord: "nobody") == nil)
+            try await warehouse.upsert([otter("o1", kind: 0, site: 1, length: 80, coat: 1)])
+            #expect(try await warehouse.partition(ofRecord: "o1") == "ds_otters_warehouse_p1")
+            #expect(try await warehouse.count() == 2)
+        }
+    }
+
     @Test func migrationsAreNamedOrderedAndAppliedOnce() async throws {
         try await TestServers.withPostgresStore("migrations") { store in
-            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources"]
+            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations"]
             #expect(try await store.appliedMigrations() == expected)
             // A second store on the same schema applies nothing again and sees the same data.
             try await store.lake.upsert([Fixtures.penguin("p-1")])

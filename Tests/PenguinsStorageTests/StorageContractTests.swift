@@ -69,6 +69,23 @@ import Testing
         try await checkQuarantineContract(MemoryQuarantine())
     }
 
+    @Test func sqliteDatasetTables() async throws {
+        try await withSQLiteStore { try await checkDatasetTablesContract($0) }
+    }
+
+    @Test func memoryDatasetTables() async throws {
+        try await checkDatasetTablesContract(MemoryDatasetTables())
+    }
+
+    /// A dataset's schema gains a feature: the SQLite warehouse gains its column, once.
+    @Test func sqliteDatasetTablesEvolve() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        try await checkDatasetTablesEvolution({ try SQLiteStore(directory: directory.url) }) { name in
+            try await SQLiteStore(directory: directory.url).datasetMigrations(of: name)
+        }
+    }
+
     @Test func sqlitePredictionLog() async throws {
         try await withSQLiteStore { try await checkPredictionLogContract($0.predictionLog) }
     }

@@ -85,6 +85,12 @@ extension DatasetSchema {
         if let column = id.column, names.contains(column) {
             throw invalid("id.column", "\"\(column)\" is a feature or the target; an id column holds ids only")
         }
+        if id.column == nil, names.contains(idColumnName) {
+            throw invalid("id.column", "is needed: a feature or the target is named \"\(idColumnName)\", the default id column")
+        }
+        for reserved in Self.warehouseColumnNames where names.contains(reserved) || id.column == reserved {
+            throw invalid("features", "names a column \"\(reserved)\", which the warehouse keeps for itself (\(Self.warehouseColumnNames.joined(separator: ", ")))")
+        }
     }
 
     private static func checkDistinct(_ values: [String], field: String, _ invalid: (String, String) -> SchemaError) throws(SchemaError) {

@@ -11,12 +11,16 @@ public struct DatasetRecord: Hashable, Sendable {
     public var features: [Double?]
     /// Every other column of the source row, under its normalised name (missing values as null).
     public var otherFields: [String: JSONValue]
+    /// The line of the source file the row starts on, when it was read from one: with the
+    /// batch's ``Provenance`` it makes the lake document's `_provenance`.
+    public var sourceLine: Int?
 
-    public init(id: String, targetClass: Int, features: [Double?], otherFields: [String: JSONValue] = [:]) {
+    public init(id: String, targetClass: Int, features: [Double?], otherFields: [String: JSONValue] = [:], sourceLine: Int? = nil) {
         self.id = id
         self.targetClass = targetClass
         self.features = features
         self.otherFields = otherFields
+        self.sourceLine = sourceLine
     }
 }
 
@@ -181,7 +185,7 @@ public struct SchemaRowParser: Sendable {
         for other in otherColumns {
             otherFields[other.name] = try otherValue(fields[other.column], name: other.name, kind: other.kind)
         }
-        var result = DatasetRecord(id: "", targetClass: targetClass, features: values, otherFields: otherFields)
+        var result = DatasetRecord(id: "", targetClass: targetClass, features: values, otherFields: otherFields, sourceLine: record.line)
         result.id = try id(of: result, fields: fields)
         return result
     }

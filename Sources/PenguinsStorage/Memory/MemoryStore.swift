@@ -16,6 +16,8 @@ public struct MemoryStore: Sendable {
     public let quarantine = MemoryQuarantine()
     /// Predictions cached in this process, with a time to live.
     public let predictionCache: MemoryPredictionCache
+    /// The tables of the datasets other than the penguins.
+    public let datasetTables = MemoryDatasetTables()
 
     /// Empty roles; the prediction cache reads time from `now`.
     public init(now: @escaping @Sendable () -> Date = { Date() }) {

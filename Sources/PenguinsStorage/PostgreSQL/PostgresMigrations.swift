@@ -152,6 +152,19 @@ enum PostgresMigrations {
             """,
             "ALTER TABLE lake ADD COLUMN source_id integer, ADD COLUMN source_line integer",
         ]),
+        // The steps applied to each dataset's own tables (see DatasetTables): which tables were
+        // made and which features were added to its warehouse since.
+        ("v6-dataset-migrations", [
+            """
+            CREATE TABLE dataset_migrations (
+                sequence bigint GENERATED ALWAYS AS IDENTITY,
+                dataset text COLLATE "C" NOT NULL,
+                name text COLLATE "C" NOT NULL,
+                applied_at double precision NOT NULL,
+                PRIMARY KEY (dataset, name)
+            )
+            """,
+        ]),
     ]
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in

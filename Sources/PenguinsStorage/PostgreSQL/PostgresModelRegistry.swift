@@ -9,6 +9,8 @@ import PostgresNIO
 /// processes apply them one at a time.
 public struct PostgresModelRegistry: ModelRegistry {
     let store: PostgresStore
+    /// The tables: `model_versions` and `model_promotions`, or a dataset\'s.
+    var tables = ModelRegistryTables.penguins
 
     private static let lock: PostgresQuery = "SELECT pg_advisory_xact_lock(hashtext('penguins-model-promotions'))"
 
@@ -16,7 +18,7 @@ public struct PostgresModelRegistry: ModelRegistry {
     public func register(artifact: Data, createdAt: Date) async throws -> Int {
         try await store.run(.registry) { client in
             let rows = try await client.query("""
-                INSERT INTO model_versions (created_at, artifact) VALUES (\(createdAt.timeIntervalSince1970), \(artifact))
+                INSERT INTO \(unescaped: tables.versions) (created_at, artifact) VALUES (\(createdAt.timeIntervalSince1970), \(artifact))
                 RETURNING version
                 """)
             for try await version in rows.decode(Int.self) { return version }
@@ -26,15 +28,15 @@ public struct PostgresModelRegistry: ModelRegistry {
 
     /// One version, or nil.
     public func model(version: Int) async throws -> RegisteredModel? {
-        try await store.run(.registry) { client in try await PostgresModelRegistry.model(version: version, client) }
+        try await store.run(.registry) { client in try await model(version: version, client) }
     }
 
     /// The current version, or nil before the first promotion.
     public func current() async throws -> RegisteredModel? {
         try await store.run(.registry) { client -> RegisteredModel? in
             let rows = try await client.query("""
-                SELECT v.version, v.created_at, v.artifact FROM model_versions v
-                WHERE v.version = (SELECT version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
+                SELECT v.version, v.created_at, v.artifact FROM \(unescaped: tables.versions) v
+                WHERE v.version = (SELECT version FROM \(unescaped: tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
                 """)
             for try await (version, createdAt, artifact) in rows.decode((Int, Double, Data).self) {
                 return RegisteredModel(version: version, createdAt: Date(timeIntervalSince1970: createdAt), artifact: artifact)
@@ -48,8 +50,8 @@ public struct PostgresModelRegistry: ModelRegistry {
         try await store.run(.registry) { client in
             let rows = try await client.query("""
                 SELECT version, created_at,
-                       version IS NOT DISTINCT FROM (SELECT version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
-                FROM model_versions ORDER BY version DESC
+                       version IS NOT DISTINCT FROM (SELECT version FROM \(unescaped: tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
+                FROM \(unescaped: tables.versions) ORDER BY version DESC
                 """)
             var summaries: [ModelVersionSummary] = []
             for try await (version, createdAt, isCurrent) in rows.decode((Int, Double, Bool).self) {
@@ -66,16 +68,16 @@ public struct PostgresModelRegistry: ModelRegistry {
             let logger = store.logger
             try await connection.query(PostgresModelRegistry.lock, logger: logger)
             var exists = false
-            for try await _ in try await connection.query("SELECT 1 FROM model_versions WHERE version = \(version)", logger: logger) {
+            for try await _ in try await connection.query("SELECT 1 FROM \(unescaped: tables.versions) WHERE version = \(version)", logger: logger) {
                 exists = true
             }
             guard exists else {
                 throw StorageError.notFound("model version \(version); list the versions with `penguins models list`")
             }
             try await connection.query("""
-                INSERT INTO model_promotions (version, promoted_at)
+                INSERT INTO \(unescaped: tables.promotions) (version, promoted_at)
                 SELECT \(version), \(now)
-                WHERE \(version) IS DISTINCT FROM (SELECT version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
+                WHERE \(version) IS DISTINCT FROM (SELECT version FROM \(unescaped: tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
                 """, logger: logger)
         }
     }
@@ -88,18 +90,18 @@ public struct PostgresModelRegistry: ModelRegistry {
             try await connection.query(PostgresModelRegistry.lock, logger: logger)
             var live: [(id: Int, version: Int)] = []
             for try await row in try await connection.query(
-                "SELECT id, version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 2", logger: logger
+                "SELECT id, version FROM \(unescaped: tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 2", logger: logger
             ).decode((Int, Int).self) {
                 live.append(row)
             }
             guard live.count == 2 else { throw StorageError.nothingToRollBack }
-            try await connection.query("UPDATE model_promotions SET rolled_back_at = \(now) WHERE id = \(live[0].id)", logger: logger)
+            try await connection.query("UPDATE \(unescaped: tables.promotions) SET rolled_back_at = \(now) WHERE id = \(live[0].id)", logger: logger)
             return live[1].version
         }
     }
 
-    private static func model(version: Int, _ client: PostgresClient) async throws -> RegisteredModel? {
-        let rows = try await client.query("SELECT created_at, artifact FROM model_versions WHERE version = \(version)")
+    private func model(version: Int, _ client: PostgresClient) async throws -> RegisteredModel? {
+        let rows = try await client.query("SELECT created_at, artifact FROM \(unescaped: tables.versions) WHERE version = \(version)")
         for try await (createdAt, artifact) in rows.decode((Double, Data).self) {
             return RegisteredModel(version: version, createdAt: Date(timeIntervalSince1970: createdAt), artifact: artifact)
         }

@@ -3,9 +3,12 @@ import PostgresNIO
 
 /// The quarantine in PostgreSQL: table `quarantine`, unique on (file, line). Appending a row for
 /// a (file, line) already present replaces it and gives it a new position in the append order,
-/// so it counts as new for ``rows(limit:)``, as in ``SQLiteQuarantine``.
+/// so it counts as new for ``rows(limit:)``, as in ``SQLiteQuarantine``. Each dataset other than
+/// the penguins has a table of the same shape of its own (`ds_<name>_quarantine`).
 public struct PostgresQuarantine: Quarantine {
     let store: PostgresStore
+    /// The table: `quarantine`, or a dataset's.
+    var table = "quarantine"
 
     /// Appends rows in one statement, replacing earlier rows of the same (file, line); within a
     /// batch, the last row of a (file, line) wins.
@@ -28,14 +31,14 @@ public struct PostgresQuarantine: Quarantine {
             times.append(row.quarantinedAt.timeIntervalSince1970)
         }
         let statement: PostgresQuery = """
-            INSERT INTO quarantine AS q (file, line, raw_text, reason, quarantined_at)
+            INSERT INTO \(unescaped: table) AS q (file, line, raw_text, reason, quarantined_at)
             SELECT file, line, raw_text, reason, quarantined_at
             FROM unnest(\(files), \(lines), \(texts), \(reasons), \(times)) WITH ORDINALITY
                 AS t(file, line, raw_text, reason, quarantined_at, position)
             ORDER BY position
             ON CONFLICT (file, line) DO UPDATE SET
                 raw_text = EXCLUDED.raw_text, reason = EXCLUDED.reason, quarantined_at = EXCLUDED.quarantined_at,
-                id = nextval(pg_get_serial_sequence('quarantine', 'id'))
+                id = nextval(pg_get_serial_sequence(\(table), 'id'))
             """
         try await store.run(.quarantine) { client in try await client.query(statement) }
     }
@@ -47,7 +50,7 @@ public struct PostgresQuarantine: Quarantine {
         for line in lines.sorted() { kept.append(Int32(clamping: line)) }
         let statement: PostgresQuery = """
             WITH released AS (
-                DELETE FROM quarantine WHERE file = \(file) AND NOT (line = ANY(\(kept))) RETURNING 1
+                DELETE FROM \(unescaped: table) WHERE file = \(file) AND NOT (line = ANY(\(kept))) RETURNING 1
             )
             SELECT count(*) FROM released
             """
@@ -59,7 +62,7 @@ public struct PostgresQuarantine: Quarantine {
         guard limit > 0 else { return [] }
         return try await store.run(.quarantine) { client in
             let rows = try await client.query("""
-                SELECT file, line, raw_text, reason, quarantined_at FROM quarantine
+                SELECT file, line, raw_text, reason, quarantined_at FROM \(unescaped: table)
                 ORDER BY quarantined_at DESC, id DESC LIMIT \(limit)
                 """)
             var result: [QuarantinedRow] = []
@@ -74,6 +77,6 @@ public struct PostgresQuarantine: Quarantine {
 
     /// The number of quarantined rows.
     public func count() async throws -> Int {
-        try await store.run(.quarantine) { client in try await PostgresStore.count(client, "SELECT count(*) FROM quarantine") }
+        try await store.run(.quarantine) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
     }
 }

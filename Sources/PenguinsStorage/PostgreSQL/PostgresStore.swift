@@ -59,6 +59,8 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     /// Connections for point reads by key (see ``PostgresReadConnections``).
     private let readers: PostgresReadConnections
+    /// The fingerprints of the dataset schemas whose tables this process has brought up to date.
+    let preparedDatasets = Mutex<[String: String]>([:])
     private let pool: Mutex<Pool>
     private let readiness = Mutex<Readiness>(.notPrepared)
     private let server = Mutex<ServerState>(.answering)

@@ -12,12 +12,14 @@ import GRDB
 /// rollback gives 2, rollback again gives 1, and a third rollback throws.
 public struct SQLiteModelRegistry: ModelRegistry {
     let pool: DatabasePool
+    /// The tables: `model_versions` and `model_promotions`, or a dataset's.
+    var tables = ModelRegistryTables.penguins
 
     /// Stores a new version without making it current; returns its number.
     public func register(artifact: Data, createdAt: Date) async throws -> Int {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO model_versions (created_at, artifact) VALUES (?, ?)",
+                sql: "INSERT INTO \(tables.versions) (created_at, artifact) VALUES (?, ?)",
                 arguments: [createdAt.timeIntervalSince1970, artifact]
             )
             return Int(db.lastInsertedRowID)
@@ -26,22 +28,22 @@ public struct SQLiteModelRegistry: ModelRegistry {
 
     /// One version, or nil.
     public func model(version: Int) async throws -> RegisteredModel? {
-        try await pool.read { db in try SQLiteModelRegistry.model(version: version, in: db) }
+        try await pool.read { db in try model(version: version, in: db) }
     }
 
     /// The current version, or nil before the first promotion.
     public func current() async throws -> RegisteredModel? {
         try await pool.read { db in
-            guard let version = try SQLiteModelRegistry.currentVersion(in: db) else { return nil }
-            return try SQLiteModelRegistry.model(version: version, in: db)
+            guard let version = try currentVersion(in: db) else { return nil }
+            return try model(version: version, in: db)
         }
     }
 
     /// Every version, newest first.
     public func versions() async throws -> [ModelVersionSummary] {
         try await pool.read { db in
-            let current = try SQLiteModelRegistry.currentVersion(in: db)
-            return try Row.fetchAll(db, sql: "SELECT version, created_at FROM model_versions ORDER BY version DESC").map { row in
+            let current = try currentVersion(in: db)
+            return try Row.fetchAll(db, sql: "SELECT version, created_at FROM \(tables.versions) ORDER BY version DESC").map { row in
                 let version: Int = row[0]
                 return ModelVersionSummary(
                     version: version, createdAt: Date(timeIntervalSince1970: row[1]), isCurrent: version == current
@@ -54,12 +56,12 @@ public struct SQLiteModelRegistry: ModelRegistry {
     public func promote(version: Int) async throws {
         let now = Date()
         try await pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM model_versions WHERE version = ?", arguments: [version]) != nil else {
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(tables.versions) WHERE version = ?", arguments: [version]) != nil else {
                 throw StorageError.notFound("model version \(version); list the versions with `penguins models list`")
             }
-            guard try SQLiteModelRegistry.currentVersion(in: db) != version else { return }
+            guard try currentVersion(in: db) != version else { return }
             try db.execute(
-                sql: "INSERT INTO model_promotions (version, promoted_at) VALUES (?, ?)",
+                sql: "INSERT INTO \(tables.promotions) (version, promoted_at) VALUES (?, ?)",
                 arguments: [version, now.timeIntervalSince1970]
             )
         }
@@ -70,23 +72,23 @@ public struct SQLiteModelRegistry: ModelRegistry {
         let now = Date()
         return try await pool.write { db in
             let live = try Row.fetchAll(db, sql: """
-                SELECT id, version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 2
+                SELECT id, version FROM \(tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 2
                 """)
             guard live.count == 2 else { throw StorageError.nothingToRollBack }
             try db.execute(
-                sql: "UPDATE model_promotions SET rolled_back_at = ? WHERE id = ?",
+                sql: "UPDATE \(tables.promotions) SET rolled_back_at = ? WHERE id = ?",
                 arguments: [now.timeIntervalSince1970, live[0][0] as Int64]
             )
             return live[1][1] as Int
         }
     }
 
-    private static func currentVersion(in db: Database) throws -> Int? {
-        try Int.fetchOne(db, sql: "SELECT version FROM model_promotions WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1")
+    private func currentVersion(in db: Database) throws -> Int? {
+        try Int.fetchOne(db, sql: "SELECT version FROM \(tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1")
     }
 
-    private static func model(version: Int, in db: Database) throws -> RegisteredModel? {
-        try Row.fetchOne(db, sql: "SELECT created_at, artifact FROM model_versions WHERE version = ?", arguments: [version]).map { row in
+    private func model(version: Int, in db: Database) throws -> RegisteredModel? {
+        try Row.fetchOne(db, sql: "SELECT created_at, artifact FROM \(tables.versions) WHERE version = ?", arguments: [version]).map { row in
             RegisteredModel(version: version, createdAt: Date(timeIntervalSince1970: row[0]), artifact: row[1])
         }
     }

@@ -2,9 +2,12 @@ import Foundation
 import GRDB
 
 /// The quarantine in SQLite: table `quarantine`, unique on (file, line). Appending a row for a
-/// (file, line) already present replaces it, so re-ingesting a file adds nothing.
+/// (file, line) already present replaces it, so re-ingesting a file adds nothing. Each dataset
+/// other than the penguins has a table of the same shape of its own (`ds_<name>_quarantine`).
 public struct SQLiteQuarantine: Quarantine {
     let pool: DatabasePool
+    /// The table: `quarantine`, or a dataset's.
+    var table = "quarantine"
 
     /// Appends rows in one transaction, replacing earlier rows of the same (file, line).
     /// A replaced row counts as new for ``rows(limit:)``.
@@ -12,7 +15,7 @@ public struct SQLiteQuarantine: Quarantine {
         guard !rows.isEmpty else { return }
         try await pool.write { db in
             let statement = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO quarantine (file, line, raw_text, reason, quarantined_at) VALUES (?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO \(table) (file, line, raw_text, reason, quarantined_at) VALUES (?, ?, ?, ?, ?)
                 """)
             for row in rows {
                 statement.bind(row.file, at: 1)
@@ -32,7 +35,7 @@ public struct SQLiteQuarantine: Quarantine {
         let kept = "[" + lines.sorted().map(String.init).joined(separator: ",") + "]"
         return try await pool.write { db in
             try db.execute(
-                sql: "DELETE FROM quarantine WHERE file = ? AND line NOT IN (SELECT value FROM json_each(?))",
+                sql: "DELETE FROM \(table) WHERE file = ? AND line NOT IN (SELECT value FROM json_each(?))",
                 arguments: [file, kept]
             )
             return db.changesCount
@@ -44,7 +47,7 @@ public struct SQLiteQuarantine: Quarantine {
         guard limit > 0 else { return [] }
         return try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT file, line, raw_text, reason, quarantined_at FROM quarantine
+                SELECT file, line, raw_text, reason, quarantined_at FROM \(table)
                 ORDER BY quarantined_at DESC, id DESC LIMIT ?
                 """, arguments: [limit]).map { row in
                 QuarantinedRow(
@@ -57,6 +60,6 @@ public struct SQLiteQuarantine: Quarantine {
 
     /// The number of quarantined rows.
     public func count() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }

@@ -164,6 +164,19 @@ extension SQLiteStore {
                 """)
         }
 
+        // The steps applied to each dataset's own tables (see DatasetTables): which tables were
+        // made and which features were added to its warehouse since.
+        migrator.registerMigration("v5-dataset-migrations") { db in
+            try db.execute(sql: """
+                CREATE TABLE dataset_migrations (
+                    dataset TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    applied_at REAL NOT NULL,
+                    PRIMARY KEY (dataset, name)
+                );
+                """)
+        }
+
         return migrator
     }
 }

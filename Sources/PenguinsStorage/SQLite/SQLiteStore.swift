@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Every storage role in one SQLite database file, `penguins.sqlite`, inside a data directory.
 ///
@@ -31,6 +32,8 @@ public final class SQLiteStore: Sendable {
     public let predictionCache: SQLitePredictionCache
 
     let pool: DatabasePool
+    /// The fingerprints of the dataset schemas whose tables this process has brought up to date.
+    let preparedDatasets = Mutex<[String: String]>([:])
 
     /// Opens (creating if needed) `penguins.sqlite` in `directory`, creating the directory too.
     ///

@@ -1,0 +1,70 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+
+/// Streams a CSV file of any dataset into that dataset's lake, warehouse and quarantine, read
+/// with its schema, in batches so memory stays flat; parsing the next batch overlaps writing the
+/// current one. As for the penguins (``Ingestor``), every row read is stored or quarantined, and
+/// after the whole file the quarantine keeps exactly the file's lines that are still bad.
+public struct DatasetIngestor: Sendable {
+    public var platform: Platform
+    /// Rows per write transaction.
+    public var batchSize: Int
+
+    public init(platform: Platform, batchSize: Int = 10_000) {
+        self.platform = platform
+        self.batchSize = batchSize
+    }
+
+    /// Ingests `file` into the tables of `schema`'s dataset; `progress` is called after each batch.
+    public func ingest(
+        file: URL, schema: DatasetSchema, overrides: CSVDialect.Overrides = .none,
+        progress: @Sendable (IngestProgress) -> Void = { _ in }
+    ) async throws -> IngestReport {
+        let start = Date()
+        var reader = try DatasetFile(url: file, schema: schema, overrides: overrides)
+        let stores = try await platform.tables(for: schema)
+        let source = file.lastPathComponent
+        let provenance = Provenance(file: source, dialect: reader.dialect)
+        var report = IngestReport(
+            file: file.path, layout: "dataset \(schema.name)", dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
+            notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
+        )
+        var badLines: Set<Int> = []
+        var next = try reader.nextBatch(maxCount: batchSize)
+        while let batch = next {
+            async let written = Self.write(batch, to: stores, source: source, provenance: provenance, at: Date())
+            next = try reader.nextBatch(maxCount: batchSize)
+            let counts = try await written
+            report.read += batch.count
+            report.stored += counts.stored
+            report.quarantined += counts.badLines.count
+            report.notUsableForTraining += counts.notUsable
+            badLines.formUnion(counts.badLines)
+            progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
+        }
+        report.releasedFromQuarantine = try await stores.quarantine.release(file: source, keepingLines: badLines)
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    private static func write(
+        _ batch: [DatasetRowOutcome], to stores: DatasetStores, source: String, provenance: Provenance, at time: Date
+    ) async throws -> (stored: Int, badLines: [Int], notUsable: Int) {
+        var records: [DatasetRecord] = []
+        var rejected: [QuarantinedRow] = []
+        records.reserveCapacity(batch.count)
+        for outcome in batch {
+            switch outcome {
+            case .accepted(let record): records.append(record)
+            case .rejected(let row):
+                rejected.append(QuarantinedRow(file: source, line: row.line, rawText: row.rawText, reason: row.reason, quarantinedAt: time))
+            }
+        }
+        async let lakeWrite: Void = stores.lake.upsert(records, from: provenance)
+        try await stores.warehouse.upsert(records)
+        try await lakeWrite
+        if !rejected.isEmpty { try await stores.quarantine.append(rejected) }
+        return (records.count, rejected.map(\.line), records.count { !stores.schema.isUsableForTraining($0) })
+    }
+}

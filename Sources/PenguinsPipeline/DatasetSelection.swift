@@ -1,0 +1,35 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+
+extension Platform {
+    /// True for the bundled default dataset, whose tables are the platform's own (`lake`,
+    /// `warehouse`, `quarantine`, ...) rather than tables of its own name.
+    public static func isDefaultDataset(_ name: String) -> Bool { name == BundledSchemas.defaultName }
+
+    /// The schema of dataset `name`: its newest registered version, else the bundled one.
+    /// - Throws: ``PipelineError/unknownDataset(_:known:)``.
+    public func schema(ofDataset name: String) async throws -> DatasetSchema {
+        try await Datasets(catalog: datasets).dataset(named: name).schema
+    }
+
+    /// The quarantine of dataset `name`.
+    public func quarantine(ofDataset name: String) async throws -> any Quarantine {
+        if Platform.isDefaultDataset(name) { return quarantine }
+        return try await tables(for: schema(ofDataset: name)).quarantine
+    }
+}
+
+extension Ingestor {
+    /// Ingests `file` into dataset `name`: the penguins' own tables for the default dataset,
+    /// else the dataset's tables, read with its schema (``DatasetIngestor``).
+    public func ingest(
+        file: URL, dataset name: String, overrides: CSVDialect.Overrides = .none,
+        progress: @Sendable (IngestProgress) -> Void = { _ in }
+    ) async throws -> IngestReport {
+        if Platform.isDefaultDataset(name) { return try await ingest(file: file, overrides: overrides, progress: progress) }
+        let schema = try await platform.schema(ofDataset: name)
+        return try await DatasetIngestor(platform: platform, batchSize: batchSize)
+            .ingest(file: file, schema: schema, overrides: overrides, progress: progress)
+    }
+}

@@ -1,0 +1,167 @@
+import PenguinsCore
+
+/// The SQL dialects whose tables a dataset can have.
+enum SQLDialect: Sendable {
+    case sqlite, postgres
+}
+
+/// A named step of a dataset's table layout; a store records the steps it has applied in
+/// `dataset_migrations (dataset, name, applied_at)` and applies each once.
+struct DatasetMigration: Sendable {
+    var name: String
+    var statements: [String]
+}
+
+extension DatasetTables {
+    /// The steps that bring the dataset's tables up to its schema, given the warehouse columns
+    /// that exist (empty before the warehouse is made): the three tables, then one step per
+    /// feature the schema gained since the warehouse was made (its column is added, empty, to be
+    /// backfilled from the lake, which kept the source column all along).
+    func migrations(_ dialect: SQLDialect, existingWarehouseColumns existing: Set<String>) -> [DatasetMigration] {
+        var steps = [
+            DatasetMigration(name: "create-lake", statements: createLake(dialect)),
+            DatasetMigration(name: "create-warehouse", statements: createWarehouse(dialect)),
+            DatasetMigration(name: "create-quarantine", statements: createQuarantine(dialect)),
+            DatasetMigration(name: "create-registry", statements: createRegistry(dialect)),
+        ]
+        if !existing.isEmpty {
+            for feature in schema.features where !existing.contains(feature.name) {
+                steps.append(DatasetMigration(
+                    name: Self.addFeatureMigration(feature.name),
+                    statements: ["ALTER TABLE \(warehouse) ADD COLUMN \(Self.quoted(feature.name)) \(type(of: feature, dialect))"]
+                ))
+            }
+        }
+        return steps
+    }
+
+    private func type(of feature: FeatureColumn, _ dialect: SQLDialect) -> String {
+        switch (feature.kind, dialect) {
+        case (.numeric, .sqlite): "REAL"
+        case (.numeric, .postgres): "double precision"
+        case (.categorical, .sqlite): "TEXT"
+        case (.categorical, .postgres): "text COLLATE \"C\""
+        }
+    }
+
+    private func createLake(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite:
+            ["""
+            CREATE TABLE \(lake) (
+                id TEXT NOT NULL PRIMARY KEY,
+                document TEXT NOT NULL,
+                source_id INTEGER,
+                source_line INTEGER
+            ) WITHOUT ROWID
+            """]
+        case .postgres:
+            ["""
+            CREATE TABLE \(lake) (
+                id text COLLATE "C" NOT NULL PRIMARY KEY,
+                document jsonb NOT NULL,
+                source_id integer,
+                source_line integer
+            )
+            """]
+        }
+    }
+
+    private func createWarehouse(_ dialect: SQLDialect) -> [String] {
+        let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
+        let real = dialect == .sqlite ? "REAL" : "double precision"
+        let integer = dialect == .sqlite ? "INTEGER" : "integer"
+        let boolean = dialect == .sqlite ? "INTEGER" : "boolean"
+        var columns = ["\(idColumn) \(text) NOT NULL", "\(targetColumn) \(text) NOT NULL"]
+        columns += schema.features.map { "\(Self.quoted($0.name)) \(type(of: $0, dialect))" }
+        columns += [
+            "usable_for_training \(boolean) NOT NULL", "predicted_class \(text)", "confidence \(real)",
+            "probabilities \(text)", "model_version \(integer)", "predicted_at \(real)",
+            "PRIMARY KEY (\(partitionColumn), \(idColumn))",
+        ]
+        let body = columns.map { "    " + $0 }.joined(separator: ",\n")
+        switch dialect {
+        case .sqlite:
+            return [
+                "CREATE TABLE \(warehouse) (\n\(body)\n) WITHOUT ROWID",
+                "CREATE UNIQUE INDEX \(warehouse)_by_id ON \(warehouse) (\(idColumn))",
+            ]
+        case .postgres:
+            // PostgreSQL allows no unique index without the partition key, so each id's
+            // partition is kept in the id table too: ids stay unique across partitions.
+            return ["CREATE TABLE \(warehouse) (\n\(body)\n) PARTITION BY LIST (\(partitionColumn))"]
+                + partitionLevels.enumerated().map { index, level in
+                    "CREATE TABLE \(partition(level: index)) PARTITION OF \(warehouse) FOR VALUES IN (\(Self.literal(level)))"
+                }
+                + [
+                    "CREATE TABLE \(defaultPartition) PARTITION OF \(warehouse) DEFAULT",
+                    "CREATE TABLE \(warehouseIDs) (id text COLLATE \"C\" NOT NULL PRIMARY KEY, partition text COLLATE \"C\" NOT NULL)",
+                ]
+        }
+    }
+
+    private func createRegistry(_ dialect: SQLDialect) -> [String] {
+        let tables = registry
+        switch dialect {
+        case .sqlite:
+            return ["""
+            CREATE TABLE \(tables.versions) (
+                version INTEGER PRIMARY KEY AUTOINCREMENT,
+                created_at REAL NOT NULL,
+                artifact BLOB NOT NULL
+            )
+            """, """
+            CREATE TABLE \(tables.promotions) (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                version INTEGER NOT NULL REFERENCES \(tables.versions) (version),
+                promoted_at REAL NOT NULL,
+                rolled_back_at REAL
+            )
+            """]
+        case .postgres:
+            return ["""
+            CREATE TABLE \(tables.versions) (
+                version integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                created_at double precision NOT NULL,
+                artifact bytea NOT NULL
+            )
+            """, """
+            CREATE TABLE \(tables.promotions) (
+                id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                version integer NOT NULL REFERENCES \(tables.versions) (version),
+                promoted_at double precision NOT NULL,
+                rolled_back_at double precision
+            )
+            """]
+        }
+    }
+
+    private func createQuarantine(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite:
+            ["""
+            CREATE TABLE \(quarantine) (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                file TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                raw_text TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                quarantined_at REAL NOT NULL,
+                UNIQUE (file, line)
+            )
+            """, "CREATE INDEX \(quarantine)_newest ON \(quarantine) (quarantined_at, id)"]
+        case .postgres:
+            ["""
+            CREATE TABLE \(quarantine) (
+                id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                file text NOT NULL,
+                line integer NOT NULL,
+                raw_text text NOT NULL,
+                reason text NOT NULL,
+                quarantined_at double precision NOT NULL,
+                UNIQUE (file, line)
+            )
+            """, "CREATE INDEX \(quarantine)_newest ON \(quarantine) (quarantined_at, id)"]
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import PenguinsCore
+
+/// The names of one dataset's tables and columns, the same in SQLite and PostgreSQL:
+/// `ds_<name>_lake`, `ds_<name>_warehouse` (its PostgreSQL partitions `ds_<name>_warehouse_p<level>`
+/// and `ds_<name>_warehouse_default`, its id index `ds_<name>_warehouse_ids`) and
+/// `ds_<name>_quarantine`. Columns take the schema's names: the id column, the target, each
+/// feature, then ``PenguinsCore/DatasetSchema/warehouseColumnNames``.
+///
+/// Dataset and column names are validated by the schema (lowercase letters, digits and
+/// underscores), and are quoted wherever they are written into SQL all the same.
+struct DatasetTables: Sendable {
+    let schema: DatasetSchema
+
+    var lake: String { "ds_\(schema.name)_lake" }
+    var warehouse: String { "ds_\(schema.name)_warehouse" }
+    var warehouseIDs: String { "ds_\(schema.name)_warehouse_ids" }
+    var quarantine: String { "ds_\(schema.name)_quarantine" }
+    /// The PostgreSQL partition of the partition column's level `index`.
+    func partition(level index: Int) -> String { "ds_\(schema.name)_warehouse_p\(index)" }
+    var defaultPartition: String { "ds_\(schema.name)_warehouse_default" }
+
+    /// The levels of the partition column: the classes, or the partition feature's levels.
+    var partitionLevels: [String] {
+        schema.partitionFeatureIndex.map { schema.features[$0].levels } ?? schema.target.classes
+    }
+
+    var idColumn: String { Self.quoted(schema.idColumnName) }
+    var targetColumn: String { Self.quoted(schema.target.name) }
+    var partitionColumn: String { Self.quoted(schema.partition) }
+    /// Each feature's quoted column, in schema order.
+    var featureColumns: [String] { schema.features.map { Self.quoted($0.name) } }
+    /// Id, target and features: the columns an upsert writes besides `usable_for_training`.
+    var recordColumns: [String] { [idColumn, targetColumn] + featureColumns }
+
+    /// The SQL test that the stored row `stored` and the incoming `incoming` have the same
+    /// target and features, with the dialect's null-safe equality (`IS` or `IS NOT DISTINCT FROM`).
+    func unchangedInputs(stored: String, incoming: String, equality: String) -> String {
+        ([targetColumn] + featureColumns)
+            .map { "\(stored).\($0) \(equality) \(incoming).\($0)" }
+            .joined(separator: " AND ")
+    }
+
+    /// `name` as a quoted SQL identifier.
+    static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `text` as a quoted SQL string literal.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// The migration that adds feature `name` to the warehouse of a dataset whose tables exist.
+    static func addFeatureMigration(_ name: String) -> String { "add-feature-\(name)" }
+}
+
+/// How stored values of a dataset's columns become record values and back.
+struct RecordCoding: Sendable {
+    let schema: DatasetSchema
+    private let classIndex: [String: Int]
+    private let levelIndex: [[String: Int]]
+
+    init(schema: DatasetSchema) {
+        self.schema = schema
+        classIndex = Dictionary(schema.target.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        levelIndex = schema.features.map { feature in
+            Dictionary(feature.levels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// The class index of a stored class name.
+    func targetClass(_ text: String, id: String) throws -> Int {
+        guard let index = classIndex[text] else { throw Self.unknown("class \"\(text)\"", id: id, dataset: schema.name) }
+        return index
+    }
+
+    /// The level index of a stored level of categorical feature `feature`.
+    func level(_ text: String, feature: Int, id: String) throws -> Double {
+        guard let index = levelIndex[feature][text] else {
+            throw Self.unknown("\(schema.features[feature].name) \"\(text)\"", id: id, dataset: schema.name)
+        }
+        return Double(index)
+    }
+
+    /// The stored text of a categorical value (a level index), or nil when missing.
+    func levelText(_ value: Double?, feature: Int) -> String? {
+        guard let value else { return nil }
+        let levels = schema.features[feature].levels
+        let index = Int(value)
+        return levels.indices.contains(index) ? levels[index] : nil
+    }
+
+    /// The stored probabilities: a JSON object from class name to probability.
+    func probabilitiesText(_ probabilities: [Double]) -> String {
+        var members: [String: JSONValue] = [:]
+        for (index, name) in schema.target.classes.enumerated() where index < probabilities.count {
+            members[name] = .number(probabilities[index])
+        }
+        return JSONValue.object(members).jsonText
+    }
+
+    /// Probabilities by class index from their stored text; a class the text lacks gets 0.
+    func probabilities(_ text: String, id: String) throws -> [Double] {
+        guard case .object(let members) = try JSONTextParser.parse(text, what: "the probabilities of \(id) (score the dataset again)") else {
+            throw Self.unknown("probabilities", id: id, dataset: schema.name)
+        }
+        return schema.target.classes.map { members[$0]?.numberValue ?? 0 }
+    }
+
+    private static func unknown(_ what: String, id: String, dataset: String) -> StorageError {
+        .corrupt("the \(what) stored for \(id) in dataset \(dataset) is not in its schema; register the schema the data was ingested with, or ingest the data again")
+    }
+}
+
+/// The two tables of a model registry: the versions and the promotion history.
+struct ModelRegistryTables: Sendable {
+    var versions: String
+    var promotions: String
+
+    /// The penguins' registry, the platform's first.
+    static let penguins = ModelRegistryTables(versions: "model_versions", promotions: "model_promotions")
+}
+
+extension DatasetTables {
+    /// The dataset's model registry: `ds_<name>_model_versions` and `ds_<name>_model_promotions`.
+    var registry: ModelRegistryTables {
+        ModelRegistryTables(versions: "ds_\(schema.name)_model_versions", promotions: "ds_\(schema.name)_model_promotions")
+    }
+}

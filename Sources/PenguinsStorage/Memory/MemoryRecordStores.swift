@@ -1,0 +1,125 @@
+import Foundation
+import PenguinsCore
+
+/// The lake of one dataset held in memory. Same semantics as ``SQLiteRecordLake``.
+public actor MemoryRecordLake: RecordLake {
+    public nonisolated let schema: DatasetSchema
+    private var documents: [String: LakeDocument] = [:]
+
+    public init(schema: DatasetSchema) {
+        self.schema = schema
+    }
+
+    public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) {
+        for record in records {
+            documents[record.id] = LakeDocument(id: record.id, body: schema.document(of: record, from: provenance))
+        }
+    }
+
+    public func document(id: String) -> LakeDocument? { documents[id] }
+
+    public func scan(after: String?, limit: Int) -> [LakeDocument] {
+        documents.keys
+            .filter { id in after.map { KeyOrder.precedes($0, id) } ?? true }
+            .sorted(by: KeyOrder.precedes)
+            .prefix(max(limit, 0))
+            .map { documents[$0]! }
+    }
+
+    public func count() -> Int { documents.count }
+}
+
+/// The warehouse of one dataset held in memory. Same semantics as ``SQLiteRecordWarehouse``.
+public actor MemoryRecordWarehouse: RecordWarehouse {
+    public nonisolated let schema: DatasetSchema
+    private var rows: [String: StoredRecord] = [:]
+
+    public init(schema: DatasetSchema) {
+        self.schema = schema
+    }
+
+    public func upsert(_ records: [DatasetRecord]) {
+        for record in records {
+            var stored = DatasetRecord(id: record.id, targetClass: record.targetClass, features: record.features)
+            stored.otherFields = [:]
+            let kept = rows[record.id].flatMap { old in
+                old.record.targetClass == stored.targetClass && old.record.features == stored.features ? old.prediction : nil
+            }
+            rows[record.id] = StoredRecord(record: stored, prediction: kept)
+        }
+    }
+
+    public func record(id: String) -> StoredRecord? { rows[id] }
+
+    public func scan(partition: String, after: String?, limit: Int) -> [StoredRecord] {
+        rows.values
+            .filter { row in
+                schema.partitionValue(of: row.record) == partition && (after.map { KeyOrder.precedes($0, row.record.id) } ?? true)
+            }
+            .sorted { KeyOrder.precedes($0.record.id, $1.record.id) }
+            .prefix(max(limit, 0))
+            .map { $0 }
+    }
+
+    public func columns(featureIndices: [Int]) -> RecordColumns {
+        var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+        for id in rows.keys.sorted(by: KeyOrder.precedes) {
+            result.append(rows[id]!.record, featureIndices: featureIndices)
+        }
+        return result
+    }
+
+    public func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) {
+        for (id, prediction) in predictions where rows[id] != nil {
+            rows[id]!.prediction = prediction
+        }
+    }
+
+    public func countsByPartition() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in rows.values { counts[schema.partitionValue(of: row.record), default: 0] += 1 }
+        return counts
+    }
+
+    public func count() -> Int { rows.count }
+}
+
+/// The tables of every dataset of a ``MemoryStore``: made on first use, kept by dataset name.
+/// A lake or warehouse asked for with a changed schema starts empty (the SQLite and PostgreSQL
+/// stores migrate theirs instead).
+public actor MemoryDatasetTables: DatasetTablesProvider {
+    private var lakes: [String: MemoryRecordLake] = [:]
+    private var warehouses: [String: MemoryRecordWarehouse] = [:]
+    private var quarantines: [String: MemoryQuarantine] = [:]
+    private var registries: [String: MemoryModelRegistry] = [:]
+
+    public init() {}
+
+    public func lake(for schema: DatasetSchema) -> any RecordLake {
+        if let lake = lakes[schema.name], lake.schema == schema { return lake }
+        let lake = MemoryRecordLake(schema: schema)
+        lakes[schema.name] = lake
+        return lake
+    }
+
+    public func warehouse(for schema: DatasetSchema) -> any RecordWarehouse {
+        if let warehouse = warehouses[schema.name], warehouse.schema == schema { return warehouse }
+        let warehouse = MemoryRecordWarehouse(schema: schema)
+        warehouses[schema.name] = warehouse
+        return warehouse
+    }
+
+    public func quarantine(for schema: DatasetSchema) -> any Quarantine {
+        if let quarantine = quarantines[schema.name] { return quarantine }
+        let quarantine = MemoryQuarantine()
+        quarantines[schema.name] = quarantine
+        return quarantine
+    }
+
+    public func registry(for schema: DatasetSchema) -> any ModelRegistry {
+        if let registry = registries[schema.name] { return registry }
+        let registry = MemoryModelRegistry()
+        registries[schema.name] = registry
+        return registry
+    }
+}

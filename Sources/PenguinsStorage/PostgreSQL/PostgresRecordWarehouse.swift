@@ -1,0 +1,240 @@
+import Foundation
+import PenguinsCore
+import PostgresNIO
+
+/// The warehouse of one dataset in PostgreSQL: table `ds_<name>_warehouse`, its columns from the
+/// schema, `PARTITION BY LIST` on the partition column with one partition per level and a
+/// default one, primary key (partition, id). As for the penguins (``PostgresWarehouse``),
+/// `ds_<name>_warehouse_ids (id, partition)` keeps ids unique across partitions and finds a
+/// record's partition for reads and prediction writes by id.
+public struct PostgresRecordWarehouse: RecordWarehouse {
+    let store: PostgresStore
+    let tables: DatasetTables
+    let coding: RecordCoding
+
+    init(store: PostgresStore, tables: DatasetTables) {
+        self.store = store
+        self.tables = tables
+        coding = RecordCoding(schema: tables.schema)
+    }
+
+    public var schema: DatasetSchema { tables.schema }
+
+    /// Rows per statement.
+    static let rowsPerStatement = 10_000
+
+    /// Inserts or updates records in one transaction. Each statement binds one array per column:
+    /// it deletes the old rows of records that moved partition, records each id's partition, and
+    /// inserts or updates the rest (an identical row is not rewritten; the prediction is kept when
+    /// target and features are unchanged). An advisory lock serialises concurrent upserts.
+    public func upsert(_ records: [DatasetRecord]) async throws {
+        let records = records.lastOfEachID()
+        guard !records.isEmpty else { return }
+        let tables = tables
+        let statements = stride(from: 0, to: records.count, by: Self.rowsPerStatement).map { start in
+            upsertStatement(records[start..<min(start + Self.rowsPerStatement, records.count)])
+        }
+        try await store.transaction(.warehouse) { connection in
+            let logger = store.logger
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-warehouse-upsert:" + tables.warehouse)))", logger: logger)
+            for statement in statements { try await connection.query(statement, logger: logger) }
+        }
+    }
+
+    private func upsertStatement(_ records: ArraySlice<DatasetRecord>) -> PostgresQuery {
+        let schema = tables.schema
+        var ids = PostgresArray(of: .text, capacity: records.count * 16)
+        var targets = PostgresArray(of: .text, capacity: records.count * 12)
+        var features = schema.features.map { PostgresArray(of: $0.kind == .numeric ? .float8 : .text, capacity: records.count * 12) }
+        var usable = PostgresArray(of: .bool, capacity: records.count * 5)
+        for record in records {
+            ids.append(record.id)
+            targets.append(schema.target.classes[record.targetClass])
+            for index in schema.features.indices {
+                switch schema.features[index].kind {
+                case .numeric: features[index].append(record.features[index])
+                case .categorical: features[index].append(coding.levelText(record.features[index], feature: index))
+                }
+            }
+            usable.append(schema.isUsableForTraining(record))
+        }
+        var binds = PostgresBindings(capacity: features.count + 3)
+        binds.append(ids)
+        binds.append(targets)
+        for column in features { binds.append(column) }
+        binds.append(usable)
+        let columns = tables.recordColumns + ["usable_for_training"]
+        let parameters = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+        let w = tables.warehouse
+        let part = tables.partitionColumn
+        let id = tables.idColumn
+        let unchanged = tables.unchangedInputs(stored: "w", incoming: "excluded", equality: "IS NOT DISTINCT FROM")
+        let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = excluded.\($0)" }
+            + ["predicted_class", "confidence", "probabilities", "model_version", "predicted_at"].map {
+                "\($0) = CASE WHEN \(unchanged) THEN w.\($0) END"
+            }
+        let sql = """
+            WITH input AS (
+                SELECT * FROM unnest(\(parameters)) AS t(\(columns.joined(separator: ", ")))
+            ), moved AS (
+                DELETE FROM \(w) AS w USING \(tables.warehouseIDs) k, input
+                WHERE k.id = input.\(id) AND k.partition <> input.\(part) AND w.\(part) = k.partition AND w.\(id) = k.id
+            ), keyed AS (
+                INSERT INTO \(tables.warehouseIDs) AS k (id, partition) SELECT \(id), \(part) FROM input
+                ON CONFLICT (id) DO UPDATE SET partition = excluded.partition WHERE k.partition <> excluded.partition
+            )
+            INSERT INTO \(w) AS w (\(columns.joined(separator: ", "))) SELECT * FROM input
+            ON CONFLICT (\(part), \(id)) DO UPDATE SET \(updates.joined(separator: ", "))
+            WHERE NOT (\(unchanged) AND w.usable_for_training = excluded.usable_for_training)
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// The columns a stored record is read from (of the warehouse as `w`), in the order ``decode(_:)`` expects.
+    private var selection: String {
+        (tables.recordColumns + ["predicted_class", "probabilities", "model_version", "predicted_at"])
+            .map { "w.\($0)" }.joined(separator: ", ")
+    }
+
+    public func record(id: String) async throws -> StoredRecord? {
+        let sql = """
+            SELECT \(selection) FROM \(tables.warehouseIDs) k
+            JOIN \(tables.warehouse) w ON w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = k.id
+            WHERE k.id = $1
+            """
+        var binds = PostgresBindings()
+        binds.append(id)
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
+        return try await collect(query).first
+    }
+
+    public func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
+        guard limit > 0 else { return [] }
+        var binds = PostgresBindings()
+        binds.append(partition)
+        var sql = "SELECT \(selection) FROM \(tables.warehouse) w WHERE w.\(tables.partitionColumn) = $1"
+        if let after {
+            binds.append(after)
+            sql += " AND w.\(tables.idColumn) > $2"
+        }
+        binds.append(limit)
+        sql += " ORDER BY w.\(tables.idColumn) LIMIT $\(after == nil ? 2 : 3)"
+        return try await collect(PostgresQuery(unsafeSQL: sql, binds: binds))
+    }
+
+    public func columns(featureIndices: [Int]) async throws -> RecordColumns {
+        let schema = tables.schema
+        let coding = coding
+        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
+        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
+        return try await store.run(.warehouse) { client in
+            var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
+                let cells = row.makeRandomAccess()
+                let id = try cells[0].decode(String.self)
+                result.ids.append(id)
+                result.targetClasses.append(try coding.targetClass(try cells[1].decode(String.self), id: id))
+                for (column, index) in featureIndices.enumerated() {
+                    let value: Double = switch schema.features[index].kind {
+                    case .numeric: try cells[column + 2].decode(Double?.self) ?? .nan
+                    case .categorical: try cells[column + 2].decode(String?.self).map { try coding.level($0, feature: index, id: id) } ?? .nan
+                    }
+                    result.features[column].append(value)
+                }
+            }
+            return result
+        }
+    }
+
+    public func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) async throws {
+        guard !predictions.isEmpty else { return }
+        let classes = tables.schema.target.classes
+        var ids = PostgresArray(of: .text, capacity: predictions.count * 16)
+        var predicted = PostgresArray(of: .text, capacity: predictions.count * 12)
+        var confidences = PostgresArray(of: .float8, capacity: predictions.count * 12)
+        var probabilities = PostgresArray(of: .text, capacity: predictions.count * 64)
+        var versions = PostgresArray(of: .int4, capacity: predictions.count * 8)
+        var times = PostgresArray(of: .float8, capacity: predictions.count * 12)
+        for (id, prediction) in predictions {
+            ids.append(id)
+            predicted.append(classes[prediction.predictedClass])
+            confidences.append(prediction.confidence)
+            probabilities.append(coding.probabilitiesText(prediction.probabilities))
+            versions.append(Int32(clamping: prediction.modelVersion))
+            times.append(prediction.predictedAt.timeIntervalSince1970)
+        }
+        var binds = PostgresBindings(capacity: 6)
+        for array in [ids, predicted, confidences, probabilities, versions, times] { binds.append(array) }
+        let sql = """
+            UPDATE \(tables.warehouse) AS w SET predicted_class = p.predicted_class, confidence = p.confidence,
+                probabilities = p.probabilities, model_version = p.model_version, predicted_at = p.predicted_at
+            FROM unnest($1, $2, $3, $4, $5, $6) AS p(id, predicted_class, confidence, probabilities, model_version, predicted_at)
+            JOIN \(tables.warehouseIDs) k ON k.id = p.id
+            WHERE w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = p.id
+            """
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
+        try await store.run(.warehouse) { client in try await client.query(query) }
+    }
+
+    public func countsByPartition() async throws -> [String: Int] {
+        let sql = "SELECT \(tables.partitionColumn), count(*) FROM \(tables.warehouse) GROUP BY 1"
+        return try await store.run(.warehouse) { client in
+            var counts: [String: Int] = [:]
+            for try await (partition, count) in try await client.query(PostgresQuery(unsafeSQL: sql)).decode((String, Int).self) {
+                counts[partition] = count
+            }
+            return counts
+        }
+    }
+
+    public func count() async throws -> Int {
+        let table = tables.warehouse
+        return try await store.run(.warehouse) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
+    }
+
+    /// The partition that holds a record's row (`ds_<name>_warehouse_p0`, ...), or nil when there is no row.
+    public func partition(ofRecord id: String) async throws -> String? {
+        let sql = """
+            SELECT w.tableoid::regclass::text FROM \(tables.warehouseIDs) k
+            JOIN \(tables.warehouse) w ON w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = k.id
+            WHERE k.id = $1
+            """
+        var binds = PostgresBindings()
+        binds.append(id)
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
+        return try await store.run(.warehouse) { client -> String? in
+            for try await name in try await client.query(query).decode(String.self) { return name }
+            return nil
+        }
+    }
+
+    private func collect(_ query: PostgresQuery) async throws -> [StoredRecord] {
+        let schema = tables.schema
+        let coding = coding
+        return try await store.run(.warehouse) { client in
+            var records: [StoredRecord] = []
+            for try await row in try await client.query(query) {
+                let cells = row.makeRandomAccess()
+                let id = try cells[0].decode(String.self)
+                var features: [Double?] = []
+                for (index, feature) in schema.features.enumerated() {
+                    switch feature.kind {
+                    case .numeric: features.append(try cells[index + 2].decode(Double?.self))
+                    case .categorical: features.append(try cells[index + 2].decode(String?.self).map { try coding.level($0, feature: index, id: id) })
+                    }
+                }
+                let record = DatasetRecord(id: id, targetClass: try coding.targetClass(try cells[1].decode(String.self), id: id), features: features)
+                let base = schema.features.count + 2
+                var prediction: RecordPrediction?
+                if let predicted = try cells[base].decode(String?.self), let text = try cells[base + 1].decode(String?.self),
+                   let version = try cells[base + 2].decode(Int32?.self), let time = try cells[base + 3].decode(Double?.self) {
+                    prediction = RecordPrediction(
+                        predictedClass: try coding.targetClass(predicted, id: id), probabilities: try coding.probabilities(text, id: id),
+                        modelVersion: Int(version), predictedAt: Date(timeIntervalSince1970: time))
+                }
+                records.append(StoredRecord(record: record, prediction: prediction))
+            }
+            return records
+        }
+    }
+}

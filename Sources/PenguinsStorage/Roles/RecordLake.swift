@@ -1,0 +1,39 @@
+import PenguinsCore
+
+/// The document lake of one dataset: one JSON document per record with every column of its
+/// source row (``PenguinsCore/DatasetSchema/document(of:from:)``), `_provenance` included when
+/// the record was read from a file.
+public protocol RecordLake: Sendable {
+    /// The schema the documents are written with.
+    var schema: DatasetSchema { get }
+    /// Inserts or replaces documents by id; writing the same document twice changes nothing.
+    /// Within a batch, the last record of an id wins.
+    func upsert(_ records: [DatasetRecord], from provenance: Provenance?) async throws
+    /// The document of one record, or nil.
+    func document(id: String) async throws -> LakeDocument?
+    /// Documents ordered by id, after `after` (exclusive), at most `limit`.
+    func scan(after: String?, limit: Int) async throws -> [LakeDocument]
+    func count() async throws -> Int
+}
+
+/// A store that can keep the tables of any dataset. The tables of a dataset are made (and
+/// their migrations recorded) the first time they are asked for; asking again returns the
+/// same tables.
+public protocol DatasetTablesProvider: Sendable {
+    func lake(for schema: DatasetSchema) async throws -> any RecordLake
+    func warehouse(for schema: DatasetSchema) async throws -> any RecordWarehouse
+    func quarantine(for schema: DatasetSchema) async throws -> any Quarantine
+    /// The dataset's model versions, apart from every other dataset's.
+    func registry(for schema: DatasetSchema) async throws -> any ModelRegistry
+}
+
+extension Array where Element == DatasetRecord {
+    /// The records with only the last of each id kept, in the order of those last ones.
+    func lastOfEachID() -> [DatasetRecord] {
+        var lastIndex: [String: Int] = [:]
+        lastIndex.reserveCapacity(count)
+        for (index, record) in enumerated() { lastIndex[record.id] = index }
+        guard lastIndex.count < count else { return self }
+        return indices.filter { lastIndex[self[$0].id] == $0 }.map { self[$0] }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import PenguinsCore
+
+/// The latest batch prediction of a stored record: the predicted class and the probability of
+/// each class, by the indices of the schema's `target.classes`.
+public struct RecordPrediction: Hashable, Sendable {
+    public var predictedClass: Int
+    public var probabilities: [Double]
+    public var modelVersion: Int
+    public var predictedAt: Date
+
+    public init(predictedClass: Int, probabilities: [Double], modelVersion: Int, predictedAt: Date) {
+        self.predictedClass = predictedClass
+        self.probabilities = probabilities
+        self.modelVersion = modelVersion
+        self.predictedAt = predictedAt
+    }
+
+    /// The probability of the predicted class.
+    public var confidence: Double {
+        probabilities.indices.contains(predictedClass) ? probabilities[predictedClass] : 0
+    }
+}
+
+/// A warehouse row of a dataset: the record's analytical columns and its latest prediction.
+/// Only the target and the features are kept; `otherFields` and `sourceLine` come back empty.
+public struct StoredRecord: Hashable, Sendable {
+    public var record: DatasetRecord
+    /// Nil until scored, and again once the record's target or features change.
+    public var prediction: RecordPrediction?
+
+    public init(record: DatasetRecord, prediction: RecordPrediction?) {
+        self.record = record
+        self.prediction = prediction
+    }
+}
+
+/// Records held column-wise: what training, statistics and drift read from a warehouse.
+public struct RecordColumns: Hashable, Sendable {
+    /// Ids in key order of the read (ascending).
+    public var ids: [String]
+    /// Class indices, one per id.
+    public var targetClasses: [Int]
+    /// One column per requested feature, in the requested order, one value per id: the number,
+    /// or the level index of a categorical feature, `nan` when missing.
+    public var features: [[Double]]
+
+    public init(ids: [String] = [], targetClasses: [Int] = [], features: [[Double]]) {
+        self.ids = ids
+        self.targetClasses = targetClasses
+        self.features = features
+    }
+
+    /// The number of records.
+    public var count: Int { ids.count }
+
+    /// Appends one record's values of `featureIndices`.
+    public mutating func append(_ record: DatasetRecord, featureIndices: [Int]) {
+        ids.append(record.id)
+        targetClasses.append(record.targetClass)
+        for (column, index) in featureIndices.enumerated() {
+            features[column].append(record.features[index] ?? .nan)
+        }
+    }
+}
+
+/// The analytical warehouse of one dataset: a table whose columns come from the dataset's
+/// schema, partitioned by its partition column and keyed (partition, id).
+///
+/// Categorical values are stored as their level names and the target as its class name, so the
+/// table reads as the data does; records speak of them by index.
+public protocol RecordWarehouse: Sendable {
+    /// The schema the table was made from.
+    var schema: DatasetSchema { get }
+    /// Inserts or updates records by id (a record that changes partition moves). The prediction
+    /// survives an upsert that leaves the target and features unchanged and is cleared otherwise.
+    /// Within a batch, the last record of an id wins.
+    func upsert(_ records: [DatasetRecord]) async throws
+    /// The stored record of `id`, or nil.
+    func record(id: String) async throws -> StoredRecord?
+    /// One partition's records ordered by id, after `after`, at most `limit`.
+    func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord]
+    /// Every record's id, class and the features of `featureIndices`, ordered by id.
+    func columns(featureIndices: [Int]) async throws -> RecordColumns
+    /// Writes the predictions of existing records (by id); unknown ids are ignored.
+    func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) async throws
+    /// The number of records in each partition that has any.
+    func countsByPartition() async throws -> [String: Int]
+    /// The number of records.
+    func count() async throws -> Int
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import PenguinsCore
+
+/// The lake of one dataset in SQLite: table `ds_<name>_lake (id, document, source_id,
+/// source_line)`, each document as compact JSON text with sorted keys and its source kept in
+/// columns (shared `lake_sources`), as ``SQLiteLake`` keeps the penguins'.
+public struct SQLiteRecordLake: RecordLake {
+    let pool: DatabasePool
+    let tables: DatasetTables
+
+    public var schema: DatasetSchema { tables.schema }
+
+    /// Inserts or replaces documents in one transaction; an unchanged row is not rewritten.
+    public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) async throws {
+        guard !records.isEmpty else { return }
+        let schema = tables.schema
+        let documents = records.map { schema.document(of: $0).jsonText }
+        let source = provenance.map(LakeSource.init)
+        let table = tables.lake
+        try await pool.write { db in
+            let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
+            try db.insertRows(
+                Array(records.indices), head: "INSERT INTO \(table) (id, document, source_id, source_line)", columnCount: 4,
+                clause: """
+                    ON CONFLICT (id) DO UPDATE SET
+                        document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
+                    WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
+                        OR source_line IS NOT excluded.source_line
+                    """
+            ) { statement, index, first in
+                statement.bind(records[index].id, at: first)
+                statement.bind(documents[index], at: first + 1)
+                if let sourceID, let line = records[index].sourceLine {
+                    statement.bind(sourceID, at: first + 2)
+                    statement.bind(line, at: first + 3)
+                } else {
+                    statement.bindNull(at: first + 2)
+                    statement.bindNull(at: first + 3)
+                }
+            }
+        }
+    }
+
+    /// The `lake_sources` id of a (file, encoding), added when new.
+    static func sourceID(of source: LakeSource, in db: Database) throws -> Int? {
+        try db.execute(
+            sql: "INSERT INTO lake_sources (file, encoding) VALUES (?, ?) ON CONFLICT (file, encoding) DO NOTHING",
+            arguments: [source.file, source.encoding])
+        return try Int.fetchOne(
+            db, sql: "SELECT source_id FROM lake_sources WHERE file = ? AND encoding = ?", arguments: [source.file, source.encoding])
+    }
+
+    private var selection: String {
+        "SELECT l.id, l.document, s.file, s.encoding, l.source_line FROM \(tables.lake) l LEFT JOIN lake_sources s ON s.source_id = l.source_id"
+    }
+
+    public func document(id: String) async throws -> LakeDocument? {
+        let sql = "\(selection) WHERE l.id = ?"
+        let row = try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) }
+        return try row.map(SQLiteRecordLake.document)
+    }
+
+    public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
+        guard limit > 0 else { return [] }
+        let selection = selection
+        let rows: [Row] = try await pool.read { db in
+            if let after {
+                return try Row.fetchAll(db.cachedStatement(sql: "\(selection) WHERE l.id > ? ORDER BY l.id LIMIT ?"), arguments: [after, limit])
+            }
+            return try Row.fetchAll(db.cachedStatement(sql: "\(selection) ORDER BY l.id LIMIT ?"), arguments: [limit])
+        }
+        return try rows.map(SQLiteRecordLake.document)
+    }
+
+    public func count() async throws -> Int {
+        let sql = "SELECT COUNT(*) FROM \(tables.lake)"
+        return try await pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
+    private static func document(_ row: Row) throws -> LakeDocument {
+        let id: String = row[0]
+        let body = try JSONTextParser.parse(row[1], what: "the lake document of \(id) (re-ingest its source file)")
+        return LakeDocument(id: id, body: body.withProvenance(file: row[2], encoding: row[3], line: row[4]))
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import PenguinsCore
+
+/// The warehouse of one dataset in SQLite: table `ds_<name>_warehouse`, its columns from the
+/// schema (see ``DatasetTables``), keyed (partition, id) `WITHOUT ROWID` so a partition's rows
+/// lie together in id order, with a unique index on the id.
+public struct SQLiteRecordWarehouse: RecordWarehouse {
+    let pool: DatabasePool
+    let tables: DatasetTables
+    let coding: RecordCoding
+
+    init(pool: DatabasePool, tables: DatasetTables) {
+        self.pool = pool
+        self.tables = tables
+        coding = RecordCoding(schema: tables.schema)
+    }
+
+    public var schema: DatasetSchema { tables.schema }
+
+    /// Inserts or updates records in one transaction, many rows per statement. The prediction
+    /// columns are cleared when the target or a feature changes; an identical row is not rewritten.
+    public func upsert(_ records: [DatasetRecord]) async throws {
+        let records = records.lastOfEachID()
+        guard !records.isEmpty else { return }
+        let schema = tables.schema
+        let coding = coding
+        let columns = tables.recordColumns + ["usable_for_training"]
+        let unchanged = tables.unchangedInputs(stored: tables.warehouse, incoming: "excluded", equality: "IS")
+        let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = excluded.\($0)" }
+            + ["predicted_class", "confidence", "probabilities", "model_version", "predicted_at"].map {
+                "\($0) = CASE WHEN \(unchanged) THEN \(tables.warehouse).\($0) END"
+            }
+        let head = "INSERT INTO \(tables.warehouse) (\(columns.joined(separator: ", ")))"
+        let clause = """
+            ON CONFLICT (\(tables.idColumn)) DO UPDATE SET \(updates.joined(separator: ", "))
+            WHERE NOT (\(unchanged) AND \(tables.warehouse).usable_for_training IS excluded.usable_for_training)
+            """
+        let usable = records.map(schema.isUsableForTraining)
+        try await pool.write { db in
+            try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: 64) { statement, index, first in
+                let record = records[index]
+                statement.bind(record.id, at: first)
+                statement.bind(schema.target.classes[record.targetClass], at: first + 1)
+                for (offset, feature) in schema.features.enumerated() {
+                    let position = first + 2 + Int32(offset)
+                    switch feature.kind {
+                    case .numeric:
+                        if let value = record.features[offset] { statement.bind(value, at: position) } else { statement.bindNull(at: position) }
+                    case .categorical:
+                        if let text = coding.levelText(record.features[offset], feature: offset) { statement.bind(text, at: position) } else { statement.bindNull(at: position) }
+                    }
+                }
+                statement.bind(usable[index] ? 1 : 0, at: first + 2 + Int32(schema.features.count))
+            }
+        }
+    }
+
+    /// The columns a stored record is read from, in the order ``decode(_:)`` expects.
+    private var selection: String {
+        (tables.recordColumns + ["predicted_class", "probabilities", "model_version", "predicted_at"]).joined(separator: ", ")
+    }
+
+    public func record(id: String) async throws -> StoredRecord? {
+        let sql = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.idColumn) = ?"
+        let row = try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) }
+        return try row.map(decode)
+    }
+
+    public func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
+        guard limit > 0 else { return [] }
+        let base = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.partitionColumn) = ?"
+        let id = tables.idColumn
+        let rows: [Row] = try await pool.read { db in
+            if let after {
+                return try Row.fetchAll(db.cachedStatement(sql: "\(base) AND \(id) > ? ORDER BY \(id) LIMIT ?"), arguments: [partition, after, limit])
+            }
+            return try Row.fetchAll(db.cachedStatement(sql: "\(base) ORDER BY \(id) LIMIT ?"), arguments: [partition, limit])
+        }
+        return try rows.map(decode)
+    }
+
+    /// Every record's id, class and chosen features in one pass over the id index.
+    public func columns(featureIndices: [Int]) async throws -> RecordColumns {
+        let schema = tables.schema
+        let coding = coding
+        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
+        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
+        return try await pool.read { db in
+            var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+            let cursor = try Row.fetchCursor(db, sql: sql)
+            while let row = try cursor.next() {
+                let id: String = row[0]
+                result.ids.append(id)
+                result.targetClasses.append(try coding.targetClass(row[1], id: id))
+                for (column, index) in featureIndices.enumerated() {
+                    let value: Double
+                    switch schema.features[index].kind {
+                    case .numeric: value = (row[column + 2] as Double?) ?? .nan
+                    case .categorical:
+                        let text: String? = row[column + 2]
+                        value = try text.map { try coding.level($0, feature: index, id: id) } ?? .nan
+                    }
+                    result.features[column].append(value)
+                }
+            }
+            return result
+        }
+    }
+
+    public func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) async throws {
+        guard !predictions.isEmpty else { return }
+        let coding = coding
+        let classes = tables.schema.target.classes
+        let sql = """
+            UPDATE \(tables.warehouse) SET predicted_class = ?, confidence = ?, probabilities = ?, model_version = ?, predicted_at = ?
+            WHERE \(tables.idColumn) = ?
+            """
+        try await pool.write { db in
+            let statement = try db.makeStatement(sql: sql)
+            for (id, prediction) in predictions {
+                statement.bind(classes[prediction.predictedClass], at: 1)
+                statement.bind(prediction.confidence, at: 2)
+                statement.bind(coding.probabilitiesText(prediction.probabilities), at: 3)
+                statement.bind(prediction.modelVersion, at: 4)
+                statement.bind(prediction.predictedAt.timeIntervalSince1970, at: 5)
+                statement.bind(id, at: 6)
+                try statement.stepToCompletion(in: db)
+            }
+        }
+    }
+
+    public func countsByPartition() async throws -> [String: Int] {
+        let sql = "SELECT \(tables.partitionColumn), COUNT(*) FROM \(tables.warehouse) GROUP BY 1"
+        return try await pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: sql) { counts[row[0]] = row[1] }
+            return counts
+        }
+    }
+
+    public func count() async throws -> Int {
+        let sql = "SELECT COUNT(*) FROM \(tables.warehouse)"
+        return try await pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
+    /// A row of ``selection`` as the stored record.
+    private func decode(_ row: Row) throws -> StoredRecord {
+        let schema = tables.schema
+        let id: String = row[0]
+        var features: [Double?] = []
+        features.reserveCapacity(schema.features.count)
+        for (index, feature) in schema.features.enumerated() {
+            switch feature.kind {
+            case .numeric: features.append(row[index + 2])
+            case .categorical:
+                let text: String? = row[index + 2]
+                features.append(try text.map { try coding.level($0, feature: index, id: id) })
+            }
+        }
+        let record = DatasetRecord(id: id, targetClass: try coding.targetClass(row[1], id: id), features: features)
+        let base = schema.features.count + 2
+        guard let predicted: String = row[base], let text: String = row[base + 1], let version: Int = row[base + 2],
+              let time: Double = row[base + 3] else { return StoredRecord(record: record, prediction: nil) }
+        let prediction = RecordPrediction(
+            predictedClass: try coding.targetClass(predicted, id: id), probabilities: try coding.probabilities(text, id: id),
+            modelVersion: version, predictedAt: Date(timeIntervalSince1970: time))
+        return StoredRecord(record: record, prediction: prediction)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+import Testing
+
+/// A dataset the platform has never seen: two classes, a categorical partition column that is
+/// not the target, a numeric and a categorical feature.
+func otterSchema(name: String = "otters", extraFeature: Bool = false) -> DatasetSchema {
+    var features: [FeatureColumn] = [
+        .categorical("site", levels: ["north", "south"], valueRequired: true),
+        .numeric("length_cm", unit: "cm", range: 10...200),
+        .categorical("coat", levels: ["dark", "light"]),
+    ]
+    if extraFeature { features.append(.numeric("weight_kg", unit: "kg", range: 1...50)) }
+    return DatasetSchema(
+        name: name, id: IdentifierRule(column: "otter_id"),
+        target: TargetColumn(name: "kind", classes: ["river", "sea"]), features: features, partition: "site"
+    )
+}
+
+/// `[site, length_cm, coat]` of a record of ``otterSchema(name:extraFeature:)``.
+func otter(_ id: String, kind: Int, site: Int, length: Double?, coat: Int?, line: Int? = nil) -> DatasetRecord {
+    DatasetRecord(id: id, targetClass: kind, features: [Double(site), length, coat.map(Double.init)], sourceLine: line)
+}
+
+/// The behaviour every ``DatasetTablesProvider`` must show: each dataset's lake, warehouse and
+/// quarantine, apart from every other dataset's. `provider` must hold no tables of `otters`.
+func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async throws {
+    let schema = otterSchema()
+    try schema.validate()
+    let lake = try await provider.lake(for: schema)
+    let warehouse = try await provider.warehouse(for: schema)
+    #expect(try await lake.count() == 0)
+    #expect(try await warehouse.count() == 0)
+
+    // The lake keeps every column, the provenance of a record read from a file, and the last
+    // record of an id within a batch.
+    let provenance = Provenance(file: "otters.csv", dialect: CSVDialect())
+    var first = otter("o2", kind: 0, site: 0, length: 95.5, coat: 1, line: 3)
+    first.otherFields = ["note": .string("by the pier"), "tag": .number(17)]
+    let records = [first, otter("o1", kind: 1, site: 1, length: nil, coat: nil, line: 2), otter("o3", kind: 0, site: 0, length: 60, coat: 0, line: 4)]
+    try await lake.upsert(records + [otter("o3", kind: 1, site: 0, length: 61, coat: 0, line: 5)], from: provenance)
+    #expect(try await lake.count() == 3)
+    let document = try #require(try await lake.document(id: "o2")).body
+    #expect(document == .object([
+        "otter_id": .string("o2"), "kind": .string("river"), "site": .string("north"), "length_cm": .number(95.5),
+        "coat": .string("light"), "note": .string("by the pier"), "tag": .number(17),
+        "_provenance": .object(["file": .string("otters.csv"), "line": .number(3), "encoding": .string("utf-8")]),
+    ]))
+    #expect(try await lake.document(id: "o1")?.body["length_cm"] == .null)
+    #expect(try await lake.document(id: "o3")?.body["kind"] == .string("sea"))
+    #expect(try await lake.scan(after: nil, limit: 2).map(\.id) == ["o1", "o2"])
+    #expect(try await lake.scan(after: "o2", limit: 5).map(\.id) == ["o3"])
+    #expect(try await lake.document(id: "missing") == nil)
+
+    // The warehouse keeps the target and features, by partition.
+    try await warehouse.upsert(records)
+    #expect(try await warehouse.count() == 3)
+    #expect(try await warehouse.countsByPartition() == ["north": 2, "south": 1])
+    let stored = try #require(try await warehouse.record(id: "o2"))
+    #expect(stored.record == DatasetRecord(id: "o2", targetClass: 0, features: [0, 95.5, 1]))
+    #expect(stored.prediction == nil)
+    #expect(try await warehouse.record(id: "o1")?.record.features == [1, nil, nil])
+    #expect(try await warehouse.scan(partition: "north", after: nil, limit: 10).map(\.record.id) == ["o2", "o3"])
+    #expect(try await warehouse.scan(partition: "north", after: "o2", limit: 10).map(\.record.id) == ["o3"])
+    #expect(try await warehouse.scan(partition: "south", after: nil, limit: 10).map(\.record.id) == ["o1"])
+    #expect(try await warehouse.scan(partition: "east", after: nil, limit: 10).isEmpty)
+
+    // Column-wise reads: ids in order, classes, chosen features with NaN for missing values.
+    let columns = try await warehouse.columns(featureIndices: [2, 1])
+    #expect(columns.ids == ["o1", "o2", "o3"])
+    #expect(columns.targetClasses == [1, 0, 0])
+    #expect(columns.features.count == 2)
+    #expect(columns.features[0][0].isNaN && columns.features[0][1] == 1 && columns.features[0][2] == 0)
+    #expect(columns.features[1][0].isNaN && columns.features[1][1] == 95.5 && columns.features[1][2] == 60)
+
+    // Predictions are written by id, kept by an unchanged upsert, cleared by a changed one.
+    let time = Date(timeIntervalSince1970: 1_800_000_000)
+    let prediction = RecordPrediction(predictedClass: 1, probabilities: [0.25, 0.75], modelVersion: 4, predictedAt: time)
+    try await warehouse.writePredictions([("o2", prediction), ("o3", prediction), ("unknown", prediction)])
+    #expect(try await warehouse.record(id: "o2")?.prediction == prediction)
+    #expect(try await warehouse.record(id: "o2")?.prediction?.confidence == 0.75)
+    try await warehouse.upsert(records)
+    #expect(try await warehouse.record(id: "o2")?.prediction == prediction)
+    try await warehouse.upsert([otter("o2", kind: 0, site: 0, length: 96, coat: 1)])
+    #expect(try await warehouse.record(id: "o2")?.prediction == nil)
+    #expect(try await warehouse.record(id: "o2")?.record.features == [0, 96, 1])
+
+    // A record that changes partition moves: one row, in its new partition, unscored.
+    try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)])
+    #expect(try await warehouse.count() == 3)
+    #expect(try await warehouse.scan(partition: "north", after: nil, limit: 10).map(\.record.id) == ["o2"])
+    #expect(try await warehouse.scan(partition: "south", after: nil, limit: 10).map(\.record.id) == ["o1", "o3"])
+    #expect(try await warehouse.record(id: "o3")?.prediction == nil)
+    // Within a batch, the last record of an id wins.
+    try await warehouse.upsert([otter("o4", kind: 0, site: 0, length: 70, coat: nil), otter("o4", kind: 1, site: 1, length: 71, coat: nil)])
+    #expect(try await warehouse.record(id: "o4")?.record == DatasetRecord(id: "o4", targetClass: 1, features: [1, 71, nil]))
+    #expect(try await warehouse.countsByPartition() == ["north": 1, "south": 3])
+
+    // Asking again gives the same tables; another dataset has its own, empty ones.
+    #expect(try await provider.warehouse(for: schema).count() == 4)
+    let other = otterSchema(name: "otters_b")
+    #expect(try await provider.warehouse(for: other).count() == 0)
+    #expect(try await provider.lake(for: other).count() == 0)
+
+    try await checkQuarantineContract(try await provider.quarantine(for: schema))
+    #expect(try await provider.quarantine(for: other).count() == 0)
+    try await checkModelRegistryContract(try await provider.registry(for: schema))
+    #expect(try await provider.registry(for: other).versions().isEmpty)
+}
+
+/// A stored dataset whose schema gains a feature: its warehouse gets the column (recorded as a
+/// migration, applied once), the stored records read it as missing, and new records fill it.
+/// `migrations` lists the steps the store applied to a dataset's tables.
+func checkDatasetTablesEvolution(
+    _ makeProvider: () async throws -> any DatasetTablesProvider, migrations: (String) async throws -> [String]
+) async throws {
+    let before = otterSchema()
+    let provider = try await makeProvider()
+    try await provider.warehouse(for: before).upsert([otter("o1", kind: 0, site: 0, length: 80, coat: 1)])
+    #expect(try await migrations("otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry"])
+
+    let after = otterSchema(extraFeature: true)
+    try after.validate()
+    let grown = try await makeProvider().warehouse(for: after)
+    #expect(try await migrations("otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry", "add-feature-weight_kg"])
+    #expect(try await grown.record(id: "o1")?.record.features == [0, 80, 1, nil])
+    try await grown.upsert([DatasetRecord(id: "o2", targetClass: 1, features: [1, 90, 0, 12.5])])
+    #expect(try await grown.record(id: "o2")?.record.features == [1, 90, 0, 12.5])
+    // Opening the tables again, from another store of the same database, applies nothing new.
+    _ = try await makeProvider().warehouse(for: after)
+    #expect(try await migrations("otters").count == 5)
+}
