@@ -15,7 +15,12 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Maximum tree depth (Spark's maxDepth).") var maxDepth = 5
     @Option(help: "Maximum bins per feature (Spark's maxBins).") var maxBins = 32
     @Option(help: "Random seed: the same seed gives the same split and forest.") var seed: UInt64 = 42
-    @Option(help: "Share of rows held out for evaluation, stratified by species.") var testFraction = 0.2
+    @Option(help: "Share of rows held out for evaluation, stratified by class.") var testFraction = 0.2
+    @Option(help: ArgumentHelp(
+        "The features to train on, comma-separated, numeric or categorical (default: the schema's default features).",
+        valueName: "names"
+    ))
+    var features: String?
     @Option(help: ArgumentHelp(
         "Where to train: local (this process), sc://HOST:PORT (a Spark Connect server; the Swift model is trained too), or spark (the URL in $PENGUINS_SPARK).",
         valueName: "engine"
@@ -26,7 +31,13 @@ struct TrainCommand: AsyncParsableCommand {
         valueName: "path"
     ))
     var sparkModelDirectory: String?
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var global: GlobalOptions
+
+    /// The names given to `--features`.
+    private var featureNames: [String]? {
+        features.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
 
     func validate() throws {
         guard numTrees >= 1 else { throw ValidationError("--num-trees must be at least 1") }
@@ -42,7 +53,25 @@ struct TrainCommand: AsyncParsableCommand {
             parameters.maxDepth = maxDepth
             parameters.maxBins = maxBins
             parameters.seed = seed
-            if case .spark(let url) = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment) {
+            let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
+            let name = dataset.name
+            if !Platform.isDefaultDataset(name) || featureNames != nil {
+                guard case .local = engine else {
+                    throw ValidationError("the Spark engine trains the penguins on their four measurements; train dataset \(name) or chosen features with --engine local")
+                }
+                guard !Platform.isDefaultDataset(name) else {
+                    throw ValidationError("the penguins' warehouse holds their four measurements only; --features applies to the other datasets (`penguins datasets list`)")
+                }
+                let platform = try global.platform()
+                let report = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction)
+                    .train(schema: try await platform.schema(ofDataset: name), features: featureNames)
+                switch global.format {
+                case .json: try printJSON(TrainOutput(report))
+                case .table: print(TrainCommand.summary(report))
+                }
+                return
+            }
+            if case .spark(let url) = engine {
                 let root = sparkModelDirectory ?? ProcessInfo.processInfo.environment["PENGUINS_SPARK_MODELS"] ?? "penguins-models"
                 let report = try await SparkTrainer(
                     platform: try global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: root
@@ -65,12 +94,12 @@ struct TrainCommand: AsyncParsableCommand {
         let artifact = report.artifact
         let metrics = artifact.metrics
         var lines = [
-            "model version \(report.version) (current): \(artifact.parameters.numTrees) trees, depth \(artifact.parameters.maxDepth), seed \(artifact.parameters.seed)",
+            "\(artifact.dataset.map { "dataset \($0), " } ?? "")model version \(report.version) (current): \(artifact.parameters.numTrees) trees, depth \(artifact.parameters.maxDepth), seed \(artifact.parameters.seed)",
             "trained on \(artifact.trainingRows) rows, evaluated on \(artifact.testRows) held-out rows in \(fixed(report.loadSeconds + report.fitSeconds, 2)) s (fit \(fixed(report.fitSeconds, 2)) s)",
             "accuracy \(fixed(metrics.accuracy, 4))  macro-F1 \(fixed(metrics.macroF1, 4))",
             "",
         ]
-        lines.append(metricsTable(metrics, labels: artifact.classLabels))
+        lines.append(metricsTable(metrics, labels: artifact.classLabels, target: artifact.dataset == nil ? "species" : "class"))
         lines.append("")
         lines.append(confusionTable(metrics, labels: artifact.classLabels))
         lines.append("")
@@ -87,8 +116,8 @@ struct TrainCommand: AsyncParsableCommand {
         ].joined(separator: "\n")
     }
 
-    static func metricsTable(_ metrics: ClassificationMetrics, labels: [String]) -> String {
-        var table = TextTable("species", "precision", "recall", "F1", "support")
+    static func metricsTable(_ metrics: ClassificationMetrics, labels: [String], target: String = "species") -> String {
+        var table = TextTable(target, "precision", "recall", "F1", "support")
         for (index, label) in labels.enumerated() {
             table.add(label, fixed(metrics.precision[index], 4), fixed(metrics.recall[index], 4), fixed(metrics.f1[index], 4), "\(metrics.support[index])")
         }
@@ -113,6 +142,9 @@ struct TrainOutput: Encodable {
     var classLabels: [String]
     var featureImportances: [String: Double]
     var trainingFingerprint: String
+    /// The dataset and the features the model was trained on.
+    var dataset: String
+    var features: [String]
     var loadSeconds: Double
     var fitSeconds: Double
     /// The Spark model trained beside it (`--engine sc://...`).
@@ -129,6 +161,8 @@ struct TrainOutput: Encodable {
         classLabels = report.artifact.classLabels
         featureImportances = Dictionary(uniqueKeysWithValues: zip(report.artifact.featureNames, report.artifact.forest.featureImportances))
         trainingFingerprint = report.artifact.trainingFingerprint
+        dataset = report.artifact.dataset ?? BundledSchemas.defaultName
+        features = report.artifact.featureNames
         loadSeconds = report.loadSeconds
         fitSeconds = report.fitSeconds
     }

@@ -27,6 +27,10 @@ public struct ModelArtifact: Codable, Sendable {
     public var createdAt: Date
     /// The Spark model trained on the cluster beside this one (`train --engine sc://...`); nil otherwise.
     public var spark: SparkModelRecord? = nil
+    /// The dataset the model was trained on; nil for the penguins' models from before datasets.
+    public var dataset: String? = nil
+    /// The fingerprint of the dataset's schema at training (``PenguinsCore/DatasetSchema/fingerprint``).
+    public var schemaFingerprint: String? = nil
 
     /// Size of the per-feature drift reference kept in an artifact.
     public static let referenceSampleSize = 5_000

@@ -14,6 +14,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case notEnoughRows(String)
     /// No dataset of this name is registered or bundled.
     case unknownDataset(String, known: [String])
+    /// No stored row of the dataset has every feature a model is to be trained on.
+    case noTrainingRows(dataset: String, features: [String])
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .unknownColumn(let name, let expected): "unknown column \"\(name)\"; expected one of: \(expected.joined(separator: ", "))"
         case .invalidOption(let message): message
         case .notEnoughRows(let message): message
+        case .noTrainingRows(let dataset, let features):
+            "no row of dataset \(dataset) has all of \(features.joined(separator: ", ")); run `penguins ingest --dataset \(dataset) FILE` first, or train on other features with --features"
         case .unknownDataset(let name, let known):
             "there is no dataset \"\(name)\"; the datasets are \(known.joined(separator: ", ")), or register one with `penguins datasets add \(name) --file CSV --target COLUMN`"
         }

@@ -89,36 +89,26 @@ public struct Trainer: Sendable {
 
     /// Fits scaler and forest on the training split and evaluates on the test split. Pure: no I/O.
     public func fit(_ data: TrainingData, now: Date) throws -> ModelArtifact {
-        let columns = Feature.allCases.count
-        let all = FeatureMatrix(columnCount: columns, values: data.features)
-        let split = StratifiedSplit.split(labels: data.labels, testFraction: testFraction, seed: parameters.seed)
-        let train = all.selecting(rows: split.train)
-        let trainLabels = split.train.map { data.labels[$0] }
-        let scaler = StandardScaler.fit(train)
-        let forest = try parameters.fit(scaler.transform(train), labels: trainLabels, classCount: Species.allCases.count)
-
-        let evaluated = split.test.isEmpty ? split.train : split.test
-        let predicted = forest.predict(scaler.transform(all.selecting(rows: evaluated)))
-        let metrics = ClassificationMetrics(
-            actual: evaluated.map { data.labels[$0] }, predicted: predicted, classCount: Species.allCases.count
-        )
+        let all = FeatureMatrix(columnCount: Feature.allCases.count, values: data.features)
+        let fitted = try ForestFit(all, labels: data.labels, classCount: Species.allCases.count, parameters: parameters, testFraction: testFraction)
+        let train = fitted.split.train
         return ModelArtifact(
             engine: "swift",
             featureNames: Feature.allCases.map(\.rawValue),
             classLabels: Species.allCases.map(\.rawValue),
             parameters: parameters,
-            scaler: scaler,
-            forest: forest,
-            metrics: metrics,
-            trainingRows: split.train.count,
-            testRows: split.test.count,
+            scaler: fitted.scaler,
+            forest: fitted.forest,
+            metrics: fitted.metrics,
+            trainingRows: train.count,
+            testRows: fitted.split.test.count,
             testFraction: testFraction,
             trainingFingerprint: data.fingerprint,
-            referenceSample: referenceSample(data, trainRows: split.train),
+            referenceSample: referenceSample(data, rows: fitted.referenceRows(size: ModelArtifact.referenceSampleSize)),
             referenceCategories: [
-                "species": counts(split.train.map { Species.allCases[data.labels[$0]].rawValue }),
-                "island": counts(split.train.map { data.islands[$0] }),
-                "sex": counts(split.train.map { data.sexes[$0] }),
+                "species": counts(train.map { Species.allCases[data.labels[$0]].rawValue }),
+                "island": counts(train.map { data.islands[$0] }),
+                "sex": counts(train.map { data.sexes[$0] }),
             ],
             createdAt: now
         )
@@ -128,10 +118,8 @@ public struct Trainer: Sendable {
         levels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     }
 
-    /// Up to ``ModelArtifact/referenceSampleSize`` training rows, evenly spaced, per feature.
-    private func referenceSample(_ data: TrainingData, trainRows: [Int]) -> [String: [Double]] {
-        let stride = max(1, trainRows.count / ModelArtifact.referenceSampleSize)
-        let picked = Swift.stride(from: 0, to: trainRows.count, by: stride).prefix(ModelArtifact.referenceSampleSize).map { trainRows[$0] }
+    /// Each feature's values in the picked training rows.
+    private func referenceSample(_ data: TrainingData, rows picked: [Int]) -> [String: [Double]] {
         var sample: [String: [Double]] = [:]
         for (column, feature) in Feature.allCases.enumerated() {
             sample[feature.rawValue] = picked.map { data.features[$0 * Feature.allCases.count + column] }

@@ -161,7 +161,7 @@ extension Problem {
                                detail: error.description, errors: [FieldError(field: error.field, detail: error.description)])
             case .noModel:
                 return .noModel
-            case .noTrainingData, .emptyWarehouse, .notEnoughRows:
+            case .noTrainingData, .noTrainingRows, .emptyWarehouse, .notEnoughRows:
                 return Problem(status: .conflict, type: "not-enough-data", title: "Not enough data", detail: error.description)
             case .unknownDataset:
                 return Problem(status: .notFound, type: "not-found", title: "Not found", detail: error.description,

@@ -1,0 +1,106 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsStorage
+
+/// Trains a classifier for any dataset on chosen features of its warehouse, evaluates it on a
+/// held-out stratified split, registers it in the dataset's registry and makes it current.
+///
+/// Numeric features enter the forest as they are; a categorical feature enters as its level's
+/// index in the schema (`levels` order), a plain number the Spark engine can be given as well.
+/// Rows missing any chosen feature are left out.
+public struct DatasetTrainer: Sendable {
+    public var platform: Platform
+    public var parameters: RandomForestClassifier
+    public var testFraction: Double
+
+    public init(platform: Platform, parameters: RandomForestClassifier = RandomForestClassifier(), testFraction: Double = 0.2) {
+        self.platform = platform
+        self.parameters = parameters
+        self.testFraction = testFraction
+    }
+
+    /// The indices of the features named `names` (the schema's model features when nil).
+    /// - Throws: ``PipelineError/invalidOption(_:)`` for an unknown, repeated or empty list.
+    public static func featureIndices(_ names: [String]?, in schema: DatasetSchema) throws -> [Int] {
+        guard let names else { return schema.modelFeatures.compactMap { feature in schema.features.firstIndex { $0.name == feature.name } } }
+        guard !names.isEmpty else { throw PipelineError.invalidOption("--features needs at least one feature of dataset \(schema.name)") }
+        var seen: Set<String> = []
+        return try names.map { name in
+            guard seen.insert(name).inserted else { throw PipelineError.invalidOption("--features names \"\(name)\" twice") }
+            guard let index = schema.features.firstIndex(where: { $0.name == name }) else {
+                throw PipelineError.invalidOption(
+                    "--features names \"\(name)\", which is not a feature of dataset \(schema.name) (its features: \(schema.features.map(\.name).joined(separator: ", ")))")
+            }
+            return index
+        }
+    }
+
+    /// Reads the dataset's rows column-wise, fits, registers and promotes.
+    public func train(schema: DatasetSchema, features names: [String]? = nil, now: Date = Date()) async throws -> TrainReport {
+        guard (0..<1).contains(testFraction) else {
+            throw PipelineError.invalidOption("--test-fraction must be at least 0 and below 1, got \(testFraction)")
+        }
+        let indices = try Self.featureIndices(names, in: schema)
+        let stores = try await platform.tables(for: schema)
+        let loadStart = Date()
+        let columns = try await stores.warehouse.columns(featureIndices: indices)
+        let loadSeconds = Date().timeIntervalSince(loadStart)
+
+        let fitStart = Date()
+        let artifact = try fit(columns, schema: schema, featureIndices: indices, now: now)
+        let fitSeconds = Date().timeIntervalSince(fitStart)
+
+        let version = try await stores.registry.register(artifact: try artifact.encoded(), createdAt: now)
+        try await stores.registry.promote(version: version)
+        return TrainReport(version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds)
+    }
+
+    /// Fits on the rows of `columns` that have every feature. Pure: no I/O.
+    /// - Throws: ``PipelineError/noTrainingRows(dataset:features:)`` when no row has them all.
+    public func fit(_ columns: RecordColumns, schema: DatasetSchema, featureIndices indices: [Int], now: Date) throws -> ModelArtifact {
+        let names = indices.map { schema.features[$0].name }
+        let complete = (0..<columns.count).filter { row in columns.features.allSatisfy { !$0[row].isNaN } }
+        guard !complete.isEmpty else { throw PipelineError.noTrainingRows(dataset: schema.name, features: names) }
+
+        var values: [Double] = []
+        values.reserveCapacity(complete.count * indices.count)
+        var fingerprint = Fingerprint()
+        for row in complete {
+            fingerprint.add(columns.ids[row])
+            for column in columns.features {
+                values.append(column[row])
+                fingerprint.add(column[row].bitPattern)
+            }
+        }
+        let labels = complete.map { columns.targetClasses[$0] }
+        let all = FeatureMatrix(columnCount: indices.count, values: values)
+        let classes = schema.target.classes
+        let fitted = try ForestFit(all, labels: labels, classCount: classes.count, parameters: parameters, testFraction: testFraction)
+
+        let reference = fitted.referenceRows(size: ModelArtifact.referenceSampleSize)
+        var sample: [String: [Double]] = [:]
+        var categories: [String: [String: Int]] = [schema.target.name: [:]]
+        for row in fitted.split.train { categories[schema.target.name]![classes[labels[row]], default: 0] += 1 }
+        for (column, index) in indices.enumerated() {
+            let feature = schema.features[index]
+            switch feature.kind {
+            case .numeric:
+                sample[feature.name] = reference.map { all.values[$0 * indices.count + column] }
+            case .categorical:
+                var counts: [String: Int] = [:]
+                for row in fitted.split.train { counts[feature.levels[Int(all.values[row * indices.count + column])], default: 0] += 1 }
+                categories[feature.name] = counts
+            }
+        }
+        var artifact = ModelArtifact(
+            engine: "swift", featureNames: names, classLabels: classes, parameters: parameters,
+            scaler: fitted.scaler, forest: fitted.forest, metrics: fitted.metrics,
+            trainingRows: fitted.split.train.count, testRows: fitted.split.test.count, testFraction: testFraction,
+            trainingFingerprint: fingerprint.hex, referenceSample: sample, referenceCategories: categories, createdAt: now
+        )
+        artifact.dataset = schema.name
+        artifact.schemaFingerprint = schema.fingerprint
+        return artifact
+    }
+}
