@@ -1,0 +1,139 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsPipeline
+import PenguinsStorage
+import Testing
+
+/// The bundled penguins schema registered under another name, so that its rows go through the
+/// tables and code every dataset other than the default one uses.
+func palmerSchema() -> DatasetSchema {
+    var schema = BundledSchemas.penguins
+    schema.name = "palmer"
+    return schema
+}
+
+/// Any dataset through the generic tables: ingest with its schema, train on chosen features.
+@Suite struct DatasetPipelineTests {
+    /// Read with the penguins' schema, the raw Palmer file gives the generic tables the same
+    /// rows, ids, values and quarantine reasons as the penguins' own tables, plus the isotopes.
+    @Test(arguments: ["sqlite", "memory"])
+    func thePenguinsSchemaStoresWhatThePenguinsTablesStore(kind: String) async throws {
+        let platform = try platform(kind)
+        let legacy = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        let schema = palmerSchema()
+        _ = try await Datasets(catalog: platform.datasets).register(schema)
+        let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV, dataset: "palmer")
+        #expect(report.read == legacy.read)
+        #expect(report.stored == legacy.stored)
+        #expect(report.quarantined == legacy.quarantined)
+        #expect(report.notUsableForTraining == legacy.notUsableForTraining)
+
+        let stores = try await platform.tables(for: schema)
+        #expect(try await stores.lake.count() == legacy.stored)
+        #expect(try await stores.quarantine.rows(limit: 100).map(\.reason).sorted()
+            == (try await platform.quarantine.rows(limit: 100)).map(\.reason).sorted())
+        let measurements = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+        let indices = try DatasetTrainer.featureIndices(measurements, in: schema)
+        let columns = try await stores.warehouse.columns(featureIndices: indices)
+        var legacyRows: [String: WarehouseRow] = [:]
+        try await platform.warehouse.forEachBatch(batchSize: 1_000) { rows in for row in rows { legacyRows[row.penguin.id] = row } }
+        #expect(Set(columns.ids) == Set(legacyRows.keys))
+        for (row, id) in columns.ids.enumerated() {
+            let penguin = try #require(legacyRows[id]).penguin
+            #expect(schema.target.classes[columns.targetClasses[row]] == penguin.species.rawValue)
+            for (column, feature) in Feature.allCases.enumerated() {
+                let expected = penguin.measurements[feature] ?? .nan
+                #expect(columns.features[column][row].bitPattern == expected.bitPattern, "\(id) \(feature)")
+            }
+        }
+        // The isotopes, which the penguins' tables leave out, are stored for most birds.
+        let isotopes = try await stores.warehouse.columns(featureIndices: try DatasetTrainer.featureIndices(["delta_15_n", "delta_13_c"], in: schema))
+        let measured = isotopes.features[0].count { !$0.isNaN }
+        #expect(measured > 300 && measured < legacy.stored)
+        #expect(try await stores.warehouse.record(id: "PAL0708-Adelie-1")?.record.features[schema.features.firstIndex { $0.name == "delta_15_n" }!] == nil)
+        #expect(try await stores.lake.document(id: "PAL0708-Adelie-2")?.body["delta_15_n"] == .number(8.94956))
+    }
+
+    /// Isotopes and categorical features train; rows missing a chosen feature are left out; the
+    /// model is recorded with its dataset, schema and features, in the dataset's own registry.
+    @Test func chosenNumericAndCategoricalFeaturesTrain() async throws {
+        let platform = Platform.inMemory()
+        let schema = palmerSchema()
+        _ = try await Datasets(catalog: platform.datasets).register(schema)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV, dataset: "palmer")
+        let trainer = DatasetTrainer(platform: platform)
+
+        let isotopes = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "delta_15_n", "delta_13_c"]
+        let first = try await trainer.train(schema: schema, features: isotopes)
+        let stores = try await platform.tables(for: schema)
+        let columns = try await stores.warehouse.columns(featureIndices: try DatasetTrainer.featureIndices(isotopes, in: schema))
+        let complete = (0..<columns.count).count { row in columns.features.allSatisfy { !$0[row].isNaN } }
+        #expect(first.artifact.trainingRows + first.artifact.testRows == complete)
+        #expect(complete < columns.count, "some birds lack their isotopes")
+        #expect(first.artifact.featureNames == isotopes)
+        #expect(first.artifact.dataset == "palmer")
+        #expect(first.artifact.schemaFingerprint == schema.fingerprint)
+        #expect(first.artifact.forest.featureCount == 6)
+        #expect(first.artifact.metrics.accuracy > 0.9)
+        #expect(Set(first.artifact.referenceSample.keys) == Set(isotopes))
+
+        let mixed = ["bill_length_mm", "flipper_length_mm", "island", "sex"]
+        let second = try await trainer.train(schema: schema, features: mixed)
+        #expect(second.version == 2)
+        #expect(second.artifact.featureNames == mixed)
+        #expect(second.artifact.referenceSample.keys.sorted() == ["bill_length_mm", "flipper_length_mm"])
+        let islands = try #require(second.artifact.referenceCategories["island"])
+        #expect(Set(islands.keys).isSubset(of: ["Biscoe", "Dream", "Torgersen"]) && islands.count == 3)
+        #expect(islands.values.reduce(0, +) == second.artifact.trainingRows)
+        #expect(second.artifact.referenceCategories["species"]?.values.reduce(0, +) == second.artifact.trainingRows)
+
+        #expect(try await stores.registry.versions().map(\.version) == [2, 1])
+        #expect(try await stores.registry.current()?.version == 2)
+        #expect(try await platform.registry.versions().isEmpty, "the penguins' registry is another one")
+
+        // The same data and seed give the same model; other features another one.
+        let again = try trainer.fit(columns, schema: schema, featureIndices: try DatasetTrainer.featureIndices(isotopes, in: schema), now: first.artifact.createdAt)
+        #expect(again.trainingFingerprint == first.artifact.trainingFingerprint)
+        #expect(again.forest == first.artifact.forest)
+        #expect(second.artifact.trainingFingerprint != first.artifact.trainingFingerprint)
+    }
+
+    /// A categorical feature that decides the class is learnt from its level index alone.
+    @Test func aDecidingCategoricalFeatureIsLearnt() throws {
+        let schema = DatasetSchema(
+            name: "ponds", id: IdentifierRule(column: "pond"),
+            target: TargetColumn(name: "state", classes: ["clear", "green", "murky"]),
+            features: [.categorical("bottom", levels: ["sand", "mud", "rock"]), .numeric("depth_m", range: 0...20)],
+            partition: "state")
+        var columns = RecordColumns(features: [[], []])
+        for row in 0..<90 {
+            columns.ids.append(String(format: "p%03d", row))
+            columns.targetClasses.append(row % 3)
+            columns.features[0].append(Double(row % 3))
+            columns.features[1].append(Double(row % 7))
+        }
+        columns.ids.append("p999")
+        columns.targetClasses.append(0)
+        columns.features[0].append(.nan)
+        columns.features[1].append(1)
+        let artifact = try DatasetTrainer(platform: .inMemory()).fit(columns, schema: schema, featureIndices: [0, 1], now: Date())
+        #expect(artifact.trainingRows + artifact.testRows == 90)
+        #expect(artifact.metrics.accuracy == 1)
+        #expect(artifact.forest.featureImportances[0] > 0.9)
+        #expect(artifact.referenceCategories["bottom"] == ["sand": 24, "mud": 24, "rock": 24])
+    }
+
+    @Test func badFeatureListsAreRefusedByName() throws {
+        let schema = BundledSchemas.iris
+        #expect(try DatasetTrainer.featureIndices(nil, in: schema) == [0, 1, 2, 3])
+        #expect(try DatasetTrainer.featureIndices(["petal_width_cm", "sepal_length_cm"], in: schema) == [3, 0])
+        #expect(throws: PipelineError.invalidOption(
+            "--features names \"beak\", which is not a feature of dataset iris (its features: sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm)")) {
+            try DatasetTrainer.featureIndices(["beak"], in: schema)
+        }
+        #expect(throws: PipelineError.invalidOption("--features names \"petal_width_cm\" twice")) {
+            try DatasetTrainer.featureIndices(["petal_width_cm", "petal_width_cm"], in: schema)
+        }
+    }
+}
