@@ -6,18 +6,20 @@ import PenguinsPipeline
 struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Predict the species of every row of a CSV file (either layout) with the current model, storing nothing."
+        abstract: "Predict the class of every row of a CSV file with the dataset's current model, storing nothing."
     )
 
-    @Argument(help: "CSV file of penguins to predict.") var file: String
+    @Argument(help: "CSV file of rows to predict (for the penguins, either layout).") var file: String
     @Flag(help: "Append the predictions to the prediction log: the production sample that `drift --current production` reads.")
     var log = false
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         try await reportingErrors {
             let platform = try global.platform()
+            if !Platform.isDefaultDataset(dataset.name) { return try await predictDataset(on: platform) }
             let model = try await platform.currentModel()
             let log = self.log
             var logged = 0
@@ -53,6 +55,40 @@ struct PredictCommand: AsyncParsableCommand {
                 print(table.rendered)
                 if log { print("logged \(logged) predictions to the prediction log") }
             }
+        }
+    }
+
+    /// Predicts the file with the current model of a dataset other than the penguins.
+    private func predictDataset(on platform: Platform) async throws {
+        guard !log else { throw ValidationError("--log records the penguins' predictions; the prediction log of dataset \(dataset.name) is not kept yet") }
+        let schema = try await platform.schema(ofDataset: dataset.name)
+        let model = try await DatasetModel.current(of: schema, in: platform.tables(for: schema).registry)
+        let url = URL(fileURLWithPath: file)
+        switch global.format {
+        case .json:
+            // Streams a JSON array, one row per line, so large files need no buffering.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print("{\"dataset\":\(String(decoding: try encoder.encode(schema.name), as: UTF8.self)),\"model_version\":\(model.version),\"rows\":[")
+            var first = true
+            try await model.predict(file: url, overrides: csv.overrides) { rows in
+                for row in rows {
+                    print((first ? "" : ",") + String(decoding: try encoder.encode(row), as: UTF8.self))
+                    first = false
+                }
+            }
+            print("]}")
+        case .table:
+            let classes = schema.target.classes
+            var table = TextTable(headers: ["row", "prediction"] + classes.map { "P(\($0))" } + ["note"])
+            try await model.predict(file: url, overrides: csv.overrides) { rows in
+                for row in rows {
+                    table.add(cells: [row.id ?? "line \(row.line)", row.prediction ?? "-"]
+                        + classes.map { fixed(row.probabilities?[$0], 3) } + [row.error ?? ""])
+                }
+            }
+            print("dataset \(schema.name), model version \(model.version)")
+            print(table.rendered)
         }
     }
 }

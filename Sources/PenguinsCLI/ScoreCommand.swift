@@ -14,11 +14,28 @@ struct ScoreCommand: AsyncParsableCommand {
         valueName: "engine"
     ))
     var engine = "local"
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         try await reportingErrors {
-            if case .spark(let url) = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment) {
+            let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
+            if !Platform.isDefaultDataset(dataset.name) {
+                guard case .local = engine else {
+                    throw ValidationError("the Spark engine scores the penguins; score dataset \(dataset.name) with --engine local")
+                }
+                let platform = try global.platform()
+                let report = try await DatasetScorer(platform: platform).score(schema: try await platform.schema(ofDataset: dataset.name))
+                switch global.format {
+                case .json: try printJSON(report)
+                case .table:
+                    var table = TextTable("dataset", "model version", "rows", "scored", "unscorable (missing feature)", "seconds")
+                    table.add(report.dataset, "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.unscorable)", fixed(report.seconds, 2))
+                    print(table.rendered)
+                }
+                return
+            }
+            if case .spark(let url) = engine {
                 let report = try await SparkScorer(platform: try global.platform(), url: url).score()
                 switch global.format {
                 case .json: try printJSON(report)

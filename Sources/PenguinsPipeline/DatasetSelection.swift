@@ -20,6 +20,14 @@ extension Platform {
     }
 }
 
+extension Platform {
+    /// The model registry of dataset `name`.
+    public func registry(ofDataset name: String) async throws -> any ModelRegistry {
+        if Platform.isDefaultDataset(name) { return registry }
+        return try await tables(for: schema(ofDataset: name)).registry
+    }
+}
+
 extension Ingestor {
     /// Ingests `file` into dataset `name`: the penguins' own tables for the default dataset,
     /// else the dataset's tables, read with its schema (``DatasetIngestor``).

@@ -101,6 +101,8 @@ public struct DatasetTrainer: Sendable {
         )
         artifact.dataset = schema.name
         artifact.schemaFingerprint = schema.fingerprint
+        artifact.featureLevels = Dictionary(uniqueKeysWithValues: indices.map { schema.features[$0] }
+            .filter { $0.kind == .categorical }.map { ($0.name, $0.levels) })
         return artifact
     }
 }

@@ -31,6 +31,8 @@ public struct ModelArtifact: Codable, Sendable {
     public var dataset: String? = nil
     /// The fingerprint of the dataset's schema at training (``PenguinsCore/DatasetSchema/fingerprint``).
     public var schemaFingerprint: String? = nil
+    /// The levels of each categorical feature at training, in the order their indices encode.
+    public var featureLevels: [String: [String]]? = nil
 
     /// Size of the per-feature drift reference kept in an artifact.
     public static let referenceSampleSize = 5_000

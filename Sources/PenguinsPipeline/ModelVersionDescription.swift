@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsCore
 import PenguinsStorage
 
 /// One model version as the CLI and the API list it: registry entry plus the headline
@@ -31,8 +32,10 @@ public struct ModelVersionDescription: Encodable, Sendable {
 }
 
 extension Platform {
-    /// Every model version, newest first, with the headline figures of its artifact.
-    public func modelVersions() async throws -> [ModelVersionDescription] {
+    /// Every model version of dataset `name` (the default one when nil), newest first, with
+    /// the headline figures of its artifact.
+    public func modelVersions(ofDataset name: String? = nil) async throws -> [ModelVersionDescription] {
+        let registry = try await registry(ofDataset: name ?? BundledSchemas.defaultName)
         var described: [ModelVersionDescription] = []
         for summary in try await registry.versions() {
             let artifact = try await registry.model(version: summary.version).flatMap { try? ModelArtifact.decode($0.artifact) }

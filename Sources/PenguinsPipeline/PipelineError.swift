@@ -14,6 +14,10 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case notEnoughRows(String)
     /// No dataset of this name is registered or bundled.
     case unknownDataset(String, known: [String])
+    /// The dataset has no model yet.
+    case noDatasetModel(String)
+    /// The dataset's current model cannot read the dataset's data as its schema now is.
+    case modelDoesNotMatch(dataset: String, version: Int, reason: String)
     /// No stored row of the dataset has every feature a model is to be trained on.
     case noTrainingRows(dataset: String, features: [String])
 
@@ -25,6 +29,9 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .unknownColumn(let name, let expected): "unknown column \"\(name)\"; expected one of: \(expected.joined(separator: ", "))"
         case .invalidOption(let message): message
         case .notEnoughRows(let message): message
+        case .noDatasetModel(let dataset): "dataset \(dataset) has no model yet; run `penguins train --dataset \(dataset)` first"
+        case .modelDoesNotMatch(let dataset, let version, let reason):
+            "model version \(version) of dataset \(dataset) does not match the dataset's schema: \(reason); train it again with `penguins train --dataset \(dataset)`"
         case .noTrainingRows(let dataset, let features):
             "no row of dataset \(dataset) has all of \(features.joined(separator: ", ")); run `penguins ingest --dataset \(dataset) FILE` first, or train on other features with --features"
         case .unknownDataset(let name, let known):

@@ -161,6 +161,8 @@ extension Problem {
                                detail: error.description, errors: [FieldError(field: error.field, detail: error.description)])
             case .noModel:
                 return .noModel
+            case .noDatasetModel, .modelDoesNotMatch:
+                return Problem(status: .serviceUnavailable, type: "no-model", title: "No model", detail: error.description)
             case .noTrainingData, .noTrainingRows, .emptyWarehouse, .notEnoughRows:
                 return Problem(status: .conflict, type: "not-enough-data", title: "Not enough data", detail: error.description)
             case .unknownDataset:

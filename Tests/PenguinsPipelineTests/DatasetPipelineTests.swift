@@ -136,4 +136,69 @@ func palmerSchema() -> DatasetSchema {
             try DatasetTrainer.featureIndices(["petal_width_cm", "petal_width_cm"], in: schema)
         }
     }
+
+    /// Scoring writes every complete row's prediction, as the model gives it, into the warehouse.
+    @Test func scoringWritesTheModelsPredictions() async throws {
+        let platform = Platform.inMemory()
+        let schema = palmerSchema()
+        _ = try await Datasets(catalog: platform.datasets).register(schema)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV, dataset: "palmer")
+        let features = ["bill_length_mm", "delta_15_n", "sex"]
+        _ = try await DatasetTrainer(platform: platform).train(schema: schema, features: features)
+        let time = Date(timeIntervalSince1970: 1_800_000_000)
+        let report = try await DatasetScorer(platform: platform, batchSize: 50).score(schema: schema, now: time)
+        let stores = try await platform.tables(for: schema)
+        #expect(report.rows > 300)
+        let model = try await DatasetModel.current(of: schema, in: stores.registry)
+        #expect(model.featureIndices == (try DatasetTrainer.featureIndices(features, in: schema)))
+        #expect(report.rows == (try await stores.warehouse.count()))
+        #expect(report.scored + report.unscorable == report.rows)
+        #expect(report.unscorable > 0, "some birds lack an isotope or their sex")
+
+        var scored = 0
+        for partition in ["Biscoe", "Dream", "Torgersen"] {
+            for stored in try await stores.warehouse.scan(partition: partition, after: nil, limit: 1_000) {
+                let expected = model.probabilities([stored.record.features])[0]
+                #expect(stored.prediction?.probabilities == expected, "\(stored.record.id)")
+                if let expected {
+                    scored += 1
+                    #expect(stored.prediction == model.prediction(from: expected, at: time))
+                    #expect(stored.prediction?.modelVersion == 1)
+                }
+            }
+        }
+        #expect(scored == report.scored)
+    }
+
+    /// A model is bound to the schema it was trained with: a feature gone, a kind or the
+    /// levels changed, or other classes, and it refuses to read the data.
+    @Test func aModelRefusesASchemaThatNoLongerFitsIt() throws {
+        var schema = palmerSchema()
+        var columns = RecordColumns(features: [[], []])
+        for row in 0..<30 {
+            columns.ids.append("p\(row)")
+            columns.targetClasses.append(row % 3)
+            columns.features[0].append(Double(40 + row))
+            columns.features[1].append(Double(row % 2))
+        }
+        let indices = try DatasetTrainer.featureIndices(["bill_length_mm", "sex"], in: schema)
+        let artifact = try DatasetTrainer(platform: .inMemory()).fit(columns, schema: schema, featureIndices: indices, now: Date())
+        #expect(artifact.featureLevels == ["sex": ["female", "male"]])
+        _ = try DatasetModel(version: 1, artifact: artifact, schema: schema)
+
+        var withoutBill = schema
+        withoutBill.features.removeAll { $0.name == "bill_length_mm" }
+        #expect(throws: PipelineError.modelDoesNotMatch(dataset: "palmer", version: 1, reason: "it reads the feature bill_length_mm, which the schema no longer has")) {
+            try DatasetModel(version: 1, artifact: artifact, schema: withoutBill)
+        }
+        let sex = schema.features.firstIndex { $0.name == "sex" }!
+        schema.features[sex].levels.append("unknown")
+        #expect(throws: PipelineError.modelDoesNotMatch(
+            dataset: "palmer", version: 1, reason: "the levels of sex were female, male at training and are female, male, unknown now")) {
+            try DatasetModel(version: 1, artifact: artifact, schema: schema)
+        }
+        var renamed = palmerSchema()
+        renamed.target.classes = ["A", "C", "G"]
+        #expect(throws: PipelineError.self) { try DatasetModel(version: 1, artifact: artifact, schema: renamed) }
+    }
 }

@@ -18,10 +18,12 @@ public struct DatasetFile {
     /// Opens `url` and matches its header to `schema`.
     /// - Throws: an ``IngestError``: the file is missing, unreadable or empty, or lacks a
     ///   column the schema requires.
-    public init(url: URL, schema: DatasetSchema, overrides: CSVDialect.Overrides = .none) throws {
+    /// - Parameter requiringTarget: false for a file to predict, read with ``nextFeatureBatch(maxCount:)``.
+    public init(url: URL, schema: DatasetSchema, overrides: CSVDialect.Overrides = .none, requiringTarget: Bool = true) throws {
         var reader = try CSVReader(url: url, overrides: overrides)
         guard let header = try reader.next() else { throw IngestError.emptyFile(path: url.path) }
-        parser = try SchemaRowParser(schema: schema, header: header, source: url.path, dialect: reader.dialect)
+        parser = try SchemaRowParser(
+            schema: schema, header: header, source: url.path, dialect: reader.dialect, requiringTarget: requiringTarget)
         self.reader = reader
         self.url = url
     }
@@ -33,6 +35,18 @@ public struct DatasetFile {
         batch.reserveCapacity(min(maxCount, 65_536))
         while batch.count < maxCount, let record = try reader.next() {
             batch.append(parser.parse(record))
+        }
+        recordsRead += batch.count
+        return batch.isEmpty ? nil : batch
+    }
+
+    /// The features of the next at most `maxCount` records of a file to predict, or nil at the end of the file.
+    public mutating func nextFeatureBatch(maxCount: Int) throws -> [FeatureRowOutcome]? {
+        precondition(maxCount > 0, "a batch holds at least one row")
+        var batch: [FeatureRowOutcome] = []
+        batch.reserveCapacity(min(maxCount, 65_536))
+        while batch.count < maxCount, let record = try reader.next() {
+            batch.append(parser.parseFeatures(record))
         }
         recordsRead += batch.count
         return batch.isEmpty ? nil : batch

@@ -24,6 +24,28 @@ public struct DatasetRecord: Hashable, Sendable {
     }
 }
 
+/// The features of one row to predict, by index as the schema orders them (level indices for
+/// categorical features, nil when missing), with where it came from.
+public struct FeatureRow: Hashable, Sendable {
+    /// The row's id, when its file has the schema's id column.
+    public var id: String?
+    /// The line of the source file the row starts on.
+    public var line: Int
+    public var features: [Double?]
+
+    public init(id: String?, line: Int, features: [Double?]) {
+        self.id = id
+        self.line = line
+        self.features = features
+    }
+}
+
+/// What became of one row of a file to predict.
+public enum FeatureRowOutcome: Hashable, Sendable {
+    case accepted(FeatureRow)
+    case rejected(RejectedRow)
+}
+
 /// What became of one source row read with a schema.
 public enum DatasetRowOutcome: Hashable, Sendable {
     case accepted(DatasetRecord)
@@ -60,7 +82,8 @@ public struct SchemaRowParser: Sendable {
         case absent
     }
 
-    private let targetColumn: Int
+    /// The target's column; nil only in a file to predict that lacks it.
+    private let targetColumn: Int?
     private let featureSources: [FeatureSource]
     private let idColumn: Int?
     /// The template's pieces: literal text, or a column (the target's placeholder takes the class).
@@ -86,7 +109,11 @@ public struct SchemaRowParser: Sendable {
     /// - Throws: ``IngestError/missingColumns(source:dataset:missing:found:dialect:)`` when the
     ///   file lacks a column the schema requires, ``IngestError/duplicateColumn(source:name:)``
     ///   when two columns normalise to the same name.
-    public init(schema: DatasetSchema, header: CSVRecord, source: String, dialect: CSVDialect = .standard) throws {
+    /// - Parameter requiringTarget: false for files to predict, which need not have the target
+    ///   column (read them with ``parseFeatures(_:)``).
+    public init(
+        schema: DatasetSchema, header: CSVRecord, source: String, dialect: CSVDialect = .standard, requiringTarget: Bool = true
+    ) throws {
         let names = header.fields.map(normalizedColumnName)
         var indexByName: [String: Int] = [:]
         for (index, name) in names.enumerated() {
@@ -98,7 +125,7 @@ public struct SchemaRowParser: Sendable {
         }
         var missingColumns: [String] = []
         let target = column(schema.target.name, headers: schema.target.headers)
-        if target == nil { missingColumns.append(schema.target.name) }
+        if target == nil, requiringTarget { missingColumns.append(schema.target.name) }
         var sources: [FeatureSource] = []
         for feature in schema.features {
             if let index = column(feature.name, headers: feature.headers) {
@@ -110,7 +137,7 @@ public struct SchemaRowParser: Sendable {
                 sources.append(.absent)
             }
         }
-        guard missingColumns.isEmpty, let target else {
+        guard missingColumns.isEmpty else {
             throw IngestError.missingColumns(
                 source: source, dataset: schema.name, missing: missingColumns, found: header.fields, dialect: dialect)
         }
@@ -130,7 +157,7 @@ public struct SchemaRowParser: Sendable {
             template = nil
         }
 
-        var consumed: Set<Int> = [target]
+        var consumed: Set<Int> = target.map { [$0] } ?? []
         for source in sources { if case .column(let index) = source { consumed.insert(index) } }
         if let idColumn { consumed.insert(idColumn) }
         let numbers = Set(schema.kept.numbers), texts = Set(schema.kept.texts)
@@ -154,6 +181,12 @@ public struct SchemaRowParser: Sendable {
             }
     }
 
+    /// True when the file has the column of feature `index` (or the column its year comes from).
+    public func hasColumn(ofFeature index: Int) -> Bool {
+        if case .absent = featureSources[index] { return false }
+        return true
+    }
+
     /// Cleans and validates one data record.
     public mutating func parse(_ record: CSVRecord) -> DatasetRowOutcome {
         do {
@@ -165,11 +198,29 @@ public struct SchemaRowParser: Sendable {
 
     private typealias Rejection = RowRejection
 
+    /// Cleans and validates the features of one data record of a file to predict: the target,
+    /// if the file has it, is not read. The row is named by its id column's value when the
+    /// file has one.
+    public func parseFeatures(_ record: CSVRecord) -> FeatureRowOutcome {
+        do throws(Rejection) {
+            try RowChecks.checkShape(of: record, columnCount: columnNames.count)
+            var values: [Double?] = []
+            values.reserveCapacity(schema.features.count)
+            for (index, feature) in schema.features.enumerated() {
+                values.append(try value(of: feature, at: index, in: record.fields))
+            }
+            let id = idColumn.flatMap { present(record.fields[$0]) }
+            return .accepted(FeatureRow(id: id, line: record.line, features: values))
+        } catch {
+            return .rejected(RejectedRow(line: record.line, rawText: record.rawText, reason: error.reason))
+        }
+    }
+
     private mutating func record(from record: CSVRecord) throws(Rejection) -> DatasetRecord {
         try RowChecks.checkShape(of: record, columnCount: columnNames.count)
         let fields = record.fields
         let target = schema.target
-        guard let targetText = present(fields[targetColumn]) else { throw Rejection("\(target.name): missing") }
+        guard let targetColumn, let targetText = present(fields[targetColumn]) else { throw Rejection("\(target.name): missing") }
         guard let targetClass = classesByText[targetText.lowercased()] else {
             throw Rejection("\(target.name): \(RowChecks.quoted(targetText)) is not a known \(target.name) (\(target.classes.joined(separator: ", ")))")
         }

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// The bundled iris dataset through every command the penguins have: ingest, train, score,
+/// predict, models; with no code of its own.
+@Suite struct DatasetPipelineCommandTests {
+    @Test func irisIngestsTrainsScoresAndPredicts() throws {
+        let penguins = PenguinsExecutable()
+        #expect(try penguins.run("ingest", "--dataset", "iris", "--format", "json").json()["stored"] as? Int == 150)
+
+        let trained = try penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,petal_width_cm", "--format", "json").json()
+        #expect(trained["dataset"] as? String == "iris")
+        #expect(trained["version"] as? Int == 1)
+        #expect(trained["features"] as? [String] == ["petal_length_cm", "petal_width_cm"])
+        #expect(trained["class_labels"] as? [String] == ["setosa", "versicolor", "virginica"])
+        #expect(trained["training_rows"] as? Int == 120)
+        #expect(trained["test_rows"] as? Int == 30)
+
+        let scored = try penguins.run("score", "--dataset", "iris", "--format", "json").json()
+        #expect(scored["model_version"] as? Int == 1)
+        #expect(scored["scored"] as? Int == 150)
+        #expect(scored["unscorable"] as? Int == 0)
+
+        // A file without the species column predicts; a bad value and a missing feature are named.
+        let file = try penguins.temporaryFile("new-irises.csv", """
+            sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm
+            5.0,3.4,1.5,0.2
+            6.9,3.1,5.4,2.1
+            5.0,3.4,NA,0.2
+            5.0,3.4,1.5,wide
+
+            """)
+        let predicted = try penguins.run("predict", file, "--dataset", "iris", "--format", "json")
+        #expect(predicted.status == 0, "\(predicted.standardError)")
+        let answer = try predicted.json()
+        #expect(answer["model_version"] as? Int == 1)
+        let rows = try #require(answer["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["line"] as? Int } == [2, 3, 4, 5])
+        #expect(rows[0]["prediction"] as? String == "setosa")
+        #expect(rows[1]["prediction"] as? String == "virginica")
+        let probabilities = try #require(rows[1]["probabilities"] as? [String: Double])
+        #expect(abs(probabilities.values.reduce(0, +) - 1) < 1e-12)
+        #expect(probabilities["virginica"] == probabilities.values.max())
+        #expect(rows[2]["error"] as? String == "missing petal_length_cm, which the model needs")
+        #expect((rows[3]["error"] as? String)?.hasPrefix("petal_width_cm:") == true)
+
+        _ = try penguins.run("train", "--dataset", "iris")
+        let models = try penguins.run("models", "--dataset", "iris", "--format", "json")
+        let versions = try #require(JSONSerialization.jsonObject(with: Data(models.standardOutput.utf8)) as? [[String: Any]])
+        #expect(versions.map { $0["version"] as? Int } == [2, 1])
+        #expect(versions.map { $0["current"] as? Bool } == [true, false])
+        #expect(try penguins.run("models", "rollback", "--dataset", "iris", "--format", "json").json()["current"] as? Int == 1)
+        // The penguins' registry is apart.
+        #expect(try penguins.run("models", "--format", "json").standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
+    }
+
+    @Test func datasetCommandsRefuseWhatTheyCannotDo() throws {
+        let penguins = PenguinsExecutable()
+        expectUserError(try penguins.run("score", "--dataset", "iris"), mentioning: "penguins train --dataset iris")
+        expectUserError(try penguins.run("train", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris")
+        _ = try penguins.run("ingest", "--dataset", "iris")
+        expectUserError(try penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,wings"), mentioning: "\"wings\", which is not a feature of dataset iris")
+        expectUserError(try penguins.run("train", "--features", "bill_length_mm"), mentioning: "--features applies to the other datasets")
+        _ = try penguins.run("train", "--dataset", "iris")
+        let file = try penguins.temporaryFile("no-petals.csv", "sepal_length_cm,sepal_width_cm\n5.0,3.4\n")
+        expectUserError(try penguins.run("predict", file, "--dataset", "iris"), mentioning: "petal_length_cm")
+    }
+}
