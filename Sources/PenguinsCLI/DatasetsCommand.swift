@@ -73,7 +73,13 @@ struct DatasetsCommand: AsyncParsableCommand {
                     schema = try DatasetSchema(yaml: text, source: path)
                 }
                 schema.name = name
-                let registered = try await Datasets(catalog: global.platform().datasets).register(schema)
+                let platform = try global.platform()
+                let datasets = Datasets(catalog: platform.datasets)
+                let previous = try await datasets.versions(of: name).first?.schema
+                var registered = try await datasets.register(schema)
+                if let previous, previous != registered.schema {
+                    registered.evolution = try await SchemaEvolution(platform: platform).evolve(from: previous, to: registered.schema)
+                }
                 try DatasetsCommand.print(registered, format: global.format)
             }
         }
@@ -184,6 +190,13 @@ struct DatasetsCommand: AsyncParsableCommand {
         case .table:
             let version = dataset.version == 0 ? "bundled, not registered" : "version \(dataset.version)"
             Swift.print("# dataset \(dataset.name) (\(version), fingerprint \(dataset.fingerprint))")
+            if let evolution = dataset.evolution, !evolution.addedFeatures.isEmpty {
+                for name in evolution.addedFeatures {
+                    let rejected = evolution.rejected[name] ?? []
+                    Swift.print("# added \(name): backfilled \(evolution.backfilled[name] ?? 0) of \(evolution.rows) stored rows from the lake"
+                        + (rejected.isEmpty ? "" : "; not valid: \(rejected.joined(separator: "; "))"))
+                }
+            }
             if let stored = dataset.stored {
                 let partitions = stored.partitions.keys.sorted().map { "\($0) \(stored.partitions[$0]!)" }.joined(separator: ", ")
                 Swift.print("# stored: \(stored.rows) rows\(partitions.isEmpty ? "" : " (\(partitions))"), \(stored.documents) lake documents, \(stored.quarantined) quarantined")

@@ -15,11 +15,13 @@ public struct DatasetDescription: Sendable, Encodable {
     public var schema: DatasetSchema
     /// What the platform stores of the dataset, when asked for (``Platform/describeStoredData(of:)``).
     public var stored: StoredData?
+    /// What registering this version did to the stored rows, when it changed the schema.
+    public var evolution: EvolutionReport?
 
     /// Spelled out in snake_case, so that a JSON encoder needs no key strategy (which would
     /// also rewrite the schema's alias keys, raw values such as `Adelie Penguin (...)`).
     enum CodingKeys: String, CodingKey {
-        case name, version, fingerprint, bundled, schema, stored
+        case name, version, fingerprint, bundled, schema, stored, evolution
         case registeredAt = "registered_at"
     }
 }

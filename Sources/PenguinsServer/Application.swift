@@ -141,6 +141,7 @@ public enum PenguinsServer {
         let router = Router()
         var table = RouteTable(router: router, metrics: options.metrics)
         endpoints.registerAPI(on: &table)
+        endpoints.registerDatasetAPI(on: &table)
         endpoints.registerDashboard(on: &table)
         router.add(middleware: UnmatchedRouteMiddleware(routes: table.routes, metrics: options.metrics.route("ANY", "unmatched")))
         let watcher = ModelWatcher(
@@ -163,6 +164,7 @@ public enum PenguinsServer {
         )
         var table = RouteTable(router: Router(), metrics: ServerMetrics())
         endpoints.registerAPI(on: &table)
+        endpoints.registerDatasetAPI(on: &table)
         endpoints.registerDashboard(on: &table)
         return table.routes.sorted()
     }

@@ -141,25 +141,8 @@ extension Endpoints {
     /// `POST /predict/batch`: `{"penguins": [...]}` → one result per penguin, in order.
     func predictBatch(_ request: Request) async throws -> Response {
         let body = try await Self.jsonBody(request, limit: PenguinsServer.maximumBatchBodySize)
-        guard case .object(let members) = body else {
-            throw Problem.invalidBody([FieldError(field: "body", detail: "must be an object {\"penguins\": [...]}, not \(body.kind)")])
-        }
         var errors: [FieldError] = []
-        for (key, _) in members where key != "penguins" {
-            errors.append(FieldError(field: key, detail: "is not a known field; expected penguins"))
-        }
-        guard let penguins = members.first(where: { $0.key == "penguins" })?.value else {
-            throw Problem.invalidBody(errors + [FieldError(field: "penguins", detail: "is required")])
-        }
-        guard case .array(let items) = penguins else {
-            throw Problem.invalidBody(errors + [FieldError(field: "penguins", detail: "must be an array, not \(penguins.kind)")])
-        }
-        guard !items.isEmpty else { throw Problem.invalidBody(errors + [FieldError(field: "penguins", detail: "must hold at least one penguin")]) }
-        guard items.count <= PenguinsServer.maximumBatchSize else {
-            throw Problem.invalidBody(errors + [FieldError(
-                field: "penguins", detail: "holds \(items.count) penguins; at most \(PenguinsServer.maximumBatchSize) per request"
-            )])
-        }
+        let items = try Self.batchItems(body, member: "penguins", noun: "penguins", errors: &errors)
         var inputs: [PenguinInput] = []
         inputs.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
@@ -522,9 +505,12 @@ struct ModelDescription: Encodable {
     var trainingFingerprint: String
 
     init(_ model: SpeciesModel) {
-        let artifact = model.artifact
+        self.init(version: model.version, artifact: model.artifact)
+    }
+
+    init(version: Int, artifact: ModelArtifact) {
         let metrics = artifact.metrics
-        version = model.version
+        self.version = version
         createdAt = artifact.createdAt
         engine = artifact.engine
         featureNames = artifact.featureNames

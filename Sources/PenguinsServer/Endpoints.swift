@@ -23,6 +23,8 @@ final class Endpoints: Sendable {
     let openAPI: String
     /// The Spark/Swift shadow comparison of `GET /model` and the Classification page, reused briefly.
     let shadowCache = ShadowComparisonCache()
+    /// The schemas, stores and models of the datasets other than the penguins.
+    let datasetSessions: DatasetSessions
 
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
@@ -36,6 +38,7 @@ final class Endpoints: Sendable {
         self.health = health
         self.cacheGeneration = cacheGeneration
         self.logger = logger
+        self.datasetSessions = DatasetSessions(platform: platform)
         self.openAPI = (try? PenguinsServer.openAPIDocument) ?? "openapi: 3.1.0\n"
     }
 

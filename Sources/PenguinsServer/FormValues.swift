@@ -36,6 +36,13 @@ public struct FormValues: Sendable, Equatable {
         pairs.filter { $0.name == name }.map(\.value)
     }
 
+    /// The same pairs with every `name` spelled `newName`.
+    func renaming(_ name: String, to newName: String) -> FormValues {
+        var copy = self
+        copy.pairs = pairs.map { ($0.name == name ? newName : $0.name, $0.value) }
+        return copy
+    }
+
     /// True when no pair was given.
     public var isEmpty: Bool { pairs.isEmpty }
 

@@ -119,6 +119,7 @@ struct JSONWriter {
 extension JSONWriter {
     /// A prediction's members: species, probabilities (every species), confidence, model version.
     mutating func predictionMembers(_ prediction: Prediction) {
+        key("prediction"); string(prediction.species.rawValue)
         key("species"); string(prediction.species.rawValue)
         key("probabilities")
         beginObject()

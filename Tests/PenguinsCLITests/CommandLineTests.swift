@@ -38,8 +38,16 @@ struct PenguinsExecutable {
     /// Runs `penguins ARGUMENTS --data-dir DIR`; throws ``CommandTimeout`` (failing the test)
     /// when it has not finished within `timeout`.
     @discardableResult
-    func run(_ arguments: String..., timeout: Duration = defaultTimeout) throws -> CommandResult {
-        try runCommand(Self.url, arguments + ["--data-dir", dataDirectory.path], environment: processEnvironment, timeout: timeout)
+    /// Runs the command on a thread of its own, so a test waiting for it holds none of the
+    /// few threads that every other test's asynchronous work shares.
+    func run(_ arguments: String..., timeout: Duration = defaultTimeout) async throws -> CommandResult {
+        let arguments = arguments + ["--data-dir", dataDirectory.path]
+        let environment = processEnvironment
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runCommand(Self.url, arguments, environment: environment, timeout: timeout) })
+            }
+        }
     }
 
     func temporaryFile(_ name: String, _ text: String) throws -> String {
@@ -162,15 +170,15 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
 }
 
 @Suite(.serialized) struct CommandLineTests {
-    @Test func upRunsThePipelineOnceAndThenOnlySummarises() throws {
+    @Test func upRunsThePipelineOnceAndThenOnlySummarises() async throws {
         let penguins = PenguinsExecutable()
-        let first = try penguins.run("up", "--no-serve")
+        let first = try await penguins.run("up", "--no-serve")
         #expect(first.status == 0, "\(first.standardError)")
         #expect(first.standardOutput.contains("ingested 344 rows"))
         #expect(first.standardOutput.contains("trained model version 1"))
         #expect(first.standardOutput.contains("scored 342 rows"))
 
-        let second = try penguins.run("up", "--no-serve", "--format", "json")
+        let second = try await penguins.run("up", "--no-serve", "--format", "json")
         #expect(second.status == 0)
         let summary = try second.json()
         #expect(summary["lake_documents"] as? Int == 344)
@@ -184,11 +192,11 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         // Serving on a port another socket holds fails with one readable line.
         let occupied = try ListeningSocket()
         defer { occupied.close() }
-        let busy = try penguins.run("up", "--port", "\(occupied.port)")
+        let busy = try await penguins.run("up", "--port", "\(occupied.port)")
         expectUserError(busy, mentioning: "already in use")
     }
 
-    @Test func ingestReportsReadEqualsStoredPlusQuarantinedAsJSON() throws {
+    @Test func ingestReportsReadEqualsStoredPlusQuarantinedAsJSON() async throws {
         let penguins = PenguinsExecutable()
         let file = try penguins.temporaryFile("mixed.csv", """
         species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
@@ -197,7 +205,7 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         Emperor,Dream,39.1,18.7,181,3750,male,2007
 
         """)
-        let result = try penguins.run("ingest", file, "--format", "json")
+        let result = try await penguins.run("ingest", file, "--format", "json")
         #expect(result.status == 0, "\(result.standardError)")
         let report = try result.json()
         #expect(report["read"] as? Int == 3)
@@ -205,7 +213,7 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect(report["quarantined"] as? Int == 1)
         #expect(report["not_usable_for_training"] as? Int == 1)
 
-        let quarantine = try penguins.run("quarantine", "--format", "json")
+        let quarantine = try await penguins.run("quarantine", "--format", "json")
         #expect(quarantine.status == 0, "\(quarantine.standardError)")
         let listing = try quarantine.json()
         #expect(listing["total"] as? Int == 1)
@@ -215,31 +223,31 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect((row["reason"] as? String)?.contains("Emperor") == true)
     }
 
-    @Test func userErrorsAreOneLineAndANonZeroExit() throws {
+    @Test func userErrorsAreOneLineAndANonZeroExit() async throws {
         let penguins = PenguinsExecutable()
-        expectUserError(try penguins.run("ingest", "/nonexistent/penguins.csv"), mentioning: "/nonexistent/penguins.csv")
-        expectUserError(try penguins.run("train"), mentioning: "penguins ingest")
-        expectUserError(try penguins.run("score"), mentioning: "penguins train")
-        expectUserError(try penguins.run("stats"), mentioning: "penguins ingest")
-        expectUserError(try penguins.run("models", "rollback"), mentioning: "roll back")
+        expectUserError(try await penguins.run("ingest", "/nonexistent/penguins.csv"), mentioning: "/nonexistent/penguins.csv")
+        expectUserError(try await penguins.run("train"), mentioning: "penguins ingest")
+        expectUserError(try await penguins.run("score"), mentioning: "penguins train")
+        expectUserError(try await penguins.run("stats"), mentioning: "penguins ingest")
+        expectUserError(try await penguins.run("models", "rollback"), mentioning: "roll back")
         let unknownHeader = try penguins.temporaryFile("odd.csv", "a,b,c\n1,2,3\n")
-        expectUserError(try penguins.run("ingest", unknownHeader), mentioning: "bill_length_mm")
+        expectUserError(try await penguins.run("ingest", unknownHeader), mentioning: "bill_length_mm")
 
-        let badTarget = try penguins.run("regress", "--target", "wingspan")
+        let badTarget = try await penguins.run("regress", "--target", "wingspan")
         #expect(badTarget.status != 0)
         #expect(badTarget.standardError.contains("wingspan"))
-        let badShift = try penguins.run("generate", "--rows", "3", "--shift", "tail=4")
+        let badShift = try await penguins.run("generate", "--rows", "3", "--shift", "tail=4")
         #expect(badShift.status != 0)
         #expect(badShift.standardError.contains("--shift"))
     }
 
-    @Test func trainPredictAndModelVersions() throws {
+    @Test func trainPredictAndModelVersions() async throws {
         let penguins = PenguinsExecutable()
-        try penguins.run("ingest")
-        let trained = try penguins.run("train", "--num-trees", "5", "--format", "json")
+        try await penguins.run("ingest")
+        let trained = try await penguins.run("train", "--num-trees", "5", "--format", "json")
         #expect(trained.status == 0, "\(trained.standardError)")
         #expect(try trained.json()["version"] as? Int == 1)
-        try penguins.run("train", "--seed", "7")
+        try await penguins.run("train", "--seed", "7")
 
         let file = try penguins.temporaryFile("new.csv", """
         penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
@@ -248,7 +256,7 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         N3,Adelie,Dream,37.0,abc,185,3500,female,2009
 
         """)
-        let predicted = try penguins.run("predict", file, "--format", "json")
+        let predicted = try await penguins.run("predict", file, "--format", "json")
         #expect(predicted.status == 0, "\(predicted.standardError)")
         let rows = try #require(try predicted.json()["rows"] as? [[String: Any]])
         #expect(rows.count == 3)
@@ -257,39 +265,39 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect(rows[2]["line"] as? Int == 4)
         #expect((rows[2]["error"] as? String)?.contains("bill_depth_mm") == true)
 
-        #expect(try penguins.run("models", "rollback").standardOutput.contains("version 1 is current"))
-        #expect(try penguins.run("models", "promote", "2").status == 0)
-        expectUserError(try penguins.run("models", "promote", "9"), mentioning: "9")
+        #expect(try await penguins.run("models", "rollback").standardOutput.contains("version 1 is current"))
+        #expect(try await penguins.run("models", "promote", "2").status == 0)
+        expectUserError(try await penguins.run("models", "promote", "9"), mentioning: "9")
     }
 
-    @Test func driftBetweenTwoGeneratedFilesNeedsNoStore() throws {
+    @Test func driftBetweenTwoGeneratedFilesNeedsNoStore() async throws {
         let penguins = PenguinsExecutable()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let reference = folder.appendingPathComponent("a.csv").path
         let current = folder.appendingPathComponent("b.csv").path
-        #expect(try penguins.run("generate", "--rows", "2000", "--seed", "1", "--output", reference).status == 0)
-        #expect(try penguins.run("generate", "--rows", "2000", "--seed", "2", "--output", current, "--shift", "flipper_length_mm=8").status == 0)
-        let result = try penguins.run("drift", "--reference", reference, "--current", current, "--feature", "flipper_length_mm", "--format", "json")
+        #expect(try await penguins.run("generate", "--rows", "2000", "--seed", "1", "--output", reference).status == 0)
+        #expect(try await penguins.run("generate", "--rows", "2000", "--seed", "2", "--output", current, "--shift", "flipper_length_mm=8").status == 0)
+        let result = try await penguins.run("drift", "--reference", reference, "--current", current, "--feature", "flipper_length_mm", "--format", "json")
         #expect(result.status == 0, "\(result.standardError)")
         let features = try #require(try result.json()["features"] as? [[String: Any]])
         #expect(features.first?["drift"] as? Bool == true)
         #expect(!FileManager.default.fileExists(atPath: penguins.dataDirectory.path))
     }
 
-    @Test func loggedPredictionsOfAShiftedStreamDriftFromTheTrainingSample() throws {
+    @Test func loggedPredictionsOfAShiftedStreamDriftFromTheTrainingSample() async throws {
         let penguins = PenguinsExecutable()
-        try penguins.run("ingest")
-        try penguins.run("train")
-        expectUserError(try penguins.run("drift"), mentioning: "--log")
+        try await penguins.run("ingest")
+        try await penguins.run("train")
+        expectUserError(try await penguins.run("drift"), mentioning: "--log")
 
         let shifted = try penguins.temporaryFile("stream.csv", "")
-        #expect(try penguins.run("generate", "--rows", "3000", "--seed", "5", "--shift", "body_mass_g=600", "--output", shifted).status == 0)
-        let predicted = try penguins.run("predict", shifted, "--log", "--format", "json")
+        #expect(try await penguins.run("generate", "--rows", "3000", "--seed", "5", "--shift", "body_mass_g=600", "--output", shifted).status == 0)
+        let predicted = try await penguins.run("predict", shifted, "--log", "--format", "json")
         #expect(predicted.status == 0, "\(predicted.standardError)")
         #expect(try predicted.json()["logged"] as? Int == 3000)
 
-        let drift = try penguins.run("drift", "--format", "json")
+        let drift = try await penguins.run("drift", "--format", "json")
         #expect(drift.status == 0, "\(drift.standardError)")
         let features = try #require(try drift.json()["features"] as? [[String: Any]])
         let verdicts = Dictionary(uniqueKeysWithValues: features.map { ($0["feature"] as! String, $0["drift"] as! Bool) })
@@ -330,14 +338,14 @@ final class ListeningSocket {
 struct CommandRunnerTests {
     private let shell = URL(fileURLWithPath: "/bin/sh")
 
-    @Test func aQuickCommandGivesItsStatusAndBothOutputs() throws {
+    @Test func aQuickCommandGivesItsStatusAndBothOutputs() async throws {
         let result = try runCommand(shell, ["-c", "echo out; echo err >&2; exit 3"], timeout: .seconds(60))
         #expect(result.status == 3)
         #expect(result.standardOutput == "out\n")
         #expect(result.standardError == "err\n")
     }
 
-    @Test func muchOutputOnBothStreamsDoesNotBlockTheCommand() throws {
+    @Test func muchOutputOnBothStreamsDoesNotBlockTheCommand() async throws {
         // More than a pipe holds (64 KiB), on standard error first: read one stream after the
         // other, the command would block on the second.
         let script = "head -c 300000 /dev/zero | tr '\\0' e >&2; head -c 200000 /dev/zero | tr '\\0' o"
@@ -347,7 +355,7 @@ struct CommandRunnerTests {
         #expect(result.standardOutput == String(repeating: "o", count: 200_000))
     }
 
-    @Test func aCommandPastItsTimeoutIsStoppedAndNamedWithItsOutputSoFar() throws {
+    @Test func aCommandPastItsTimeoutIsStoppedAndNamedWithItsOutputSoFar() async throws {
         let started = ContinuousClock.now
         let error = #expect(throws: CommandTimeout.self) {
             try runCommand(shell, ["-c", "echo started; echo warming up >&2; exec sleep 120"], timeout: .seconds(1), grace: .seconds(1))
@@ -361,7 +369,7 @@ struct CommandRunnerTests {
         #expect(timeout.description.contains("standard output so far:\nstarted\n"))
     }
 
-    @Test func aCommandThatIgnoresSIGTERMIsKilled() throws {
+    @Test func aCommandThatIgnoresSIGTERMIsKilled() async throws {
         let started = ContinuousClock.now
         let error = #expect(throws: CommandTimeout.self) {
             try runCommand(shell, ["-c", "trap '' TERM; echo stubborn; exec sleep 120"], timeout: .milliseconds(500), grace: .seconds(1))

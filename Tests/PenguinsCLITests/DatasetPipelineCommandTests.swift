@@ -4,11 +4,11 @@ import Testing
 /// The bundled iris dataset through every command the penguins have: ingest, train, score,
 /// predict, models; with no code of its own.
 @Suite struct DatasetPipelineCommandTests {
-    @Test func irisIngestsTrainsScoresAndPredicts() throws {
+    @Test func irisIngestsTrainsScoresAndPredicts() async throws {
         let penguins = PenguinsExecutable()
-        #expect(try penguins.run("ingest", "--dataset", "iris", "--format", "json").json()["stored"] as? Int == 150)
+        #expect(try await penguins.run("ingest", "--dataset", "iris", "--format", "json").json()["stored"] as? Int == 150)
 
-        let trained = try penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,petal_width_cm", "--format", "json").json()
+        let trained = try await penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,petal_width_cm", "--format", "json").json()
         #expect(trained["dataset"] as? String == "iris")
         #expect(trained["version"] as? Int == 1)
         #expect(trained["features"] as? [String] == ["petal_length_cm", "petal_width_cm"])
@@ -16,7 +16,7 @@ import Testing
         #expect(trained["training_rows"] as? Int == 120)
         #expect(trained["test_rows"] as? Int == 30)
 
-        let scored = try penguins.run("score", "--dataset", "iris", "--format", "json").json()
+        let scored = try await penguins.run("score", "--dataset", "iris", "--format", "json").json()
         #expect(scored["model_version"] as? Int == 1)
         #expect(scored["scored"] as? Int == 150)
         #expect(scored["unscorable"] as? Int == 0)
@@ -30,7 +30,7 @@ import Testing
             5.0,3.4,1.5,wide
 
             """)
-        let predicted = try penguins.run("predict", file, "--dataset", "iris", "--format", "json")
+        let predicted = try await penguins.run("predict", file, "--dataset", "iris", "--format", "json")
         #expect(predicted.status == 0, "\(predicted.standardError)")
         let answer = try predicted.json()
         #expect(answer["model_version"] as? Int == 1)
@@ -44,25 +44,25 @@ import Testing
         #expect(rows[2]["error"] as? String == "missing petal_length_cm, which the model needs")
         #expect((rows[3]["error"] as? String)?.hasPrefix("petal_width_cm:") == true)
 
-        _ = try penguins.run("train", "--dataset", "iris")
-        let models = try penguins.run("models", "--dataset", "iris", "--format", "json")
+        _ = try await penguins.run("train", "--dataset", "iris")
+        let models = try await penguins.run("models", "--dataset", "iris", "--format", "json")
         let versions = try #require(JSONSerialization.jsonObject(with: Data(models.standardOutput.utf8)) as? [[String: Any]])
         #expect(versions.map { $0["version"] as? Int } == [2, 1])
         #expect(versions.map { $0["current"] as? Bool } == [true, false])
-        #expect(try penguins.run("models", "rollback", "--dataset", "iris", "--format", "json").json()["current"] as? Int == 1)
+        #expect(try await penguins.run("models", "rollback", "--dataset", "iris", "--format", "json").json()["current"] as? Int == 1)
         // The penguins' registry is apart.
-        #expect(try penguins.run("models", "--format", "json").standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
+        #expect(try await penguins.run("models", "--format", "json").standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
     }
 
-    @Test func datasetCommandsRefuseWhatTheyCannotDo() throws {
+    @Test func datasetCommandsRefuseWhatTheyCannotDo() async throws {
         let penguins = PenguinsExecutable()
-        expectUserError(try penguins.run("score", "--dataset", "iris"), mentioning: "penguins train --dataset iris")
-        expectUserError(try penguins.run("train", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris")
-        _ = try penguins.run("ingest", "--dataset", "iris")
-        expectUserError(try penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,wings"), mentioning: "\"wings\", which is not a feature of dataset iris")
-        expectUserError(try penguins.run("train", "--features", "bill_length_mm"), mentioning: "--features applies to the other datasets")
-        _ = try penguins.run("train", "--dataset", "iris")
+        expectUserError(try await penguins.run("score", "--dataset", "iris"), mentioning: "penguins train --dataset iris")
+        expectUserError(try await penguins.run("train", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris")
+        _ = try await penguins.run("ingest", "--dataset", "iris")
+        expectUserError(try await penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,wings"), mentioning: "\"wings\", which is not a feature of dataset iris")
+        expectUserError(try await penguins.run("train", "--features", "bill_length_mm"), mentioning: "--features applies to the other datasets")
+        _ = try await penguins.run("train", "--dataset", "iris")
         let file = try penguins.temporaryFile("no-petals.csv", "sepal_length_cm,sepal_width_cm\n5.0,3.4\n")
-        expectUserError(try penguins.run("predict", file, "--dataset", "iris"), mentioning: "petal_length_cm")
+        expectUserError(try await penguins.run("predict", file, "--dataset", "iris"), mentioning: "petal_length_cm")
     }
 }

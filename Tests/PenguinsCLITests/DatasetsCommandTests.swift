@@ -15,23 +15,23 @@ import Testing
 
         """
 
-    @Test func bundledDatasetsAreListedBeforeAnyRegistration() throws {
+    @Test func bundledDatasetsAreListedBeforeAnyRegistration() async throws {
         let penguins = PenguinsExecutable()
-        let listing = try penguins.run("datasets", "list", "--format", "json")
+        let listing = try await penguins.run("datasets", "list", "--format", "json")
         #expect(listing.status == 0, "\(listing.standardError)")
         let datasets = try #require(JSONSerialization.jsonObject(with: Data(listing.standardOutput.utf8)) as? [[String: Any]])
         #expect(datasets.compactMap { $0["name"] as? String } == ["iris", "penguins"])
         #expect(datasets.allSatisfy { $0["version"] as? Int == 0 && $0["bundled"] as? Bool == true })
-        let shown = try penguins.run("datasets", "show", "penguins")
+        let shown = try await penguins.run("datasets", "show", "penguins")
         #expect(shown.standardOutput.contains("Adelie Penguin (Pygoscelis adeliae): Adelie"))
         #expect(shown.standardOutput.contains("- name: delta_15_n"))
     }
 
-    @Test func aNewTableIsInferredRegisteredEditedAndVersioned() throws {
+    @Test func aNewTableIsInferredRegisteredEditedAndVersioned() async throws {
         let penguins = PenguinsExecutable()
         let file = try penguins.temporaryFile("wine.csv", Self.wine)
         let yaml = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
-        let added = try penguins.run(
+        let added = try await penguins.run(
             "datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--partition", "colour",
             "--schema-out", yaml, "--format", "json")
         #expect(added.status == 0, "\(added.standardError)")
@@ -48,36 +48,36 @@ import Testing
         #expect(features[2]["levels"] as? [String] == ["red", "white"])
 
         // The written YAML registers as the same version; an edited one as the next.
-        let same = try penguins.run("datasets", "add", "wine", "--schema", yaml, "--format", "json").json()
+        let same = try await penguins.run("datasets", "add", "wine", "--schema", yaml, "--format", "json").json()
         #expect(same["version"] as? Int == 1)
         var text = try String(contentsOfFile: yaml, encoding: .utf8)
         text += "default_features: [acidity, alcohol]\n"
         try text.write(toFile: yaml, atomically: true, encoding: .utf8)
-        let edited = try penguins.run("datasets", "add", "wine", "--schema", yaml, "--format", "json").json()
+        let edited = try await penguins.run("datasets", "add", "wine", "--schema", yaml, "--format", "json").json()
         #expect(edited["version"] as? Int == 2)
         #expect(edited["fingerprint"] as? String != registered["fingerprint"] as? String)
-        let shown = try penguins.run("datasets", "show", "wine", "--format", "json").json()
+        let shown = try await penguins.run("datasets", "show", "wine", "--format", "json").json()
         #expect(shown["version"] as? Int == 2)
         #expect((shown["schema"] as? [String: Any])?["default_features"] as? [String] == ["acidity", "alcohol"])
 
         let history = try #require(JSONSerialization.jsonObject(
-            with: Data(try penguins.run("datasets", "history", "wine", "--format", "json").standardOutput.utf8)) as? [[String: Any]])
+            with: Data(try await penguins.run("datasets", "history", "wine", "--format", "json").standardOutput.utf8)) as? [[String: Any]])
         #expect(history.compactMap { $0["version"] as? Int } == [2, 1])
         #expect(history.last?["fingerprint"] as? String == registered["fingerprint"] as? String)
-        let historyTable = try penguins.run("datasets", "history", "wine")
+        let historyTable = try await penguins.run("datasets", "history", "wine")
         #expect(historyTable.standardOutput.split(separator: "\n").count == 4, "a header, a rule and two versions")
-        #expect(try penguins.run("datasets", "history", "iris").standardOutput.contains("bundled and not registered"))
+        #expect(try await penguins.run("datasets", "history", "iris").standardOutput.contains("bundled and not registered"))
 
-        let table = try penguins.run("datasets")
+        let table = try await penguins.run("datasets")
         #expect(table.standardOutput.contains("wine"))
         #expect(table.standardOutput.contains("colour"))
     }
 
-    @Test func checkReadsAFileWithTheSchemaAndStoresNothing() throws {
+    @Test func checkReadsAFileWithTheSchemaAndStoresNothing() async throws {
         let penguins = PenguinsExecutable()
         let raw = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/PenguinsCore/Resources/penguins-raw.csv").path
-        let report = try penguins.run("datasets", "check", "penguins", raw, "--format", "json").json()
+        let report = try await penguins.run("datasets", "check", "penguins", raw, "--format", "json").json()
         #expect(report["read"] as? Int == 344)
         #expect(report["accepted"] as? Int == 344)
         #expect(report["incomplete"] as? Int == 2, "two penguins lack every measurement")
@@ -91,7 +91,7 @@ import Testing
             5.0,3.6,1.4,0.2,rosa
 
             """)
-        let checked = try penguins.run("datasets", "check", "iris", flowers, "--format", "json").json()
+        let checked = try await penguins.run("datasets", "check", "iris", flowers, "--format", "json").json()
         #expect(checked["accepted"] as? Int == 2)
         #expect(checked["rejected"] as? Int == 2)
         let reasons = (checked["rejections"] as? [[String: Any]])?.compactMap { $0["reason"] as? String }
@@ -99,36 +99,36 @@ import Testing
             "petal_length_cm: 60 is outside the plausible range 0...15",
             "species: \"rosa\" is not a known species (setosa, versicolor, virginica)",
         ])
-        let table = try penguins.run("datasets", "check", "iris", flowers)
+        let table = try await penguins.run("datasets", "check", "iris", flowers)
         #expect(table.standardOutput.contains("line 5: species: \"rosa\""))
         // Nothing was stored.
-        #expect(try penguins.run("quarantine", "--format", "json").json()["total"] as? Int == 0)
-        expectUserError(try penguins.run("datasets", "check", "iris", raw), mentioning: "sepal_length_cm")
+        #expect(try await penguins.run("quarantine", "--format", "json").json()["total"] as? Int == 0)
+        expectUserError(try await penguins.run("datasets", "check", "iris", raw), mentioning: "sepal_length_cm")
     }
 
-    @Test func badInputIsOneLineAndANonZeroExit() throws {
+    @Test func badInputIsOneLineAndANonZeroExit() async throws {
         let penguins = PenguinsExecutable()
         let file = try penguins.temporaryFile("wine.csv", Self.wine)
-        expectUserError(try penguins.run("datasets", "add", "Wine", "--file", file, "--target", "quality"), mentioning: "lowercase")
+        expectUserError(try await penguins.run("datasets", "add", "Wine", "--file", file, "--target", "quality"), mentioning: "lowercase")
         // Option combinations are checked before anything runs (with the usage after the message).
-        let noTarget = try penguins.run("datasets", "add", "wine", "--file", file)
+        let noTarget = try await penguins.run("datasets", "add", "wine", "--file", file)
         #expect(noTarget.status != 0)
         #expect(noTarget.standardError.contains("--file needs --target"))
-        expectUserError(try penguins.run("datasets", "add", "wine", "--file", file, "--target", "grape"), mentioning: "grape")
+        expectUserError(try await penguins.run("datasets", "add", "wine", "--file", file, "--target", "grape"), mentioning: "grape")
         let constant = try penguins.temporaryFile("constant.csv", "kind,size\na,1\na,2\n")
-        expectUserError(try penguins.run("datasets", "add", "wine", "--file", constant, "--target", "kind"), mentioning: "at least two")
+        expectUserError(try await penguins.run("datasets", "add", "wine", "--file", constant, "--target", "kind"), mentioning: "at least two")
         let broken = try penguins.temporaryFile("broken.yaml", "name: wine\ntarget: {name: quality, classes: [good]}\nfeatures:\n  - {name: acidity, kind: numeric}\n")
-        expectUserError(try penguins.run("datasets", "add", "wine", "--schema", broken), mentioning: "target.classes")
-        expectUserError(try penguins.run("datasets", "show", "wine"), mentioning: "datasets add wine")
-        expectUserError(try penguins.run("datasets", "history", "wine"), mentioning: "no dataset \"wine\"")
+        expectUserError(try await penguins.run("datasets", "add", "wine", "--schema", broken), mentioning: "target.classes")
+        expectUserError(try await penguins.run("datasets", "show", "wine"), mentioning: "datasets add wine")
+        expectUserError(try await penguins.run("datasets", "history", "wine"), mentioning: "no dataset \"wine\"")
     }
 
     /// `ingest --dataset` stores a registered table in its own tables, read with its schema:
     /// good rows stored, bad ones quarantined with the schema's reasons, apart from the penguins'.
-    @Test func aRegisteredTableIsIngestedIntoItsOwnTables() throws {
+    @Test func aRegisteredTableIsIngestedIntoItsOwnTables() async throws {
         let penguins = PenguinsExecutable()
         let file = try penguins.temporaryFile("wine.csv", Self.wine)
-        let added = try penguins.run("datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--partition", "colour")
+        let added = try await penguins.run("datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--partition", "colour")
         #expect(added.status == 0, "\(added.standardError)")
         let batch = try penguins.temporaryFile("wine-batch.csv", """
             label;acidity;alcohol;colour;quality
@@ -138,7 +138,7 @@ import Testing
             w10;7,2;10,1;red;superb
 
             """)
-        let report = try penguins.run("ingest", batch, "--dataset", "wine", "--format", "json").json()
+        let report = try await penguins.run("ingest", batch, "--dataset", "wine", "--format", "json").json()
         #expect(report["layout"] as? String == "dataset wine")
         #expect(report["read"] as? Int == 4)
         #expect(report["stored"] as? Int == 1)
@@ -148,23 +148,23 @@ import Testing
         // The whole first file goes in too, through PENGUINS_DATASET; one row lacks its alcohol.
         var fromEnvironment = penguins
         fromEnvironment.environment["PENGUINS_DATASET"] = "wine"
-        let second = try fromEnvironment.run("ingest", file, "--format", "json").json()
+        let second = try await fromEnvironment.run("ingest", file, "--format", "json").json()
         #expect(second["stored"] as? Int == 6)
         #expect(second["not_usable_for_training"] as? Int == 1)
 
-        let quarantined = try penguins.run("quarantine", "--dataset", "wine", "--format", "json").json()
+        let quarantined = try await penguins.run("quarantine", "--dataset", "wine", "--format", "json").json()
         #expect(quarantined["total"] as? Int == 3)
         let reasons = (quarantined["rows"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }.sorted()
         #expect(reasons.count == 3)
         #expect(reasons.contains { $0.hasPrefix("colour:") && $0.contains("rose") }, "\(reasons)")
         #expect(reasons.contains { $0.hasPrefix("acidity:") }, "\(reasons)")
         #expect(reasons.contains { $0.hasPrefix("quality:") && $0.contains("superb") }, "\(reasons)")
-        #expect(try penguins.run("quarantine", "--format", "json").json()["total"] as? Int == 0)
+        #expect(try await penguins.run("quarantine", "--format", "json").json()["total"] as? Int == 0)
 
         // Re-ingesting the same file stores the same rows again: nothing is added twice.
-        let again = try penguins.run("ingest", file, "--dataset", "wine", "--format", "json").json()
+        let again = try await penguins.run("ingest", file, "--dataset", "wine", "--format", "json").json()
         #expect(again["stored"] as? Int == 6)
-        let stored = try penguins.run("datasets", "show", "wine", "--format", "json").json()["stored"] as? [String: Any]
+        let stored = try await penguins.run("datasets", "show", "wine", "--format", "json").json()["stored"] as? [String: Any]
         #expect(stored?["rows"] as? Int == 7)
         #expect(stored?["partitions"] as? [String: Int] == ["red": 3, "white": 4])
         #expect(stored?["documents"] as? Int == 7)
@@ -172,12 +172,12 @@ import Testing
     }
 
     /// The bundled iris file is the iris dataset's default file.
-    @Test func theBundledIrisFileIngestsByName() throws {
+    @Test func theBundledIrisFileIngestsByName() async throws {
         let penguins = PenguinsExecutable()
-        let report = try penguins.run("ingest", "--dataset", "iris", "--format", "json").json()
+        let report = try await penguins.run("ingest", "--dataset", "iris", "--format", "json").json()
         #expect(report["read"] as? Int == 150)
         #expect(report["stored"] as? Int == 150)
         #expect(report["quarantined"] as? Int == 0)
-        expectUserError(try penguins.run("ingest", "--dataset", "otters"), mentioning: "datasets add otters")
+        expectUserError(try await penguins.run("ingest", "--dataset", "otters"), mentioning: "datasets add otters")
     }
 }

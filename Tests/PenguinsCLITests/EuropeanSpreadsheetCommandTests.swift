@@ -19,7 +19,7 @@ import Testing
 
     @Test func ingestsWithNoOptionAndStoresTheSourceValues() async throws {
         let penguins = PenguinsExecutable()
-        let result = try penguins.run("ingest", Self.spreadsheet.path, "--format", "json")
+        let result = try await penguins.run("ingest", Self.spreadsheet.path, "--format", "json")
         #expect(result.status == 0, "\(result.standardError)")
         let report = try result.json()
         #expect(report["read"] as? Int == 344)
@@ -29,7 +29,7 @@ import Testing
         #expect(dialect["delimiter"] as? String == ";")
         #expect(dialect["decimal_mark"] as? String == ",")
         #expect(dialect["encoding"] as? String == "windows-1252")
-        let table = try penguins.run("ingest", Self.spreadsheet.path)
+        let table = try await penguins.run("ingest", Self.spreadsheet.path)
         #expect(table.standardOutput.contains("separator \";\", decimal comma, windows-1252"))
 
         let server = try ServerProcess(penguins)
@@ -68,33 +68,33 @@ import Testing
         #expect(accented["comments"] as? String == "Coût du baguage : 5 € — “nid” à revoir")
     }
 
-    @Test func overridesChangeHowTheFileIsRead() throws {
+    @Test func overridesChangeHowTheFileIsRead() async throws {
         let penguins = PenguinsExecutable()
         // Read as comma-separated, the header is one column: a one-line error that says so.
-        let comma = try penguins.run("ingest", Self.spreadsheet.path, "--delimiter", "comma")
+        let comma = try await penguins.run("ingest", Self.spreadsheet.path, "--delimiter", "comma")
         #expect(comma.status != 0)
         #expect(comma.standardError.contains("separator \",\""), "\(comma.standardError)")
         #expect(comma.standardError.contains("--delimiter"))
         #expect(comma.standardError.split(separator: "\n").count == 1)
 
         // Read as UTF-8, the four lines with accented letters are not UTF-8: quarantined, not altered.
-        let utf8 = try penguins.run("ingest", Self.spreadsheet.path, "--encoding", "utf-8", "--format", "json")
+        let utf8 = try await penguins.run("ingest", Self.spreadsheet.path, "--encoding", "utf-8", "--format", "json")
         #expect(utf8.status == 0, "\(utf8.standardError)")
         let report = try utf8.json()
         #expect(report["stored"] as? Int == 340)
         #expect(report["quarantined"] as? Int == 4)
-        let listing = try penguins.run("quarantine", "--format", "json").json()
+        let listing = try await penguins.run("quarantine", "--format", "json").json()
         let rows = try #require(listing["rows"] as? [[String: Any]])
         #expect(rows.compactMap { $0["line"] as? Int }.sorted() == [2, 5, 7, 11])
         #expect(rows.allSatisfy { ($0["reason"] as? String)?.contains("not valid UTF-8") == true })
         #expect(rows.contains { ($0["raw_text"] as? String)?.hasSuffix("Œuf abîmé; nid déserté\"") == true })
 
         // Re-read as detected, the same lines are valid and leave the quarantine.
-        let detected = try penguins.run("ingest", Self.spreadsheet.path, "--format", "json").json()
+        let detected = try await penguins.run("ingest", Self.spreadsheet.path, "--format", "json").json()
         #expect(detected["stored"] as? Int == 344)
         #expect(detected["released_from_quarantine"] as? Int == 4)
 
-        let unknown = try penguins.run("ingest", Self.spreadsheet.path, "--encoding", "utf-16")
+        let unknown = try await penguins.run("ingest", Self.spreadsheet.path, "--encoding", "utf-16")
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains("utf-16"))
     }

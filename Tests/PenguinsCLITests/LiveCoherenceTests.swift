@@ -83,7 +83,7 @@ final class ServerProcess {
         """
 
     private func checkReingestWhileServing(_ penguins: PenguinsExecutable) async throws {
-        let up = try penguins.run("up", "--no-serve")
+        let up = try await penguins.run("up", "--no-serve")
         #expect(up.status == 0, "\(up.standardError)")
         let server = try ServerProcess(penguins)
         defer { server.stop() }
@@ -94,7 +94,7 @@ final class ServerProcess {
         #expect(cached["source"] as? String == "cache")
 
         let file = try penguins.temporaryFile("remeasured.csv", Self.remeasured)
-        let ingest = try penguins.run("ingest", file)
+        let ingest = try await penguins.run("ingest", file)
         #expect(ingest.status == 0, "\(ingest.standardError)")
         #expect(ingest.standardOutput.contains("1 re-measured penguins"), "\(ingest.standardOutput)")
         let ingested = ContinuousClock.now
@@ -106,7 +106,7 @@ final class ServerProcess {
         #expect(answer["source"] as? String == "model")
 
         // Scoring writes the new prediction to the warehouse and says it refreshed one row.
-        let score = try penguins.run("score", "--format", "json")
+        let score = try await penguins.run("score", "--format", "json")
         #expect(score.status == 0, "\(score.standardError)")
         #expect(try score.json()["refreshed"] as? Int == 1)
         let afterScore = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body

@@ -201,4 +201,51 @@ func palmerSchema() -> DatasetSchema {
         renamed.target.classes = ["A", "C", "G"]
         #expect(throws: PipelineError.self) { try DatasetModel(version: 1, artifact: artifact, schema: renamed) }
     }
+
+    /// A feature added to a registered schema is backfilled from the lake, which kept its
+    /// column all along, and trains with no new ingestion; invalid lake values stay missing.
+    @Test(arguments: ["sqlite", "memory"])
+    func anAddedFeatureIsBackfilledFromTheLake(kind: String) async throws {
+        let platform = try platform(kind)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evolution-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("ponds.csv")
+        var lines = ["pond,state,depth_m,clarity_m,bottom"]
+        for row in 0..<60 {
+            let clarity = row == 7 ? "NA" : row == 8 ? "-3" : String(format: "%.1f", Double(row % 3) * 2 + 0.5)
+            lines.append("p\(row),\(["clear", "green", "murky"][row % 3]),\(row % 5 + 1),\(clarity),\(["sand", "mud"][row % 2])")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let before = DatasetSchema(
+            name: "ponds", id: IdentifierRule(column: "pond"),
+            target: TargetColumn(name: "state", classes: ["clear", "green", "murky"]),
+            features: [.numeric("depth_m", range: 0...20), .categorical("bottom", levels: ["sand", "mud"])], partition: "state")
+        let datasets = Datasets(catalog: platform.datasets)
+        _ = try await datasets.register(before)
+        let ingested = try await Ingestor(platform: platform).ingest(file: file, dataset: "ponds")
+        #expect(ingested.stored == 60)
+        #expect(try await platform.tables(for: before).lake.document(id: "p1")?.body["clarity_m"] == .number(2.5))
+
+        var after = before
+        after.features.insert(.numeric("clarity_m", range: 0...10, required: false), at: 1)
+        _ = try await datasets.register(after)
+        let report = try await SchemaEvolution(platform: platform, batchSize: 16).evolve(from: before, to: after)
+        #expect(report.addedFeatures == ["clarity_m"])
+        #expect(report.rows == 60)
+        #expect(report.backfilled == ["clarity_m": 58])
+        #expect(report.rejected["clarity_m"] == ["p8: -3 is outside the plausible range 0...10"])
+
+        let stores = try await platform.tables(for: after)
+        let columns = try await stores.warehouse.columns(featureIndices: [1])
+        for (row, id) in columns.ids.enumerated() {
+            let number = Int(id.dropFirst())!
+            let expected = number == 7 || number == 8 ? Double.nan : Double(number % 3) * 2 + 0.5
+            #expect(columns.features[0][row].bitPattern == expected.bitPattern, "\(id)")
+        }
+        let trained = try await DatasetTrainer(platform: platform).train(schema: after, features: ["clarity_m"])
+        #expect(trained.artifact.trainingRows + trained.artifact.testRows == 58)
+        #expect(trained.artifact.metrics.accuracy == 1, "clarity tells the states apart")
+        // Registering the same schema again changes nothing.
+        #expect(try await SchemaEvolution(platform: platform).evolve(from: after, to: after).addedFeatures.isEmpty)
+    }
 }

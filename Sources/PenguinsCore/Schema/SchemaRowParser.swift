@@ -90,10 +90,8 @@ public struct SchemaRowParser: Sendable {
     private let template: [TemplatePiece]?
     private let otherColumns: [(column: Int, name: String, kind: RowChecks.KeptKind)]
     private let missing: Set<String>
-    /// Lowercased class and alias spellings → class index.
-    private let classesByText: [String: Int]
-    /// Per categorical feature (by feature index): lowercased level and alias spellings → level index.
-    private let levelsByText: [Int: [String: Int]]
+    /// The schema's checks of classes, levels and numbers.
+    private let validator: SchemaValidator
     /// The order the content hash takes the features in.
     private let hashOrder: [Int]
     private var contentIDCounts: [UInt64: Int] = [:]
@@ -166,12 +164,7 @@ public struct SchemaRowParser: Sendable {
             return (index, name, numbers.contains(name) ? .number : texts.contains(name) ? .text : .inferred)
         }
         missing = Set(schema.missingValues)
-        classesByText = SchemaRowParser.lookup(schema.target.classes, aliases: schema.target.aliases)
-        var levels: [Int: [String: Int]] = [:]
-        for (index, feature) in schema.features.enumerated() where feature.kind == .categorical {
-            levels[index] = SchemaRowParser.lookup(feature.levels, aliases: feature.aliases)
-        }
-        levelsByText = levels
+        validator = SchemaValidator(schema: schema)
         let partitionIndex = schema.features.firstIndex { $0.name == schema.partition }
         hashOrder = (partitionIndex.map { [$0] } ?? [])
             + schema.features.indices.filter { index in
@@ -221,9 +214,8 @@ public struct SchemaRowParser: Sendable {
         let fields = record.fields
         let target = schema.target
         guard let targetColumn, let targetText = present(fields[targetColumn]) else { throw Rejection("\(target.name): missing") }
-        guard let targetClass = classesByText[targetText.lowercased()] else {
-            throw Rejection("\(target.name): \(RowChecks.quoted(targetText)) is not a known \(target.name) (\(target.classes.joined(separator: ", ")))")
-        }
+        let targetClass: Int
+        do { targetClass = try validator.targetClass(of: targetText) } catch { throw Rejection("\(target.name): \(error.detail)") }
 
         var values: [Double?] = []
         values.reserveCapacity(schema.features.count)
@@ -256,14 +248,11 @@ public struct SchemaRowParser: Sendable {
             if let fromDate { throw Rejection("\(fromDate): missing (the \(feature.name) comes from it)") }
             throw Rejection("\(feature.name): missing")
         }
+        let value: Double
         switch feature.kind {
         case .categorical:
-            guard let level = levelsByText[index]?[text.lowercased()] else {
-                throw Rejection("\(feature.name): \(RowChecks.quoted(text)) is not a known \(feature.name) (\(feature.levels.joined(separator: ", ")))")
-            }
-            return Double(level)
+            do { return try validator.level(of: text, feature: index) } catch { throw Rejection("\(feature.name): \(error.detail)") }
         case .numeric:
-            let value: Double
             if let fromDate {
                 guard let year = PenguinRowParser.firstFourDigitNumber(in: text) else {
                     throw Rejection("\(fromDate): \(RowChecks.quoted(text)) has no year (expected a date like 2007-11-11)")
@@ -272,16 +261,8 @@ public struct SchemaRowParser: Sendable {
             } else {
                 value = try number(text, column: feature.name)
             }
-            if feature.integer, value != value.rounded() {
-                throw Rejection("\(feature.name): \(RowChecks.quoted(text)) is not a whole number")
-            }
-            if let range = feature.range, !range.contains(value) {
-                throw Rejection(
-                    "\(feature.name): \(text) is outside the plausible range "
-                        + "\(JSONValue.format(range.lowerBound))...\(JSONValue.format(range.upperBound))")
-            }
-            return value
         }
+        do { return try validator.checked(value, written: text, feature: index) } catch { throw Rejection("\(feature.name): \(error.detail)") }
     }
 
     private func otherValue(_ field: String, name: String, kind: RowChecks.KeptKind) throws(Rejection) -> JSONValue {
@@ -354,13 +335,6 @@ public struct SchemaRowParser: Sendable {
         return missing.contains(trimmed) ? nil : trimmed
     }
 
-
-    private static func lookup(_ values: [String], aliases: [String: String]) -> [String: Int] {
-        var table: [String: Int] = [:]
-        for (index, value) in values.enumerated() { table[value.lowercased()] = index }
-        for (alias, value) in aliases { if let index = values.firstIndex(of: value) { table[alias.lowercased()] = index } }
-        return table
-    }
 
     private static func pieces(of template: String, target: String, indexByName: [String: Int]) -> [TemplatePiece] {
         var pieces: [TemplatePiece] = []

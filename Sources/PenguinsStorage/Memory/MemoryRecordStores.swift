@@ -6,8 +6,14 @@ public actor MemoryRecordLake: RecordLake {
     public nonisolated let schema: DatasetSchema
     private var documents: [String: LakeDocument] = [:]
 
-    public init(schema: DatasetSchema) {
+    public init(schema: DatasetSchema, documents: [String: LakeDocument] = [:]) {
         self.schema = schema
+        self.documents = documents
+    }
+
+    /// The same documents, written from now on with `schema`.
+    func migrated(to schema: DatasetSchema) -> MemoryRecordLake {
+        MemoryRecordLake(schema: schema, documents: documents)
     }
 
     public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) {
@@ -34,8 +40,27 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
     public nonisolated let schema: DatasetSchema
     private var rows: [String: StoredRecord] = [:]
 
-    public init(schema: DatasetSchema) {
+    public init(schema: DatasetSchema, rows: [String: StoredRecord] = [:]) {
         self.schema = schema
+        self.rows = rows
+    }
+
+    /// The same rows under `schema`: each feature found by name (a new one missing, a level
+    /// the new schema lacks missing too), the classes by name; rows of a class it lacks are dropped.
+    func migrated(to schema: DatasetSchema) -> MemoryRecordWarehouse {
+        let old = self.schema
+        var migrated: [String: StoredRecord] = [:]
+        for (id, stored) in rows {
+            guard let targetClass = schema.target.classes.firstIndex(of: old.target.classes[stored.record.targetClass]) else { continue }
+            let features = schema.features.map { feature -> Double? in
+                guard let index = old.features.firstIndex(where: { $0.name == feature.name }), old.features[index].kind == feature.kind,
+                      let value = stored.record.features[index] else { return nil }
+                guard feature.kind == .categorical else { return value }
+                return feature.levels.firstIndex(of: old.features[index].levels[Int(value)]).map(Double.init)
+            }
+            migrated[id] = StoredRecord(record: DatasetRecord(id: id, targetClass: targetClass, features: features), prediction: stored.prediction)
+        }
+        return MemoryRecordWarehouse(schema: schema, rows: migrated)
     }
 
     public func upsert(_ records: [DatasetRecord]) {
@@ -85,8 +110,8 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
 }
 
 /// The tables of every dataset of a ``MemoryStore``: made on first use, kept by dataset name.
-/// A lake or warehouse asked for with a changed schema starts empty (the SQLite and PostgreSQL
-/// stores migrate theirs instead).
+/// A lake or warehouse asked for with a changed schema keeps its rows, read under the new schema
+/// (as the SQLite and PostgreSQL stores migrate theirs).
 public actor MemoryDatasetTables: DatasetTablesProvider {
     private var lakes: [String: MemoryRecordLake] = [:]
     private var warehouses: [String: MemoryRecordWarehouse] = [:]
@@ -95,16 +120,18 @@ public actor MemoryDatasetTables: DatasetTablesProvider {
 
     public init() {}
 
-    public func lake(for schema: DatasetSchema) -> any RecordLake {
-        if let lake = lakes[schema.name], lake.schema == schema { return lake }
-        let lake = MemoryRecordLake(schema: schema)
+    public func lake(for schema: DatasetSchema) async -> any RecordLake {
+        let existing = lakes[schema.name]
+        if let existing, existing.schema == schema { return existing }
+        let lake = await existing?.migrated(to: schema) ?? MemoryRecordLake(schema: schema)
         lakes[schema.name] = lake
         return lake
     }
 
-    public func warehouse(for schema: DatasetSchema) -> any RecordWarehouse {
-        if let warehouse = warehouses[schema.name], warehouse.schema == schema { return warehouse }
-        let warehouse = MemoryRecordWarehouse(schema: schema)
+    public func warehouse(for schema: DatasetSchema) async -> any RecordWarehouse {
+        let existing = warehouses[schema.name]
+        if let existing, existing.schema == schema { return existing }
+        let warehouse = await existing?.migrated(to: schema) ?? MemoryRecordWarehouse(schema: schema)
         warehouses[schema.name] = warehouse
         return warehouse
     }

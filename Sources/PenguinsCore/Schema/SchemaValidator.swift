@@ -1,0 +1,92 @@
+/// Why a value cannot be a column's: the detail, without the column's name, which the caller
+/// puts in front ("sex: ..." in a quarantine reason, a problem's `field` in the API).
+public struct ValueProblem: Error, Hashable, Sendable {
+    public var detail: String
+    public init(_ detail: String) { self.detail = detail }
+}
+
+/// A value as a JSON body or a form gives it.
+public enum InputValue: Hashable, Sendable {
+    case missing
+    case number(Double)
+    case text(String)
+}
+
+/// The checks a dataset's schema makes of a value, the same for CSV rows, JSON bodies and
+/// dashboard forms, with the same messages: a class or level must be one (or an alias of one,
+/// without regard to case); a number must be finite, whole when `integer`, inside its range.
+public struct SchemaValidator: Sendable {
+    public let schema: DatasetSchema
+    /// Lowercased class and alias spellings → class index.
+    private let classesByText: [String: Int]
+    /// Per feature (empty for numeric ones): lowercased level and alias spellings → level index.
+    private let levelsByText: [[String: Int]]
+
+    public init(schema: DatasetSchema) {
+        self.schema = schema
+        classesByText = Self.lookup(schema.target.classes, aliases: schema.target.aliases)
+        levelsByText = schema.features.map { $0.kind == .categorical ? Self.lookup($0.levels, aliases: $0.aliases) : [:] }
+    }
+
+    /// The class index of `text`.
+    public func targetClass(of text: String) throws(ValueProblem) -> Int {
+        guard let index = classesByText[text.lowercased()] else {
+            let target = schema.target
+            throw ValueProblem("\(RowChecks.quoted(text)) is not a known \(target.name) (\(target.classes.joined(separator: ", ")))")
+        }
+        return index
+    }
+
+    /// The level index of `text` for categorical feature `index`.
+    public func level(of text: String, feature index: Int) throws(ValueProblem) -> Double {
+        guard let level = levelsByText[index][text.lowercased()] else {
+            let feature = schema.features[index]
+            throw ValueProblem("\(RowChecks.quoted(text)) is not a known \(feature.name) (\(feature.levels.joined(separator: ", ")))")
+        }
+        return Double(level)
+    }
+
+    /// `value`, written as `text`, checked for numeric feature `index`: whole when the feature
+    /// is `integer`, inside its range.
+    public func checked(_ value: Double, written text: String, feature index: Int) throws(ValueProblem) -> Double {
+        let feature = schema.features[index]
+        if feature.integer, value != value.rounded() { throw ValueProblem("\(RowChecks.quoted(text)) is not a whole number") }
+        if let range = feature.range, !range.contains(value) {
+            throw ValueProblem(
+                "\(text) is outside the plausible range \(JSONValue.format(range.lowerBound))...\(JSONValue.format(range.upperBound))")
+        }
+        return value
+    }
+
+    /// The value of feature `index` given by a JSON body or a form (numbers written with a
+    /// decimal point): a number, a level index, or nil when missing.
+    public func value(_ input: InputValue, feature index: Int) throws(ValueProblem) -> Double? {
+        let feature = schema.features[index]
+        switch (input, feature.kind) {
+        case (.missing, _): return nil
+        case (.number(let number), .numeric):
+            guard number.isFinite else { throw ValueProblem("must be a finite number") }
+            return try checked(number, written: JSONValue.format(number), feature: index)
+        case (.text(let text), .numeric):
+            let number: Double
+            do { number = try RowChecks.number(text, column: feature.name, decimalMark: .point) } catch { throw ValueProblem(Self.detail(of: error, column: feature.name)) }
+            return try checked(number, written: text, feature: index)
+        case (.text(let text), .categorical): return try level(of: text, feature: index)
+        case (.number(let number), .categorical):
+            throw ValueProblem("must be one of \(feature.levels.joined(separator: ", ")), not the number \(JSONValue.format(number))")
+        }
+    }
+
+    /// A row rejection's reason without its leading `column: `.
+    private static func detail(of rejection: RowRejection, column: String) -> String {
+        let prefix = column + ": "
+        return rejection.reason.hasPrefix(prefix) ? String(rejection.reason.dropFirst(prefix.count)) : rejection.reason
+    }
+
+    private static func lookup(_ values: [String], aliases: [String: String]) -> [String: Int] {
+        var table: [String: Int] = [:]
+        for (index, value) in values.enumerated() { table[value.lowercased()] = index }
+        for (alias, value) in aliases { if let index = values.firstIndex(of: value) { table[alias.lowercased()] = index } }
+        return table
+    }
+}

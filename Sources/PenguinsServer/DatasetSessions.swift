@@ -1,0 +1,58 @@
+import Foundation
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsStorage
+import Synchronization
+
+/// What a request on a dataset's routes needs: its schema, its stores, its validator and its
+/// current model, read from the catalog and the registry at most once a second per dataset,
+/// so a prediction costs no schema parsing and no registry read.
+final class DatasetSessions: Sendable {
+    /// One dataset as the routes see it.
+    struct Session: Sendable {
+        var schema: DatasetSchema
+        var stores: DatasetStores
+        var validator: SchemaValidator
+        /// The current model, nil before the first training.
+        var model: DatasetModel?
+        var readAt: ContinuousClock.Instant
+    }
+
+    private let platform: Platform
+    private let freshness: Duration
+    private let sessions = Mutex<[String: Session]>([:])
+
+    init(platform: Platform, freshness: Duration = .seconds(1)) {
+        self.platform = platform
+        self.freshness = freshness
+    }
+
+    /// The session of dataset `name`, read again when older than the freshness.
+    /// - Throws: ``PenguinsPipeline/PipelineError/unknownDataset(_:known:)``, storage errors,
+    ///   ``PenguinsPipeline/PipelineError/modelDoesNotMatch(dataset:version:reason:)``.
+    func session(_ name: String) async throws -> Session {
+        let now = ContinuousClock.now
+        if let session = sessions.withLock({ $0[name] }), now - session.readAt < freshness { return session }
+        let schema = try await platform.schema(ofDataset: name)
+        let stores = try await platform.tables(for: schema)
+        let previous = sessions.withLock { $0[name] }
+        var model: DatasetModel?
+        if let registered = try await stores.registry.current() {
+            if let kept = previous?.model, kept.version == registered.version, kept.schema == schema {
+                model = kept
+            } else {
+                model = try DatasetModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact), schema: schema)
+            }
+        }
+        let session = Session(
+            schema: schema, stores: stores, validator: previous?.schema == schema ? previous!.validator : SchemaValidator(schema: schema),
+            model: model, readAt: now)
+        sessions.withLock { $0[name] = session }
+        return session
+    }
+
+    /// Forgets what was read of dataset `name` (after a promotion), so the next request reads it again.
+    func forget(_ name: String) {
+        _ = sessions.withLock { $0.removeValue(forKey: name) }
+    }
+}

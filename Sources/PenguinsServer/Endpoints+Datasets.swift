@@ -1,0 +1,369 @@
+import Foundation
+import Hummingbird
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsStorage
+
+extension Endpoints {
+    /// The data routes of every dataset, under `/api/v1/datasets/{dataset}`. The default
+    /// dataset's answer as its own routes do (`/api/v1/predict`, ...); any other dataset's are
+    /// read from its tables with its schema.
+    func registerDatasetAPI(on table: inout RouteTable) {
+        let base = "/api/v1/datasets/{dataset}"
+        @Sendable func name(_ context: BasicRequestContext) -> String { Self.parameter(context, "dataset") }
+        table.add(.post, base + "/predict", .api) { request, context in
+            let dataset = name(context)
+            if Platform.isDefaultDataset(dataset) { return try await self.predict(request) }
+            return try await self.predict(request, dataset: dataset)
+        }
+        table.add(.post, base + "/predict/batch", .api.heavy) { request, context in
+            let dataset = name(context)
+            if Platform.isDefaultDataset(dataset) { return try await self.predictBatch(request) }
+            return try await self.predictBatch(request, dataset: dataset)
+        }
+        table.add(.get, base + "/predictions/{id}", .api) { _, context in
+            let (dataset, id) = (name(context), Self.parameter(context, "id"))
+            if Platform.isDefaultDataset(dataset) { return try await self.lookup(id: id) }
+            return try await self.lookup(id: id, dataset: dataset)
+        }
+        table.add(.get, base + "/rows/{id}", .api) { _, context in
+            let (dataset, id) = (name(context), Self.parameter(context, "id"))
+            if Platform.isDefaultDataset(dataset) { return try await self.penguin(id: id) }
+            return try await self.document(id: id, dataset: dataset)
+        }
+        table.add(.get, base + "/rows", .api) { request, context in
+            let dataset = name(context)
+            let query = FormValues(request.uri.query)
+            if Platform.isDefaultDataset(dataset) { return try await self.penguins(query.renaming("partition", to: "island")) }
+            return try await self.rows(query, dataset: dataset)
+        }
+        table.add(.get, base + "/model", .api) { _, context in
+            let dataset = name(context)
+            if Platform.isDefaultDataset(dataset) { return try await self.currentModelWithShadow() }
+            return try await self.currentModel(dataset: dataset)
+        }
+        table.add(.get, base + "/models", .api) { _, context in
+            let dataset = name(context)
+            if Platform.isDefaultDataset(dataset) { return try await self.modelVersions() }
+            return try await self.modelVersions(dataset: dataset)
+        }
+        table.add(.post, base + "/models/{version}/promote", .api) { _, context in
+            let (dataset, text) = (name(context), Self.parameter(context, "version"))
+            if Platform.isDefaultDataset(dataset) { return try await self.promoteVersion(text) }
+            guard let version = Int(text), version > 0 else { throw Problem.invalidParameter("version", "must be a positive integer, not \"\(text)\"") }
+            return try await self.promote(version: version, dataset: dataset)
+        }
+    }
+
+    /// The session of a dataset: a 404 for an unknown one, a 503 when its stores fail.
+    func session(_ dataset: String) async throws -> DatasetSessions.Session {
+        try await store("dataset stores") { [datasetSessions] in try await datasetSessions.session(dataset) }
+    }
+
+    /// The session's model, or a 503 problem saying how to train one.
+    private func model(of session: DatasetSessions.Session) throws -> DatasetModel {
+        guard let model = session.model else { throw PipelineError.noDatasetModel(session.schema.name) }
+        return model
+    }
+
+    // MARK: Predictions
+
+    /// `POST /datasets/{dataset}/predict`: one row's features → class and probabilities.
+    func predict(_ request: Request, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        let body = try await Self.jsonBody(request, limit: PenguinsServer.maximumBodySize)
+        let model = try model(of: session)
+        var errors: [FieldError] = []
+        guard let features = Self.features(body, session: session, model: model, errors: &errors) else { throw Problem.invalidBody(errors) }
+        let probabilities = model.probabilities([features])[0]!
+        var writer = JSONWriter(capacity: 200)
+        writer.beginObject()
+        writer.datasetPredictionMembers(model.prediction(from: probabilities, at: Date()), schema: session.schema)
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    /// `POST /datasets/{dataset}/predict/batch`: `{"rows": [...]}` → one prediction per row.
+    func predictBatch(_ request: Request, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        let body = try await Self.jsonBody(request, limit: PenguinsServer.maximumBatchBodySize)
+        var errors: [FieldError] = []
+        let items = try Self.batchItems(body, member: "rows", noun: "rows", errors: &errors)
+        let model = try model(of: session)
+        var rows: [[Double?]] = []
+        rows.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if let features = Self.features(item, session: session, model: model, prefix: "rows[\(index)].", errors: &errors) { rows.append(features) }
+        }
+        guard errors.isEmpty else { throw Problem.invalidBody(Array(errors.prefix(100))) }
+        let now = Date()
+        let predictions = model.probabilities(rows).map { model.prediction(from: $0!, at: now) }
+        var writer = JSONWriter(capacity: 64 + predictions.count * 160)
+        writer.beginObject()
+        writer.key("dataset"); writer.string(session.schema.name)
+        writer.key("model_version"); writer.int(model.version)
+        writer.key("count"); writer.int(predictions.count)
+        writer.key("predictions")
+        writer.beginArray()
+        for prediction in predictions {
+            writer.beginObject()
+            writer.datasetPredictionMembers(prediction, schema: session.schema)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    /// `GET /datasets/{dataset}/predictions/{id}`: the stored batch prediction of a row, else the
+    /// current model's prediction of its stored features.
+    func lookup(id: String, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        guard let stored = try await store(.warehouse, { try await session.stores.warehouse.record(id: id) }) else {
+            throw Problem.notFound("row \"\(id)\" of dataset \(dataset)", field: "id")
+        }
+        let model = session.model
+        let prediction: RecordPrediction
+        let source: String
+        if let batch = stored.prediction, batch.modelVersion == model?.version {
+            prediction = batch
+            source = "warehouse"
+        } else {
+            let model = try self.model(of: session)
+            guard let probabilities = model.probabilities([stored.record.features])[0] else {
+                let missing = model.missingFeatures(stored.record.features)
+                throw Problem(
+                    status: .unprocessableContent, type: "not-predictable", title: "Missing feature",
+                    detail: "row \"\(id)\" of dataset \(dataset) has no \(missing.joined(separator: ", ")), which the model needs",
+                    errors: missing.map { FieldError(field: $0, detail: "is missing for this row") })
+            }
+            prediction = model.prediction(from: probabilities, at: Date())
+            source = "model"
+        }
+        var writer = JSONWriter(capacity: 240)
+        writer.beginObject()
+        writer.key("id"); writer.string(id)
+        writer.datasetPredictionMembers(prediction, schema: session.schema)
+        writer.key("predicted_at"); writer.date(prediction.predictedAt)
+        writer.key("source"); writer.string(source)
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    // MARK: Rows
+
+    /// `GET /datasets/{dataset}/rows/{id}`: the lake document.
+    func document(id: String, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        guard let document = try await store(.lake, { try await session.stores.lake.document(id: id) }) else {
+            throw Problem.notFound("row \"\(id)\" of dataset \(dataset)", field: "id")
+        }
+        return Responses.json(Array(document.body.jsonText.utf8))
+    }
+
+    /// `GET /datasets/{dataset}/rows?partition=&limit=&after=`: a page of warehouse rows, ordered
+    /// by partition (in the order of its levels) then id; `next` is the cursor of the next page.
+    func rows(_ query: FormValues, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        let schema = session.schema
+        let levels = schema.partitionFeatureIndex.map { schema.features[$0].levels } ?? schema.target.classes
+        var partitions = levels
+        if let name = query["partition"] {
+            guard let level = levels.first(where: { $0.lowercased() == name.lowercased() }) else {
+                throw Problem.invalidParameter("partition", "must be one of \(levels.joined(separator: ", ")), not \"\(name)\"")
+            }
+            partitions = [level]
+        }
+        let limit = try query.int("limit") ?? 50
+        guard (1...1_000).contains(limit) else { throw Problem.invalidParameter("limit", "must be between 1 and 1000, got \(limit)") }
+        var start: (partition: Int, id: String)?
+        if let text = query["after"], !text.isEmpty {
+            guard let colon = text.firstIndex(of: ":"), let index = Int(text[..<colon]), partitions.contains(where: { levels.firstIndex(of: $0) == index })
+            else { throw Problem.invalidParameter("after", "is not a cursor returned as next by this endpoint for these partitions") }
+            start = (index, String(text[text.index(after: colon)...]))
+        }
+        var page: [StoredRecord] = []
+        for partition in partitions {
+            let index = levels.firstIndex(of: partition)!
+            if let start, index < start.partition { continue }
+            let after = start?.partition == index ? start?.id : nil
+            let wanted = limit + 1 - page.count
+            page += try await store(.warehouse) { try await session.stores.warehouse.scan(partition: partition, after: after, limit: wanted) }
+            if page.count > limit { break }
+        }
+        var next: String?
+        if page.count > limit {
+            page.removeLast(page.count - limit)
+            let last = page[page.count - 1].record
+            next = "\(levels.firstIndex(of: schema.partitionValue(of: last))!):\(last.id)"
+        }
+        var writer = JSONWriter(capacity: 64 + page.count * 300)
+        writer.beginObject()
+        writer.key("dataset"); writer.string(schema.name)
+        writer.key("partition")
+        if partitions.count == 1, query["partition"] != nil { writer.string(partitions[0]) } else { writer.null() }
+        writer.key("limit"); writer.int(limit)
+        writer.key("count"); writer.int(page.count)
+        writer.key("rows")
+        writer.beginArray()
+        for row in page { writer.storedRecord(row, schema: schema) }
+        writer.endArray()
+        writer.key("next")
+        if let next { writer.string(next) } else { writer.null() }
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    // MARK: Models
+
+    /// `GET /datasets/{dataset}/model`: the current model's description.
+    func currentModel(dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        let model = try model(of: session)
+        return try Responses.json(encoding: ModelDescription(version: model.version, artifact: model.artifact))
+    }
+
+    /// `GET /datasets/{dataset}/models`: every version, newest first.
+    func modelVersions(dataset: String) async throws -> Response {
+        _ = try await session(dataset)
+        let versions = try await store(.registry) { [platform] in try await platform.modelVersions(ofDataset: dataset) }
+        return try Responses.json(encoding: ModelVersionList(current: versions.first { $0.current }?.version, versions: versions))
+    }
+
+    /// `POST /datasets/{dataset}/models/{version}/promote`: makes a version current.
+    func promote(version: Int, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        guard try await store(.registry, { try await session.stores.registry.model(version: version) }) != nil else {
+            throw Problem.notFound("model version \(version) of dataset \(dataset)", field: "version")
+        }
+        let previous = session.model?.version
+        try await store(.registry) { try await session.stores.registry.promote(version: version) }
+        datasetSessions.forget(dataset)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("dataset"); writer.string(dataset)
+        writer.key("current"); writer.int(version)
+        writer.key("previous")
+        if let previous { writer.int(previous) } else { writer.null() }
+        writer.endObject()
+        return Responses.json(writer)
+    }
+
+    // MARK: Validation
+
+    /// One JSON object of features validated with the dataset's schema: a value for every
+    /// feature of the model (others may be given, or left out), no unknown member. Errors are
+    /// appended, named with `prefix`; nil when any.
+    static func features(
+        _ value: JSONInput, session: DatasetSessions.Session, model: DatasetModel, prefix: String = "", errors: inout [FieldError]
+    ) -> [Double?]? {
+        let schema = session.schema
+        guard case .object(let members) = value else {
+            let names = model.featureIndices.map { schema.features[$0].name }.joined(separator: ", ")
+            errors.append(FieldError(field: prefix.isEmpty ? "body" : String(prefix.dropLast()), detail: "must be an object with \(names), not \(value.kind)"))
+            return nil
+        }
+        let errorCount = errors.count
+        var given = [JSONInput?](repeating: nil, count: schema.features.count)
+        for (key, member) in members {
+            guard let index = schema.features.firstIndex(where: { $0.name == key }) else {
+                errors.append(FieldError(field: prefix + key, detail: "is not a feature of dataset \(schema.name); expected \(schema.features.map(\.name).joined(separator: ", "))"))
+                continue
+            }
+            guard given[index] == nil else {
+                errors.append(FieldError(field: prefix + key, detail: "appears more than once"))
+                continue
+            }
+            given[index] = member
+        }
+        var features = [Double?](repeating: nil, count: schema.features.count)
+        let needed = Set(model.featureIndices)
+        for index in schema.features.indices {
+            let input: InputValue = switch given[index] {
+            case nil, .null?: .missing
+            case .number(let number)?: .number(number)
+            case .nonFinite(let text)?: .text(text)
+            case .string(let text)?: .text(text)
+            case let other?:
+                {
+                    errors.append(FieldError(field: prefix + schema.features[index].name, detail: "must be a number or a text, not \(other.kind)"))
+                    return .missing
+                }()
+            }
+            do {
+                features[index] = try session.validator.value(input, feature: index)
+            } catch {
+                errors.append(FieldError(field: prefix + schema.features[index].name, detail: error.detail))
+                continue
+            }
+            if features[index] == nil, needed.contains(index), given[index] == nil || given[index] == .null {
+                errors.append(FieldError(field: prefix + schema.features[index].name, detail: "is required: model version \(model.version) uses it"))
+            }
+        }
+        return errors.count == errorCount ? features : nil
+    }
+
+    /// The items of a batch body `{"<member>": [...]}`, at least one and at most the batch
+    /// size; an envelope error is thrown as a problem, with the earlier `errors`.
+    static func batchItems(_ body: JSONInput, member name: String, noun: String, errors: inout [FieldError]) throws -> [JSONInput] {
+        guard case .object(let members) = body else {
+            throw Problem.invalidBody([FieldError(field: "body", detail: "must be an object {\"\(name)\": [...]}, not \(body.kind)")])
+        }
+        for (key, _) in members where key != name {
+            errors.append(FieldError(field: key, detail: "is not a known field; expected \(name)"))
+        }
+        guard let value = members.first(where: { $0.key == name })?.value else {
+            throw Problem.invalidBody(errors + [FieldError(field: name, detail: "is required")])
+        }
+        guard case .array(let items) = value else {
+            throw Problem.invalidBody(errors + [FieldError(field: name, detail: "must be an array, not \(value.kind)")])
+        }
+        guard !items.isEmpty else { throw Problem.invalidBody(errors + [FieldError(field: name, detail: "must hold at least one of the \(noun)")]) }
+        guard items.count <= PenguinsServer.maximumBatchSize else {
+            throw Problem.invalidBody(errors + [FieldError(
+                field: name, detail: "holds \(items.count) \(noun); at most \(PenguinsServer.maximumBatchSize) per request"
+            )])
+        }
+        return items
+    }
+}
+
+extension JSONWriter {
+    /// `prediction`, `probabilities` (by class name), `confidence`, `model_version`.
+    mutating func datasetPredictionMembers(_ prediction: RecordPrediction, schema: DatasetSchema) {
+        key("prediction"); string(schema.target.classes[prediction.predictedClass])
+        key("probabilities")
+        beginObject()
+        for (index, name) in schema.target.classes.enumerated() {
+            key(name); number(index < prediction.probabilities.count ? prediction.probabilities[index] : 0)
+        }
+        endObject()
+        key("confidence"); number(prediction.confidence)
+        key("model_version"); int(prediction.modelVersion)
+    }
+
+    /// A warehouse row of a dataset: its id, class and features by name, and its prediction.
+    mutating func storedRecord(_ stored: StoredRecord, schema: DatasetSchema) {
+        beginObject()
+        key(schema.idColumnName); string(stored.record.id)
+        key(schema.target.name); string(schema.target.classes[stored.record.targetClass])
+        for index in schema.features.indices {
+            key(schema.features[index].name)
+            switch schema.valueText(of: stored.record, feature: index) {
+            case .number(let value): number(value)
+            case .string(let text): string(text)
+            default: null()
+            }
+        }
+        key("prediction")
+        if let prediction = stored.prediction {
+            beginObject()
+            datasetPredictionMembers(prediction, schema: schema)
+            key("predicted_at"); date(prediction.predictedAt)
+            endObject()
+        } else {
+            null()
+        }
+        endObject()
+    }
+}

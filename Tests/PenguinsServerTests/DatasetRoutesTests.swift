@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsServer
+import PenguinsStorage
+import Testing
+
+/// An embedded platform with the bundled iris data ingested, a small model trained on two
+/// petal measurements and (unless `score` is false) every row scored.
+func makeIrisPlatform(score: Bool = true) async throws -> Platform {
+    let platform = try await makePlatform(ingest: false)
+    _ = try await Ingestor(platform: platform).ingest(file: BundledSchemas.dataFile(of: "iris")!, dataset: "iris")
+    _ = try await DatasetTrainer(platform: platform, parameters: smallForest)
+        .train(schema: BundledSchemas.iris, features: ["petal_length_cm", "petal_width_cm"])
+    if score { _ = try await DatasetScorer(platform: platform).score(schema: BundledSchemas.iris) }
+    return platform
+}
+
+/// The routes of `/api/v1/datasets/{dataset}` on a dataset the server has no code for.
+@Suite struct DatasetRoutesTests {
+    @Test func aRowIsPredictedFromItsFeatures() async throws {
+        let platform = try await makeIrisPlatform()
+        let model = try await DatasetModel.current(of: BundledSchemas.iris, in: platform.tables(for: BundledSchemas.iris).registry)
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            let answer = try await client.postJSON("/api/v1/datasets/iris/predict", #"{"petal_length_cm": 5.6, "petal_width_cm": "2.2", "sepal_length_cm": null}"#)
+            #expect(answer.status == .ok, "\(answer.text)")
+            let body = try answer.object()
+            let expected = try #require(model.probabilities([[nil, nil, 5.6, 2.2]])[0])
+            #expect(body["prediction"] as? String == BundledSchemas.iris.target.classes[model.prediction(from: expected, at: Date()).predictedClass])
+            #expect(body["model_version"] as? Int == 1)
+            let probabilities = try #require(body["probabilities"] as? [String: Double])
+            for (index, name) in BundledSchemas.iris.target.classes.enumerated() {
+                #expect(abs((probabilities[name] ?? -1) - expected[index]) <= 1e-12 * max(1, expected[index]))
+            }
+
+            let batch = try await client.postJSON("/api/v1/datasets/iris/predict/batch", """
+                {"rows": [{"petal_length_cm": 1.4, "petal_width_cm": 0.2}, {"petal_length_cm": 5.6, "petal_width_cm": 2.2}]}
+                """).object()
+            #expect(batch["count"] as? Int == 2)
+            let predictions = try #require(batch["predictions"] as? [[String: Any]])
+            #expect(predictions.first?["prediction"] as? String == "setosa")
+            #expect(predictions.last?["prediction"] as? String == body["prediction"] as? String)
+        }
+    }
+
+    @Test func badBodiesNameTheirFields() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            // A feature the model needs is missing; one is out of range; one is unknown.
+            let problem = try expectProblem(
+                try await client.postJSON("/api/v1/datasets/iris/predict", #"{"petal_length_cm": 50, "wings": 2}"#),
+                status: .unprocessableContent, field: "petal_width_cm")
+            let errors = try #require(problem["errors"] as? [[String: Any]])
+            #expect(errors.contains { $0["field"] as? String == "petal_length_cm" && $0["detail"] as? String == "50 is outside the plausible range 0...15" })
+            #expect(errors.contains { $0["field"] as? String == "wings" })
+            try expectProblem(
+                try await client.postJSON("/api/v1/datasets/iris/predict/batch", #"{"rows": [{"petal_length_cm": 1, "petal_width_cm": "thin"}]}"#),
+                status: .unprocessableContent, field: "rows[0].petal_width_cm")
+            try expectProblem(try await client.postJSON("/api/v1/datasets/iris/predict/batch", #"{"rows": []}"#), status: .unprocessableContent, field: "rows")
+            try expectProblem(try await client.postJSON("/api/v1/datasets/iris/predict", "[1]"), status: .unprocessableContent, field: "body")
+            try expectProblem(try await client.postJSON("/api/v1/datasets/otters/predict", "{}"), status: .notFound, field: "dataset")
+        }
+    }
+
+    @Test func rowsArePagedByPartitionAndLookedUpById() async throws {
+        let platform = try await makeIrisPlatform()
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            var ids: [String] = []
+            var species: [String] = []
+            var uri = "/api/v1/datasets/iris/rows?limit=40"
+            while true {
+                let page = try await client.send(.get, uri).object()
+                let rows = try #require(page["rows"] as? [[String: Any]])
+                ids += rows.compactMap { $0["id"] as? String }
+                species += rows.compactMap { $0["species"] as? String }
+                #expect(rows.allSatisfy { ($0["prediction"] as? [String: Any])?["model_version"] as? Int == 1 })
+                guard let next = page["next"] as? String else { break }
+                uri = "/api/v1/datasets/iris/rows?limit=40&after=\(next)"
+            }
+            #expect(ids.count == 150 && Set(ids).count == 150)
+            #expect(species == Array(repeating: "setosa", count: 50) + Array(repeating: "versicolor", count: 50) + Array(repeating: "virginica", count: 50))
+            let virginica = try await client.send(.get, "/api/v1/datasets/iris/rows?partition=virginica&limit=5").object()
+            #expect(virginica["count"] as? Int == 5)
+            #expect((virginica["rows"] as? [[String: Any]])?.allSatisfy { $0["species"] as? String == "virginica" } == true)
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/rows?partition=rose"), status: .badRequest, field: "partition")
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/rows?after=nonsense"), status: .badRequest, field: "after")
+
+            let id = ids[0]
+            let document = try await client.send(.get, "/api/v1/datasets/iris/rows/\(id)").object()
+            #expect(document["id"] as? String == id)
+            #expect((document["_provenance"] as? [String: Any])?["file"] as? String == "iris.csv")
+            let lookup = try await client.send(.get, "/api/v1/datasets/iris/predictions/\(id)").object()
+            #expect(lookup["source"] as? String == "warehouse")
+            #expect(lookup["id"] as? String == id)
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/rows/nobody"), status: .notFound, field: "id")
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/predictions/nobody"), status: .notFound, field: "id")
+        }
+    }
+
+    @Test func modelsAreListedDescribedAndPromotedPerDataset() async throws {
+        let platform = try await makeIrisPlatform(score: false)
+        _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.iris)
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            let model = try await client.send(.get, "/api/v1/datasets/iris/model").object()
+            #expect(model["version"] as? Int == 2)
+            #expect(model["feature_names"] as? [String] == BundledSchemas.iris.features.map(\.name))
+            let models = try await client.send(.get, "/api/v1/datasets/iris/models").object()
+            #expect(models["current"] as? Int == 2)
+            #expect((models["versions"] as? [[String: Any]])?.count == 2)
+            // Unscored rows are predicted by the current model; after a promotion, by the promoted one.
+            #expect(try await client.send(.get, "/api/v1/datasets/iris/predictions/\(try await anyIrisID(platform))").object()["source"] as? String == "model")
+            let promoted = try await client.send(.post, "/api/v1/datasets/iris/models/1/promote").object()
+            #expect(promoted["current"] as? Int == 1)
+            #expect(promoted["previous"] as? Int == 2)
+            #expect(try await client.postJSON("/api/v1/datasets/iris/predict", #"{"petal_length_cm": 1.4, "petal_width_cm": 0.2}"#).object()["model_version"] as? Int == 1)
+            try expectProblem(try await client.send(.post, "/api/v1/datasets/iris/models/9/promote"), status: .notFound, field: "version")
+            // The penguins' registry is untouched; their routes answer under the dataset's name too.
+            #expect(try await platform.registry.versions().isEmpty)
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/penguins/model"), status: .serviceUnavailable)
+        }
+    }
+
+    @Test func thePenguinsAnswerUnderTheirDatasetsNameAsUnderTheirOwnRoutes() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let body = #"{"bill_length_mm": 39.1, "bill_depth_mm": 18.7, "flipper_length_mm": 181, "body_mass_g": 3750}"#
+            let plain = try await client.postJSON("/api/v1/predict", body).object()
+            let named = try await client.postJSON("/api/v1/datasets/penguins/predict", body).object()
+            #expect(named["prediction"] as? String == plain["species"] as? String)
+            #expect(named["probabilities"] as? [String: Double] == plain["probabilities"] as? [String: Double])
+            let page = try await client.send(.get, "/api/v1/datasets/penguins/rows?partition=Dream&limit=3").object()
+            #expect(page["island"] as? String == "Dream")
+            #expect(try await client.send(.get, "/api/v1/datasets/penguins/rows/\(knownPenguinID)").object()["penguin_id"] as? String == knownPenguinID)
+        }
+    }
+}
+
+/// The id of some stored iris row.
+private func anyIrisID(_ platform: Platform) async throws -> String {
+    try #require(try await platform.tables(for: BundledSchemas.iris).warehouse.columns(featureIndices: []).ids.first)
+}
