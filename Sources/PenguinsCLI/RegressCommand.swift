@@ -9,31 +9,37 @@ struct RegressCommand: AsyncParsableCommand {
         abstract: "OLS regression of a numeric variable on numeric and categorical predictors (one-hot, first level dropped)."
     )
 
-    @Option(help: "Numeric variable to explain: \(PenguinColumns.numericNames.joined(separator: ", ")).")
-    var target = "body_mass_g"
-    @Option(help: "Comma-separated predictors: numeric variables and species, island, sex.")
-    var predictors = "flipper_length_mm"
+    @Option(help: "Numeric variable to explain (for the penguins \(PenguinColumns.numericNames.joined(separator: ", ")); default body_mass_g).")
+    var target: String?
+    @Option(help: "Comma-separated predictors: numeric and categorical columns (for the penguins default flipper_length_mm).")
+    var predictors: String?
     @Option(help: "Share of rows held out for the test error (0 fits on all rows).") var testFraction = 0.2
     @Option(help: "Seed of the train/test split.") var seed: UInt64 = 42
     @Option(help: "Analyse this CSV file instead of the warehouse.") var file: String?
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     var analysis: RegressionAnalysis {
         RegressionAnalysis(
-            target: target,
-            predictors: predictors.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            target: target ?? "body_mass_g",
+            predictors: (predictors ?? "flipper_length_mm").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             testFraction: testFraction, seed: seed
         )
     }
 
     func validate() throws {
-        do { try analysis.validate() } catch { throw ValidationError(String(describing: error)) }
+        if Platform.isDefaultDataset(dataset.name) {
+            do { try analysis.validate() } catch { throw ValidationError(String(describing: error)) }
+        }
     }
 
     func run() async throws {
         try await reportingErrors {
-            let report = try analysis.run(try await loadColumns(file: file, csv: csv, global: global))
+            if !Platform.isDefaultDataset(dataset.name), target == nil || predictors == nil {
+                throw ValidationError("dataset \(dataset.name) needs --target COLUMN and --predictors A,B (`penguins datasets show \(dataset.name)` lists its columns)")
+            }
+            let report = try analysis.run(try await loadColumns(file: file, csv: csv, global: global, dataset: dataset.name))
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(RegressCommand.render(report))

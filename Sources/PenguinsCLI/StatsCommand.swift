@@ -6,37 +6,38 @@ import PenguinsStatistics
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Descriptive statistics of every numeric variable, overall and by group, and counts by island and sex."
+        abstract: "Descriptive statistics of every numeric variable, overall and by group, and counts of every categorical one."
     )
 
-    @Option(help: "Add one table per level of species, island or sex.") var by: String?
+    @Option(help: "Add one table per level of a categorical column (for the penguins species, island or sex).") var by: String?
     @Option(help: "Analyse this CSV file instead of the warehouse.") var file: String?
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let by, !PenguinColumns.categoricalNames.contains(by) {
+        if Platform.isDefaultDataset(dataset.name), let by, !PenguinColumns.categoricalNames.contains(by) {
             throw ValidationError("--by must be one of \(PenguinColumns.categoricalNames.joined(separator: ", ")), got \(by)")
         }
     }
 
     func run() async throws {
         try await reportingErrors {
-            let columns = try await loadColumns(file: file, csv: csv, global: global)
+            let columns = try await loadColumns(file: file, csv: csv, global: global, dataset: dataset.name)
             let report = try StatisticsReport.compute(columns, groupBy: by)
             switch global.format {
             case .json: try printJSON(report)
-            case .table: print(StatsCommand.render(report))
+            case .table: print(StatsCommand.render(report, numericNames: columns.numericNames))
             }
         }
     }
 
-    static func render(_ report: StatisticsReport) -> String {
+    static func render(_ report: StatisticsReport, numericNames: [String]) -> String {
         var out: [String] = []
         for table in report.tables {
             out.append("\(table.group) (\(table.rows) rows)")
             var text = TextTable("variable", "count", "missing", "mean", "std", "min", "25%", "median", "75%", "max")
-            for name in PenguinColumns.numericNames {
+            for name in numericNames {
                 let s = table.variables[name]!
                 text.add(name, "\(s.count)", "\(s.missing)", fixed(s.mean, 2), fixed(s.standardDeviation, 2), fixed(s.minimum, 2),
                          fixed(s.q1, 2), fixed(s.median, 2), fixed(s.q3, 2), fixed(s.maximum, 2))
@@ -44,22 +45,40 @@ struct StatsCommand: AsyncParsableCommand {
             out.append(text.rendered)
             out.append("")
         }
-        let sexes = Set(report.countsByIslandAndSex.values.flatMap(\.keys)).sorted()
-        var counts = TextTable(headers: ["island"] + sexes + ["total"])
-        for island in report.countsByIslandAndSex.keys.sorted() {
-            let row = report.countsByIslandAndSex[island]!
-            counts.add(cells: [island] + sexes.map { "\(row[$0] ?? 0)" } + ["\(row.values.reduce(0, +))"])
+        if let islandBySex = report.countsByIslandAndSex {
+            let sexes = Set(islandBySex.values.flatMap(\.keys)).sorted()
+            var counts = TextTable(headers: ["island"] + sexes + ["total"])
+            for island in islandBySex.keys.sorted() {
+                let row = islandBySex[island]!
+                counts.add(cells: [island] + sexes.map { "\(row[$0] ?? 0)" } + ["\(row.values.reduce(0, +))"])
+            }
+            out.append("counts by island and sex")
+            out.append(counts.rendered)
+        } else {
+            for name in report.categories.keys.sorted() {
+                let levels = report.categories[name]!
+                var counts = TextTable(name, "rows")
+                for level in levels.keys.sorted() { counts.add(level, "\(levels[level]!)") }
+                out.append("counts of \(name)")
+                out.append(counts.rendered)
+            }
         }
-        out.append("counts by island and sex")
-        out.append(counts.rendered)
         return out.joined(separator: "\n")
     }
 }
 
-/// The penguins of a file when given, else of the warehouse (which must not be empty).
-func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions) async throws -> PenguinColumns {
-    if let file { return try PenguinColumns.load(file: URL(fileURLWithPath: file), overrides: csv.overrides) }
-    let columns = try await PenguinColumns.load(from: global.platform().warehouse)
+/// The rows of a file of `dataset` when given, else of its warehouse (which must not be empty).
+func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions, dataset: String) async throws -> any ColumnTable {
+    let platform = try global.platform()
+    let columns: any ColumnTable
+    if Platform.isDefaultDataset(dataset) {
+        if let file { return try PenguinColumns.load(file: URL(fileURLWithPath: file), overrides: csv.overrides) }
+        columns = try await PenguinColumns.load(from: platform.warehouse)
+    } else {
+        let schema = try await platform.schema(ofDataset: dataset)
+        if let file { return try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: schema, overrides: csv.overrides) }
+        columns = try await DatasetColumns.load(from: platform.tables(for: schema).warehouse)
+    }
     guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
     return columns
 }

@@ -27,7 +27,7 @@ public struct RegressionReport: Codable, Sendable {
     public static let plotSampleSize = 1_000
 }
 
-/// Fits OLS on penguin columns: the regression lab of the platform.
+/// Fits OLS on a dataset's columns: the regression lab of the platform.
 public struct RegressionAnalysis: Sendable {
     public var target: String
     public var predictors: [String]
@@ -41,13 +41,14 @@ public struct RegressionAnalysis: Sendable {
         self.seed = seed
     }
 
-    /// Checks the names and options before any data is read.
-    public func validate() throws {
-        guard PenguinColumns.numericNames.contains(target) else {
-            throw PipelineError.unknownColumn(target, expected: PenguinColumns.numericNames)
+    /// Checks the names (against the penguins' columns, or `numeric` and `categorical` names)
+    /// and options before any data is read.
+    public func validate(numeric: [String] = PenguinColumns.numericNames, categorical: [String] = PenguinColumns.categoricalNames) throws {
+        guard numeric.contains(target) else {
+            throw PipelineError.unknownColumn(target, expected: numeric)
         }
-        guard !predictors.isEmpty else { throw PipelineError.invalidOption("give at least one predictor, for example --predictors flipper_length_mm") }
-        let known = PenguinColumns.numericNames + PenguinColumns.categoricalNames
+        guard !predictors.isEmpty else { throw PipelineError.invalidOption("give at least one predictor, for example --predictors \(numeric.first { $0 != target } ?? target)") }
+        let known = numeric + categorical
         for name in predictors where !known.contains(name) {
             throw PipelineError.unknownColumn(name, expected: known)
         }
@@ -57,8 +58,8 @@ public struct RegressionAnalysis: Sendable {
         }
     }
 
-    public func run(_ columns: PenguinColumns) throws -> RegressionReport {
-        try validate()
+    public func run(_ columns: some ColumnTable) throws -> RegressionReport {
+        try validate(numeric: columns.numericNames, categorical: columns.categoricalNames)
         let y = columns.numeric(target)!
         // Complete cases only.
         var rows: [Int] = []
@@ -101,12 +102,12 @@ public struct RegressionAnalysis: Sendable {
         return Swift.stride(from: 0, to: values.count, by: step).prefix(RegressionReport.plotSampleSize).map { values[$0] }
     }
 
-    private func value(_ columns: PenguinColumns, _ name: String, _ index: Int) -> Bool {
+    private func value(_ columns: some ColumnTable, _ name: String, _ index: Int) -> Bool {
         if let numeric = columns.numeric(name) { return numeric[index] != nil }
         return columns.categorical(name)![index] != nil
     }
 
-    private func design(_ columns: PenguinColumns, rows: [Int]) -> [RegressionPredictor] {
+    private func design(_ columns: some ColumnTable, rows: [Int]) -> [RegressionPredictor] {
         predictors.map { name in
             if let numeric = columns.numeric(name) {
                 return RegressionPredictor(name: name, values: .numeric(rows.map { numeric[$0]! }))

@@ -284,14 +284,18 @@ extension Endpoints {
     }
 
     /// Reads and checks the regression parameters, naming the offending one.
-    static func regressionAnalysis(target: String?, predictors: [String], testFraction: String?, seed: String?) throws -> RegressionAnalysis {
-        guard let target, !target.isEmpty else { throw Problem.invalidParameter("target", "is required, e.g. target=body_mass_g") }
-        guard PenguinColumns.numericNames.contains(target) else {
-            throw Problem.invalidParameter("target", "must be one of \(PenguinColumns.numericNames.joined(separator: ", ")), not \"\(target)\"")
+    /// - Parameters: numeric, categorical: the columns of the dataset (the penguins' by default).
+    static func regressionAnalysis(
+        target: String?, predictors: [String], testFraction: String?, seed: String?,
+        numeric: [String] = PenguinColumns.numericNames, categorical: [String] = PenguinColumns.categoricalNames
+    ) throws -> RegressionAnalysis {
+        guard let target, !target.isEmpty else { throw Problem.invalidParameter("target", "is required, e.g. target=\(numeric.last ?? "")") }
+        guard numeric.contains(target) else {
+            throw Problem.invalidParameter("target", "must be one of \(numeric.joined(separator: ", ")), not \"\(target)\"")
         }
         let predictors = predictors.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !predictors.isEmpty else { throw Problem.invalidParameter("predictors", "is required, e.g. predictors=flipper_length_mm,sex") }
-        let known = PenguinColumns.numericNames + PenguinColumns.categoricalNames
+        guard !predictors.isEmpty else { throw Problem.invalidParameter("predictors", "is required, e.g. predictors=\(numeric.first { $0 != target } ?? "")") }
+        let known = numeric + categorical
         for name in predictors where !known.contains(name) {
             throw Problem.invalidParameter("predictors", "must name columns among \(known.joined(separator: ", ")), not \"\(name)\"")
         }

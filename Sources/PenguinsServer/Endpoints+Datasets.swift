@@ -37,6 +37,16 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return try await self.penguins(query.renaming("partition", to: "island")) }
             return try await self.rows(query, dataset: dataset)
         }
+        table.add(.get, base + "/stats", .api.heavy) { request, context in
+            let dataset = name(context)
+            if Platform.isDefaultDataset(dataset) { return try await self.statistics(FormValues(request.uri.query)) }
+            return try await self.statistics(FormValues(request.uri.query), dataset: dataset)
+        }
+        table.add(.get, base + "/regression", .api.heavy) { request, context in
+            let dataset = name(context)
+            if Platform.isDefaultDataset(dataset) { return try await self.regression(FormValues(request.uri.query)) }
+            return try await self.regression(FormValues(request.uri.query), dataset: dataset)
+        }
         table.add(.get, base + "/model", .api) { _, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.currentModelWithShadow() }
@@ -212,6 +222,39 @@ extension Endpoints {
         if let next { writer.string(next) } else { writer.null() }
         writer.endObject()
         return Responses.json(writer)
+    }
+
+    // MARK: Analyses
+
+    /// Every stored row of a dataset as columns; a 409 when there is none.
+    func columns(of session: DatasetSessions.Session) async throws -> DatasetColumns {
+        let columns = try await store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) }
+        guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
+        return columns
+    }
+
+    /// `GET /datasets/{dataset}/stats?by=`: descriptive statistics of every numeric column,
+    /// counts of every categorical one, one table per level of `by`.
+    func statistics(_ query: FormValues, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        let schema = session.schema
+        let categorical = [schema.target.name] + schema.features.filter { $0.kind == .categorical }.map(\.name)
+        if let by = query["by"], !categorical.contains(by) {
+            throw Problem.invalidParameter("by", "must be one of \(categorical.joined(separator: ", ")), not \"\(by)\"")
+        }
+        return try Responses.json(encoding: try StatisticsReport.compute(try await columns(of: session), groupBy: query["by"]))
+    }
+
+    /// `GET /datasets/{dataset}/regression?target=&predictors=a,b&test_fraction=&seed=`.
+    func regression(_ query: FormValues, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        let schema = session.schema
+        let analysis = try Self.regressionAnalysis(
+            target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
+            testFraction: query["test_fraction"], seed: query["seed"],
+            numeric: schema.features.filter { $0.kind == .numeric }.map(\.name),
+            categorical: [schema.target.name] + schema.features.filter { $0.kind == .categorical }.map(\.name))
+        return try Responses.json(encoding: try analysis.run(try await columns(of: session)))
     }
 
     // MARK: Models

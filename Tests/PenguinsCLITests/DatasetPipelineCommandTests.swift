@@ -65,4 +65,19 @@ import Testing
         let file = try penguins.temporaryFile("no-petals.csv", "sepal_length_cm,sepal_width_cm\n5.0,3.4\n")
         expectUserError(try await penguins.run("predict", file, "--dataset", "iris"), mentioning: "petal_length_cm")
     }
+
+    @Test func irisStatisticsAndRegression() async throws {
+        let penguins = PenguinsExecutable()
+        _ = try await penguins.run("ingest", "--dataset", "iris")
+        let stats = try await penguins.run("stats", "--dataset", "iris", "--by", "species", "--format", "json").json()
+        #expect((stats["tables"] as? [[String: Any]])?.count == 4)
+        #expect((stats["categories"] as? [String: [String: Int]])?["species"]?["virginica"] == 50)
+        let table = try await penguins.run("stats", "--dataset", "iris")
+        #expect(table.standardOutput.contains("counts of species"))
+        let regression = try await penguins.run(
+            "regress", "--dataset", "iris", "--target", "petal_width_cm", "--predictors", "petal_length_cm,species", "--format", "json").json()
+        #expect(regression["predictors"] as? [String] == ["petal_length_cm", "species"])
+        expectUserError(try await penguins.run("regress", "--dataset", "iris"), mentioning: "needs --target COLUMN and --predictors")
+        expectUserError(try await penguins.run("regress", "--dataset", "iris", "--target", "bill_length_mm", "--predictors", "species"), mentioning: "bill_length_mm")
+    }
 }

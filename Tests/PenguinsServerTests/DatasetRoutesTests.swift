@@ -144,3 +144,40 @@ func makeIrisPlatform(score: Bool = true) async throws -> Platform {
 private func anyIrisID(_ platform: Platform) async throws -> String {
     try #require(try await platform.tables(for: BundledSchemas.iris).warehouse.columns(featureIndices: []).ids.first)
 }
+
+/// Statistics and the regression lab of a dataset the server has no code for.
+@Suite struct DatasetAnalysisRoutesTests {
+    @Test func statisticsSummariseEveryNumericColumnAndCountEveryCategoricalOne() async throws {
+        let platform = try await makeIrisPlatform(score: false)
+        let app = try await makeApp(platform)
+        let file = try String(contentsOf: BundledSchemas.dataFile(of: "iris")!, encoding: .utf8)
+        // The petal lengths of the bundled file, read here with no platform code.
+        let petalLengths = file.split(whereSeparator: \.isNewline).dropFirst().compactMap { Double($0.split(separator: ",")[2]) }
+        try await app.test(.router) { client in
+            let report = try await client.send(.get, "/api/v1/datasets/iris/stats?by=species").object()
+            #expect((report["categories"] as? [String: [String: Int]])?["species"] == ["setosa": 50, "versicolor": 50, "virginica": 50])
+            #expect(report["counts_by_island_and_sex"] == nil)
+            let tables = try #require(report["tables"] as? [[String: Any]])
+            #expect(tables.map { $0["group"] as? String } == ["all", "species=setosa", "species=versicolor", "species=virginica"])
+            let petal = try #require((tables[0]["variables"] as? [String: Any])?["petal_length_cm"] as? [String: Any])
+            #expect(petal["count"] as? Int == 150)
+            let mean = petalLengths.reduce(0, +) / Double(petalLengths.count)
+            #expect(abs((petal["mean"] as? Double ?? 0) - mean) <= 1e-12 * mean)
+            #expect(petal["minimum"] as? Double == petalLengths.min())
+            #expect(petal["maximum"] as? Double == petalLengths.max())
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/stats?by=island"), status: .badRequest, field: "by")
+        }
+    }
+
+    @Test func theRegressionLabFitsAnyNumericColumn() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            let report = try await client.send(.get, "/api/v1/datasets/iris/regression?target=petal_width_cm&predictors=petal_length_cm,species&test_fraction=0").object()
+            #expect(report["training_rows"] as? Int == 150)
+            let terms = try #require((report["model"] as? [String: Any])?["terms"] as? [[String: Any]])
+            #expect(terms.compactMap { $0["name"] as? String } == ["intercept", "petal_length_cm", "species[versicolor]", "species[virginica]"])
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/regression?target=species&predictors=petal_length_cm"), status: .badRequest, field: "target")
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/regression?target=petal_width_cm&predictors=wings"), status: .badRequest, field: "predictors")
+        }
+    }
+}

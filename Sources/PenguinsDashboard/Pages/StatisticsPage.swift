@@ -18,7 +18,7 @@ enum StatisticsPage {
         }
 
         body += "<h2>Counts</h2>"
-        let counts = report.countsByIslandAndSex
+        let counts = report.countsByIslandAndSex ?? [:]
         let islands = counts.keys.sorted()
         let sexes = Set(counts.values.flatMap(\.keys)).sorted()
         var bySex: [String: Int] = [:]
