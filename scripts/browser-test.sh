@@ -52,6 +52,8 @@ PAGES=(
     "classification|/classification|2"
     "drift|/drift|4"
     "predict|/predict?bill_length_mm=45&bill_depth_mm=17&flipper_length_mm=200&body_mass_g=4200|1"
+    "datasets|/datasets|0"
+    "dataset_iris|/datasets/iris?x=petal_length_cm&y=petal_width_cm&colour=species|4"
     "benchmarks|/benchmarks|0"
 )
 

@@ -14,6 +14,9 @@ mkdir -p "$OUT_DIR"
 
 swift build --product penguins >/dev/null
 BIN="$(swift build --show-bin-path)/penguins"
+# A second dataset beside the penguins, so its pages are checked with data too.
+"$BIN" ingest --dataset iris --data-dir "$DATA" > "$OUT_DIR/iris.log" 2>&1
+"$BIN" train --dataset iris --data-dir "$DATA" >> "$OUT_DIR/iris.log" 2>&1
 "$BIN" up --data-dir "$DATA" --port "$PORT" > "$OUT_DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$DATA"' EXIT

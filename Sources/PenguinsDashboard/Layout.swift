@@ -1,6 +1,6 @@
 /// A page of the dashboard, as listed in the navigation bar.
 public enum DashboardPage: String, CaseIterable, Sendable {
-    case overview, statistics, regression, classification, drift, predict, benchmarks
+    case overview, statistics, regression, classification, drift, predict, datasets, benchmarks
 
     /// The page's path on the server.
     public var path: String {
@@ -16,6 +16,7 @@ public enum DashboardPage: String, CaseIterable, Sendable {
         case .classification: "Classification"
         case .drift: "Drift"
         case .predict: "Predict"
+        case .datasets: "Datasets"
         case .benchmarks: "Benchmarks"
         }
     }
@@ -29,6 +30,7 @@ public enum DashboardPage: String, CaseIterable, Sendable {
         case .classification: "The species model: parameters, metrics, confusion matrix, versions."
         case .drift: "Training vs production distributions, KS, PSI and chi-squared tests."
         case .predict: "Predict the species of one penguin from its four measurements."
+        case .datasets: "Every dataset: its rows, statistics, scatter plots, model and a predict form built from its schema."
         case .benchmarks: "Latency and throughput of single reads from each store."
         }
     }

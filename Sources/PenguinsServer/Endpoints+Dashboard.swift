@@ -29,6 +29,10 @@ extension Endpoints {
             return Responses.redirect(to: "/drift")
         }
         table.add(.get, "/predict", .page) { request, _ in self.predictPage(FormValues(request.uri.query)) }
+        table.add(.get, "/datasets", .page) { _, _ in try await self.datasetsPage() }
+        table.add(.get, "/datasets/{dataset}", .page.heavy) { request, context in
+            try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
+        }
         table.add(.get, "/benchmarks", .page) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
         table.add(.post, "/benchmarks", .page.heavy) { _, _ in await self.benchmarksPage() }
     }
@@ -156,5 +160,53 @@ extension Endpoints {
             let message = error is PipelineError ? "no data yet: run penguins ingest" : problem.detail
             return Responses.html(Pages.benchmarks(results: nil, error: message), status: problem.status)
         }
+    }
+
+    /// Every dataset, with its stored rows.
+    func datasetsPage() async throws -> Response {
+        var datasets = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).list() }
+        for index in datasets.indices {
+            datasets[index].stored = try await store("dataset stores") { [platform, datasets] in
+                try await platform.describeStoredData(of: datasets[index])
+            }
+        }
+        return Responses.html(Pages.datasets(datasets))
+    }
+
+    /// One dataset's page; the penguins' is the overview. The query chooses the scatter plot's
+    /// `x`, `y` and `colour`, and `f_<feature>` fields submit the predict form.
+    func datasetPage(_ name: String, _ query: FormValues) async throws -> Response {
+        if Platform.isDefaultDataset(name) { return Responses.redirect(to: "/") }
+        let session = try await session(name)
+        var dataset = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).dataset(named: name) }
+        dataset.stored = try await store("dataset stores") { [platform, dataset] in try await platform.describeStoredData(of: dataset) }
+        let columns = try await store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) }
+        let statistics = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
+        var view = DatasetView(
+            dataset: dataset, columns: columns, statistics: statistics,
+            model: session.model.map { ($0.version, $0.artifact) }, x: query["x"], y: query["y"], colour: query["colour"])
+        var form: [String: String] = [:]
+        for pair in query.pairs where pair.name.hasPrefix("f_") { form[String(pair.name.dropFirst(2))] = pair.value }
+        view.form = form
+        var status: HTTPResponse.Status = .ok
+        if !form.isEmpty, let model = session.model {
+            let schema = session.schema
+            var features = [Double?](repeating: nil, count: schema.features.count)
+            var problems: [String] = []
+            for index in model.featureIndices {
+                let feature = schema.features[index]
+                let text = form[feature.name]?.trimmingCharacters(in: .whitespaces) ?? ""
+                guard !text.isEmpty else { problems.append("\(feature.name) is required"); continue }
+                do { features[index] = try session.validator.value(.text(text), feature: index) } catch { problems.append("\(feature.name) \(error.detail)") }
+            }
+            if problems.isEmpty, let probabilities = model.probabilities([features])[0] {
+                let prediction = model.prediction(from: probabilities, at: Date())
+                view.prediction = (schema.target.classes[prediction.predictedClass], Array(zip(schema.target.classes, probabilities)))
+            } else {
+                view.formError = problems.joined(separator: "; ")
+                status = .unprocessableContent
+            }
+        }
+        return Responses.html(Pages.dataset(view), status: status)
     }
 }

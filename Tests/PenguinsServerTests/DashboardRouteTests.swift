@@ -23,7 +23,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/", "/statistics", "/regression", "/classification", "/drift", "/predict", "/benchmarks"])
+    @Test(arguments: ["/", "/statistics", "/regression", "/classification", "/drift", "/predict", "/datasets", "/datasets/iris", "/benchmarks"])
     func pagesRenderWithEmptyStores(path: String) async throws {
         let app = try await makeApp(try await makePlatform(ingest: false))
         try await app.test(.router) { client in

@@ -181,3 +181,52 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
         }
     }
 }
+
+/// The dashboard's pages of a dataset: built from its schema, with no code of its own.
+@Suite struct DatasetPageTests {
+    @Test func theDatasetsPageListsEveryDatasetWithItsRows() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, "/datasets")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<a href=\"/datasets/iris\">iris</a>"))
+            #expect(page.text.contains("<td class=\"num\">150</td>"))
+            #expect(page.text.contains("<a href=\"/\">penguins</a>"))
+        }
+    }
+
+    @Test func aDatasetsPageShowsItsStatisticsChosenScatterModelAndPredictForm() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, "/datasets/iris?x=petal_length_cm&y=sepal_width_cm&colour=species")
+            #expect(page.status == .ok, "\(page.text)")
+            let text = page.text
+            for name in BundledSchemas.iris.features.map(\.name) { #expect(text.contains("<th scope=\"row\">\(name)</th>")) }
+            #expect(text.contains("petal_length_cm vs sepal_width_cm, by species"))
+            #expect(text.contains("<option selected>sepal_width_cm</option>"))
+            #expect(text.contains("Current model: version 1"))
+            // The form asks for the model's two features only.
+            #expect(text.contains("name=\"f_petal_length_cm\"") && text.contains("name=\"f_petal_width_cm\""))
+            #expect(!text.contains("name=\"f_sepal_length_cm\""))
+
+            let predicted = try await client.send(.get, "/datasets/iris?f_petal_length_cm=1.4&f_petal_width_cm=0.2")
+            #expect(predicted.status == .ok)
+            #expect(predicted.text.contains("Predicted species: <strong>setosa</strong>"))
+            let refused = try await client.send(.get, "/datasets/iris?f_petal_length_cm=99&f_petal_width_cm=")
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("petal_length_cm 99 is outside the plausible range 0...15"))
+            #expect(refused.text.contains("petal_width_cm is required"))
+            #expect(try await client.send(.get, "/datasets/otters").status == .notFound)
+            #expect(try await client.send(.get, "/datasets/penguins").headers[.location] == "/")
+        }
+    }
+
+    @Test func anEmptyDatasetsPageSaysHowToLoadIt() async throws {
+        let app = try await makeApp(try await makePlatform(ingest: false))
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, "/datasets/iris")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("penguins ingest --dataset iris"))
+        }
+    }
+}

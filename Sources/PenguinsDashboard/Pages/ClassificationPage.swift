@@ -18,9 +18,13 @@ enum ClassificationPage {
     }
 
     static func model(_ model: SpeciesModel) -> String {
-        let artifact = model.artifact
+        self.model(version: model.version, artifact: model.artifact)
+    }
+
+    /// The current model of any dataset: metrics, parameters, per-class figures, confusion matrix, importances.
+    static func model(version: Int, artifact: ModelArtifact) -> String {
         let metrics = artifact.metrics
-        var out = "<h2>Current model: version \(model.version)</h2>"
+        var out = "<h2>Current model: version \(version)</h2>"
         out += Layout.stats([
             ("accuracy", Format.percent(metrics.accuracy, 2)),
             ("macro F1", Format.fixed(metrics.macroF1, 4)),

@@ -65,9 +65,10 @@ enum StatisticsPage {
         return ScatterChart(title: title, xTitle: xTitle, yTitle: yTitle, points: points, categories: categories, totalCount: complete).render()
     }
 
-    private static func descriptiveTable(_ table: StatisticsReport.Table) -> String {
+    /// One table of the report, a row per numeric variable in `names` order.
+    static func descriptiveTable(_ table: StatisticsReport.Table, names: [String] = PenguinColumns.numericNames, rowsName: String = "All penguins") -> String {
         let headers = ["variable", "count", "missing", "mean", "std", "min", "25 %", "median", "75 %", "max"]
-        let rows: [[HTML.Cell]] = PenguinColumns.numericNames.compactMap { name in
+        let rows: [[HTML.Cell]] = names.compactMap { name in
             guard let summary = table.variables[name] else { return nil }
             let decimals = name == "year" ? 0 : 2
             return [.header(name), .number(Format.integer(summary.count)), .number(Format.integer(summary.missing)),
@@ -76,7 +77,7 @@ enum StatisticsPage {
                     .number(Format.fixed(summary.median, 2)), .number(Format.fixed(summary.q3, 2)),
                     .number(Format.fixed(summary.maximum, decimals))]
         }
-        let caption = table.group == "all" ? "All penguins (\(Format.integer(table.rows)) rows)" : "\(table.group) (\(Format.integer(table.rows)) rows)"
+        let caption = table.group == "all" ? "\(rowsName) (\(Format.integer(table.rows)) rows)" : "\(table.group) (\(Format.integer(table.rows)) rows)"
         return HTML.table(headers: headers, rows: rows, caption: caption)
     }
 }

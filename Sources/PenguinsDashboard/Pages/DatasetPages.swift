@@ -1,0 +1,177 @@
+import PenguinsCore
+import PenguinsPipeline
+import PenguinsStorage
+
+/// What the page of one dataset shows: its schema and stored counts, its columns, its
+/// statistics, its current model, the scatter plot the reader chose and the predict form.
+public struct DatasetView: Sendable {
+    public var dataset: DatasetDescription
+    public var columns: DatasetColumns?
+    public var statistics: StatisticsReport?
+    /// The current model's version and artifact, nil before the first training.
+    public var model: (version: Int, artifact: ModelArtifact)?
+    /// The scatter plot's axes and colour, as chosen (`x`, `y`, `colour` in the query).
+    public var x: String?
+    public var y: String?
+    public var colour: String?
+    /// The predict form's values as typed, by feature name.
+    public var form: [String: String]
+    /// The prediction of the submitted form, or why there is none.
+    public var prediction: (predicted: String, probabilities: [(String, Double)])?
+    public var formError: String?
+
+    public init(
+        dataset: DatasetDescription, columns: DatasetColumns?, statistics: StatisticsReport?, model: (version: Int, artifact: ModelArtifact)?,
+        x: String? = nil, y: String? = nil, colour: String? = nil, form: [String: String] = [:],
+        prediction: (predicted: String, probabilities: [(String, Double)])? = nil, formError: String? = nil
+    ) {
+        self.dataset = dataset
+        self.columns = columns
+        self.statistics = statistics
+        self.model = model
+        self.x = x
+        self.y = y
+        self.colour = colour
+        self.form = form
+        self.prediction = prediction
+        self.formError = formError
+    }
+}
+
+/// The datasets' pages: the list of every dataset, and one page per dataset built from its schema.
+enum DatasetPages {
+    static func index(_ datasets: [DatasetDescription]) -> String {
+        var body = "<h1>Datasets</h1><p class=\"lead\">Every dataset the platform knows: the bundled ones and those registered with <code>penguins datasets add</code>. The penguins are the default dataset, whose pages are the rest of this dashboard.</p>"
+        let rows: [[HTML.Cell]] = datasets.map { dataset in
+            let schema = dataset.schema
+            let link = Platform.isDefaultDataset(dataset.name) ? "/" : "/datasets/\(HTML.escape(dataset.name))"
+            return [
+                .markup("<a href=\"\(link)\">\(HTML.escape(dataset.name))</a>"),
+                .text(dataset.version == 0 ? "bundled" : "version \(dataset.version)"),
+                .text("\(schema.target.name): \(schema.target.classes.joined(separator: ", "))"),
+                .number(Format.integer(schema.features.count)),
+                .text(schema.partition),
+                .number(dataset.stored.map { Format.integer($0.rows) } ?? "-"),
+            ]
+        }
+        body += HTML.table(headers: ["dataset", "schema", "target and classes", "features", "partition", "rows"], rows: rows)
+        return Layout.document(title: "Datasets", current: .datasets, body: body)
+    }
+
+    static func dataset(_ view: DatasetView) -> String {
+        let schema = view.dataset.schema
+        let name = HTML.escape(schema.name)
+        var body = "<h1>Dataset \(name)</h1>"
+        if let description = schema.description { body += "<p class=\"lead\">\(HTML.escape(description))</p>" }
+        if let stored = view.dataset.stored {
+            body += Layout.stats([
+                ("rows", Format.integer(stored.rows)), ("lake documents", Format.integer(stored.documents)),
+                ("quarantined", Format.integer(stored.quarantined)), ("features", Format.integer(schema.features.count)),
+                ("classes", Format.integer(schema.target.classes.count)),
+            ])
+        }
+        body += "<h2>Schema</h2>" + HTML.table(
+            headers: ["column", "kind", "unit or levels", "plausible range"],
+            rows: [[.header(schema.target.name), .text("target"), .text(schema.target.classes.joined(separator: ", ")), .text("")]]
+                + schema.features.map { feature in
+                    let detail = feature.kind == .numeric ? (feature.unit ?? "") : feature.levels.joined(separator: ", ")
+                    let range = feature.range.map { "\(Format.compact($0.lowerBound)) … \(Format.compact($0.upperBound))" } ?? ""
+                    return [.header(feature.name), .text(feature.kind.rawValue), .text(detail), .text(range)]
+                },
+            caption: "Partitioned by \(schema.partition).")
+
+        guard let columns = view.columns, let report = view.statistics, columns.count > 0 else {
+            body += HTML.note("No rows yet: run <code>penguins ingest --dataset \(name) FILE</code>.")
+            body += predictSection(view)
+            return Layout.document(title: "Dataset \(schema.name)", current: .datasets, pageID: "dataset", body: body)
+        }
+        body += "<h2>Descriptive statistics</h2>"
+        for table in report.tables { body += StatisticsPage.descriptiveTable(table, names: columns.numericNames, rowsName: "All rows") }
+        body += "<h2>Counts</h2>"
+        body += Layout.grid(columns.categoricalNames.map { column in
+            let counts = report.categories[column] ?? [:]
+            return Layout.figure(BarChart(
+                title: "Rows by \(column)", xTitle: column, yTitle: "rows",
+                bars: counts.keys.sorted().map { ($0, Double(counts[$0]!)) }, colorByCategory: true
+            ).render())
+        })
+        body += scatterSection(view, columns: columns)
+        if let model = view.model {
+            body += ClassificationPage.model(version: model.version, artifact: model.artifact)
+        } else {
+            body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
+        }
+        body += predictSection(view)
+        return Layout.document(title: "Dataset \(schema.name)", current: .datasets, pageID: "dataset", body: body)
+    }
+
+    /// The scatter plot of two numeric columns coloured by a categorical one, all three chosen
+    /// in a form (the first two numeric columns by the target by default).
+    private static func scatterSection(_ view: DatasetView, columns: DatasetColumns) -> String {
+        let numeric = columns.numericNames
+        let categorical = columns.categoricalNames
+        guard numeric.count >= 1 else { return "" }
+        let x = view.x.flatMap { numeric.contains($0) ? $0 : nil } ?? numeric[0]
+        let y = view.y.flatMap { numeric.contains($0) ? $0 : nil } ?? numeric[min(1, numeric.count - 1)]
+        let colour = view.colour.flatMap { categorical.contains($0) ? $0 : nil } ?? categorical[0]
+        func select(_ field: String, _ options: [String], _ chosen: String) -> String {
+            "<label>\(field) <select name=\"\(field)\">" + options.map {
+                "<option\($0 == chosen ? " selected" : "")>\(HTML.escape($0))</option>"
+            }.joined() + "</select></label>"
+        }
+        var out = "<h2>Scatter plot</h2>"
+        out += "<form class=\"inline\" method=\"get\" action=\"/datasets/\(HTML.escape(view.dataset.name))\">"
+        out += select("x", numeric, x) + select("y", numeric, y) + select("colour", categorical, colour)
+        out += "<button type=\"submit\">Plot</button></form>"
+        let xs = columns.numeric(x)!, ys = columns.numeric(y)!, levels = columns.categorical(colour)!
+        var points: [ScatterChart.Point] = []
+        var complete = 0
+        for index in 0..<columns.count where xs[index] != nil && ys[index] != nil { complete += 1 }
+        for index in Sampling.evenIndices(count: columns.count) {
+            guard let a = xs[index], let b = ys[index] else { continue }
+            let level = levels[index] ?? "missing"
+            points.append(ScatterChart.Point(x: a, y: b, category: level, label: "\(colour) \(level): \(x) \(Format.compact(a)), \(y) \(Format.compact(b))"))
+        }
+        let order = Set(levels.map { $0 ?? "missing" }).sorted()
+        out += Layout.grid([
+            Layout.figure(ScatterChart(title: "\(x) vs \(y), by \(colour)", xTitle: x, yTitle: y, points: points, categories: order, totalCount: complete).render()),
+        ])
+        return out
+    }
+
+    /// The predict form: one field per feature of the current model, a text field for a number,
+    /// a choice of levels for a categorical one.
+    private static func predictSection(_ view: DatasetView) -> String {
+        guard let model = view.model else { return "" }
+        let schema = view.dataset.schema
+        var out = "<h2>Predict</h2><form method=\"get\" action=\"/datasets/\(HTML.escape(schema.name))\"><div class=\"fields\">"
+        for name in model.artifact.featureNames {
+            guard let feature = schema.feature(named: name) else { continue }
+            let typed = view.form[name] ?? ""
+            let field = "f_" + name
+            switch feature.kind {
+            case .numeric:
+                let hint = feature.range.map { "\(Format.compact($0.lowerBound)) to \(Format.compact($0.upperBound))" } ?? ""
+                out += "<label>\(HTML.escape(name))\(feature.unit.map { " (\(HTML.escape($0)))" } ?? "") <input name=\"\(field)\" inputmode=\"decimal\" value=\"\(HTML.escape(typed))\" placeholder=\"\(HTML.escape(hint))\"></label>"
+            case .categorical:
+                out += "<label>\(HTML.escape(name)) <select name=\"\(field)\"><option value=\"\"></option>"
+                    + feature.levels.map { "<option\($0 == typed ? " selected" : "")>\(HTML.escape($0))</option>" }.joined() + "</select></label>"
+            }
+        }
+        out += "</div><button type=\"submit\">Predict</button></form>"
+        if let error = view.formError { out += HTML.alert(error, title: "Cannot predict") }
+        if let prediction = view.prediction {
+            out += "<p class=\"result\">Predicted \(HTML.escape(schema.target.name)): <strong>\(HTML.escape(prediction.predicted))</strong></p>"
+            out += HTML.table(headers: ["class", "probability"], rows: prediction.probabilities.map { [.header($0.0), .number(Format.fixed($0.1, 3))] })
+        }
+        return out
+    }
+}
+
+extension Pages {
+    /// Every dataset, with links to their pages.
+    public static func datasets(_ datasets: [DatasetDescription]) -> String { DatasetPages.index(datasets) }
+
+    /// The page of one dataset other than the penguins.
+    public static func dataset(_ view: DatasetView) -> String { DatasetPages.dataset(view) }
+}
