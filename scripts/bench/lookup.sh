@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The cached lookup under load, for one or more builds of `penguins` side by side: the
-# "cached lookup" figure of docs/benchmarks.md.
+# The cached lookup (or, with ENDPOINT=predict, `POST /api/v1/predict`) under load, for one
+# or more builds of `penguins` side by side: the "before and after" figures of docs/benchmarks.md.
 #
 #   bash scripts/bench/lookup.sh                              # this checkout's release build
 #   bash scripts/bench/lookup.sh /path/to/old/penguins .build/release/penguins
+#   ENDPOINT=predict bash scripts/bench/lookup.sh OLD NEW     # the real-time prediction
 #
 # Each binary serves the bundled data (`up`, its own data directory, the in-process cache) on
 # its own port; wrk (installed from Debian when missing) sends `GET
@@ -14,7 +15,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
+ENDPOINT=${ENDPOINT:-lookup}
 DIR=${BENCH_DIR:-/tmp/penguins-bench}/lookup
+# What wrk sends: the lookup's GET, or the predict body from a Lua script.
+path=/api/v1/predictions/PAL0708-Adelie-1
+script=()
+if [ "$ENDPOINT" = predict ]; then
+  path=/api/v1/predict
+  mkdir -p "$DIR"
+  cat > "$DIR/predict.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"bill_length_mm": 39.1, "bill_depth_mm": 18.7, "flipper_length_mm": 181, "body_mass_g": 3750}'
+LUA
+  script=(-s "$DIR/predict.lua")
+fi
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 if [ $# -eq 0 ]; then
   swift build -c release --product penguins >/dev/null 2>&1
@@ -38,7 +53,7 @@ done
 for port in "${ports[@]}"; do
   until curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null; do sleep 0.2; done
   curl -fs "http://127.0.0.1:$port/api/v1/predictions/PAL0708-Adelie-1" >/dev/null
-  wrk -t2 -c64 -d3s "http://127.0.0.1:$port/api/v1/predictions/PAL0708-Adelie-1" >/dev/null
+  wrk -t2 -c64 -d3s "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
 done
 
 for connections in 64 1; do
@@ -46,7 +61,7 @@ for connections in 64 1; do
   declare -A results=()
   for run in $(seq "$RUNS"); do
     for index in "${!ports[@]}"; do
-      out=$(wrk -t"$threads" -c"$connections" -d10s --latency "http://127.0.0.1:${ports[$index]}/api/v1/predictions/PAL0708-Adelie-1")
+      out=$(wrk -t"$threads" -c"$connections" -d10s --latency "${script[@]}" "http://127.0.0.1:${ports[$index]}$path")
       rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
       p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
       errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
