@@ -12,6 +12,12 @@ public struct EvolutionReport: Codable, Sendable, Equatable {
     public var rejected: [String: [String]]
     /// Warehouse rows read.
     public var rows: Int
+
+    /// Spelled out in snake_case, as ``DatasetDescription``'s (encoded without a key strategy).
+    enum CodingKeys: String, CodingKey {
+        case backfilled, rejected, rows
+        case addedFeatures = "added_features"
+    }
 }
 
 /// Schema evolution of a dataset with its own tables: a feature added to the registered schema

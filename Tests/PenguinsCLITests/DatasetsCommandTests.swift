@@ -180,4 +180,35 @@ import Testing
         #expect(report["quarantined"] as? Int == 0)
         expectUserError(try await penguins.run("ingest", "--dataset", "otters"), mentioning: "datasets add otters")
     }
+
+    /// A feature added by registering an edited schema is backfilled from the lake at once.
+    @Test func anEditedSchemaWithANewFeatureIsBackfilled() async throws {
+        let penguins = PenguinsExecutable()
+        let file = try penguins.temporaryFile("wine.csv", Self.wine)
+        let yaml = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
+        _ = try await penguins.run("datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--schema-out", yaml)
+        // Without alcohol at first: the lake keeps the column all the same.
+        var text = try String(contentsOfFile: yaml, encoding: .utf8)
+        let withAlcohol = text
+        // The alcohol feature's lines, from its `- name:` to the next feature or top-level key, go.
+        var lines = text.components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "- name: alcohol" })
+        let indent = lines[start].prefix { $0 == " " }.count
+        var end = start + 1
+        while end < lines.count, lines[end].prefix(while: { $0 == " " }).count > indent, !lines[end].isEmpty { end += 1 }
+        lines.removeSubrange(start..<end)
+        text = lines.joined(separator: "\n")
+        let reduced = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
+        try text.write(toFile: reduced, atomically: true, encoding: .utf8)
+        _ = try await penguins.run("datasets", "add", "wine", "--schema", reduced)
+        #expect(try await penguins.run("ingest", file, "--dataset", "wine").status == 0)
+        try withAlcohol.write(toFile: reduced, atomically: true, encoding: .utf8)
+        let evolved = try await penguins.run("datasets", "add", "wine", "--schema", reduced, "--format", "json")
+        #expect(evolved.status == 0, "\(evolved.standardError)")
+        let evolution = try #require(try evolved.json()["evolution"] as? [String: Any])
+        #expect(evolution["added_features"] as? [String] == ["alcohol"])
+        #expect(evolution["backfilled"] as? [String: Int] == ["alcohol": 5], "w5 has no alcohol")
+        let trained = try await penguins.run("train", "--dataset", "wine", "--features", "alcohol", "--format", "json").json()
+        #expect((trained["training_rows"] as? Int ?? 0) + (trained["test_rows"] as? Int ?? 0) == 5)
+    }
 }
