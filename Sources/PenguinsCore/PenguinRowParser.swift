@@ -331,26 +331,18 @@ extension PenguinRowParser {
     /// FNV-1a 64-bit hash of the cleaned row: species, island, measurements, sex, year and the
     /// other fields by name, separated by a unit separator byte.
     static func contentHash(of penguin: Penguin) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func add(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01b3
-            }
-            hash ^= 0x1F
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        add(penguin.species.rawValue)
-        add(penguin.island.rawValue)
+        var hash = ContentHash()
+        hash.add(penguin.species.rawValue)
+        hash.add(penguin.island.rawValue)
         for feature in Feature.allCases {
-            add(penguin.measurements[feature].map(JSONValue.format) ?? "NA")
+            hash.add(penguin.measurements[feature].map(JSONValue.format) ?? "NA")
         }
-        add(penguin.sex?.rawValue ?? "NA")
-        add(String(penguin.year))
+        hash.add(penguin.sex?.rawValue ?? "NA")
+        hash.add(String(penguin.year))
         for name in penguin.otherFields.keys.sorted() {
-            add(name)
-            add(penguin.otherFields[name]!.jsonText)
+            hash.add(name)
+            hash.add(penguin.otherFields[name]!.jsonText)
         }
-        return hash
+        return hash.value
     }
 }

@@ -4,6 +4,21 @@ struct RowRejection: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
+/// FNV-1a 64 over the parts of a cleaned row, each followed by a unit separator byte: the
+/// content id both parsers give a row that has no id column.
+struct ContentHash {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value &*= 0x0000_0100_0000_01b3
+        }
+        value ^= 0x1F
+        value &*= 0x0000_0100_0000_01b3
+    }
+}
+
 /// The checks every row parser makes the same way, with the same messages.
 enum RowChecks {
     /// Refuses a record that cannot be read field by field: bytes that are not the file's

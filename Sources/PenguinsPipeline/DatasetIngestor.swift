@@ -65,6 +65,6 @@ public struct DatasetIngestor: Sendable {
         try await stores.warehouse.upsert(records)
         try await lakeWrite
         if !rejected.isEmpty { try await stores.quarantine.append(rejected) }
-        return (records.count, rejected.map(\.line), records.count { !stores.schema.isUsableForTraining($0) })
+        return (records.count, rejected.map(\.line), stores.schema.usableForTraining(records).count { !$0 })
     }
 }

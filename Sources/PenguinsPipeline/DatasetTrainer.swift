@@ -23,7 +23,7 @@ public struct DatasetTrainer: Sendable {
     /// The indices of the features named `names` (the schema's model features when nil).
     /// - Throws: ``PipelineError/invalidOption(_:)`` for an unknown, repeated or empty list.
     public static func featureIndices(_ names: [String]?, in schema: DatasetSchema) throws -> [Int] {
-        guard let names else { return schema.modelFeatures.compactMap { feature in schema.features.firstIndex { $0.name == feature.name } } }
+        guard let names else { return schema.modelFeatureIndices }
         guard !names.isEmpty else { throw PipelineError.invalidOption("--features needs at least one feature of dataset \(schema.name)") }
         var seen: Set<String> = []
         return try names.map { name in

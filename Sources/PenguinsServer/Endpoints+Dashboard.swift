@@ -29,7 +29,7 @@ extension Endpoints {
             return Responses.redirect(to: "/drift")
         }
         table.add(.get, "/predict", .page) { request, _ in self.predictPage(FormValues(request.uri.query)) }
-        table.add(.get, "/datasets", .page) { _, _ in try await self.datasetsPage() }
+        table.add(.get, "/datasets", .page.heavy) { _, _ in try await self.datasetsPage() }
         table.add(.get, "/datasets/{dataset}", .page.heavy) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }

@@ -276,9 +276,6 @@ extension Endpoints {
     /// `POST /datasets/{dataset}/models/{version}/promote`: makes a version current.
     func promote(version: Int, dataset: String) async throws -> Response {
         let session = try await session(dataset)
-        guard try await store(.registry, { try await session.stores.registry.model(version: version) }) != nil else {
-            throw Problem.notFound("model version \(version) of dataset \(dataset)", field: "version")
-        }
         let previous = session.model?.version
         try await store(.registry) { try await session.stores.registry.promote(version: version) }
         datasetSessions.forget(dataset)
@@ -322,16 +319,14 @@ extension Endpoints {
         var features = [Double?](repeating: nil, count: schema.features.count)
         let needed = Set(model.featureIndices)
         for index in schema.features.indices {
-            let input: InputValue = switch given[index] {
-            case nil, .null?: .missing
-            case .number(let number)?: .number(number)
-            case .nonFinite(let text)?: .text(text)
-            case .string(let text)?: .text(text)
+            let input: InputValue
+            switch given[index] {
+            case nil, .null?: input = .missing
+            case .number(let number)?: input = .number(number)
+            case .nonFinite(let text)?, .string(let text)?: input = .text(text)
             case let other?:
-                {
-                    errors.append(FieldError(field: prefix + schema.features[index].name, detail: "must be a number or a text, not \(other.kind)"))
-                    return .missing
-                }()
+                errors.append(FieldError(field: prefix + schema.features[index].name, detail: "must be a number or a text, not \(other.kind)"))
+                continue
             }
             do {
                 features[index] = try session.validator.value(input, feature: index)

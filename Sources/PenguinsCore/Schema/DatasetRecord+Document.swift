@@ -37,10 +37,16 @@ extension DatasetSchema {
         return valueText(of: record, feature: index).stringValue ?? ""
     }
 
-    /// True when every feature the schema's models use by default is present.
-    public func isUsableForTraining(_ record: DatasetRecord) -> Bool {
+    /// The indices of the features the schema's models use by default.
+    public var modelFeatureIndices: [Int] {
         let names = Set(modelFeatures.map(\.name))
-        return features.indices.allSatisfy { !names.contains(features[$0].name) || record.features[$0] != nil }
+        return features.indices.filter { names.contains(features[$0].name) }
+    }
+
+    /// Whether each record has every feature the schema's models use by default.
+    public func usableForTraining(_ records: some Collection<DatasetRecord>) -> [Bool] {
+        let required = modelFeatureIndices
+        return records.map { record in required.allSatisfy { record.features[$0] != nil } }
     }
 
     /// The lake document of `record`: one member per column, the id under ``idColumnName``,

@@ -303,29 +303,21 @@ public struct SchemaRowParser: Sendable {
 
     /// FNV-1a 64-bit hash of the cleaned row, each part followed by a unit separator byte.
     private func contentHash(of record: DatasetRecord) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func add(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01b3
-            }
-            hash ^= 0x1F
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        add(schema.target.classes[record.targetClass])
+        var hash = ContentHash()
+        hash.add(schema.target.classes[record.targetClass])
         for index in hashOrder {
             let feature = schema.features[index]
             guard let value = record.features[index] else {
-                add("NA")
+                hash.add("NA")
                 continue
             }
-            add(feature.kind == .categorical ? feature.levels[Int(value)] : JSONValue.format(value))
+            hash.add(feature.kind == .categorical ? feature.levels[Int(value)] : JSONValue.format(value))
         }
         for name in record.otherFields.keys.sorted() {
-            add(name)
-            add(record.otherFields[name]!.jsonText)
+            hash.add(name)
+            hash.add(record.otherFields[name]!.jsonText)
         }
-        return hash
+        return hash.value
     }
 
     /// The field without surrounding blanks, or nil when it is a missing value.

@@ -65,8 +65,7 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
 
     public func upsert(_ records: [DatasetRecord]) {
         for record in records {
-            var stored = DatasetRecord(id: record.id, targetClass: record.targetClass, features: record.features)
-            stored.otherFields = [:]
+            let stored = DatasetRecord(id: record.id, targetClass: record.targetClass, features: record.features)
             let kept = rows[record.id].flatMap { old in
                 old.record.targetClass == stored.targetClass && old.record.features == stored.features ? old.prediction : nil
             }

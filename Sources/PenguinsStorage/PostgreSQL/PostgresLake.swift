@@ -25,7 +25,7 @@ public struct PostgresLake: Lake {
     /// A document whose value is unchanged is not rewritten. Within a batch, the last document
     /// of an id wins.
     public func upsert(_ penguins: [Penguin], from provenance: Provenance?) async throws {
-        let penguins = PostgresLake.lastOfEachID(penguins)
+        let penguins = penguins.lastOfEachID(\.id)
         guard !penguins.isEmpty else { return }
         let source = provenance.map(LakeSource.init)
         try await store.transaction(.lake) { connection in
@@ -33,15 +33,7 @@ public struct PostgresLake: Lake {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert'))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
             var sourceID: Int32?
-            if let source {
-                try await connection.query("""
-                    INSERT INTO lake_sources (file, encoding) VALUES (\(source.file), \(source.encoding))
-                    ON CONFLICT (file, encoding) DO NOTHING
-                    """, logger: logger)
-                let rows = try await connection.query(
-                    "SELECT source_id FROM lake_sources WHERE file = \(source.file) AND encoding = \(source.encoding)", logger: logger)
-                for try await found in rows.decode(Int32.self) { sourceID = found }
-            }
+            if let source { sourceID = try await PostgresRecordLake.sourceID(of: source, on: connection, logger: logger) }
             var writer = LakeDocumentWriter(capacity: 512)
             for chunk in stride(from: 0, to: penguins.count, by: PostgresLake.rowsPerStatement) {
                 let end = min(chunk + PostgresLake.rowsPerStatement, penguins.count)
@@ -114,16 +106,6 @@ public struct PostgresLake: Lake {
     /// The number of documents.
     public func count() async throws -> Int {
         try await store.run(.lake) { client in try await PostgresStore.count(client, "SELECT count(*) FROM lake") }
-    }
-
-    /// The last penguin of each id, in the order of those last occurrences; a batch without
-    /// repeats comes back unchanged. (An `INSERT ... ON CONFLICT` may not touch a row twice.)
-    static func lastOfEachID(_ penguins: [Penguin]) -> [Penguin] {
-        var lastIndex: [String: Int] = [:]
-        lastIndex.reserveCapacity(penguins.count)
-        for (index, penguin) in penguins.enumerated() { lastIndex[penguin.id] = index }
-        guard lastIndex.count < penguins.count else { return penguins }
-        return penguins.enumerated().filter { lastIndex[$0.element.id] == $0.offset }.map(\.element)
     }
 
     /// A row of ``selection``: id, document text, source file, encoding and line (as text, which

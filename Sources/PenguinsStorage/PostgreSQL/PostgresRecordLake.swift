@@ -16,7 +16,7 @@ public struct PostgresRecordLake: RecordLake {
     /// Inserts or replaces documents in one transaction, updating only those whose value or
     /// source changed; the last record of an id in the batch wins.
     public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) async throws {
-        let records = records.lastOfEachID()
+        let records = records.lastOfEachID(\.id)
         guard !records.isEmpty else { return }
         let source = provenance.map(LakeSource.init)
         let table = tables.lake

@@ -28,7 +28,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     /// inserts or updates the rest (an identical row is not rewritten; the prediction is kept when
     /// target and features are unchanged). An advisory lock serialises concurrent upserts.
     public func upsert(_ records: [DatasetRecord]) async throws {
-        let records = records.lastOfEachID()
+        let records = records.lastOfEachID(\.id)
         guard !records.isEmpty else { return }
         let tables = tables
         let statements = stride(from: 0, to: records.count, by: Self.rowsPerStatement).map { start in
@@ -47,6 +47,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         var targets = PostgresArray(of: .text, capacity: records.count * 12)
         var features = schema.features.map { PostgresArray(of: $0.kind == .numeric ? .float8 : .text, capacity: records.count * 12) }
         var usable = PostgresArray(of: .bool, capacity: records.count * 5)
+        for flag in schema.usableForTraining(records) { usable.append(flag) }
         for record in records {
             ids.append(record.id)
             targets.append(schema.target.classes[record.targetClass])
@@ -56,7 +57,6 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 case .categorical: features[index].append(coding.levelText(record.features[index], feature: index))
                 }
             }
-            usable.append(schema.isUsableForTraining(record))
         }
         var binds = PostgresBindings(capacity: features.count + 3)
         binds.append(ids)

@@ -48,7 +48,7 @@ public struct PostgresWarehouse: Warehouse {
     /// given; the primary key of `warehouse_ids` would refuse a second
     /// row for an id anyway. Within a batch, the last version of a penguin wins.
     public func upsert(_ penguins: [Penguin]) async throws {
-        let penguins = PostgresLake.lastOfEachID(penguins)
+        let penguins = penguins.lastOfEachID(\.id)
         guard !penguins.isEmpty else { return }
         var statements: [PostgresQuery] = []
         for chunk in stride(from: 0, to: penguins.count, by: PostgresWarehouse.rowsPerStatement) {

@@ -27,13 +27,15 @@ public protocol DatasetTablesProvider: Sendable {
     func registry(for schema: DatasetSchema) async throws -> any ModelRegistry
 }
 
-extension Array where Element == DatasetRecord {
-    /// The records with only the last of each id kept, in the order of those last ones.
-    func lastOfEachID() -> [DatasetRecord] {
+extension Array {
+    /// Only the last element of each id kept, in the order of those last ones; an array without
+    /// repeats comes back unchanged. (A PostgreSQL `INSERT ... ON CONFLICT` may not touch a row
+    /// twice, and within a batch the last version of a row wins.)
+    func lastOfEachID(_ id: (Element) -> String) -> [Element] {
         var lastIndex: [String: Int] = [:]
         lastIndex.reserveCapacity(count)
-        for (index, record) in enumerated() { lastIndex[record.id] = index }
+        for (index, element) in enumerated() { lastIndex[id(element)] = index }
         guard lastIndex.count < count else { return self }
-        return indices.filter { lastIndex[self[$0].id] == $0 }.map { self[$0] }
+        return indices.filter { lastIndex[id(self[$0])] == $0 }.map { self[$0] }
     }
 }

@@ -30,14 +30,7 @@ public struct SQLiteLake: Lake {
         let ends = documentEnds
         let source = provenance.map(LakeSource.init)
         try await pool.write { db in
-            var sourceID: Int?
-            if let source {
-                try db.execute(
-                    sql: "INSERT INTO lake_sources (file, encoding) VALUES (?, ?) ON CONFLICT (file, encoding) DO NOTHING",
-                    arguments: [source.file, source.encoding])
-                sourceID = try Int.fetchOne(
-                    db, sql: "SELECT source_id FROM lake_sources WHERE file = ? AND encoding = ?", arguments: [source.file, source.encoding])
-            }
+            let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
             try documents.withUnsafeBufferPointer { documents in
                 try db.insertRows(
                     Array(penguins.indices),

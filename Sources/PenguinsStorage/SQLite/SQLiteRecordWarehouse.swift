@@ -21,7 +21,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     /// Inserts or updates records in one transaction, many rows per statement. The prediction
     /// columns are cleared when the target or a feature changes; an identical row is not rewritten.
     public func upsert(_ records: [DatasetRecord]) async throws {
-        let records = records.lastOfEachID()
+        let records = records.lastOfEachID(\.id)
         guard !records.isEmpty else { return }
         let schema = tables.schema
         let coding = coding
@@ -36,7 +36,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             ON CONFLICT (\(tables.idColumn)) DO UPDATE SET \(updates.joined(separator: ", "))
             WHERE NOT (\(unchanged) AND \(tables.warehouse).usable_for_training IS excluded.usable_for_training)
             """
-        let usable = records.map(schema.isUsableForTraining)
+        let usable = schema.usableForTraining(records)
         try await pool.write { db in
             try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: 64) { statement, index, first in
                 let record = records[index]
