@@ -10,7 +10,7 @@ public struct PostgresDatasetCatalog: DatasetCatalog {
     public func register(name: String, fingerprint: String, document: String, at time: Date) async throws -> RegisteredSchema {
         try await store.transaction(.registry) { connection in
             let logger = store.logger
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-dataset-schemas'))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-dataset-schemas:' || current_schema()))", logger: logger)
             let newest = try await PostgresDatasetCatalog.decode(connection.query(
                 PostgresDatasetCatalog.newest(name), logger: logger)).first
             if let newest, newest.fingerprint == fingerprint { return newest }

@@ -30,7 +30,7 @@ public struct PostgresLake: Lake {
         let source = provenance.map(LakeSource.init)
         try await store.transaction(.lake) { connection in
             let logger = store.logger
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert'))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert:' || current_schema()))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
             var sourceID: Int32?
             if let source { sourceID = try await PostgresRecordLake.sourceID(of: source, on: connection, logger: logger) }

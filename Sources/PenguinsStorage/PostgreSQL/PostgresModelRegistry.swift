@@ -12,7 +12,7 @@ public struct PostgresModelRegistry: ModelRegistry {
     /// The tables: `model_versions` and `model_promotions`, or a dataset\'s.
     var tables = ModelRegistryTables.penguins
 
-    private static let lock: PostgresQuery = "SELECT pg_advisory_xact_lock(hashtext('penguins-model-promotions'))"
+    private static let lock: PostgresQuery = "SELECT pg_advisory_xact_lock(hashtext('penguins-model-promotions:' || current_schema()))"
 
     /// Stores a new version without making it current; returns its number.
     public func register(artifact: Data, createdAt: Date) async throws -> Int {

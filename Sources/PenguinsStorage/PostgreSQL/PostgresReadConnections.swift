@@ -46,7 +46,7 @@ final class PostgresReadConnections: Sendable {
         do {
             return try await body(connection)
         } catch {
-            if connection.connection.isClosed {
+            if connection.connection.isClosed || connection.isAbandoned {
                 slot.forget { $0 === connection }
             }
             throw error
@@ -66,7 +66,7 @@ final class PostgresReadConnections: Sendable {
         let connect = connect
         let retryDelay = retryDelay
         return try await slot.connection(
-            isOpen: { !$0.connection.isClosed },
+            isOpen: { !$0.connection.isClosed && !$0.isAbandoned },
             retryDelay: { _ in retryDelay },
             connect: { [readTimeout] eventLoop in ReadConnection(try await connect(eventLoop), timeout: readTimeout) }
         )
@@ -79,6 +79,7 @@ final class ReadConnection: Sendable {
     /// See ``PostgresReadConnections/readTimeout``.
     let timeout: Duration
     private let prepared = Mutex<[String: PreparedQuery]>([:])
+    private let abandoned = Atomic<Bool>(false)
 
     init(_ connection: PostgresConnection, timeout: Duration) {
         self.connection = connection
@@ -105,22 +106,29 @@ final class ReadConnection: Sendable {
         return try await bounded(statement.execute(binds))
     }
 
-    /// The value of `future`, or ``PostgresReadTimeout`` (the connection closed) when it has
-    /// not come within ``timeout``: one timer on the connection's event loop, no extra task.
+    /// The value of `future`, or ``PostgresReadTimeout`` when it has not come within
+    /// ``timeout``: one timer on the connection's event loop, no extra task. On time-out the
+    /// connection is abandoned (its slot opens a new one for the next read) and closed. The
+    /// read fails at the bound whether or not the closing connection ever fails `future`.
     private func bounded<Value: Sendable>(_ future: EventLoopFuture<Value>) async throws -> Value {
         let connection = connection
-        let timedOut = Atomic<Bool>(false)
+        let timeout = timeout
+        let answer = connection.eventLoop.makePromise(of: Value.self)
         let timer = connection.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
-            timedOut.store(true, ordering: .relaxed)
+            self.abandoned.store(true, ordering: .relaxed)
+            answer.fail(PostgresReadTimeout(after: timeout))
             connection.close().whenComplete { _ in }
         }
-        defer { timer.cancel() }
-        do {
-            return try await future.get()
-        } catch where timedOut.load(ordering: .relaxed) {
-            throw PostgresReadTimeout(after: timeout)
+        // The first of the answer and the timer completes `answer`; NIO ignores the second.
+        future.whenComplete { result in
+            timer.cancel()
+            answer.completeWith(result)
         }
+        return try await answer.futureResult.get()
     }
+
+    /// True once a read timed out on this connection: it is closing, and no read may use it again.
+    var isAbandoned: Bool { abandoned.load(ordering: .relaxed) }
 }
 
 /// A read by key that PostgreSQL did not answer in time.

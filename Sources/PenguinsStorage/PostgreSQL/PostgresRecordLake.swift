@@ -23,7 +23,7 @@ public struct PostgresRecordLake: RecordLake {
         let schema = tables.schema
         try await store.transaction(.lake) { connection in
             let logger = store.logger
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-lake-upsert:" + table)))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-lake-upsert:" + table) || current_schema()))", logger: logger)
             var sourceID: Int32?
             if let source { sourceID = try await PostgresRecordLake.sourceID(of: source, on: connection, logger: logger) }
             for chunk in stride(from: 0, to: records.count, by: PostgresRecordLake.rowsPerStatement) {

@@ -36,7 +36,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
         try await store.transaction(.warehouse) { connection in
             let logger = store.logger
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-warehouse-upsert:" + tables.warehouse)))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-warehouse-upsert:" + tables.warehouse) || current_schema()))", logger: logger)
             for statement in statements { try await connection.query(statement, logger: logger) }
         }
     }

@@ -38,7 +38,7 @@ extension PostgresStore: DatasetTablesProvider {
         let name = schema.name
         try await transaction(.warehouse) { connection in
             let logger = self.logger
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-dataset-tables:" + name)))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-dataset-tables:" + name) || current_schema()))", logger: logger)
             var applied: Set<String> = []
             for try await step in try await connection.query(
                 "SELECT name FROM dataset_migrations WHERE dataset = \(name)", logger: logger

@@ -25,6 +25,10 @@ import Synchronization
 /// minute between attempts (and fails every request while its circuit breaker is open). So
 /// the store works again within about ``retryInterval`` of the server coming back.
 ///
+/// Writers that must not interleave (upserts, promotions, schema registrations, dataset table
+/// steps) take transaction-scoped advisory locks whose keys include `current_schema()`, so
+/// platforms kept in separate schemas of one database never wait for each other.
+///
 /// Every value reaches the server as a bound parameter of `PostgresQuery` interpolation; the
 /// only names spliced into SQL are the schema (validated as a lowercase identifier) and
 /// constants of the code.
@@ -62,6 +66,8 @@ public final class PostgresStore: Sendable {
     /// The fingerprints of the dataset schemas whose tables this process has brought up to date.
     let preparedDatasets = Mutex<[String: String]>([:])
     private let pool: Mutex<Pool>
+    /// Stoppers of pools replaced after an outage (see ``replacePool()``).
+    private let retiredPools = Mutex<[Task<Void, Never>]>([])
     private let readiness = Mutex<Readiness>(.notPrepared)
     private let server = Mutex<ServerState>(.answering)
     private let clientConfiguration: PostgresClient.Configuration
@@ -205,6 +211,11 @@ public final class PostgresStore: Sendable {
         let task = pool.withLock { $0.task }
         task.cancel()
         await task.value
+        // Pools replaced after an outage: stopped now rather than after their grace period.
+        for stop in retiredPools.withLock({ pools in defer { pools = [] }; return pools }) {
+            stop.cancel()
+            await stop.value
+        }
     }
 
     /// Runs `body` with the pool once the store is prepared, failing with
@@ -321,15 +332,22 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Starts a fresh pool and stops the old one (its connections died with the outage, and it
-    /// would wait out its backoff before connecting again).
+    /// Starts a fresh pool for the operations to come (the old one's connections died with the
+    /// outage, and it would wait out its backoff before connecting again). The old pool is
+    /// stopped once every operation that may still be using it has ended: each ends within
+    /// ``operationTimeout``, and stopping the pool sooner would fail them with a cancellation.
     private func replacePool() {
         let fresh = Pool(clientConfiguration, logger: logger)
         let old = pool.withLock { pool -> Pool in
             defer { pool = fresh }
             return pool
         }
-        old.task.cancel()
+        let stop = Task.detached { [operationTimeout] in
+            try? await Task.sleep(for: operationTimeout + .seconds(1))
+            old.task.cancel()
+            await old.task.value
+        }
+        retiredPools.withLock { $0.append(stop) }
     }
 
     /// True for failures of the connection rather than of the statement: refused, closed, no

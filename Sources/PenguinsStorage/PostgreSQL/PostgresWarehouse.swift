@@ -136,7 +136,7 @@ public struct PostgresWarehouse: Warehouse {
         }
         let batch = statements
         try await store.transaction(.warehouse) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-warehouse-upsert'))", logger: store.logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-warehouse-upsert:' || current_schema()))", logger: store.logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: store.logger)
             for statement in batch { try await connection.query(statement, logger: store.logger) }
         }
