@@ -170,7 +170,7 @@ let package = Package(
             dependencies: ["PenguinsServer", "PenguinsTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PenguinsCLITests", dependencies: ["penguins"], swiftSettings: swiftSettings),
+        .testTarget(name: "PenguinsCLITests", dependencies: ["penguins", "PenguinsTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsSparkTests",
             dependencies: ["PenguinsSpark", "PenguinsTestSupport", "SparkConnectProtocol", .product(name: "GRPCCore", package: "grpc-swift-2")],

@@ -2,14 +2,13 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import PenguinsTestSupport
 import Testing
 
 /// The result of running the `penguins` executable.
-struct CommandResult {
-    var status: Int32
-    var standardOutput: String
-    var standardError: String
+typealias CommandResult = ProgramResult
 
+extension ProgramResult {
     /// The standard output parsed as a JSON object.
     func json() throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(standardOutput.utf8)) as? [String: Any])
@@ -35,122 +34,17 @@ struct PenguinsExecutable {
         Bundle.main.bundleURL.appendingPathComponent("penguins")
     }
 
-    /// Runs `penguins ARGUMENTS --data-dir DIR`; throws ``CommandTimeout`` (failing the test)
-    /// when it has not finished within `timeout`.
+    /// Runs `penguins ARGUMENTS --data-dir DIR` and waits for it without holding a thread;
+    /// throws ``ProgramTimeout`` (failing the test) when it has not finished within `timeout`.
     @discardableResult
-    /// Runs the command and waits for it. (Waiting on a thread of its own instead, with Foundation's
-    /// `Process`, left the suite hanging now and then when a disposable server stopped at the same time.)
     func run(_ arguments: String..., timeout: Duration = defaultTimeout) async throws -> CommandResult {
-        try runCommand(Self.url, arguments + ["--data-dir", dataDirectory.path], environment: processEnvironment, timeout: timeout)
+        try await runProgram(Self.url.path, arguments + ["--data-dir", dataDirectory.path], environment: processEnvironment, timeout: timeout)
     }
 
     func temporaryFile(_ name: String, _ text: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
-    }
-}
-
-/// A command that did not finish in time, with what it had written until it was stopped.
-struct CommandTimeout: Error, CustomStringConvertible {
-    var command: [String]
-    var timeout: Duration
-    var killed: Bool
-    var standardOutput: String
-    var standardError: String
-
-    var description: String {
-        let stop = killed ? "SIGTERM, then SIGKILL" : "SIGTERM"
-        return "`\(command.joined(separator: " "))` did not finish within \(timeout) and was stopped (\(stop)).\n"
-            + "standard output so far:\n\(standardOutput)\nstandard error so far:\n\(standardError)"
-    }
-}
-
-/// Runs `executable` with `arguments`, collecting both outputs as they come (so neither pipe
-/// can fill and block the program). A program still running after `timeout` gets SIGTERM,
-/// then SIGKILL after `grace`, and ``CommandTimeout`` is thrown with its output so far.
-func runCommand(
-    _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration,
-    grace: Duration = .seconds(5)
-) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let outputPipe = Pipe()
-    let errorPipe = Pipe()
-    process.standardOutput = outputPipe
-    process.standardError = errorPipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-
-    var output = OutputCollector(outputPipe.fileHandleForReading.fileDescriptor, errorPipe.fileHandleForReading.fileDescriptor)
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    // Until both outputs end and the program has exited, or the deadline.
-    while !(output.finished && !process.isRunning), clock.now < deadline {
-        output.read(waitingAtMost: min(.milliseconds(100), deadline - clock.now))
-    }
-    if output.finished && !process.isRunning {
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, standardOutput: output.standardOutput, standardError: output.standardError)
-    }
-
-    process.terminate()
-    var killed = false
-    let killTime = clock.now + grace
-    while process.isRunning, clock.now < killTime {
-        output.read(waitingAtMost: .milliseconds(50))
-    }
-    if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
-        killed = true
-        let reapTime = clock.now + .seconds(5)
-        while process.isRunning, clock.now < reapTime { output.read(waitingAtMost: .milliseconds(50)) }
-    }
-    // What is left in the pipes, without waiting for a descendant that may still hold them.
-    output.read(waitingAtMost: .zero)
-    throw CommandTimeout(
-        command: [executable.path] + arguments, timeout: timeout, killed: killed,
-        standardOutput: output.standardOutput, standardError: output.standardError
-    )
-}
-
-/// Reads a program's standard output and error as they arrive, with poll(2).
-struct OutputCollector {
-    private var descriptors: [Int32]
-    private var open: [Bool] = [true, true]
-    private var data: [Data] = [Data(), Data()]
-
-    init(_ standardOutput: Int32, _ standardError: Int32) {
-        descriptors = [standardOutput, standardError]
-    }
-
-    /// True once both outputs have ended.
-    var finished: Bool { !open.contains(true) }
-    var standardOutput: String { String(decoding: data[0], as: UTF8.self) }
-    var standardError: String { String(decoding: data[1], as: UTF8.self) }
-
-    /// Waits up to `limit` for output, then reads what is there.
-    mutating func read(waitingAtMost limit: Duration) {
-        let milliseconds = max(0, limit / .milliseconds(1))
-        let indices = open.indices.filter { open[$0] }
-        guard !indices.isEmpty else {
-            // Both outputs have ended: only the exit is awaited.
-            Thread.sleep(forTimeInterval: milliseconds / 1_000)
-            return
-        }
-        var polled = indices.map { pollfd(fd: descriptors[$0], events: Int16(POLLIN), revents: 0) }
-        guard poll(&polled, nfds_t(polled.count), Int32(milliseconds.rounded(.up))) > 0 else { return }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        for (index, entry) in zip(indices, polled) where entry.revents != 0 {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptors[index], $0.baseAddress, $0.count) }
-            if count > 0 {
-                data[index].append(contentsOf: buffer[0..<count])
-            } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                open[index] = false
-            }
-        }
     }
 }
 
@@ -328,31 +222,50 @@ final class ListeningSocket {
     }
 }
 
-/// The command runner itself: a hanging command fails its test instead of hanging the run.
-struct CommandRunnerTests {
-    private let shell = URL(fileURLWithPath: "/bin/sh")
+/// The program runner itself: a hanging command fails its test instead of hanging the run.
+struct ProgramRunnerTests {
+    private let shell = "/bin/sh"
 
     @Test func aQuickCommandGivesItsStatusAndBothOutputs() async throws {
-        let result = try runCommand(shell, ["-c", "echo out; echo err >&2; exit 3"], timeout: .seconds(60))
+        let result = try await runProgram(shell, ["-c", "echo out; echo err >&2; exit 3"], timeout: .seconds(60))
         #expect(result.status == 3)
         #expect(result.standardOutput == "out\n")
         #expect(result.standardError == "err\n")
     }
 
     @Test func muchOutputOnBothStreamsDoesNotBlockTheCommand() async throws {
-        // More than a pipe holds (64 KiB), on standard error first: read one stream after the
-        // other, the command would block on the second.
+        // More than a pipe holds (64 KiB), on standard error first.
         let script = "head -c 300000 /dev/zero | tr '\\0' e >&2; head -c 200000 /dev/zero | tr '\\0' o"
-        let result = try runCommand(shell, ["-c", script], timeout: .seconds(60))
+        let result = try await runProgram(shell, ["-c", script], timeout: .seconds(60))
         #expect(result.status == 0)
         #expect(result.standardError == String(repeating: "e", count: 300_000))
         #expect(result.standardOutput == String(repeating: "o", count: 200_000))
     }
 
+    @Test func aDescendantThatOutlivesTheCommandDoesNotHoldItsEnd() async throws {
+        // The background sleep keeps the command's output open for a minute: the command
+        // itself has ended, and that is what is waited for.
+        let started = ContinuousClock.now
+        let result = try await runProgram(shell, ["-c", "sleep 60 & echo done"], timeout: .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(result.status == 0)
+        #expect(result.standardOutput == "done\n")
+    }
+
+    @Test func aChildGetsTheDefaultSignalHandling() async throws {
+        // SIGTERM neither blocked nor ignored: the shell's sleep dies of it.
+        let child = try ChildProcess(shell, ["-c", "exec sleep 60"])
+        defer { child.removeOutput() }
+        try await Task.sleep(for: .milliseconds(200))
+        let killed = await child.stop(SIGTERM, grace: .seconds(10))
+        #expect(!killed)
+        #expect(child.exited == 128 + SIGTERM)
+    }
+
     @Test func aCommandPastItsTimeoutIsStoppedAndNamedWithItsOutputSoFar() async throws {
         let started = ContinuousClock.now
-        let error = #expect(throws: CommandTimeout.self) {
-            try runCommand(shell, ["-c", "echo started; echo warming up >&2; exec sleep 120"], timeout: .seconds(1), grace: .seconds(1))
+        let error = await #expect(throws: ProgramTimeout.self) {
+            try await runProgram(shell, ["-c", "echo started; echo warming up >&2; exec sleep 120"], timeout: .seconds(1), grace: .seconds(1))
         }
         #expect(ContinuousClock.now - started < .seconds(30))
         let timeout = try #require(error)
@@ -365,8 +278,8 @@ struct CommandRunnerTests {
 
     @Test func aCommandThatIgnoresSIGTERMIsKilled() async throws {
         let started = ContinuousClock.now
-        let error = #expect(throws: CommandTimeout.self) {
-            try runCommand(shell, ["-c", "trap '' TERM; echo stubborn; exec sleep 120"], timeout: .milliseconds(500), grace: .seconds(1))
+        let error = await #expect(throws: ProgramTimeout.self) {
+            try await runProgram(shell, ["-c", "trap '' TERM; echo stubborn; exec sleep 120"], timeout: .milliseconds(500), grace: .seconds(1))
         }
         #expect(ContinuousClock.now - started < .seconds(30))
         #expect(error?.killed == true)

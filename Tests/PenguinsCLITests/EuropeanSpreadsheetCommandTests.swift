@@ -32,40 +32,40 @@ import Testing
         let table = try await penguins.run("ingest", Self.spreadsheet.path)
         #expect(table.standardOutput.contains("separator \";\", decimal comma, windows-1252"))
 
-        let server = try ServerProcess(penguins)
-        defer { server.stop() }
-        let page = try await server.get("/api/v1/penguins?limit=1000").body
-        let ids = try #require((page["penguins"] as? [[String: Any]])?.compactMap { $0["penguin_id"] as? String })
-        #expect(ids.count == 344)
-        let expected = try Self.expectedByLine()
-        var linesSeen: Set<String> = []
-        for id in ids {
-            let (status, document) = try await server.get("/api/v1/penguins/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)")
-            #expect(status == 200)
-            let provenance = try #require(document["_provenance"] as? [String: Any], "\(id) has its provenance")
-            #expect(provenance["file"] as? String == "penguins-raw-excel-fr.csv")
-            #expect(provenance["encoding"] as? String == "windows-1252")
-            #expect(provenance.count == 3, "file, line and encoding; the separator and decimal mark are in the report")
-            let line = try #require((provenance["line"] as? Int).map(String.init))
-            linesSeen.insert(line)
-            let row = try #require(expected[line])
-            let features = try #require(document["features"] as? [String: Any])
-            for (key, value) in row {
-                let documentKey = key.hasSuffix("_mm") || key == "body_mass_g"
-                    ? String(key.split(separator: "_").dropLast().joined(separator: "_")) : key
-                let stored = features[documentKey] ?? document[documentKey]
-                if let number = value as? Double {
-                    #expect(stored as? Double == number, "\(id) \(key)")
-                } else if let text = value as? String {
-                    #expect(stored as? String == text, "\(id) \(key)")
-                } else {
-                    #expect(stored is NSNull, "\(id) \(key) is missing in the source")
+        try await ServerProcess.serving(penguins) { server in
+            let page = try await server.get("/api/v1/penguins?limit=1000").body
+            let ids = try #require((page["penguins"] as? [[String: Any]])?.compactMap { $0["penguin_id"] as? String })
+            #expect(ids.count == 344)
+            let expected = try Self.expectedByLine()
+            var linesSeen: Set<String> = []
+            for id in ids {
+                let (status, document) = try await server.get("/api/v1/penguins/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)")
+                #expect(status == 200)
+                let provenance = try #require(document["_provenance"] as? [String: Any], "\(id) has its provenance")
+                #expect(provenance["file"] as? String == "penguins-raw-excel-fr.csv")
+                #expect(provenance["encoding"] as? String == "windows-1252")
+                #expect(provenance.count == 3, "file, line and encoding; the separator and decimal mark are in the report")
+                let line = try #require((provenance["line"] as? Int).map(String.init))
+                linesSeen.insert(line)
+                let row = try #require(expected[line])
+                let features = try #require(document["features"] as? [String: Any])
+                for (key, value) in row {
+                    let documentKey = key.hasSuffix("_mm") || key == "body_mass_g"
+                        ? String(key.split(separator: "_").dropLast().joined(separator: "_")) : key
+                    let stored = features[documentKey] ?? document[documentKey]
+                    if let number = value as? Double {
+                        #expect(stored as? Double == number, "\(id) \(key)")
+                    } else if let text = value as? String {
+                        #expect(stored as? String == text, "\(id) \(key)")
+                    } else {
+                        #expect(stored is NSNull, "\(id) \(key) is missing in the source")
+                    }
                 }
             }
+            #expect(linesSeen.count == 344, "every line of the file is one stored penguin")
+            let accented = try await server.get("/api/v1/penguins/PAL0708-Adelie-6").body
+            #expect(accented["comments"] as? String == "Coût du baguage : 5 € — “nid” à revoir")
         }
-        #expect(linesSeen.count == 344, "every line of the file is one stored penguin")
-        let accented = try await server.get("/api/v1/penguins/PAL0708-Adelie-6").body
-        #expect(accented["comments"] as? String == "Coût du baguage : 5 € — “nid” à revoir")
     }
 
     @Test func overridesChangeHowTheFileIsRead() async throws {

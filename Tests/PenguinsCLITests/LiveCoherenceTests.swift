@@ -5,43 +5,54 @@ import FoundationNetworking
 #if canImport(Glibc)
 import Glibc
 #endif
+import PenguinsTestSupport
 import Testing
 
 /// `penguins serve` running in a process of its own, on a port the system chose.
-final class ServerProcess {
-    let process = Process()
+final class ServerProcess: Sendable {
+    let child: ChildProcess
     let port: Int
-    private let output = Pipe()
 
     /// Starts `penguins serve --port 0` with `penguins`'s data directory and environment, and
     /// waits (at most `timeout`) until it prints the address it listens on.
-    init(_ penguins: PenguinsExecutable, timeout: Duration = .seconds(120)) throws {
-        process.executableURL = PenguinsExecutable.url
-        process.arguments = ["serve", "--port", "0", "--data-dir", penguins.dataDirectory.path]
-        process.environment = penguins.processEnvironment
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var printed = ""
+    init(_ penguins: PenguinsExecutable, timeout: Duration = .seconds(120)) async throws {
+        child = try ChildProcess(
+            PenguinsExecutable.url.path, ["serve", "--port", "0", "--data-dir", penguins.dataDirectory.path],
+            environment: penguins.processEnvironment, errorPath: ChildProcess.temporaryPath("err")
+        )
         let deadline = ContinuousClock.now + timeout
         while true {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else {
-                throw ServerProcessError(message: "penguins serve exited before listening; it printed: \(printed)")
-            }
-            printed += String(decoding: chunk, as: UTF8.self)
+            let printed = child.standardOutput
             if let match = printed.firstMatch(of: /dashboard: http:\/\/127\.0\.0\.1:(\d+)\//), let port = Int(match.1) {
                 self.port = port
                 break
             }
+            if child.exited != nil {
+                child.removeOutput()
+                throw ServerProcessError(message: "penguins serve exited before listening; it printed: \(printed)")
+            }
             guard ContinuousClock.now < deadline else {
-                process.terminate()
+                await child.stop()
+                child.removeOutput()
                 throw ServerProcessError(message: "penguins serve did not listen within \(timeout); it printed: \(printed)")
             }
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 
     struct ServerProcessError: Error, CustomStringConvertible { var message: String; var description: String { message } }
+
+    /// Serves `penguins`'s platform while `body` runs, then stops the server.
+    static func serving(_ penguins: PenguinsExecutable, _ body: (ServerProcess) async throws -> Void) async throws {
+        let server = try await ServerProcess(penguins)
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 
     /// The body of `GET path` parsed as a JSON object, and the status.
     func get(_ path: String) async throws -> (status: Int, body: [String: Any]) {
@@ -64,11 +75,10 @@ final class ServerProcess {
         }
     }
 
-    /// Stops the server as Ctrl-C would and waits for it to exit.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+    /// Stops the server as Ctrl-C would and waits for it to exit (SIGKILL after 30 s).
+    func stop() async {
+        await child.stop(SIGINT, grace: .seconds(30))
+        child.removeOutput()
     }
 }
 
@@ -85,32 +95,32 @@ final class ServerProcess {
     private func checkReingestWhileServing(_ penguins: PenguinsExecutable) async throws {
         let up = try await penguins.run("up", "--no-serve")
         #expect(up.status == 0, "\(up.standardError)")
-        let server = try ServerProcess(penguins)
-        defer { server.stop() }
+        try await ServerProcess.serving(penguins) { server in
 
-        let first = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
-        #expect(first["species"] as? String == "Adelie")
-        let cached = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
-        #expect(cached["source"] as? String == "cache")
+            let first = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
+            #expect(first["species"] as? String == "Adelie")
+            let cached = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
+            #expect(cached["source"] as? String == "cache")
 
-        let file = try penguins.temporaryFile("remeasured.csv", Self.remeasured)
-        let ingest = try await penguins.run("ingest", file)
-        #expect(ingest.status == 0, "\(ingest.standardError)")
-        #expect(ingest.standardOutput.contains("1 re-measured penguins"), "\(ingest.standardOutput)")
-        let ingested = ContinuousClock.now
+            let file = try penguins.temporaryFile("remeasured.csv", Self.remeasured)
+            let ingest = try await penguins.run("ingest", file)
+            #expect(ingest.status == 0, "\(ingest.standardError)")
+            #expect(ingest.standardOutput.contains("1 re-measured penguins"), "\(ingest.standardOutput)")
+            let ingested = ContinuousClock.now
 
-        let (answer, after) = try await server.waitForPrediction(of: "PAL0708-Adelie-1", from: ingested, within: .seconds(2)) {
-            $0["species"] as? String == "Gentoo"
+            let (answer, after) = try await server.waitForPrediction(of: "PAL0708-Adelie-1", from: ingested, within: .seconds(2)) {
+                $0["species"] as? String == "Gentoo"
+            }
+            #expect(answer["species"] as? String == "Gentoo", "after \(after): \(answer)")
+            #expect(answer["source"] as? String == "model")
+
+            // Scoring writes the new prediction to the warehouse and says it refreshed one row.
+            let score = try await penguins.run("score", "--format", "json")
+            #expect(score.status == 0, "\(score.standardError)")
+            #expect(try score.json()["refreshed"] as? Int == 1)
+            let afterScore = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
+            #expect(afterScore["species"] as? String == "Gentoo")
         }
-        #expect(answer["species"] as? String == "Gentoo", "after \(after): \(answer)")
-        #expect(answer["source"] as? String == "model")
-
-        // Scoring writes the new prediction to the warehouse and says it refreshed one row.
-        let score = try await penguins.run("score", "--format", "json")
-        #expect(score.status == 0, "\(score.standardError)")
-        #expect(try score.json()["refreshed"] as? Int == 1)
-        let afterScore = try await server.get("/api/v1/predictions/PAL0708-Adelie-1").body
-        #expect(afterScore["species"] as? String == "Gentoo")
     }
 
     @Test func embeddedServerAnswersTheNewSpeciesAfterAReingestFromAnotherProcess() async throws {

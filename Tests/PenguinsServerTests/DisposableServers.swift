@@ -2,6 +2,8 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import PenguinsTestSupport
+import Synchronization
 import Testing
 
 /// Why a disposable server could not be run.
@@ -45,63 +47,18 @@ func freeLoopbackPort() throws -> Int {
     throw DisposableServerError(description: "no free loopback port between 20000 and 30000")
 }
 
-/// Starts a program with `posix_spawn`, its standard input from /dev/null and its output
-/// appended to `outputPath`. Returns its process id. (Foundation's `Process` is not used: on
-/// Linux it may not notice the exit of a program that leaves a server running behind it.)
-func spawnProgram(_ path: String, _ arguments: [String], outputPath: String) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    // Close every other descriptor in the child: the test process's sockets are not all
-    // close-on-exec, and a server that inherited another test's listening socket would hold
-    // its port.
-    guard let closeFrom = closeFromAction else {
-        throw DisposableServerError(description: "posix_spawn_file_actions_addclosefrom_np is missing (glibc 2.34 or later needed)")
-    }
-    _ = closeFrom(&actions, 3)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var pid: pid_t = 0
-    let status = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    guard status == 0 else {
-        throw DisposableServerError(description: "cannot start \(path): \(String(cString: strerror(status)))")
-    }
-    return pid
-}
-
-/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: the
-/// Glibc module does not export it.
-private let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
-}()
-
-/// Waits for a child process; returns its exit status (128 + signal when killed).
-@discardableResult
-func waitForExit(_ pid: pid_t) -> Int32 {
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let signal = status & 0x7f
-    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-}
-
 /// Runs a program to its end (as `user` through runuser, when given); throws with its output
 /// when it fails.
 @discardableResult
-func runProgram(_ path: String, _ arguments: [String], asUser user: String? = nil) throws -> String {
-    let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-program-\(UUID().uuidString).log").path
-    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+func runServerProgram(_ path: String, _ arguments: [String], asUser user: String? = nil) async throws -> String {
     let command = user.map { ["/usr/sbin/runuser", "-u", $0, "--", path] } ?? [path]
-    let pid = try spawnProgram(command[0], Array(command.dropFirst()) + arguments, outputPath: outputPath)
-    let status = waitForExit(pid)
-    let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    guard status == 0 else {
-        throw DisposableServerError(description: "\(([path] + arguments).joined(separator: " ")) failed (\(status)): \(text)")
+    let result = try await runProgram(command[0], Array(command.dropFirst()) + arguments, timeout: .seconds(120))
+    guard result.status == 0 else {
+        throw DisposableServerError(
+            description: "\(([path] + arguments).joined(separator: " ")) failed (\(result.status)): \(result.standardOutput)\(result.standardError)"
+        )
     }
-    return text
+    return result.standardOutput
 }
 
 /// Waits up to `timeout` for `condition`, polling every 50 ms.
@@ -120,7 +77,7 @@ final class DisposableRedis: @unchecked Sendable {
     let port: Int
     let directory: URL
     private let executable: String
-    private var pid: pid_t?
+    private let child = Mutex<ChildProcess?>(nil)
 
     /// Finds redis-server and starts it.
     init() async throws {
@@ -139,25 +96,24 @@ final class DisposableRedis: @unchecked Sendable {
     var url: String { "redis://127.0.0.1:\(port)/0" }
 
     func start() async throws {
-        pid = try spawnProgram(
+        let started = try ChildProcess(
             executable, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path],
             outputPath: directory.appendingPathComponent("server.log").path
         )
+        child.withLock { $0 = started }
         guard await waitFor(.seconds(10), { loopbackPortAnswers(port) }) else {
             throw DisposableServerError(description: "redis-server did not listen on 127.0.0.1:\(port) within 10 s")
         }
     }
 
     /// Kills the server and waits for it to exit.
-    func stop() {
-        guard let pid else { return }
-        kill(pid, SIGKILL)
-        waitForExit(pid)
-        self.pid = nil
+    func stop() async {
+        guard let running = child.withLock({ child in defer { child = nil }; return child }) else { return }
+        await running.stop(SIGKILL)
     }
 
-    func remove() {
-        stop()
+    func remove() async {
+        await stop()
         try? FileManager.default.removeItem(at: directory)
     }
 }
@@ -184,9 +140,9 @@ final class DisposablePostgres: @unchecked Sendable {
         root = URL(fileURLWithPath: "/tmp").appendingPathComponent("penguins-outage-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         if let owner {
-            try runProgram("/bin/chown", [owner + ":" + owner, root.path])
+            try await runServerProgram("/bin/chown", [owner + ":" + owner, root.path])
         }
-        try runProgram(
+        try await runServerProgram(
             Self.binaries + "/initdb",
             ["-D", root.appendingPathComponent("data").path, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
             asUser: owner
@@ -198,7 +154,7 @@ final class DisposablePostgres: @unchecked Sendable {
     var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable" }
 
     func start() async throws {
-        try runProgram(
+        try await runServerProgram(
             Self.binaries + "/pg_ctl",
             [
                 "-D", root.appendingPathComponent("data").path, "-l", root.appendingPathComponent("server.log").path, "-w", "-t", "30",
@@ -209,12 +165,12 @@ final class DisposablePostgres: @unchecked Sendable {
     }
 
     /// Stops the server (fast shutdown: sessions are cut, as when it goes away).
-    func stop() throws {
-        try runProgram(Self.binaries + "/pg_ctl", ["-D", root.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"], asUser: owner)
+    func stop() async throws {
+        try await runServerProgram(Self.binaries + "/pg_ctl", ["-D", root.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"], asUser: owner)
     }
 
-    func remove() {
-        try? runProgram(Self.binaries + "/pg_ctl", ["-D", root.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"], asUser: owner)
+    func remove() async {
+        _ = try? await runServerProgram(Self.binaries + "/pg_ctl", ["-D", root.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"], asUser: owner)
         try? FileManager.default.removeItem(at: root)
     }
 }

@@ -30,33 +30,28 @@ func documentedRoutes(_ yaml: String) -> [Route] {
 }
 
 /// Runs `openapi-spec-validator` on a document; answers the exit status and what it printed.
-func validateOpenAPI(_ document: String, python: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", "import sys, yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(sys.stdin.read()))"]
-    let input = Pipe(), output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(document.utf8))
-    try input.fileHandleForWriting.close()
-    let printed = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
+func validateOpenAPI(_ document: String, python: String) async throws -> (status: Int32, output: String) {
+    let input = ChildProcess.temporaryPath("yaml")
+    try document.write(toFile: input, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: input) }
+    let result = try await runProgram(
+        python, ["-c", "import sys, yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(sys.stdin.read()))"],
+        standardInputPath: input, timeout: .seconds(120)
+    )
+    return (result.status, result.standardOutput + result.standardError)
 }
 
 @Suite(TestService.openAPIValidator.gate("OpenAPI validation tests"))
 struct OpenAPIValidationTests {
-    @Test func theDocumentIsValidOpenAPI31() throws {
+    @Test func theDocumentIsValidOpenAPI31() async throws {
         let python = try #require(TestService.openAPIValidator.value)
-        let result = try validateOpenAPI(try PenguinsServer.openAPIDocument, python: python)
+        let result = try await validateOpenAPI(try PenguinsServer.openAPIDocument, python: python)
         #expect(result.status == 0, "\(result.output)")
         // The validator bites: a reference to a schema that does not exist is refused.
         let broken = try PenguinsServer.openAPIDocument.replacingOccurrences(
             of: "$ref: \"#/components/schemas/Dataset\" }", with: "$ref: \"#/components/schemas/NoSuchSchema\" }")
         #expect(broken != (try PenguinsServer.openAPIDocument))
-        #expect(try validateOpenAPI(broken, python: python).status != 0)
+        #expect(try await validateOpenAPI(broken, python: python).status != 0)
     }
 }
 

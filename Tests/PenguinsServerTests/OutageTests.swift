@@ -19,7 +19,7 @@ struct OutageTests {
         try await withOutageServers { servers, platform, metrics, client in
             #expect(try await lookup(client, knownPenguinID).source == "cache")
 
-            servers.redis.stop()
+            await servers.redis.stop()
             for _ in 0..<3 {
                 let answer = try await lookup(client, knownPenguinID)
                 #expect(answer.status == .ok)
@@ -57,7 +57,7 @@ struct OutageTests {
             try await platform.cache.store([(uncachedID, stored)], ttlSeconds: 0)
             let loggedBefore = try await platform.predictionLog.count()
 
-            try servers.postgres.stop()
+            try await servers.postgres.stop()
             let cached = try await lookup(client, knownPenguinID)
             #expect(cached.status == .ok)
             #expect(cached.source == "cache")
@@ -118,7 +118,7 @@ func withOutageServers(
 ) async throws {
     let postgres = try await DisposablePostgres()
     let redis: DisposableRedis
-    do { redis = try await DisposableRedis() } catch { postgres.remove(); throw error }
+    do { redis = try await DisposableRedis() } catch { await postgres.remove(); throw error }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-outage-\(UUID().uuidString)")
     let configuration = PlatformConfiguration(
         dataDirectory: directory, locations: [.lake: postgres.url, .warehouse: postgres.url, .cache: redis.url]
@@ -144,14 +144,14 @@ func withOutageServers(
         try await app.test(.live) { client in try await body(servers, connected, metrics, client) }
     } catch {
         await platform?.shutdown()
-        redis.remove()
-        postgres.remove()
+        await redis.remove()
+        await postgres.remove()
         try? FileManager.default.removeItem(at: directory)
         throw error
     }
     await platform?.shutdown()
-    redis.remove()
-    postgres.remove()
+    await redis.remove()
+    await postgres.remove()
     try? FileManager.default.removeItem(at: directory)
 }
 

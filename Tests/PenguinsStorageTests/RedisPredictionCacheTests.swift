@@ -250,7 +250,7 @@ struct RedisPredictionCacheTests {
 final class PrivateRedisServer: @unchecked Sendable {
     let port: Int
     private let lock = NSLock()
-    private var process: Process?
+    private var process: ChildProcess?
 
     private init(port: Int) {
         self.port = port
@@ -268,12 +268,10 @@ final class PrivateRedisServer: @unchecked Sendable {
             ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) },
             "redis-server is not installed; scripts/services.sh start redis installs it"
         )
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(
+            executable, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
+            outputPath: ChildProcess.temporaryPath("redis.log")
+        )
         lock.withLock { self.process = process }
         for _ in 0..<100 {
             if canConnect() { return }
@@ -282,14 +280,11 @@ final class PrivateRedisServer: @unchecked Sendable {
         Issue.record("redis-server did not start on port \(port)")
     }
 
-    /// Kills the server by its PID (SIGKILL: the test process's blocked signals are inherited,
-    /// SIGTERM among them) and waits for it to exit, without blocking a thread.
+    /// Kills the server (SIGKILL, as a crash would) and waits for it to exit, without blocking a thread.
     func stop() async {
-        guard let process = lock.withLock({ () -> Process? in defer { self.process = nil }; return self.process }) else { return }
-        kill(process.processIdentifier, SIGKILL)
-        for _ in 0..<200 where process.isRunning {
-            try? await Task.sleep(for: .milliseconds(25))
-        }
+        guard let process = lock.withLock({ () -> ChildProcess? in defer { self.process = nil }; return self.process }) else { return }
+        await process.stop(SIGKILL)
+        process.removeOutput()
     }
 
     private func canConnect() -> Bool {
