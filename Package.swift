@@ -170,7 +170,9 @@ let package = Package(
             dependencies: ["PenguinsServer", "PenguinsTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PenguinsCLITests", dependencies: ["penguins", "PenguinsTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PenguinsCLITests", dependencies: ["penguins", "PenguinsTestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PenguinsSparkTests",
             dependencies: ["PenguinsSpark", "PenguinsTestSupport", "SparkConnectProtocol", .product(name: "GRPCCore", package: "grpc-swift-2")],

@@ -9,15 +9,16 @@ struct DriftCommand: AsyncParsableCommand {
         abstract: "Compare a reference and a current sample: KS test and PSI per feature, chi-squared per categorical column."
     )
 
-    @Option(help: "One feature to test (default: all four measurements and the categorical columns).") var feature: String?
-    @Option(help: "Reference sample: training (the current model's) or a CSV file.") var reference = "training"
-    @Option(help: "Current sample: production (the prediction log) or a CSV file.") var current = "production"
+    @Option(help: "One numeric feature to test (default: every numeric feature and the categorical columns).") var feature: String?
+    @Option(help: "Reference sample: training (the current model's), warehouse or a CSV file.") var reference = "training"
+    @Option(help: "Current sample: production (the penguins' prediction log), warehouse or a CSV file.") var current = "production"
     @Option(help: "Drift when the p-value is below this.") var threshold = 0.05
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let feature, Feature(name: feature) == nil {
+        if Platform.isDefaultDataset(dataset.name), let feature, Feature(name: feature) == nil {
             throw ValidationError("--feature must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), got \(feature)")
         }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be between 0 and 1") }
@@ -29,13 +30,28 @@ struct DriftCommand: AsyncParsableCommand {
         try await reportingErrors {
             let referenceSource = DriftSource(argument: reference)
             let currentSource = DriftSource(argument: current)
-            // Two files need no store at all.
-            let needsStore = [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
-            let platform = needsStore ? try global.platform() : nil
-            let referenceSample = try await DriftSample.load(referenceSource, platform: platform, overrides: csv.overrides)
-            let currentSample = try await DriftSample.load(currentSource, platform: platform, overrides: csv.overrides)
-            let report = try DriftAnalysis(threshold: threshold, feature: feature.flatMap(Feature.init(name:)))
-                .compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
+            let report: DriftReport
+            if Platform.isDefaultDataset(dataset.name) {
+                // Two files need no store at all.
+                let needsStore = [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
+                let platform = needsStore ? try global.platform() : nil
+                let referenceSample = try await DriftSample.load(referenceSource, platform: platform, overrides: csv.overrides)
+                let currentSample = try await DriftSample.load(currentSource, platform: platform, overrides: csv.overrides)
+                report = try DriftAnalysis(threshold: threshold, feature: feature.flatMap(Feature.init(name:)))
+                    .compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
+            } else {
+                let platform = try global.platform()
+                let schema = try await platform.schema(ofDataset: dataset.name)
+                let analysis = DriftAnalysis(threshold: threshold, feature: feature, dataset: schema)
+                if let feature, !analysis.numericColumns.contains(feature) {
+                    throw PipelineError.invalidOption(
+                        "--feature must be a numeric feature of \(schema.name) (\(analysis.numericColumns.joined(separator: ", "))), got \(feature)"
+                    )
+                }
+                let referenceSample = try await DriftSample.load(referenceSource, dataset: schema, platform: platform, overrides: csv.overrides)
+                let currentSample = try await DriftSample.load(currentSource, dataset: schema, platform: platform, overrides: csv.overrides)
+                report = try analysis.compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
+            }
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(DriftCommand.render(report))

@@ -31,8 +31,18 @@ public struct DatasetColumns: ColumnTable {
         self.records = records
     }
 
-    public var numericNames: [String] { schema.features.filter { $0.kind == .numeric }.map(\.name) }
-    public var categoricalNames: [String] { [schema.target.name] + schema.features.filter { $0.kind == .categorical }.map(\.name) }
+    public var numericNames: [String] { DatasetColumns.numericNames(of: schema) }
+    public var categoricalNames: [String] { DatasetColumns.categoricalNames(of: schema) }
+
+    /// The numeric features of `schema`, in its order.
+    public static func numericNames(of schema: DatasetSchema) -> [String] {
+        schema.features.filter { $0.kind == .numeric }.map(\.name)
+    }
+
+    /// The target and the categorical features of `schema`, in its order.
+    public static func categoricalNames(of schema: DatasetSchema) -> [String] {
+        [schema.target.name] + schema.features.filter { $0.kind == .categorical }.map(\.name)
+    }
     public var count: Int { records.count }
 
     public func numeric(_ name: String) -> [Double?]? {

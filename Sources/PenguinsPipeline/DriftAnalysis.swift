@@ -9,14 +9,17 @@ public enum DriftSource: Sendable, Equatable, CustomStringConvertible {
     case training
     /// The prediction log: what the live model has been asked.
     case production
+    /// The rows stored in the dataset's warehouse.
+    case warehouse
     /// A CSV file in either layout.
     case file(URL)
 
-    /// Parses `training`, `production` or a file path.
+    /// Parses `training`, `production`, `warehouse` or a file path.
     public init(argument: String) {
         switch argument {
         case "training": self = .training
         case "production": self = .production
+        case "warehouse": self = .warehouse
         default: self = .file(URL(fileURLWithPath: argument))
         }
     }
@@ -25,6 +28,7 @@ public enum DriftSource: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .training: "training"
         case .production: "production"
+        case .warehouse: "warehouse"
         case .file(let url): url.path
         }
     }
@@ -61,29 +65,41 @@ public struct DriftReport: Codable, Sendable {
     public var drift: Bool { features.contains(where: \.drift) || categorical.contains(where: \.drift) }
 }
 
-/// One side of a drift comparison: numeric values per feature and level counts per categorical column.
+/// One side of a drift comparison: numeric values per feature and level counts per
+/// categorical column, both by column name.
 public struct DriftSample: Sendable {
-    public var values: [Feature: [Double]] = [:]
+    public var values: [String: [Double]] = [:]
     public var categories: [String: [String: Int]] = [:]
 
-    public init(values: [Feature: [Double]] = [:], categories: [String: [String: Int]] = [:]) {
+    public init(values: [String: [Double]] = [:], categories: [String: [String: Int]] = [:]) {
         self.values = values
         self.categories = categories
     }
 
-    /// The sample of a CSV file in either layout: every present measurement and every level count.
+    /// The sample of a column table: the present values of every numeric column and the level
+    /// counts of every categorical one (a missing level counted as `missing`).
+    public init(columns: some ColumnTable) {
+        for name in columns.numericNames {
+            values[name] = (columns.numeric(name) ?? []).compactMap { $0 }
+        }
+        for name in columns.categoricalNames {
+            categories[name] = (columns.categorical(name) ?? []).reduce(into: [:]) { $0[$1 ?? "missing", default: 0] += 1 }
+        }
+    }
+
+    /// The penguins' sample of a CSV file in either layout: every present measurement and every level count.
     /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
     public static func load(file: URL, overrides: CSVDialect.Overrides = .none) throws -> DriftSample {
         let columns = try PenguinColumns.load(file: file, overrides: overrides)
         var sample = DriftSample()
-        for feature in Feature.allCases { sample.values[feature] = columns.measurements[feature]!.compactMap { $0 } }
+        for feature in Feature.allCases { sample.values[feature.rawValue] = columns.measurements[feature]!.compactMap { $0 } }
         for name in PenguinColumns.categoricalNames {
             sample.categories[name] = columns.categorical(name)!.reduce(into: [:]) { $0[$1 ?? "missing", default: 0] += 1 }
         }
         return sample
     }
 
-    /// The sample of a source; `platform` is only needed for `training` and `production`.
+    /// The penguins' sample of a source; `platform` is only needed for the stored ones.
     public static func load(
         _ source: DriftSource, platform: Platform?, overrides: CSVDialect.Overrides = .none, logWindow: Int = 100_000
     ) async throws -> DriftSample {
@@ -93,9 +109,12 @@ public struct DriftSample: Sendable {
         case .training:
             guard let platform else { throw PipelineError.noModel }
             let artifact = try await platform.currentModel().artifact
-            var sample = DriftSample(categories: artifact.referenceCategories)
-            for feature in Feature.allCases { sample.values[feature] = artifact.referenceSample[feature.rawValue] ?? [] }
-            return sample
+            return DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
+        case .warehouse:
+            guard let platform else { throw PipelineError.noModel }
+            let columns = try await PenguinColumns.load(from: platform.warehouse)
+            guard columns.count > 0 else { throw PipelineError.notEnoughRows("the warehouse is empty; ingest a file first") }
+            return DriftSample(columns: columns)
         case .production:
             guard let platform else { throw PipelineError.noModel }
             guard try await platform.predictionLog.count() > 0 else {
@@ -105,11 +124,40 @@ public struct DriftSample: Sendable {
             }
             var sample = DriftSample()
             for feature in Feature.allCases {
-                sample.values[feature] = try await platform.predictionLog.values(of: feature, limit: logWindow)
+                sample.values[feature.rawValue] = try await platform.predictionLog.values(of: feature, limit: logWindow)
             }
             let recent = try await platform.predictionLog.recent(limit: logWindow)
             sample.categories["species"] = recent.reduce(into: [:]) { $0[$1.prediction.species.rawValue, default: 0] += 1 }
             return sample
+        }
+    }
+
+    /// The sample of a source of any registered dataset: its current model's training sample,
+    /// its warehouse, or a CSV file read with its schema. (Only the penguins keep a prediction log.)
+    public static func load(
+        _ source: DriftSource, dataset: DatasetSchema, platform: Platform?, overrides: CSVDialect.Overrides = .none
+    ) async throws -> DriftSample {
+        if Platform.isDefaultDataset(dataset.name) {
+            return try await load(source, platform: platform, overrides: overrides)
+        }
+        switch source {
+        case .file(let url):
+            return DriftSample(columns: try DatasetColumns.load(file: url, schema: dataset, overrides: overrides))
+        case .training:
+            guard let platform else { throw PipelineError.noModel }
+            let model = try await DatasetModel.current(of: dataset, in: try await platform.tables(for: dataset).registry)
+            return DriftSample(values: model.artifact.referenceSample, categories: model.artifact.referenceCategories)
+        case .warehouse:
+            guard let platform else { throw PipelineError.noModel }
+            let columns = try await DatasetColumns.load(from: try await platform.tables(for: dataset).warehouse)
+            guard columns.count > 0 else {
+                throw PipelineError.notEnoughRows("the warehouse of \(dataset.name) is empty; ingest a file with `penguins ingest FILE --dataset \(dataset.name)` first")
+            }
+            return DriftSample(columns: columns)
+        case .production:
+            throw PipelineError.invalidOption(
+                "--current production reads the prediction log, which only the penguins keep; compare \(dataset.name) with a file or its warehouse (--current FILE or --current warehouse)"
+            )
         }
     }
 }
@@ -117,39 +165,64 @@ public struct DriftSample: Sendable {
 /// Compares two samples feature by feature (KS and PSI) and column by column (chi-squared).
 public struct DriftAnalysis: Sendable {
     public var threshold: Double
-    /// Nil compares every feature.
-    public var feature: Feature?
+    /// Nil compares every numeric column.
+    public var feature: String?
+    /// The numeric columns compared, in order.
+    public var numericColumns: [String]
+    /// The categorical columns compared, in order.
+    public var categoricalColumns: [String]
 
+    /// An analysis of the penguins' measurements and categorical columns.
     public init(threshold: Double = 0.05, feature: Feature? = nil) {
+        self.init(
+            threshold: threshold, feature: feature?.rawValue,
+            numericColumns: Feature.allCases.map(\.rawValue), categoricalColumns: PenguinColumns.categoricalNames
+        )
+    }
+
+    /// An analysis of a dataset's numeric and categorical columns (the target among them).
+    public init(threshold: Double = 0.05, feature: String? = nil, dataset: DatasetSchema) {
+        self.init(
+            threshold: threshold, feature: feature, numericColumns: DatasetColumns.numericNames(of: dataset),
+            categoricalColumns: DatasetColumns.categoricalNames(of: dataset)
+        )
+    }
+
+    public init(threshold: Double, feature: String?, numericColumns: [String], categoricalColumns: [String]) {
         self.threshold = threshold
         self.feature = feature
+        self.numericColumns = numericColumns
+        self.categoricalColumns = categoricalColumns
     }
 
     public func compare(reference: DriftSample, current: DriftSample, referenceName: String, currentName: String) throws -> DriftReport {
         guard threshold > 0, threshold < 1 else { throw PipelineError.invalidOption("--threshold must be between 0 and 1, got \(threshold)") }
+        if let feature, !numericColumns.contains(feature) {
+            throw PipelineError.invalidOption("--feature must be one of \(numericColumns.joined(separator: ", ")), got \(feature)")
+        }
         var features: [FeatureDrift] = []
-        for feature in feature.map({ [$0] }) ?? Feature.allCases {
-            let a = reference.values[feature] ?? []
-            let b = current.values[feature] ?? []
+        for name in feature.map({ [$0] }) ?? numericColumns {
+            let a = reference.values[name] ?? []
+            let b = current.values[name] ?? []
             guard !a.isEmpty, !b.isEmpty else {
                 if self.feature != nil {
-                    throw PipelineError.notEnoughRows("no \(feature.rawValue) values in the \(a.isEmpty ? referenceName : currentName) sample")
+                    throw PipelineError.notEnoughRows("no \(name) values in the \(a.isEmpty ? referenceName : currentName) sample")
                 }
                 continue
             }
             let ks = KolmogorovSmirnov.twoSample(a, b)
             features.append(FeatureDrift(
-                feature: feature.rawValue, referenceCount: a.count, currentCount: b.count, ks: ks,
+                feature: name, referenceCount: a.count, currentCount: b.count, ks: ks,
                 psi: PopulationStabilityIndex.compute(reference: a, current: b),
                 drift: DriftVerdict.isDrift(pValue: ks.pValue, threshold: threshold)
             ))
         }
         guard !features.isEmpty else {
-            throw PipelineError.notEnoughRows("no measurements to compare: the \(referenceName) or \(currentName) sample is empty")
+            throw PipelineError.notEnoughRows("no numeric values to compare: the \(referenceName) or \(currentName) sample is empty")
         }
         var categorical: [CategoricalDrift] = []
         if feature == nil {
-            for column in PenguinColumns.categoricalNames {
+            for column in categoricalColumns {
                 guard let a = reference.categories[column], let b = current.categories[column], !a.isEmpty, !b.isEmpty else { continue }
                 let test = ChiSquaredTest.homogeneity(reference: a, current: b)
                 categorical.append(CategoricalDrift(

@@ -47,6 +47,11 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return try await self.regression(FormValues(request.uri.query)) }
             return try await self.regression(FormValues(request.uri.query), dataset: dataset)
         }
+        table.add(.get, base + "/drift", .api.heavy) { request, context in
+            let dataset = name(context)
+            if Platform.isDefaultDataset(dataset) { return try await self.drift(FormValues(request.uri.query)) }
+            return try await self.drift(FormValues(request.uri.query), dataset: dataset)
+        }
         table.add(.get, base + "/model", .api) { _, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.currentModelWithShadow() }
@@ -255,6 +260,23 @@ extension Endpoints {
             numeric: schema.features.filter { $0.kind == .numeric }.map(\.name),
             categorical: [schema.target.name] + schema.features.filter { $0.kind == .categorical }.map(\.name))
         return try Responses.json(encoding: try analysis.run(try await columns(of: session)))
+    }
+
+    /// `GET /datasets/{dataset}/drift?feature=&threshold=`: the current model's training sample
+    /// against every row of the dataset's warehouse.
+    func drift(_ query: FormValues, dataset: String) async throws -> Response {
+        let session = try await session(dataset)
+        let threshold = try query.double("threshold") ?? 0.05
+        guard threshold > 0, threshold < 1 else { throw Problem.invalidParameter("threshold", "must be between 0 and 1, got \(threshold)") }
+        let analysis = DriftAnalysis(threshold: threshold, feature: query["feature"], dataset: session.schema)
+        if let feature = analysis.feature, !analysis.numericColumns.contains(feature) {
+            throw Problem.invalidParameter("feature", "must be one of \(analysis.numericColumns.joined(separator: ", ")), not \"\(feature)\"")
+        }
+        let artifact = try model(of: session).artifact
+        let reference = DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
+        let current = DriftSample(columns: try await columns(of: session))
+        let report = try analysis.compare(reference: reference, current: current, referenceName: "training", currentName: "warehouse")
+        return try Responses.json(encoding: report)
     }
 
     // MARK: Models

@@ -54,6 +54,61 @@ import Testing
         #expect(try await penguins.run("models", "--format", "json").standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
     }
 
+    /// `drift --dataset iris`: the bundled file against its virginica rows equals scipy's
+    /// ks_2samp and chi2_contingency (scripts/fixtures/make_iris_drift_fixture.py); the training
+    /// sample against the warehouse it came from does not drift.
+    @Test func irisDriftsAsScipyComputesIt() async throws {
+        let penguins = PenguinsExecutable()
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/PenguinsCore/Resources/iris.csv")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(whereSeparator: \.isNewline)
+        let virginica = try penguins.temporaryFile("virginica.csv", ([lines[0]] + lines.filter { $0.hasSuffix(",virginica") }).joined(separator: "\n") + "\n")
+        let fixtureURL = try #require(Bundle.module.url(forResource: "iris-drift", withExtension: "json", subdirectory: "Fixtures"))
+        let fixture = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: fixtureURL)) as? [String: Any])
+        let expected = try #require(fixture["features"] as? [String: [String: Double]])
+
+        let result = try await penguins.run("drift", "--dataset", "iris", "--reference", source.path, "--current", virginica, "--format", "json")
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try result.json()
+        let features = try #require(report["features"] as? [[String: Any]])
+        #expect(features.map { $0["feature"] as? String } == ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"])
+        for feature in features {
+            let name = try #require(feature["feature"] as? String)
+            let scipy = try #require(expected[name])
+            let ks = try #require(feature["ks"] as? [String: Any])
+            #expect(feature["reference_count"] as? Int == 150)
+            #expect(feature["current_count"] as? Int == 50)
+            let statistic = try #require(ks["statistic"] as? Double)
+            let pValue = try #require(ks["p_value"] as? Double)
+            #expect(abs(statistic - scipy["statistic"]!) <= 1e-12, "\(name) D")
+            #expect(abs(pValue - scipy["p_value"]!) <= 1e-9 * scipy["p_value"]!, "\(name) p: \(pValue) against scipy's \(scipy["p_value"]!)")
+            #expect(feature["drift"] as? Bool == (scipy["p_value"]! < 0.05), "\(name)")
+        }
+        let species = try #require((report["categorical"] as? [[String: Any]])?.first { $0["column"] as? String == "species" })
+        let chiSquared = try #require(species["chi_squared"] as? [String: Any])
+        let scipySpecies = try #require(fixture["species"] as? [String: Double])
+        #expect(abs(try #require(chiSquared["statistic"] as? Double) - scipySpecies["statistic"]!) <= 1e-9 * scipySpecies["statistic"]!)
+        #expect(abs(try #require(chiSquared["p_value"] as? Double) - scipySpecies["p_value"]!) <= 1e-9 * scipySpecies["p_value"]!)
+
+        // The trained model's reference sample against the warehouse it was drawn from.
+        #expect(try await penguins.run("ingest", "--dataset", "iris").status == 0)
+        #expect(try await penguins.run("train", "--dataset", "iris").status == 0)
+        let stored = try await penguins.run("drift", "--dataset", "iris", "--current", "warehouse", "--format", "json")
+        #expect(stored.status == 0, "\(stored.standardError)")
+        let storedFeatures = try #require(try stored.json()["features"] as? [[String: Any]])
+        #expect(storedFeatures.count == 4)
+        #expect(storedFeatures.allSatisfy { $0["reference_count"] as? Int == 120 && $0["current_count"] as? Int == 150 && $0["drift"] as? Bool == false })
+        let table = try await penguins.run("drift", "--dataset", "iris", "--current", virginica)
+        #expect(table.standardOutput.contains("petal_length_cm"))
+        #expect(table.standardOutput.hasSuffix("DRIFT DETECTED\n"))
+
+        expectUserError(try await penguins.run("drift", "--dataset", "iris"), mentioning: "only the penguins keep")
+        expectUserError(
+            try await penguins.run("drift", "--dataset", "iris", "--feature", "species", "--current", "warehouse"),
+            mentioning: "--feature must be a numeric feature of iris (sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm), got species"
+        )
+    }
+
     @Test func datasetCommandsRefuseWhatTheyCannotDo() async throws {
         let penguins = PenguinsExecutable()
         expectUserError(try await penguins.run("score", "--dataset", "iris"), mentioning: "penguins train --dataset iris")

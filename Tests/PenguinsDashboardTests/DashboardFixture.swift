@@ -43,7 +43,7 @@ struct DashboardFixture: Sendable {
         var current = DriftSample()
         for feature in Feature.allCases {
             let values = columns.measurements[feature]!.compactMap { $0 }
-            current.values[feature] = feature == .billLength ? values.map { $0 + 6 } : values
+            current.values[feature.rawValue] = feature == .billLength ? values.map { $0 + 6 } : values
         }
         current.categories["species"] = columns.species.reduce(into: [:]) { $0[$1 ?? "missing", default: 0] += 1 }
         let drift = try DriftAnalysis().compare(reference: reference, current: current, referenceName: "training", currentName: "production")

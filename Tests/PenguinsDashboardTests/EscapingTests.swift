@@ -52,9 +52,9 @@ import Testing
 
     @Test func namesFromTheDataArePrintedInert() async throws {
         // Level names come from the CSV (a sex or island column could hold anything).
-        var reference = DriftSample(values: [.billLength: [40, 41, 42]], categories: ["sex": [attack: 3]])
+        var reference = DriftSample(values: [Feature.billLength.rawValue: [40, 41, 42]], categories: ["sex": [attack: 3]])
         reference.categories["island"] = ["Biscoe": 3]
-        let current = DriftSample(values: [.billLength: [40, 41, 43]], categories: ["sex": [attack: 2, "male": 1], "island": ["Biscoe": 3]])
+        let current = DriftSample(values: [Feature.billLength.rawValue: [40, 41, 43]], categories: ["sex": [attack: 2, "male": 1], "island": ["Biscoe": 3]])
         let report = try DriftAnalysis().compare(reference: reference, current: current, referenceName: attack, currentName: "production")
         let html = Pages.drift(report: report, reference: reference, current: current, message: nil)
         #expect(!html.contains("<script"))

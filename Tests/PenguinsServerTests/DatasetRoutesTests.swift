@@ -180,6 +180,31 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
             try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/regression?target=petal_width_cm&predictors=wings"), status: .badRequest, field: "predictors")
         }
     }
+
+    @Test func driftComparesTheTrainingSampleWithTheWarehouse() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            let report = try await client.send(.get, "/api/v1/datasets/iris/drift").object()
+            #expect(report["reference"] as? String == "training")
+            #expect(report["current"] as? String == "warehouse")
+            // The model was trained on the petals: only they have a training sample.
+            let features = try #require(report["features"] as? [[String: Any]])
+            #expect(features.map { $0["feature"] as? String } == ["petal_length_cm", "petal_width_cm"])
+            #expect(features.allSatisfy { $0["reference_count"] as? Int == 120 && $0["current_count"] as? Int == 150 })
+            #expect(features.allSatisfy { $0["drift"] as? Bool == false })
+            let species = try #require((report["categorical"] as? [[String: Any]])?.first)
+            #expect(species["column"] as? String == "species")
+            #expect(species["current"] as? [String: Int] == ["setosa": 50, "versicolor": 50, "virginica": 50])
+            #expect((species["reference"] as? [String: Int])?.values.reduce(0, +) == 120)
+
+            let one = try await client.send(.get, "/api/v1/datasets/iris/drift?feature=petal_width_cm&threshold=0.01").object()
+            #expect((one["features"] as? [[String: Any]])?.map { $0["feature"] as? String } == ["petal_width_cm"])
+            #expect(one["threshold"] as? Double == 0.01)
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/drift?feature=species"), status: .badRequest, field: "feature")
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/drift?threshold=2"), status: .badRequest, field: "threshold")
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/otters/drift"), status: .notFound, field: "dataset")
+        }
+    }
 }
 
 /// The dashboard's pages of a dataset: built from its schema, with no code of its own.

@@ -26,12 +26,12 @@ enum DriftPage {
                 body += "<h2>Categorical columns</h2>"
                 body += categoricalTable(report.categorical)
             }
-        } else if let reference, Feature.allCases.contains(where: { !(reference.values[$0] ?? []).isEmpty }) {
+        } else if let reference, Feature.allCases.contains(where: { !(reference.values[$0.rawValue] ?? []).isEmpty }) {
             body += "<h2>Reference distributions</h2><p>What the current model was trained on; the production stream will be compared with these.</p>"
             body += Layout.grid(Feature.allCases.map { feature in
                 Layout.figure(HistogramChart(
-                    title: feature.rawValue, xTitle: feature.rawValue, reference: reference.values[feature] ?? [],
-                    current: current?.values[feature] ?? [], referenceName: "reference"
+                    title: feature.rawValue, xTitle: feature.rawValue, reference: reference.values[feature.rawValue] ?? [],
+                    current: current?.values[feature.rawValue] ?? [], referenceName: "reference"
                 ).render())
             })
         }
@@ -39,7 +39,6 @@ enum DriftPage {
     }
 
     static func featureSection(_ drift: FeatureDrift, reference: DriftSample?, current: DriftSample?) -> String {
-        let feature = Feature(rawValue: drift.feature)
         var out = "<section class=\"feature-drift\(drift.drift ? " drifted" : "")\"><h3>\(HTML.escape(drift.feature)) "
         out += drift.drift ? Layout.badge("DRIFT DETECTED", kind: .bad) : Layout.badge("no drift", kind: .good)
         out += "</h3>"
@@ -51,8 +50,8 @@ enum DriftPage {
             ("PSI", Format.fixed(drift.psi.value, 4)),
         ])
         out += "<p>PSI verdict: \(psiBadge(drift.psi.verdict))</p>"
-        let a = feature.flatMap { reference?.values[$0] } ?? []
-        let b = feature.flatMap { current?.values[$0] } ?? []
+        let a = reference?.values[drift.feature] ?? []
+        let b = current?.values[drift.feature] ?? []
         let marker = ECDFChart.Marker(
             x: drift.ks.statisticLocation,
             label: "largest gap D = \(Format.fixed(drift.ks.statistic, 4)) at \(Format.compact(drift.ks.statisticLocation))"
