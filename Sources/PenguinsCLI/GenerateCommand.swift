@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import PenguinsCore
+import PenguinsPipeline
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write synthetic penguins (tidy layout with penguin_id), sampled per species from the real data's distribution."
+        abstract: "Write synthetic rows sampled per class from the real data's distribution: penguins in the tidy layout, any other dataset from its stored rows."
     )
 
     @Option(help: "Number of rows.") var rows: Int
@@ -13,11 +14,25 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Output file (default: standard output).") var output: String?
     @Option(help: "Shift one feature to simulate drift, as FEATURE=DELTA (repeatable), e.g. body_mass_g=250.")
     var shift: [String] = []
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be zero or more") }
-        _ = try shifts()
+        if Platform.isDefaultDataset(dataset.name) { _ = try shifts() } else { _ = try namedShifts() }
+    }
+
+    /// The shifts by feature name, for any dataset (the generator checks the names).
+    func namedShifts() throws -> [String: Double] {
+        var result: [String: Double] = [:]
+        for item in shift {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let delta = Double(parts[1]), delta.isFinite else {
+                throw ValidationError("--shift must be FEATURE=DELTA with a numeric feature and a number, got \(item)")
+            }
+            result[parts[0], default: 0] += delta
+        }
+        return result
     }
 
     func shifts() throws -> [Feature: Double] {
@@ -34,7 +49,24 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let generator = try SyntheticGenerator.fittedOnBundledData()
+            // Fitted first, so that a dataset without rows writes no file.
+            let write: (FileHandle) throws -> Void
+            if Platform.isDefaultDataset(dataset.name) {
+                let generator = try SyntheticGenerator.fittedOnBundledData()
+                let shifts = try shifts()
+                write = { try generator.write(rows: rows, seed: seed, shift: shifts, to: $0) }
+            } else {
+                let platform = try global.platform()
+                let schema = try await platform.schema(ofDataset: dataset.name)
+                let columns = try await platform.tables(for: schema).warehouse.columns(featureIndices: Array(schema.features.indices))
+                let generator = try DatasetGenerator(schema: schema, classes: columns.targetClasses, features: columns.features)
+                let shifts = try namedShifts()
+                let numeric = generator.numericFeatures.map { schema.features[$0].name }
+                for name in shifts.keys.sorted() where !numeric.contains(name) {
+                    throw DatasetGeneratorError.unknownShift(dataset: schema.name, feature: name, numeric: numeric)
+                }
+                write = { try generator.write(rows: rows, seed: seed, shift: shifts, to: $0) }
+            }
             let handle: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -44,7 +76,7 @@ struct GenerateCommand: AsyncParsableCommand {
             } else {
                 handle = FileHandle.standardOutput
             }
-            try generator.write(rows: rows, seed: seed, shift: try shifts(), to: handle)
+            try write(handle)
             if let output {
                 try handle.close()
                 if global.format == .json {

@@ -109,6 +109,37 @@ import Testing
         )
     }
 
+    /// `generate --dataset iris` fits on the stored rows and writes a file its schema reads back whole.
+    @Test func irisGeneratesRowsItsSchemaReadsBack() async throws {
+        let penguins = PenguinsExecutable()
+        expectUserError(try await penguins.run("generate", "--dataset", "iris", "--rows", "5"), mentioning: "iris has no stored rows")
+        #expect(try await penguins.run("ingest", "--dataset", "iris").status == 0)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("generated-iris-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let generated = try await penguins.run(
+            "generate", "--dataset", "iris", "--rows", "400", "--seed", "9", "--shift", "petal_length_cm=2", "--output", output, "--format", "json"
+        )
+        #expect(generated.status == 0, "\(generated.standardError)")
+        #expect(try generated.json()["rows"] as? Int == 400)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.hasPrefix("species,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n"))
+        let check = try await penguins.run("datasets", "check", "iris", output, "--format", "json")
+        #expect(check.status == 0, "\(check.standardError)")
+        let report = try check.json()
+        #expect(report["read"] as? Int == 400)
+        #expect(report["accepted"] as? Int == 400)
+        // The shifted petals drift from the stored ones.
+        let drift = try await penguins.run("drift", "--dataset", "iris", "--reference", "warehouse", "--current", output, "--format", "json")
+        let verdicts = try #require(try drift.json()["features"] as? [[String: Any]]).reduce(into: [String: Bool]()) {
+            $0[$1["feature"] as? String ?? ""] = $1["drift"] as? Bool
+        }
+        #expect(verdicts["petal_length_cm"] == true)
+        expectUserError(
+            try await penguins.run("generate", "--dataset", "iris", "--rows", "5", "--shift", "wings=1", "--output", output),
+            mentioning: "--shift names wings, which is not a numeric feature of iris"
+        )
+    }
+
     @Test func datasetCommandsRefuseWhatTheyCannotDo() async throws {
         let penguins = PenguinsExecutable()
         expectUserError(try await penguins.run("score", "--dataset", "iris"), mentioning: "penguins train --dataset iris")
