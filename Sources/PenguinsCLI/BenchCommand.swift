@@ -4,11 +4,12 @@ import PenguinsPipeline
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Latency of sequential single-key reads of each store (cache, lake, warehouse) after a warm-up."
+        abstract: "Latency of sequential single-key reads of each store (cache, lake, warehouse; a dataset's lake and warehouse) after a warm-up."
     )
 
     @Option(help: "Timed reads per store.") var iterations = 1_000
     @Option(help: "Untimed reads per store before timing.") var warmUp = 100
+    @OptionGroup var dataset: DatasetOption
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -18,7 +19,11 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let results = try await StoreBenchmark(platform: try global.platform(), iterations: iterations, warmUp: warmUp).run()
+            let platform = try global.platform()
+            let benchmark = StoreBenchmark(platform: platform, iterations: iterations, warmUp: warmUp)
+            let results = Platform.isDefaultDataset(dataset.name)
+                ? try await benchmark.run()
+                : try await benchmark.run(dataset: try await platform.schema(ofDataset: dataset.name))
             switch global.format {
             case .json: try printJSON(results)
             case .table:

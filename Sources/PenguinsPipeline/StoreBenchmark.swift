@@ -75,6 +75,26 @@ public struct StoreBenchmark: Sendable {
         ]
     }
 
+    /// The lake and warehouse reads of any dataset's tables (the penguins' go through ``run()``,
+    /// with their cache): the first `iterations + warmUp` ids of its lake, each read by key.
+    public func run(dataset schema: DatasetSchema) async throws -> [StoreLatency] {
+        if Platform.isDefaultDataset(schema.name) { return try await run() }
+        guard iterations > 0, warmUp >= 0 else { throw PipelineError.invalidOption("--iterations must be positive") }
+        let stores = try await platform.tables(for: schema)
+        let ids = try await stores.lake.scan(after: nil, limit: iterations + warmUp).map(\.id)
+        guard !ids.isEmpty else {
+            throw PipelineError.notEnoughRows("\(schema.name) has no stored rows to read; run `penguins ingest --dataset \(schema.name)` first")
+        }
+        return [
+            try await measure("lake", backend: String(describing: type(of: stores.lake)), ids: ids) {
+                _ = try await stores.lake.document(id: $0)
+            },
+            try await measure("warehouse", backend: String(describing: type(of: stores.warehouse)), ids: ids) {
+                _ = try await stores.warehouse.record(id: $0)
+            },
+        ]
+    }
+
     private func measure(_ store: String, backend: String, ids: [String], read: (String) async throws -> Void) async throws -> StoreLatency {
         for index in 0..<warmUp { try await read(ids[index % ids.count]) }
         var durations: [Double] = []

@@ -140,6 +140,19 @@ import Testing
         )
     }
 
+    /// `bench --dataset iris` times key reads of its own lake and warehouse.
+    @Test func irisStoresAreBenchmarked() async throws {
+        let penguins = PenguinsExecutable()
+        expectUserError(try await penguins.run("bench", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris` first")
+        #expect(try await penguins.run("ingest", "--dataset", "iris").status == 0)
+        let result = try await penguins.run("bench", "--dataset", "iris", "--iterations", "50", "--warm-up", "5", "--format", "json")
+        #expect(result.status == 0, "\(result.standardError)")
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["store"] as? String } == ["lake", "warehouse"])
+        #expect(rows.map { $0["backend"] as? String } == ["SQLiteRecordLake", "SQLiteRecordWarehouse"])
+        #expect(rows.allSatisfy { $0["iterations"] as? Int == 50 && ($0["p50_milliseconds"] as? Double ?? 0) > 0 })
+    }
+
     @Test func datasetCommandsRefuseWhatTheyCannotDo() async throws {
         let penguins = PenguinsExecutable()
         expectUserError(try await penguins.run("score", "--dataset", "iris"), mentioning: "penguins train --dataset iris")
