@@ -18,6 +18,8 @@ public final class PredictionLogBuffer: Sendable {
         /// True once a wake-up was sent for the current batch (so one is sent per batch).
         var signalled = false
         var dropped = 0
+        /// Entries taken for a write that has not ended yet.
+        var writing = 0
     }
 
     private let state = Mutex(State())
@@ -83,24 +85,32 @@ public final class PredictionLogBuffer: Sendable {
         return true
     }
 
-    /// Entries waiting to be written.
-    public var count: Int { state.withLock { $0.entries.count } }
+    /// Entries not stored yet: waiting, or in a write that has not ended.
+    public var count: Int { state.withLock { $0.entries.count + $0.writing } }
 
-    /// Takes up to `limit` of the oldest entries.
+    /// Takes up to `limit` of the oldest entries for a write, which ends with ``written(_:)``
+    /// or ``putBack(_:)``.
     func take(limit: Int) -> [PredictionLogEntry] {
         state.withLock { state in
             let taken = Array(state.entries.prefix(limit))
             state.entries.removeFirst(taken.count)
+            state.writing += taken.count
             state.signalled = false
             return taken
         }
     }
 
-    /// Puts entries whose write failed back in front, in their order, to be retried. Returns
-    /// how many of the oldest were dropped because the buffer filled up meanwhile.
+    /// Records that `count` taken entries are stored.
+    func written(_ count: Int) {
+        state.withLock { $0.writing -= count }
+    }
+
+    /// Puts taken entries whose write failed back in front, in their order, to be retried.
+    /// Returns how many of the oldest were dropped because the buffer filled up meanwhile.
     @discardableResult
     func putBack(_ entries: [PredictionLogEntry]) -> Int {
         state.withLock { state in
+            state.writing -= entries.count
             state.entries.insert(contentsOf: entries, at: 0)
             return trim(&state)
         }
@@ -176,6 +186,7 @@ public struct PredictionLogWriter: Service {
                 } else {
                     try await log.append(batch)
                 }
+                buffer.written(batch.count)
                 written += batch.count
                 metrics?.logWritten(batch.count)
             } catch {

@@ -39,7 +39,50 @@ func logEntry(_ index: Int) -> PredictionLogEntry {
     )
 }
 
+/// A prediction log whose appends wait until ``release()``, then fail or keep the entries.
+final class SlowLog: PredictionLog {
+    private let state = Mutex<(released: Bool, fail: Bool, entries: [PredictionLogEntry], started: Int)>((false, false, [], 0))
+
+    var entries: [PredictionLogEntry] { state.withLock { $0.entries } }
+    var started: Int { state.withLock { $0.started } }
+    func release(failing: Bool) { state.withLock { $0.released = true; $0.fail = failing } }
+
+    func append(_ entries: [PredictionLogEntry]) async throws {
+        state.withLock { $0.started += 1 }
+        while !state.withLock({ $0.released }) { try await Task.sleep(for: .milliseconds(5)) }
+        try state.withLock { state in
+            if state.fail { throw FlakyLog.Failure() }
+            state.entries += entries
+        }
+    }
+    func recent(limit: Int) async throws -> [PredictionLogEntry] { Array(entries.reversed().prefix(limit)) }
+    func values(of feature: Feature, limit: Int) async throws -> [Double] { entries.compactMap { $0.measurements[feature] } }
+    func count() async throws -> Int { entries.count }
+}
+
 @Suite struct PredictionLogWriterTests {
+    /// Entries in a write that has not ended are still counted as not stored, whether the write
+    /// then fails (they are back in the buffer) or succeeds.
+    @Test(arguments: [true, false]) func entriesBeingWrittenStillCount(failing: Bool) async throws {
+        let buffer = PredictionLogBuffer(batchSize: 100)
+        let log = SlowLog()
+        let writer = PredictionLogWriter(buffer: buffer, log: log)
+        buffer.append(contentsOf: (0..<3).map(logEntry))
+        let flush = Task { try await writer.flush() }
+        while log.started == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(buffer.count == 3)
+        log.release(failing: failing)
+        let result = await flush.result
+        if failing {
+            #expect(throws: FlakyLog.Failure.self) { try result.get() }
+            #expect(buffer.count == 3)
+        } else {
+            #expect(try result.get() == 3)
+            #expect(buffer.count == 0)
+            #expect(log.entries == (0..<3).map(logEntry))
+        }
+    }
+
     @Test func flushWritesEverythingInBatchesInOrder() async throws {
         let buffer = PredictionLogBuffer(batchSize: 100)
         let log = FlakyLog(failures: 0)
