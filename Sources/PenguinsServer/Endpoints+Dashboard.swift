@@ -185,6 +185,9 @@ extension Endpoints {
         var view = DatasetView(
             dataset: dataset, columns: columns, statistics: statistics,
             model: session.model.map { ($0.version, $0.artifact) }, x: query["x"], y: query["y"], colour: query["colour"])
+        if let model = session.model, columns.count > 0 {
+            view.drift = try? Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, warehouse: columns)
+        }
         var form: [String: String] = [:]
         for pair in query.pairs where pair.name.hasPrefix("f_") { form[String(pair.name.dropFirst(2))] = pair.value }
         view.form = form

@@ -273,10 +273,18 @@ extension Endpoints {
             throw Problem.invalidParameter("feature", "must be one of \(analysis.numericColumns.joined(separator: ", ")), not \"\(feature)\"")
         }
         let artifact = try model(of: session).artifact
-        let reference = DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
-        let current = DriftSample(columns: try await columns(of: session))
-        let report = try analysis.compare(reference: reference, current: current, referenceName: "training", currentName: "warehouse")
+        let (report, _, _) = try Self.drift(analysis, model: artifact, warehouse: try await columns(of: session))
         return try Responses.json(encoding: report)
+    }
+
+    /// A dataset's drift: the model's training sample against the rows of its warehouse.
+    static func drift(
+        _ analysis: DriftAnalysis, model artifact: ModelArtifact, warehouse columns: DatasetColumns
+    ) throws -> (report: DriftReport, reference: DriftSample, current: DriftSample) {
+        let reference = DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
+        let current = DriftSample(columns: columns)
+        let report = try analysis.compare(reference: reference, current: current, referenceName: "training", currentName: "warehouse")
+        return (report, reference, current)
     }
 
     // MARK: Models

@@ -233,6 +233,19 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
             // The form asks for the model's two features only.
             #expect(text.contains("name=\"f_petal_length_cm\"") && text.contains("name=\"f_petal_width_cm\""))
             #expect(!text.contains("name=\"f_sepal_length_cm\""))
+            // Drift of the model's features (its training sample against the stored rows), with
+            // the same figures as the API's report.
+            #expect(text.contains("<h2>Drift: the training sample against the warehouse</h2>"))
+            let report = try await client.send(.get, "/api/v1/datasets/iris/drift").object()
+            for feature in try #require(report["features"] as? [[String: Any]]) {
+                let name = try #require(feature["feature"] as? String)
+                let statistic = try #require((feature["ks"] as? [String: Any])?["statistic"] as? Double)
+                #expect(text.contains("<section class=\"feature-drift\"><h3>\(name) "))
+                #expect(text.contains("\(name): empirical CDFs"))
+                #expect(text.contains(String(format: "%.4f", statistic)), "\(name) D = \(statistic)")
+            }
+            #expect(!text.contains("feature-drift drifted"))
+            #expect(!text.contains("<h3>sepal_length_cm "))
 
             let predicted = try await client.send(.get, "/datasets/iris?f_petal_length_cm=1.4&f_petal_width_cm=0.2")
             #expect(predicted.status == .ok)

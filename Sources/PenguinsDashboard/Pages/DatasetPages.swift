@@ -19,6 +19,8 @@ public struct DatasetView: Sendable {
     /// The prediction of the submitted form, or why there is none.
     public var prediction: (predicted: String, probabilities: [(String, Double)])?
     public var formError: String?
+    /// The current model's training sample against the warehouse, when both exist.
+    public var drift: (report: DriftReport, reference: DriftSample, current: DriftSample)?
 
     public init(
         dataset: DatasetDescription, columns: DatasetColumns?, statistics: StatisticsReport?, model: (version: Int, artifact: ModelArtifact)?,
@@ -98,11 +100,28 @@ enum DatasetPages {
         body += scatterSection(view, columns: columns)
         if let model = view.model {
             body += ClassificationPage.model(version: model.version, artifact: model.artifact)
+            if let drift = view.drift { body += driftSection(drift, dataset: schema.name) }
         } else {
             body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
         }
         body += predictSection(view)
         return Layout.document(title: "Dataset \(schema.name)", current: .datasets, pageID: "dataset", body: body)
+    }
+
+    /// The model's training sample against the stored rows: each numeric feature's KS test, PSI
+    /// and distributions, and the chi-squared test of each categorical column.
+    private static func driftSection(
+        _ drift: (report: DriftReport, reference: DriftSample, current: DriftSample), dataset: String
+    ) -> String {
+        var out = "<h2>Drift: the training sample against the warehouse</h2>"
+        out += "<p>\(drift.report.drift ? Layout.badge("DRIFT DETECTED", kind: .bad) : Layout.badge("no drift", kind: .good)) "
+        out += "p-value threshold \(Format.compact(drift.report.threshold)); the same report as "
+        out += "<code>GET /api/v1/datasets/\(HTML.escape(dataset))/drift</code>.</p>"
+        for feature in drift.report.features {
+            out += DriftPage.featureSection(feature, reference: drift.reference, current: drift.current)
+        }
+        if !drift.report.categorical.isEmpty { out += DriftPage.categoricalTable(drift.report.categorical) }
+        return out
     }
 
     /// The scatter plot of two numeric columns coloured by a categorical one, all three chosen
