@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PenguinsCore
+import PenguinsPipeline
 import PenguinsServer
 import PenguinsTestSupport
 import Testing
@@ -106,5 +108,119 @@ struct OpenAPIValidationTests {
                 #expect(response.status.code < 500, "\(route): \(response.text)")
             }
         }
+    }
+}
+
+/// Real answers checked against the document: every documented `/api/v1` operation is called
+/// (each dataset route for iris, through the code every dataset shares, and for the penguins),
+/// with valid input and with a few kinds of bad input, and each JSON body is validated against
+/// the schema the document gives for its operation, status and content type
+/// (`scripts/openapi/check_responses.py`, with `jsonschema`), so document and code cannot drift
+/// apart unnoticed.
+@Suite(TestService.openAPIValidator.gate("OpenAPI contract tests"))
+struct OpenAPIContractTests {
+    /// One answer, as the checking script reads it.
+    struct Answer: Encodable {
+        var method: String
+        var path: String
+        var status: Int
+        var contentType: String
+        var body: JSONValue
+
+        enum CodingKeys: String, CodingKey { case method, path, status, contentType = "content_type", body }
+    }
+
+    static let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/openapi/check_responses.py").path
+
+    /// Runs the checking script on `answers`; its status and what it printed.
+    static func check(_ answers: [Answer], python: String) async throws -> (status: Int32, output: String) {
+        let document = ChildProcess.temporaryPath("yaml")
+        let recorded = ChildProcess.temporaryPath("json")
+        defer {
+            try? FileManager.default.removeItem(atPath: document)
+            try? FileManager.default.removeItem(atPath: recorded)
+        }
+        try PenguinsServer.openAPIDocument.write(toFile: document, atomically: true, encoding: .utf8)
+        try JSONEncoder().encode(answers).write(to: URL(fileURLWithPath: recorded))
+        let result = try await runProgram(python, [checker, document, recorded], timeout: .seconds(120))
+        return (result.status, result.standardOutput + result.standardError)
+    }
+
+    @Test func everyJSONAnswerMatchesItsDocumentedSchema() async throws {
+        let python = try #require(TestService.openAPIValidator.value)
+        let platform = try await makePlatform()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledSchemas.dataFile(of: "iris")!, dataset: "iris")
+        _ = try await DatasetTrainer(platform: platform, parameters: smallForest)
+            .train(schema: BundledSchemas.iris, features: ["petal_length_cm", "petal_width_cm"])
+        _ = try await DatasetScorer(platform: platform).score(schema: BundledSchemas.iris)
+        let irisID = try #require(try await platform.tables(for: BundledSchemas.iris).warehouse.columns(featureIndices: []).ids.first)
+        let iris = #"{"petal_length_cm": 5.6, "petal_width_cm": 2.2}"#
+        let app = try await makeApp(platform)
+
+        // (method, documented path, concrete path and query, JSON body)
+        var calls: [(String, String, String, String?)] = []
+        for route in documentedRoutes(try PenguinsServer.openAPIDocument) where route.path.hasPrefix("/api/v1") {
+            for dataset in route.path.contains("{dataset}") ? ["iris", "penguins"] : [""] {
+                let id = dataset == "iris" ? irisID : knownPenguinID
+                var path = route.path
+                    .replacingOccurrences(of: "{penguin_id}", with: knownPenguinID).replacingOccurrences(of: "{id}", with: id)
+                    .replacingOccurrences(of: "{version}", with: "1").replacingOccurrences(of: "{dataset}", with: dataset)
+                var body: String?
+                switch (route.method, route.path) {
+                case (_, "/api/v1/regression"): path += "?target=body_mass_g&predictors=flipper_length_mm"
+                case (_, "/api/v1/datasets/{dataset}/regression"):
+                    path += dataset == "iris" ? "?target=petal_width_cm&predictors=petal_length_cm" : "?target=body_mass_g&predictors=flipper_length_mm"
+                case ("POST", "/api/v1/predict"): body = adelieJSON
+                case ("POST", "/api/v1/predict/batch"): body = #"{"penguins": [\#(adelieJSON)]}"#
+                case ("POST", "/api/v1/datasets/{dataset}/predict"): body = dataset == "iris" ? iris : adelieJSON
+                case ("POST", "/api/v1/datasets/{dataset}/predict/batch"):
+                    body = dataset == "iris" ? #"{"rows": [\#(iris)]}"# : #"{"penguins": [\#(adelieJSON)]}"#
+                default: break
+                }
+                calls.append((route.method, route.path, path, body))
+            }
+        }
+        // Bad input: the problem documents are part of the contract too.
+        calls += [
+            ("POST", "/api/v1/predict", "/api/v1/predict", #"{"bill_length_mm": "long"}"#),
+            ("POST", "/api/v1/datasets/{dataset}/predict", "/api/v1/datasets/iris/predict", #"{"petal_length_cm": 99}"#),
+            ("GET", "/api/v1/predictions/{penguin_id}", "/api/v1/predictions/nobody", nil),
+            ("GET", "/api/v1/datasets/{dataset}", "/api/v1/datasets/otters", nil),
+            ("GET", "/api/v1/datasets/{dataset}/drift", "/api/v1/datasets/iris/drift?feature=species", nil),
+            ("GET", "/api/v1/regression", "/api/v1/regression?target=wings&predictors=flipper_length_mm", nil),
+        ]
+
+        let requests = calls
+        let answers: [Answer] = try await app.test(.router) { client in
+            var answers: [Answer] = []
+            for (method, template, path, body) in requests {
+                let response: TestResponse
+                if let body {
+                    response = try await client.postJSON(path, body)
+                } else {
+                    response = try await client.send(HTTPRequest.Method(method)!, path)
+                }
+                let type = response.contentType?.split(separator: ";").first.map(String.init) ?? ""
+                guard type == "application/json" || type == "application/problem+json" else { continue }
+                let value = try JSONDecoder().decode(JSONValue.self, from: Data(response.text.utf8))
+                answers.append(Answer(method: method, path: template, status: Int(response.status.code), contentType: type, body: value))
+            }
+            return answers
+        }
+        #expect(answers.count >= 40, "\(answers.count) JSON answers")
+        #expect(Set(answers.map(\.status)).isSuperset(of: [200, 400, 404, 422]))
+        let result = try await Self.check(answers, python: python)
+        #expect(result.status == 0, "\(result.output)")
+
+        // The check bites: a model description without its fields, and an undocumented status.
+        var broken = try #require(answers.first { $0.path == "/api/v1/model" && $0.status == 200 })
+        broken.body = .object(["version": .string("one")])
+        var undocumented = try #require(answers.first { $0.path == "/api/v1/health" })
+        undocumented.status = 418
+        let refused = try await Self.check([broken, undocumented], python: python)
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("GET /api/v1/model 200"), "\(refused.output)")
+        #expect(refused.output.contains("GET /api/v1/health 418: the status is not documented"), "\(refused.output)")
     }
 }
