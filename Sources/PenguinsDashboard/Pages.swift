@@ -48,6 +48,17 @@ public enum Pages {
         RegressionPage.render(request: request, report: report, error: error)
     }
 
+    /// The regression lab of any dataset: its numeric and categorical columns (the target among
+    /// them) in the form, which goes to `/datasets/NAME/regression`.
+    public static func regression(
+        dataset: String, numeric: [String], categorical: [String], request: RegressionRequest, report: RegressionReport?, error: String?
+    ) -> String {
+        RegressionPage.render(
+            request: request, report: report, error: error,
+            columns: RegressionPage.Columns(numeric: numeric, categorical: categorical, action: "/datasets/\(dataset)/regression", dataset: dataset)
+        )
+    }
+
     /// The current model (nil before the first training) and every version with a promote button.
     public static func classification(current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil) -> String {
         ClassificationPage.render(current: current, versions: versions, shadow: shadow)

@@ -33,6 +33,11 @@ extension Endpoints {
         table.add(.get, "/datasets/{dataset}", .page.heavy) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }
+        table.add(.get, "/datasets/{dataset}/regression", .page.heavy) { request, context in
+            let dataset = Self.parameter(context, "dataset")
+            if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/regression" + (request.uri.query.map { "?" + $0 } ?? "")) }
+            return try await self.datasetRegressionPage(dataset, FormValues(request.uri.query))
+        }
         table.add(.get, "/benchmarks", .page) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
         table.add(.post, "/benchmarks", .page.heavy) { _, _ in await self.benchmarksPage() }
     }
@@ -171,6 +176,46 @@ extension Endpoints {
             }
         }
         return Responses.html(Pages.datasets(datasets))
+    }
+
+    /// The regression lab of a dataset other than the penguins (theirs is `/regression`). With
+    /// no query it fits the last numeric column on the first, so the page opens with a result.
+    func datasetRegressionPage(_ name: String, _ query: FormValues) async throws -> Response {
+        let session = try await session(name)
+        let schema = session.schema
+        let numeric = DatasetColumns.numericNames(of: schema)
+        let categorical = DatasetColumns.categoricalNames(of: schema)
+        var request = RegressionRequest(
+            target: numeric.last ?? "", predictors: numeric.count > 1 ? [numeric[0]] : [schema.target.name]
+        )
+        if !query.isEmpty {
+            request = RegressionRequest(
+                target: query["target"] ?? "", predictors: query.all("predictors"),
+                testFraction: query["test_fraction"] ?? request.testFraction, seed: query["seed"] ?? request.seed
+            )
+        }
+        func page(_ report: RegressionReport?, _ error: String?) -> String {
+            Pages.regression(dataset: schema.name, numeric: numeric, categorical: categorical, request: request, report: report, error: error)
+        }
+        let analysis: RegressionAnalysis
+        do {
+            analysis = try Self.regressionAnalysis(
+                target: request.target, predictors: request.predictors, testFraction: request.testFraction, seed: request.seed,
+                numeric: numeric, categorical: categorical
+            )
+        } catch let problem as Problem {
+            return Responses.html(page(nil, problem.detail), status: .unprocessableContent)
+        }
+        let columns = try await store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) }
+        guard columns.count > 0 else {
+            return Responses.html(page(nil, "no data yet: run penguins ingest --dataset \(schema.name)"))
+        }
+        do {
+            return Responses.html(page(try analysis.run(columns), nil))
+        } catch {
+            let problem = Problem.from(error)
+            return Responses.html(page(nil, problem.detail), status: problem.status)
+        }
     }
 
     /// One dataset's page; the penguins' is the overview. The query chooses the scatter plot's

@@ -259,6 +259,37 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
         }
     }
 
+    @Test func theRegressionLabFitsAnyColumnsOfADataset() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            // With no query: the last numeric column on the first.
+            let first = try await client.send(.get, "/datasets/iris/regression")
+            #expect(first.status == .ok)
+            #expect(first.text.contains("<h1>Regression lab: iris</h1>"))
+            #expect(first.text.contains("action=\"/datasets/iris/regression\""))
+            #expect(first.text.contains("<option value=\"petal_width_cm\" selected>petal_width_cm</option>"))
+            #expect(first.text.contains("<code>petal_width_cm ~ sepal_length_cm</code>"))
+            #expect(first.text.contains("value=\"species\">species (categorical)</label>"))
+
+            // The page shows the API's fit.
+            let query = "target=petal_width_cm&predictors=petal_length_cm&predictors=species&test_fraction=0"
+            let page = try await client.send(.get, "/datasets/iris/regression?" + query)
+            #expect(page.status == .ok)
+            let report = try await client.send(.get, "/api/v1/datasets/iris/regression?target=petal_width_cm&predictors=petal_length_cm,species&test_fraction=0").object()
+            let rSquared = try #require((report["model"] as? [String: Any])?["r_squared"] as? Double)
+            #expect(page.text.contains(String(format: "%.4f", rSquared)), "R² \(rSquared)")
+            #expect(page.text.contains("<code>petal_width_cm ~ petal_length_cm + species</code>"))
+
+            let refused = try await client.send(.get, "/datasets/iris/regression?target=species&predictors=petal_length_cm")
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("The regression could not be fitted:"))
+            let penguins = try await client.send(.get, "/datasets/penguins/regression?target=body_mass_g")
+            #expect(penguins.headers[.location] == "/regression?target=body_mass_g")
+            #expect(try await client.send(.get, "/datasets/otters/regression").status == .notFound)
+            #expect(try await client.send(.get, "/datasets/iris").text.contains("<a href=\"/datasets/iris/regression\">"))
+        }
+    }
+
     @Test func anEmptyDatasetsPageSaysHowToLoadIt() async throws {
         let app = try await makeApp(try await makePlatform(ingest: false))
         try await app.test(.router) { client in

@@ -98,6 +98,7 @@ enum DatasetPages {
             ).render())
         })
         body += scatterSection(view, columns: columns)
+        body += "<p><a href=\"/datasets/\(name)/regression\">Regression lab: fit any numeric column of \(name) on the others</a></p>"
         if let model = view.model {
             body += ClassificationPage.model(version: model.version, artifact: model.artifact)
             if let drift = view.drift { body += driftSection(drift, dataset: schema.name) }

@@ -3,9 +3,22 @@ import PenguinsStatistics
 
 /// The regression lab: the form, then the fitted model or the error.
 enum RegressionPage {
-    static func render(request: RegressionRequest, report: RegressionReport?, error: String?) -> String {
-        var body = "<h1>Regression lab</h1><p class=\"lead\">Fit an ordinary least squares regression of one numeric variable on numeric and categorical predictors (categorical ones enter as dummy variables against their first level). The rows are split at random into a training and a test set.</p>"
-        body += form(request)
+    /// The columns a regression lab offers, and where its form goes.
+    struct Columns {
+        var numeric: [String]
+        var categorical: [String]
+        /// The form's action: `/regression`, or `/datasets/NAME/regression`.
+        var action: String
+        /// The dataset named in the heading; nil for the penguins.
+        var dataset: String?
+
+        static let penguins = Columns(numeric: PenguinColumns.numericNames, categorical: PenguinColumns.categoricalNames, action: "/regression")
+    }
+
+    static func render(request: RegressionRequest, report: RegressionReport?, error: String?, columns: Columns = .penguins) -> String {
+        let heading = columns.dataset.map { "Regression lab: \(HTML.escape($0))" } ?? "Regression lab"
+        var body = "<h1>\(heading)</h1><p class=\"lead\">Fit an ordinary least squares regression of one numeric variable on numeric and categorical predictors (categorical ones enter as dummy variables against their first level). The rows are split at random into a training and a test set.</p>"
+        body += form(request, columns: columns)
         if let error {
             body += HTML.alert(error, title: "The regression could not be fitted:")
         }
@@ -14,13 +27,13 @@ enum RegressionPage {
         } else if error == nil {
             body += HTML.note("Choose a target and predictors, then press <strong>Fit</strong>.")
         }
-        return Layout.document(title: "Regression lab", current: .regression, body: body)
+        return Layout.document(title: columns.dataset.map { "Regression lab: \($0)" } ?? "Regression lab", current: .regression, body: body)
     }
 
-    static func form(_ request: RegressionRequest) -> String {
-        var out = "<form class=\"panel\" method=\"get\" action=\"/regression\"><div class=\"row\">"
+    static func form(_ request: RegressionRequest, columns: Columns) -> String {
+        var out = "<form class=\"panel\" method=\"get\" action=\"\(HTML.escape(columns.action))\"><div class=\"row\">"
         out += "<label>target<select name=\"target\">"
-        var targets = PenguinColumns.numericNames
+        var targets = columns.numeric
         if !targets.contains(request.target) && !request.target.isEmpty { targets.append(request.target) }
         for name in targets {
             out += "<option value=\"\(HTML.escape(name))\"\(name == request.target ? " selected" : "")>\(HTML.escape(name))</option>"
@@ -29,8 +42,8 @@ enum RegressionPage {
         out += "<label>test fraction<input type=\"number\" name=\"test_fraction\" min=\"0\" max=\"0.95\" step=\"any\" value=\"\(HTML.escape(request.testFraction))\"></label>"
         out += "<label>seed<input type=\"number\" name=\"seed\" min=\"0\" step=\"1\" value=\"\(HTML.escape(request.seed))\"></label>"
         out += "</div><fieldset><legend>predictors</legend>"
-        for name in PenguinColumns.numericNames + PenguinColumns.categoricalNames {
-            let kind = PenguinColumns.categoricalNames.contains(name) ? " (categorical)" : ""
+        for name in columns.numeric + columns.categorical {
+            let kind = columns.categorical.contains(name) ? " (categorical)" : ""
             out += "<label><input type=\"checkbox\" name=\"predictors\" value=\"\(HTML.escape(name))\"\(request.predictors.contains(name) ? " checked" : "")>\(HTML.escape(name + kind))</label>"
         }
         out += "</fieldset><button type=\"submit\">Fit</button></form>"
