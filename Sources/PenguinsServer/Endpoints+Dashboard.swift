@@ -33,6 +33,19 @@ extension Endpoints {
         table.add(.get, "/datasets/{dataset}", .page.heavy) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }
+        table.add(.post, "/datasets/{dataset}/promote", .page) { request, context in
+            let dataset = Self.parameter(context, "dataset")
+            let form = try await Self.formBody(request)
+            guard let text = form["version"], let version = Int(text), version > 0 else {
+                throw Problem.invalidParameter("version", "must be a positive integer, not \"\(form["version"] ?? "")\"")
+            }
+            if Platform.isDefaultDataset(dataset) {
+                _ = try await self.promote(version: version)
+                return Responses.redirect(to: "/classification")
+            }
+            _ = try await self.promote(version: version, dataset: dataset)
+            return Responses.redirect(to: "/datasets/\(dataset)")
+        }
         table.add(.get, "/datasets/{dataset}/regression", .page.heavy) { request, context in
             let dataset = Self.parameter(context, "dataset")
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/regression" + (request.uri.query.map { "?" + $0 } ?? "")) }
@@ -230,6 +243,7 @@ extension Endpoints {
         var view = DatasetView(
             dataset: dataset, columns: columns, statistics: statistics,
             model: session.model.map { ($0.version, $0.artifact) }, x: query["x"], y: query["y"], colour: query["colour"])
+        view.versions = try await store(.registry) { try await session.stores.registry.versions() }
         if let model = session.model, columns.count > 0 {
             view.drift = try? Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, warehouse: columns)
         }

@@ -290,6 +290,29 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
         }
     }
 
+    @Test func aDatasetsPageListsItsModelVersionsAndPromotesOne() async throws {
+        let platform = try await makeIrisPlatform(score: false)
+        _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.iris, features: ["petal_width_cm"])
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, "/datasets/iris")
+            #expect(page.text.contains("Current model: version 2"))
+            #expect(page.text.contains("<h2>Model versions</h2>"))
+            #expect(page.text.contains(#"action="/datasets/iris/promote"><input type="hidden" name="version" value="1">"#))
+            #expect(!page.text.contains(#"name="version" value="2""#))
+
+            let promoted = try await client.send(.post, "/datasets/iris/promote", headers: formHeaders, body: "version=1")
+            #expect(promoted.status == .seeOther)
+            #expect(promoted.headers[.location] == "/datasets/iris")
+            #expect(try await client.send(.get, "/datasets/iris").text.contains("Current model: version 1"))
+            #expect(try await client.send(.get, "/api/v1/datasets/iris/model").object()["version"] as? Int == 1)
+
+            #expect(try await client.send(.post, "/datasets/iris/promote", headers: formHeaders, body: "version=one").status == .badRequest)
+            #expect(try await client.send(.post, "/datasets/iris/promote", headers: formHeaders, body: "version=9").status == .notFound)
+            #expect(try await client.send(.post, "/datasets/otters/promote", headers: formHeaders, body: "version=1").status == .notFound)
+        }
+    }
+
     @Test func anEmptyDatasetsPageSaysHowToLoadIt() async throws {
         let app = try await makeApp(try await makePlatform(ingest: false))
         try await app.test(.router) { client in

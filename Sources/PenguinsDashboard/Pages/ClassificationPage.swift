@@ -77,12 +77,13 @@ enum ClassificationPage {
         return out
     }
 
-    static func versionTable(_ versions: [ModelVersionSummary]) -> String {
+    /// The versions, each not current with a promote button posting to `action`.
+    static func versionTable(_ versions: [ModelVersionSummary], action: String = "/classification/promote") -> String {
         guard !versions.isEmpty else { return HTML.note("No model version is registered yet.") }
         let rows: [[HTML.Cell]] = versions.map { version in
             let action = version.isCurrent
                 ? Layout.badge("current", kind: .good)
-                : "<form class=\"inline\" method=\"post\" action=\"/classification/promote\"><input type=\"hidden\" name=\"version\" value=\"\(version.version)\"><button type=\"submit\">Promote</button></form>"
+                : "<form class=\"inline\" method=\"post\" action=\"\(HTML.escape(action))\"><input type=\"hidden\" name=\"version\" value=\"\(version.version)\"><button type=\"submit\">Promote</button></form>"
             return [.header("version \(version.version)"), .text(Format.date(version.createdAt)), .markup(action)]
         }
         return HTML.table(headers: ["version", "created", "status"], rows: rows)

@@ -19,6 +19,8 @@ public struct DatasetView: Sendable {
     /// The prediction of the submitted form, or why there is none.
     public var prediction: (predicted: String, probabilities: [(String, Double)])?
     public var formError: String?
+    /// Every registered model version, newest first.
+    public var versions: [ModelVersionSummary] = []
     /// The current model's training sample against the warehouse, when both exist.
     public var drift: (report: DriftReport, reference: DriftSample, current: DriftSample)?
 
@@ -101,6 +103,7 @@ enum DatasetPages {
         body += "<p><a href=\"/datasets/\(name)/regression\">Regression lab: fit any numeric column of \(name) on the others</a></p>"
         if let model = view.model {
             body += ClassificationPage.model(version: model.version, artifact: model.artifact)
+            body += "<h2>Model versions</h2>" + ClassificationPage.versionTable(view.versions, action: "/datasets/\(schema.name)/promote")
             if let drift = view.drift { body += driftSection(drift, dataset: schema.name) }
         } else {
             body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
