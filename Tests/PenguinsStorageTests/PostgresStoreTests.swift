@@ -10,10 +10,7 @@ import Testing
 /// The role contracts against a real PostgreSQL server, each test in a schema of its own, plus
 /// what only the PostgreSQL backend promises: recorded migrations, island partitions, JSONB
 /// queries, and the server's refusal of a wrong password reported without the password.
-// Serialized: the dataset-table tests each make the same dataset's partitioned tables (in
-// schemas of their own); made concurrently while the whole suite loads the machine, their first
-// operations have failed now and then with a cancellation from the connection pool.
-@Suite(.serialized, TestService.postgres.gate())
+@Suite(TestService.postgres.gate())
 struct PostgresStoreTests {
     @Test func lakeContract() async throws {
         try await TestServers.withPostgresStore("lake") { try await checkLakeContract($0.lake) }

@@ -108,15 +108,16 @@ public final class PostgresStore: Sendable {
     ///   - maximumConnections: the size of the connection pool.
     ///   - operationTimeout: how long an operation may wait for a connection and its answer.
     ///   - retryInterval: after a failed connection attempt, how long operations fail at once.
+    ///   - slowOperationCheck: how long a pool operation runs before the server is checked.
     public init(
         location: PostgresLocation, maximumConnections: Int = 8, operationTimeout: Duration = .seconds(10),
-        retryInterval: Duration = .milliseconds(500)
+        retryInterval: Duration = .milliseconds(500), slowOperationCheck: Duration = .seconds(1)
     ) throws {
         self.location = location
         self.operationTimeout = operationTimeout
         self.retryInterval = retryInterval
         probeTimeout = min(operationTimeout, .seconds(2))
-        slowOperationCheck = .seconds(1)
+        self.slowOperationCheck = slowOperationCheck
         logger = Logger(label: "penguins.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
@@ -244,36 +245,24 @@ public final class PostgresStore: Sendable {
     /// ``slowOperationCheck`` has the server checked with a connection of its own: when that
     /// fails, the operation is abandoned at once (it would wait for the pool to connect until
     /// its timeout) and the store marks the server down; when it succeeds, the operation goes on.
+    /// An abandoned operation is cancelled but not waited for (see ``withDeadline(_:watchdog:_:)``).
     private func withServerWatch<Result: Sendable>(_ operation: @escaping @Sendable () async throws -> Result) async throws -> Result {
-        let timeout = operationTimeout
         let check = slowOperationCheck
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw DeadlineExceeded(timeout: timeout)
-            }
-            if check < timeout {
-                group.addTask {
-                    try await Task.sleep(for: check)
-                    do {
-                        try await self.probeServer()
-                    } catch {
-                        let reason = PostgresStore.reason(error)
-                        self.server.withLock { state in
-                            if case .answering = state { state = .down(retryAt: .now + self.retryInterval, reason: reason) }
-                        }
-                        throw error
-                    }
-                    return nil
+        guard check < operationTimeout else { return try await withDeadline(operationTimeout, operation) }
+        return try await withDeadline(operationTimeout, watchdog: {
+            try await Task.sleep(for: check)
+            do {
+                try await self.probeServer()
+            } catch {
+                // Cancelled because the operation ended first: nothing was learned about the server.
+                if Task.isCancelled { return }
+                let reason = PostgresStore.reason(error)
+                self.server.withLock { state in
+                    if case .answering = state { state = .down(retryAt: .now + self.retryInterval, reason: reason) }
                 }
+                throw error
             }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let result = next { return result }
-            }
-            throw CancellationError()
-        }
+        }, operation)
     }
 
     /// After a failure on a connection: the next pool operation checks the server first.
