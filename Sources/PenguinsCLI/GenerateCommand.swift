@@ -61,10 +61,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 let columns = try await platform.tables(for: schema).warehouse.columns(featureIndices: Array(schema.features.indices))
                 let generator = try DatasetGenerator(schema: schema, classes: columns.targetClasses, features: columns.features)
                 let shifts = try namedShifts()
-                let numeric = generator.numericFeatures.map { schema.features[$0].name }
-                for name in shifts.keys.sorted() where !numeric.contains(name) {
-                    throw DatasetGeneratorError.unknownShift(dataset: schema.name, feature: name, numeric: numeric)
-                }
+                try generator.check(shift: shifts)
                 write = { try generator.write(rows: rows, seed: seed, shift: shifts, to: $0) }
             }
             let handle: FileHandle

@@ -326,12 +326,18 @@ extension Endpoints {
             }
             feature = known
         }
-        let threshold = try query.double("threshold") ?? 0.05
-        guard threshold > 0, threshold < 1 else { throw Problem.invalidParameter("threshold", "must be between 0 and 1, got \(threshold)") }
+        let threshold = try Self.driftThreshold(query)
         let (reference, current) = try await driftSamples()
         let report = try DriftAnalysis(threshold: threshold, feature: feature)
             .compare(reference: reference, current: current, referenceName: "training", currentName: "production")
         return try Responses.json(encoding: report)
+    }
+
+    /// The `threshold` parameter of the drift routes: between 0 and 1, 0.05 when absent.
+    static func driftThreshold(_ query: FormValues) throws -> Double {
+        let threshold = try query.double("threshold") ?? 0.05
+        guard threshold > 0, threshold < 1 else { throw Problem.invalidParameter("threshold", "must be between 0 and 1, got \(threshold)") }
+        return threshold
     }
 
     /// The current model's training sample and the prediction log (flushed first, so the

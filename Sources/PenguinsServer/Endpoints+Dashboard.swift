@@ -69,7 +69,20 @@ extension Endpoints {
 
     /// The regression lab: with no query, the form's defaults are fitted, so the page opens with a result.
     func regressionPage(_ query: FormValues) async throws -> Response {
-        var request = RegressionRequest()
+        try await regressionLab(
+            query, defaults: RegressionRequest(), numeric: PenguinColumns.numericNames, categorical: PenguinColumns.categoricalNames,
+            emptyMessage: "no data yet: run penguins ingest", page: { Pages.regression(request: $0, report: $1, error: $2) },
+            columns: { try await self.loadColumns() }
+        )
+    }
+
+    /// The regression lab over `columns`: the request from the query (else `defaults`), its
+    /// parameter errors as a 422 page, an empty table as a note, the fit or the error of the fit.
+    private func regressionLab<Columns: ColumnTable>(
+        _ query: FormValues, defaults: RegressionRequest, numeric: [String], categorical: [String], emptyMessage: String,
+        page: (RegressionRequest, RegressionReport?, String?) -> String, columns load: () async throws -> Columns
+    ) async throws -> Response {
+        var request = defaults
         if !query.isEmpty {
             request = RegressionRequest(
                 target: query["target"] ?? "", predictors: query.all("predictors"),
@@ -79,20 +92,19 @@ extension Endpoints {
         let analysis: RegressionAnalysis
         do {
             analysis = try Self.regressionAnalysis(
-                target: request.target, predictors: request.predictors, testFraction: request.testFraction, seed: request.seed
+                target: request.target, predictors: request.predictors, testFraction: request.testFraction, seed: request.seed,
+                numeric: numeric, categorical: categorical
             )
         } catch let problem as Problem {
-            return Responses.html(Pages.regression(request: request, report: nil, error: problem.detail), status: .unprocessableContent)
+            return Responses.html(page(request, nil, problem.detail), status: .unprocessableContent)
         }
-        let columns = try await loadColumns()
-        guard columns.count > 0 else {
-            return Responses.html(Pages.regression(request: request, report: nil, error: "no data yet: run penguins ingest"))
-        }
+        let columns = try await load()
+        guard columns.count > 0 else { return Responses.html(page(request, nil, emptyMessage)) }
         do {
-            return Responses.html(Pages.regression(request: request, report: try analysis.run(columns), error: nil))
+            return Responses.html(page(request, try analysis.run(columns), nil))
         } catch {
             let problem = Problem.from(error)
-            return Responses.html(Pages.regression(request: request, report: nil, error: problem.detail), status: problem.status)
+            return Responses.html(page(request, nil, problem.detail), status: problem.status)
         }
     }
 
@@ -198,37 +210,12 @@ extension Endpoints {
         let schema = session.schema
         let numeric = DatasetColumns.numericNames(of: schema)
         let categorical = DatasetColumns.categoricalNames(of: schema)
-        var request = RegressionRequest(
-            target: numeric.last ?? "", predictors: numeric.count > 1 ? [numeric[0]] : [schema.target.name]
+        return try await regressionLab(
+            query, defaults: RegressionRequest(target: numeric.last ?? "", predictors: numeric.count > 1 ? [numeric[0]] : [schema.target.name]),
+            numeric: numeric, categorical: categorical, emptyMessage: "no data yet: run penguins ingest --dataset \(schema.name)",
+            page: { Pages.regression(dataset: schema.name, numeric: numeric, categorical: categorical, request: $0, report: $1, error: $2) },
+            columns: { try await self.store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) } }
         )
-        if !query.isEmpty {
-            request = RegressionRequest(
-                target: query["target"] ?? "", predictors: query.all("predictors"),
-                testFraction: query["test_fraction"] ?? request.testFraction, seed: query["seed"] ?? request.seed
-            )
-        }
-        func page(_ report: RegressionReport?, _ error: String?) -> String {
-            Pages.regression(dataset: schema.name, numeric: numeric, categorical: categorical, request: request, report: report, error: error)
-        }
-        let analysis: RegressionAnalysis
-        do {
-            analysis = try Self.regressionAnalysis(
-                target: request.target, predictors: request.predictors, testFraction: request.testFraction, seed: request.seed,
-                numeric: numeric, categorical: categorical
-            )
-        } catch let problem as Problem {
-            return Responses.html(page(nil, problem.detail), status: .unprocessableContent)
-        }
-        let columns = try await store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) }
-        guard columns.count > 0 else {
-            return Responses.html(page(nil, "no data yet: run penguins ingest --dataset \(schema.name)"))
-        }
-        do {
-            return Responses.html(page(try analysis.run(columns), nil))
-        } catch {
-            let problem = Problem.from(error)
-            return Responses.html(page(nil, problem.detail), status: problem.status)
-        }
     }
 
     /// One dataset's page; the penguins' is the overview. The query chooses the scatter plot's

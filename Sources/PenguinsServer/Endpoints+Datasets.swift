@@ -266,8 +266,7 @@ extension Endpoints {
     /// against every row of the dataset's warehouse.
     func drift(_ query: FormValues, dataset: String) async throws -> Response {
         let session = try await session(dataset)
-        let threshold = try query.double("threshold") ?? 0.05
-        guard threshold > 0, threshold < 1 else { throw Problem.invalidParameter("threshold", "must be between 0 and 1, got \(threshold)") }
+        let threshold = try Self.driftThreshold(query)
         let analysis = DriftAnalysis(threshold: threshold, feature: query["feature"], dataset: session.schema)
         if let feature = analysis.feature, !analysis.numericColumns.contains(feature) {
             throw Problem.invalidParameter("feature", "must be one of \(analysis.numericColumns.joined(separator: ", ")), not \"\(feature)\"")

@@ -95,11 +95,8 @@ public struct DatasetGenerator: Sendable {
     /// column) to `sink`, in chunks of about 1 MiB that each end with a line break.
     /// - Parameter shift: added to a numeric feature (by name) before rounding, to simulate drift.
     public func write(rows: Int, seed: UInt64, shift: [String: Double] = [:], to sink: (String) throws -> Void) throws {
-        let numericNames = numericFeatures.map { schema.features[$0].name }
-        for name in shift.keys where !numericNames.contains(name) {
-            throw DatasetGeneratorError.unknownShift(dataset: schema.name, feature: name, numeric: numericNames)
-        }
-        let shifts = numericNames.map { shift[$0] ?? 0 }
+        try check(shift: shift)
+        let shifts = numericFeatures.map { shift[schema.features[$0].name] ?? 0 }
         var sampler = NormalSampler(seed: seed)
         let total = Double(models.reduce(0) { $0 + $1.count })
         var cumulative: [Double] = []
@@ -143,6 +140,15 @@ public struct DatasetGenerator: Sendable {
             }
         }
         if !text.isEmpty { try sink(text) }
+    }
+
+    /// Throws ``DatasetGeneratorError/unknownShift(dataset:feature:numeric:)`` when `shift` names
+    /// a column that is not a numeric feature.
+    public func check(shift: [String: Double]) throws(DatasetGeneratorError) {
+        let numericNames = numericFeatures.map { schema.features[$0].name }
+        for name in shift.keys.sorted() where !numericNames.contains(name) {
+            throw .unknownShift(dataset: schema.name, feature: name, numeric: numericNames)
+        }
     }
 
     /// Writes a header and `rows` synthetic rows to `handle`.
