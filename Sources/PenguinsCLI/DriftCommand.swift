@@ -11,7 +11,7 @@ struct DriftCommand: AsyncParsableCommand {
 
     @Option(help: "One numeric feature to test (default: every numeric feature and the categorical columns).") var feature: String?
     @Option(help: "Reference sample: training (the current model's), warehouse or a CSV file.") var reference = "training"
-    @Option(help: "Current sample: production (the penguins' prediction log), warehouse or a CSV file.") var current = "production"
+    @Option(help: "Current sample: production (the dataset's prediction log), warehouse or a CSV file.") var current = "production"
     @Option(help: "Drift when the p-value is below this.") var threshold = 0.05
     @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions

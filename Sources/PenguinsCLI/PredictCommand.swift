@@ -60,10 +60,12 @@ struct PredictCommand: AsyncParsableCommand {
 
     /// Predicts the file with the current model of a dataset other than the penguins.
     private func predictDataset(on platform: Platform) async throws {
-        guard !log else { throw ValidationError("--log records the penguins' predictions; the prediction log of dataset \(dataset.name) is not kept yet") }
         let schema = try await platform.schema(ofDataset: dataset.name)
-        let model = try await DatasetModel.current(of: schema, in: platform.tables(for: schema).registry)
+        let stores = try await platform.tables(for: schema)
+        let model = try await DatasetModel.current(of: schema, in: stores.registry)
         let url = URL(fileURLWithPath: file)
+        let log = self.log
+        var logged = 0
         switch global.format {
         case .json:
             // Streams a JSON array, one row per line, so large files need no buffering.
@@ -71,17 +73,19 @@ struct PredictCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             print("{\"dataset\":\(String(decoding: try encoder.encode(schema.name), as: UTF8.self)),\"model_version\":\(model.version),\"rows\":[")
             var first = true
-            try await model.predict(file: url, overrides: csv.overrides) { rows in
+            try await model.predict(file: url, overrides: csv.overrides) { rows, entries in
+                if log { try await stores.predictionLog.append(entries); logged += entries.count }
                 for row in rows {
                     print((first ? "" : ",") + String(decoding: try encoder.encode(row), as: UTF8.self))
                     first = false
                 }
             }
-            print("]}")
+            print("],\"logged\":\(logged)}")
         case .table:
             let classes = schema.target.classes
             var table = TextTable(headers: ["row", "prediction"] + classes.map { "P(\($0))" } + ["note"])
-            try await model.predict(file: url, overrides: csv.overrides) { rows in
+            try await model.predict(file: url, overrides: csv.overrides) { rows, entries in
+                if log { try await stores.predictionLog.append(entries); logged += entries.count }
                 for row in rows {
                     table.add(cells: [row.id ?? "line \(row.line)", row.prediction ?? "-"]
                         + classes.map { fixed(row.probabilities?[$0], 3) } + [row.error ?? ""])
@@ -89,6 +93,7 @@ struct PredictCommand: AsyncParsableCommand {
             }
             print("dataset \(schema.name), model version \(model.version)")
             print(table.rendered)
+            if log { print("logged \(logged) predictions to the prediction log of \(schema.name)") }
         }
     }
 }

@@ -101,10 +101,11 @@ public struct DatasetPredictionRow: Codable, Sendable, Equatable {
 
 extension DatasetModel {
     /// Predicts every row of a CSV file of the model's dataset, storing nothing. The file needs
-    /// the model's features, not the target. `body` receives each batch's rows in file order.
+    /// the model's features, not the target. `body` receives each batch's rows in file order,
+    /// and the prediction log entries of the rows that have a prediction.
     public func predict(
         file: URL, overrides: CSVDialect.Overrides = .none, batchSize: Int = 10_000,
-        _ body: (_ rows: [DatasetPredictionRow]) async throws -> Void
+        _ body: (_ rows: [DatasetPredictionRow], _ entries: [RecordLogEntry]) async throws -> Void
     ) async throws {
         var reader = try DatasetFile(url: file, schema: schema, overrides: overrides, requiringTarget: false)
         let missingColumns = featureIndices.filter { !reader.parser.hasColumn(ofFeature: $0) }.map { schema.features[$0].name }
@@ -120,7 +121,9 @@ extension DatasetModel {
             }
             var predicted = probabilities(accepted.map(\.features)).makeIterator()
             var rows: [DatasetPredictionRow] = []
+            var entries: [RecordLogEntry] = []
             rows.reserveCapacity(batch.count)
+            entries.reserveCapacity(accepted.count)
             for outcome in batch {
                 switch outcome {
                 case .rejected(let rejected):
@@ -128,6 +131,7 @@ extension DatasetModel {
                 case .accepted(let row):
                     if let probabilities = predicted.next()! {
                         let prediction = prediction(from: probabilities, at: Date())
+                        entries.append(RecordLogEntry(features: row.features, prediction: prediction))
                         rows.append(DatasetPredictionRow(
                             id: row.id, line: row.line, prediction: classes[prediction.predictedClass],
                             probabilities: Dictionary(uniqueKeysWithValues: zip(classes, probabilities))))
@@ -137,7 +141,7 @@ extension DatasetModel {
                     }
                 }
             }
-            try await body(rows)
+            try await body(rows, entries)
         }
     }
 }

@@ -133,12 +133,14 @@ public struct DriftSample: Sendable {
     }
 
     /// The sample of a source of any registered dataset: its current model's training sample,
-    /// its warehouse, or a CSV file read with its schema. (Only the penguins keep a prediction log.)
+    /// its prediction log (the newest `logWindow` entries), its warehouse, or a CSV file read
+    /// with its schema.
     public static func load(
-        _ source: DriftSource, dataset: DatasetSchema, platform: Platform?, overrides: CSVDialect.Overrides = .none
+        _ source: DriftSource, dataset: DatasetSchema, platform: Platform?, overrides: CSVDialect.Overrides = .none,
+        logWindow: Int = 100_000
     ) async throws -> DriftSample {
         if Platform.isDefaultDataset(dataset.name) {
-            return try await load(source, platform: platform, overrides: overrides)
+            return try await load(source, platform: platform, overrides: overrides, logWindow: logWindow)
         }
         switch source {
         case .file(let url):
@@ -155,10 +157,34 @@ public struct DriftSample: Sendable {
             }
             return DriftSample(columns: columns)
         case .production:
-            throw PipelineError.invalidOption(
-                "--current production reads the prediction log, which only the penguins keep; compare \(dataset.name) with a file or its warehouse (--current FILE or --current warehouse)"
-            )
+            guard let platform else { throw PipelineError.noModel }
+            let log = try await platform.tables(for: dataset).predictionLog
+            let entries = try await log.recent(limit: logWindow)
+            guard !entries.isEmpty else {
+                throw PipelineError.notEnoughRows(
+                    "the prediction log of \(dataset.name) is empty; log a production sample with `penguins predict FILE --dataset \(dataset.name) --log` first"
+                )
+            }
+            return DriftSample(log: entries.reversed(), schema: dataset)
         }
+    }
+
+    /// The sample of logged predictions of a dataset: the present values of each numeric
+    /// feature, the level counts of each categorical one (a missing level counted as
+    /// `missing`), and the predicted classes counted under the target's name.
+    public init(log entries: some Collection<RecordLogEntry>, schema: DatasetSchema) {
+        for (index, feature) in schema.features.enumerated() {
+            switch feature.kind {
+            case .numeric:
+                values[feature.name] = entries.compactMap { $0.features.indices.contains(index) ? $0.features[index] : nil }
+            case .categorical:
+                categories[feature.name] = entries.reduce(into: [:]) { counts, entry in
+                    let level = entry.features.indices.contains(index) ? entry.features[index].map { feature.levels[Int($0)] } : nil
+                    counts[level ?? "missing", default: 0] += 1
+                }
+            }
+        }
+        categories[schema.target.name] = entries.reduce(into: [:]) { $0[schema.target.classes[$1.prediction.predictedClass], default: 0] += 1 }
     }
 }
 

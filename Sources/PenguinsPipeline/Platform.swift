@@ -140,7 +140,8 @@ public struct Platform: Sendable {
                 lake: try builder.role(.lake, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
                 warehouse: try builder.role(.warehouse, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
                 quarantine: try builder.role(.quarantine, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
-                registry: try builder.role(.registry, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 }
+                registry: try builder.role(.registry, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
+                predictionLog: try builder.role(.predictionLog, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 }
             ),
             configuration: configuration
         )
@@ -195,7 +196,7 @@ public struct Platform: Sendable {
         )
     }
 
-    /// The lake, warehouse, quarantine and model registry of a dataset other than the penguins, made (or brought
+    /// The lake, warehouse, quarantine, model registry and prediction log of a dataset other than the penguins, made (or brought
     /// up to its schema) in their stores on first use.
     public func tables(for schema: DatasetSchema) async throws -> DatasetStores {
         DatasetStores(
@@ -203,7 +204,8 @@ public struct Platform: Sendable {
             lake: try await datasetTables.lake.lake(for: schema),
             warehouse: try await datasetTables.warehouse.warehouse(for: schema),
             quarantine: try await datasetTables.quarantine.quarantine(for: schema),
-            registry: try await datasetTables.registry.registry(for: schema)
+            registry: try await datasetTables.registry.registry(for: schema),
+            predictionLog: try await datasetTables.predictionLog.predictionLog(for: schema)
         )
     }
 
@@ -264,28 +266,31 @@ public struct DatasetTableStores: Sendable {
     public var warehouse: any DatasetTablesProvider
     public var quarantine: any DatasetTablesProvider
     public var registry: any DatasetTablesProvider
+    public var predictionLog: any DatasetTablesProvider
 
     public init(
         lake: any DatasetTablesProvider, warehouse: any DatasetTablesProvider, quarantine: any DatasetTablesProvider,
-        registry: any DatasetTablesProvider
+        registry: any DatasetTablesProvider, predictionLog: any DatasetTablesProvider
     ) {
         self.lake = lake
         self.warehouse = warehouse
         self.quarantine = quarantine
         self.registry = registry
+        self.predictionLog = predictionLog
     }
 
     /// Every role in one store.
     public init(all store: any DatasetTablesProvider) {
-        self.init(lake: store, warehouse: store, quarantine: store, registry: store)
+        self.init(lake: store, warehouse: store, quarantine: store, registry: store, predictionLog: store)
     }
 }
 
-/// One dataset's stores: its lake, warehouse, quarantine and model registry, made from its schema.
+/// One dataset's stores: its lake, warehouse, quarantine, model registry and prediction log, made from its schema.
 public struct DatasetStores: Sendable {
     public var schema: DatasetSchema
     public var lake: any RecordLake
     public var warehouse: any RecordWarehouse
     public var quarantine: any Quarantine
     public var registry: any ModelRegistry
+    public var predictionLog: any RecordPredictionLog
 }

@@ -327,10 +327,21 @@ extension Endpoints {
             feature = known
         }
         let threshold = try Self.driftThreshold(query)
-        let (reference, current) = try await driftSamples()
+        let source = try Self.driftCurrent(query)
+        let (reference, current) = try await driftSamples(current: source)
         let report = try DriftAnalysis(threshold: threshold, feature: feature)
-            .compare(reference: reference, current: current, referenceName: "training", currentName: "production")
+            .compare(reference: reference, current: current, referenceName: "training", currentName: source.description)
         return try Responses.json(encoding: report)
+    }
+
+    /// The `current` parameter of the drift routes: `production` (the prediction log, the
+    /// default) or `warehouse` (every stored row).
+    static func driftCurrent(_ query: FormValues) throws -> DriftSource {
+        switch query["current"] {
+        case nil, "production": .production
+        case "warehouse": .warehouse
+        case let other?: throw Problem.invalidParameter("current", "must be production or warehouse, not \"\(other)\"")
+        }
     }
 
     /// The `threshold` parameter of the drift routes: between 0 and 1, 0.05 when absent.
@@ -341,10 +352,13 @@ extension Endpoints {
     }
 
     /// The current model's training sample and the prediction log (flushed first, so the
-    /// latest predictions count).
-    func driftSamples() async throws -> (reference: DriftSample, current: DriftSample) {
-        _ = try? await logWriter.flush()
+    /// latest predictions count), or the warehouse.
+    func driftSamples(current source: DriftSource = .production) async throws -> (reference: DriftSample, current: DriftSample) {
         let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
+        guard source == .production else {
+            return (reference, try await store(.warehouse) { [platform] in try await DriftSample.load(source, platform: platform) })
+        }
+        _ = try? await logWriter.flush()
         let current = try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, platform: platform) }
         return (reference, current)
     }

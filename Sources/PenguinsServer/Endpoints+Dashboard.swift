@@ -231,8 +231,14 @@ extension Endpoints {
             dataset: dataset, columns: columns, statistics: statistics,
             model: session.model.map { ($0.version, $0.artifact) }, x: query["x"], y: query["y"], colour: query["colour"])
         view.versions = try await store(.registry) { try await session.stores.registry.versions() }
-        if let model = session.model, columns.count > 0 {
-            view.drift = try? Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, warehouse: columns)
+        if let model = session.model {
+            _ = try? await logWriter.flush()
+            let logged = (try? await store(.predictionLog) { try await session.stores.predictionLog.count() }) ?? 0
+            if logged > 0, let sample = try? await driftSample(.production, of: session) {
+                view.drift = try? Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, current: sample, named: "production")
+            } else if columns.count > 0 {
+                view.drift = try? Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, current: DriftSample(columns: columns), named: "warehouse")
+            }
         }
         var form: [String: String] = [:]
         for pair in query.pairs where pair.name.hasPrefix("f_") { form[String(pair.name.dropFirst(2))] = pair.value }
@@ -250,6 +256,7 @@ extension Endpoints {
             }
             if problems.isEmpty, let probabilities = model.probabilities([features])[0] {
                 let prediction = model.prediction(from: probabilities, at: Date())
+                record([RecordLogEntry(features: features, prediction: prediction)], schema: schema)
                 view.prediction = (schema.target.classes[prediction.predictedClass], Array(zip(schema.target.classes, probabilities)))
             } else {
                 view.formError = problems.joined(separator: "; ")

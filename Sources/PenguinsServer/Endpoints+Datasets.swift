@@ -90,10 +90,11 @@ extension Endpoints {
         let model = try model(of: session)
         var errors: [FieldError] = []
         guard let features = Self.features(body, session: session, model: model, errors: &errors) else { throw Problem.invalidBody(errors) }
-        let probabilities = model.probabilities([features])[0]!
+        let prediction = model.prediction(from: model.probabilities([features])[0]!, at: Date())
+        record([RecordLogEntry(features: features, prediction: prediction)], schema: session.schema)
         var writer = JSONWriter(capacity: 200)
         writer.beginObject()
-        writer.datasetPredictionMembers(model.prediction(from: probabilities, at: Date()), schema: session.schema)
+        writer.datasetPredictionMembers(prediction, schema: session.schema)
         writer.endObject()
         return Responses.json(writer)
     }
@@ -113,6 +114,7 @@ extension Endpoints {
         guard errors.isEmpty else { throw Problem.invalidBody(Array(errors.prefix(100))) }
         let now = Date()
         let predictions = model.probabilities(rows).map { model.prediction(from: $0!, at: now) }
+        record(zip(rows, predictions).map { RecordLogEntry(features: $0, prediction: $1) }, schema: session.schema)
         var writer = JSONWriter(capacity: 64 + predictions.count * 160)
         writer.beginObject()
         writer.key("dataset"); writer.string(session.schema.name)
@@ -262,27 +264,42 @@ extension Endpoints {
         return try Responses.json(encoding: try analysis.run(try await columns(of: session)))
     }
 
-    /// `GET /datasets/{dataset}/drift?feature=&threshold=`: the current model's training sample
-    /// against every row of the dataset's warehouse.
+    /// `GET /datasets/{dataset}/drift?feature=&threshold=&current=`: the current model's
+    /// training sample against the dataset's prediction log (`current=production`, the default)
+    /// or every row of its warehouse (`current=warehouse`).
     func drift(_ query: FormValues, dataset: String) async throws -> Response {
         let session = try await session(dataset)
         let threshold = try Self.driftThreshold(query)
+        let current = try Self.driftCurrent(query)
         let analysis = DriftAnalysis(threshold: threshold, feature: query["feature"], dataset: session.schema)
         if let feature = analysis.feature, !analysis.numericColumns.contains(feature) {
             throw Problem.invalidParameter("feature", "must be one of \(analysis.numericColumns.joined(separator: ", ")), not \"\(feature)\"")
         }
         let artifact = try model(of: session).artifact
-        let (report, _, _) = try Self.drift(analysis, model: artifact, warehouse: try await columns(of: session))
+        let sample = try await driftSample(current, of: session)
+        let (report, _, _) = try Self.drift(analysis, model: artifact, current: sample, named: current.description)
         return try Responses.json(encoding: report)
     }
 
-    /// A dataset's drift: the model's training sample against the rows of its warehouse.
+    /// The current sample of a dataset's drift: its prediction log (flushed first, so the latest
+    /// predictions count) or its warehouse.
+    func driftSample(_ source: DriftSource, of session: DatasetSessions.Session) async throws -> DriftSample {
+        let schema = session.schema
+        switch source {
+        case .production:
+            _ = try? await logWriter.flush()
+            return try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, dataset: schema, platform: platform) }
+        default:
+            return DriftSample(columns: try await columns(of: session))
+        }
+    }
+
+    /// A dataset's drift: the model's training sample against a current sample.
     static func drift(
-        _ analysis: DriftAnalysis, model artifact: ModelArtifact, warehouse columns: DatasetColumns
+        _ analysis: DriftAnalysis, model artifact: ModelArtifact, current: DriftSample, named name: String
     ) throws -> (report: DriftReport, reference: DriftSample, current: DriftSample) {
         let reference = DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
-        let current = DriftSample(columns: columns)
-        let report = try analysis.compare(reference: reference, current: current, referenceName: "training", currentName: "warehouse")
+        let report = try analysis.compare(reference: reference, current: current, referenceName: "training", currentName: name)
         return (report, reference, current)
     }
 

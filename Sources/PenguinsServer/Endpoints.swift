@@ -82,6 +82,15 @@ final class Endpoints: Sendable {
         for entry in entries { counts[entry.prediction.species, default: 0] += 1 }
         for (species, count) in counts { metrics.predicted(species, count: count) }
     }
+
+    /// Appends live predictions of a dataset's model to the log buffer and counts them by class.
+    func record(_ entries: [RecordLogEntry], schema: DatasetSchema) {
+        let dropped = log.append(contentsOf: entries, schema: schema)
+        if dropped > 0 { logDropped(dropped) }
+        var counts: [Int: Int] = [:]
+        for entry in entries { counts[entry.prediction.predictedClass, default: 0] += 1 }
+        for (index, count) in counts { metrics.predicted(dataset: schema.name, class: schema.target.classes[index], count: count) }
+    }
 }
 
 extension Endpoints {

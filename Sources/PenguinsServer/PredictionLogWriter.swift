@@ -1,12 +1,29 @@
 import Foundation
 import Logging
+import PenguinsCore
 import PenguinsStorage
 import ServiceLifecycle
 import Synchronization
 
-/// Takes the prediction log off the request path: requests append entries to an in-memory
+/// One logged prediction waiting in a ``PredictionLogBuffer``: the penguins', or one of
+/// another dataset's model with the schema its features were read with.
+public enum LoggedPrediction: Sendable {
+    case penguins(PredictionLogEntry)
+    case dataset(RecordLogEntry, schema: DatasetSchema)
+
+    /// Which log the entry goes to: nil for the penguins', else the dataset's name and schema fingerprint.
+    var destination: String? {
+        switch self {
+        case .penguins: nil
+        case .dataset(_, let schema): schema.name + "@" + schema.fingerprint
+        }
+    }
+}
+
+/// Takes the prediction logs off the request path: requests append entries to an in-memory
 /// buffer (a lock held for an array append, never a store call), and ``PredictionLogWriter``
-/// writes them to the ``PredictionLog`` in batches.
+/// writes them to the penguins' ``PredictionLog`` and to each dataset's ``RecordPredictionLog``
+/// in batches.
 ///
 /// While the log cannot be written (its store is down) entries wait here, up to `capacity`.
 /// Beyond it the oldest entries are dropped to make room (the newest predictions are the ones
@@ -14,7 +31,7 @@ import Synchronization
 /// `penguins_prediction_log_dropped_total` metric) and logged.
 public final class PredictionLogBuffer: Sendable {
     private struct State {
-        var entries: [PredictionLogEntry] = []
+        var entries: [LoggedPrediction] = []
         /// True once a wake-up was sent for the current batch (so one is sent per batch).
         var signalled = false
         var dropped = 0
@@ -41,10 +58,35 @@ public final class PredictionLogBuffer: Sendable {
         (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Adds an entry; never waits on the store. Returns how many of the oldest entries were
-    /// dropped to make room (0 unless the buffer was full).
+    /// Adds a penguin prediction; never waits on the store. Returns how many of the oldest
+    /// entries were dropped to make room (0 unless the buffer was full).
     @discardableResult
     public func append(_ entry: PredictionLogEntry) -> Int {
+        append(.penguins(entry))
+    }
+
+    /// Adds a prediction of a dataset's model; never waits on the store. Returns how many of
+    /// the oldest entries were dropped to make room (0 unless the buffer was full).
+    @discardableResult
+    public func append(_ entry: RecordLogEntry, schema: DatasetSchema) -> Int {
+        append(.dataset(entry, schema: schema))
+    }
+
+    /// Adds penguin predictions; never waits on the store. Returns how many of the oldest
+    /// entries were dropped to make room (0 unless the buffer was full).
+    @discardableResult
+    public func append(contentsOf entries: [PredictionLogEntry]) -> Int {
+        append(contentsOf: entries.map(LoggedPrediction.penguins))
+    }
+
+    /// Adds predictions of a dataset's model; never waits on the store. Returns how many of
+    /// the oldest entries were dropped to make room (0 unless the buffer was full).
+    @discardableResult
+    public func append(contentsOf entries: [RecordLogEntry], schema: DatasetSchema) -> Int {
+        append(contentsOf: entries.map { .dataset($0, schema: schema) })
+    }
+
+    private func append(_ entry: LoggedPrediction) -> Int {
         let (signal, dropped) = state.withLock { state in
             state.entries.append(entry)
             let dropped = trim(&state)
@@ -54,10 +96,7 @@ public final class PredictionLogBuffer: Sendable {
         return dropped
     }
 
-    /// Adds entries; never waits on the store. Returns how many of the oldest entries were
-    /// dropped to make room (0 unless the buffer was full).
-    @discardableResult
-    public func append(contentsOf entries: [PredictionLogEntry]) -> Int {
+    private func append(contentsOf entries: [LoggedPrediction]) -> Int {
         guard !entries.isEmpty else { return 0 }
         let (signal, dropped) = state.withLock { state in
             state.entries.append(contentsOf: entries)
@@ -90,7 +129,7 @@ public final class PredictionLogBuffer: Sendable {
 
     /// Takes up to `limit` of the oldest entries for a write, which ends with ``written(_:)``
     /// or ``putBack(_:)``.
-    func take(limit: Int) -> [PredictionLogEntry] {
+    func take(limit: Int) -> [LoggedPrediction] {
         state.withLock { state in
             let taken = Array(state.entries.prefix(limit))
             state.entries.removeFirst(taken.count)
@@ -108,7 +147,7 @@ public final class PredictionLogBuffer: Sendable {
     /// Puts taken entries whose write failed back in front, in their order, to be retried.
     /// Returns how many of the oldest were dropped because the buffer filled up meanwhile.
     @discardableResult
-    func putBack(_ entries: [PredictionLogEntry]) -> Int {
+    func putBack(_ entries: [LoggedPrediction]) -> Int {
         state.withLock { state in
             state.writing -= entries.count
             state.entries.insert(contentsOf: entries, at: 0)
@@ -137,7 +176,10 @@ public final class PredictionLogBuffer: Sendable {
 /// requests) it flushes what is left, retrying for up to `shutdownRetryWindow`.
 public struct PredictionLogWriter: Service {
     public let buffer: PredictionLogBuffer
+    /// The penguins' log.
     public let log: any PredictionLog
+    /// Where the logs of other datasets are kept.
+    public let datasetLogs: any DatasetTablesProvider
     public let interval: Duration
     public let shutdownRetryWindow: Duration
     let metrics: ServerMetrics?
@@ -145,20 +187,22 @@ public struct PredictionLogWriter: Service {
     let logger: Logger
 
     public init(
-        buffer: PredictionLogBuffer, log: any PredictionLog, interval: Duration = .milliseconds(100),
+        buffer: PredictionLogBuffer, log: any PredictionLog, datasetLogs: any DatasetTablesProvider, interval: Duration = .milliseconds(100),
         shutdownRetryWindow: Duration = .seconds(5), logger: Logger = Logger(label: "penguins.prediction-log")
     ) {
         self.init(
-            buffer: buffer, log: log, interval: interval, shutdownRetryWindow: shutdownRetryWindow, metrics: nil, health: nil, logger: logger
+            buffer: buffer, log: log, datasetLogs: datasetLogs, interval: interval, shutdownRetryWindow: shutdownRetryWindow,
+            metrics: nil, health: nil, logger: logger
         )
     }
 
     init(
-        buffer: PredictionLogBuffer, log: any PredictionLog, interval: Duration, shutdownRetryWindow: Duration,
-        metrics: ServerMetrics?, health: StoreHealth?, logger: Logger
+        buffer: PredictionLogBuffer, log: any PredictionLog, datasetLogs: any DatasetTablesProvider, interval: Duration,
+        shutdownRetryWindow: Duration, metrics: ServerMetrics?, health: StoreHealth?, logger: Logger
     ) {
         self.buffer = buffer
         self.log = log
+        self.datasetLogs = datasetLogs
         self.interval = interval
         self.shutdownRetryWindow = shutdownRetryWindow
         self.metrics = metrics
@@ -166,8 +210,9 @@ public struct PredictionLogWriter: Service {
         self.logger = logger
     }
 
-    /// Writes everything buffered now, batch by batch. Returns the number written; stops at
-    /// the first failed write (whose batch goes back to the front of the buffer) and rethrows.
+    /// Writes everything buffered now, batch by batch, each batch's entries log by log. Returns
+    /// the number written; stops at the first failed write (the entries of the batch not
+    /// written yet go back to the front of the buffer) and rethrows.
     @discardableResult
     public func flush() async throws -> Int {
         var written = 0
@@ -180,17 +225,17 @@ public struct PredictionLogWriter: Service {
                 }
                 return written
             }
+            var stored: Set<String?> = []
             do {
-                if let health {
-                    try await health.call(.predictionLog) { [log] in try await log.append(batch) }
-                } else {
-                    try await log.append(batch)
+                for (destination, entries) in Self.byDestination(batch) {
+                    try await write(entries)
+                    stored.insert(destination)
+                    buffer.written(entries.count)
+                    written += entries.count
+                    metrics?.logWritten(entries.count)
                 }
-                buffer.written(batch.count)
-                written += batch.count
-                metrics?.logWritten(batch.count)
             } catch {
-                let dropped = buffer.putBack(batch)
+                let dropped = buffer.putBack(batch.filter { !stored.contains($0.destination) })
                 if dropped > 0 {
                     metrics?.logDropped(dropped)
                     logger.error("prediction log buffer full (\(buffer.capacity) entries): dropped the \(dropped) oldest")
@@ -200,6 +245,36 @@ public struct PredictionLogWriter: Service {
                 if (error as? StoreDown)?.skipped != true { metrics?.logWriteFailed() }
                 throw error
             }
+        }
+    }
+
+    /// The entries of a batch by the log they go to, in the order each log first appears.
+    private static func byDestination(_ batch: [LoggedPrediction]) -> [(String?, [LoggedPrediction])] {
+        var order: [String?] = []
+        var groups: [String?: [LoggedPrediction]] = [:]
+        for entry in batch {
+            let destination = entry.destination
+            if groups[destination] == nil { order.append(destination) }
+            groups[destination, default: []].append(entry)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
+    /// Writes entries of one destination to their log, through the store's health check when there is one.
+    private func write(_ entries: [LoggedPrediction]) async throws {
+        let append: @Sendable () async throws -> Void
+        switch entries[0] {
+        case .penguins:
+            let logged = entries.compactMap { if case .penguins(let entry) = $0 { entry } else { nil } }
+            append = { [log] in try await log.append(logged) }
+        case .dataset(_, let schema):
+            let logged = entries.compactMap { if case .dataset(let entry, _) = $0 { entry } else { nil } }
+            append = { [datasetLogs] in try await datasetLogs.predictionLog(for: schema).append(logged) }
+        }
+        if let health {
+            try await health.call(.predictionLog, append)
+        } else {
+            try await append()
         }
     }
 

@@ -17,6 +17,8 @@ public final class ServerMetrics: Sendable {
     private let cacheErrorCounter: Counter
     private let fallbackCounters: [PredictionSource: Counter]
     private let speciesCounters: [Species: Counter]
+    /// Live predictions of other datasets' models, by dataset and class, made on first use.
+    private let classCounters = Mutex<[String: Counter]>([:])
     private let logWrittenCounter: Counter
     private let logFailureCounter: Counter
     private let logDroppedCounter: Counter
@@ -106,6 +108,24 @@ public final class ServerMetrics: Sendable {
     func fallback(_ source: PredictionSource) { fallbackCounters[source]?.increment() }
 
     func predicted(_ species: Species, count: Int = 1) { speciesCounters[species]?.increment(by: Int64(count)) }
+
+    /// Counts live predictions of class `name` by the model of `dataset` (not the penguins).
+    func predicted(dataset: String, class name: String, count: Int = 1) {
+        let counter = classCounters.withLock { counters in
+            let key = dataset + "\u{0}" + name
+            if let counter = counters[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    namespace: "penguins", metricName: "dataset_predictions", unitName: "total",
+                    helpText: "Live predictions of datasets other than the penguins, by dataset and predicted class."
+                ),
+                labels: [("dataset", dataset), ("class", name)]
+            )
+            counters[key] = counter
+            return counter
+        }
+        counter.increment(by: Int64(count))
+    }
 
     func logWritten(_ count: Int) { logWrittenCounter.increment(by: Int64(count)) }
 

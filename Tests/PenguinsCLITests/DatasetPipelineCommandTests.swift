@@ -102,7 +102,22 @@ import Testing
         #expect(table.standardOutput.contains("petal_length_cm"))
         #expect(table.standardOutput.hasSuffix("DRIFT DETECTED\n"))
 
-        expectUserError(try await penguins.run("drift", "--dataset", "iris"), mentioning: "only the penguins keep")
+        // The production sample is the dataset's prediction log: empty until `predict --log`.
+        expectUserError(
+            try await penguins.run("drift", "--dataset", "iris"),
+            mentioning: "the prediction log of iris is empty; log a production sample with `penguins predict FILE --dataset iris --log` first"
+        )
+        let logged = try await penguins.run("predict", virginica, "--dataset", "iris", "--log", "--format", "json")
+        #expect(logged.status == 0, "\(logged.standardError)")
+        #expect(try logged.json()["logged"] as? Int == 50)
+        let production = try await penguins.run("drift", "--dataset", "iris", "--format", "json")
+        #expect(production.status == 0, "\(production.standardError)")
+        let productionReport = try production.json()
+        #expect(productionReport["current"] as? String == "production")
+        let productionFeatures = try #require(productionReport["features"] as? [[String: Any]])
+        #expect(productionFeatures.allSatisfy { $0["current_count"] as? Int == 50 })
+        // Only virginica flowers were logged: their petals drift from the training sample.
+        #expect(productionFeatures.first { $0["feature"] as? String == "petal_length_cm" }?["drift"] as? Bool == true)
         expectUserError(
             try await penguins.run("drift", "--dataset", "iris", "--feature", "species", "--current", "warehouse"),
             mentioning: "--feature must be a numeric feature of iris (sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm), got species"

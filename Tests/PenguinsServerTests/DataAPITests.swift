@@ -141,6 +141,13 @@ import Testing
         let app = try await makeApp(try await makePlatform(), options: testOptions(logFlush: .seconds(3600)))
         try await app.test(.router) { client in
             try expectProblem(try await client.send(.get, "/api/v1/drift"), status: .conflict, detailContains: "prediction log is empty")
+            // The stored penguins need no log: the training sample was drawn from them.
+            let stored = try await client.send(.get, "/api/v1/drift?current=warehouse&feature=flipper_length_mm").object()
+            #expect(stored["current"] as? String == "warehouse")
+            let flipper = try #require((stored["features"] as? [[String: Any]])?.first)
+            #expect(flipper["current_count"] as? Int == 342)
+            #expect(flipper["drift"] as? Bool == false)
+            try expectProblem(try await client.send(.get, "/api/v1/drift?current=lake"), status: .badRequest, field: "current")
             let batch = "{\"penguins\":[" + Array(repeating: gentooJSON, count: 40).joined(separator: ",") + "]}"
             #expect(try await client.postJSON("/api/v1/predict/batch", batch).status == .ok)
             // The drift endpoint flushes the buffered log before reading it.

@@ -184,7 +184,7 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
     @Test func driftComparesTheTrainingSampleWithTheWarehouse() async throws {
         let app = try await makeApp(try await makeIrisPlatform(score: false))
         try await app.test(.router) { client in
-            let report = try await client.send(.get, "/api/v1/datasets/iris/drift").object()
+            let report = try await client.send(.get, "/api/v1/datasets/iris/drift?current=warehouse").object()
             #expect(report["reference"] as? String == "training")
             #expect(report["current"] as? String == "warehouse")
             // The model was trained on the petals: only they have a training sample.
@@ -197,13 +197,57 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
             #expect(species["current"] as? [String: Int] == ["setosa": 50, "versicolor": 50, "virginica": 50])
             #expect((species["reference"] as? [String: Int])?.values.reduce(0, +) == 120)
 
-            let one = try await client.send(.get, "/api/v1/datasets/iris/drift?feature=petal_width_cm&threshold=0.01").object()
+            let one = try await client.send(.get, "/api/v1/datasets/iris/drift?feature=petal_width_cm&threshold=0.01&current=warehouse").object()
             #expect((one["features"] as? [[String: Any]])?.map { $0["feature"] as? String } == ["petal_width_cm"])
             #expect(one["threshold"] as? Double == 0.01)
             try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/drift?feature=species"), status: .badRequest, field: "feature")
             try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/drift?threshold=2"), status: .badRequest, field: "threshold")
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/drift?current=training"), status: .badRequest, field: "current")
             try expectProblem(try await client.send(.get, "/api/v1/datasets/otters/drift"), status: .notFound, field: "dataset")
         }
+    }
+
+    /// The API's predictions of a dataset are its production sample: logged with their
+    /// features, they are what drift compares with the training sample by default.
+    @Test func predictionsAreLoggedAndDriftReadsThem() async throws {
+        let platform = try await makeIrisPlatform(score: false)
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/drift"), status: .conflict, detailContains: "prediction log of iris is empty")
+            // Long petals only: the production sample has drifted from the training one.
+            let rows = (0..<40).map { #"{"petal_length_cm": \#(6 + Double($0) / 10), "petal_width_cm": 2.3, "sepal_width_cm": 3.1}"# }
+            let batch = try await client.postJSON("/api/v1/datasets/iris/predict/batch", #"{"rows": [\#(rows.joined(separator: ","))]}"#)
+            #expect(batch.status == .ok, "\(batch.text)")
+            let one = try await client.postJSON("/api/v1/datasets/iris/predict", #"{"petal_length_cm": 6.5, "petal_width_cm": 2.4}"#).object()
+            let predicted = (try #require(batch.object()["predictions"] as? [[String: Any]]) + [one]).compactMap { $0["prediction"] as? String }
+            #expect(predicted.count == 41)
+
+            let report = try await client.send(.get, "/api/v1/datasets/iris/drift").object()
+            #expect(report["current"] as? String == "production")
+            let features = try #require(report["features"] as? [[String: Any]])
+            let petalLength = try #require(features.first { $0["feature"] as? String == "petal_length_cm" })
+            #expect(petalLength["current_count"] as? Int == 41)
+            #expect(petalLength["drift"] as? Bool == true)
+            // The model was trained on the petals: the sepals have no training sample to compare with.
+            #expect(features.compactMap { $0["feature"] as? String } == ["petal_length_cm", "petal_width_cm"])
+            // The target's column counts the predicted classes.
+            let species = try #require((report["categorical"] as? [[String: Any]])?.first { $0["column"] as? String == "species" })
+            let counts = Dictionary(predicted.map { ($0, 1) }, uniquingKeysWith: +)
+            #expect(species["current"] as? [String: Int] == counts)
+            let metrics = try await client.send(.get, "/api/v1/metrics").text
+            for (name, count) in counts {
+                #expect(metrics.contains(#"penguins_dataset_predictions_total{dataset="iris",class="\#(name)"} \#(count)"#), "\(name)")
+            }
+        }
+        // The entries are in the dataset's own log, and the penguins' log has none of them.
+        #expect(try await platform.tables(for: BundledSchemas.iris).predictionLog.count() == 41)
+        #expect(try await platform.predictionLog.count() == 0)
+        let newest = try #require(try await platform.tables(for: BundledSchemas.iris).predictionLog.recent(limit: 1).first)
+        #expect(newest.features == [nil, nil, 6.5, 2.4])
+        #expect(newest.prediction.modelVersion == 1)
+        // Features given beside the model's are kept too: every row of the batch gave a sepal width.
+        let logged = try await platform.tables(for: BundledSchemas.iris).predictionLog.recent(limit: 100)
+        #expect(logged.filter { $0.features[1] == 3.1 }.count == 40)
     }
 }
 
@@ -236,7 +280,7 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
             // Drift of the model's features (its training sample against the stored rows), with
             // the same figures as the API's report.
             #expect(text.contains("<h2>Drift: the training sample against the warehouse</h2>"))
-            let report = try await client.send(.get, "/api/v1/datasets/iris/drift").object()
+            let report = try await client.send(.get, "/api/v1/datasets/iris/drift?current=warehouse").object()
             for feature in try #require(report["features"] as? [[String: Any]]) {
                 let name = try #require(feature["feature"] as? String)
                 let statistic = try #require((feature["ks"] as? [String: Any])?["statistic"] as? Double)

@@ -66,7 +66,7 @@ final class SlowLog: PredictionLog {
     @Test(arguments: [true, false]) func entriesBeingWrittenStillCount(failing: Bool) async throws {
         let buffer = PredictionLogBuffer(batchSize: 100)
         let log = SlowLog()
-        let writer = PredictionLogWriter(buffer: buffer, log: log)
+        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables())
         buffer.append(contentsOf: (0..<3).map(logEntry))
         let flush = Task { try await writer.flush() }
         while log.started == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -86,7 +86,7 @@ final class SlowLog: PredictionLog {
     @Test func flushWritesEverythingInBatchesInOrder() async throws {
         let buffer = PredictionLogBuffer(batchSize: 100)
         let log = FlakyLog(failures: 0)
-        let writer = PredictionLogWriter(buffer: buffer, log: log)
+        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables())
         for index in 0..<250 { buffer.append(logEntry(index)) }
         #expect(try await writer.flush() == 250)
         #expect(log.entries == (0..<250).map(logEntry))
@@ -97,7 +97,7 @@ final class SlowLog: PredictionLog {
     @Test func aFailedWriteKeepsItsBatchForTheRetry() async throws {
         let buffer = PredictionLogBuffer(batchSize: 10)
         let log = FlakyLog(failures: 2)
-        let writer = PredictionLogWriter(buffer: buffer, log: log)
+        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables())
         buffer.append(contentsOf: (0..<25).map(logEntry))
         await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
         #expect(buffer.count == 25)
@@ -107,11 +107,41 @@ final class SlowLog: PredictionLog {
         #expect(log.entries == (0..<26).map(logEntry))
     }
 
+    /// The buffer holds the penguins' entries and other datasets' together; each goes to its
+    /// own log, and a failed write of one log puts back only the entries not stored yet.
+    @Test func eachDatasetsEntriesGoToItsOwnLogAndOnlyUnwrittenOnesAreRetried() async throws {
+        let buffer = PredictionLogBuffer(batchSize: 100)
+        let penguins = FlakyLog(failures: 1)
+        let tables = MemoryDatasetTables()
+        let writer = PredictionLogWriter(buffer: buffer, log: penguins, datasetLogs: tables)
+        let iris = BundledSchemas.iris
+        func irisEntry(_ index: Int) -> RecordLogEntry {
+            RecordLogEntry(
+                features: [5, 3, 1 + Double(index) / 10, 0.2],
+                prediction: RecordPrediction(predictedClass: index % 3, probabilities: [0.5, 0.25, 0.25], modelVersion: 1, predictedAt: Date(timeIntervalSince1970: 0))
+            )
+        }
+        buffer.append(irisEntry(0), schema: iris)
+        buffer.append(logEntry(0))
+        buffer.append(contentsOf: [irisEntry(1), irisEntry(2)], schema: iris)
+        buffer.append(logEntry(1))
+        #expect(buffer.count == 5)
+        // The iris entries are stored; the penguins' write fails and only their two wait.
+        await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
+        #expect(buffer.count == 2)
+        let irisLog = await tables.predictionLog(for: iris)
+        #expect(try await irisLog.recent(limit: 10) == [irisEntry(2), irisEntry(1), irisEntry(0)])
+        #expect(try await writer.flush() == 2)
+        #expect(penguins.entries == [logEntry(0), logEntry(1)])
+        #expect(try await irisLog.count() == 3)
+        #expect(buffer.count == 0)
+    }
+
     @Test func theServiceFlushesWhatIsLeftAtGracefulShutdown() async throws {
         let buffer = PredictionLogBuffer(batchSize: 1_000)
         let log = FlakyLog(failures: 3)
         // A long interval: only the batch size and the shutdown trigger writes.
-        let writer = PredictionLogWriter(buffer: buffer, log: log, interval: .seconds(3600))
+        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables(), interval: .seconds(3600))
         let group = ServiceGroup(configuration: .init(services: [writer], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

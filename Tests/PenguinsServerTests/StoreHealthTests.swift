@@ -158,7 +158,7 @@ import Testing
         let buffer = PredictionLogBuffer(batchSize: 10, capacity: 3)
         let log = FlakyLog(failures: 0)
         buffer.append(contentsOf: (0..<5).map(logEntry))
-        #expect(try await PredictionLogWriter(buffer: buffer, log: log).flush() == 3)
+        #expect(try await PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables()).flush() == 3)
         #expect(log.entries == (2..<5).map(logEntry))
     }
 }

@@ -86,6 +86,15 @@ import Testing
         }
     }
 
+    /// In memory too, a dataset's prediction log reads older entries under a grown schema.
+    @Test func memoryDatasetPredictionLogEvolves() async throws {
+        let tables = MemoryDatasetTables()
+        try await tables.predictionLog(for: otterSchema()).append([otterLogEntry(site: 1, length: 80, coat: nil, predicted: 1, second: 0)])
+        let grown = await tables.predictionLog(for: otterSchema(extraFeature: true))
+        #expect(try await grown.recent(limit: 5).map(\.features) == [[1, 80, nil, nil]])
+        #expect(try await grown.recent(limit: 5).map(\.prediction.predictedClass) == [1])
+    }
+
     @Test func sqlitePredictionLog() async throws {
         try await withSQLiteStore { try await checkPredictionLogContract($0.predictionLog) }
     }

@@ -21,7 +21,8 @@ public struct DatasetView: Sendable {
     public var formError: String?
     /// Every registered model version, newest first.
     public var versions: [ModelVersionSummary] = []
-    /// The current model's training sample against the warehouse, when both exist.
+    /// The current model's training sample against its prediction log (`production`), or
+    /// against the warehouse while no prediction is logged, when both exist.
     public var drift: (report: DriftReport, reference: DriftSample, current: DriftSample)?
 
     public init(
@@ -112,15 +113,20 @@ enum DatasetPages {
         return Layout.document(title: "Dataset \(schema.name)", current: .datasets, pageID: "dataset", body: body)
     }
 
-    /// The model's training sample against the stored rows: each numeric feature's KS test, PSI
-    /// and distributions, and the chi-squared test of each categorical column.
+    /// The model's training sample against the logged predictions or the stored rows: each
+    /// numeric feature's KS test, PSI and distributions, and the chi-squared test of each
+    /// categorical column.
     private static func driftSection(
         _ drift: (report: DriftReport, reference: DriftSample, current: DriftSample), dataset: String
     ) -> String {
-        var out = "<h2>Drift: the training sample against the warehouse</h2>"
+        let production = drift.report.current == "production"
+        var out = "<h2>Drift: the training sample against \(production ? "production" : "the warehouse")</h2>"
         out += "<p>\(drift.report.drift ? Layout.badge("DRIFT DETECTED", kind: .bad) : Layout.badge("no drift", kind: .good)) "
-        out += "p-value threshold \(Format.compact(drift.report.threshold)); the same report as "
-        out += "<code>GET /api/v1/datasets/\(HTML.escape(dataset))/drift</code>.</p>"
+        out += "p-value threshold \(Format.compact(drift.report.threshold)); "
+        out += production
+            ? "the current sample is the newest logged predictions of the API and the form below. "
+            : "no prediction is logged yet, so the current sample is the stored rows. "
+        out += "The same report as <code>GET /api/v1/datasets/\(HTML.escape(dataset))/drift?current=\(production ? "production" : "warehouse")</code>.</p>"
         for feature in drift.report.features {
             out += DriftPage.featureSection(feature, reference: drift.reference, current: drift.current)
         }

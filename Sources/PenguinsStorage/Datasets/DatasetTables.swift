@@ -4,7 +4,7 @@ import PenguinsCore
 /// The names of one dataset's tables and columns, the same in SQLite and PostgreSQL:
 /// `ds_<name>_lake`, `ds_<name>_warehouse` (its PostgreSQL partitions `ds_<name>_warehouse_p<level>`
 /// and `ds_<name>_warehouse_default`, its id index `ds_<name>_warehouse_ids`) and
-/// `ds_<name>_quarantine`. Columns take the schema's names: the id column, the target, each
+/// `ds_<name>_quarantine`, `ds_<name>_prediction_log` and the registry's two tables. Columns take the schema's names: the id column, the target, each
 /// feature, then ``PenguinsCore/DatasetSchema/warehouseColumnNames``.
 ///
 /// Dataset and column names are validated by the schema (lowercase letters, digits and
@@ -16,6 +16,7 @@ struct DatasetTables: Sendable {
     var warehouse: String { "ds_\(schema.name)_warehouse" }
     var warehouseIDs: String { "ds_\(schema.name)_warehouse_ids" }
     var quarantine: String { "ds_\(schema.name)_quarantine" }
+    var predictionLog: String { "ds_\(schema.name)_prediction_log" }
     /// The PostgreSQL partition of the partition column's level `index`.
     func partition(level index: Int) -> String { "ds_\(schema.name)_warehouse_p\(index)" }
     var defaultPartition: String { "ds_\(schema.name)_warehouse_default" }
@@ -89,6 +90,34 @@ struct RecordCoding: Sendable {
         let levels = schema.features[feature].levels
         let index = Int(value)
         return levels.indices.contains(index) ? levels[index] : nil
+    }
+
+    /// The stored inputs of a logged prediction: a JSON object from feature name to its number
+    /// or level name; missing features are left out.
+    func inputsText(_ features: [Double?]) -> String {
+        var members: [String: JSONValue] = [:]
+        for (index, feature) in schema.features.enumerated() where index < features.count {
+            guard let value = features[index] else { continue }
+            switch feature.kind {
+            case .numeric: members[feature.name] = .number(value)
+            case .categorical: members[feature.name] = levelText(value, feature: index).map(JSONValue.string)
+            }
+        }
+        return JSONValue.object(members).jsonText
+    }
+
+    /// Features by the schema's index from stored inputs; a feature the text lacks is missing.
+    func features(inputs text: String, entry: String) throws -> [Double?] {
+        guard case .object(let members) = try JSONTextParser.parse(text, what: "the inputs of \(entry)") else {
+            throw Self.unknown("inputs", id: entry, dataset: schema.name)
+        }
+        return try schema.features.enumerated().map { index, feature in
+            switch (feature.kind, members[feature.name]) {
+            case (.numeric, .number(let value)?): value
+            case (.categorical, .string(let text)?): try level(text, feature: index, id: entry)
+            default: nil
+            }
+        }
     }
 
     /// The stored probabilities: a JSON object from class name to probability.

@@ -52,12 +52,7 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
         var migrated: [String: StoredRecord] = [:]
         for (id, stored) in rows {
             guard let targetClass = schema.target.classes.firstIndex(of: old.target.classes[stored.record.targetClass]) else { continue }
-            let features = schema.features.map { feature -> Double? in
-                guard let index = old.features.firstIndex(where: { $0.name == feature.name }), old.features[index].kind == feature.kind,
-                      let value = stored.record.features[index] else { return nil }
-                guard feature.kind == .categorical else { return value }
-                return feature.levels.firstIndex(of: old.features[index].levels[Int(value)]).map(Double.init)
-            }
+            let features = schema.remapped(stored.record.features, from: old)
             migrated[id] = StoredRecord(record: DatasetRecord(id: id, targetClass: targetClass, features: features), prediction: stored.prediction)
         }
         return MemoryRecordWarehouse(schema: schema, rows: migrated)
@@ -108,6 +103,52 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
     public func count() -> Int { rows.count }
 }
 
+/// The prediction log of one dataset held in memory. Same semantics as ``SQLiteRecordPredictionLog``.
+public actor MemoryRecordPredictionLog: RecordPredictionLog {
+    public nonisolated let schema: DatasetSchema
+    private var entries: [RecordLogEntry] = []
+
+    public init(schema: DatasetSchema, entries: [RecordLogEntry] = []) {
+        self.schema = schema
+        self.entries = entries
+    }
+
+    /// The same entries under `schema`, their features found by name (as the stored logs keep
+    /// them); an entry whose predicted class the new schema lacks is dropped.
+    func migrated(to schema: DatasetSchema) -> MemoryRecordPredictionLog {
+        let old = self.schema
+        let kept = entries.compactMap { entry -> RecordLogEntry? in
+            guard let predictedClass = schema.target.classes.firstIndex(of: old.target.classes[entry.prediction.predictedClass]) else { return nil }
+            var prediction = entry.prediction
+            prediction.predictedClass = predictedClass
+            prediction.probabilities = schema.target.classes.map { name in
+                old.target.classes.firstIndex(of: name).map { $0 < entry.prediction.probabilities.count ? entry.prediction.probabilities[$0] : 0 } ?? 0
+            }
+            return RecordLogEntry(features: schema.remapped(entry.features, from: old), prediction: prediction)
+        }
+        return MemoryRecordPredictionLog(schema: schema, entries: kept)
+    }
+
+    public func append(_ entries: [RecordLogEntry]) { self.entries.append(contentsOf: entries) }
+
+    public func recent(limit: Int) -> [RecordLogEntry] { Array(entries.reversed().prefix(max(limit, 0))) }
+
+    public func count() -> Int { entries.count }
+}
+
+extension DatasetSchema {
+    /// The values of a row read under `old`, found by feature name for this schema: a feature
+    /// `old` lacks (or of another kind) is missing, and so is a level this schema lacks.
+    func remapped(_ values: [Double?], from old: DatasetSchema) -> [Double?] {
+        features.map { feature -> Double? in
+            guard let index = old.features.firstIndex(where: { $0.name == feature.name }), old.features[index].kind == feature.kind,
+                  index < values.count, let value = values[index] else { return nil }
+            guard feature.kind == .categorical else { return value }
+            return feature.levels.firstIndex(of: old.features[index].levels[Int(value)]).map(Double.init)
+        }
+    }
+}
+
 /// The tables of every dataset of a ``MemoryStore``: made on first use, kept by dataset name.
 /// A lake or warehouse asked for with a changed schema keeps its rows, read under the new schema
 /// (as the SQLite and PostgreSQL stores migrate theirs).
@@ -116,6 +157,7 @@ public actor MemoryDatasetTables: DatasetTablesProvider {
     private var warehouses: [String: MemoryRecordWarehouse] = [:]
     private var quarantines: [String: MemoryQuarantine] = [:]
     private var registries: [String: MemoryModelRegistry] = [:]
+    private var predictionLogs: [String: MemoryRecordPredictionLog] = [:]
 
     public init() {}
 
@@ -147,5 +189,13 @@ public actor MemoryDatasetTables: DatasetTablesProvider {
         let registry = MemoryModelRegistry()
         registries[schema.name] = registry
         return registry
+    }
+
+    public func predictionLog(for schema: DatasetSchema) async -> any RecordPredictionLog {
+        let existing = predictionLogs[schema.name]
+        if let existing, existing.schema == schema { return existing }
+        let log = await existing?.migrated(to: schema) ?? MemoryRecordPredictionLog(schema: schema)
+        predictionLogs[schema.name] = log
+        return log
     }
 }

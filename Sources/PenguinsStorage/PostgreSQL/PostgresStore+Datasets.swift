@@ -19,6 +19,10 @@ extension PostgresStore: DatasetTablesProvider {
         PostgresModelRegistry(store: self, tables: try await prepareTables(of: schema).registry)
     }
 
+    public func predictionLog(for schema: DatasetSchema) async throws -> any RecordPredictionLog {
+        PostgresRecordPredictionLog(store: self, tables: try await prepareTables(of: schema))
+    }
+
     /// The steps applied to the tables of dataset `name`, in the order they were applied.
     public func datasetMigrations(of name: String) async throws -> [String] {
         try await run(.warehouse) { client in

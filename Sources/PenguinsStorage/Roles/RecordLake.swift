@@ -25,6 +25,8 @@ public protocol DatasetTablesProvider: Sendable {
     func quarantine(for schema: DatasetSchema) async throws -> any Quarantine
     /// The dataset's model versions, apart from every other dataset's.
     func registry(for schema: DatasetSchema) async throws -> any ModelRegistry
+    /// The log of the dataset's real-time predictions.
+    func predictionLog(for schema: DatasetSchema) async throws -> any RecordPredictionLog
 }
 
 extension Array {

@@ -19,6 +19,10 @@ extension SQLiteStore: DatasetTablesProvider {
         SQLiteModelRegistry(pool: pool, tables: try await prepareTables(of: schema).registry)
     }
 
+    public func predictionLog(for schema: DatasetSchema) async throws -> any RecordPredictionLog {
+        SQLiteRecordPredictionLog(pool: pool, tables: try await prepareTables(of: schema))
+    }
+
     /// The steps applied to the tables of dataset `name`, in the order they were applied.
     public func datasetMigrations(of name: String) async throws -> [String] {
         try await pool.read { db in

@@ -107,6 +107,38 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     #expect(try await provider.quarantine(for: other).count() == 0)
     try await checkModelRegistryContract(try await provider.registry(for: schema))
     #expect(try await provider.registry(for: other).versions().isEmpty)
+    try await checkRecordPredictionLogContract(try await provider.predictionLog(for: schema))
+    #expect(try await provider.predictionLog(for: other).count() == 0)
+}
+
+/// A logged prediction of an otter: `[site, length_cm, coat]` and the class it was given.
+func otterLogEntry(site: Int, length: Double?, coat: Int?, predicted: Int, second: Int) -> RecordLogEntry {
+    RecordLogEntry(
+        features: [Double(site), length, coat.map(Double.init)],
+        prediction: RecordPrediction(
+            predictedClass: predicted, probabilities: predicted == 0 ? [0.875, 0.125] : [0.25, 0.75], modelVersion: 2,
+            predictedAt: Date(timeIntervalSince1970: 1_800_000_000 + Double(second))
+        )
+    )
+}
+
+/// The prediction log of an otters dataset: entries kept in append order with their features
+/// (missing ones included) and predictions, read newest first. `log` must be empty.
+func checkRecordPredictionLogContract(_ log: any RecordPredictionLog) async throws {
+    #expect(try await log.count() == 0)
+    #expect(try await log.recent(limit: 10).isEmpty)
+    let entries = [
+        otterLogEntry(site: 0, length: 95.5, coat: 1, predicted: 0, second: 0),
+        otterLogEntry(site: 1, length: nil, coat: nil, predicted: 1, second: 1),
+    ]
+    try await log.append(entries)
+    try await log.append([])
+    try await log.append([otterLogEntry(site: 1, length: 120.25, coat: 0, predicted: 1, second: 2)])
+    #expect(try await log.count() == 3)
+    let recent = try await log.recent(limit: 10)
+    #expect(recent == [otterLogEntry(site: 1, length: 120.25, coat: 0, predicted: 1, second: 2)] + entries.reversed())
+    #expect(try await log.recent(limit: 1) == [recent[0]])
+    #expect(try await log.recent(limit: 0).isEmpty)
 }
 
 /// A stored dataset whose schema gains a feature: its warehouse gets the column (recorded as a
@@ -118,16 +150,22 @@ func checkDatasetTablesEvolution(
     let before = otterSchema()
     let provider = try await makeProvider()
     try await provider.warehouse(for: before).upsert([otter("o1", kind: 0, site: 0, length: 80, coat: 1)])
-    #expect(try await migrations("otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry"])
+    try await provider.predictionLog(for: before).append([otterLogEntry(site: 0, length: 80, coat: 1, predicted: 0, second: 0)])
+    #expect(try await migrations("otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log"])
 
     let after = otterSchema(extraFeature: true)
     try after.validate()
     let grown = try await makeProvider().warehouse(for: after)
-    #expect(try await migrations("otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry", "add-feature-weight_kg"])
+    #expect(try await migrations("otters") == [
+        "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-feature-weight_kg",
+    ])
     #expect(try await grown.record(id: "o1")?.record.features == [0, 80, 1, nil])
+    // The log needs no step: an older entry reads the new feature as missing.
+    let log = try await makeProvider().predictionLog(for: after)
+    #expect(try await log.recent(limit: 5).map(\.features) == [[0, 80, 1, nil]])
     try await grown.upsert([DatasetRecord(id: "o2", targetClass: 1, features: [1, 90, 0, 12.5])])
     #expect(try await grown.record(id: "o2")?.record.features == [1, 90, 0, 12.5])
     // Opening the tables again, from another store of the same database, applies nothing new.
     _ = try await makeProvider().warehouse(for: after)
-    #expect(try await migrations("otters").count == 5)
+    #expect(try await migrations("otters").count == 6)
 }

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import PenguinsCore
+
+/// The prediction log of one dataset in SQLite: table `ds_<name>_prediction_log`, one row per
+/// logged prediction in append order (its autoincrement id), the features as one JSON object by
+/// name, the class by name and the probabilities as a JSON object by class name.
+public struct SQLiteRecordPredictionLog: RecordPredictionLog {
+    let pool: DatabasePool
+    let tables: DatasetTables
+    let coding: RecordCoding
+
+    init(pool: DatabasePool, tables: DatasetTables) {
+        self.pool = pool
+        self.tables = tables
+        coding = RecordCoding(schema: tables.schema)
+    }
+
+    public var schema: DatasetSchema { tables.schema }
+
+    /// Appends entries in one transaction, in the given order.
+    public func append(_ entries: [RecordLogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        let (table, coding, classes) = (tables.predictionLog, coding, schema.target.classes)
+        try await pool.writeWithoutTransaction { db in
+            try db.inTransaction {
+                let statement = try db.makeStatement(sql: """
+                    INSERT INTO \(table) (inputs, predicted_class, probabilities, model_version, predicted_at) VALUES (?, ?, ?, ?, ?)
+                    """)
+                for entry in entries {
+                    statement.bind(coding.inputsText(entry.features), at: 1)
+                    statement.bind(classes[entry.prediction.predictedClass], at: 2)
+                    statement.bind(coding.probabilitiesText(entry.prediction.probabilities), at: 3)
+                    statement.bind(entry.prediction.modelVersion, at: 4)
+                    statement.bind(entry.prediction.predictedAt.timeIntervalSince1970, at: 5)
+                    try statement.stepToCompletion(in: db)
+                }
+                return .commit
+            }
+            SQLitePredictionLog.releaseCachedPages(db)
+        }
+    }
+
+    /// The newest entries first, at most `limit`.
+    public func recent(limit: Int) async throws -> [RecordLogEntry] {
+        guard limit > 0 else { return [] }
+        let (table, coding) = (tables.predictionLog, coding)
+        return try await pool.read { db in
+            defer { SQLitePredictionLog.releaseCachedPages(db) }
+            return try Row.fetchAll(db, sql: """
+                SELECT id, inputs, predicted_class, probabilities, model_version, predicted_at
+                FROM \(table) ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).map { row in
+                let entry = "prediction log entry \(row[0] as Int64)"
+                return RecordLogEntry(
+                    features: try coding.features(inputs: row[1], entry: entry),
+                    prediction: RecordPrediction(
+                        predictedClass: try coding.targetClass(row[2], id: entry),
+                        probabilities: try coding.probabilities(row[3], id: entry),
+                        modelVersion: row[4], predictedAt: Date(timeIntervalSince1970: row[5])
+                    )
+                )
+            }
+        }
+    }
+
+    /// The number of logged predictions.
+    public func count() async throws -> Int {
+        let table = tables.predictionLog
+        return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+}
