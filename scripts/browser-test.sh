@@ -53,8 +53,10 @@ PAGES=(
     "drift|/drift|4"
     "predict|/predict?bill_length_mm=45&bill_depth_mm=17&flipper_length_mm=200&body_mass_g=4200|1"
     "datasets|/datasets|0"
-    "dataset_iris|/datasets/iris?x=petal_length_cm&y=petal_width_cm&colour=species|12"
+    "dataset_iris|/datasets/iris?x=petal_length_cm&y=petal_width_cm&colour=species|2"
     "dataset_iris_regression|/datasets/iris/regression?target=petal_width_cm&predictors=petal_length_cm&predictors=species|2"
+    "dataset_iris_classification|/datasets/iris/classification|2"
+    "dataset_iris_drift|/datasets/iris/drift|8"
     "benchmarks|/benchmarks|0"
 )
 

@@ -30,5 +30,11 @@ curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null || { echo "dashboard-
 
 # A production stream for the drift page: predictions of a shifted synthetic sample.
 curl -fsS -o /dev/null -X POST -d "feature=body_mass_g&delta=300&rows=2000" "http://127.0.0.1:$PORT/drift/simulate"
+# And one for the iris: flowers with longer petals than the training sample's, through the API.
+ROWS=""
+for i in $(seq 0 59); do
+    ROWS="$ROWS${ROWS:+,}{\"sepal_length_cm\": 6.$((i % 10)), \"sepal_width_cm\": 3.0, \"petal_length_cm\": 5.$((i % 10)), \"petal_width_cm\": 2.$((i % 5))}"
+done
+curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"rows\": [$ROWS]}" "http://127.0.0.1:$PORT/api/v1/datasets/iris/predict/batch"
 
 bash scripts/browser-test.sh "http://127.0.0.1:$PORT" "$OUT_DIR"

@@ -1,3 +1,6 @@
+import PenguinsCore
+import PenguinsPipeline
+
 /// A page of the dashboard, as listed in the navigation bar.
 public enum DashboardPage: String, CaseIterable, Sendable {
     case overview, statistics, regression, classification, drift, predict, datasets, benchmarks
@@ -5,6 +8,23 @@ public enum DashboardPage: String, CaseIterable, Sendable {
     /// The page's path on the server.
     public var path: String {
         self == .overview ? "/" : "/" + rawValue
+    }
+
+    /// The page's path for `dataset`: the penguins' pages are the dashboard's own; any other
+    /// dataset has an overview (statistics and the predict form), a regression lab, a
+    /// classification page and a drift page under `/datasets/NAME`.
+    public func path(dataset: String) -> String {
+        guard !Platform.isDefaultDataset(dataset) else { return path }
+        let base = "/datasets/" + dataset
+        switch self {
+        case .overview: return base
+        case .statistics: return base + "#statistics"
+        case .regression: return base + "/regression"
+        case .classification: return base + "/classification"
+        case .drift: return base + "/drift"
+        case .predict: return base + "#predict"
+        case .datasets, .benchmarks: return path
+        }
     }
 
     /// The page's name in the navigation bar and its title.
@@ -36,6 +56,21 @@ public enum DashboardPage: String, CaseIterable, Sendable {
     }
 }
 
+/// What the navigation bar offers beside the pages: the datasets a reader can switch between.
+/// The server sets it around each dashboard request (``current``), so that no page has to pass
+/// it along; a page rendered without it shows no switcher.
+public struct Navigation: Sendable, Equatable {
+    /// Every dataset's name, the default first.
+    public var datasets: [String]
+
+    public init(datasets: [String]) {
+        self.datasets = datasets
+    }
+
+    /// The navigation of the page being rendered.
+    @TaskLocal public static var current = Navigation(datasets: [])
+}
+
 /// The frame every page shares: the document head with the inline style sheet, the
 /// navigation bar and the footer. Nothing is fetched from anywhere: pages work offline.
 public enum Layout {
@@ -43,31 +78,53 @@ public enum Layout {
     public static let apiPath = "/openapi.yaml"
 
     /// A complete HTML document. `title` is escaped; `body` is markup.
-    /// `current` is highlighted in the navigation bar; `pageID` lands in `<body data-page=…>`.
-    public static func document(title: String, current: DashboardPage?, pageID: String? = nil, body: String) -> String {
+    /// `current` is highlighted in the navigation bar, whose links lead to `dataset`'s pages;
+    /// `pageID` lands in `<body data-page=…>`.
+    public static func document(
+        title: String, current: DashboardPage?, dataset: String = BundledSchemas.defaultName, pageID: String? = nil, body: String
+    ) -> String {
         var out = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         out += "<title>\(HTML.escape(title)) · Penguins</title>"
         out += "<style>\(styleSheet)</style></head>"
         out += "<body data-page=\"\(HTML.escape(pageID ?? current?.rawValue ?? "page"))\">"
-        out += navigation(current: current)
+        out += navigation(current: current, dataset: dataset)
         out += "<main>\(body)</main>"
         out += "<footer>Penguins platform · pages rendered on the server · <a href=\"\(apiPath)\">OpenAPI document</a></footer>"
         out += "</body></html>\n"
         return out
     }
 
-    /// The navigation bar, with `current` marked `aria-current="page"`.
-    public static func navigation(current: DashboardPage?) -> String {
-        var out = "<nav id=\"site-nav\" class=\"topnav\" aria-label=\"Dashboard\"><a class=\"brand\" href=\"/\">Penguins</a><ul>"
+    /// The navigation bar: the dataset switcher (when ``Navigation/current`` lists more than one
+    /// dataset), then the pages of `dataset`, `current` marked `aria-current="page"`.
+    public static func navigation(current: DashboardPage?, dataset: String = BundledSchemas.defaultName) -> String {
+        var out = "<nav id=\"site-nav\" class=\"topnav\" aria-label=\"Dashboard\"><a class=\"brand\" href=\"/\">Penguins</a>"
+        out += datasetSwitcher(current: current, dataset: dataset)
+        out += "<ul>"
         for page in DashboardPage.allCases {
+            let href = HTML.escape(page.path(dataset: dataset))
             if page == current {
-                out += "<li><a class=\"current\" aria-current=\"page\" href=\"\(page.path)\">\(HTML.escape(page.title))</a></li>"
+                out += "<li><a class=\"current\" aria-current=\"page\" href=\"\(href)\">\(HTML.escape(page.title))</a></li>"
             } else {
-                out += "<li><a href=\"\(page.path)\">\(HTML.escape(page.title))</a></li>"
+                out += "<li><a href=\"\(href)\">\(HTML.escape(page.title))</a></li>"
             }
         }
         out += "<li class=\"api\"><a href=\"\(apiPath)\">API</a></li></ul></nav>"
+        return out
+    }
+
+    /// A form choosing the dataset the dashboard shows: `GET /datasets?open=NAME&page=PAGE`
+    /// opens the same page of the chosen dataset. Plain HTML, no script.
+    static func datasetSwitcher(current: DashboardPage?, dataset: String) -> String {
+        let names = Navigation.current.datasets
+        guard names.count > 1 else { return "" }
+        var out = "<form class=\"dataset-switch\" method=\"get\" action=\"/datasets\">"
+        if let current { out += "<input type=\"hidden\" name=\"page\" value=\"\(current.rawValue)\">" }
+        out += "<label>Dataset <select name=\"open\" aria-label=\"Dataset\">"
+        for name in names {
+            out += "<option\(name == dataset ? " selected" : "")>\(HTML.escape(name))</option>"
+        }
+        out += "</select></label><button type=\"submit\">Open</button></form>"
         return out
     }
 
@@ -110,6 +167,10 @@ public enum Layout {
     .topnav li a:hover{background:#1e293b;color:#fff}
     .topnav li a.current{background:#2563eb;color:#fff;font-weight:600}
     .topnav li.api{margin-left:12px;border-left:1px solid #334155;padding-left:12px}
+    .topnav .dataset-switch{display:flex;align-items:center;gap:6px;margin:0}
+    .topnav .dataset-switch label{color:#cbd5e1;font-size:13px;display:flex;align-items:center;gap:6px}
+    .topnav .dataset-switch select{min-width:0;padding:3px 6px}
+    .topnav .dataset-switch button{padding:3px 10px;font-size:13px}
     main{max-width:1220px;margin:0 auto;padding:20px 24px 40px}
     h1{font-size:26px;margin:6px 0 6px}
     h2{font-size:19px;margin:30px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}

@@ -82,6 +82,12 @@ public struct Datasets: Sendable {
         return byName.keys.sorted().map { byName[$0]! }
     }
 
+    /// Every dataset's name: the default first, then the others by name. Reads no schema.
+    public func names() async throws -> [String] {
+        let others = Set(BundledSchemas.all.map(\.name) + (try await catalog.schemas()).map(\.name)).subtracting([BundledSchemas.defaultName])
+        return [BundledSchemas.defaultName] + others.sorted()
+    }
+
     /// Every registered version of `name`, newest first (empty for a bundled schema never registered).
     public func versions(of name: String) async throws -> [DatasetDescription] {
         try await catalog.versions(of: name).map(describe)

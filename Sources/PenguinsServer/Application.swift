@@ -139,7 +139,8 @@ public enum PenguinsServer {
             cacheGeneration: generation, logger: options.logger
         )
         let router = Router()
-        var table = RouteTable(router: router, metrics: options.metrics)
+        let sessions = endpoints.datasetSessions
+        var table = RouteTable(router: router, metrics: options.metrics) { Navigation(datasets: await sessions.datasetNames()) }
         endpoints.registerAPI(on: &table)
         endpoints.registerDatasetAPI(on: &table)
         endpoints.registerDashboard(on: &table)

@@ -21,6 +21,7 @@ final class DatasetSessions: Sendable {
     private let platform: Platform
     private let freshness: Duration
     private let sessions = Mutex<[String: Session]>([:])
+    private let names = Mutex<(names: [String], readAt: ContinuousClock.Instant)?>(nil)
 
     init(platform: Platform, freshness: Duration = .seconds(1)) {
         self.platform = platform
@@ -49,6 +50,16 @@ final class DatasetSessions: Sendable {
             model: model, readAt: now)
         sessions.withLock { $0[name] = session }
         return session
+    }
+
+    /// Every dataset's name, the default first, read at most once a second; empty when the
+    /// catalog cannot be read (a page then shows no dataset switcher rather than failing).
+    func datasetNames() async -> [String] {
+        let now = ContinuousClock.now
+        if let cached = names.withLock({ $0 }), now - cached.readAt < freshness { return cached.names }
+        guard let read = try? await Datasets(catalog: platform.datasets).names() else { return [] }
+        names.withLock { $0 = (read, now) }
+        return read
     }
 
     /// Forgets what was read of dataset `name` (after a promotion), so the next request reads it again.

@@ -29,7 +29,7 @@ extension Endpoints {
             return Responses.redirect(to: "/drift")
         }
         table.add(.get, "/predict", .page) { request, _ in self.predictPage(FormValues(request.uri.query)) }
-        table.add(.get, "/datasets", .page.heavy) { _, _ in try await self.datasetsPage() }
+        table.add(.get, "/datasets", .page.heavy) { request, _ in try await self.datasetsPage(FormValues(request.uri.query)) }
         table.add(.get, "/datasets/{dataset}", .page.heavy) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }
@@ -44,7 +44,17 @@ extension Endpoints {
                 return Responses.redirect(to: "/classification")
             }
             _ = try await self.promote(version: version, dataset: dataset)
-            return Responses.redirect(to: "/datasets/\(dataset)")
+            return Responses.redirect(to: "/datasets/\(dataset)/classification")
+        }
+        table.add(.get, "/datasets/{dataset}/classification", .page) { _, context in
+            let dataset = Self.parameter(context, "dataset")
+            if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/classification") }
+            return try await self.datasetClassificationPage(dataset)
+        }
+        table.add(.get, "/datasets/{dataset}/drift", .page.heavy) { request, context in
+            let dataset = Self.parameter(context, "dataset")
+            if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/drift") }
+            return try await self.datasetDriftPage(dataset, FormValues(request.uri.query))
         }
         table.add(.get, "/datasets/{dataset}/regression", .page.heavy) { request, context in
             let dataset = Self.parameter(context, "dataset")
@@ -193,7 +203,14 @@ extension Endpoints {
     }
 
     /// Every dataset, with its stored rows.
-    func datasetsPage() async throws -> Response {
+    /// Every dataset; `?open=NAME&page=PAGE` (the navigation bar's switcher) opens that page of
+    /// dataset NAME instead.
+    func datasetsPage(_ query: FormValues) async throws -> Response {
+        if let name = query["open"] {
+            _ = try await session(name)
+            let page = query["page"].flatMap(DashboardPage.init(rawValue:)) ?? .overview
+            return Responses.redirect(to: (page == .datasets || page == .benchmarks ? DashboardPage.overview : page).path(dataset: name))
+        }
         var datasets = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).list() }
         for index in datasets.indices {
             datasets[index].stored = try await store("dataset stores") { [platform, datasets] in
@@ -218,6 +235,39 @@ extension Endpoints {
         )
     }
 
+    /// The classification page of a dataset other than the penguins (theirs is `/classification`).
+    func datasetClassificationPage(_ name: String) async throws -> Response {
+        let session = try await session(name)
+        let versions = try await store(.registry) { try await session.stores.registry.versions() }
+        return Responses.html(Pages.datasetClassification(
+            dataset: session.schema, model: session.model.map { ($0.version, $0.artifact) }, versions: versions))
+    }
+
+    /// The drift page of a dataset other than the penguins (theirs is `/drift`): the training
+    /// sample against `?current=production` (the default once a prediction is logged) or
+    /// `warehouse` (the default before).
+    func datasetDriftPage(_ name: String, _ query: FormValues) async throws -> Response {
+        let session = try await session(name)
+        _ = try? await logWriter.flush()
+        let logged = try await store(.predictionLog) { try await session.stores.predictionLog.count() }
+        let source = query["current"] == nil ? (logged > 0 ? DriftSource.production : .warehouse) : try Self.driftCurrent(query)
+        func page(_ drift: (report: DriftReport, reference: DriftSample, current: DriftSample)?, _ message: String?) -> Response {
+            Responses.html(Pages.datasetDrift(dataset: session.schema, current: source.description, logged: logged, drift: drift, message: message))
+        }
+        guard let model = session.model else { return page(nil, "No model yet: run penguins train --dataset \(name).") }
+        let sample: DriftSample
+        do {
+            sample = try await driftSample(source, of: session)
+        } catch let error as PipelineError {
+            return page(nil, error.description)
+        }
+        do {
+            return page(try Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, current: sample, named: source.description), nil)
+        } catch let error as PipelineError {
+            return page(nil, error.description)
+        }
+    }
+
     /// One dataset's page; the penguins' is the overview. The query chooses the scatter plot's
     /// `x`, `y` and `colour`, and `f_<feature>` fields submit the predict form.
     func datasetPage(_ name: String, _ query: FormValues) async throws -> Response {
@@ -230,16 +280,6 @@ extension Endpoints {
         var view = DatasetView(
             dataset: dataset, columns: columns, statistics: statistics,
             model: session.model.map { ($0.version, $0.artifact) }, x: query["x"], y: query["y"], colour: query["colour"])
-        view.versions = try await store(.registry) { try await session.stores.registry.versions() }
-        if let model = session.model {
-            _ = try? await logWriter.flush()
-            let logged = (try? await store(.predictionLog) { try await session.stores.predictionLog.count() }) ?? 0
-            if logged > 0, let sample = try? await driftSample(.production, of: session) {
-                view.drift = try? Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, current: sample, named: "production")
-            } else if columns.count > 0 {
-                view.drift = try? Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, current: DriftSample(columns: columns), named: "warehouse")
-            }
-        }
         var form: [String: String] = [:]
         for pair in query.pairs where pair.name.hasPrefix("f_") { form[String(pair.name.dropFirst(2))] = pair.value }
         view.form = form

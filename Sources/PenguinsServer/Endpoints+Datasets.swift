@@ -290,7 +290,7 @@ extension Endpoints {
             _ = try? await logWriter.flush()
             return try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, dataset: schema, platform: platform) }
         default:
-            return DriftSample(columns: try await columns(of: session))
+            return try await store(.warehouse) { [platform] in try await DriftSample.load(.warehouse, dataset: schema, platform: platform) }
         }
     }
 

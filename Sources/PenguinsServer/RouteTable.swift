@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PenguinsDashboard
 
 /// One route the server answers: its method and its path in OpenAPI syntax
 /// (`/api/v1/predictions/{penguin_id}`).
@@ -61,16 +62,23 @@ struct RouteKind: Sendable {
 
 /// Registers routes on a router, wrapping each handler with its metrics and its error
 /// rendering, and keeps the list of what was registered (which the OpenAPI test checks).
+/// A page's handler, its error page included, renders within the dashboard's
+/// ``PenguinsDashboard/Navigation`` (the datasets to switch between).
 struct RouteTable {
     let router: Router<BasicRequestContext>
     let metrics: ServerMetrics
     let trimmer: MemoryTrimmer
+    let navigation: @Sendable () async -> Navigation
     private(set) var routes: [Route] = []
 
-    init(router: Router<BasicRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer()) {
+    init(
+        router: Router<BasicRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer(),
+        navigation: @escaping @Sendable () async -> Navigation = { Navigation(datasets: []) }
+    ) {
         self.router = router
         self.metrics = metrics
         self.trimmer = trimmer
+        self.navigation = navigation
     }
 
     mutating func add(
@@ -81,17 +89,23 @@ struct RouteTable {
         routes.append(route)
         let routeMetrics = metrics.route(method.rawValue, path)
         let trimmer = kind.isHeavy ? self.trimmer : nil
-        router.on(RouterPath(route.routerPath), method: method) { request, context -> Response in
-            let start = ContinuousClock.now
-            var response: Response
+        let navigation = self.navigation
+        @Sendable func answer(_ request: Request, _ context: BasicRequestContext) async -> Response {
             do {
                 if kind.isHeavy {
-                    response = try await withTaskExecutorPreference(HeavyWorkExecutor.shared) { try await handler(request, context) }
-                } else {
-                    response = try await handler(request, context)
+                    return try await withTaskExecutorPreference(HeavyWorkExecutor.shared) { try await handler(request, context) }
                 }
+                return try await handler(request, context)
             } catch {
-                response = Self.errorResponse(error, kind: kind.rendering)
+                return Self.errorResponse(error, kind: kind.rendering)
+            }
+        }
+        router.on(RouterPath(route.routerPath), method: method) { request, context -> Response in
+            let start = ContinuousClock.now
+            let response: Response
+            switch kind.rendering {
+            case .api: response = await answer(request, context)
+            case .page: response = await Navigation.$current.withValue(await navigation()) { await answer(request, context) }
             }
             routeMetrics.record(status: response.status.code, duration: ContinuousClock.now - start)
             trimmer?.trimSoon()

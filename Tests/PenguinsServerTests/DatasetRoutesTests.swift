@@ -277,19 +277,12 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
             // The form asks for the model's two features only.
             #expect(text.contains("name=\"f_petal_length_cm\"") && text.contains("name=\"f_petal_width_cm\""))
             #expect(!text.contains("name=\"f_sepal_length_cm\""))
-            // Drift of the model's features (its training sample against the stored rows), with
-            // the same figures as the API's report.
-            #expect(text.contains("<h2>Drift: the training sample against the warehouse</h2>"))
-            let report = try await client.send(.get, "/api/v1/datasets/iris/drift?current=warehouse").object()
-            for feature in try #require(report["features"] as? [[String: Any]]) {
-                let name = try #require(feature["feature"] as? String)
-                let statistic = try #require((feature["ks"] as? [String: Any])?["statistic"] as? Double)
-                #expect(text.contains("<section class=\"feature-drift\"><h3>\(name) "))
-                #expect(text.contains("\(name): empirical CDFs"))
-                #expect(text.contains(String(format: "%.4f", statistic)), "\(name) D = \(statistic)")
-            }
-            #expect(!text.contains("feature-drift drifted"))
-            #expect(!text.contains("<h3>sepal_length_cm "))
+            // The navigation bar leads to iris's own pages, and the switcher offers every dataset.
+            #expect(text.contains(#"<a class="current" aria-current="page" href="/datasets/iris">Overview</a>"#))
+            #expect(text.contains(#"<a href="/datasets/iris/classification">Classification</a>"#))
+            #expect(text.contains(#"<a href="/datasets/iris/drift">Drift</a>"#))
+            #expect(text.contains(#"<a href="/datasets/iris#predict">Predict</a>"#))
+            #expect(text.contains(#"<option>penguins</option><option selected>iris</option>"#))
 
             let predicted = try await client.send(.get, "/datasets/iris?f_petal_length_cm=1.4&f_petal_width_cm=0.2")
             #expect(predicted.status == .ok)
@@ -334,26 +327,84 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
         }
     }
 
-    @Test func aDatasetsPageListsItsModelVersionsAndPromotesOne() async throws {
+    @Test func aDatasetsClassificationPageListsItsModelVersionsAndPromotesOne() async throws {
         let platform = try await makeIrisPlatform(score: false)
         _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.iris, features: ["petal_width_cm"])
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
-            let page = try await client.send(.get, "/datasets/iris")
+            let page = try await client.send(.get, "/datasets/iris/classification")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<h1>Classification: iris</h1>"))
             #expect(page.text.contains("Current model: version 2"))
-            #expect(page.text.contains("<h2>Model versions</h2>"))
+            #expect(page.text.contains("Confusion matrix"))
+            #expect(page.text.contains("<h2>Versions</h2>"))
             #expect(page.text.contains(#"action="/datasets/iris/promote"><input type="hidden" name="version" value="1">"#))
             #expect(!page.text.contains(#"name="version" value="2""#))
+            #expect(page.text.contains(#"<a class="current" aria-current="page" href="/datasets/iris/classification">Classification</a>"#))
 
             let promoted = try await client.send(.post, "/datasets/iris/promote", headers: formHeaders, body: "version=1")
             #expect(promoted.status == .seeOther)
-            #expect(promoted.headers[.location] == "/datasets/iris")
+            #expect(promoted.headers[.location] == "/datasets/iris/classification")
+            #expect(try await client.send(.get, "/datasets/iris/classification").text.contains("Current model: version 1"))
             #expect(try await client.send(.get, "/datasets/iris").text.contains("Current model: version 1"))
             #expect(try await client.send(.get, "/api/v1/datasets/iris/model").object()["version"] as? Int == 1)
 
             #expect(try await client.send(.post, "/datasets/iris/promote", headers: formHeaders, body: "version=one").status == .badRequest)
             #expect(try await client.send(.post, "/datasets/iris/promote", headers: formHeaders, body: "version=9").status == .notFound)
             #expect(try await client.send(.post, "/datasets/otters/promote", headers: formHeaders, body: "version=1").status == .notFound)
+            #expect(try await client.send(.get, "/datasets/otters/classification").status == .notFound)
+            #expect(try await client.send(.get, "/datasets/penguins/classification").headers[.location] == "/classification")
+        }
+    }
+
+    /// The drift page compares the training sample with the warehouse until predictions are
+    /// logged, then with them; either can be chosen, with the API's figures.
+    @Test func aDatasetsDriftPageComparesTheTrainingSampleWithTheWarehouseThenProduction() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            let stored = try await client.send(.get, "/datasets/iris/drift")
+            #expect(stored.status == .ok)
+            #expect(stored.text.contains("<h2>The training sample against the warehouse</h2>"))
+            #expect(stored.text.contains("<option selected>warehouse</option>"))
+            let report = try await client.send(.get, "/api/v1/datasets/iris/drift?current=warehouse").object()
+            for feature in try #require(report["features"] as? [[String: Any]]) {
+                let name = try #require(feature["feature"] as? String)
+                let statistic = try #require((feature["ks"] as? [String: Any])?["statistic"] as? Double)
+                #expect(stored.text.contains("<section class=\"feature-drift\"><h3>\(name) "))
+                #expect(stored.text.contains("\(name): empirical CDFs"))
+                #expect(stored.text.contains(String(format: "%.4f", statistic)), "\(name) D")
+            }
+            #expect(!stored.text.contains("feature-drift drifted"))
+            #expect(!stored.text.contains("<h3>sepal_length_cm "))
+            // Production is empty until a prediction is logged: the page says how to log one.
+            let empty = try await client.send(.get, "/datasets/iris/drift?current=production")
+            #expect(empty.status == .ok)
+            #expect(empty.text.contains("the prediction log of iris is empty"))
+
+            // The predict form logs its prediction; the page then compares with production.
+            #expect(try await client.send(.get, "/datasets/iris?f_petal_length_cm=6.1&f_petal_width_cm=2.3").status == .ok)
+            let production = try await client.send(.get, "/datasets/iris/drift")
+            #expect(production.text.contains("<h2>The training sample against production</h2>"))
+            #expect(production.text.contains("<option selected>production</option>"))
+            #expect(production.text.contains("production: 1 logged"))
+            #expect(try await client.send(.get, "/datasets/iris/drift?current=lake").status == .badRequest)
+            #expect(try await client.send(.get, "/datasets/penguins/drift").headers[.location] == "/drift")
+        }
+    }
+
+    /// The switcher in the navigation bar opens the same page of the chosen dataset.
+    @Test func theDatasetSwitcherOpensTheSamePageOfAnotherDataset() async throws {
+        let app = try await makeApp(try await makeIrisPlatform(score: false))
+        try await app.test(.router) { client in
+            let drift = try await client.send(.get, "/drift")
+            #expect(drift.text.contains(#"<form class="dataset-switch" method="get" action="/datasets"><input type="hidden" name="page" value="drift">"#))
+            #expect(drift.text.contains(#"<option selected>penguins</option><option>iris</option>"#))
+            #expect(try await client.send(.get, "/datasets?open=iris&page=drift").headers[.location] == "/datasets/iris/drift")
+            #expect(try await client.send(.get, "/datasets?open=iris&page=statistics").headers[.location] == "/datasets/iris#statistics")
+            #expect(try await client.send(.get, "/datasets?open=iris&page=benchmarks").headers[.location] == "/datasets/iris")
+            #expect(try await client.send(.get, "/datasets?open=penguins&page=classification").headers[.location] == "/classification")
+            #expect(try await client.send(.get, "/datasets?open=iris").headers[.location] == "/datasets/iris")
+            #expect(try await client.send(.get, "/datasets?open=otters&page=drift").status == .notFound)
         }
     }
 

@@ -19,11 +19,6 @@ public struct DatasetView: Sendable {
     /// The prediction of the submitted form, or why there is none.
     public var prediction: (predicted: String, probabilities: [(String, Double)])?
     public var formError: String?
-    /// Every registered model version, newest first.
-    public var versions: [ModelVersionSummary] = []
-    /// The current model's training sample against its prediction log (`production`), or
-    /// against the warehouse while no prediction is logged, when both exist.
-    public var drift: (report: DriftReport, reference: DriftSample, current: DriftSample)?
 
     public init(
         dataset: DatasetDescription, columns: DatasetColumns?, statistics: StatisticsReport?, model: (version: Int, artifact: ModelArtifact)?,
@@ -88,9 +83,9 @@ enum DatasetPages {
         guard let columns = view.columns, let report = view.statistics, columns.count > 0 else {
             body += HTML.note("No rows yet: run <code>penguins ingest --dataset \(name) FILE</code>.")
             body += predictSection(view)
-            return Layout.document(title: "Dataset \(schema.name)", current: .datasets, pageID: "dataset", body: body)
+            return Layout.document(title: "Dataset \(schema.name)", current: .overview, dataset: schema.name, pageID: "dataset", body: body)
         }
-        body += "<h2>Descriptive statistics</h2>"
+        body += "<h2 id=\"statistics\">Descriptive statistics</h2>"
         for table in report.tables { body += StatisticsPage.descriptiveTable(table, names: columns.numericNames, rowsName: "All rows") }
         body += "<h2>Counts</h2>"
         body += Layout.grid(columns.categoricalNames.map { column in
@@ -103,14 +98,59 @@ enum DatasetPages {
         body += scatterSection(view, columns: columns)
         body += "<p><a href=\"/datasets/\(name)/regression\">Regression lab: fit any numeric column of \(name) on the others</a></p>"
         if let model = view.model {
-            body += ClassificationPage.model(version: model.version, artifact: model.artifact)
-            body += "<h2>Model versions</h2>" + ClassificationPage.versionTable(view.versions, action: "/datasets/\(schema.name)/promote")
-            if let drift = view.drift { body += driftSection(drift, dataset: schema.name) }
+            let metrics = model.artifact.metrics
+            body += "<h2 id=\"model\">Current model: version \(model.version)</h2>"
+            body += Layout.stats([
+                ("accuracy", Format.percent(metrics.accuracy, 2)), ("macro F1", Format.fixed(metrics.macroF1, 4)),
+                ("features", Format.integer(model.artifact.featureNames.count)), ("training rows", Format.integer(model.artifact.trainingRows)),
+            ])
+            body += "<p>Features: \(model.artifact.featureNames.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: ", ")). "
+            body += "<a href=\"/datasets/\(name)/classification\">Classification: metrics, confusion matrix, versions</a> · "
+            body += "<a href=\"/datasets/\(name)/drift\">Drift of its features</a></p>"
         } else {
             body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
         }
         body += predictSection(view)
-        return Layout.document(title: "Dataset \(schema.name)", current: .datasets, pageID: "dataset", body: body)
+        return Layout.document(title: "Dataset \(schema.name)", current: .overview, dataset: schema.name, pageID: "dataset", body: body)
+    }
+
+    /// The classification page of a dataset: its current model in full and every version,
+    /// each not current with a promote button.
+    static func classification(dataset schema: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary]) -> String {
+        let name = HTML.escape(schema.name)
+        var body = "<h1>Classification: \(name)</h1><p class=\"lead\">The random forest that predicts \(HTML.escape(schema.target.name)) "
+        body += "from the features it was trained on, evaluated on a held-out stratified split of the warehouse.</p>"
+        if let model {
+            body += ClassificationPage.model(version: model.version, artifact: model.artifact)
+        } else {
+            body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
+        }
+        body += "<h2>Versions</h2>" + ClassificationPage.versionTable(versions, action: "/datasets/\(schema.name)/promote")
+        return Layout.document(
+            title: "Classification: \(schema.name)", current: .classification, dataset: schema.name, pageID: "dataset-classification", body: body)
+    }
+
+    /// The drift page of a dataset: the current model's training sample against the chosen
+    /// current sample (`production`, the prediction log, or `warehouse`), or why there is none.
+    static func drift(
+        dataset schema: DatasetSchema, current: String, logged: Int,
+        drift: (report: DriftReport, reference: DriftSample, current: DriftSample)?, message: String?
+    ) -> String {
+        let name = HTML.escape(schema.name)
+        var body = "<h1>Drift: \(name)</h1><p class=\"lead\">Each feature's distribution in the current model's training sample against "
+        body += "the logged predictions (production: \(Format.integer(logged)) logged by the API, the dataset's predict form and "
+        body += "<code>penguins predict --dataset \(name) --log</code>) or every stored row.</p>"
+        body += "<form class=\"panel\" method=\"get\" action=\"/datasets/\(name)/drift\"><div class=\"row\"><label>Current sample <select name=\"current\">"
+        for option in ["production", "warehouse"] {
+            body += "<option\(option == current ? " selected" : "")>\(option)</option>"
+        }
+        body += "</select></label><button type=\"submit\">Compare</button></div></form>"
+        if let drift {
+            body += driftSection(drift, dataset: schema.name)
+        } else if let message {
+            body += HTML.note(HTML.escape(message))
+        }
+        return Layout.document(title: "Drift: \(schema.name)", current: .drift, dataset: schema.name, pageID: "dataset-drift", body: body)
     }
 
     /// The model's training sample against the logged predictions or the stored rows: each
@@ -120,13 +160,10 @@ enum DatasetPages {
         _ drift: (report: DriftReport, reference: DriftSample, current: DriftSample), dataset: String
     ) -> String {
         let production = drift.report.current == "production"
-        var out = "<h2>Drift: the training sample against \(production ? "production" : "the warehouse")</h2>"
+        var out = "<h2>The training sample against \(production ? "production" : "the warehouse")</h2>"
         out += "<p>\(drift.report.drift ? Layout.badge("DRIFT DETECTED", kind: .bad) : Layout.badge("no drift", kind: .good)) "
-        out += "p-value threshold \(Format.compact(drift.report.threshold)); "
-        out += production
-            ? "the current sample is the newest logged predictions of the API and the form below. "
-            : "no prediction is logged yet, so the current sample is the stored rows. "
-        out += "The same report as <code>GET /api/v1/datasets/\(HTML.escape(dataset))/drift?current=\(production ? "production" : "warehouse")</code>.</p>"
+        out += "p-value threshold \(Format.compact(drift.report.threshold)); the same report as "
+        out += "<code>GET /api/v1/datasets/\(HTML.escape(dataset))/drift?current=\(production ? "production" : "warehouse")</code>.</p>"
         for feature in drift.report.features {
             out += DriftPage.featureSection(feature, reference: drift.reference, current: drift.current)
         }
@@ -173,7 +210,7 @@ enum DatasetPages {
     private static func predictSection(_ view: DatasetView) -> String {
         guard let model = view.model else { return "" }
         let schema = view.dataset.schema
-        var out = "<h2>Predict</h2><form method=\"get\" action=\"/datasets/\(HTML.escape(schema.name))\"><div class=\"fields\">"
+        var out = "<h2 id=\"predict\">Predict</h2><form method=\"get\" action=\"/datasets/\(HTML.escape(schema.name))\"><div class=\"fields\">"
         for name in model.artifact.featureNames {
             guard let feature = schema.feature(named: name) else { continue }
             let typed = view.form[name] ?? ""
@@ -203,4 +240,19 @@ extension Pages {
 
     /// The page of one dataset other than the penguins.
     public static func dataset(_ view: DatasetView) -> String { DatasetPages.dataset(view) }
+
+    /// The classification page of a dataset other than the penguins.
+    public static func datasetClassification(
+        dataset: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary]
+    ) -> String {
+        DatasetPages.classification(dataset: dataset, model: model, versions: versions)
+    }
+
+    /// The drift page of a dataset other than the penguins; `message` says why `drift` is missing.
+    public static func datasetDrift(
+        dataset: DatasetSchema, current: String, logged: Int,
+        drift: (report: DriftReport, reference: DriftSample, current: DriftSample)?, message: String?
+    ) -> String {
+        DatasetPages.drift(dataset: dataset, current: current, logged: logged, drift: drift, message: message)
+    }
 }

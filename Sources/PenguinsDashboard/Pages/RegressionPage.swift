@@ -1,3 +1,4 @@
+import PenguinsCore
 import PenguinsPipeline
 import PenguinsStatistics
 
@@ -27,7 +28,9 @@ enum RegressionPage {
         } else if error == nil {
             body += HTML.note("Choose a target and predictors, then press <strong>Fit</strong>.")
         }
-        return Layout.document(title: columns.dataset.map { "Regression lab: \($0)" } ?? "Regression lab", current: .regression, body: body)
+        return Layout.document(
+            title: columns.dataset.map { "Regression lab: \($0)" } ?? "Regression lab", current: .regression,
+            dataset: columns.dataset ?? BundledSchemas.defaultName, body: body)
     }
 
     static func form(_ request: RegressionRequest, columns: Columns) -> String {
