@@ -75,7 +75,7 @@ public struct Navigation: Sendable, Equatable {
 /// navigation bar and the footer. Nothing is fetched from anywhere: pages work offline.
 public enum Layout {
     /// The path of the OpenAPI document linked from the navigation bar.
-    public static let apiPath = "/openapi.yaml"
+    public static let apiPath = "/api/v1/openapi.yaml"
 
     /// A complete HTML document. `title` is escaped; `body` is markup.
     /// `current` is highlighted in the navigation bar, whose links lead to `dataset`'s pages;

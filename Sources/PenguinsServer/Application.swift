@@ -170,7 +170,8 @@ public enum PenguinsServer {
         return table.routes.sorted()
     }
 
-    /// The OpenAPI 3.1 document of the API, as served at `/api/v1/openapi.yaml`.
+    /// The written OpenAPI 3.1 document of the API; `/api/v1/openapi.yaml` serves it with the generated
+    /// operations of every dataset but the penguins (``OpenAPIDatasets``).
     public static var openAPIDocument: String {
         get throws {
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources") else {

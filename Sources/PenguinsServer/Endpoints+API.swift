@@ -41,7 +41,9 @@ extension Endpoints {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: buffer))
         }
         table.add(.get, v1 + "/openapi.yaml", .api) { _, _ in
-            Responses.text(self.openAPI, contentType: "application/yaml; charset=utf-8")
+            let datasets = try await self.store(.registry) { [platform = self.platform] in try await Datasets(catalog: platform.datasets).list() }
+            return Responses.text(
+                OpenAPIDatasets.document(base: self.openAPI, datasets: datasets.map(\.schema)), contentType: "application/yaml; charset=utf-8")
         }
     }
 

@@ -13,7 +13,7 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
     for page in DashboardPage.allCases {
         #expect(html.contains("href=\"\(page.path)\""), "link to \(page.path)", sourceLocation: sourceLocation)
     }
-    #expect(html.contains("href=\"/openapi.yaml\""), sourceLocation: sourceLocation)
+    #expect(html.contains("href=\"/api/v1/openapi.yaml\""), sourceLocation: sourceLocation)
     #expect(occurrences(of: "aria-current=\"page\"", in: html) == (current == nil ? 0 : 1), sourceLocation: sourceLocation)
     if let current {
         #expect(html.contains("aria-current=\"page\" href=\"\(current.path)\""), sourceLocation: sourceLocation)

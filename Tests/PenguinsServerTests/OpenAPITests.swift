@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PenguinsCore
+import PenguinsDashboard
 import PenguinsPipeline
 import PenguinsServer
 import PenguinsTestSupport
@@ -133,15 +134,16 @@ struct OpenAPIContractTests {
     static let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/openapi/check_responses.py").path
 
-    /// Runs the checking script on `answers`; its status and what it printed.
-    static func check(_ answers: [Answer], python: String) async throws -> (status: Int32, output: String) {
+    /// Runs the checking script on `answers` against `served` (the written document by default);
+    /// its status and what it printed.
+    static func check(_ answers: [Answer], against served: String? = nil, python: String) async throws -> (status: Int32, output: String) {
         let document = ChildProcess.temporaryPath("yaml")
         let recorded = ChildProcess.temporaryPath("json")
         defer {
             try? FileManager.default.removeItem(atPath: document)
             try? FileManager.default.removeItem(atPath: recorded)
         }
-        try PenguinsServer.openAPIDocument.write(toFile: document, atomically: true, encoding: .utf8)
+        try (served ?? PenguinsServer.openAPIDocument).write(toFile: document, atomically: true, encoding: .utf8)
         try JSONEncoder().encode(answers).write(to: URL(fileURLWithPath: recorded))
         let result = try await runProgram(python, [checker, document, recorded], timeout: .seconds(120))
         return (result.status, result.standardOutput + result.standardError)
@@ -189,10 +191,15 @@ struct OpenAPIContractTests {
             ("GET", "/api/v1/datasets/{dataset}", "/api/v1/datasets/otters", nil),
             ("GET", "/api/v1/datasets/{dataset}/drift", "/api/v1/datasets/iris/drift?feature=species", nil),
             ("GET", "/api/v1/regression", "/api/v1/regression?target=wings&predictors=flipper_length_mm", nil),
+            // The operations generated from iris's schema, checked against their own bodies.
+            ("POST", "/api/v1/datasets/iris/predict", "/api/v1/datasets/iris/predict", iris),
+            ("POST", "/api/v1/datasets/iris/predict", "/api/v1/datasets/iris/predict", #"{"petal_length_cm": "long"}"#),
+            ("POST", "/api/v1/datasets/iris/predict/batch", "/api/v1/datasets/iris/predict/batch", #"{"rows": [\#(iris), \#(iris)]}"#),
         ]
 
         let requests = calls
-        let answers: [Answer] = try await app.test(.router) { client in
+        let (served, answers): (String, [Answer]) = try await app.test(.router) { client in
+            let served = try await client.send(.get, "/api/v1/openapi.yaml").text
             var answers: [Answer] = []
             for (method, template, path, body) in requests {
                 let response: TestResponse
@@ -206,12 +213,17 @@ struct OpenAPIContractTests {
                 let value = try JSONDecoder().decode(JSONValue.self, from: Data(response.text.utf8))
                 answers.append(Answer(method: method, path: template, status: Int(response.status.code), contentType: type, body: value))
             }
-            return answers
+            return (served, answers)
         }
         #expect(answers.count >= 40, "\(answers.count) JSON answers")
         #expect(Set(answers.map(\.status)).isSuperset(of: [200, 400, 404, 422]))
-        let result = try await Self.check(answers, python: python)
+        let result = try await Self.check(answers, against: served, python: python)
         #expect(result.status == 0, "\(result.output)")
+        // The generated schema bites: a class iris does not have is refused.
+        var foreign = try #require(answers.first { $0.path == "/api/v1/datasets/iris/predict" && $0.status == 200 })
+        if case .object(var members) = foreign.body { members["prediction"] = .string("Adelie"); foreign.body = .object(members) }
+        let refusedClass = try await Self.check([foreign], against: served, python: python)
+        #expect(refusedClass.status != 0, "\(refusedClass.output)")
 
         // The check bites: a model description without its fields, and an undocumented status.
         var broken = try #require(answers.first { $0.path == "/api/v1/model" && $0.status == 200 })
@@ -222,5 +234,82 @@ struct OpenAPIContractTests {
         #expect(refused.status != 0)
         #expect(refused.output.contains("GET /api/v1/model 200"), "\(refused.output)")
         #expect(refused.output.contains("GET /api/v1/health 418: the status is not documented"), "\(refused.output)")
+    }
+}
+
+/// The served document adds, for every dataset but the penguins, predict operations whose
+/// bodies are generated from its schema.
+@Suite struct GeneratedOpenAPITests {
+    /// A registered dataset the platform has no code for: a categorical feature, a numeric one
+    /// with a range and a unit, one without either.
+    static let seaOtters = DatasetSchema(
+        name: "sea_otters", id: IdentifierRule(column: "otter_id"),
+        target: TargetColumn(name: "kind", classes: ["northern", "southern"]),
+        features: [
+            .categorical("coast", levels: ["east", "west"], valueRequired: true),
+            .numeric("length_cm", unit: "cm", range: 60...150),
+            .numeric("dives"),
+        ],
+        partition: "coast"
+    )
+
+    /// The served document, with iris (bundled) and sea otters (registered).
+    static func servedDocument() async throws -> String {
+        let platform = try await makePlatform(ingest: false)
+        _ = try await Datasets(catalog: platform.datasets).register(seaOtters)
+        let app = try await makeApp(platform)
+        return try await app.test(.router) { client in
+            let response = try await client.send(.get, "/api/v1/openapi.yaml")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
+            return response.text
+        }
+    }
+
+    @Test func eachDatasetsBodiesAreGeneratedFromItsSchema() async throws {
+        let served = try await Self.servedDocument()
+        let lines = served.split(separator: "\n").map(String.init)
+        // The written operations are all there, and each dataset gains its own two.
+        let documented = documentedRoutes(served)
+        #expect(Set(documented).isSuperset(of: documentedRoutes(try PenguinsServer.openAPIDocument)))
+        #expect(Set(documented).subtracting(documentedRoutes(try PenguinsServer.openAPIDocument)) == [
+            Route("POST", "/api/v1/datasets/iris/predict"), Route("POST", "/api/v1/datasets/iris/predict/batch"),
+            Route("POST", "/api/v1/datasets/sea_otters/predict"), Route("POST", "/api/v1/datasets/sea_otters/predict/batch"),
+        ])
+        #expect(!served.contains("/api/v1/datasets/penguins/predict:"))
+
+        let features = try #require(lines.first { $0.hasPrefix("    SeaOttersFeatures: ") })
+        #expect(features.contains(#""coast":{"description":"One of the levels east, west (or an alias of one).","enum":["east","west",null]"#))
+        #expect(features.contains(#""length_cm":{"description":"Numeric, in cm; plausible from 60 to 150.","maximum":150,"minimum":60"#))
+        #expect(features.contains(#""dives":{"description":"Numeric.","type":["number","null"]}"#))
+        #expect(features.contains(#""additionalProperties":false"#))
+        let prediction = try #require(lines.first { $0.hasPrefix("    SeaOttersPrediction: ") })
+        #expect(prediction.contains(#""enum":["northern","southern"]"#))
+        // Iris's ranges are its schema's.
+        let iris = try #require(lines.first { $0.hasPrefix("    IrisFeatures: ") })
+        for feature in BundledSchemas.iris.features {
+            let range = try #require(feature.range)
+            #expect(iris.contains("\"maximum\":\(Int(range.upperBound))"), "\(feature.name)")
+        }
+        // The example body is one the schema accepts: middles of the ranges, first levels.
+        let operation = try #require(lines.first { $0.hasPrefix("    post: ") && $0.contains("\"operationId\":\"predictSeaOtters\"") })
+        #expect(operation.contains(#""example":{"coast":"east","dives":1,"length_cm":105}"#))
+    }
+
+    @Test func theDashboardsLinkToTheDocumentAnswers() async throws {
+        let app = try await makeApp(try await makePlatform(ingest: false))
+        try await app.test(.router) { client in
+            let response = try await client.send(.get, Layout.apiPath)
+            #expect(response.status == .ok)
+        }
+    }
+}
+
+@Suite(TestService.openAPIValidator.gate("OpenAPI validation tests"))
+struct GeneratedOpenAPIValidationTests {
+    @Test func theServedDocumentIsValidOpenAPI31() async throws {
+        let python = try #require(TestService.openAPIValidator.value)
+        let result = try await validateOpenAPI(try await GeneratedOpenAPITests.servedDocument(), python: python)
+        #expect(result.status == 0, "\(result.output)")
     }
 }
