@@ -56,15 +56,23 @@ struct TrainCommand: AsyncParsableCommand {
             let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
             let name = dataset.name
             if !Platform.isDefaultDataset(name) || featureNames != nil {
-                guard case .local = engine else {
-                    throw ValidationError("the Spark engine trains the penguins on their four measurements; train dataset \(name) or chosen features with --engine local")
-                }
                 guard !Platform.isDefaultDataset(name) else {
                     throw ValidationError("the penguins' warehouse holds their four measurements only; --features applies to the other datasets (`penguins datasets list`)")
                 }
                 let platform = try global.platform()
+                let schema = try await platform.schema(ofDataset: name)
+                if case .spark(let url) = engine {
+                    let report = try await SparkTrainer(
+                        platform: platform, url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot
+                    ).train(dataset: schema, features: featureNames)
+                    switch global.format {
+                    case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
+                    case .table: print(TrainCommand.summary(report.swift) + "\n\n" + TrainCommand.sparkSummary(report.spark))
+                    }
+                    return
+                }
                 let report = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction)
-                    .train(schema: try await platform.schema(ofDataset: name), features: featureNames)
+                    .train(schema: schema, features: featureNames)
                 switch global.format {
                 case .json: try printJSON(TrainOutput(report))
                 case .table: print(TrainCommand.summary(report))
@@ -72,9 +80,8 @@ struct TrainCommand: AsyncParsableCommand {
                 return
             }
             if case .spark(let url) = engine {
-                let root = sparkModelDirectory ?? ProcessInfo.processInfo.environment["PENGUINS_SPARK_MODELS"] ?? "penguins-models"
                 let report = try await SparkTrainer(
-                    platform: try global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: root
+                    platform: try global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot
                 ).train()
                 switch global.format {
                 case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
@@ -88,6 +95,11 @@ struct TrainCommand: AsyncParsableCommand {
             case .table: print(TrainCommand.summary(report))
             }
         }
+    }
+
+    /// The folder on the cluster under which Spark models are saved.
+    private var sparkModelRoot: String {
+        sparkModelDirectory ?? ProcessInfo.processInfo.environment["PENGUINS_SPARK_MODELS"] ?? "penguins-models"
     }
 
     static func summary(_ report: TrainReport) -> String {

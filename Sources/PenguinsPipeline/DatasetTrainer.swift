@@ -36,8 +36,11 @@ public struct DatasetTrainer: Sendable {
         }
     }
 
-    /// Reads the dataset's rows column-wise, fits, registers and promotes.
-    public func train(schema: DatasetSchema, features names: [String]? = nil, now: Date = Date()) async throws -> TrainReport {
+    /// Reads the dataset's rows column-wise, fits, registers and promotes; `spark`, the record of
+    /// a Spark model trained on the same rows, is registered in the same version.
+    public func train(
+        schema: DatasetSchema, features names: [String]? = nil, spark: SparkModelRecord? = nil, now: Date = Date()
+    ) async throws -> TrainReport {
         guard (0..<1).contains(testFraction) else {
             throw PipelineError.invalidOption("--test-fraction must be at least 0 and below 1, got \(testFraction)")
         }
@@ -48,7 +51,8 @@ public struct DatasetTrainer: Sendable {
         let loadSeconds = Date().timeIntervalSince(loadStart)
 
         let fitStart = Date()
-        let artifact = try fit(columns, schema: schema, featureIndices: indices, now: now)
+        var artifact = try fit(columns, schema: schema, featureIndices: indices, now: now)
+        artifact.spark = spark
         let fitSeconds = Date().timeIntervalSince(fitStart)
 
         let version = try await stores.registry.register(artifact: try artifact.encoded(), createdAt: now)

@@ -54,13 +54,20 @@ public struct JDBCSource: Sendable, Equatable {
         return options
     }
 
-    /// One predicate per warehouse partition (island), so Spark reads the partitions in
-    /// parallel, each with an index-ordered scan of one PostgreSQL partition; the last one
-    /// takes every other island.
-    public static func islandPredicates(_ islands: [Island] = Island.known) -> [String] {
-        let literals = islands.map { "'" + $0.rawValue.replacingOccurrences(of: "'", with: "''") + "'" }
-        var predicates = literals.map { "island = \($0)" }
-        predicates.append("island NOT IN (\(literals.joined(separator: ", ")))")
+    /// One predicate per warehouse partition (a level of the partition column), so Spark reads
+    /// the partitions in parallel, each with an index-ordered scan of one PostgreSQL partition;
+    /// the last one takes every other value, and a missing one.
+    public static func partitionPredicates(column: String, levels: [String]) -> [String] {
+        let quoted = "\"" + column.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let name = column.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } ? column : quoted
+        let literals = levels.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }
+        var predicates = literals.map { "\(name) = \($0)" }
+        predicates.append("\(name) NOT IN (\(literals.joined(separator: ", "))) OR \(name) IS NULL")
         return predicates
+    }
+
+    /// The predicates of the penguins' warehouse, partitioned by island.
+    public static func islandPredicates(_ islands: [Island] = Island.known) -> [String] {
+        partitionPredicates(column: "island", levels: islands.map(\.rawValue))
     }
 }

@@ -73,7 +73,7 @@ public struct SparkScorer: Sendable {
     /// The cluster's part: every complete row, transformed and written to `staging` by JDBC.
     func writeStaging(record: SparkModelRecord, warehouse: any SparkWarehouse, staging: String) async throws {
         let source = JDBCSource(warehouse.jdbcLocation)
-        let pipeline = SpeciesPipeline(source: source, parameters: .init())
+        let pipeline = DatasetPipeline.species(source: source, parameters: .init())
         try await SparkConnectSession.with(url) { session in
             let scaler = try await session.execute(
                 SparkMLCommand.load(.standardScalerModel, path: record.scalerPath), operation: "load the scaler from \(record.scalerPath)"
@@ -81,7 +81,7 @@ public struct SparkScorer: Sendable {
             let forest = try await session.execute(
                 SparkMLCommand.load(.randomForestClassificationModel, path: record.forestPath), operation: "load the forest from \(record.forestPath)"
             ).objectReference()
-            let scored = SpeciesPipeline.predictionColumns(SpeciesPipeline.assembled(pipeline.complete()).transform(with: scaler).transform(with: forest))
+            let scored = pipeline.predictionColumns(pipeline.assembled(pipeline.complete()).transform(with: scaler).transform(with: forest))
             do {
                 _ = try await session.execute(
                     scored.write(format: "jdbc", options: source.writeOptions(table: staging), mode: .overwrite),

@@ -18,7 +18,7 @@ public struct SparkTrainReport: Sendable {
 /// What the cluster's part of training produced, before registration.
 public struct SparkFitResult: Sendable, Equatable {
     /// The server's Spark version, the folder of the saved models, accuracy, per-label F1
-    /// (label order of ``SpeciesPipeline/labels``) and the seconds the cluster's part took.
+    /// (label order of ``DatasetPipeline/labels``) and the seconds the cluster's part took.
     public var sparkVersion: String
     public var modelPath: String
     public var accuracy: Double
@@ -80,19 +80,50 @@ public struct SparkTrainer: Sendable {
         )
     }
 
+    /// Fits dataset `schema`'s model on the cluster on `features` (the schema's model features
+    /// when nil; a categorical one encoded as its level index, as the Swift model does), then
+    /// the Swift model locally on the same warehouse; registers and promotes one version of the
+    /// dataset's registry with both.
+    public func train(dataset schema: DatasetSchema, features names: [String]? = nil, now: Date = Date()) async throws -> SparkTrainReport {
+        guard testFraction > 0, testFraction < 1 else {
+            throw PipelineError.invalidOption("--test-fraction must be above 0 and below 1 with --engine sc://, got \(testFraction)")
+        }
+        let indices = try DatasetTrainer.featureIndices(names, in: schema)
+        let warehouse = try SparkTrainer.sparkWarehouse(of: platform)
+        // The dataset's tables are made (or migrated) before the cluster reads them.
+        guard try await platform.tables(for: schema).warehouse.count() > 0 else {
+            throw PipelineError.notEnoughRows("the warehouse of \(schema.name) is empty; ingest a file with `penguins ingest FILE --dataset \(schema.name)` first")
+        }
+        let pipeline = DatasetPipeline(schema: schema, featureIndices: indices, source: JDBCSource(warehouse.jdbcLocation), parameters: parameters)
+        let fit = try await fitOnCluster(pipeline, warehouse: warehouse, now: now)
+        let record = SparkModelRecord(
+            url: url.description, sparkVersion: fit.sparkVersion, modelPath: fit.modelPath,
+            accuracy: fit.accuracy, macroF1: fit.macroF1, f1ByLabel: fit.f1ByLabel,
+            testFraction: testFraction, seed: parameters.seed, seconds: fit.seconds
+        )
+        let swift = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction)
+            .train(schema: schema, features: names, spark: record, now: now)
+        return SparkTrainReport(swift: swift, spark: record)
+    }
+
     /// The cluster's part alone: read by JDBC, assemble, scale, fit the forest, evaluate on the
     /// held-out split with Spark's evaluator, and save the scaler and the forest under a new
     /// folder of ``modelRoot``.
     public func fitOnCluster(warehouse: any SparkWarehouse, now: Date = Date()) async throws -> SparkFitResult {
-        let pipeline = SpeciesPipeline(source: JDBCSource(warehouse.jdbcLocation), parameters: parameters)
-        let modelPath = SparkTrainer.modelPath(root: modelRoot, at: now)
+        try await fitOnCluster(DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: parameters),
+                               warehouse: warehouse, now: now)
+    }
+
+    /// The cluster's part for any dataset's plans.
+    func fitOnCluster(_ pipeline: DatasetPipeline, warehouse: any SparkWarehouse, now: Date) async throws -> SparkFitResult {
+        let modelPath = SparkTrainer.modelPath(root: modelRoot, dataset: pipeline.schema.name, at: now)
         let masked = warehouse.jdbcLocation.maskedURL
         return try await SparkConnectSession.with(url) { session in
             let start = Date()
             let version = try await session.sparkVersion()
             try await session.setConfig(["spark.sql.shuffle.partitions": "4"])
             let data = pipeline.complete()
-            let assembled = SpeciesPipeline.assembled(data)
+            let assembled = pipeline.assembled(data)
             do {
                 _ = try await session.schema(of: assembled)
             } catch SparkError.failed(_, let message) {
@@ -106,7 +137,7 @@ public struct SparkTrainer: Sendable {
             try await session.persist(data)
             let (train, test) = pipeline.split(assembled, testFraction: testFraction)
             let scaler = try await session.execute(
-                SparkMLCommand.fit(.standardScaler, params: SpeciesPipeline.scalerParams, dataset: train), operation: "fit the scaler"
+                SparkMLCommand.fit(.standardScaler, params: DatasetPipeline.scalerParams, dataset: train), operation: "fit the scaler"
             ).objectReference()
             let forest = try await session.execute(
                 SparkMLCommand.fit(.randomForestClassifier, params: pipeline.forestParams, dataset: train.transform(with: scaler)),
@@ -114,16 +145,16 @@ public struct SparkTrainer: Sendable {
             ).objectReference()
             let predictions = test.transform(with: scaler).transform(with: forest)
             let accuracy = try await session.execute(
-                SparkMLCommand.evaluate(.multiclassEvaluator, params: SpeciesPipeline.evaluatorParams(metric: "accuracy"), dataset: predictions),
+                SparkMLCommand.evaluate(.multiclassEvaluator, params: DatasetPipeline.evaluatorParams(metric: "accuracy"), dataset: predictions),
                 operation: "evaluate accuracy"
             ).number()
             var f1ByLabel: [Double] = []
-            for label in SpeciesPipeline.labels.indices {
+            for label in pipeline.labels.indices {
                 f1ByLabel.append(try await session.execute(
                     SparkMLCommand.evaluate(
-                        .multiclassEvaluator, params: SpeciesPipeline.evaluatorParams(metric: "fMeasureByLabel", label: label), dataset: predictions
+                        .multiclassEvaluator, params: DatasetPipeline.evaluatorParams(metric: "fMeasureByLabel", label: label), dataset: predictions
                     ),
-                    operation: "evaluate F1 of \(SpeciesPipeline.labels[label])"
+                    operation: "evaluate F1 of \(pipeline.labels[label])"
                 ).number())
             }
             _ = try await session.execute(SparkMLCommand.save(scaler, path: modelPath + "/scaler"), operation: "save the scaler to \(modelPath)")
@@ -137,15 +168,17 @@ public struct SparkTrainer: Sendable {
         }
     }
 
-    /// A new folder under `root` for one training: `root/species-20260101T120000Z-1a2b3c`.
-    public static func modelPath(root: String, at time: Date) -> String {
+    /// A new folder under `root` for one training: `root/species-20260101T120000Z-1a2b3c` for
+    /// the penguins, `root/iris-...` for dataset iris.
+    public static func modelPath(root: String, dataset: String = BundledSchemas.defaultName, at time: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let suffix = String(UInt32.random(in: 0...0xFF_FFFF), radix: 16)
         let trimmed = root.hasSuffix("/") ? String(root.dropLast()) : root
-        return "\(trimmed)/species-\(formatter.string(from: time))-\(suffix)"
+        let name = Platform.isDefaultDataset(dataset) ? "species" : dataset
+        return "\(trimmed)/\(name)-\(formatter.string(from: time))-\(suffix)"
     }
 
     /// The platform's warehouse as Spark reaches it, or the error saying why it cannot.

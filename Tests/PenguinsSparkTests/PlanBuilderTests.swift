@@ -18,7 +18,7 @@ struct PlanBuilderTests {
     }
 
     @Test func labelIndexFollowsTheSwiftClassOrder() {
-        let expression = SparkExpression.labelIndex(of: .column("species"), in: SpeciesPipeline.labels).proto
+        let expression = SparkExpression.labelIndex(of: .column("species"), in: BundledSchemas.penguins.target.classes).proto
         #expect(expression.cast.typeStr == "double")
         let minus = expression.cast.expr.unresolvedFunction
         #expect(minus.functionName == "-")
@@ -62,12 +62,12 @@ struct PlanBuilderTests {
 
     @Test func islandPredicatesCoverEveryRowOnce() {
         let predicates = JDBCSource.islandPredicates([.biscoe, Island(rawValue: "O'Brien")])
-        #expect(predicates == ["island = 'Biscoe'", "island = 'O''Brien'", "island NOT IN ('Biscoe', 'O''Brien')"])
+        #expect(predicates == ["island = 'Biscoe'", "island = 'O''Brien'", "island NOT IN ('Biscoe', 'O''Brien') OR island IS NULL"])
     }
 
     @Test func trainingPlanReadsFiltersLabelsAndAssembles() throws {
-        let pipeline = SpeciesPipeline(source: JDBCSource(location), parameters: RandomForestClassifier())
-        let assembled = SpeciesPipeline.assembled(pipeline.complete()).proto
+        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier())
+        let assembled = pipeline.assembled(pipeline.complete()).proto
         let transform = assembled.mlRelation.transform
         #expect(transform.transformer.name == "org.apache.spark.ml.feature.VectorAssembler")
         #expect(transform.transformer.type == .transformer)
@@ -87,8 +87,8 @@ struct PlanBuilderTests {
     @Test func splitUsesComplementaryRangesWithOneSeed() {
         var parameters = RandomForestClassifier()
         parameters.seed = 7
-        let pipeline = SpeciesPipeline(source: JDBCSource(location), parameters: parameters)
-        let (train, test) = pipeline.split(SpeciesPipeline.assembled(pipeline.complete()), testFraction: 0.25)
+        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters)
+        let (train, test) = pipeline.split(pipeline.assembled(pipeline.complete()), testFraction: 0.25)
         #expect(train.proto.sample.lowerBound == 0)
         #expect(train.proto.sample.upperBound == 0.75)
         #expect(test.proto.sample.lowerBound == 0.75)
@@ -104,17 +104,17 @@ struct PlanBuilderTests {
         #expect(filtered.planID > read.planID)
         #expect(filtered.proto.filter.input.common.planID == read.planID)
         // Two builds of the same plan are two plans to the server; one value reused is one.
-        let pipeline = SpeciesPipeline(source: JDBCSource(location), parameters: RandomForestClassifier())
+        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier())
         let rows = pipeline.complete()
         #expect(pipeline.complete().planID != rows.planID)
-        let (train, test) = pipeline.split(SpeciesPipeline.assembled(rows), testFraction: 0.2)
+        let (train, test) = pipeline.split(pipeline.assembled(rows), testFraction: 0.2)
         #expect(train.proto.sample.input.mlRelation.transform.input == rows.proto)
         #expect(test.proto.sample.input == train.proto.sample.input)
     }
 
     @Test func forestParametersMatchTheSwiftModel() {
         let parameters = RandomForestClassifier(numTrees: 20, maxDepth: 5, maxBins: 32, seed: UInt64.max)
-        let params = SpeciesPipeline(source: JDBCSource(location), parameters: parameters).forestParams
+        let params = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters).forestParams
         #expect(params["numTrees"] == .integer(20))
         #expect(params["maxDepth"] == .integer(5))
         #expect(params["maxBins"] == .integer(32))
@@ -131,7 +131,7 @@ struct PlanBuilderTests {
         #expect(fit.params.params["numTrees"]?.integer == 3)
         #expect(fit.dataset.sql.query == "SELECT 1")
 
-        let evaluate = SparkMLCommand.evaluate(.multiclassEvaluator, params: SpeciesPipeline.evaluatorParams(metric: "fMeasureByLabel", label: 2), dataset: .sql("x"))
+        let evaluate = SparkMLCommand.evaluate(.multiclassEvaluator, params: DatasetPipeline.evaluatorParams(metric: "fMeasureByLabel", label: 2), dataset: .sql("x"))
         #expect(evaluate.command.mlCommand.evaluate.params.params["metricLabel"]?.double == 2)
 
         let save = SparkMLCommand.save(SparkObjectReference(id: "42"), path: "/m/forest").command.mlCommand.write
@@ -153,7 +153,7 @@ struct PlanBuilderTests {
     }
 
     @Test func writePlanIsAJDBCCommand() {
-        let plan = SpeciesPipeline.predictionColumns(.sql("x")).write(format: "jdbc", options: ["dbtable": "s"], mode: .overwrite)
+        let plan = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier()).predictionColumns(.sql("x")).write(format: "jdbc", options: ["dbtable": "s"], mode: .overwrite)
         let write = plan.command.writeOperation
         #expect(write.source == "jdbc")
         #expect(write.mode == .overwrite)

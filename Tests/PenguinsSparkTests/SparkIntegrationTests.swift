@@ -158,6 +158,80 @@ struct SparkIntegrationTests {
         try await Self.dropSchema(configuration, platform)
     }
 
+    /// A dataset the platform has no code for, with categorical features: the tidy Palmer file
+    /// registered under a name of its own, its island and sex inferred as categorical. Spark
+    /// trains on them as the Swift model does (each level as its index in the schema), which is
+    /// checked row by row: the cluster writes its encoded rows to a table by JDBC, and they must
+    /// equal the Swift model's encoding of the warehouse.
+    @Test(TestService.postgres.gate("Spark pipeline tests"))
+    func trainsADatasetWithCategoricalFeaturesOnTheCluster() async throws {
+        let configuration = Self.configuration("dataset")
+        let platform = try await Platform.connect(configuration)
+        do {
+            let schema = try DatasetSchema.infer(
+                name: "palmer", file: BundledDataset.tidyCSV,
+                options: SchemaInferenceOptions(target: "species", partition: "island"))
+            _ = try await Datasets(catalog: platform.datasets).register(schema)
+            _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV, dataset: "palmer")
+            let features = ["bill_length_mm", "flipper_length_mm", "island", "sex"]
+            #expect(features.map { name in schema.features.first { $0.name == name }?.kind } == [.numeric, .numeric, .categorical, .categorical])
+
+            let trained = try await SparkTrainer(
+                platform: platform, url: try url, parameters: RandomForestClassifier(), testFraction: 0.2, modelRoot: Self.modelRoot
+            ).train(dataset: schema, features: features)
+            #expect(trained.spark.accuracy >= 0.9)
+            #expect(trained.spark.f1ByLabel.count == 3)
+            #expect(trained.spark.modelPath.contains("/palmer-"))
+            #expect(trained.swift.artifact.featureNames == features)
+            #expect(trained.swift.artifact.metrics.accuracy >= 0.9)
+            let stores = try await platform.tables(for: schema)
+            let current = try await DatasetModel.current(of: schema, in: stores.registry)
+            #expect(current.version == trained.swift.version)
+            #expect(current.artifact.spark == trained.spark)
+
+            // The cluster's encoded rows, written back to PostgreSQL and read with psql.
+            let location = try #require(try Self.postgresLocation(configuration))
+            let indices = try DatasetTrainer.featureIndices(features, in: schema)
+            let source = JDBCSource(location)
+            let pipeline = DatasetPipeline(schema: schema, featureIndices: indices, source: source, parameters: RandomForestClassifier())
+            try await SparkConnectSession.with(try url) { session in
+                _ = try await session.execute(
+                    pipeline.complete().write(format: "jdbc", options: source.writeOptions(table: "spark_encoding"), mode: .overwrite),
+                    operation: "write the encoded rows")
+            }
+            let output = try await runProgram("/usr/bin/psql", [
+                "postgresql://\(location.username):\(location.password ?? "")@\(location.host):\(location.port)/\(location.database)?sslmode=disable",
+                "-At", "-F", ",", "-c",
+                "SELECT \(schema.idColumnName), bill_length_mm, flipper_length_mm, island, sex, label FROM \(location.schema!).spark_encoding",
+            ], timeout: .seconds(60))
+            #expect(output.status == 0, "\(output.standardError)")
+            let spark = output.standardOutput.split(separator: "\n").map { line in
+                line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
+            // The Swift side: the same warehouse, column-wise, rows with every feature.
+            let columns = try await stores.warehouse.columns(featureIndices: indices)
+            let complete = (0..<columns.count).filter { row in columns.features.allSatisfy { !$0[row].isNaN } }
+            #expect(complete.count > 300)
+            let expected = Dictionary(uniqueKeysWithValues: complete.map { row in
+                (columns.ids[row], columns.features.map { JSONValue.number($0[row]).jsonText } + [JSONValue.number(Double(columns.targetClasses[row])).jsonText])
+            })
+            let encoded = Dictionary(uniqueKeysWithValues: spark.map { line in
+                (line[0], line.dropFirst().map { Double($0).map { JSONValue.number($0).jsonText } ?? $0 })
+            })
+            #expect(encoded.count == expected.count)
+            #expect(encoded == expected)
+        } catch {
+            try? await Self.dropSchema(configuration, platform)
+            throw error
+        }
+        try await Self.dropSchema(configuration, platform)
+    }
+
+    private static func postgresLocation(_ configuration: PlatformConfiguration) throws -> PostgresLocation? {
+        if case .postgres(let location) = try configuration.location(of: .warehouse) { return location }
+        return nil
+    }
+
     @Test(TestService.postgres.gate("Spark pipeline tests"))
     func scoringWithoutASparkModelNamesTheFix() async throws {
         let configuration = Self.configuration("nomodel")

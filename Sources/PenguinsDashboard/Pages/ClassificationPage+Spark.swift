@@ -3,17 +3,27 @@ import PenguinsStorage
 
 extension ClassificationPage {
     /// The Spark model registered beside the Swift one, and how often their predictions agree
-    /// on the warehouse (the shadow comparison); empty when the model has no Spark part.
+    /// on the warehouse (the shadow comparison, which the penguins' batch scoring with Spark
+    /// makes); empty when the model has no Spark part.
     static func spark(_ model: SpeciesModel, shadow: ShadowComparison?) -> String {
-        guard let spark = model.artifact.spark else { return "" }
+        spark(model.artifact, shadow: shadow, scoresInBatch: true)
+    }
+
+    /// The Spark part of any dataset's model; `scoresInBatch` when `penguins score --engine`
+    /// scores the dataset's warehouse with it.
+    static func spark(_ artifact: ModelArtifact, shadow: ShadowComparison?, scoresInBatch: Bool) -> String {
+        guard let spark = artifact.spark else { return "" }
         var out = "<h2>Spark shadow model</h2>"
         out += "<p>Trained on the cluster at <code>\(HTML.escape(spark.url))</code> (Spark \(HTML.escape(spark.sparkVersion))) "
-            + "beside this Swift model, saved at <code>\(HTML.escape(spark.modelPath))</code>. It scores the warehouse in batch "
-            + "(<code>penguins score --engine sc://...</code>); the Swift model serves real-time requests.</p>"
+            + "beside this Swift model, on the same features, saved at <code>\(HTML.escape(spark.modelPath))</code>. "
+        out += scoresInBatch
+            ? "It scores the warehouse in batch (<code>penguins score --engine sc://...</code>); the Swift model serves real-time requests.</p>"
+            : "Its figures are measured by Spark's evaluator on the cluster's held-out split; the Swift model serves every prediction.</p>"
         var stats: [(label: String, value: String)] = [
             ("spark accuracy", Format.percent(spark.accuracy, 2)),
             ("spark macro F1", Format.fixed(spark.macroF1, 4)),
         ]
+        guard scoresInBatch else { return out + Layout.stats(stats) }
         guard let shadow else {
             out += Layout.stats(stats)
             out += HTML.note("No Spark batch predictions for this version yet: run <code>penguins score --engine sc://HOST:PORT</code>.")

@@ -122,6 +122,7 @@ enum DatasetPages {
         body += "from the features it was trained on, evaluated on a held-out stratified split of the warehouse.</p>"
         if let model {
             body += ClassificationPage.model(version: model.version, artifact: model.artifact)
+            body += ClassificationPage.spark(model.artifact, shadow: nil, scoresInBatch: false)
         } else {
             body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
         }
