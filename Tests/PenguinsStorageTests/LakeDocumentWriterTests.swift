@@ -92,3 +92,51 @@ import Testing
         }
     }
 }
+
+/// A dataset record's document written byte by byte must be exactly the text of
+/// `schema.document(of: record).jsonText`.
+@Suite struct RecordDocumentWriterTests {
+    /// Every row of the bundled raw Palmer file, read with the penguins' schema: real ids,
+    /// levels, missing values and a dozen other columns per row.
+    @Test func writesTheTextOfJSONTextForTheBundledRawFile() throws {
+        let schema = BundledSchemas.penguins
+        var file = try DatasetFile(url: BundledDataset.rawCSV, schema: schema)
+        var writer = RecordDocumentWriter(schema: schema)
+        var records = 0
+        while let batch = try file.nextBatch(maxCount: 100) {
+            for case .accepted(let record) in batch {
+                writer.write(record)
+                #expect(String(decoding: writer.bytes, as: UTF8.self) == schema.document(of: record).jsonText)
+                records += 1
+            }
+        }
+        #expect(records > 300)
+    }
+
+    @Test func keepsUpWhenTheFieldsChangeAndOverridesFieldsNamedLikeColumns() {
+        let schema = otterSchema()
+        let fieldSets: [[String: JSONValue]] = [
+            ["note": .string("a"), "tag": .number(1)],
+            ["note": .string("b"), "tag": .number(2)],
+            ["note": .string("c"), "zone": .string("same count, other name")],
+            ["kind": .string("overridden by the class"), "note": .null],
+            ["note": .string("d"), "tag": .number(3)],
+            [:],
+            LakeDocumentWriterTests.awkwardFields,
+        ]
+        var writer = RecordDocumentWriter(schema: schema)
+        var appended = RecordDocumentWriter(schema: schema)
+        var expected = ""
+        for (index, fields) in fieldSets.enumerated() {
+            var record = otter("o\"\(index)", kind: index % 2, site: index % 2, length: index == 2 ? nil : 50.25 + Double(index), coat: index == 3 ? nil : 1)
+            record.otherFields = fields
+            writer.write(record)
+            let text = schema.document(of: record).jsonText
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == text)
+            appended.append(record)
+            expected += text
+        }
+        // Appended one after another, the documents are the same texts end to end.
+        #expect(String(decoding: appended.bytes, as: UTF8.self) == expected)
+    }
+}

@@ -90,6 +90,13 @@ public struct SchemaRowParser: Sendable {
     private let template: [TemplatePiece]?
     private let otherColumns: [(column: Int, name: String, kind: RowChecks.KeptKind)]
     private let missing: Set<String>
+    /// The longest missing-value token, in UTF-8 bytes: a longer field is never missing, and
+    /// is not looked up.
+    private let longestMissing: Int
+    /// Per feature, read on every row without copying the feature: its kind and whether a
+    /// value is required.
+    private let featureKinds: [FeatureColumn.Kind]
+    private let featureValueRequired: [Bool]
     /// The schema's checks of classes, levels and numbers.
     private let validator: SchemaValidator
     /// The order the content hash takes the features in.
@@ -164,6 +171,9 @@ public struct SchemaRowParser: Sendable {
             return (index, name, numbers.contains(name) ? .number : texts.contains(name) ? .text : .inferred)
         }
         missing = Set(schema.missingValues)
+        longestMissing = schema.missingValues.map(\.utf8.count).max() ?? 0
+        featureKinds = schema.features.map(\.kind)
+        featureValueRequired = schema.features.map(\.valueRequired)
         validator = SchemaValidator(schema: schema)
         let partitionIndex = schema.features.firstIndex { $0.name == schema.partition }
         hashOrder = (partitionIndex.map { [$0] } ?? [])
@@ -198,9 +208,9 @@ public struct SchemaRowParser: Sendable {
         do throws(Rejection) {
             try RowChecks.checkShape(of: record, columnCount: columnNames.count)
             var values: [Double?] = []
-            values.reserveCapacity(schema.features.count)
-            for (index, feature) in schema.features.enumerated() {
-                values.append(try value(of: feature, at: index, in: record.fields))
+            values.reserveCapacity(featureKinds.count)
+            for index in featureKinds.indices {
+                values.append(try value(ofFeature: index, in: record.fields))
             }
             let id = idColumn.flatMap { present(record.fields[$0]) }
             return .accepted(FeatureRow(id: id, line: record.line, features: values))
@@ -218,9 +228,9 @@ public struct SchemaRowParser: Sendable {
         do { targetClass = try validator.targetClass(of: targetText) } catch { throw Rejection("\(target.name): \(error.detail)") }
 
         var values: [Double?] = []
-        values.reserveCapacity(schema.features.count)
-        for (index, feature) in schema.features.enumerated() {
-            values.append(try value(of: feature, at: index, in: fields))
+        values.reserveCapacity(featureKinds.count)
+        for index in featureKinds.indices {
+            values.append(try value(ofFeature: index, in: fields))
         }
 
         var otherFields: [String: JSONValue] = [:]
@@ -233,7 +243,7 @@ public struct SchemaRowParser: Sendable {
         return result
     }
 
-    private func value(of feature: FeatureColumn, at index: Int, in fields: [String]) throws(Rejection) -> Double? {
+    private func value(ofFeature index: Int, in fields: [String]) throws(Rejection) -> Double? {
         let text: String?
         var fromDate: String?
         switch featureSources[index] {
@@ -243,15 +253,16 @@ public struct SchemaRowParser: Sendable {
             fromDate = columnNames[column]
             text = present(fields[column])
         }
+        // The feature's name is read only for a message: no copy of the feature on the way.
         guard let text else {
-            guard feature.valueRequired else { return nil }
-            if let fromDate { throw Rejection("\(fromDate): missing (the \(feature.name) comes from it)") }
-            throw Rejection("\(feature.name): missing")
+            guard featureValueRequired[index] else { return nil }
+            if let fromDate { throw Rejection("\(fromDate): missing (the \(schema.features[index].name) comes from it)") }
+            throw Rejection("\(schema.features[index].name): missing")
         }
         let value: Double
-        switch feature.kind {
+        switch featureKinds[index] {
         case .categorical:
-            do { return try validator.level(of: text, feature: index) } catch { throw Rejection("\(feature.name): \(error.detail)") }
+            do { return try validator.level(of: text, feature: index) } catch { throw Rejection("\(schema.features[index].name): \(error.detail)") }
         case .numeric:
             if let fromDate {
                 guard let year = PenguinRowParser.firstFourDigitNumber(in: text) else {
@@ -259,10 +270,10 @@ public struct SchemaRowParser: Sendable {
                 }
                 value = Double(year)
             } else {
-                value = try number(text, column: feature.name)
+                value = try number(text, column: schema.features[index].name)
             }
         }
-        do { return try validator.checked(value, written: text, feature: index) } catch { throw Rejection("\(feature.name): \(error.detail)") }
+        do { return try validator.checked(value, written: text, feature: index) } catch { throw Rejection("\(schema.features[index].name): \(error.detail)") }
     }
 
     private func otherValue(_ field: String, name: String, kind: RowChecks.KeptKind) throws(Rejection) -> JSONValue {
@@ -324,6 +335,7 @@ public struct SchemaRowParser: Sendable {
     private func present(_ field: String) -> String? {
         let trimmed = field.utf8.first.map { $0 == 0x20 || $0 == 0x09 } == true || field.utf8.last.map { $0 == 0x20 || $0 == 0x09 } == true
             ? field.trimmingCharacters(in: .whitespaces) : field
+        guard trimmed.utf8.count <= longestMissing else { return trimmed }
         return missing.contains(trimmed) ? nil : trimmed
     }
 

@@ -21,15 +21,28 @@ public struct SchemaValidator: Sendable {
     private let classesByText: [String: Int]
     /// Per feature (empty for numeric ones): lowercased level and alias spellings → level index.
     private let levelsByText: [[String: Int]]
+    /// The same spellings as the schema writes them, looked up first: a file's values are
+    /// mostly written so, and then need no lowercased copy.
+    private let classesByExactText: [String: Int]
+    private let levelsByExactText: [[String: Int]]
+    /// Per feature: whether it must be whole, and its plausible range (read on every value,
+    /// without copying the feature).
+    private let integer: [Bool]
+    private let ranges: [ClosedRange<Double>?]
 
     public init(schema: DatasetSchema) {
         self.schema = schema
         classesByText = Self.lookup(schema.target.classes, aliases: schema.target.aliases)
         levelsByText = schema.features.map { $0.kind == .categorical ? Self.lookup($0.levels, aliases: $0.aliases) : [:] }
+        classesByExactText = Self.lookup(schema.target.classes, aliases: schema.target.aliases, lowercased: false)
+        levelsByExactText = schema.features.map { $0.kind == .categorical ? Self.lookup($0.levels, aliases: $0.aliases, lowercased: false) : [:] }
+        integer = schema.features.map(\.integer)
+        ranges = schema.features.map(\.range)
     }
 
     /// The class index of `text`.
     public func targetClass(of text: String) throws(ValueProblem) -> Int {
+        if let index = classesByExactText[text] { return index }
         guard let index = classesByText[text.lowercased()] else {
             let target = schema.target
             throw ValueProblem("\(RowChecks.quoted(text)) is not a known \(target.name) (\(target.classes.joined(separator: ", ")))")
@@ -39,6 +52,7 @@ public struct SchemaValidator: Sendable {
 
     /// The level index of `text` for categorical feature `index`.
     public func level(of text: String, feature index: Int) throws(ValueProblem) -> Double {
+        if let level = levelsByExactText[index][text] { return Double(level) }
         guard let level = levelsByText[index][text.lowercased()] else {
             let feature = schema.features[index]
             throw ValueProblem("\(RowChecks.quoted(text)) is not a known \(feature.name) (\(feature.levels.joined(separator: ", ")))")
@@ -49,9 +63,8 @@ public struct SchemaValidator: Sendable {
     /// `value`, written as `text`, checked for numeric feature `index`: whole when the feature
     /// is `integer`, inside its range.
     public func checked(_ value: Double, written text: String, feature index: Int) throws(ValueProblem) -> Double {
-        let feature = schema.features[index]
-        if feature.integer, value != value.rounded() { throw ValueProblem("\(RowChecks.quoted(text)) is not a whole number") }
-        if let range = feature.range, !range.contains(value) {
+        if integer[index], value != value.rounded() { throw ValueProblem("\(RowChecks.quoted(text)) is not a whole number") }
+        if let range = ranges[index], !range.contains(value) {
             throw ValueProblem(
                 "\(text) is outside the plausible range \(JSONValue.format(range.lowerBound))...\(JSONValue.format(range.upperBound))")
         }
@@ -83,10 +96,14 @@ public struct SchemaValidator: Sendable {
         return rejection.reason.hasPrefix(prefix) ? String(rejection.reason.dropFirst(prefix.count)) : rejection.reason
     }
 
-    private static func lookup(_ values: [String], aliases: [String: String]) -> [String: Int] {
+    /// Spellings → index; lowercased unless told otherwise. When two exact spellings differ only
+    /// by case from a third, the lowercased table decides as before (the exact one only answers
+    /// a text written exactly so, which the lowercased table maps to the same index).
+    private static func lookup(_ values: [String], aliases: [String: String], lowercased: Bool = true) -> [String: Int] {
         var table: [String: Int] = [:]
-        for (index, value) in values.enumerated() { table[value.lowercased()] = index }
-        for (alias, value) in aliases { if let index = values.firstIndex(of: value) { table[alias.lowercased()] = index } }
+        func key(_ text: String) -> String { lowercased ? text.lowercased() : text }
+        for (index, value) in values.enumerated() { table[key(value)] = index }
+        for (alias, value) in aliases { if let index = values.firstIndex(of: value) { table[key(alias)] = index } }
         return table
     }
 }

@@ -26,6 +26,7 @@ public struct PostgresRecordLake: RecordLake {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-lake-upsert:" + table) || current_schema()))", logger: logger)
             var sourceID: Int32?
             if let source { sourceID = try await PostgresRecordLake.sourceID(of: source, on: connection, logger: logger) }
+            var writer = RecordDocumentWriter(schema: schema, capacity: 512)
             for chunk in stride(from: 0, to: records.count, by: PostgresRecordLake.rowsPerStatement) {
                 let end = min(chunk + PostgresRecordLake.rowsPerStatement, records.count)
                 var ids = PostgresArray(of: .text, capacity: (end - chunk) * 16)
@@ -34,8 +35,8 @@ public struct PostgresRecordLake: RecordLake {
                 var lines = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
                 for record in records[chunk..<end] {
                     ids.append(record.id)
-                    let text = Array(schema.document(of: record).jsonText.utf8)
-                    text.withUnsafeBufferPointer { documents.appendJSONB($0) }
+                    writer.write(record)
+                    writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
                     let line = sourceID == nil ? nil : record.sourceLine
                     sources.append(line == nil ? nil : sourceID)
                     lines.append(line.map { Int32(clamping: $0) })

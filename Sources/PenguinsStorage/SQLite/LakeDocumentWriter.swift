@@ -11,8 +11,9 @@ import PenguinsCore
 /// reused from row to row. The tests compare the output with `jsonText` on varied penguins,
 /// so the two cannot drift apart unnoticed.
 struct LakeDocumentWriter {
+    private var out: JSONBytes
     /// The document of the last ``write(_:)``, or the documents appended since.
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] { out.bytes }
 
     /// A member of the document: one of the fields every document has, or one of `otherFields`.
     private enum Member {
@@ -43,7 +44,6 @@ struct LakeDocumentWriter {
     private static let featuresByKey: [(feature: Feature, quotedKey: [UInt8])] = Feature.allCases
         .sorted { $0.documentKey < $1.documentKey }
         .map { ($0, Array("\"\($0.documentKey)\":".utf8)) }
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The members of the documents being written, sorted by name, each with its `"name":`
     /// bytes. Rows of one source file share their field names, so the order is worked out once
@@ -55,27 +55,22 @@ struct LakeDocumentWriter {
 
     /// A writer whose buffer holds `capacity` bytes before it grows.
     init(capacity: Int = 1024) {
-        bytes.reserveCapacity(capacity)
+        out = JSONBytes(capacity: capacity)
     }
 
     /// Replaces ``bytes`` with the document of `penguin`.
     mutating func write(_ penguin: Penguin) {
-        bytes.removeAll(keepingCapacity: true)
+        out.bytes.removeAll(keepingCapacity: true)
         append(penguin)
     }
 
     /// Appends the document of `penguin` to ``bytes``.
     mutating func append(_ penguin: Penguin) {
-        let start = bytes.count
+        let start = out.bytes.count
         if layoutOtherFieldCount == penguin.otherFields.count, appendMembers(of: penguin) { return }
-        bytes.removeSubrange(start...)
+        out.bytes.removeSubrange(start...)
         let otherNames = penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedNames.contains($0) }
-        let otherMembers = otherNames.map { name -> (member: Member, quotedName: [UInt8]) in
-            var quoted = LakeDocumentWriter()
-            quoted.writeString(name)
-            quoted.bytes.append(UInt8(ascii: ":"))
-            return (.other(name), quoted.bytes)
-        }
+        let otherMembers = otherNames.map { name -> (member: Member, quotedName: [UInt8]) in (.other(name), JSONBytes.quotedKey(name)) }
         layout = (LakeDocumentWriter.fixedMembers + otherMembers).sorted { $0.member.name < $1.member.name }
         layoutOtherFieldCount = otherNames.count == penguin.otherFields.count ? otherNames.count : nil
         _ = appendMembers(of: penguin)
@@ -83,10 +78,10 @@ struct LakeDocumentWriter {
 
     /// Appends the document with the members of ``layout``; false when `penguin` lacks one of them.
     private mutating func appendMembers(of penguin: Penguin) -> Bool {
-        bytes.append(UInt8(ascii: "{"))
+        out.bytes.append(UInt8(ascii: "{"))
         for (index, entry) in layout.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: entry.quotedName)
+            if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
+            out.bytes.append(contentsOf: entry.quotedName)
             switch entry.member {
             case .features: writeFeatures(penguin.measurements)
             case .island: writeString(penguin.island.rawValue)
@@ -100,86 +95,23 @@ struct LakeDocumentWriter {
                 writeValue(value)
             }
         }
-        bytes.append(UInt8(ascii: "}"))
+        out.bytes.append(UInt8(ascii: "}"))
         return true
     }
 
     private mutating func writeFeatures(_ measurements: Measurements) {
-        bytes.append(UInt8(ascii: "{"))
+        out.bytes.append(UInt8(ascii: "{"))
         for (index, entry) in LakeDocumentWriter.featuresByKey.enumerated() {
             let feature = entry.feature
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: entry.quotedKey)
+            if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
+            out.bytes.append(contentsOf: entry.quotedKey)
             if let value = measurements[feature] { writeNumber(value) } else { writeLiteral("null") }
         }
-        bytes.append(UInt8(ascii: "}"))
+        out.bytes.append(UInt8(ascii: "}"))
     }
 
-    private mutating func writeValue(_ value: JSONValue) {
-        switch value {
-        case .null: writeLiteral("null")
-        case .bool(let flag): writeLiteral(flag ? "true" : "false")
-        case .number(let number): writeNumber(number)
-        case .string(let string): writeString(string)
-        case .array(let elements):
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeValue(element)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        case .object(let members):
-            bytes.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(key)
-                bytes.append(UInt8(ascii: ":"))
-                writeValue(members[key]!)
-            }
-            bytes.append(UInt8(ascii: "}"))
-        }
-    }
-
-    private mutating func writeLiteral(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    /// Integers without a fraction, other finite numbers in Swift's shortest round-tripping
-    /// form, non-finite numbers as null: the rules of `JSONValue.jsonText`.
-    private mutating func writeNumber(_ value: Double) {
-        guard value.isFinite else { return writeLiteral("null") }
-        if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: String(Int64(value)).utf8)
-        } else {
-            bytes.append(contentsOf: value.description.utf8)
-        }
-    }
-
-    /// A quoted string escaping `"`, `\` and control characters as `JSONValue.jsonText` does.
-    private mutating func writeString(_ string: String) {
-        var string = string
-        string.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
-            var clean = utf8.startIndex
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<index]))
-                clean = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): writeLiteral("\\\"")
-                case UInt8(ascii: "\\"): writeLiteral("\\\\")
-                case UInt8(ascii: "\n"): writeLiteral("\\n")
-                case UInt8(ascii: "\r"): writeLiteral("\\r")
-                case UInt8(ascii: "\t"): writeLiteral("\\t")
-                default:
-                    writeLiteral("\\u00")
-                    bytes.append(LakeDocumentWriter.hexDigits[Int(byte >> 4)])
-                    bytes.append(LakeDocumentWriter.hexDigits[Int(byte & 0x0F)])
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean...]))
-            bytes.append(UInt8(ascii: "\""))
-        }
-    }
+    private mutating func writeValue(_ value: JSONValue) { out.writeValue(value) }
+    private mutating func writeLiteral(_ literal: StaticString) { out.writeLiteral(literal) }
+    private mutating func writeNumber(_ value: Double) { out.writeNumber(value) }
+    private mutating func writeString(_ string: String) { out.writeString(string) }
 }

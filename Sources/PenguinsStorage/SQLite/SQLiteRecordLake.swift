@@ -14,29 +14,41 @@ public struct SQLiteRecordLake: RecordLake {
     /// Inserts or replaces documents in one transaction; an unchanged row is not rewritten.
     public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) async throws {
         guard !records.isEmpty else { return }
-        let schema = tables.schema
-        let documents = records.map { schema.document(of: $0).jsonText }
+        // The documents are written before the write transaction starts, so the warehouse upsert
+        // of the same batch (run concurrently) overlaps with that work.
+        var writer = RecordDocumentWriter(schema: tables.schema, capacity: records.count * 192)
+        var documentEnds: [Int] = []
+        documentEnds.reserveCapacity(records.count)
+        for record in records {
+            writer.append(record)
+            documentEnds.append(writer.bytes.count)
+        }
+        let documents = writer.bytes
+        let ends = documentEnds
         let source = provenance.map(LakeSource.init)
         let table = tables.lake
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
-            try db.insertRows(
-                Array(records.indices), head: "INSERT INTO \(table) (id, document, source_id, source_line)", columnCount: 4,
-                clause: """
-                    ON CONFLICT (id) DO UPDATE SET
-                        document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
-                    WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
-                        OR source_line IS NOT excluded.source_line
-                    """
-            ) { statement, index, first in
-                statement.bind(records[index].id, at: first)
-                statement.bind(documents[index], at: first + 1)
-                if let sourceID, let line = records[index].sourceLine {
-                    statement.bind(sourceID, at: first + 2)
-                    statement.bind(line, at: first + 3)
-                } else {
-                    statement.bindNull(at: first + 2)
-                    statement.bindNull(at: first + 3)
+            try documents.withUnsafeBufferPointer { documents in
+                try db.insertRows(
+                    Array(records.indices), head: "INSERT INTO \(table) (id, document, source_id, source_line)", columnCount: 4,
+                    clause: """
+                        ON CONFLICT (id) DO UPDATE SET
+                            document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
+                        WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
+                            OR source_line IS NOT excluded.source_line
+                        """
+                ) { statement, index, first in
+                    let start = index == 0 ? 0 : ends[index - 1]
+                    statement.bind(records[index].id, at: first)
+                    statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
+                    if let sourceID, let line = records[index].sourceLine {
+                        statement.bind(sourceID, at: first + 2)
+                        statement.bind(line, at: first + 3)
+                    } else {
+                        statement.bindNull(at: first + 2)
+                        statement.bindNull(at: first + 3)
+                    }
                 }
             }
         }

@@ -38,7 +38,10 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             """
         let usable = schema.usableForTraining(records)
         try await pool.write { db in
-            try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: 64) { statement, index, first in
+            // As many rows per statement as the penguins' warehouse writes, fewer for a schema so
+            // wide that they would pass SQLite's limit of 32,766 parameters a statement.
+            let rowsPerStatement = max(1, min(256, 32_000 / columns.count))
+            try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
                 let record = records[index]
                 statement.bind(record.id, at: first)
                 statement.bind(schema.target.classes[record.targetClass], at: first + 1)
