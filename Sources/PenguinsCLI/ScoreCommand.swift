@@ -21,17 +21,20 @@ struct ScoreCommand: AsyncParsableCommand {
         try await reportingErrors {
             let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
             if !Platform.isDefaultDataset(dataset.name) {
-                guard case .local = engine else {
-                    throw ValidationError("the Spark engine scores the penguins; score dataset \(dataset.name) with --engine local")
-                }
                 let platform = try global.platform()
-                let report = try await DatasetScorer(platform: platform).score(schema: try await platform.schema(ofDataset: dataset.name))
+                let schema = try await platform.schema(ofDataset: dataset.name)
+                if case .spark(let url) = engine {
+                    let report = try await SparkScorer(platform: platform, url: url).score(dataset: schema)
+                    switch global.format {
+                    case .json: try printJSON(report)
+                    case .table: print(ScoreCommand.sparkSummary(report))
+                    }
+                    return
+                }
+                let report = try await DatasetScorer(platform: platform).score(schema: schema)
                 switch global.format {
                 case .json: try printJSON(report)
-                case .table:
-                    var table = TextTable("dataset", "model version", "rows", "scored", "unscorable (missing feature)", "seconds")
-                    table.add(report.dataset, "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.unscorable)", fixed(report.seconds, 2))
-                    print(table.rendered)
+                case .table: print(ScoreCommand.summary(report))
                 }
                 return
             }
@@ -71,6 +74,28 @@ struct ScoreCommand: AsyncParsableCommand {
                 + "a running server drops re-measured penguins from its own within a second and answers \(report.refreshed) refreshed rows from the warehouse"
         }
         return "cache: \(report.cacheLocation): \(removed), wrote \(report.cached) predictions"
+    }
+
+    static func summary(_ report: DatasetScoreReport) -> String {
+        var table = TextTable("dataset", "model version", "rows", "scored", "unscorable (missing feature)", "seconds")
+        table.add(report.dataset, "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.unscorable)", fixed(report.seconds, 2))
+        return table.rendered
+    }
+
+    static func sparkSummary(_ report: DatasetSparkScoreReport) -> String {
+        var lines = [
+            "spark: \(report.sparkScored) rows of \(report.dataset) scored on the cluster in \(fixed(report.sparkSeconds, 2)) s, merged into the warehouse in \(fixed(report.mergeSeconds, 2)) s",
+            summary(report.swift),
+        ]
+        if let shadow = report.shadow {
+            lines.append("shadow: spark and swift agree on \(shadow.agreed) of \(shadow.compared) rows (\(fixed(shadow.agreementRate * 100, 2)) %)")
+            if !shadow.disagreements.isEmpty {
+                var table = TextTable("id", "partition", "class", "swift", "spark")
+                for row in shadow.disagreements { table.add(row.id, row.partition, row.actual, row.swift, row.spark) }
+                lines.append(table.rendered)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func sparkSummary(_ report: SparkScoreReport) -> String {

@@ -239,8 +239,12 @@ extension Endpoints {
     func datasetClassificationPage(_ name: String) async throws -> Response {
         let session = try await session(name)
         let versions = try await store(.registry) { try await session.stores.registry.versions() }
+        var shadow: DatasetShadow?
+        if let model = session.model, model.artifact.spark != nil, let warehouse = session.stores.warehouse as? any SparkRecordWarehouse {
+            shadow = try await store(.warehouse) { try await warehouse.shadowComparison(modelVersion: model.version, limit: 20) }
+        }
         return Responses.html(Pages.datasetClassification(
-            dataset: session.schema, model: session.model.map { ($0.version, $0.artifact) }, versions: versions))
+            dataset: session.schema, model: session.model.map { ($0.version, $0.artifact) }, versions: versions, shadow: shadow))
     }
 
     /// The drift page of a dataset other than the penguins (theirs is `/drift`): the training

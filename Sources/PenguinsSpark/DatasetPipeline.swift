@@ -30,6 +30,18 @@ public struct DatasetPipeline: Sendable {
     public var labels: [String] { schema.target.classes }
     /// The feature columns, in the model's order.
     public var featureColumns: [String] { featureIndices.map { schema.features[$0].name } }
+    /// The columns the features are assembled from, in the model's order: a numeric feature's
+    /// own, a categorical one's level index (`<name>__level`, so the raw column stays as it is,
+    /// which the partition column must when it is a feature).
+    public var inputColumns: [String] {
+        featureIndices.map { schema.features[$0].kind == .categorical ? schema.features[$0].name + "__level" : schema.features[$0].name }
+    }
+    /// The id, partition and target columns, each once.
+    private var keyColumns: [String] {
+        var keys: [String] = []
+        for name in [schema.idColumnName, schema.partition, schema.target.name] where !keys.contains(name) { keys.append(name) }
+        return keys
+    }
 
     /// Every warehouse row, read by JDBC with one partition per level of the partition column
     /// and one for any other value.
@@ -40,31 +52,27 @@ public struct DatasetPipeline: Sendable {
             predicates: JDBCSource.partitionPredicates(column: schema.partition, levels: levels))
     }
 
-    /// Rows with every feature: the key columns (id, partition, target, each once and not when
-    /// it is a feature), the features (a categorical one as its level index, under its own
-    /// name) and the target's label index as `label`.
+    /// Rows with every feature: the key columns (id, partition, target), the features (a
+    /// numeric one as it is, a categorical one as its level index, see ``inputColumns``) and the
+    /// target's label index as `label`.
     public func complete() -> SparkRelation {
         let present = featureColumns.map { SparkExpression.isNotNull(.column($0)) }
-        var keys: [String] = []
-        for name in [schema.idColumnName, schema.partition, schema.target.name] where !keys.contains(name) && !featureColumns.contains(name) {
-            keys.append(name)
-        }
         let features = featureIndices.map { index -> SparkExpression in
             let feature = schema.features[index]
             switch feature.kind {
             case .numeric: return .column(feature.name)
-            case .categorical: return .alias(.labelIndex(of: .column(feature.name), in: feature.levels), name: feature.name)
+            case .categorical: return .alias(.labelIndex(of: .column(feature.name), in: feature.levels), name: feature.name + "__level")
             }
         }
         return warehouse()
             .filter(present.dropFirst().reduce(present[0]) { .and($0, $1) })
-            .select(keys.map { SparkExpression.column($0) } + features + [.alias(.labelIndex(of: .column(schema.target.name), in: labels), name: "label")])
+            .select(keyColumns.map { SparkExpression.column($0) } + features + [.alias(.labelIndex(of: .column(schema.target.name), in: labels), name: "label")])
     }
 
     /// `rows` (from ``complete()``) with the features assembled into the vector column `raw_features`.
     public func assembled(_ rows: SparkRelation) -> SparkRelation {
         rows.transform(with: .vectorAssembler, params: [
-            "inputCols": .strings(featureColumns),
+            "inputCols": .strings(inputColumns),
             "outputCol": .string("raw_features"),
             "handleInvalid": .string("error"),
         ])
@@ -111,10 +119,8 @@ public struct DatasetPipeline: Sendable {
     /// Scored rows as a staging table takes them: id, partition and target, and the predicted
     /// class by name as `spark_<target>` (Spark's `prediction` index mapped through ``labels``).
     public func predictionColumns(_ scored: SparkRelation) -> SparkRelation {
-        var keys: [String] = []
-        for name in [schema.idColumnName, schema.partition, schema.target.name] where !keys.contains(name) { keys.append(name) }
-        return scored.select(
-            keys.map { SparkExpression.column($0) } + [.alias(.label(at: .column("prediction"), in: labels), name: "spark_" + schema.target.name)]
+        scored.select(
+            keyColumns.map { SparkExpression.column($0) } + [.alias(.label(at: .column("prediction"), in: labels), name: "spark_" + schema.target.name)]
         )
     }
 }

@@ -15,7 +15,7 @@ public enum SparkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The server answered something the client did not expect.
     case unexpectedAnswer(String)
     /// The current model has no Spark part to score with.
-    case noSparkModel(version: Int)
+    case noSparkModel(version: Int, dataset: String? = nil)
 
     /// One line: what failed and what to do.
     public var description: String {
@@ -32,8 +32,8 @@ public enum SparkError: Error, Equatable, Sendable, CustomStringConvertible {
             reason
         case .unexpectedAnswer(let reason):
             "\(reason); is the server a Spark 4 Spark Connect server?"
-        case .noSparkModel(let version):
-            "model version \(version) has no Spark model; train one with `penguins train --engine sc://HOST:PORT`"
+        case .noSparkModel(let version, let dataset):
+            "model version \(version)\(dataset.map { " of \($0)" } ?? "") has no Spark model; train one with `penguins train\(dataset.map { " --dataset \($0)" } ?? "") --engine sc://HOST:PORT`"
         }
     }
 }

@@ -19,6 +19,22 @@ public struct SparkScoreReport: Codable, Sendable {
     public var shadow: ShadowComparison?
 }
 
+/// What `score --dataset NAME --engine sc://...` did.
+public struct DatasetSparkScoreReport: Codable, Sendable {
+    public var dataset: String
+    /// The registry version whose Spark and Swift models scored.
+    public var modelVersion: Int
+    /// Warehouse rows that received a Spark prediction.
+    public var sparkScored: Int
+    /// Seconds of the cluster's part, and of the merge of the staging table.
+    public var sparkSeconds: Double
+    public var mergeSeconds: Double
+    /// The Swift model's pass over the warehouse.
+    public var swift: DatasetScoreReport
+    /// How often the two agree, with some rows where they differ.
+    public var shadow: DatasetShadow?
+}
+
 /// Batch scoring on a Spark cluster: Spark loads the current version's saved scaler and forest,
 /// transforms every complete warehouse row read by JDBC, and writes the predictions by JDBC to a
 /// staging table; one PostgreSQL transaction merges them into the warehouse's Spark prediction
@@ -70,10 +86,61 @@ public struct SparkScorer: Sendable {
         )
     }
 
-    /// The cluster's part: every complete row, transformed and written to `staging` by JDBC.
+    /// Scores every warehouse row of dataset `schema` that has its current model's features
+    /// with that version's Spark model on the cluster, merges the predictions into the
+    /// dataset's Spark prediction columns, writes the Swift model's, and compares the two.
+    public func score(dataset schema: DatasetSchema, now: Date = Date()) async throws -> DatasetSparkScoreReport {
+        let stores = try await platform.tables(for: schema)
+        guard let warehouse = stores.warehouse as? any SparkRecordWarehouse else {
+            _ = try SparkTrainer.sparkWarehouse(of: platform)
+            throw SparkError.warehouseNotReachable("the warehouse of \(schema.name) is not a PostgreSQL table Spark can reach; use a postgres:// warehouse")
+        }
+        let model = try await DatasetModel.current(of: schema, in: stores.registry)
+        guard let record = model.artifact.spark else { throw SparkError.noSparkModel(version: model.version, dataset: schema.name) }
+        let pipeline = DatasetPipeline(
+            schema: schema, featureIndices: model.featureIndices, source: JDBCSource(warehouse.jdbcLocation), parameters: .init(),
+            table: warehouse.tableName)
+
+        let sparkStart = Date()
+        let staging = SparkScorer.stagingTableName()
+        do {
+            try await writeStaging(record: record, pipeline: pipeline, staging: staging)
+        } catch {
+            try? await warehouse.dropStagingTable(staging)
+            throw error
+        }
+        let sparkSeconds = Date().timeIntervalSince(sparkStart)
+        let mergeStart = Date()
+        let merged: Int
+        do {
+            merged = try await warehouse.mergeSparkPredictions(fromStaging: staging, modelVersion: model.version, at: now)
+        } catch {
+            try? await warehouse.dropStagingTable(staging)
+            throw error
+        }
+        let mergeSeconds = Date().timeIntervalSince(mergeStart)
+        let swift = try await DatasetScorer(platform: platform).score(schema: schema, now: now)
+        let shadow = try await warehouse.shadowComparison(modelVersion: model.version, limit: disagreementLimit)
+        return DatasetSparkScoreReport(
+            dataset: schema.name, modelVersion: model.version, sparkScored: merged, sparkSeconds: sparkSeconds, mergeSeconds: mergeSeconds,
+            swift: swift, shadow: shadow)
+    }
+
+    /// The cluster's part for the penguins: every complete row, transformed and written to `staging` by JDBC.
     func writeStaging(record: SparkModelRecord, warehouse: any SparkWarehouse, staging: String) async throws {
-        let source = JDBCSource(warehouse.jdbcLocation)
-        let pipeline = DatasetPipeline.species(source: source, parameters: .init())
+        let pipeline = DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: .init())
+        do {
+            try await writeStaging(record: record, pipeline: pipeline, staging: staging)
+        } catch {
+            try? await warehouse.dropStagingTable(staging)
+            throw error
+        }
+    }
+
+    /// The cluster's part: every row with the model's features, transformed with the saved
+    /// scaler and forest and written to `staging` by JDBC.
+    func writeStaging(record: SparkModelRecord, pipeline: DatasetPipeline, staging: String) async throws {
+        let source = pipeline.source
         try await SparkConnectSession.with(url) { session in
             let scaler = try await session.execute(
                 SparkMLCommand.load(.standardScalerModel, path: record.scalerPath), operation: "load the scaler from \(record.scalerPath)"
@@ -82,15 +149,10 @@ public struct SparkScorer: Sendable {
                 SparkMLCommand.load(.randomForestClassificationModel, path: record.forestPath), operation: "load the forest from \(record.forestPath)"
             ).objectReference()
             let scored = pipeline.predictionColumns(pipeline.assembled(pipeline.complete()).transform(with: scaler).transform(with: forest))
-            do {
-                _ = try await session.execute(
-                    scored.write(format: "jdbc", options: source.writeOptions(table: staging), mode: .overwrite),
-                    operation: "write the predictions by JDBC to \(source.qualified(staging))"
-                )
-            } catch {
-                try? await warehouse.dropStagingTable(staging)
-                throw error
-            }
+            _ = try await session.execute(
+                scored.write(format: "jdbc", options: source.writeOptions(table: staging), mode: .overwrite),
+                operation: "write the predictions by JDBC to \(source.qualified(staging))"
+            )
             _ = try? await session.execute(SparkMLCommand.delete([scaler, forest]), operation: "release the models")
         }
     }

@@ -202,7 +202,7 @@ struct SparkIntegrationTests {
             let output = try await runProgram("/usr/bin/psql", [
                 "postgresql://\(location.username):\(location.password ?? "")@\(location.host):\(location.port)/\(location.database)?sslmode=disable",
                 "-At", "-F", ",", "-c",
-                "SELECT \(schema.idColumnName), bill_length_mm, flipper_length_mm, island, sex, label FROM \(location.schema!).spark_encoding",
+                "SELECT \(schema.idColumnName), bill_length_mm, flipper_length_mm, island__level, sex__level, label FROM \(location.schema!).spark_encoding",
             ], timeout: .seconds(60))
             #expect(output.status == 0, "\(output.standardError)")
             let spark = output.standardOutput.split(separator: "\n").map { line in
@@ -220,6 +220,24 @@ struct SparkIntegrationTests {
             })
             #expect(encoded.count == expected.count)
             #expect(encoded == expected)
+
+            // Batch scoring: Spark's predictions merged into the dataset's warehouse, the Swift
+            // model's beside them, and how often they agree.
+            let scored = try await SparkScorer(platform: platform, url: try url).score(dataset: schema)
+            #expect(scored.modelVersion == trained.swift.version)
+            #expect(scored.sparkScored == complete.count)
+            #expect(scored.swift.scored == complete.count)
+            let shadow = try #require(scored.shadow)
+            #expect(shadow.compared == complete.count)
+            #expect(shadow.agreementRate >= 0.9)
+            #expect(shadow.disagreements.count == min(20, shadow.compared - shadow.agreed))
+            for row in shadow.disagreements {
+                #expect(row.swift != row.spark)
+                #expect(["Biscoe", "Dream", "Torgersen"].contains(row.partition))
+            }
+            let warehouse = try #require(stores.warehouse as? any SparkRecordWarehouse)
+            #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion, limit: 3)?.agreed == shadow.agreed)
+            #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion + 1, limit: 3) == nil)
         } catch {
             try? await Self.dropSchema(configuration, platform)
             throw error
@@ -240,6 +258,12 @@ struct SparkIntegrationTests {
         _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3)).train()
         await #expect(throws: SparkError.noSparkModel(version: 1)) {
             _ = try await SparkScorer(platform: platform, url: try url).score()
+        }
+        // A dataset's model trained without Spark: the fix names the dataset.
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.irisCSV, dataset: "iris")
+        _ = try await DatasetTrainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3)).train(schema: BundledSchemas.iris)
+        await #expect(throws: SparkError.noSparkModel(version: 1, dataset: "iris")) {
+            _ = try await SparkScorer(platform: platform, url: try url).score(dataset: BundledSchemas.iris)
         }
         try await Self.dropSchema(configuration, platform)
     }

@@ -10,6 +10,7 @@ extension DatasetSchema {
     /// names.
     public static let warehouseColumnNames: [String] = [
         "usable_for_training", "predicted_class", "confidence", "probabilities", "model_version", "predicted_at",
+        "spark_predicted_class", "spark_model_version", "spark_predicted_at",
     ]
 
     /// The index of the partition column among the features, or nil when the target is the partition.

@@ -116,13 +116,15 @@ enum DatasetPages {
 
     /// The classification page of a dataset: its current model in full and every version,
     /// each not current with a promote button.
-    static func classification(dataset schema: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary]) -> String {
+    static func classification(
+        dataset schema: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow?
+    ) -> String {
         let name = HTML.escape(schema.name)
         var body = "<h1>Classification: \(name)</h1><p class=\"lead\">The random forest that predicts \(HTML.escape(schema.target.name)) "
         body += "from the features it was trained on, evaluated on a held-out stratified split of the warehouse.</p>"
         if let model {
             body += ClassificationPage.model(version: model.version, artifact: model.artifact)
-            body += ClassificationPage.spark(model.artifact, shadow: nil, scoresInBatch: false)
+            body += ClassificationPage.spark(model.artifact, dataset: schema, shadow: shadow)
         } else {
             body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
         }
@@ -244,9 +246,9 @@ extension Pages {
 
     /// The classification page of a dataset other than the penguins.
     public static func datasetClassification(
-        dataset: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary]
+        dataset: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow? = nil
     ) -> String {
-        DatasetPages.classification(dataset: dataset, model: model, versions: versions)
+        DatasetPages.classification(dataset: dataset, model: model, versions: versions, shadow: shadow)
     }
 
     /// The drift page of a dataset other than the penguins; `message` says why `drift` is missing.

@@ -24,6 +24,7 @@ extension DatasetTables {
             DatasetMigration(name: "create-quarantine", statements: createQuarantine(dialect)),
             DatasetMigration(name: "create-registry", statements: createRegistry(dialect)),
             DatasetMigration(name: "create-prediction-log", statements: createPredictionLog(dialect)),
+            DatasetMigration(name: "add-spark-columns", statements: addSparkColumns(dialect)),
         ]
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
@@ -134,6 +135,17 @@ extension DatasetTables {
                 rolled_back_at double precision
             )
             """]
+        }
+    }
+
+    /// The batch prediction of the Spark model registered beside the Swift one: the class,
+    /// that model's version, and when (written by `score --engine` on PostgreSQL).
+    private func addSparkColumns(_ dialect: SQLDialect) -> [String] {
+        let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
+        let real = dialect == .sqlite ? "REAL" : "double precision"
+        let integer = dialect == .sqlite ? "INTEGER" : "integer"
+        return [("spark_predicted_class", text), ("spark_model_version", integer), ("spark_predicted_at", real)].map {
+            "ALTER TABLE \(warehouse) ADD COLUMN \($0.0) \($0.1)"
         }
     }
 

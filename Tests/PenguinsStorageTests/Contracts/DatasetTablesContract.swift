@@ -151,13 +151,16 @@ func checkDatasetTablesEvolution(
     let provider = try await makeProvider()
     try await provider.warehouse(for: before).upsert([otter("o1", kind: 0, site: 0, length: 80, coat: 1)])
     try await provider.predictionLog(for: before).append([otterLogEntry(site: 0, length: 80, coat: 1, predicted: 0, second: 0)])
-    #expect(try await migrations("otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log"])
+    #expect(try await migrations("otters") == [
+        "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
+    ])
 
     let after = otterSchema(extraFeature: true)
     try after.validate()
     let grown = try await makeProvider().warehouse(for: after)
     #expect(try await migrations("otters") == [
-        "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-feature-weight_kg",
+        "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
+        "add-feature-weight_kg",
     ])
     #expect(try await grown.record(id: "o1")?.record.features == [0, 80, 1, nil])
     // The log needs no step: an older entry reads the new feature as missing.
@@ -167,5 +170,5 @@ func checkDatasetTablesEvolution(
     #expect(try await grown.record(id: "o2")?.record.features == [1, 90, 0, 12.5])
     // Opening the tables again, from another store of the same database, applies nothing new.
     _ = try await makeProvider().warehouse(for: after)
-    #expect(try await migrations("otters").count == 6)
+    #expect(try await migrations("otters").count == 7)
 }
