@@ -47,7 +47,7 @@ chromium_run() {
 # name | path | charts the page must have with data
 PAGES=(
     "overview|/|1"
-    "statistics|/statistics|4"
+    "statistics|/statistics?x=body_mass_g&y=bill_depth_mm&colour=island|5"
     "regression|/regression?target=body_mass_g&predictors=flipper_length_mm&predictors=sex|2"
     "classification|/classification|2"
     "drift|/drift|4"

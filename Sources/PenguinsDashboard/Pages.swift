@@ -38,9 +38,12 @@ public enum Pages {
         OverviewPage.render(summary: summary, cacheHits: cacheHits, cacheMisses: cacheMisses)
     }
 
-    /// Descriptive table, counts by island and by sex, the two scatter plots. `columns` empty → "no data yet".
-    public static func statistics(report: StatisticsReport?, columns: PenguinColumns) -> String {
-        StatisticsPage.render(report: report, columns: columns)
+    /// Descriptive table, counts by island and by sex, the two seed scatter plots and one of the
+    /// reader's choosing (`x`, `y`, `colour`). `columns` empty → "no data yet".
+    public static func statistics(
+        report: StatisticsReport?, columns: PenguinColumns, x: String? = nil, y: String? = nil, colour: String? = nil
+    ) -> String {
+        StatisticsPage.render(report: report, columns: columns, choice: (x, y, colour))
     }
 
     /// The regression lab: the form, and the result or the error of the last request.

@@ -12,7 +12,7 @@ extension Endpoints {
     /// The dashboard's pages: HTML rendered by ``Pages`` from data gathered here.
     func registerDashboard(on table: inout RouteTable) {
         table.add(.get, "/", .page.heavy) { _, _ in try await self.overviewPage() }
-        table.add(.get, "/statistics", .page.heavy) { _, _ in try await self.statisticsPage() }
+        table.add(.get, "/statistics", .page.heavy) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
         table.add(.get, "/regression", .page.heavy) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
         table.add(.get, "/classification", .page) { _, _ in try await self.classificationPage() }
         table.add(.post, "/classification/promote", .page) { request, _ in
@@ -71,10 +71,10 @@ extension Endpoints {
         return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses))
     }
 
-    func statisticsPage() async throws -> Response {
+    func statisticsPage(_ query: FormValues) async throws -> Response {
         let columns = try await loadColumns()
         let report = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
-        return Responses.html(Pages.statistics(report: report, columns: columns))
+        return Responses.html(Pages.statistics(report: report, columns: columns, x: query["x"], y: query["y"], colour: query["colour"]))
     }
 
     /// The regression lab: with no query, the form's defaults are fitted, so the page opens with a result.

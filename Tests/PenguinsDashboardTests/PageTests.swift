@@ -130,8 +130,10 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
             #expect(html.contains("<th scope=\"col\">\(header)</th>"))
         }
         #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 2)
-        #expect(occurrences(of: "data-chart=\"scatter\"", in: html) == 2)
-        #expect(chartCount(html) == 4)
+        // The two seed plots and the reader's own (bill length against flipper length by island until chosen).
+        #expect(occurrences(of: "data-chart=\"scatter\"", in: html) == 3)
+        #expect(chartCount(html) == 5)
+        #expect(html.contains("bill_length_mm vs flipper_length_mm, by island"))
         #expect(html.contains("Bill length vs bill depth, by species"))
         #expect(html.contains("Flipper length vs body mass, by sex"))
         // 342 penguins have both bill measurements: one mark each (plus three legend swatches).
@@ -151,7 +153,7 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         }
         big.append(contentsOf: penguins)
         let html = Pages.statistics(report: fixture.statistics, columns: big)
-        #expect(chartCount(html) == 4)
+        #expect(chartCount(html) == 5)
         #expect(html.contains("2,000 of 200,000 points shown"))
         #expect(html.utf8.count < 1_500_000)
     }

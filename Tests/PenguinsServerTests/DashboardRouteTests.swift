@@ -33,6 +33,23 @@ import Testing
         }
     }
 
+    /// The statistics page keeps its two seed plots and adds one of the reader's choosing.
+    @Test func theStatisticsPagePlotsTheColumnsTheReaderChooses() async throws {
+        let app = try await makeApp(try await makePlatform())
+        try await app.test(.router) { client in
+            let seeded = try await client.send(.get, "/statistics").text
+            #expect(seeded.contains("Bill length vs bill depth, by species"))
+            #expect(seeded.contains("Flipper length vs body mass, by sex"))
+            #expect(seeded.contains("bill_length_mm vs flipper_length_mm, by island"))
+            let chosen = try await client.send(.get, "/statistics?x=body_mass_g&y=bill_depth_mm&colour=sex").text
+            #expect(chosen.contains("body_mass_g vs bill_depth_mm, by sex"))
+            #expect(chosen.contains(#"<label>x <select name="x"><option>bill_length_mm</option><option>bill_depth_mm</option><option>flipper_length_mm</option><option selected>body_mass_g</option>"#))
+            #expect(chosen.contains("Bill length vs bill depth, by species"))
+            // A column the table does not have falls back to the default.
+            #expect(try await client.send(.get, "/statistics?x=wingspan&colour=mood").text.contains("bill_length_mm vs flipper_length_mm, by island"))
+        }
+    }
+
     @Test func formErrorsRenderPagesWithTheirStatus() async throws {
         let app = try await makeApp(try await makePlatform())
         try await app.test(.router) { client in

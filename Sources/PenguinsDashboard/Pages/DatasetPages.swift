@@ -177,35 +177,9 @@ enum DatasetPages {
     /// The scatter plot of two numeric columns coloured by a categorical one, all three chosen
     /// in a form (the first two numeric columns by the target by default).
     private static func scatterSection(_ view: DatasetView, columns: DatasetColumns) -> String {
-        let numeric = columns.numericNames
-        let categorical = columns.categoricalNames
-        guard numeric.count >= 1 else { return "" }
-        let x = view.x.flatMap { numeric.contains($0) ? $0 : nil } ?? numeric[0]
-        let y = view.y.flatMap { numeric.contains($0) ? $0 : nil } ?? numeric[min(1, numeric.count - 1)]
-        let colour = view.colour.flatMap { categorical.contains($0) ? $0 : nil } ?? categorical[0]
-        func select(_ field: String, _ options: [String], _ chosen: String) -> String {
-            "<label>\(field) <select name=\"\(field)\">" + options.map {
-                "<option\($0 == chosen ? " selected" : "")>\(HTML.escape($0))</option>"
-            }.joined() + "</select></label>"
-        }
-        var out = "<h2>Scatter plot</h2>"
-        out += "<form class=\"inline\" method=\"get\" action=\"/datasets/\(HTML.escape(view.dataset.name))\">"
-        out += select("x", numeric, x) + select("y", numeric, y) + select("colour", categorical, colour)
-        out += "<button type=\"submit\">Plot</button></form>"
-        let xs = columns.numeric(x)!, ys = columns.numeric(y)!, levels = columns.categorical(colour)!
-        var points: [ScatterChart.Point] = []
-        var complete = 0
-        for index in 0..<columns.count where xs[index] != nil && ys[index] != nil { complete += 1 }
-        for index in Sampling.evenIndices(count: columns.count) {
-            guard let a = xs[index], let b = ys[index] else { continue }
-            let level = levels[index] ?? "missing"
-            points.append(ScatterChart.Point(x: a, y: b, category: level, label: "\(colour) \(level): \(x) \(Format.compact(a)), \(y) \(Format.compact(b))"))
-        }
-        let order = Set(levels.map { $0 ?? "missing" }).sorted()
-        out += Layout.grid([
-            Layout.figure(ScatterChart(title: "\(x) vs \(y), by \(colour)", xTitle: x, yTitle: y, points: points, categories: order, totalCount: complete).render()),
-        ])
-        return out
+        guard let scatter = ChosenScatter(columns: columns, x: view.x, y: view.y, colour: view.colour) else { return "" }
+        return "<h2>Scatter plot</h2>" + scatter.form(columns: columns, action: "/datasets/\(view.dataset.name)")
+            + Layout.grid([Layout.figure(scatter.chart(columns: columns))])
     }
 
     /// The predict form: one field per feature of the current model, a text field for a number,
