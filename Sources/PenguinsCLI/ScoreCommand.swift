@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PenguinsPipeline
 import PenguinsSpark
+import PenguinsStorage
 
 struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -88,14 +89,20 @@ struct ScoreCommand: AsyncParsableCommand {
             summary(report.swift),
         ]
         if let shadow = report.shadow {
-            lines.append("shadow: spark and swift agree on \(shadow.agreed) of \(shadow.compared) rows (\(fixed(shadow.agreementRate * 100, 2)) %)")
-            if !shadow.disagreements.isEmpty {
-                var table = TextTable("id", "partition", "class", "swift", "spark")
-                for row in shadow.disagreements { table.add(row.id, row.partition, row.actual, row.swift, row.spark) }
-                lines.append(table.rendered)
-            }
+            lines += shadowLines(shadow, headers: ["id", "partition", "class", "swift", "spark"]) { [$0.id, $0.partition, $0.actual, $0.swift, $0.spark] }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// How often the two models agree, and the rows where they differ as a table.
+    static func shadowLines<Row>(_ shadow: ModelShadow<Row>, headers: [String], cells: (Row) -> [String]) -> [String] {
+        var lines = ["shadow: spark and swift agree on \(shadow.agreed) of \(shadow.compared) rows (\(fixed(shadow.agreementRate * 100, 2)) %)"]
+        if !shadow.disagreements.isEmpty {
+            var table = TextTable(headers: headers)
+            for row in shadow.disagreements { table.add(cells: cells(row)) }
+            lines.append(table.rendered)
+        }
+        return lines
     }
 
     static func sparkSummary(_ report: SparkScoreReport) -> String {
@@ -104,12 +111,7 @@ struct ScoreCommand: AsyncParsableCommand {
             summary(report.swift),
         ]
         if let shadow = report.shadow {
-            lines.append("shadow: spark and swift agree on \(shadow.agreed) of \(shadow.compared) rows (\(fixed(shadow.agreementRate * 100, 2)) %)")
-            if !shadow.disagreements.isEmpty {
-                var table = TextTable("penguin", "island", "species", "swift", "spark")
-                for row in shadow.disagreements { table.add(row.penguinID, row.island, row.species, row.swift, row.spark) }
-                lines.append(table.rendered)
-            }
+            lines += shadowLines(shadow, headers: ["penguin", "island", "species", "swift", "spark"]) { [$0.penguinID, $0.island, $0.species, $0.swift, $0.spark] }
         }
         return lines.joined(separator: "\n")
     }

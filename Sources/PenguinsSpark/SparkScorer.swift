@@ -63,20 +63,11 @@ public struct SparkScorer: Sendable {
         let model = try await platform.currentModel()
         guard let record = model.artifact.spark else { throw SparkError.noSparkModel(version: model.version) }
 
-        let sparkStart = Date()
-        let staging = SparkScorer.stagingTableName()
-        try await writeStaging(record: record, warehouse: warehouse, staging: staging)
-        let sparkSeconds = Date().timeIntervalSince(sparkStart)
-
-        let mergeStart = Date()
-        let merged: Int
-        do {
-            merged = try await warehouse.mergeSparkPredictions(fromStaging: staging, modelVersion: model.version, at: now)
-        } catch {
-            try? await warehouse.dropStagingTable(staging)
-            throw error
-        }
-        let mergeSeconds = Date().timeIntervalSince(mergeStart)
+        let pipeline = DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: .init())
+        let (merged, sparkSeconds, mergeSeconds) = try await stageAndMerge(
+            record: record, pipeline: pipeline,
+            merge: { try await warehouse.mergeSparkPredictions(fromStaging: $0, modelVersion: model.version, at: now) },
+            drop: { try? await warehouse.dropStagingTable($0) })
 
         let swift = try await Scorer(platform: platform).score(now: now)
         let shadow = try await warehouse.shadowComparison(modelVersion: model.version, limit: disagreementLimit)
@@ -101,24 +92,10 @@ public struct SparkScorer: Sendable {
             schema: schema, featureIndices: model.featureIndices, source: JDBCSource(warehouse.jdbcLocation), parameters: .init(),
             table: warehouse.tableName)
 
-        let sparkStart = Date()
-        let staging = SparkScorer.stagingTableName()
-        do {
-            try await writeStaging(record: record, pipeline: pipeline, staging: staging)
-        } catch {
-            try? await warehouse.dropStagingTable(staging)
-            throw error
-        }
-        let sparkSeconds = Date().timeIntervalSince(sparkStart)
-        let mergeStart = Date()
-        let merged: Int
-        do {
-            merged = try await warehouse.mergeSparkPredictions(fromStaging: staging, modelVersion: model.version, at: now)
-        } catch {
-            try? await warehouse.dropStagingTable(staging)
-            throw error
-        }
-        let mergeSeconds = Date().timeIntervalSince(mergeStart)
+        let (merged, sparkSeconds, mergeSeconds) = try await stageAndMerge(
+            record: record, pipeline: pipeline,
+            merge: { try await warehouse.mergeSparkPredictions(fromStaging: $0, modelVersion: model.version, at: now) },
+            drop: { try? await warehouse.dropStagingTable($0) })
         let swift = try await DatasetScorer(platform: platform).score(schema: schema, now: now)
         let shadow = try await warehouse.shadowComparison(modelVersion: model.version, limit: disagreementLimit)
         return DatasetSparkScoreReport(
@@ -126,15 +103,25 @@ public struct SparkScorer: Sendable {
             swift: swift, shadow: shadow)
     }
 
-    /// The cluster's part for the penguins: every complete row, transformed and written to `staging` by JDBC.
-    func writeStaging(record: SparkModelRecord, warehouse: any SparkWarehouse, staging: String) async throws {
-        let pipeline = DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: .init())
+    /// The cluster's part into a fresh staging table, then `merge` of that table into the
+    /// warehouse; the staging table is dropped (`drop`) when either fails. Answers the rows
+    /// merged and the seconds of each part.
+    private func stageAndMerge(
+        record: SparkModelRecord, pipeline: DatasetPipeline, merge: (String) async throws -> Int, drop: (String) async -> Void
+    ) async throws -> (merged: Int, sparkSeconds: Double, mergeSeconds: Double) {
+        let staging = SparkScorer.stagingTableName()
+        let sparkStart = Date()
+        let merged: Int
+        let mergeStart: Date
         do {
             try await writeStaging(record: record, pipeline: pipeline, staging: staging)
+            mergeStart = Date()
+            merged = try await merge(staging)
         } catch {
-            try? await warehouse.dropStagingTable(staging)
+            await drop(staging)
             throw error
         }
+        return (merged, mergeStart.timeIntervalSince(sparkStart), Date().timeIntervalSince(mergeStart))
     }
 
     /// The cluster's part: every row with the model's features, transformed with the saved

@@ -23,42 +23,7 @@ public struct DatasetShadowRow: Codable, Sendable, Equatable {
 }
 
 /// The Spark batch predictions of a dataset beside the Swift model's, for one model version.
-public struct DatasetShadow: Codable, Sendable, Equatable {
-    public var modelVersion: Int
-    /// Rows with both predictions, and rows where both name the same class.
-    public var compared: Int
-    public var agreed: Int
-    /// Up to the requested number of rows where they differ, by id.
-    public var disagreements: [DatasetShadowRow]
-    /// `agreed / compared`.
-    public var agreementRate: Double { compared == 0 ? 0 : Double(agreed) / Double(compared) }
-
-    public init(modelVersion: Int, compared: Int, agreed: Int, disagreements: [DatasetShadowRow]) {
-        self.modelVersion = modelVersion
-        self.compared = compared
-        self.agreed = agreed
-        self.disagreements = disagreements
-    }
-
-    enum CodingKeys: String, CodingKey { case modelVersion, compared, agreed, agreementRate, disagreements }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            modelVersion: try container.decode(Int.self, forKey: .modelVersion), compared: try container.decode(Int.self, forKey: .compared),
-            agreed: try container.decode(Int.self, forKey: .agreed), disagreements: try container.decode([DatasetShadowRow].self, forKey: .disagreements))
-    }
-
-    /// Encoded with its agreement rate.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(modelVersion, forKey: .modelVersion)
-        try container.encode(compared, forKey: .compared)
-        try container.encode(agreed, forKey: .agreed)
-        try container.encode(agreementRate, forKey: .agreementRate)
-        try container.encode(disagreements, forKey: .disagreements)
-    }
-}
+public typealias DatasetShadow = ModelShadow<DatasetShadowRow>
 
 /// A dataset's warehouse that a Spark cluster reads and writes through JDBC: the same merge of
 /// a staging table into its Spark prediction columns, and the same comparison, as the

@@ -26,19 +26,23 @@ public protocol SparkWarehouse: Sendable {
     func shadowComparison(modelVersion: Int, limit: Int) async throws -> ShadowComparison?
 }
 
-/// The Spark batch predictions beside the Swift model's for one model version.
-public struct ShadowComparison: Codable, Sendable, Equatable {
+/// The penguins' shadow comparison: disagreements by penguin id.
+public typealias ShadowComparison = ModelShadow<ShadowDisagreement>
+
+/// The Spark batch predictions beside the Swift model's for one model version: how many rows
+/// have both, how many agree, and some of the rows where they differ (`Row`, by id).
+public struct ModelShadow<Row: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
     public var modelVersion: Int
     /// Rows with both predictions.
     public var compared: Int
-    /// Rows where both name the same species.
+    /// Rows where both name the same class.
     public var agreed: Int
     /// `agreed / compared`.
     public var agreementRate: Double { compared == 0 ? 0 : Double(agreed) / Double(compared) }
-    /// Up to the requested number of rows where they differ, by penguin id.
-    public var disagreements: [ShadowDisagreement]
+    /// Up to the requested number of rows where they differ, by id.
+    public var disagreements: [Row]
 
-    public init(modelVersion: Int, compared: Int, agreed: Int, disagreements: [ShadowDisagreement]) {
+    public init(modelVersion: Int, compared: Int, agreed: Int, disagreements: [Row]) {
         self.modelVersion = modelVersion
         self.compared = compared
         self.agreed = agreed
@@ -52,7 +56,7 @@ public struct ShadowComparison: Codable, Sendable, Equatable {
         modelVersion = try container.decode(Int.self, forKey: .modelVersion)
         compared = try container.decode(Int.self, forKey: .compared)
         agreed = try container.decode(Int.self, forKey: .agreed)
-        disagreements = try container.decode([ShadowDisagreement].self, forKey: .disagreements)
+        disagreements = try container.decode([Row].self, forKey: .disagreements)
     }
 
     public func encode(to encoder: any Encoder) throws {

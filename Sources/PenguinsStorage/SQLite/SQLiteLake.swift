@@ -29,32 +29,10 @@ public struct SQLiteLake: Lake {
         let documents = writer.bytes
         let ends = documentEnds
         let source = provenance.map(LakeSource.init)
+        let ids = penguins.map(\.id), lines = penguins.map(\.sourceLine)
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
-            try documents.withUnsafeBufferPointer { documents in
-                try db.insertRows(
-                    Array(penguins.indices),
-                    head: "INSERT INTO lake (penguin_id, document, source_id, source_line)",
-                    columnCount: 4,
-                    clause: """
-                        ON CONFLICT (penguin_id) DO UPDATE SET
-                            document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
-                        WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
-                            OR source_line IS NOT excluded.source_line
-                        """
-                ) { statement, index, first in
-                    let start = index == 0 ? 0 : ends[index - 1]
-                    statement.bind(penguins[index].id, at: first)
-                    statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
-                    if let sourceID, let line = penguins[index].sourceLine {
-                        statement.bind(sourceID, at: first + 2)
-                        statement.bind(line, at: first + 3)
-                    } else {
-                        statement.bindNull(at: first + 2)
-                        statement.bindNull(at: first + 3)
-                    }
-                }
-            }
+            try db.upsertLakeDocuments(table: "lake", idColumn: "penguin_id", ids: ids, lines: lines, documents: documents, ends: ends, sourceID: sourceID)
         }
     }
 

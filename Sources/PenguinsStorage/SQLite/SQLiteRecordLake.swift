@@ -27,30 +27,10 @@ public struct SQLiteRecordLake: RecordLake {
         let ends = documentEnds
         let source = provenance.map(LakeSource.init)
         let table = tables.lake
+        let ids = records.map(\.id), lines = records.map(\.sourceLine)
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
-            try documents.withUnsafeBufferPointer { documents in
-                try db.insertRows(
-                    Array(records.indices), head: "INSERT INTO \(table) (id, document, source_id, source_line)", columnCount: 4,
-                    clause: """
-                        ON CONFLICT (id) DO UPDATE SET
-                            document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
-                        WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
-                            OR source_line IS NOT excluded.source_line
-                        """
-                ) { statement, index, first in
-                    let start = index == 0 ? 0 : ends[index - 1]
-                    statement.bind(records[index].id, at: first)
-                    statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
-                    if let sourceID, let line = records[index].sourceLine {
-                        statement.bind(sourceID, at: first + 2)
-                        statement.bind(line, at: first + 3)
-                    } else {
-                        statement.bindNull(at: first + 2)
-                        statement.bindNull(at: first + 3)
-                    }
-                }
-            }
+            try db.upsertLakeDocuments(table: table, idColumn: "id", ids: ids, lines: lines, documents: documents, ends: ends, sourceID: sourceID)
         }
     }
 
@@ -94,5 +74,38 @@ public struct SQLiteRecordLake: RecordLake {
         let id: String = row[0]
         let body = try JSONTextParser.parse(row[1], what: "the lake document of \(id) (re-ingest its source file)")
         return LakeDocument(id: id, body: body.withProvenance(file: row[2], encoding: row[3], line: row[4]))
+    }
+}
+
+extension Database {
+    /// Inserts or replaces lake rows, many a statement: each id with its document (the bytes
+    /// of `documents` from the previous row's end to `ends[i]`) and, when the batch has a
+    /// source, its line. A row whose text and source are unchanged is not rewritten, so
+    /// re-ingesting the same data changes no page.
+    func upsertLakeDocuments(
+        table: String, idColumn: String, ids: [String], lines: [Int?], documents: [UInt8], ends: [Int], sourceID: Int?
+    ) throws {
+        try documents.withUnsafeBufferPointer { documents in
+            try insertRows(
+                Array(ids.indices), head: "INSERT INTO \(table) (\(idColumn), document, source_id, source_line)", columnCount: 4,
+                clause: """
+                    ON CONFLICT (\(idColumn)) DO UPDATE SET
+                        document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
+                    WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
+                        OR source_line IS NOT excluded.source_line
+                    """
+            ) { statement, index, first in
+                let start = index == 0 ? 0 : ends[index - 1]
+                statement.bind(ids[index], at: first)
+                statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
+                if let sourceID, let line = lines[index] {
+                    statement.bind(sourceID, at: first + 2)
+                    statement.bind(line, at: first + 3)
+                } else {
+                    statement.bindNull(at: first + 2)
+                    statement.bindNull(at: first + 3)
+                }
+            }
+        }
     }
 }
