@@ -305,11 +305,18 @@ extension Endpoints {
 
     // MARK: Models
 
-    /// `GET /datasets/{dataset}/model`: the current model's description.
+    /// `GET /datasets/{dataset}/model`: the current model's description, with its Spark part
+    /// and how often the two agree once the warehouse was scored with Spark (left out when the
+    /// warehouse does not answer: the description does not depend on it).
     func currentModel(dataset: String) async throws -> Response {
         let session = try await session(dataset)
         let model = try model(of: session)
-        return try Responses.json(encoding: ModelDescription(version: model.version, artifact: model.artifact))
+        var shadow: DatasetShadow?
+        if model.artifact.spark != nil, let warehouse = session.stores.warehouse as? any SparkRecordWarehouse {
+            shadow = try? await store(.warehouse) { try await warehouse.shadowComparison(modelVersion: model.version, limit: 20) }
+        }
+        return try Responses.json(encoding: ModelWithShadow(
+            description: ModelDescription(version: model.version, artifact: model.artifact), spark: model.artifact.spark, shadow: shadow))
     }
 
     /// `GET /datasets/{dataset}/models`: every version, newest first.

@@ -71,10 +71,10 @@ final class ShadowComparisonCache: Sendable {
 }
 
 /// `GET /model` with the optional `spark` and `shadow` objects beside the live model's fields.
-struct ModelWithShadow: Encodable {
+struct ModelWithShadow<Row: Codable & Sendable & Equatable>: Encodable {
     var description: ModelDescription
     var spark: SparkModelRecord?
-    var shadow: ShadowComparison?
+    var shadow: ModelShadow<Row>?
 
     private enum CodingKeys: String, CodingKey { case spark, shadow }
 
