@@ -372,19 +372,10 @@ extension Endpoints {
         var features = [Double?](repeating: nil, count: schema.features.count)
         let needed = Set(model.featureIndices)
         for index in schema.features.indices {
-            let input: InputValue
-            switch given[index] {
-            case nil, .null?: input = .missing
-            case .number(let number)?: input = .number(number)
-            case .nonFinite(let text)?, .string(let text)?: input = .text(text)
-            case let other?:
-                errors.append(FieldError(field: prefix + schema.features[index].name, detail: "must be a number or a text, not \(other.kind)"))
-                continue
-            }
-            do {
-                features[index] = try session.validator.value(input, feature: index)
-            } catch {
-                errors.append(FieldError(field: prefix + schema.features[index].name, detail: error.detail))
+            switch session.validator.value(of: given[index], feature: index) {
+            case .success(let value): features[index] = value
+            case .failure(let problem):
+                errors.append(FieldError(field: prefix + schema.features[index].name, detail: problem.detail))
                 continue
             }
             if features[index] == nil, needed.contains(index), given[index] == nil || given[index] == .null {

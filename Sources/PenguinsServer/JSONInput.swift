@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsCore
 
 /// A parsed JSON request body, keeping what validation needs to name each offending field:
 /// object members in order (duplicates included) and the non-finite literals `NaN`,
@@ -285,5 +286,21 @@ struct JSONInputParser {
             position += 1
         }
         return value
+    }
+}
+
+extension SchemaValidator {
+    /// The value of feature `index` given by a member of a JSON body (nil when absent or
+    /// null), checked as CSV rows and dashboard forms are: a number, a number written as text,
+    /// a level (or an alias of one); the problem when it is none of these.
+    func value(of member: JSONInput?, feature index: Int) -> Result<Double?, ValueProblem> {
+        let input: InputValue
+        switch member {
+        case nil, .null?: input = .missing
+        case .number(let number)?: input = .number(number)
+        case .nonFinite(let text)?, .string(let text)?: input = .text(text)
+        case let other?: return .failure(ValueProblem("must be a number or a text, not \(other.kind)"))
+        }
+        do { return .success(try value(input, feature: index)) } catch { return .failure(error) }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import PenguinsCore
 
-/// A penguin to predict, as validated from a request: the four measurements (each finite and
-/// inside ``Feature/plausibleRange``) and the optional island and sex.
+/// A penguin to predict, as validated from a request: the four measurements and the optional
+/// island and sex, each checked by the penguins' schema (``PenguinsCore/SchemaValidator``) as
+/// every dataset's values are, with the same messages.
 public struct PenguinInput: Sendable, Equatable {
     public var measurements: Measurements
     public var island: Island?
@@ -44,80 +45,54 @@ public struct PenguinInput: Sendable, Equatable {
             }
             known[index] = member
         }
+        // Each member is checked by the penguins' schema, as every dataset's bodies and CSV rows are.
         var measurements = Measurements(billLength: nil, billDepth: nil, flipperLength: nil, bodyMass: nil)
         for (position, feature) in Feature.allCases.enumerated() {
             let field = prefix + feature.rawValue
-            switch known[position] {
-            case nil, .null?:
+            guard let member = known[position], member != .null else {
                 errors.append(FieldError(field: field, detail: "is required"))
-            case .number(let number)?:
-                if let problem = rangeProblem(number, feature) {
-                    errors.append(FieldError(field: field, detail: problem))
-                } else {
-                    measurements[feature] = number
-                }
-            case .nonFinite(let text)?:
-                errors.append(FieldError(field: field, detail: "must be a finite number, not \(text)"))
-            case let other?:
-                errors.append(FieldError(field: field, detail: "must be a number, not \(other.kind)"))
+                continue
+            }
+            switch validator.value(of: member, feature: featureIndex[position]) {
+            case .success(let value): measurements[feature] = value
+            case .failure(let problem): errors.append(FieldError(field: field, detail: problem.detail))
             }
         }
-        var island: Island?
-        switch known[Feature.allCases.count] {
-        case nil, .null?: break
-        case .string(let name)?:
-            island = Island(name: name)
-            if island == nil {
-                errors.append(FieldError(field: prefix + "island", detail: "must be one of \(Island.known.map(\.rawValue).joined(separator: ", ")), not \"\(name)\""))
+        var levels: [String?] = []
+        for position in Feature.allCases.count..<allowedMembers.count {
+            switch validator.value(of: known[position], feature: featureIndex[position]) {
+            case .success(let level): levels.append(level.map { schema.features[featureIndex[position]].levels[Int($0)] })
+            case .failure(let problem):
+                errors.append(FieldError(field: prefix + allowedMembers[position], detail: problem.detail))
+                levels.append(nil)
             }
-        case let other?:
-            errors.append(FieldError(field: prefix + "island", detail: "must be a string, not \(other.kind)"))
         }
-        var sex: Sex?
-        switch known[Feature.allCases.count + 1] {
-        case nil, .null?: break
-        case .string(let name)?:
-            sex = Sex(name: name)
-            if sex == nil {
-                errors.append(FieldError(field: prefix + "sex", detail: "must be male or female, not \"\(name)\""))
-            }
-        case let other?:
-            errors.append(FieldError(field: prefix + "sex", detail: "must be a string, not \(other.kind)"))
-        }
+        let island = levels[0].map { Island(rawValue: $0) }
+        let sex = levels[1].flatMap { Sex(name: $0) }
         return errors.count == errorCount ? PenguinInput(measurements: measurements, island: island, sex: sex) : nil
     }
 
-    /// Why a finite value is not a plausible measurement, or nil when it is.
-    static func rangeProblem(_ value: Double, _ feature: Feature) -> String? {
-        let range = feature.plausibleRange
-        guard !range.contains(value) else { return nil }
-        return "must be between \(JSONWriterNumber.text(range.lowerBound)) and \(JSONWriterNumber.text(range.upperBound)), got \(JSONWriterNumber.text(value))"
-    }
+    /// The penguins' schema, which checks every member, and each allowed member's feature in it.
+    private static let schema = BundledSchemas.penguins
+    private static let validator = SchemaValidator(schema: schema)
+    private static let featureIndex = allowedMembers.map { name in schema.features.firstIndex { $0.name == name }! }
 
-    /// Parses measurements typed into a form (the dashboard's predict page): each is required,
-    /// numeric, finite and plausible. Returns the measurements or one message naming every bad field.
+    /// Parses measurements typed into a form (the dashboard's predict page): each is required
+    /// and checked by the penguins' schema. Returns the measurements or one message naming every bad field.
     public static func parse(form values: [Feature: String]) -> Result<Measurements, FieldErrors> {
         var errors: [FieldError] = []
         var measurements = Measurements(billLength: nil, billDepth: nil, flipperLength: nil, bodyMass: nil)
-        for feature in Feature.allCases {
+        for (position, feature) in Feature.allCases.enumerated() {
             let text = values[feature]?.trimmingCharacters(in: .whitespaces) ?? ""
             guard !text.isEmpty else {
                 errors.append(FieldError(field: feature.rawValue, detail: "is required"))
                 continue
             }
-            guard let value = Double(text) else {
-                errors.append(FieldError(field: feature.rawValue, detail: "must be a number, not \"\(text)\""))
-                continue
+            do {
+                measurements[feature] = try validator.value(.text(text), feature: featureIndex[position])
+            } catch {
+                errors.append(FieldError(field: feature.rawValue, detail: error.detail))
             }
-            guard value.isFinite else {
-                errors.append(FieldError(field: feature.rawValue, detail: "must be a finite number, not \(text)"))
-                continue
-            }
-            if let problem = rangeProblem(value, feature) {
-                errors.append(FieldError(field: feature.rawValue, detail: problem))
-                continue
-            }
-            measurements[feature] = value
         }
         return errors.isEmpty ? .success(measurements) : .failure(FieldErrors(errors: errors))
     }

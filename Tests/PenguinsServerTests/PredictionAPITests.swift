@@ -56,6 +56,34 @@ import Testing
         }
     }
 
+    /// One validator for the penguins' bodies, their dashboard form, their CSV rows and every
+    /// dataset's bodies: the same value gets the same words everywhere, and a number or level
+    /// written as a text is read as the CSV reader reads it.
+    @Test func aValueIsJudgedAlikeByTheAPITheFormAndTheCSVReader() async throws {
+        let app = try await makeApp(try await makePlatform(score: false))
+        let quarantined = "body_mass_g: 37.5 is outside the plausible range 1000...10000"
+        // The CSV reader's reason for the same value, for reference.
+        var parser = try PenguinRowParser(
+            header: CSVRecord(fields: ["species", "island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex", "year"], line: 1, rawText: ""),
+            source: "test.csv")
+        let parsed = parser.parse(CSVRecord(fields: ["Adelie", "Dream", "39.1", "18.7", "181", "37.5", "female", "2008"], line: 2, rawText: ""))
+        guard case .rejected(let rejected) = parsed else { Issue.record("the row was accepted"); return }
+        #expect(rejected.reason == quarantined)
+        try await app.test(.router) { client in
+            let api = try expectProblem(
+                try await client.postJSON("/api/v1/predict", #"{"bill_length_mm": 39.1, "bill_depth_mm": 18.7, "flipper_length_mm": 181, "body_mass_g": 37.5}"#),
+                status: .unprocessableContent, field: "body_mass_g")
+            #expect((api["errors"] as? [[String: Any]])?.first?["detail"] as? String == "37.5 is outside the plausible range 1000...10000")
+            let form = try await client.send(.get, "/predict?bill_length_mm=39.1&bill_depth_mm=18.7&flipper_length_mm=181&body_mass_g=37.5")
+            #expect(form.status == .unprocessableContent)
+            #expect(form.text.contains("37.5 is outside the plausible range 1000...10000"))
+            // Written as texts, and with the schema's aliases, the values are read as in a CSV file.
+            let texts = try await client.postJSON(
+                "/api/v1/predict", #"{"bill_length_mm": "39.1", "bill_depth_mm": "18.7", "flipper_length_mm": 181, "body_mass_g": "3750", "island": "dream", "sex": "M"}"#)
+            #expect(texts.status == .ok, "\(texts.text)")
+        }
+    }
+
     @Test func predictNamesEveryOffendingField() async throws {
         let app = try await makeApp(try await makePlatform(score: false))
         try await app.test(.router) { client in

@@ -29,6 +29,7 @@ public struct SchemaValidator: Sendable {
     /// without copying the feature).
     private let integer: [Bool]
     private let ranges: [ClosedRange<Double>?]
+    private let kinds: [FeatureColumn.Kind]
 
     public init(schema: DatasetSchema) {
         self.schema = schema
@@ -38,6 +39,7 @@ public struct SchemaValidator: Sendable {
         levelsByExactText = schema.features.map { $0.kind == .categorical ? Self.lookup($0.levels, aliases: $0.aliases, lowercased: false) : [:] }
         integer = schema.features.map(\.integer)
         ranges = schema.features.map(\.range)
+        kinds = schema.features.map(\.kind)
     }
 
     /// The class index of `text`.
@@ -62,11 +64,11 @@ public struct SchemaValidator: Sendable {
 
     /// `value`, written as `text`, checked for numeric feature `index`: whole when the feature
     /// is `integer`, inside its range.
-    public func checked(_ value: Double, written text: String, feature index: Int) throws(ValueProblem) -> Double {
-        if integer[index], value != value.rounded() { throw ValueProblem("\(RowChecks.quoted(text)) is not a whole number") }
+    public func checked(_ value: Double, written text: @autoclosure () -> String, feature index: Int) throws(ValueProblem) -> Double {
+        if integer[index], value != value.rounded() { throw ValueProblem("\(RowChecks.quoted(text())) is not a whole number") }
         if let range = ranges[index], !range.contains(value) {
             throw ValueProblem(
-                "\(text) is outside the plausible range \(JSONValue.format(range.lowerBound))...\(JSONValue.format(range.upperBound))")
+                "\(text()) is outside the plausible range \(JSONValue.format(range.lowerBound))...\(JSONValue.format(range.upperBound))")
         }
         return value
     }
@@ -74,19 +76,23 @@ public struct SchemaValidator: Sendable {
     /// The value of feature `index` given by a JSON body or a form (numbers written with a
     /// decimal point): a number, a level index, or nil when missing.
     public func value(_ input: InputValue, feature index: Int) throws(ValueProblem) -> Double? {
-        let feature = schema.features[index]
-        switch (input, feature.kind) {
+        // The feature itself is read only for a message: a request's values cost no copy of it.
+        switch (input, kinds[index]) {
         case (.missing, _): return nil
         case (.number(let number), .numeric):
             guard number.isFinite else { throw ValueProblem("must be a finite number") }
             return try checked(number, written: JSONValue.format(number), feature: index)
         case (.text(let text), .numeric):
             let number: Double
-            do { number = try RowChecks.number(text, column: feature.name, decimalMark: .point) } catch { throw ValueProblem(Self.detail(of: error, column: feature.name)) }
+            do {
+                number = try RowChecks.number(text, column: schema.features[index].name, decimalMark: .point)
+            } catch {
+                throw ValueProblem(Self.detail(of: error, column: schema.features[index].name))
+            }
             return try checked(number, written: text, feature: index)
         case (.text(let text), .categorical): return try level(of: text, feature: index)
         case (.number(let number), .categorical):
-            throw ValueProblem("must be one of \(feature.levels.joined(separator: ", ")), not the number \(JSONValue.format(number))")
+            throw ValueProblem("must be one of \(schema.features[index].levels.joined(separator: ", ")), not the number \(JSONValue.format(number))")
         }
     }
 
