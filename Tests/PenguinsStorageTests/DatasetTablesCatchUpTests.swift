@@ -1,0 +1,67 @@
+import Foundation
+import PenguinsCore
+@testable import PenguinsStorage
+import PenguinsTestSupport
+import PostgresNIO
+import Testing
+
+/// A dataset whose tables were made before the steps `create-prediction-log` and
+/// `add-spark-columns` existed: opened by this version, its tables gain them in place and keep
+/// their rows. `undo` puts the tables back as they were before those steps (the SQL of the
+/// store's dialect); `makeProvider` opens the tables anew, as a new process would.
+func checkDatasetTablesCatchUp(
+    _ makeProvider: () async throws -> any DatasetTablesProvider, undo: ([String]) async throws -> Void,
+    migrations: (String) async throws -> [String]
+) async throws {
+    let schema = otterSchema(name: "old_otters")
+    let provider = try await makeProvider()
+    try await provider.warehouse(for: schema).upsert([otter("o1", kind: 1, site: 0, length: 80, coat: 1)])
+    try await undo([
+        "DROP TABLE ds_old_otters_prediction_log",
+        "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_class",
+        "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_model_version",
+        "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_at",
+        "DELETE FROM dataset_migrations WHERE dataset = 'old_otters' AND name IN ('create-prediction-log', 'add-spark-columns')",
+    ])
+    #expect(try await migrations("old_otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry"])
+
+    let reopened = try await makeProvider()
+    let log = try await reopened.predictionLog(for: schema)
+    try await log.append([otterLogEntry(site: 0, length: 80, coat: 1, predicted: 1, second: 0)])
+    #expect(try await log.count() == 1)
+    #expect(try await reopened.warehouse(for: schema).record(id: "o1")?.record.features == [0, 80, 1])
+    #expect(try await migrations("old_otters") == [
+        "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
+    ])
+}
+
+@Suite struct DatasetTablesCatchUpTests {
+    @Test func sqlite() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        try await checkDatasetTablesCatchUp({ try SQLiteStore(directory: directory.url) }) { statements in
+            let store = try SQLiteStore(directory: directory.url)
+            try await store.pool.write { db in for statement in statements { try db.execute(sql: statement) } }
+        } migrations: { name in
+            try await SQLiteStore(directory: directory.url).datasetMigrations(of: name)
+        }
+    }
+
+    @Test(TestService.postgres.gate("PostgreSQL dataset tables")) func postgres() async throws {
+        try await TestServers.withPostgresStore("dataset_catch_up") { store in
+            var others: [PostgresStore] = []
+            try await checkDatasetTablesCatchUp({
+                let other = try PostgresStore(location: store.location, maximumConnections: 2)
+                others.append(other)
+                return other
+            }) { statements in
+                try await store.run(.warehouse) { client in
+                    for statement in statements { try await client.query(PostgresQuery(unsafeSQL: statement)) }
+                }
+            } migrations: { name in
+                try await store.datasetMigrations(of: name)
+            }
+            for other in others { await other.shutdown() }
+        }
+    }
+}
