@@ -80,7 +80,8 @@ struct ScoreCommand: AsyncParsableCommand {
     static func summary(_ report: DatasetScoreReport) -> String {
         var table = TextTable("dataset", "model version", "rows", "scored", "unscorable (missing feature)", "seconds")
         table.add(report.dataset, "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.unscorable)", fixed(report.seconds, 2))
-        return table.rendered
+        guard report.changedWhileScoring > 0 else { return table.rendered }
+        return table.rendered + "\n\(report.changedWhileScoring) rows changed by an ingestion while they were scored keep no prediction; score again to predict them"
     }
 
     static func sparkSummary(_ report: DatasetSparkScoreReport) -> String {

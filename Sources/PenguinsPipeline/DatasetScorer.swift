@@ -10,6 +10,9 @@ public struct DatasetScoreReport: Codable, Sendable, Equatable {
     public var scored: Int
     /// Rows missing a feature of the model, which it cannot score.
     public var unscorable: Int
+    /// Rows whose features an ingestion changed while they were being scored: they keep no
+    /// prediction of their old values (the next `score` predicts them).
+    public var changedWhileScoring: Int = 0
     public var seconds: Double
 }
 
@@ -42,13 +45,15 @@ public struct DatasetScorer: Sendable {
                 }
                 return values
             }
-            var predictions: [(id: String, prediction: RecordPrediction)] = []
+            var predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])] = []
             for (row, probabilities) in zip(rows, model.probabilities(features)) {
                 guard let probabilities else { report.unscorable += 1; continue }
-                predictions.append((columns.ids[row], model.prediction(from: probabilities, at: now)))
+                predictions.append((columns.ids[row], model.prediction(from: probabilities, at: now), columns.features.map { $0[row] }))
             }
-            try await stores.warehouse.writePredictions(predictions)
-            report.scored += predictions.count
+            // A row an ingestion changed since it was read keeps no prediction of its old values.
+            let written = try await stores.warehouse.writePredictions(predictions, featureIndices: model.featureIndices)
+            report.scored += written
+            report.changedWhileScoring += predictions.count - written
         }
         report.seconds = Date().timeIntervalSince(start)
         return report

@@ -67,7 +67,7 @@ enum ClassificationPage {
         out += Layout.grid([
             Layout.figure(HeatMapChart(confusionMatrix: metrics.confusionMatrix, classes: artifact.classLabels,
                                        title: "Confusion matrix (\(Format.integer(metrics.support.reduce(0, +))) rows)").render(),
-                          caption: "Rows: the actual species; columns: the predicted one. The diagonal counts correct predictions."),
+                          caption: "Rows: the actual class; columns: the predicted one. The diagonal counts correct predictions."),
             Layout.figure(BarChart(
                 title: "Feature importances", xTitle: "feature", yTitle: "importance",
                 bars: artifact.featureNames.indices.map { (artifact.featureNames[$0], $0 < importances.count ? importances[$0] : 0) },

@@ -88,10 +88,19 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
         return result
     }
 
-    public func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) {
-        for (id, prediction) in predictions where rows[id] != nil {
+    @discardableResult
+    public func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])], featureIndices: [Int]) -> Int {
+        var written = 0
+        for (id, prediction, inputs) in predictions {
+            guard let stored = rows[id] else { continue }
+            let unchanged = zip(featureIndices, inputs).allSatisfy { index, value in
+                stored.record.features[index].map { $0 == value } ?? value.isNaN
+            }
+            guard unchanged else { continue }
             rows[id]!.prediction = prediction
+            written += 1
         }
+        return written
     }
 
     public func countsByPartition() -> [String: Int] {

@@ -146,16 +146,30 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
     }
 
-    public func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) async throws {
-        guard !predictions.isEmpty else { return }
-        let classes = tables.schema.target.classes
+    @discardableResult
+    public func writePredictions(
+        _ predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])], featureIndices: [Int]
+    ) async throws -> Int {
+        guard !predictions.isEmpty else { return 0 }
+        let schema = tables.schema
+        let classes = schema.target.classes
         var ids = PostgresArray(of: .text, capacity: predictions.count * 16)
         var predicted = PostgresArray(of: .text, capacity: predictions.count * 12)
         var confidences = PostgresArray(of: .float8, capacity: predictions.count * 12)
         var probabilities = PostgresArray(of: .text, capacity: predictions.count * 64)
         var versions = PostgresArray(of: .int4, capacity: predictions.count * 8)
         var times = PostgresArray(of: .float8, capacity: predictions.count * 12)
-        for (id, prediction) in predictions {
+        // One array per input feature: numbers, or level names for a categorical one.
+        var inputs = featureIndices.map { index in
+            PostgresArray(of: schema.features[index].kind == .numeric ? .float8 : .text, capacity: predictions.count * 12)
+        }
+        for (id, prediction, values) in predictions {
+            for (column, (index, value)) in zip(featureIndices, values).enumerated() {
+                switch schema.features[index].kind {
+                case .numeric: inputs[column].append(value.isNaN ? nil : value)
+                case .categorical: inputs[column].append(value.isNaN ? nil : coding.levelText(value, feature: index))
+                }
+            }
             ids.append(id)
             predicted.append(classes[prediction.predictedClass])
             confidences.append(prediction.confidence)
@@ -163,17 +177,25 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             versions.append(Int32(clamping: prediction.modelVersion))
             times.append(prediction.predictedAt.timeIntervalSince1970)
         }
-        var binds = PostgresBindings(capacity: 6)
-        for array in [ids, predicted, confidences, probabilities, versions, times] { binds.append(array) }
+        var binds = PostgresBindings(capacity: 6 + inputs.count)
+        for array in [ids, predicted, confidences, probabilities, versions, times] + inputs { binds.append(array) }
+        let inputNames = inputs.indices.map { "i\($0)" }
+        let parameters = (1...(6 + inputs.count)).map { "$\($0)" }.joined(separator: ", ")
+        let unchanged = zip(featureIndices, inputNames).map { " AND w.\(tables.featureColumns[$0]) IS NOT DISTINCT FROM p.\($1)" }.joined()
         let sql = """
-            UPDATE \(tables.warehouse) AS w SET predicted_class = p.predicted_class, confidence = p.confidence,
-                probabilities = p.probabilities, model_version = p.model_version, predicted_at = p.predicted_at
-            FROM unnest($1, $2, $3, $4, $5, $6) AS p(id, predicted_class, confidence, probabilities, model_version, predicted_at)
-            JOIN \(tables.warehouseIDs) k ON k.id = p.id
-            WHERE w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = p.id
+            WITH updated AS (
+                UPDATE \(tables.warehouse) AS w SET predicted_class = p.predicted_class, confidence = p.confidence,
+                    probabilities = p.probabilities, model_version = p.model_version, predicted_at = p.predicted_at
+                FROM unnest(\(parameters))
+                    AS p(\((["id", "predicted_class", "confidence", "probabilities", "model_version", "predicted_at"] + inputNames).joined(separator: ", ")))
+                JOIN \(tables.warehouseIDs) k ON k.id = p.id
+                WHERE w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = p.id\(unchanged)
+                RETURNING 1
+            )
+            SELECT count(*) FROM updated
             """
         let query = PostgresQuery(unsafeSQL: sql, binds: binds)
-        try await store.run(.warehouse) { client in try await client.query(query) }
+        return try await store.run(.warehouse) { client in try await PostgresStore.count(client, query) }
     }
 
     public func countsByPartition() async throws -> [String: Int] {

@@ -82,8 +82,15 @@ public protocol RecordWarehouse: Sendable {
     func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord]
     /// Every record's id, class and the features of `featureIndices`, ordered by id.
     func columns(featureIndices: [Int]) async throws -> RecordColumns
-    /// Writes the predictions of existing records (by id); unknown ids are ignored.
-    func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) async throws
+    /// Writes batch predictions by id, each only while the record's values of `featureIndices`
+    /// are still `inputs`, the values the prediction was computed from (as
+    /// ``columns(featureIndices:)`` reads them: NaN when missing). A record that an ingestion
+    /// changed in between keeps no prediction of its old values; unknown ids are ignored.
+    /// Answers the number of predictions written.
+    @discardableResult
+    func writePredictions(
+        _ predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])], featureIndices: [Int]
+    ) async throws -> Int
     /// The number of records in each partition that has any.
     func countsByPartition() async throws -> [String: Int]
     /// The number of records.

@@ -111,25 +111,42 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
-    public func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction)]) async throws {
-        guard !predictions.isEmpty else { return }
+    @discardableResult
+    public func writePredictions(
+        _ predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])], featureIndices: [Int]
+    ) async throws -> Int {
+        guard !predictions.isEmpty else { return 0 }
         let coding = coding
-        let classes = tables.schema.target.classes
+        let schema = tables.schema
+        let unchanged = featureIndices.map { " AND \(tables.featureColumns[$0]) IS ?" }.joined()
         let sql = """
             UPDATE \(tables.warehouse) SET predicted_class = ?, confidence = ?, probabilities = ?, model_version = ?, predicted_at = ?
-            WHERE \(tables.idColumn) = ?
+            WHERE \(tables.idColumn) = ?\(unchanged)
             """
-        try await pool.write { db in
+        return try await pool.write { db in
             let statement = try db.makeStatement(sql: sql)
-            for (id, prediction) in predictions {
-                statement.bind(classes[prediction.predictedClass], at: 1)
+            var written = 0
+            for (id, prediction, inputs) in predictions {
+                statement.bind(schema.target.classes[prediction.predictedClass], at: 1)
                 statement.bind(prediction.confidence, at: 2)
                 statement.bind(coding.probabilitiesText(prediction.probabilities), at: 3)
                 statement.bind(prediction.modelVersion, at: 4)
                 statement.bind(prediction.predictedAt.timeIntervalSince1970, at: 5)
                 statement.bind(id, at: 6)
+                for (position, (index, value)) in zip(featureIndices, inputs).enumerated() {
+                    let at = Int32(7 + position)
+                    if value.isNaN {
+                        statement.bindNull(at: at)
+                    } else if schema.features[index].kind == .categorical, let level = coding.levelText(value, feature: index) {
+                        statement.bind(level, at: at)
+                    } else {
+                        statement.bind(value, at: at)
+                    }
+                }
                 try statement.stepToCompletion(in: db)
+                written += db.changesCount
             }
+            return written
         }
     }
 

@@ -77,7 +77,15 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     // Predictions are written by id, kept by an unchanged upsert, cleared by a changed one.
     let time = Date(timeIntervalSince1970: 1_800_000_000)
     let prediction = RecordPrediction(predictedClass: 1, probabilities: [0.25, 0.75], modelVersion: 4, predictedAt: time)
-    try await warehouse.writePredictions([("o2", prediction), ("o3", prediction), ("unknown", prediction)])
+    // Each prediction is written only while the record still has the values it was computed
+    // from: o3's stored length is 60, not 61 (an ingestion changed it after it was read).
+    let written = try await warehouse.writePredictions(
+        [("o2", prediction, [95.5, 1]), ("o3", prediction, [61, 0]), ("o1", prediction, [.nan, .nan]), ("unknown", prediction, [1, 1])],
+        featureIndices: [1, 2])
+    #expect(written == 2)
+    #expect(try await warehouse.record(id: "o3")?.prediction == nil)
+    #expect(try await warehouse.record(id: "o1")?.prediction == prediction)
+    try await warehouse.writePredictions([("o3", prediction, [60, 0])], featureIndices: [1, 2])
     #expect(try await warehouse.record(id: "o2")?.prediction == prediction)
     #expect(try await warehouse.record(id: "o2")?.prediction?.confidence == 0.75)
     try await warehouse.upsert(records)
