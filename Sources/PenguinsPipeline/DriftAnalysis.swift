@@ -142,24 +142,32 @@ public struct DriftSample: Sendable {
         if Platform.isDefaultDataset(dataset.name) {
             return try await load(source, platform: platform, overrides: overrides, logWindow: logWindow)
         }
+        if case .file(let url) = source {
+            return DriftSample(columns: try DatasetColumns.load(file: url, schema: dataset, overrides: overrides))
+        }
+        guard let platform else { throw PipelineError.noModel }
+        return try await load(source, stores: try await platform.tables(for: dataset), overrides: overrides, logWindow: logWindow)
+    }
+
+    /// The sample of a source of a dataset other than the penguins, read from its stores.
+    public static func load(
+        _ source: DriftSource, stores: DatasetStores, overrides: CSVDialect.Overrides = .none, logWindow: Int = 100_000
+    ) async throws -> DriftSample {
+        let dataset = stores.schema
         switch source {
         case .file(let url):
             return DriftSample(columns: try DatasetColumns.load(file: url, schema: dataset, overrides: overrides))
         case .training:
-            guard let platform else { throw PipelineError.noModel }
-            let model = try await DatasetModel.current(of: dataset, in: try await platform.tables(for: dataset).registry)
+            let model = try await DatasetModel.current(of: dataset, in: stores.registry)
             return DriftSample(values: model.artifact.referenceSample, categories: model.artifact.referenceCategories)
         case .warehouse:
-            guard let platform else { throw PipelineError.noModel }
-            let columns = try await DatasetColumns.load(from: try await platform.tables(for: dataset).warehouse)
+            let columns = try await DatasetColumns.load(from: stores.warehouse)
             guard columns.count > 0 else {
                 throw PipelineError.notEnoughRows("the warehouse of \(dataset.name) is empty; ingest a file with `penguins ingest FILE --dataset \(dataset.name)` first")
             }
             return DriftSample(columns: columns)
         case .production:
-            guard let platform else { throw PipelineError.noModel }
-            let log = try await platform.tables(for: dataset).predictionLog
-            let entries = try await log.recent(limit: logWindow)
+            let entries = try await stores.predictionLog.recent(limit: logWindow)
             guard !entries.isEmpty else {
                 throw PipelineError.notEnoughRows(
                     "the prediction log of \(dataset.name) is empty; log a production sample with `penguins predict FILE --dataset \(dataset.name) --log` first"

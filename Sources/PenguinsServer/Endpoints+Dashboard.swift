@@ -239,12 +239,9 @@ extension Endpoints {
     func datasetClassificationPage(_ name: String) async throws -> Response {
         let session = try await session(name)
         let versions = try await store(.registry) { try await session.stores.registry.versions() }
-        var shadow: DatasetShadow?
-        if let model = session.model, model.artifact.spark != nil, let warehouse = session.stores.warehouse as? any SparkRecordWarehouse {
-            shadow = try await store(.warehouse) { try await warehouse.shadowComparison(modelVersion: model.version, limit: 20) }
-        }
         return Responses.html(Pages.datasetClassification(
-            dataset: session.schema, model: session.model.map { ($0.version, $0.artifact) }, versions: versions, shadow: shadow))
+            dataset: session.schema, model: session.model.map { ($0.version, $0.artifact) }, versions: versions,
+            shadow: await shadowComparison(of: session)))
     }
 
     /// The drift page of a dataset other than the penguins (theirs is `/drift`): the training
@@ -259,13 +256,8 @@ extension Endpoints {
             Responses.html(Pages.datasetDrift(dataset: session.schema, current: source.description, logged: logged, drift: drift, message: message))
         }
         guard let model = session.model else { return page(nil, "No model yet: run penguins train --dataset \(name).") }
-        let sample: DriftSample
         do {
-            sample = try await driftSample(source, of: session)
-        } catch let error as PipelineError {
-            return page(nil, error.description)
-        }
-        do {
+            let sample = try await driftSample(source, of: session)
             return page(try Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, current: sample, named: source.description), nil)
         } catch let error as PipelineError {
             return page(nil, error.description)

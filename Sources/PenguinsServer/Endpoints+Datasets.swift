@@ -284,13 +284,9 @@ extension Endpoints {
     /// The current sample of a dataset's drift: its prediction log (flushed first, so the latest
     /// predictions count) or its warehouse.
     func driftSample(_ source: DriftSource, of session: DatasetSessions.Session) async throws -> DriftSample {
-        let schema = session.schema
-        switch source {
-        case .production:
-            _ = try? await logWriter.flush()
-            return try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, dataset: schema, platform: platform) }
-        default:
-            return try await store(.warehouse) { [platform] in try await DriftSample.load(.warehouse, dataset: schema, platform: platform) }
+        if source == .production { _ = try? await logWriter.flush() }
+        return try await store(source == .production ? .predictionLog : .warehouse) {
+            try await DriftSample.load(source, stores: session.stores)
         }
     }
 
@@ -311,12 +307,18 @@ extension Endpoints {
     func currentModel(dataset: String) async throws -> Response {
         let session = try await session(dataset)
         let model = try model(of: session)
-        var shadow: DatasetShadow?
-        if model.artifact.spark != nil, let warehouse = session.stores.warehouse as? any SparkRecordWarehouse {
-            shadow = try? await store(.warehouse) { try await warehouse.shadowComparison(modelVersion: model.version, limit: 20) }
-        }
         return try Responses.json(encoding: ModelWithShadow(
-            description: ModelDescription(version: model.version, artifact: model.artifact), spark: model.artifact.spark, shadow: shadow))
+            description: ModelDescription(version: model.version, artifact: model.artifact), spark: model.artifact.spark,
+            shadow: await shadowComparison(of: session)))
+    }
+
+    /// How often the Spark batch predictions of the dataset's current version agree with the
+    /// Swift model's (up to 20 rows that differ); nil without a Spark part, before a Spark
+    /// scoring, or when the warehouse does not answer (what shows it does not depend on it).
+    func shadowComparison(of session: DatasetSessions.Session) async -> DatasetShadow? {
+        guard let model = session.model, model.artifact.spark != nil,
+              let warehouse = session.stores.warehouse as? any SparkRecordWarehouse else { return nil }
+        return try? await store(.warehouse) { try await warehouse.shadowComparison(modelVersion: model.version, limit: 20) }
     }
 
     /// `GET /datasets/{dataset}/models`: every version, newest first.

@@ -11,12 +11,10 @@ public enum LoggedPrediction: Sendable {
     case penguins(PredictionLogEntry)
     case dataset(RecordLogEntry, schema: DatasetSchema)
 
-    /// Which log the entry goes to: nil for the penguins', else the dataset's name and schema fingerprint.
-    var destination: String? {
-        switch self {
-        case .penguins: nil
-        case .dataset(_, let schema): schema.name + "@" + schema.fingerprint
-        }
+    /// The schema a dataset's entry was read with; nil for the penguins'.
+    var schema: DatasetSchema? {
+        if case .dataset(_, let schema) = self { return schema }
+        return nil
     }
 }
 
@@ -225,17 +223,17 @@ public struct PredictionLogWriter: Service {
                 }
                 return written
             }
-            var stored: Set<String?> = []
+            var stored = [Bool](repeating: false, count: batch.count)
             do {
-                for (destination, entries) in Self.byDestination(batch) {
-                    try await write(entries)
-                    stored.insert(destination)
-                    buffer.written(entries.count)
-                    written += entries.count
-                    metrics?.logWritten(entries.count)
+                for group in Self.groups(batch) {
+                    try await write(group.map { batch[$0] })
+                    for index in group { stored[index] = true }
+                    buffer.written(group.count)
+                    written += group.count
+                    metrics?.logWritten(group.count)
                 }
             } catch {
-                let dropped = buffer.putBack(batch.filter { !stored.contains($0.destination) })
+                let dropped = buffer.putBack(batch.indices.filter { !stored[$0] }.map { batch[$0] })
                 if dropped > 0 {
                     metrics?.logDropped(dropped)
                     logger.error("prediction log buffer full (\(buffer.capacity) entries): dropped the \(dropped) oldest")
@@ -248,16 +246,22 @@ public struct PredictionLogWriter: Service {
         }
     }
 
-    /// The entries of a batch by the log they go to, in the order each log first appears.
-    private static func byDestination(_ batch: [LoggedPrediction]) -> [(String?, [LoggedPrediction])] {
-        var order: [String?] = []
-        var groups: [String?: [LoggedPrediction]] = [:]
-        for entry in batch {
-            let destination = entry.destination
-            if groups[destination] == nil { order.append(destination) }
-            groups[destination, default: []].append(entry)
+    /// The entries of a batch by the log they go to, as indices into `batch`: the penguins',
+    /// or a dataset's under the schema its entries were read with (entries of one session share
+    /// one schema value, so comparing them is cheap), in the order each first appears.
+    private static func groups(_ batch: [LoggedPrediction]) -> [[Int]] {
+        var schemas: [DatasetSchema?] = []
+        var groups: [[Int]] = []
+        for (index, entry) in batch.enumerated() {
+            let schema = entry.schema
+            if let group = schemas.firstIndex(where: { $0 == schema }) {
+                groups[group].append(index)
+            } else {
+                schemas.append(schema)
+                groups.append([index])
+            }
         }
-        return order.map { ($0, groups[$0]!) }
+        return groups
     }
 
     /// Writes entries of one destination to their log, through the store's health check when there is one.

@@ -24,9 +24,9 @@ struct RecordDocumentWriter {
     private let fixedNames: Set<String>
     /// The members of the documents being written, sorted by name, each with its `"name":` bytes.
     private var layout: [(member: Member, quotedName: [UInt8])] = []
-    /// The other fields ``layout`` covers, or nil before the first document (or when a field is
-    /// named like a fixed member, which the document overrides).
-    private var layoutOtherNames: Set<String>?
+    /// The number of other fields ``layout`` covers, or nil before the first document (or when
+    /// a field is named like a fixed member, which the document overrides).
+    private var layoutOtherFieldCount: Int?
 
     init(schema: DatasetSchema, capacity: Int = 1024) {
         classes = schema.target.classes
@@ -50,20 +50,21 @@ struct RecordDocumentWriter {
 
     /// Appends the document of `record` to ``bytes``.
     mutating func append(_ record: DatasetRecord) {
-        if let names = layoutOtherNames, names.count == record.otherFields.count,
-           record.otherFields.keys.allSatisfy(names.contains) {
-            return appendMembers(of: record)
-        }
+        // Same count, and every field of the layout found (``appendMembers(of:)``): same names.
+        let start = out.bytes.count
+        if layoutOtherFieldCount == record.otherFields.count, appendMembers(of: record) { return }
+        out.bytes.removeSubrange(start...)
         let otherNames = record.otherFields.keys.filter { !fixedNames.contains($0) }
         layout = (fixedMembers.map { ($0.member, JSONBytes.quotedKey($0.name), $0.name) }
             + otherNames.map { (Member.other($0), JSONBytes.quotedKey($0), $0) })
             .sorted { $0.2 < $1.2 }
             .map { ($0.0, $0.1) }
-        layoutOtherNames = otherNames.count == record.otherFields.count ? Set(otherNames) : nil
-        appendMembers(of: record)
+        layoutOtherFieldCount = otherNames.count == record.otherFields.count ? otherNames.count : nil
+        _ = appendMembers(of: record)
     }
 
-    private mutating func appendMembers(of record: DatasetRecord) {
+    /// Appends the document with the members of ``layout``; false when `record` lacks one of its other fields.
+    private mutating func appendMembers(of record: DatasetRecord) -> Bool {
         out.bytes.append(UInt8(ascii: "{"))
         for (index, entry) in layout.enumerated() {
             if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
@@ -79,9 +80,12 @@ struct RecordDocumentWriter {
                 } else {
                     out.writeNumber(value)
                 }
-            case .other(let name): out.writeValue(record.otherFields[name] ?? .null)
+            case .other(let name):
+                guard let value = record.otherFields[name] else { return false }
+                out.writeValue(value)
             }
         }
         out.bytes.append(UInt8(ascii: "}"))
+        return true
     }
 }
