@@ -48,7 +48,8 @@ struct IngestCommand: AsyncParsableCommand {
             lines.append("\(report.releasedFromQuarantine) lines quarantined by an earlier ingestion of this file are valid now and left the quarantine")
         }
         if report.cacheInvalidated > 0 {
-            lines.append("\(report.cacheInvalidated) re-measured penguins: their predictions were dropped from the cache and the warehouse; run penguins score to refresh them")
+            let rows = report.layout.hasPrefix("dataset ") ? "changed rows" : "re-measured penguins"
+            lines.append("\(report.cacheInvalidated) \(rows): their predictions were dropped from the cache and the warehouse; run penguins score to refresh them")
         }
         if let warning = report.cacheWarning { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n")

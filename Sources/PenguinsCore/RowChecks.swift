@@ -5,11 +5,15 @@ struct RowRejection: Error {
 }
 
 /// FNV-1a 64 over the parts of a cleaned row, each followed by a unit separator byte: the
-/// content id both parsers give a row that has no id column.
-struct ContentHash {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+/// content id both parsers give a row that has no id column, and the name of a dataset's
+/// change-log trigger step (over its column names).
+public struct ContentHash: Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    mutating func add(_ text: String) {
+    public init() {}
+
+    /// Adds `text`'s UTF-8 bytes, then a unit separator.
+    public mutating func add(_ text: String) {
         for byte in text.utf8 {
             value ^= UInt64(byte)
             value &*= 0x0000_0100_0000_01b3

@@ -5,7 +5,8 @@ import PenguinsStorage
 /// Streams a CSV file of any dataset into that dataset's lake, warehouse and quarantine, read
 /// with its schema, in batches so memory stays flat; parsing the next batch overlaps writing the
 /// current one. As for the penguins (``Ingestor``), every row read is stored or quarantined, and
-/// after the whole file the quarantine keeps exactly the file's lines that are still bad.
+/// after the whole file the quarantine keeps exactly the file's lines that are still bad, and the
+/// dataset's prediction cache has dropped the rows the file changed.
 public struct DatasetIngestor: Sendable {
     public var platform: Platform
     /// Rows per write transaction.
@@ -30,7 +31,9 @@ public struct DatasetIngestor: Sendable {
             file: file.path, layout: "dataset \(schema.name)", dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
+        let coherence = CacheCoherence(stores: stores)
         var badLines: Set<Int> = []
+        await coherence.correct(&report)  // the position that this file's changes follow
         var next = try reader.nextBatch(maxCount: batchSize)
         while let batch = next {
             async let written = Self.write(batch, to: stores, source: source, provenance: provenance, at: Date())
@@ -41,9 +44,11 @@ public struct DatasetIngestor: Sendable {
             report.quarantined += counts.badLines.count
             report.notUsableForTraining += counts.notUsable
             badLines.formUnion(counts.badLines)
+            await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
         report.releasedFromQuarantine = try await stores.quarantine.release(file: source, keepingLines: badLines)
+        try await stores.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
         report.seconds = Date().timeIntervalSince(start)
         return report
     }

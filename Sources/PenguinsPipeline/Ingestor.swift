@@ -63,7 +63,7 @@ public struct Ingestor: Sendable {
         let provenance = reader.provenance
         let coherence = CacheCoherence(platform: platform)
         var badLines: Set<Int> = []
-        await correctCache(coherence, &report)  // the position that this file's changes follow
+        await coherence.correct(&report)  // the position that this file's changes follow
         var next = try reader.nextBatch(maxCount: batchSize)
         while let batch = next {
             async let written = write(batch, source: source, provenance: provenance, at: Date())
@@ -74,7 +74,7 @@ public struct Ingestor: Sendable {
             report.quarantined += counts.badLines.count
             report.notUsableForTraining += counts.notUsable
             badLines.formUnion(counts.badLines)
-            await correctCache(coherence, &report)
+            await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
         report.releasedFromQuarantine = try await platform.quarantine.release(file: source, keepingLines: badLines)
@@ -87,19 +87,6 @@ public struct Ingestor: Sendable {
     /// read it (every half second) and than the default cache TTL. A cache behind the pruned
     /// log is emptied rather than left stale.
     static let changeLogRetention: TimeInterval = 86_400
-
-    /// Removes the cached predictions of the penguins the batch changed. A cache that cannot be
-    /// reached does not fail the ingestion (the rows are stored): its position is not advanced,
-    /// so the next pass, here or in any process, removes them.
-    private func correctCache(_ coherence: CacheCoherence, _ report: inout IngestReport) async {
-        do {
-            let result = try await coherence.reconcile()
-            report.cacheInvalidated += result.invalidated
-            report.cacheWarning = nil
-        } catch {
-            report.cacheWarning = "the prediction cache could not be corrected (\(error)); a running server or the next command corrects it"
-        }
-    }
 
     private func write(
         _ batch: [RowOutcome], source: String, provenance: Provenance, at time: Date
@@ -120,5 +107,20 @@ public struct Ingestor: Sendable {
         try await lakeWrite
         if !rejected.isEmpty { try await platform.quarantine.append(rejected) }
         return (penguins.count, rejected.map(\.line), penguins.count { !$0.isUsableForTraining })
+    }
+}
+
+extension CacheCoherence {
+    /// Removes the cached predictions of the rows an ingestion batch changed. A cache that
+    /// cannot be reached does not fail the ingestion (the rows are stored): its position is not
+    /// advanced, so the next pass, here or in any process, removes them.
+    func correct(_ report: inout IngestReport) async {
+        do {
+            let result = try await reconcile()
+            report.cacheInvalidated += result.invalidated
+            report.cacheWarning = nil
+        } catch {
+            report.cacheWarning = "the prediction cache could not be corrected (\(error)); a running server or the next command corrects it"
+        }
     }
 }

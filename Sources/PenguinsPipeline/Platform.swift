@@ -79,6 +79,8 @@ public struct Platform: Sendable {
     /// The stores that keep the tables of datasets other than the penguins, by role: each
     /// dataset's lake, warehouse and quarantine live where the platform's do.
     public var datasetTables: DatasetTableStores
+    /// The prediction caches of datasets other than the penguins, where the penguins' cache is.
+    public var datasetCaches: any RecordPredictionCaches
     /// The server connections behind the roles, prepared and shut down together.
     private var servers = ServerConnections()
 
@@ -86,6 +88,7 @@ public struct Platform: Sendable {
         lake: any Lake, warehouse: any Warehouse, cache: any PredictionCache, registry: any ModelRegistry,
         predictionLog: any PredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
         datasetTables: DatasetTableStores = DatasetTableStores(all: MemoryDatasetTables()),
+        datasetCaches: any RecordPredictionCaches = MemoryRecordPredictionCaches(),
         configuration: PlatformConfiguration
     ) {
         self.lake = lake
@@ -96,6 +99,7 @@ public struct Platform: Sendable {
         self.quarantine = quarantine
         self.datasets = datasets
         self.datasetTables = datasetTables
+        self.datasetCaches = datasetCaches
         self.configuration = configuration
     }
 
@@ -106,7 +110,8 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: MemoryPredictionCache(),
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
-            datasets: store.datasets, datasetTables: DatasetTableStores(all: store), configuration: configuration
+            datasets: store.datasets, datasetTables: DatasetTableStores(all: store), datasetCaches: MemoryRecordPredictionCaches(),
+            configuration: configuration
         )
     }
 
@@ -121,10 +126,10 @@ public struct Platform: Sendable {
     ///   when a SQLite data directory cannot be opened.
     public static func make(_ configuration: PlatformConfiguration) throws -> Platform {
         var builder = Builder()
-        let cache: any PredictionCache = switch try configuration.location(of: .cache) {
-        case .memory: MemoryPredictionCache()
-        case .sqlite(let directory): try builder.sqlite(directory).predictionCache
-        case .redis(let location): RedisPredictionCache(client: builder.redis(location))
+        let (cache, datasetCaches): (any PredictionCache, any RecordPredictionCaches) = switch try configuration.location(of: .cache) {
+        case .memory: (MemoryPredictionCache(), MemoryRecordPredictionCaches())
+        case .sqlite(let directory): try builder.sqlite(directory).caches
+        case .redis(let location): (RedisPredictionCache(client: builder.redis(location)), RedisRecordPredictionCaches(client: builder.redis(location)))
         case .postgres(let location):
             throw StoreLocationError(role: .cache, location: location.maskedURL, reason: "the cache cannot be kept in postgres://; use redis:// or memory://")
         }
@@ -143,6 +148,7 @@ public struct Platform: Sendable {
                 registry: try builder.role(.registry, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
                 predictionLog: try builder.role(.predictionLog, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 }
             ),
+            datasetCaches: datasetCaches,
             configuration: configuration
         )
         platform.servers = ServerConnections(postgres: Array(builder.postgres.values), redis: Array(builder.redisClients.values))
@@ -191,7 +197,7 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: store.predictionCache,
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
-            datasets: store.datasets, datasetTables: DatasetTableStores(all: store.datasetTables),
+            datasets: store.datasets, datasetTables: DatasetTableStores(all: store.datasetTables), datasetCaches: store.datasetCaches,
             configuration: PlatformConfiguration(dataDirectory: URL(fileURLWithPath: "/dev/null"), cacheTTLSeconds: cacheTTLSeconds)
         )
     }
@@ -205,7 +211,8 @@ public struct Platform: Sendable {
             warehouse: try await datasetTables.warehouse.warehouse(for: schema),
             quarantine: try await datasetTables.quarantine.quarantine(for: schema),
             registry: try await datasetTables.registry.registry(for: schema),
-            predictionLog: try await datasetTables.predictionLog.predictionLog(for: schema)
+            predictionLog: try await datasetTables.predictionLog.predictionLog(for: schema),
+            cache: datasetCaches.cache(ofDataset: schema.name)
         )
     }
 
@@ -285,7 +292,7 @@ public struct DatasetTableStores: Sendable {
     }
 }
 
-/// One dataset's stores: its lake, warehouse, quarantine, model registry and prediction log, made from its schema.
+/// One dataset's stores: its lake, warehouse, quarantine, model registry, prediction log and prediction cache, made from its schema.
 public struct DatasetStores: Sendable {
     public var schema: DatasetSchema
     public var lake: any RecordLake
@@ -293,4 +300,6 @@ public struct DatasetStores: Sendable {
     public var quarantine: any Quarantine
     public var registry: any ModelRegistry
     public var predictionLog: any RecordPredictionLog
+    /// Its prediction cache, kept coherent with the warehouse's change log.
+    public var cache: any RecordPredictionCache
 }

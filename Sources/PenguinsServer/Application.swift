@@ -153,7 +153,9 @@ public enum PenguinsServer {
             coherence: CacheCoherence(platform: platform), generation: generation, interval: options.warehousePollInterval,
             health: health, metrics: options.metrics, logger: options.logger
         )
-        return (router, [writer, watcher, monitor, coherence])
+        let datasetCoherence = DatasetCacheWatchers(
+            sessions: sessions, interval: options.warehousePollInterval, health: health, metrics: options.metrics, logger: options.logger)
+        return (router, [writer, watcher, monitor, coherence, datasetCoherence])
     }
 
     /// Every route the application answers (method and OpenAPI path), sorted.

@@ -15,6 +15,9 @@ final class DatasetSessions: Sendable {
         var validator: SchemaValidator
         /// The current model, nil before the first training.
         var model: DatasetModel?
+        /// Moves each time stale predictions are removed from the dataset's cache (see
+        /// ``CacheGeneration``); the same object for every session of the dataset.
+        var generation: CacheGeneration
         var readAt: ContinuousClock.Instant
     }
 
@@ -47,7 +50,7 @@ final class DatasetSessions: Sendable {
         }
         let session = Session(
             schema: schema, stores: stores, validator: previous?.schema == schema ? previous!.validator : SchemaValidator(schema: schema),
-            model: model, readAt: now)
+            model: model, generation: previous?.generation ?? CacheGeneration(), readAt: now)
         sessions.withLock { $0[name] = session }
         return session
     }
@@ -62,8 +65,13 @@ final class DatasetSessions: Sendable {
         return read
     }
 
-    /// Forgets what was read of dataset `name` (after a promotion), so the next request reads it again.
+    /// Makes the next request on dataset `name` read it again (after a promotion).
     func forget(_ name: String) {
-        _ = sessions.withLock { $0.removeValue(forKey: name) }
+        sessions.withLock { $0[name]?.readAt = ContinuousClock.now - freshness }
+    }
+
+    /// The sessions of the datasets that requests have opened so far, by name, as last read.
+    var opened: [String: Session] {
+        sessions.withLock { $0 }
     }
 }

@@ -132,39 +132,70 @@ extension Endpoints {
         return Responses.json(writer)
     }
 
-    /// `GET /datasets/{dataset}/predictions/{id}`: the stored batch prediction of a row, else the
-    /// current model's prediction of its stored features.
+    /// `GET /datasets/{dataset}/predictions/{id}`: the prediction of a stored row by the current
+    /// model, from the dataset's cache, else the warehouse's batch prediction, else the model's
+    /// prediction of the row's stored features; an answer that did not come from the cache
+    /// refills it (unless the row changed meanwhile, see ``CacheGeneration``).
     func lookup(id: String, dataset: String) async throws -> Response {
         let session = try await session(dataset)
-        guard let stored = try await store(.warehouse, { try await session.stores.warehouse.record(id: id) }) else {
-            throw Problem.notFound("row \"\(id)\" of dataset \(dataset)", field: "id")
-        }
-        let model = session.model
-        let prediction: RecordPrediction
-        let source: String
-        if let batch = stored.prediction, batch.modelVersion == model?.version {
-            prediction = batch
-            source = "warehouse"
-        } else {
-            let model = try self.model(of: session)
-            guard let probabilities = model.probabilities([stored.record.features])[0] else {
-                let missing = model.missingFeatures(stored.record.features)
-                throw Problem(
-                    status: .unprocessableContent, type: "not-predictable", title: "Missing feature",
-                    detail: "row \"\(id)\" of dataset \(dataset) has no \(missing.joined(separator: ", ")), which the model needs",
-                    errors: missing.map { FieldError(field: $0, detail: "is missing for this row") })
+        let cache = session.stores.cache
+        var answer: (prediction: RecordPrediction, source: PredictionSource)?
+        var cacheFailed = false
+        if let version = session.model?.version {
+            do {
+                answer = try await health.call(.cache) { try await cache.prediction(id: id, modelVersion: version) }.map { ($0, .cache) }
+            } catch {
+                cacheFailed = true
+                if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
             }
-            prediction = model.prediction(from: probabilities, at: Date())
-            source = "model"
+        }
+        if answer == nil { metrics.cacheMiss() } else { metrics.cacheHit() }
+        let generation = session.generation.current
+        if answer == nil {
+            guard let stored = try await store(.warehouse, { try await session.stores.warehouse.record(id: id) }) else {
+                throw Problem.notFound("row \"\(id)\" of dataset \(dataset)", field: "id")
+            }
+            answer = try prediction(of: stored, id: id, session: session)
+        }
+        let (prediction, source) = answer!
+        if source != .cache {
+            metrics.fallback(source)
+            if cacheFailed { metrics.cacheFallback() }
+            // Not when stale predictions were removed since the read: this one may be one of them.
+            if health.isUp(.cache), generation == session.generation.current {
+                let ttl = platform.configuration.cacheTTLSeconds
+                do {
+                    try await health.call(.cache) { try await cache.store([(id, prediction)], ttlSeconds: ttl) }
+                } catch {
+                    if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
+                }
+            }
         }
         var writer = JSONWriter(capacity: 240)
         writer.beginObject()
         writer.key("id"); writer.string(id)
         writer.datasetPredictionMembers(prediction, schema: session.schema)
         writer.key("predicted_at"); writer.date(prediction.predictedAt)
-        writer.key("source"); writer.string(source)
+        writer.key("source"); writer.string(source.rawValue)
         writer.endObject()
         return Responses.json(writer)
+    }
+
+    /// The current model's prediction of a stored row: its batch prediction when that model
+    /// wrote it, else predicted now from its stored features.
+    private func prediction(
+        of stored: StoredRecord, id: String, session: DatasetSessions.Session
+    ) throws -> (prediction: RecordPrediction, source: PredictionSource) {
+        let model = try model(of: session)
+        if let batch = stored.prediction, batch.modelVersion == model.version { return (batch, .warehouse) }
+        guard let probabilities = model.probabilities([stored.record.features])[0] else {
+            let missing = model.missingFeatures(stored.record.features)
+            throw Problem(
+                status: .unprocessableContent, type: "not-predictable", title: "Missing feature",
+                detail: "row \"\(id)\" of dataset \(session.schema.name) has no \(missing.joined(separator: ", ")), which the model needs",
+                errors: missing.map { FieldError(field: $0, detail: "is missing for this row") })
+        }
+        return (model.prediction(from: probabilities, at: Date()), .model)
     }
 
     // MARK: Rows

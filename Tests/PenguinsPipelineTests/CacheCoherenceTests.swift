@@ -119,7 +119,7 @@ struct UnreachableCache: PredictionCache {
     struct Down: Error, CustomStringConvertible { var description: String { "connection refused" } }
     func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? { throw Down() }
     func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws { throw Down() }
-    func remove(penguinIDs: [String], modelVersions: [Int]) async throws { throw Down() }
+    func remove(ids: [String], modelVersions: [Int]) async throws { throw Down() }
     func removeAll() async throws { throw Down() }
     func count() async throws -> Int { throw Down() }
     func coherentThrough() async throws -> Int64? { throw Down() }

@@ -112,7 +112,7 @@ struct FailingCache: PredictionCache {
     struct Failure: Error {}
     func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? { throw Failure() }
     func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws { throw Failure() }
-    func remove(penguinIDs: [String], modelVersions: [Int]) async throws { throw Failure() }
+    func remove(ids: [String], modelVersions: [Int]) async throws { throw Failure() }
     func removeAll() async throws { throw Failure() }
     func count() async throws -> Int { throw Failure() }
     func coherentThrough() async throws -> Int64? { throw Failure() }

@@ -37,6 +37,23 @@ struct RedisPredictionCacheTests {
         cache.client.close()
     }
 
+    /// Each dataset's cache under keys of its own, apart from the penguins' keys.
+    @Test func datasetCachesContract() async throws {
+        let penguins = try cache("datasets")
+        let caches = RedisRecordPredictionCaches(client: penguins.client)
+        try await checkRecordPredictionCacheContract(caches, clock: nil, removesEveryVersion: false)
+        let otters = RedisRecordPredictionCache(client: penguins.client, dataset: "otters")
+        #expect(otters.key(id: "o1", modelVersion: 3) == penguins.client.location.keyPrefix + "dataset:otters:prediction:3:o1")
+        try await otters.store([("o1", otterPrediction(1, version: 3))], ttlSeconds: 60)
+        try await penguins.store([("p-1", Fixtures.prediction(.adelie, version: 3))], ttlSeconds: 60)
+        #expect(try await penguins.count() == 1)
+        try await penguins.removeAll()
+        #expect(try await otters.prediction(id: "o1", modelVersion: 3) == otterPrediction(1, version: 3))
+        try await otters.removeAll()
+        #expect(try await penguins.client.send(RedisCommand("DEL", penguins.client.location.keyPrefix + "dataset:otters:warehouse-change")).integer == 1)
+        penguins.client.close()
+    }
+
     @Test func entriesExpireOnTheServersClock() async throws {
         let cache = try cache("ttl")
         let prediction = Fixtures.prediction(.gentoo, version: 4)
@@ -81,7 +98,7 @@ struct RedisPredictionCacheTests {
         let entries = (0..<2_500).map { (penguinID: "p-\($0)", prediction: Fixtures.prediction(.chinstrap, version: 1, at: Double(1_700_000_000 + $0))) }
         try await cache.store(entries, ttlSeconds: 60)
         #expect(try await cache.count() == 2_500)
-        let found = try await cache.predictions(penguinIDs: ["p-7", "nobody", "p-2499"], modelVersion: 1)
+        let found = try await cache.predictions(ids: ["p-7", "nobody", "p-2499"], modelVersion: 1)
         #expect(found == ["p-7": entries[7].prediction, "p-2499": entries[2_499].prediction])
         try await cache.removeAll()
         #expect(try await cache.count() == 0)

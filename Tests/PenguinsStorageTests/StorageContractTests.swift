@@ -61,6 +61,23 @@ import Testing
         try await checkPredictionCacheKeysContract(MemoryPredictionCache())
     }
 
+    @Test func sqliteDatasetPredictionCaches() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let clock = ManualClock()
+        let store = try SQLiteStore(directory: directory.url, now: clock.reading)
+        try await checkRecordPredictionCacheContract(store, clock: clock, removesEveryVersion: true)
+        // The penguins' cache is apart from the datasets'.
+        try await store.cache(ofDataset: "otters").store([("o1", otterPrediction(1, version: 1))], ttlSeconds: 600)
+        try await store.predictionCache.removeAll()
+        #expect(try await store.cache(ofDataset: "otters").count() == 1)
+    }
+
+    @Test func memoryDatasetPredictionCaches() async throws {
+        let clock = ManualClock()
+        try await checkRecordPredictionCacheContract(MemoryRecordPredictionCaches(now: clock.reading), clock: clock, removesEveryVersion: false)
+    }
+
     @Test func sqliteQuarantine() async throws {
         try await withSQLiteStore { try await checkQuarantineContract($0.quarantine) }
     }

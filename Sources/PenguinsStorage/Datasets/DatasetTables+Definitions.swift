@@ -25,6 +25,7 @@ extension DatasetTables {
             DatasetMigration(name: "create-registry", statements: createRegistry(dialect)),
             DatasetMigration(name: "create-prediction-log", statements: createPredictionLog(dialect)),
             DatasetMigration(name: "add-spark-columns", statements: addSparkColumns(dialect)),
+            DatasetMigration(name: "create-change-log", statements: createChangeLog(dialect)),
         ]
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
@@ -34,7 +35,51 @@ extension DatasetTables {
                 ))
             }
         }
+        if dialect == .sqlite { steps.append(logChangesTrigger) }
         return steps
+    }
+
+    /// The change log of the warehouse: the ids of stored rows whose target or features changed.
+    /// In SQLite a trigger writes it (``logChangesTrigger``); in PostgreSQL the upsert does.
+    private func createChangeLog(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite:
+            ["""
+            CREATE TABLE \(changes) (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL,
+                changed_at REAL NOT NULL
+            )
+            """]
+        case .postgres:
+            ["""
+            CREATE TABLE \(changes) (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text COLLATE "C" NOT NULL,
+                changed_at double precision NOT NULL
+            )
+            """]
+        }
+    }
+
+    /// The SQLite trigger that logs every update of a row's target or features, in the writing
+    /// transaction, whichever process writes. Its step is named after the columns it compares,
+    /// so a schema that gains a feature gets the trigger made again over the new column too.
+    private var logChangesTrigger: DatasetMigration {
+        let trigger = Self.quoted("\(warehouse)_inputs_changed")
+        let inputs = [targetColumn] + featureColumns
+        var hash = ContentHash()
+        for column in inputs { hash.add(column) }
+        return DatasetMigration(name: "log-changes-\(String(hash.value, radix: 16))", statements: [
+            "DROP TRIGGER IF EXISTS \(trigger)",
+            """
+            CREATE TRIGGER \(trigger) AFTER UPDATE ON \(warehouse)
+            WHEN \(inputs.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR "))
+            BEGIN
+                INSERT INTO \(changes) (id, changed_at) VALUES (new.\(idColumn), (julianday('now') - 2440587.5) * 86400.0);
+            END
+            """,
+        ])
     }
 
     private func type(of feature: FeatureColumn, _ dialect: SQLDialect) -> String {

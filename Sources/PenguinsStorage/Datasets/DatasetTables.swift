@@ -4,7 +4,7 @@ import PenguinsCore
 /// The names of one dataset's tables and columns, the same in SQLite and PostgreSQL:
 /// `ds_<name>_lake`, `ds_<name>_warehouse` (its PostgreSQL partitions `ds_<name>_warehouse_p<level>`
 /// and `ds_<name>_warehouse_default`, its id index `ds_<name>_warehouse_ids`) and
-/// `ds_<name>_quarantine`, `ds_<name>_prediction_log` and the registry's two tables. Columns take the schema's names: the id column, the target, each
+/// `ds_<name>_quarantine`, `ds_<name>_prediction_log`, `ds_<name>_changes` and the registry's two tables. Columns take the schema's names: the id column, the target, each
 /// feature, then ``PenguinsCore/DatasetSchema/warehouseColumnNames``.
 ///
 /// Dataset and column names are validated by the schema (lowercase letters, digits and
@@ -17,6 +17,8 @@ struct DatasetTables: Sendable {
     var warehouseIDs: String { "ds_\(schema.name)_warehouse_ids" }
     var quarantine: String { "ds_\(schema.name)_quarantine" }
     var predictionLog: String { "ds_\(schema.name)_prediction_log" }
+    /// The warehouse's change log (see ``ChangeLog``).
+    var changes: String { "ds_\(schema.name)_changes" }
     /// The PostgreSQL partition of the partition column's level `index`.
     func partition(level index: Int) -> String { "ds_\(schema.name)_warehouse_p\(index)" }
     var defaultPartition: String { "ds_\(schema.name)_warehouse_default" }

@@ -39,10 +39,16 @@ public actor MemoryRecordLake: RecordLake {
 public actor MemoryRecordWarehouse: RecordWarehouse {
     public nonisolated let schema: DatasetSchema
     private var rows: [String: StoredRecord] = [:]
+    private var changeLog: MemoryChangeLog
 
     public init(schema: DatasetSchema, rows: [String: StoredRecord] = [:]) {
+        self.init(schema: schema, rows: rows, changeLog: MemoryChangeLog())
+    }
+
+    private init(schema: DatasetSchema, rows: [String: StoredRecord], changeLog: MemoryChangeLog) {
         self.schema = schema
         self.rows = rows
+        self.changeLog = changeLog
     }
 
     /// The same rows under `schema`: each feature found by name (a new one missing, a level
@@ -55,18 +61,25 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
             let features = schema.remapped(stored.record.features, from: old)
             migrated[id] = StoredRecord(record: DatasetRecord(id: id, targetClass: targetClass, features: features), prediction: stored.prediction)
         }
-        return MemoryRecordWarehouse(schema: schema, rows: migrated)
+        return MemoryRecordWarehouse(schema: schema, rows: migrated, changeLog: changeLog)
     }
 
     public func upsert(_ records: [DatasetRecord]) {
-        for record in records {
+        let now = Date()
+        for record in records.lastOfEachID(\.id) {
             let stored = DatasetRecord(id: record.id, targetClass: record.targetClass, features: record.features)
-            let kept = rows[record.id].flatMap { old in
-                old.record.targetClass == stored.targetClass && old.record.features == stored.features ? old.prediction : nil
-            }
-            rows[record.id] = StoredRecord(record: stored, prediction: kept)
+            let previous = rows[record.id]
+            let unchanged = previous.map { $0.record.targetClass == stored.targetClass && $0.record.features == stored.features } ?? false
+            rows[record.id] = StoredRecord(record: stored, prediction: unchanged ? previous?.prediction : nil)
+            if previous != nil && !unchanged { changeLog.append(record.id, at: now) }
         }
     }
+
+    public func latestChange() -> Int64 { changeLog.latestChange }
+
+    public func changes(after: Int64, limit: Int) -> WarehouseChanges { changeLog.changes(after: after, limit: limit) }
+
+    public func pruneChanges(before date: Date) { changeLog.prune(before: date) }
 
     public func record(id: String) -> StoredRecord? { rows[id] }
 

@@ -18,9 +18,12 @@ public struct MemoryStore: Sendable {
     public let predictionCache: MemoryPredictionCache
     /// The tables of the datasets other than the penguins.
     public let datasetTables = MemoryDatasetTables()
+    /// The prediction caches of the datasets other than the penguins.
+    public let datasetCaches: MemoryRecordPredictionCaches
 
-    /// Empty roles; the prediction cache reads time from `now`.
+    /// Empty roles; the prediction caches read time from `now`.
     public init(now: @escaping @Sendable () -> Date = { Date() }) {
         predictionCache = MemoryPredictionCache(now: now)
+        datasetCaches = MemoryRecordPredictionCaches(now: now)
     }
 }

@@ -5,9 +5,8 @@ import PenguinsCore
 /// as ``SQLiteWarehouse``: rows keyed by penguin id, ordered (island, species, penguin id).
 public actor MemoryWarehouse: Warehouse {
     private var rows: [String: WarehouseRow] = [:]
-    /// The change log: sequence number, penguin id and time of each change of prediction inputs.
-    private var changeLog: [(sequence: Int64, penguinID: String, changedAt: Date)] = []
-    private var lastSequence: Int64 = 0
+    /// The ids whose prediction inputs changed, in order.
+    private var changeLog = MemoryChangeLog()
 
     /// An empty warehouse.
     public init() {}
@@ -26,28 +25,24 @@ public actor MemoryWarehouse: Warehouse {
             } ?? false
             rows[penguin.id] = WarehouseRow(penguin: stored, prediction: keepsPrediction ? previous?.prediction : nil)
             if previous != nil && !keepsPrediction {
-                lastSequence += 1
-                changeLog.append((lastSequence, penguin.id, now))
+                changeLog.append(penguin.id, at: now)
             }
         }
     }
 
     /// The sequence number of the newest logged change, 0 when none.
     public func latestChange() -> Int64 {
-        changeLog.last?.sequence ?? 0
+        changeLog.latestChange
     }
 
     /// The changes logged after `after`, at most `limit`.
     public func changes(after: Int64, limit: Int) -> WarehouseChanges {
-        let start = changeLog.firstIndex { $0.sequence > after } ?? changeLog.endIndex
-        let entries = changeLog[start...].prefix(max(limit, 0) + 1).map { ($0.sequence, $0.penguinID) }
-        return .reading(entries, after: after, limit: limit, oldest: changeLog.first?.sequence, latest: latestChange())
+        changeLog.changes(after: after, limit: limit)
     }
 
     /// Drops log entries older than `date`, keeping the newest.
     public func pruneChanges(before date: Date) {
-        guard let newest = changeLog.last else { return }
-        changeLog.removeAll { $0.changedAt < date && $0.sequence != newest.sequence }
+        changeLog.prune(before: date)
     }
 
     /// The row of one penguin, or nil.

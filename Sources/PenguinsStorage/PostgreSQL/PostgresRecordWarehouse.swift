@@ -26,7 +26,9 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     /// Inserts or updates records in one transaction. Each statement binds one array per column:
     /// it deletes the old rows of records that moved partition, records each id's partition, and
     /// inserts or updates the rest (an identical row is not rewritten; the prediction is kept when
-    /// target and features are unchanged). An advisory lock serialises concurrent upserts.
+    /// target and features are unchanged), and logs the ids of stored rows whose target or
+    /// features change in `ds_<name>_changes`. An advisory lock serialises concurrent upserts,
+    /// so change numbers become visible in order.
     public func upsert(_ records: [DatasetRecord]) async throws {
         let records = records.lastOfEachID(\.id)
         guard !records.isEmpty else { return }
@@ -69,6 +71,9 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let part = tables.partitionColumn
         let id = tables.idColumn
         let unchanged = tables.unchangedInputs(stored: "w", incoming: "excluded", equality: "IS NOT DISTINCT FROM")
+        // Every sub-statement sees the rows as they were before the statement: a stored row whose
+        // target or features differ from the input's is logged as changed (a moved one too).
+        let changedCheck = tables.unchangedInputs(stored: "w", incoming: "input", equality: "IS NOT DISTINCT FROM")
         let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = excluded.\($0)" }
             + ["predicted_class", "confidence", "probabilities", "model_version", "predicted_at"].map {
                 "\($0) = CASE WHEN \(unchanged) THEN w.\($0) END"
@@ -82,6 +87,12 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             ), keyed AS (
                 INSERT INTO \(tables.warehouseIDs) AS k (id, partition) SELECT \(id), \(part) FROM input
                 ON CONFLICT (id) DO UPDATE SET partition = excluded.partition WHERE k.partition <> excluded.partition
+            ), logged AS (
+                INSERT INTO \(tables.changes) (id, changed_at)
+                SELECT input.\(id), extract(epoch FROM clock_timestamp()) FROM input
+                JOIN \(tables.warehouseIDs) k ON k.id = input.\(id)
+                JOIN \(w) w ON w.\(part) = k.partition AND w.\(id) = k.id
+                WHERE NOT (\(changedCheck))
             )
             INSERT INTO \(w) AS w (\(columns.joined(separator: ", "))) SELECT * FROM input
             ON CONFLICT (\(part), \(id)) DO UPDATE SET \(updates.joined(separator: ", "))
@@ -213,6 +224,17 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let table = tables.warehouse
         return try await store.run(.warehouse) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
     }
+
+    /// The change log `ds_<name>_changes`, written by ``upsert(_:)``.
+    private var changeLog: PostgresChangeLog { PostgresChangeLog(store: store, table: tables.changes, idColumn: "id") }
+
+    public func latestChange() async throws -> Int64 { try await changeLog.latestChange() }
+
+    public func changes(after: Int64, limit: Int) async throws -> WarehouseChanges {
+        try await changeLog.changes(after: after, limit: limit)
+    }
+
+    public func pruneChanges(before date: Date) async throws { try await changeLog.pruneChanges(before: date) }
 
     /// The partition that holds a record's row (`ds_<name>_warehouse_p0`, ...), or nil when there is no row.
     public func partition(ofRecord id: String) async throws -> String? {

@@ -339,52 +339,18 @@ public struct PostgresWarehouse: Warehouse {
         return WarehouseRow(penguin: penguin, prediction: prediction)
     }
 
-    /// The point read of one row, every column as text (see ``decodeText(_:)``).
-    /// The sequence number of the newest change in `warehouse_changes`, 0 when none.
-    public func latestChange() async throws -> Int64 {
-        try await store.run(.warehouse) { client in
-            for try await latest in try await client.query("SELECT COALESCE(max(sequence), 0) FROM warehouse_changes").decode(Int64.self) {
-                return latest
-            }
-            return 0
-        }
-    }
+    /// The change log `warehouse_changes`, written by ``upsert(_:)``.
+    private var changeLog: PostgresChangeLog { PostgresChangeLog(store: store, table: "warehouse_changes", idColumn: "penguin_id") }
 
-    /// The changes logged after `after`, at most `limit`, with the log's bounds, in one statement.
+    public func latestChange() async throws -> Int64 { try await changeLog.latestChange() }
+
     public func changes(after: Int64, limit: Int) async throws -> WarehouseChanges {
-        let wanted = max(limit, 0) + 1
-        return try await store.run(.warehouse) { client in
-            let rows = try await client.query("""
-                WITH bounds AS (SELECT min(sequence) AS oldest, max(sequence) AS latest FROM warehouse_changes)
-                SELECT c.sequence, c.penguin_id, bounds.oldest, bounds.latest
-                FROM bounds LEFT JOIN LATERAL (
-                    SELECT sequence, penguin_id FROM warehouse_changes WHERE sequence > \(after) ORDER BY sequence LIMIT \(wanted)
-                ) c ON true
-                ORDER BY c.sequence
-                """)
-            var entries: [(sequence: Int64, penguinID: String)] = []
-            var oldest: Int64?
-            var latest: Int64 = 0
-            for try await (sequence, penguinID, first, last) in rows.decode((Int64?, String?, Int64?, Int64?).self) {
-                oldest = first
-                latest = last ?? 0
-                if let sequence, let penguinID { entries.append((sequence, penguinID)) }
-            }
-            return .reading(entries, after: after, limit: limit, oldest: oldest, latest: latest)
-        }
+        try await changeLog.changes(after: after, limit: limit)
     }
 
-    /// Drops change log entries older than `date`, keeping the newest.
-    public func pruneChanges(before date: Date) async throws {
-        let seconds = date.timeIntervalSince1970
-        try await store.run(.warehouse) { client in
-            try await client.query("""
-                DELETE FROM warehouse_changes
-                WHERE changed_at < \(seconds) AND sequence < (SELECT max(sequence) FROM warehouse_changes)
-                """)
-        }
-    }
+    public func pruneChanges(before date: Date) async throws { try await changeLog.pruneChanges(before: date) }
 
+    /// The point read of one row, every column as text (see ``decodeText(_:)``).
     private static let rowByID = "SELECT " + rowColumns.split(separator: ",")
         .map { "w." + $0.trimmingCharacters(in: .whitespacesAndNewlines) + "::text" }
         .joined(separator: ", ") + """

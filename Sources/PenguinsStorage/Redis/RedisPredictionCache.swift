@@ -1,62 +1,53 @@
 import PenguinsCore
 
-/// The prediction cache in Redis, shared by every process that uses the same server and
-/// database: key `prediction:{model version}:{penguin id}` (after the location's key prefix),
-/// value the prediction as compact JSON, expiring after the TTL (`SET key value EX ttl`;
-/// rewriting a key refreshes it). Expiry is Redis's own clock.
+/// Cached predictions in Redis under one key prefix: key `{prefix}{model version}:{id}`, value
+/// the prediction's text, expiring after the TTL (`SET key value EX ttl`; rewriting a key
+/// refreshes it), and the coherence position under its own key. Expiry is Redis's own clock.
 ///
-/// Counting and clearing walk only the platform's keys (`SCAN MATCH prefix + prediction:*`),
-/// never `FLUSHDB`, so other data in the same database is left alone. Every failure throws
+/// Counting and clearing walk only the keys under the prefix (`SCAN MATCH prefix*`), never
+/// `FLUSHDB`, so other data in the same database is left alone. Every failure throws
 /// ``StorageError/unavailable(role:location:reason:)`` naming the URL without its password.
-public struct RedisPredictionCache: PredictionCache {
-    public let client: RedisClient
+struct RedisExpiringKeys: Sendable {
+    let client: RedisClient
+    /// What every key of these predictions starts with.
+    let prefix: String
+    /// The key that records the warehouse change up to which the entries are coherent.
+    let coherenceKey: String
 
     /// Commands per pipelined write when storing or deleting many keys.
     static let commandsPerWrite = 1_000
 
-    public init(client: RedisClient) {
-        self.client = client
+    func key(id: String, modelVersion: Int) -> String { "\(prefix)\(modelVersion):\(id)" }
+
+    /// The text under the key of (`id`, `modelVersion`), or nil when absent or expired (`GET`).
+    func text(id: String, modelVersion: Int) async throws -> String? {
+        try text(of: try await call { try await client.send(RedisCommand("GET", key(id: id, modelVersion: modelVersion))) })
     }
 
-    /// The key of a penguin's prediction by one model version.
-    public func key(penguinID: String, modelVersion: Int) -> String {
-        "\(client.location.keyPrefix)prediction:\(modelVersion):\(penguinID)"
-    }
-
-    /// The cached prediction of `penguinID` by `modelVersion`, or nil when absent or expired (`GET`).
-    public func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? {
-        let reply = try await call { try await client.send(RedisCommand("GET", key(penguinID: penguinID, modelVersion: modelVersion))) }
-        return try decode(reply)
-    }
-
-    /// The cached predictions of several penguins by one model version, in one `MGET`; absent
-    /// and expired ones are left out.
-    public func predictions(penguinIDs: [String], modelVersion: Int) async throws -> [String: Prediction] {
-        guard !penguinIDs.isEmpty else { return [:] }
-        let command = RedisCommand(arguments: [Array("MGET".utf8)] + penguinIDs.map { Array(key(penguinID: $0, modelVersion: modelVersion).utf8) })
+    /// The texts of several ids by one model version, in one `MGET`; absent and expired ones are left out.
+    func texts(ids: [String], modelVersion: Int) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        let command = RedisCommand(arguments: [Array("MGET".utf8)] + ids.map { Array(key(id: $0, modelVersion: modelVersion).utf8) })
         let reply = try await call { try await client.send(command) }
-        guard let values = reply.elements, values.count == penguinIDs.count else {
-            throw unavailable("MGET answered \(penguinIDs.count) keys with \(reply)")
+        guard let values = reply.elements, values.count == ids.count else {
+            throw unavailable("MGET answered \(ids.count) keys with \(reply)")
         }
-        var found: [String: Prediction] = [:]
-        for (id, value) in zip(penguinIDs, values) {
-            if let prediction = try decode(value) { found[id] = prediction }
+        var found: [String: String] = [:]
+        for (id, value) in zip(ids, values) {
+            if let text = try text(of: value) { found[id] = text }
         }
         return found
     }
 
-    /// Stores predictions (each under its own model version) for `ttlSeconds`, pipelining one
-    /// `SET key value EX ttl` per prediction, 1,000 per write. A non-positive TTL removes the keys.
-    public func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws {
-        guard !predictions.isEmpty else { return }
+    /// Stores texts for `ttlSeconds`, pipelining one `SET key value EX ttl` per entry, 1,000 per
+    /// write. A non-positive TTL removes the keys.
+    func store(_ entries: [(id: String, modelVersion: Int, text: String)], ttlSeconds: Int) async throws {
+        guard !entries.isEmpty else { return }
         let ttl = String(ttlSeconds)
-        for start in stride(from: 0, to: predictions.count, by: RedisPredictionCache.commandsPerWrite) {
-            let chunk = predictions[start..<min(start + RedisPredictionCache.commandsPerWrite, predictions.count)]
-            let commands = chunk.map { entry in
-                let key = key(penguinID: entry.penguinID, modelVersion: entry.prediction.modelVersion)
-                return ttlSeconds > 0
-                    ? RedisCommand("SET", key, PredictionText.prediction(entry.prediction), "EX", ttl)
-                    : RedisCommand("DEL", key)
+        for start in stride(from: 0, to: entries.count, by: Self.commandsPerWrite) {
+            let commands = entries[start..<min(start + Self.commandsPerWrite, entries.count)].map { entry in
+                let key = key(id: entry.id, modelVersion: entry.modelVersion)
+                return ttlSeconds > 0 ? RedisCommand("SET", key, entry.text, "EX", ttl) : RedisCommand("DEL", key)
             }
             let replies = try await call { try await client.pipeline(commands) }
             if let failure = replies.first(where: { if case .error = $0 { true } else { false } }) {
@@ -65,13 +56,13 @@ public struct RedisPredictionCache: PredictionCache {
         }
     }
 
-    /// Removes the keys of these penguins by each of `modelVersions`: one `DEL` of up to 1,000
-    /// keys per command, pipelined.
-    public func remove(penguinIDs: [String], modelVersions: [Int]) async throws {
-        let keys = penguinIDs.flatMap { id in modelVersions.map { key(penguinID: id, modelVersion: $0) } }
+    /// Removes the keys of these ids by each of `modelVersions`: one `DEL` of up to 1,000 keys
+    /// per command, pipelined.
+    func remove(ids: [String], modelVersions: [Int]) async throws {
+        let keys = ids.flatMap { id in modelVersions.map { key(id: id, modelVersion: $0) } }
         guard !keys.isEmpty else { return }
-        let commands = stride(from: 0, to: keys.count, by: RedisPredictionCache.commandsPerWrite).map { start in
-            RedisCommand(arguments: [Array("DEL".utf8)] + keys[start..<min(start + RedisPredictionCache.commandsPerWrite, keys.count)].map { Array($0.utf8) })
+        let commands = stride(from: 0, to: keys.count, by: Self.commandsPerWrite).map { start in
+            RedisCommand(arguments: [Array("DEL".utf8)] + keys[start..<min(start + Self.commandsPerWrite, keys.count)].map { Array($0.utf8) })
         }
         let replies = try await call { try await client.pipeline(commands) }
         if let failure = replies.first(where: { if case .error = $0 { true } else { false } }) {
@@ -79,13 +70,8 @@ public struct RedisPredictionCache: PredictionCache {
         }
     }
 
-    /// The key that records the warehouse change up to which the cache is coherent:
-    /// `warehouse-change` after the location's key prefix (outside `prediction:*`, so counting
-    /// and clearing leave it alone).
-    public var coherenceKey: String { "\(client.location.keyPrefix)warehouse-change" }
-
-    /// The warehouse change up to which the cache is coherent (`GET`), nil when never recorded.
-    public func coherentThrough() async throws -> Int64? {
+    /// The recorded coherence position (`GET`), nil when never recorded.
+    func coherentThrough() async throws -> Int64? {
         let reply = try await call { try await client.send(RedisCommand("GET", coherenceKey)) }
         switch reply {
         case .bulkString(nil): return nil
@@ -96,18 +82,18 @@ public struct RedisPredictionCache: PredictionCache {
         }
     }
 
-    /// Records the warehouse change up to which the cache is coherent (`SET`, no expiry).
-    public func setCoherentThrough(_ sequence: Int64) async throws {
+    /// Records the coherence position (`SET`, no expiry).
+    func setCoherentThrough(_ sequence: Int64) async throws {
         let reply = try await call { try await client.send(RedisCommand("SET", coherenceKey, String(sequence))) }
         if case .error = reply { throw unavailable("SET was refused: \(reply)") }
     }
 
-    /// Removes every prediction key of the platform (`SCAN` then `DEL`).
-    public func removeAll() async throws {
+    /// Removes every key under the prefix (`SCAN` then `DEL`).
+    func removeAll() async throws {
         var batch: [String] = []
         try await scanKeys { key in
             batch.append(key)
-            if batch.count >= RedisPredictionCache.commandsPerWrite {
+            if batch.count >= Self.commandsPerWrite {
                 try await delete(batch)
                 batch.removeAll(keepingCapacity: true)
             }
@@ -115,28 +101,25 @@ public struct RedisPredictionCache: PredictionCache {
         try await delete(batch)
     }
 
-    /// The number of live prediction keys of the platform (`SCAN`; expired keys are not returned).
-    public func count() async throws -> Int {
+    /// The number of live keys under the prefix (`SCAN`; expired keys are not returned).
+    func count() async throws -> Int {
         var count = 0
         try await scanKeys { _ in count += 1 }
         return count
     }
 
-    /// The server's `PING`.
-    public func ping() async throws {
+    func ping() async throws {
         try await call { try await client.ping() }
     }
 
-    // MARK: - Helpers
-
-    /// The glob that matches the platform's keys, with the prefix's glob characters escaped.
+    /// The glob that matches the keys under the prefix, with the prefix's glob characters escaped.
     var keyPattern: String {
         var escaped = ""
-        for character in client.location.keyPrefix {
+        for character in prefix {
             if "*?[]\\".contains(character) { escaped.append("\\") }
             escaped.append(character)
         }
-        return escaped + "prediction:*"
+        return escaped + "*"
     }
 
     private func scanKeys(_ body: (String) async throws -> Void) async throws {
@@ -158,10 +141,10 @@ public struct RedisPredictionCache: PredictionCache {
         try await call { try await client.send(command) }
     }
 
-    private func decode(_ reply: RESPValue) throws -> Prediction? {
+    private func text(of reply: RESPValue) throws -> String? {
         switch reply {
         case .bulkString(nil): return nil
-        case .bulkString(let bytes?): return try PredictionText.prediction(parsing: String(decoding: bytes, as: UTF8.self))
+        case .bulkString(let bytes?): return String(decoding: bytes, as: UTF8.self)
         default: throw unavailable("GET answered \(reply)")
         }
     }
@@ -177,5 +160,100 @@ public struct RedisPredictionCache: PredictionCache {
 
     private func unavailable(_ reason: String) -> StorageError {
         .unavailable(role: StoreRole.cache.rawValue, location: client.location.maskedURL, reason: reason)
+    }
+}
+
+/// The prediction cache in Redis, shared by every process that uses the same server and
+/// database: key `prediction:{model version}:{penguin id}` (after the location's key prefix),
+/// value the prediction as compact JSON, expiring after the TTL; the coherence position under
+/// `warehouse-change` (outside `prediction:*`, so counting and clearing leave it alone). See
+/// ``RedisExpiringKeys``.
+public struct RedisPredictionCache: PredictionCache {
+    public let client: RedisClient
+    let keys: RedisExpiringKeys
+
+    public init(client: RedisClient) {
+        self.client = client
+        keys = RedisExpiringKeys(
+            client: client, prefix: client.location.keyPrefix + "prediction:", coherenceKey: client.location.keyPrefix + "warehouse-change")
+    }
+
+    /// The key of a penguin's prediction by one model version.
+    public func key(penguinID: String, modelVersion: Int) -> String { keys.key(id: penguinID, modelVersion: modelVersion) }
+
+    /// The key that records the warehouse change up to which the cache is coherent.
+    public var coherenceKey: String { keys.coherenceKey }
+
+    public func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? {
+        try await keys.text(id: penguinID, modelVersion: modelVersion).map(PredictionText.prediction(parsing:))
+    }
+
+    /// The cached predictions of several penguins by one model version, in one `MGET`; absent
+    /// and expired ones are left out.
+    public func predictions(ids: [String], modelVersion: Int) async throws -> [String: Prediction] {
+        try await keys.texts(ids: ids, modelVersion: modelVersion).mapValues(PredictionText.prediction(parsing:))
+    }
+
+    public func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws {
+        try await keys.store(
+            predictions.map { ($0.penguinID, $0.prediction.modelVersion, PredictionText.prediction($0.prediction)) }, ttlSeconds: ttlSeconds)
+    }
+
+    public func remove(ids: [String], modelVersions: [Int]) async throws { try await keys.remove(ids: ids, modelVersions: modelVersions) }
+
+    public func removeAll() async throws { try await keys.removeAll() }
+
+    public func count() async throws -> Int { try await keys.count() }
+
+    public func coherentThrough() async throws -> Int64? { try await keys.coherentThrough() }
+
+    public func setCoherentThrough(_ sequence: Int64) async throws { try await keys.setCoherentThrough(sequence) }
+
+    /// The server's `PING`.
+    public func ping() async throws { try await keys.ping() }
+}
+
+/// The prediction cache of one dataset in Redis: keys `dataset:{name}:prediction:{model
+/// version}:{id}` and `dataset:{name}:warehouse-change` after the location's key prefix, apart
+/// from the penguins' keys and every other dataset's; the same semantics as ``RedisPredictionCache``.
+public struct RedisRecordPredictionCache: RecordPredictionCache {
+    let keys: RedisExpiringKeys
+
+    public init(client: RedisClient, dataset: String) {
+        let base = client.location.keyPrefix + "dataset:\(dataset):"
+        keys = RedisExpiringKeys(client: client, prefix: base + "prediction:", coherenceKey: base + "warehouse-change")
+    }
+
+    /// The key of a row's prediction by one model version.
+    public func key(id: String, modelVersion: Int) -> String { keys.key(id: id, modelVersion: modelVersion) }
+
+    public func prediction(id: String, modelVersion: Int) async throws -> RecordPrediction? {
+        try await keys.text(id: id, modelVersion: modelVersion).map(PredictionText.recordPrediction(parsing:))
+    }
+
+    public func store(_ predictions: [(id: String, prediction: RecordPrediction)], ttlSeconds: Int) async throws {
+        try await keys.store(
+            predictions.map { ($0.id, $0.prediction.modelVersion, PredictionText.recordPrediction($0.prediction)) }, ttlSeconds: ttlSeconds)
+    }
+
+    public func remove(ids: [String], modelVersions: [Int]) async throws { try await keys.remove(ids: ids, modelVersions: modelVersions) }
+
+    public func removeAll() async throws { try await keys.removeAll() }
+
+    public func count() async throws -> Int { try await keys.count() }
+
+    public func coherentThrough() async throws -> Int64? { try await keys.coherentThrough() }
+
+    public func setCoherentThrough(_ sequence: Int64) async throws { try await keys.setCoherentThrough(sequence) }
+}
+
+/// The caches of datasets in one Redis database.
+public struct RedisRecordPredictionCaches: RecordPredictionCaches {
+    public let client: RedisClient
+
+    public init(client: RedisClient) { self.client = client }
+
+    public func cache(ofDataset name: String) -> any RecordPredictionCache {
+        RedisRecordPredictionCache(client: client, dataset: name)
     }
 }

@@ -69,7 +69,11 @@ public struct RecordColumns: Hashable, Sendable {
 ///
 /// Categorical values are stored as their level names and the target as its class name, so the
 /// table reads as the data does; records speak of them by index.
-public protocol RecordWarehouse: Sendable {
+///
+/// Every upsert that changes a stored record's target or features (and so clears its
+/// prediction) logs the record's id in the warehouse's change log (``ChangeLog``), in the same
+/// transaction, for the dataset's prediction cache to follow.
+public protocol RecordWarehouse: ChangeLog {
     /// The schema the table was made from.
     var schema: DatasetSchema { get }
     /// Inserts or updates records by id (a record that changes partition moves). The prediction

@@ -97,3 +97,34 @@ enum PredictionText {
         )
     }
 }
+
+extension PredictionText {
+    /// A dataset row's prediction as one JSON object: the class index, the probabilities by
+    /// class index, the model version and the prediction time (seconds since 1970). By index,
+    /// not by name: a cache entry lives no longer than its model version, whose classes are fixed.
+    static func recordPrediction(_ prediction: RecordPrediction) -> String {
+        JSONValue.object([
+            "class": .number(Double(prediction.predictedClass)),
+            "probabilities": .array(prediction.probabilities.map(JSONValue.number)),
+            "model_version": .number(Double(prediction.modelVersion)),
+            "predicted_at": .number(prediction.predictedAt.timeIntervalSince1970),
+        ]).jsonText
+    }
+
+    /// Reads what ``recordPrediction(_:)`` wrote.
+    static func recordPrediction(parsing text: String) throws -> RecordPrediction {
+        let value = try JSONTextParser.parse(text, what: "the cached prediction \(text)")
+        guard let predictedClass = value["class"]?.numberValue,
+              case .array(let members)? = value["probabilities"],
+              let modelVersion = value["model_version"]?.numberValue,
+              let predictedAt = value["predicted_at"]?.numberValue
+        else { throw StorageError.corrupt("the cached prediction \(text) lacks a field") }
+        let probabilities = try members.map { member in
+            guard let probability = member.numberValue else { throw StorageError.corrupt("the cached prediction \(text) holds a non-number probability") }
+            return probability
+        }
+        return RecordPrediction(
+            predictedClass: Int(predictedClass), probabilities: probabilities,
+            modelVersion: Int(modelVersion), predictedAt: Date(timeIntervalSince1970: predictedAt))
+    }
+}

@@ -4,7 +4,8 @@ import PenguinsCore
 
 /// The warehouse of one dataset in SQLite: table `ds_<name>_warehouse`, its columns from the
 /// schema (see ``DatasetTables``), keyed (partition, id) `WITHOUT ROWID` so a partition's rows
-/// lie together in id order, with a unique index on the id.
+/// lie together in id order, with a unique index on the id. A trigger logs the ids of rows whose
+/// target or features change in `ds_<name>_changes`.
 public struct SQLiteRecordWarehouse: RecordWarehouse {
     let pool: DatabasePool
     let tables: DatasetTables
@@ -163,6 +164,17 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let sql = "SELECT COUNT(*) FROM \(tables.warehouse)"
         return try await pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
+
+    /// The change log `ds_<name>_changes`, written by the warehouse's trigger.
+    private var changeLog: SQLiteChangeLog { SQLiteChangeLog(pool: pool, table: tables.changes, idColumn: "id") }
+
+    public func latestChange() async throws -> Int64 { try await changeLog.latestChange() }
+
+    public func changes(after: Int64, limit: Int) async throws -> WarehouseChanges {
+        try await changeLog.changes(after: after, limit: limit)
+    }
+
+    public func pruneChanges(before date: Date) async throws { try await changeLog.pruneChanges(before: date) }
 
     /// A row of ``selection`` as the stored record.
     private func decode(_ row: Row) throws -> StoredRecord {

@@ -177,6 +177,23 @@ extension SQLiteStore {
                 """)
         }
 
+        // The prediction caches of datasets other than the penguins: one table, keyed by dataset
+        // first; each dataset's coherence position is `coherent_through:<dataset>` in
+        // prediction_cache_state.
+        migrator.registerMigration("v6-dataset-prediction-cache") { db in
+            try db.execute(sql: """
+                CREATE TABLE dataset_prediction_cache (
+                    dataset TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    model_version INTEGER NOT NULL,
+                    prediction TEXT NOT NULL,
+                    expires_at REAL NOT NULL,
+                    PRIMARY KEY (dataset, id, model_version)
+                ) WITHOUT ROWID;
+                CREATE INDEX dataset_prediction_cache_expiry ON dataset_prediction_cache (dataset, expires_at);
+                """)
+        }
+
         return migrator
     }
 }

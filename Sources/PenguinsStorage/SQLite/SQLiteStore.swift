@@ -32,6 +32,8 @@ public final class SQLiteStore: Sendable {
     public let predictionCache: SQLitePredictionCache
 
     let pool: DatabasePool
+    /// The clock of the prediction caches.
+    let now: @Sendable () -> Date
     /// The fingerprints of the dataset schemas whose tables this process has brought up to date.
     let preparedDatasets = Mutex<[String: String]>([:])
 
@@ -43,6 +45,7 @@ public final class SQLiteStore: Sendable {
     public init(directory: URL, now: @escaping @Sendable () -> Date = { Date() }) throws {
         let url = directory.appendingPathComponent(SQLiteStore.fileName)
         self.url = url
+        self.now = now
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -76,5 +79,15 @@ public final class SQLiteStore: Sendable {
     /// The names of the migrations applied to the open file, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try SQLiteStore.migrator.appliedMigrations(db) }
+    }
+}
+
+extension SQLiteStore: RecordPredictionCaches {
+    /// The penguins' prediction cache and the datasets' caches, in this database.
+    public var caches: (any PredictionCache, any RecordPredictionCaches) { (predictionCache, self) }
+
+    /// The cache of dataset `name`: its rows of `dataset_prediction_cache`.
+    public func cache(ofDataset name: String) -> any RecordPredictionCache {
+        SQLiteRecordPredictionCache(pool: pool, now: now, dataset: name)
     }
 }

@@ -199,40 +199,16 @@ public struct SQLiteWarehouse: Warehouse {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM warehouse") ?? 0 }
     }
 
-    /// The sequence number of the newest change in `warehouse_changes` (written by the trigger
-    /// `warehouse_prediction_inputs_changed`), 0 when none.
-    public func latestChange() async throws -> Int64 {
-        try pool.readOnCallingThread { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) FROM warehouse_changes")) ?? 0
-        }
-    }
+    /// The change log `warehouse_changes`, written by the trigger `warehouse_prediction_inputs_changed`.
+    private var changeLog: SQLiteChangeLog { SQLiteChangeLog(pool: pool, table: "warehouse_changes", idColumn: "penguin_id") }
 
-    /// The changes logged after `after`, at most `limit`, in one read transaction.
+    public func latestChange() async throws -> Int64 { try await changeLog.latestChange() }
+
     public func changes(after: Int64, limit: Int) async throws -> WarehouseChanges {
-        try pool.readOnCallingThread { db in
-            let bounds = try Row.fetchOne(db.cachedStatement(sql: "SELECT MIN(sequence), MAX(sequence) FROM warehouse_changes"))
-            let oldest: Int64? = bounds?[0]
-            let latest: Int64 = bounds?[1] ?? 0
-            let entries = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT sequence, penguin_id FROM warehouse_changes WHERE sequence > ? ORDER BY sequence LIMIT ?"),
-                arguments: [after, max(limit, 0) + 1]
-            ).map { (sequence: $0[0] as Int64, penguinID: $0[1] as String) }
-            return .reading(entries, after: after, limit: limit, oldest: oldest, latest: latest)
-        }
+        try await changeLog.changes(after: after, limit: limit)
     }
 
-    /// Drops change log entries older than `date`, keeping the newest.
-    public func pruneChanges(before date: Date) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM warehouse_changes
-                    WHERE changed_at < ? AND sequence < (SELECT MAX(sequence) FROM warehouse_changes)
-                    """,
-                arguments: [date.timeIntervalSince1970]
-            )
-        }
-    }
+    public func pruneChanges(before date: Date) async throws { try await changeLog.pruneChanges(before: date) }
 
     /// One (island, species) group of the aggregate query.
     private struct SpeciesGroup: Sendable {

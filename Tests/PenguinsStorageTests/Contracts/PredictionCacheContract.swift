@@ -51,14 +51,14 @@ func checkPredictionCacheRemoval(_ cache: some PredictionCache, removesEveryVers
     #expect(try await cache.count() == 5)
 
     // Both versions named go; the unnamed one goes only where the backend removes every version.
-    try await cache.remove(penguinIDs: ["p-1", "p-3", "nobody"], modelVersions: [1, 2])
+    try await cache.remove(ids: ["p-1", "p-3", "nobody"], modelVersions: [1, 2])
     #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == nil)
     #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 2) == nil)
     #expect(try await cache.prediction(penguinID: "p-3", modelVersion: 2) == nil)
     #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 3) == (removesEveryVersion ? nil : version3))
     #expect(try await cache.prediction(penguinID: "p-2", modelVersion: 1) == version1)
     #expect(try await cache.count() == (removesEveryVersion ? 1 : 2))
-    try await cache.remove(penguinIDs: [], modelVersions: [1])
+    try await cache.remove(ids: [], modelVersions: [1])
     #expect(try await cache.count() == (removesEveryVersion ? 1 : 2))
 
     // The position is recorded, overwritten, and survives emptying the cache.

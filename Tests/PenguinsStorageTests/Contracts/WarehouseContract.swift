@@ -137,7 +137,7 @@ func checkWarehouseBatchesAndAggregates(_ warehouse: some Warehouse) async throw
 /// logged in order. `warehouse` must start empty.
 func checkWarehouseChangeLog(_ warehouse: some Warehouse) async throws {
     #expect(try await warehouse.latestChange() == 0)
-    #expect(try await warehouse.changes(after: 0, limit: 10) == WarehouseChanges(penguinIDs: [], through: 0, isComplete: true))
+    #expect(try await warehouse.changes(after: 0, limit: 10) == WarehouseChanges(ids: [], through: 0, isComplete: true))
 
     // New rows, identical rows and changes of sex or year are not changes of prediction inputs.
     let penguins = (1...4).map { Fixtures.penguin("p-\($0)", .adelie, .biscoe) }
@@ -164,32 +164,32 @@ func checkWarehouseChangeLog(_ warehouse: some Warehouse) async throws {
 
     let all = try await warehouse.changes(after: 0, limit: 10)
     #expect(all.isComplete)
-    #expect(all.penguinIDs.count == 4)
-    #expect(Set(all.penguinIDs.prefix(2)) == ["p-2", "p-3"])
-    #expect(Array(all.penguinIDs.suffix(2)) == ["p-4", "p-2"])
+    #expect(all.ids.count == 4)
+    #expect(Set(all.ids.prefix(2)) == ["p-2", "p-3"])
+    #expect(Array(all.ids.suffix(2)) == ["p-4", "p-2"])
     let latest = try await warehouse.latestChange()
     #expect(all.through == latest)
 
     // Reading on from a position, and past the limit.
     let firstTwo = try await warehouse.changes(after: 0, limit: 2)
-    #expect(firstTwo.penguinIDs.count == 2)
+    #expect(firstTwo.ids.count == 2)
     #expect(!firstTwo.isComplete)
     let rest = try await warehouse.changes(after: firstTwo.through, limit: 10)
-    #expect(rest == WarehouseChanges(penguinIDs: ["p-4", "p-2"], through: latest, isComplete: true))
-    #expect(try await warehouse.changes(after: latest, limit: 10) == WarehouseChanges(penguinIDs: [], through: latest, isComplete: true))
+    #expect(rest == WarehouseChanges(ids: ["p-4", "p-2"], through: latest, isComplete: true))
+    #expect(try await warehouse.changes(after: latest, limit: 10) == WarehouseChanges(ids: [], through: latest, isComplete: true))
 
     // A position beyond the log (a warehouse since recreated) is incomplete.
-    #expect(try await warehouse.changes(after: latest + 100, limit: 10) == WarehouseChanges(penguinIDs: [], through: latest, isComplete: false))
+    #expect(try await warehouse.changes(after: latest + 100, limit: 10) == WarehouseChanges(ids: [], through: latest, isComplete: false))
 
     // Pruning everything keeps the newest entry; a reader from before the pruned part is told.
     try await warehouse.pruneChanges(before: Date().addingTimeInterval(3_600))
     #expect(try await warehouse.latestChange() == latest)
-    #expect(try await warehouse.changes(after: 0, limit: 10) == WarehouseChanges(penguinIDs: ["p-2"], through: latest, isComplete: false))
-    #expect(try await warehouse.changes(after: latest - 1, limit: 10) == WarehouseChanges(penguinIDs: ["p-2"], through: latest, isComplete: true))
+    #expect(try await warehouse.changes(after: 0, limit: 10) == WarehouseChanges(ids: ["p-2"], through: latest, isComplete: false))
+    #expect(try await warehouse.changes(after: latest - 1, limit: 10) == WarehouseChanges(ids: ["p-2"], through: latest, isComplete: true))
     // Pruning entries older than an hour ago keeps the recent ones.
     var lighter = again
     lighter.measurements.bodyMass = 4000
     try await warehouse.upsert([lighter])
     try await warehouse.pruneChanges(before: Date().addingTimeInterval(-3_600))
-    #expect(try await warehouse.changes(after: latest - 1, limit: 10).penguinIDs == ["p-2", "p-2"])
+    #expect(try await warehouse.changes(after: latest - 1, limit: 10).ids == ["p-2", "p-2"])
 }
