@@ -86,6 +86,9 @@ public struct SchemaEvolution: Sendable {
             }
             try await stores.warehouse.upsert(changed)
         }
+        // The backfilled rows' cached predictions go too, as their batch predictions did. A cache
+        // out of reach is corrected by the next pass: a server's within a second, or an ingestion's.
+        _ = try? await CacheCoherence(stores: stores).reconcile()
         return report
     }
 }

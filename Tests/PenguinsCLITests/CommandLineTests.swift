@@ -38,6 +38,12 @@ struct PenguinsExecutable {
     /// throws ``ProgramTimeout`` (failing the test) when it has not finished within `timeout`.
     @discardableResult
     func run(_ arguments: String..., timeout: Duration = defaultTimeout) async throws -> CommandResult {
+        try await run(arguments, timeout: timeout)
+    }
+
+    /// ``run(_:timeout:)`` with the arguments as an array.
+    @discardableResult
+    func run(_ arguments: [String], timeout: Duration = defaultTimeout) async throws -> CommandResult {
         try await runProgram(Self.url.path, arguments + ["--data-dir", dataDirectory.path], environment: processEnvironment, timeout: timeout)
     }
 

@@ -62,13 +62,16 @@ final class ServerProcess: Sendable {
         return (status, try #require(JSONSerialization.jsonObject(with: data) as? [String: Any], "body: \(String(decoding: data, as: UTF8.self))"))
     }
 
-    /// Polls `GET /api/v1/predictions/{id}` until `accept` holds or `bound` has passed since
-    /// `start`; answers the last body and when it was read.
+    /// Polls `GET /api/v1/predictions/{id}` (or, of a dataset, `GET
+    /// /api/v1/datasets/{dataset}/predictions/{id}`) until `accept` holds or `bound` has passed
+    /// since `start`; answers the last body and when it was read.
     func waitForPrediction(
-        of id: String, from start: ContinuousClock.Instant, within bound: Duration, until accept: ([String: Any]) -> Bool
+        of id: String, dataset: String? = nil, from start: ContinuousClock.Instant, within bound: Duration,
+        until accept: ([String: Any]) -> Bool
     ) async throws -> (body: [String: Any], after: Duration) {
+        let path = dataset.map { "/api/v1/datasets/\($0)/predictions/\(id)" } ?? "/api/v1/predictions/\(id)"
         while true {
-            let body = try await get("/api/v1/predictions/\(id)").body
+            let body = try await get(path).body
             let elapsed = ContinuousClock.now - start
             if accept(body) || elapsed > bound { return (body, elapsed) }
             try await Task.sleep(for: .milliseconds(25))
@@ -127,6 +130,51 @@ final class ServerProcess: Sendable {
         try await checkReingestWhileServing(PenguinsExecutable())
     }
 
+    /// A dataset the platform has never seen, with ids of its own: cold lakes and warm lakes,
+    /// far apart, so that any forest tells them apart.
+    static let lakes = ["lake,depth_m,temperature_c,kind"]
+        + (1...20).map { "c\($0),\(10 + $0),\(2 + Double($0) / 4),cold" }
+        + (1...20).map { "w\($0),\(12 + $0),\(20 + Double($0) / 4),warm" }
+
+    /// Cold lake `c1` measured again as warm as the warm ones.
+    static let warmedLake = "lake,depth_m,temperature_c,kind\nc1,11,24.5,cold\n"
+
+    /// The same for a registered dataset: the server must drop the cached prediction of a row
+    /// another process changed and answer the new class within two seconds.
+    private func checkDatasetReingestWhileServing(_ penguins: PenguinsExecutable) async throws {
+        let file = try penguins.temporaryFile("lakes.csv", Self.lakes.joined(separator: "\n") + "\n")
+        for step in [
+            ["datasets", "add", "lakes", "--file", file, "--target", "kind", "--id", "lake"],
+            ["ingest", file, "--dataset", "lakes"], ["train", "--dataset", "lakes"],
+        ] {
+            let result = try await penguins.run(step)
+            #expect(result.status == 0, "\(step): \(result.standardError)")
+        }
+        try await ServerProcess.serving(penguins) { server in
+            let path = "/api/v1/datasets/lakes/predictions/c1"
+            let first = try await server.get(path).body
+            #expect(first["prediction"] as? String == "cold", "\(first)")
+            #expect(first["source"] as? String == "model")
+            #expect(try await server.get(path).body["source"] as? String == "cache")
+
+            let ingest = try await penguins.run("ingest", try penguins.temporaryFile("warmed.csv", Self.warmedLake), "--dataset", "lakes")
+            #expect(ingest.status == 0, "\(ingest.standardError)")
+            let ingested = ContinuousClock.now
+            let (answer, after) = try await server.waitForPrediction(of: "c1", dataset: "lakes", from: ingested, within: .seconds(2)) {
+                $0["prediction"] as? String == "warm"
+            }
+            #expect(answer["prediction"] as? String == "warm", "after \(after): \(answer)")
+            #expect(answer["source"] as? String == "model")
+            #expect(try await server.get(path).body["source"] as? String == "cache")
+            // Another row kept its cached answer through the change.
+            #expect(try await server.get("/api/v1/datasets/lakes/predictions/w3").body["prediction"] as? String == "warm")
+        }
+    }
+
+    @Test func embeddedServerAnswersTheNewClassOfADatasetRowAfterAReingestFromAnotherProcess() async throws {
+        try await checkDatasetReingestWhileServing(PenguinsExecutable())
+    }
+
     /// Runs with PostgreSQL and Redis configured; skipped without them, except in CI (`CI` set),
     /// where their absence fails the test.
     @Test(.enabled(if: LiveCoherenceTests.servers != nil || !ProcessInfo.processInfo.environment["CI", default: ""].isEmpty,
@@ -141,6 +189,7 @@ final class ServerProcess: Sendable {
             "PENGUINS_CACHE": redis + "?prefix=\(name):",
         ]
         try await checkReingestWhileServing(penguins)
+        try await checkDatasetReingestWhileServing(penguins)
     }
 
     /// The PostgreSQL and Redis URLs of the integration tests, when both are set.

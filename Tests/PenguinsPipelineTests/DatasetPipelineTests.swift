@@ -204,6 +204,45 @@ func palmerSchema() -> DatasetSchema {
 
     /// A feature added to a registered schema is backfilled from the lake, which kept its
     /// column all along, and trains with no new ingestion; invalid lake values stay missing.
+    /// An ingestion that changes a row drops the row's cached predictions (every model
+    /// version), leaves the others, and records how far the cache follows the change log.
+    @Test(arguments: ["sqlite", "memory"])
+    func anIngestionDropsTheCachedPredictionsOfTheRowsItChanges(kind: String) async throws {
+        let platform = try platform(kind)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("coherence-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func file(_ name: String, _ rows: [String]) throws -> URL {
+            let url = folder.appendingPathComponent(name)
+            try ((["pond,state,depth_m"] + rows).joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let rows = (0..<30).map { "p\($0),\(["clear", "murky"][$0 % 2]),\($0 % 2 == 0 ? 2 + $0 % 5 : 12 + $0 % 5)" }
+        let schema = DatasetSchema(
+            name: "ponds", id: IdentifierRule(column: "pond"), target: TargetColumn(name: "state", classes: ["clear", "murky"]),
+            features: [.numeric("depth_m", range: 0...20)], partition: "state")
+        _ = try await Datasets(catalog: platform.datasets).register(schema)
+        _ = try await Ingestor(platform: platform).ingest(file: try file("ponds.csv", rows), dataset: "ponds")
+        _ = try await DatasetTrainer(platform: platform).train(schema: schema)
+        _ = try await DatasetTrainer(platform: platform).train(schema: schema)
+        let stores = try await platform.tables(for: schema)
+        let cached = RecordPrediction(predictedClass: 0, probabilities: [0.9, 0.1], modelVersion: 1, predictedAt: Date())
+        var byVersion2 = cached
+        byVersion2.modelVersion = 2
+        try await stores.cache.store([("p0", cached), ("p0", byVersion2), ("p2", cached)], ttlSeconds: 600)
+
+        // p0 is measured again (deeper); p2 comes again unchanged.
+        let report = try await Ingestor(platform: platform).ingest(file: try file("again.csv", ["p0,clear,7", "p2,clear,4"]), dataset: "ponds")
+        #expect(report.stored == 2)
+        #expect(report.cacheInvalidated == 1)
+        #expect(report.cacheWarning == nil)
+        #expect(try await stores.cache.prediction(id: "p0", modelVersion: 1) == nil)
+        #expect(try await stores.cache.prediction(id: "p0", modelVersion: 2) == nil)
+        #expect(try await stores.cache.prediction(id: "p2", modelVersion: 1) == cached)
+        let latest = try await stores.warehouse.latestChange()
+        #expect(latest > 0)
+        #expect(try await stores.cache.coherentThrough() == latest)
+    }
+
     @Test(arguments: ["sqlite", "memory"])
     func anAddedFeatureIsBackfilledFromTheLake(kind: String) async throws {
         let platform = try platform(kind)
