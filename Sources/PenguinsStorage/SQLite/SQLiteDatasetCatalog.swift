@@ -18,11 +18,11 @@ public struct SQLiteDatasetCatalog: DatasetCatalog {
     }
 
     public func schema(named name: String) async throws -> RegisteredSchema? {
-        try await pool.read { db in try SQLiteDatasetCatalog.newest(name, in: db) }
+        try await pool.readInBackground { db in try SQLiteDatasetCatalog.newest(name, in: db) }
     }
 
     public func schemas() async throws -> [RegisteredSchema] {
-        try await pool.read { db in
+        try await pool.readInBackground { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.name, s.version, s.fingerprint, s.document, s.registered_at FROM dataset_schemas s
                 WHERE s.version = (SELECT max(version) FROM dataset_schemas WHERE name = s.name)
@@ -32,7 +32,7 @@ public struct SQLiteDatasetCatalog: DatasetCatalog {
     }
 
     public func versions(of name: String) async throws -> [RegisteredSchema] {
-        try await pool.read { db in
+        try await pool.readInBackground { db in
             try Row.fetchAll(db, sql: """
                 SELECT name, version, fingerprint, document, registered_at FROM dataset_schemas
                 WHERE name = ? ORDER BY version DESC

@@ -53,20 +53,19 @@ public struct SQLiteLake: Lake {
     /// Documents ordered by id (byte order of the UTF-8 text), after `after`, at most `limit`.
     public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
         guard limit > 0 else { return [] }
-        let rows: [Row] = try await pool.read { db in
+        return try await pool.readInBackground { db in
             if let after {
                 return try Row.fetchAll(
                     db.cachedStatement(sql: "\(SQLiteLake.selection) WHERE l.penguin_id > ? ORDER BY l.penguin_id LIMIT ?"),
-                    arguments: [after, limit])
+                    arguments: [after, limit]).map(SQLiteLake.document)
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "\(SQLiteLake.selection) ORDER BY l.penguin_id LIMIT ?"), arguments: [limit])
+            return try Row.fetchAll(db.cachedStatement(sql: "\(SQLiteLake.selection) ORDER BY l.penguin_id LIMIT ?"), arguments: [limit]).map(SQLiteLake.document)
         }
-        return try rows.map(SQLiteLake.document)
     }
 
     /// The number of documents.
     public func count() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lake") ?? 0 }
+        try await pool.readInBackground { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lake") ?? 0 }
     }
 
     /// A row of ``selection`` as the document it stores, its provenance put back.

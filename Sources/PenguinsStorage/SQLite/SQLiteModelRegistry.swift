@@ -28,12 +28,12 @@ public struct SQLiteModelRegistry: ModelRegistry {
 
     /// One version, or nil.
     public func model(version: Int) async throws -> RegisteredModel? {
-        try await pool.read { db in try model(version: version, in: db) }
+        try await pool.readInBackground { db in try model(version: version, in: db) }
     }
 
     /// The current version, or nil before the first promotion.
     public func current() async throws -> RegisteredModel? {
-        try await pool.read { db in
+        try await pool.readInBackground { db in
             guard let version = try currentVersion(in: db) else { return nil }
             return try model(version: version, in: db)
         }
@@ -41,7 +41,7 @@ public struct SQLiteModelRegistry: ModelRegistry {
 
     /// Every version, newest first.
     public func versions() async throws -> [ModelVersionSummary] {
-        try await pool.read { db in
+        try await pool.readInBackground { db in
             let current = try currentVersion(in: db)
             return try Row.fetchAll(db, sql: "SELECT version, created_at FROM \(tables.versions) ORDER BY version DESC").map { row in
                 let version: Int = row[0]

@@ -77,12 +77,12 @@ struct SQLiteExpiringTable: Sendable {
     /// The number of live (unexpired) entries.
     func count() async throws -> Int {
         let arguments = arguments(now().timeIntervalSince1970)
-        return try await pool.read { db in try Int.fetchOne(db, sql: counting, arguments: arguments) ?? 0 }
+        return try await pool.readInBackground { db in try Int.fetchOne(db, sql: counting, arguments: arguments) ?? 0 }
     }
 
     /// The warehouse change up to which the entries are coherent (`prediction_cache_state`).
     func coherentThrough() async throws -> Int64? {
-        try await pool.read { db in
+        try await pool.readInBackground { db in
             try Int64.fetchOne(db, sql: "SELECT value FROM prediction_cache_state WHERE name = ?", arguments: [stateName])
         }
     }

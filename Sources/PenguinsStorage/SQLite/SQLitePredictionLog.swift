@@ -46,7 +46,7 @@ public struct SQLitePredictionLog: PredictionLog {
     /// The newest entries first, at most `limit`.
     public func recent(limit: Int) async throws -> [PredictionLogEntry] {
         guard limit > 0 else { return [] }
-        return try await pool.read { db in
+        return try await pool.readInBackground { db in
             defer { SQLitePredictionLog.releaseCachedPages(db) }
             return try Row.fetchAll(db, sql: """
                 SELECT bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g,
@@ -71,7 +71,7 @@ public struct SQLitePredictionLog: PredictionLog {
     public func values(of feature: Feature, limit: Int) async throws -> [Double] {
         guard limit > 0 else { return [] }
         let column = SQLiteWarehouse.column(feature)
-        let newestFirst = try await pool.read { db in
+        let newestFirst = try await pool.readInBackground { db in
             defer { SQLitePredictionLog.releaseCachedPages(db) }
             return try Double.fetchAll(db, sql: """
                 SELECT \(column) FROM prediction_log WHERE \(column) IS NOT NULL ORDER BY id DESC LIMIT ?
@@ -82,7 +82,7 @@ public struct SQLitePredictionLog: PredictionLog {
 
     /// The number of logged predictions.
     public func count() async throws -> Int {
-        try await pool.read { db in
+        try await pool.readInBackground { db in
             defer { SQLitePredictionLog.releaseCachedPages(db) }
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_log") ?? 0
         }

@@ -45,7 +45,7 @@ public struct SQLiteQuarantine: Quarantine {
     /// Newest first (by quarantine time, then by append order), at most `limit`.
     public func rows(limit: Int) async throws -> [QuarantinedRow] {
         guard limit > 0 else { return [] }
-        return try await pool.read { db in
+        return try await pool.readInBackground { db in
             try Row.fetchAll(db, sql: """
                 SELECT file, line, raw_text, reason, quarantined_at FROM \(table)
                 ORDER BY quarantined_at DESC, id DESC LIMIT ?
@@ -60,6 +60,6 @@ public struct SQLiteQuarantine: Quarantine {
 
     /// The number of quarantined rows.
     public func count() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        try await pool.readInBackground { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }

@@ -49,25 +49,23 @@ public struct SQLiteRecordLake: RecordLake {
 
     public func document(id: String) async throws -> LakeDocument? {
         let sql = "\(selection) WHERE l.id = ?"
-        let row = try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) }
-        return try row.map(SQLiteRecordLake.document)
+        return try await pool.readInBackground { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(SQLiteRecordLake.document) }
     }
 
     public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
         guard limit > 0 else { return [] }
         let selection = selection
-        let rows: [Row] = try await pool.read { db in
+        return try await pool.readInBackground { db in
             if let after {
-                return try Row.fetchAll(db.cachedStatement(sql: "\(selection) WHERE l.id > ? ORDER BY l.id LIMIT ?"), arguments: [after, limit])
+                return try Row.fetchAll(db.cachedStatement(sql: "\(selection) WHERE l.id > ? ORDER BY l.id LIMIT ?"), arguments: [after, limit]).map(SQLiteRecordLake.document)
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "\(selection) ORDER BY l.id LIMIT ?"), arguments: [limit])
+            return try Row.fetchAll(db.cachedStatement(sql: "\(selection) ORDER BY l.id LIMIT ?"), arguments: [limit]).map(SQLiteRecordLake.document)
         }
-        return try rows.map(SQLiteRecordLake.document)
     }
 
     public func count() async throws -> Int {
         let sql = "SELECT COUNT(*) FROM \(tables.lake)"
-        return try await pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+        return try await pool.readInBackground { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
     private static func document(_ row: Row) throws -> LakeDocument {

@@ -45,7 +45,7 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
     public func recent(limit: Int) async throws -> [RecordLogEntry] {
         guard limit > 0 else { return [] }
         let (table, coding) = (tables.predictionLog, coding)
-        return try await pool.read { db in
+        return try await pool.readInBackground { db in
             defer { SQLitePredictionLog.releaseCachedPages(db) }
             return try Row.fetchAll(db, sql: """
                 SELECT id, inputs, predicted_class, probabilities, model_version, predicted_at
@@ -67,6 +67,6 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
     /// The number of logged predictions.
     public func count() async throws -> Int {
         let table = tables.predictionLog
-        return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        return try await pool.readInBackground { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }

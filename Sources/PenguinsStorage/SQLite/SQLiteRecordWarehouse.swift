@@ -67,21 +67,19 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     public func record(id: String) async throws -> StoredRecord? {
         let sql = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.idColumn) = ?"
-        let row = try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) }
-        return try row.map(decode)
+        return try await pool.readInBackground { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(decode) }
     }
 
     public func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
         guard limit > 0 else { return [] }
         let base = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.partitionColumn) = ?"
         let id = tables.idColumn
-        let rows: [Row] = try await pool.read { db in
+        return try await pool.readInBackground { db in
             if let after {
-                return try Row.fetchAll(db.cachedStatement(sql: "\(base) AND \(id) > ? ORDER BY \(id) LIMIT ?"), arguments: [partition, after, limit])
+                return try Row.fetchAll(db.cachedStatement(sql: "\(base) AND \(id) > ? ORDER BY \(id) LIMIT ?"), arguments: [partition, after, limit]).map(decode)
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "\(base) ORDER BY \(id) LIMIT ?"), arguments: [partition, limit])
+            return try Row.fetchAll(db.cachedStatement(sql: "\(base) ORDER BY \(id) LIMIT ?"), arguments: [partition, limit]).map(decode)
         }
-        return try rows.map(decode)
     }
 
     /// Every record's id, class and chosen features in one pass over the id index.
@@ -90,7 +88,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let coding = coding
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
-        return try await pool.read { db in
+        return try await pool.readInBackground { db in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
             let cursor = try Row.fetchCursor(db, sql: sql)
             while let row = try cursor.next() {
@@ -153,7 +151,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     public func countsByPartition() async throws -> [String: Int] {
         let sql = "SELECT \(tables.partitionColumn), COUNT(*) FROM \(tables.warehouse) GROUP BY 1"
-        return try await pool.read { db in
+        return try await pool.readInBackground { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: sql) { counts[row[0]] = row[1] }
             return counts
@@ -162,7 +160,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     public func count() async throws -> Int {
         let sql = "SELECT COUNT(*) FROM \(tables.warehouse)"
-        return try await pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+        return try await pool.readInBackground { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
     /// The change log `ds_<name>_changes`, written by the warehouse's trigger.

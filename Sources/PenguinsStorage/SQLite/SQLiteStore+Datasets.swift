@@ -25,7 +25,7 @@ extension SQLiteStore: DatasetTablesProvider {
 
     /// The steps applied to the tables of dataset `name`, in the order they were applied.
     public func datasetMigrations(of name: String) async throws -> [String] {
-        try await pool.read { db in
+        try await pool.readInBackground { db in
             try String.fetchAll(db, sql: "SELECT name FROM dataset_migrations WHERE dataset = ? ORDER BY rowid", arguments: [name])
         }
     }

@@ -83,7 +83,7 @@ public struct SQLiteWarehouse: Warehouse {
     /// One island's rows ordered by species then penguin id, after `after`, at most `limit`.
     public func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] {
         guard limit > 0 else { return [] }
-        return try await pool.read { db in
+        return try await pool.readInBackground { db in
             if let after {
                 let statement = try db.cachedStatement(sql: """
                     SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse
@@ -109,7 +109,7 @@ public struct SQLiteWarehouse: Warehouse {
         var last: (island: String, species: String, penguinID: String)?
         while true {
             let after = last
-            let page = try await pool.read { db in
+            let page = try await pool.readInBackground { db in
                 if let after {
                     let statement = try db.cachedStatement(sql: """
                         SELECT \(SQLiteWarehouse.rowColumns) FROM warehouse
@@ -158,7 +158,7 @@ public struct SQLiteWarehouse: Warehouse {
     public func aggregatesByIsland() async throws -> [IslandAggregate] {
         let featureColumns = Feature.allCases.map(SQLiteWarehouse.column)
         let sums = featureColumns.map { "SUM(\($0)), COUNT(\($0))" }.joined(separator: ", ")
-        let groups: [SpeciesGroup] = try await pool.read { db in
+        let groups: [SpeciesGroup] = try await pool.readInBackground { db in
             try Row.fetchAll(db, sql: """
                 SELECT island, species, COUNT(*), SUM(usable_for_training), COUNT(predicted_species), \(sums)
                 FROM warehouse GROUP BY island, species ORDER BY island, species
@@ -196,7 +196,7 @@ public struct SQLiteWarehouse: Warehouse {
 
     /// The number of rows.
     public func count() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM warehouse") ?? 0 }
+        try await pool.readInBackground { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM warehouse") ?? 0 }
     }
 
     /// The change log `warehouse_changes`, written by the trigger `warehouse_prediction_inputs_changed`.
