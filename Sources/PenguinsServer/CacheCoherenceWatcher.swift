@@ -108,8 +108,8 @@ struct CacheCoherenceWatcher: Service {
 
 /// The coherence watchers of the datasets' caches: every `interval`, one step of a
 /// ``CacheCoherenceWatcher`` for each dataset that requests have opened, each with a position of
-/// its own (a dataset is followed from its first request on; its cache's recorded position
-/// covers what came before).
+/// its own, starting where the dataset's first opening here made its cache coherent
+/// (``DatasetSessions/Session/coherentFrom``).
 struct DatasetCacheWatchers: Service {
     let sessions: DatasetSessions
     let interval: Duration
@@ -128,7 +128,7 @@ struct DatasetCacheWatchers: Service {
             let watcher = CacheCoherenceWatcher(
                 coherence: CacheCoherence(stores: session.stores), generation: session.generation, interval: interval,
                 health: health, metrics: metrics, logger: logger, subject: "dataset \(name)")
-            await watcher.step(&states[name, default: CacheCoherenceWatcher.State()])
+            await watcher.step(&states[name, default: CacheCoherenceWatcher.State(position: session.coherentFrom)])
         }
     }
 }

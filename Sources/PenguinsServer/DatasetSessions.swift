@@ -18,6 +18,10 @@ final class DatasetSessions: Sendable {
         /// Moves each time stale predictions are removed from the dataset's cache (see
         /// ``CacheGeneration``); the same object for every session of the dataset.
         var generation: CacheGeneration
+        /// The change of the warehouse's log up to which the cache was made coherent when the
+        /// dataset was first opened here (nil when that failed): where this server's watcher
+        /// starts following the log.
+        var coherentFrom: Int64?
         var readAt: ContinuousClock.Instant
     }
 
@@ -48,9 +52,15 @@ final class DatasetSessions: Sendable {
                 model = try DatasetModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact), schema: schema)
             }
         }
+        var coherentFrom = previous?.coherentFrom
+        if previous == nil {
+            // Before the first lookup can fill the cache: a cache that never recorded a position
+            // is emptied now rather than under a refill. A failure leaves it to the watcher.
+            coherentFrom = try? await CacheCoherence(stores: stores).reconcile().through
+        }
         let session = Session(
             schema: schema, stores: stores, validator: previous?.schema == schema ? previous!.validator : SchemaValidator(schema: schema),
-            model: model, generation: previous?.generation ?? CacheGeneration(), readAt: now)
+            model: model, generation: previous?.generation ?? CacheGeneration(), coherentFrom: coherentFrom, readAt: now)
         sessions.withLock { $0[name] = session }
         return session
     }

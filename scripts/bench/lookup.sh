@@ -5,6 +5,8 @@
 #   bash scripts/bench/lookup.sh                              # this checkout's release build
 #   bash scripts/bench/lookup.sh /path/to/old/penguins .build/release/penguins
 #   ENDPOINT=predict bash scripts/bench/lookup.sh OLD NEW     # the real-time prediction
+#   ENDPOINT=dataset bash scripts/bench/lookup.sh OLD NEW     # an iris row's lookup
+#                                                             # (GET /api/v1/datasets/iris/predictions/{id})
 #
 # Each binary serves the bundled data (`up`, its own data directory, the in-process cache) on
 # its own port; wrk (installed from Debian when missing) sends `GET
@@ -45,6 +47,10 @@ for binary in "$@"; do
   port=$((18190 + index))
   rm -rf "$DIR/$index"
   "$binary" up --no-serve --data-dir "$DIR/$index" >/dev/null
+  if [ "$ENDPOINT" = dataset ]; then
+    "$binary" ingest --dataset iris --data-dir "$DIR/$index" >/dev/null
+    "$binary" train --dataset iris --data-dir "$DIR/$index" >/dev/null
+  fi
   "$binary" serve --port "$port" --data-dir "$DIR/$index" >/dev/null 2>&1 &
   pids+=($!)
   ports+=("$port")
@@ -52,6 +58,13 @@ for binary in "$@"; do
 done
 for port in "${ports[@]}"; do
   until curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null; do sleep 0.2; done
+done
+if [ "$ENDPOINT" = dataset ]; then
+  # The first iris row's id (a content hash, the same in every data directory).
+  id=$(curl -fs "http://127.0.0.1:${ports[0]}/api/v1/datasets/iris/rows?limit=1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["rows"][0]["id"])')
+  path=/api/v1/datasets/iris/predictions/$id
+fi
+for port in "${ports[@]}"; do
   curl -fs "http://127.0.0.1:$port/api/v1/predictions/PAL0708-Adelie-1" >/dev/null
   wrk -t2 -c64 -d3s "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
 done
