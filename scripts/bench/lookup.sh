@@ -10,10 +10,10 @@
 #
 # Each binary serves the bundled data (`up`, its own data directory, the in-process cache) on
 # its own port; wrk (installed from Debian when missing) sends `GET
-# /api/v1/predictions/PAL0708-Adelie-1` (a cache hit), a 3-second warm-up then RUNS (5)
-# 10-second runs per binary and connection count, the binaries taking turns so that a noisy
-# moment of the machine hits all of them. Prints each run's requests per second and p99, and
-# the medians.
+# /api/v1/predictions/PAL0708-Adelie-1` (a cache hit), a 3-second warm-up (WARMUP_CONNECTIONS,
+# 64) then RUNS (5) 10-second runs per binary at each of CONNECTIONS ("64 1"), the binaries
+# taking turns so that a noisy moment of the machine hits all of them. Prints each run's
+# requests per second and p99, and the medians.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
@@ -66,10 +66,10 @@ if [ "$ENDPOINT" = dataset ]; then
 fi
 for port in "${ports[@]}"; do
   curl -fs "http://127.0.0.1:$port/api/v1/predictions/PAL0708-Adelie-1" >/dev/null
-  wrk -t2 -c64 -d3s "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
+  wrk -t1 -c"${WARMUP_CONNECTIONS:-64}" -d3s "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
 done
 
-for connections in 64 1; do
+for connections in ${CONNECTIONS:-64 1}; do
   threads=$([ "$connections" -eq 1 ] && echo 1 || echo 2)
   declare -A results=()
   for run in $(seq "$RUNS"); do
