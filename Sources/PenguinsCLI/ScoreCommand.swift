@@ -62,7 +62,9 @@ struct ScoreCommand: AsyncParsableCommand {
             "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.refreshed)", "\(report.unscorable)",
             "\(report.cached)", fixed(report.seconds, 2)
         )
-        return table.rendered + "\n" + cacheLine(report)
+        let changed = report.changedWhileScoring == 0 ? "" :
+            "\n\(report.changedWhileScoring) penguins re-measured by an ingestion while they were scored keep no prediction; score again to predict them"
+        return table.rendered + "\n" + cacheLine(report) + changed
     }
 
     /// What scoring did to the prediction cache, in words.

@@ -21,11 +21,19 @@ public struct ScoreReport: Codable, Sendable {
     public var cacheInProcess: Bool
     /// Penguins whose stale cached predictions were removed before scoring (see ``CacheCoherence``).
     public var cacheInvalidated: Int
+    /// Penguins an ingestion re-measured while they were being scored: they keep no prediction
+    /// of their old measurements, in the warehouse or the cache (the next `score` predicts them).
+    public var changedWhileScoring: Int = 0
     public var seconds: Double
 }
 
 /// Batch inference of every warehouse row with the current model: writes the prediction
 /// columns and fills the prediction cache, first made coherent with the warehouse.
+///
+/// A penguin re-measured between the read of its batch and the write keeps no prediction of its
+/// old measurements: the warehouse writes a prediction only while the row still has the
+/// measurements scored, and once the cache is filled, every penguin changed since scoring began
+/// is removed from it again.
 public struct Scorer: Sendable {
     public var platform: Platform
     /// Whether to write the predictions to the cache. The `score` command leaves an in-process
@@ -40,33 +48,40 @@ public struct Scorer: Sendable {
     public func score(now: Date = Date()) async throws -> ScoreReport {
         let start = Date()
         let model = try await platform.currentModel()
-        let coherence = try await CacheCoherence(platform: platform).reconcile()
+        let coherence = CacheCoherence(platform: platform)
+        let reconciled = try await coherence.reconcile()
         var report = ScoreReport(
             modelVersion: model.version, rows: 0, scored: 0, unscorable: 0, refreshed: 0, cached: 0,
             cacheLocation: platform.locationDescriptions[.cache] ?? "memory://", cacheInProcess: platform.cacheIsInProcess,
-            cacheInvalidated: coherence.invalidated, seconds: 0
+            cacheInvalidated: reconciled.invalidated, seconds: 0
         )
         let platform = self.platform
         let fillsCache = self.fillsCache
         try await platform.warehouse.forEachBatch(batchSize: 20_000) { rows in
             let predictions = model.predict(rows.map(\.penguin.measurements), at: now)
-            var scored: [(penguinID: String, prediction: Prediction)] = []
+            var scored: [(scored: Penguin, prediction: Prediction)] = []
             scored.reserveCapacity(rows.count)
             for (row, prediction) in zip(rows, predictions) {
                 guard let prediction else { continue }
-                scored.append((row.penguin.id, prediction))
+                scored.append((row.penguin, prediction))
                 if row.prediction?.modelVersion != prediction.modelVersion || row.prediction?.species != prediction.species {
                     report.refreshed += 1
                 }
             }
-            try await platform.warehouse.writePredictions(scored)
+            let written = try await platform.warehouse.writePredictions(scored)
+            report.changedWhileScoring += scored.count - written
             if fillsCache {
-                try await platform.cache.store(scored, ttlSeconds: platform.configuration.cacheTTLSeconds)
+                try await platform.cache.store(scored.map { ($0.scored.id, $0.prediction) }, ttlSeconds: platform.configuration.cacheTTLSeconds)
                 report.cached += scored.count
             }
             report.rows += rows.count
             report.scored += scored.count
             report.unscorable += rows.count - scored.count
+        }
+        if fillsCache {
+            // From this scoring's own start, not the cache's recorded position, which another
+            // process may have moved past a change before this fill put its old answer back.
+            _ = try await coherence.invalidate(after: reconciled.through)
         }
         report.seconds = Date().timeIntervalSince(start)
         return report

@@ -3,6 +3,7 @@ import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStorage
+import Synchronization
 import Testing
 
 /// Writes `text` to a new temporary CSV file.
@@ -55,6 +56,26 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
         // The same prediction (the warehouse keeps its time to the microsecond).
         let stored = try #require(try await platform.warehouse.row(id: "PAL0708-Adelie-1")?.prediction)
         #expect((stored.species, stored.modelVersion, stored.probabilities) == (refreshed.species, refreshed.modelVersion, refreshed.probabilities))
+    }
+
+    /// An ingestion re-measures a penguin while scoring is between reading its batch and
+    /// writing it: the old measurements' prediction is written neither to the warehouse nor,
+    /// for good, to the cache.
+    @Test func aPenguinReMeasuredWhileBeingScoredKeepsNoOldPrediction() async throws {
+        let platform = try await scoredPlatform("memory")
+        var remeasured = try #require(try await platform.warehouse.row(id: "PAL0708-Adelie-1")).penguin
+        remeasured.measurements = Measurements(billLength: 49.5, billDepth: 15.9, flipperLength: 224, bodyMass: 5600)
+        var racing = platform
+        racing.warehouse = ChangingBeforeWrites(base: platform.warehouse, change: remeasured)
+        // A new model version, so that every row is scored anew.
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 5, maxDepth: 4, seed: 7)).train()
+        let report = try await Scorer(platform: racing).score()
+        #expect(report.changedWhileScoring == 1)
+        #expect(report.scored == 342)
+        #expect(try await platform.warehouse.row(id: "PAL0708-Adelie-1")?.prediction == nil)
+        #expect(try await platform.warehouse.row(id: "PAL0708-Adelie-2")?.prediction?.modelVersion == 2)
+        #expect(try await platform.cache.prediction(penguinID: "PAL0708-Adelie-1", modelVersion: 2) == nil)
+        #expect(try await platform.cache.prediction(penguinID: "PAL0708-Adelie-2", modelVersion: 2) != nil)
     }
 
     @Test func aSecondCacheFollowsTheChangesFromItsOwnPosition() async throws {
@@ -170,4 +191,38 @@ struct UnreachableCache: PredictionCache {
         #expect(report.releasedFromQuarantine == 1)
         #expect(try await platform.quarantine.rows(limit: 10).map(\.file) == [other.lastPathComponent])
     }
+}
+
+/// A warehouse that stores `change` (as an ingestion in another process would) just before the
+/// first prediction write, then behaves as `base`.
+private final class ChangingBeforeWrites: Warehouse {
+    let base: any Warehouse
+    let change: Penguin
+    private let changed = Mutex(false)
+
+    init(base: any Warehouse, change: Penguin) {
+        self.base = base
+        self.change = change
+    }
+
+    func writePredictions(_ predictions: [(scored: Penguin, prediction: Prediction)]) async throws -> Int {
+        if changed.withLock({ done in defer { done = true }; return !done }) {
+            try await base.upsert([change])
+        }
+        return try await base.writePredictions(predictions)
+    }
+
+    func upsert(_ penguins: [Penguin]) async throws { try await base.upsert(penguins) }
+    func row(id: String) async throws -> WarehouseRow? { try await base.row(id: id) }
+    func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] {
+        try await base.scan(island: island, after: after, limit: limit)
+    }
+    func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
+        try await base.forEachBatch(batchSize: batchSize, body)
+    }
+    func aggregatesByIsland() async throws -> [IslandAggregate] { try await base.aggregatesByIsland() }
+    func count() async throws -> Int { try await base.count() }
+    func latestChange() async throws -> Int64 { try await base.latestChange() }
+    func changes(after: Int64, limit: Int) async throws -> WarehouseChanges { try await base.changes(after: after, limit: limit) }
+    func pruneChanges(before date: Date) async throws { try await base.pruneChanges(before: date) }
 }
