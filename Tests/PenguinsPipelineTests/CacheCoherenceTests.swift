@@ -59,8 +59,8 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
     }
 
     /// An ingestion re-measures a penguin while scoring is between reading its batch and
-    /// writing it: the old measurements' prediction is written neither to the warehouse nor,
-    /// for good, to the cache.
+    /// writing it: the warehouse ends with the prediction of its new measurements, and the cache
+    /// keeps no answer of the old ones.
     @Test func aPenguinReMeasuredWhileBeingScoredKeepsNoOldPrediction() async throws {
         let platform = try await scoredPlatform("memory")
         var remeasured = try #require(try await platform.warehouse.row(id: "PAL0708-Adelie-1")).penguin
@@ -72,7 +72,11 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
         let report = try await Scorer(platform: racing).score()
         #expect(report.changedWhileScoring == 1)
         #expect(report.scored == 342)
-        #expect(try await platform.warehouse.row(id: "PAL0708-Adelie-1")?.prediction == nil)
+        let model = try await platform.currentModel()
+        let stored = try #require(try await platform.warehouse.row(id: "PAL0708-Adelie-1")?.prediction)
+        #expect(stored.modelVersion == 2)
+        #expect(stored.probabilities == model.predict(remeasured.measurements)?.probabilities)
+        #expect(stored.species == .gentoo)
         #expect(try await platform.warehouse.row(id: "PAL0708-Adelie-2")?.prediction?.modelVersion == 2)
         #expect(try await platform.cache.prediction(penguinID: "PAL0708-Adelie-1", modelVersion: 2) == nil)
         #expect(try await platform.cache.prediction(penguinID: "PAL0708-Adelie-2", modelVersion: 2) != nil)
@@ -205,11 +209,11 @@ private final class ChangingBeforeWrites: Warehouse {
         self.change = change
     }
 
-    func writePredictions(_ predictions: [(scored: Penguin, prediction: Prediction)]) async throws -> Int {
+    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
         if changed.withLock({ done in defer { done = true }; return !done }) {
             try await base.upsert([change])
         }
-        return try await base.writePredictions(predictions)
+        try await base.writePredictions(predictions)
     }
 
     func upsert(_ penguins: [Penguin]) async throws { try await base.upsert(penguins) }

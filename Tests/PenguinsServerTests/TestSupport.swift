@@ -126,7 +126,7 @@ struct FailingWarehouse: Warehouse {
     func row(id: String) async throws -> WarehouseRow? { throw Failure() }
     func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] { throw Failure() }
     func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws { throw Failure() }
-    func writePredictions(_ predictions: [(scored: Penguin, prediction: Prediction)]) async throws -> Int { throw Failure() }
+    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws { throw Failure() }
     func aggregatesByIsland() async throws -> [IslandAggregate] { throw Failure() }
     func count() async throws -> Int { throw Failure() }
     func latestChange() async throws -> Int64 { throw Failure() }

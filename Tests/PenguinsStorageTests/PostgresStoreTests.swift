@@ -113,7 +113,7 @@ struct PostgresStoreTests {
             let warehouse = store.warehouse
             let schema = try #require(store.location.schema)
             try await warehouse.upsert([Fixtures.penguin("p-1"), Fixtures.penguin("p-2")])
-            try await warehouse.writePredictions([(Fixtures.penguin("p-1"), Fixtures.prediction(.adelie)), (Fixtures.penguin("p-2"), Fixtures.prediction(.adelie))])
+            try await warehouse.writePredictions([("p-1", Fixtures.prediction(.adelie)), ("p-2", Fixtures.prediction(.adelie))])
             try await warehouse.prepareForSpark()
             try await TestServers.withAdministrator { connection, logger in
                 try await connection.query(PostgresQuery(unsafeSQL: """

@@ -29,7 +29,7 @@ import Testing
             let store = try SQLiteStore(directory: directory.url, now: clock.reading)
             try await store.lake.upsert([penguin])
             try await store.warehouse.upsert([penguin])
-            try await store.warehouse.writePredictions([(penguin, prediction)])
+            try await store.warehouse.writePredictions([("p-1", prediction)])
             let version = try await store.registry.register(artifact: Data("{}".utf8), createdAt: clock.now)
             try await store.registry.promote(version: version)
             try await store.predictionCache.store([("p-1", prediction)], ttlSeconds: 60)
@@ -81,7 +81,7 @@ import Testing
                 modelVersion: 12, predictedAt: Date(timeIntervalSince1970: 1_700_000_123.5)
             )
             try await store.warehouse.upsert([Fixtures.penguin("p-1")])
-            try await store.warehouse.writePredictions([(Fixtures.penguin("p-1"), prediction)])
+            try await store.warehouse.writePredictions([("p-1", prediction)])
             #expect(try await store.warehouse.row(id: "p-1")?.prediction == prediction)
         }
     }

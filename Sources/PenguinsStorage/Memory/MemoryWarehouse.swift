@@ -80,17 +80,11 @@ public actor MemoryWarehouse: Warehouse {
         rows.values.sorted(by: MemoryWarehouse.precedes)
     }
 
-    /// Writes predictions for rows whose inputs are still those scored; unknown ids are ignored.
-    @discardableResult
-    public func writePredictions(_ predictions: [(scored: Penguin, prediction: Prediction)]) -> Int {
-        var written = 0
-        for (scored, prediction) in predictions {
-            guard let stored = rows[scored.id]?.penguin, stored.island == scored.island, stored.species == scored.species,
-                  stored.measurements == scored.measurements else { continue }
-            rows[scored.id]?.prediction = prediction
-            written += 1
+    /// Writes predictions for existing rows; unknown ids are ignored.
+    public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) {
+        for (penguinID, prediction) in predictions where rows[penguinID] != nil {
+            rows[penguinID]?.prediction = prediction
         }
-        return written
     }
 
     /// Per-island counts and feature means, islands in alphabetical order.

@@ -194,65 +194,42 @@ public struct PostgresWarehouse: Warehouse {
         }
     }
 
-    /// Writes prediction columns by penguin id in one statement per 10,000, each only while the
-    /// row still has the island, species and measurements scored; unknown ids are ignored.
-    @discardableResult
-    public func writePredictions(_ predictions: [(scored: Penguin, prediction: Prediction)]) async throws -> Int {
-        guard !predictions.isEmpty else { return 0 }
-        let unique = predictions.lastOfEachID(\.scored.id)
+    /// Writes prediction columns by penguin id in one statement per 10,000; unknown ids are ignored.
+    public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
+        guard !predictions.isEmpty else { return }
+        var lastIndex: [String: Int] = [:]
+        for (index, entry) in predictions.enumerated() { lastIndex[entry.penguinID] = index }
+        let unique = predictions.enumerated().filter { lastIndex[$0.element.penguinID] == $0.offset }.map(\.element)
         var statements: [PostgresQuery] = []
-        let unchanged = Feature.allCases.map { "w.\(PostgresWarehouse.column($0)) IS NOT DISTINCT FROM p.\(PostgresWarehouse.column($0))" }
-            .joined(separator: " AND ")
         for chunk in stride(from: 0, to: unique.count, by: PostgresWarehouse.rowsPerStatement) {
             let entries = unique[chunk..<min(chunk + PostgresWarehouse.rowsPerStatement, unique.count)]
             var ids = PostgresArray(of: .text, capacity: entries.count * 16)
-            var islands = PostgresArray(of: .text, capacity: entries.count * 8)
-            var scoredSpecies = PostgresArray(of: .text, capacity: entries.count * 12)
-            var measurements = Feature.allCases.map { _ in PostgresArray(of: .float8, capacity: entries.count * 12) }
             var species = PostgresArray(of: .text, capacity: entries.count * 12)
             var confidences = PostgresArray(of: .float8, capacity: entries.count * 12)
             var probabilities = PostgresArray(of: .text, capacity: entries.count * 64)
             var versions = PostgresArray(of: .int4, capacity: entries.count * 8)
             var times = PostgresArray(of: .float8, capacity: entries.count * 12)
-            for (scored, prediction) in entries {
-                ids.append(scored.id)
-                islands.append(scored.island.rawValue)
-                scoredSpecies.append(scored.species.rawValue)
-                for (index, feature) in Feature.allCases.enumerated() { measurements[index].append(scored.measurements[feature]) }
+            for (penguinID, prediction) in entries {
+                ids.append(penguinID)
                 species.append(prediction.species.rawValue)
                 confidences.append(prediction.confidence)
                 probabilities.append(PredictionText.probabilities(prediction.probabilities))
                 versions.append(Int32(clamping: prediction.modelVersion))
                 times.append(prediction.predictedAt.timeIntervalSince1970)
             }
-            var binds = PostgresBindings(capacity: 9 + measurements.count)
-            for array in [ids, islands, scoredSpecies] + measurements + [species, confidences, probabilities, versions, times] {
-                binds.append(array)
-            }
-            let columns = ["penguin_id", "island", "scored_species"] + Feature.allCases.map(PostgresWarehouse.column)
-                + ["species", "confidence", "probabilities", "model_version", "predicted_at"]
-            let parameters = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-            statements.append(PostgresQuery(unsafeSQL: """
-                WITH updated AS (
-                    UPDATE warehouse AS w SET predicted_species = p.species, confidence = p.confidence,
-                        probabilities = p.probabilities, model_version = p.model_version, predicted_at = p.predicted_at
-                    FROM unnest(\(parameters)) AS p(\(columns.joined(separator: ", ")))
-                        JOIN warehouse_ids k ON k.penguin_id = p.penguin_id
-                    WHERE w.island = k.island AND w.species = k.species AND w.penguin_id = k.penguin_id
-                      AND w.island = p.island AND w.species = p.scored_species AND \(unchanged)
-                    RETURNING 1
-                )
-                SELECT count(*) FROM updated
-                """, binds: binds))
+            statements.append("""
+                UPDATE warehouse AS w SET predicted_species = p.species, confidence = p.confidence,
+                    probabilities = p.probabilities, model_version = p.model_version, predicted_at = p.predicted_at
+                FROM unnest(\(ids), \(species), \(confidences), \(probabilities), \(versions), \(times))
+                    AS p(penguin_id, species, confidence, probabilities, model_version, predicted_at)
+                    JOIN warehouse_ids k ON k.penguin_id = p.penguin_id
+                WHERE w.island = k.island AND w.species = k.species AND w.penguin_id = k.penguin_id
+                """)
         }
         let batch = statements
-        return try await store.transaction(.warehouse) { connection in
+        try await store.transaction(.warehouse) { connection in
             try await PostgresStore.prepareBulkWrite(connection, logger: store.logger)
-            var written = 0
-            for statement in batch {
-                for try await count in try await connection.query(statement, logger: store.logger).decode(Int.self) { written += count }
-            }
-            return written
+            for statement in batch { try await connection.query(statement, logger: store.logger) }
         }
     }
 

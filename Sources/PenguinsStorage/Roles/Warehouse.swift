@@ -54,12 +54,8 @@ public protocol Warehouse: ChangeLog {
     func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow]
     /// Every row, in pages of `batchSize`, handed to `body` in key order. Memory stays bounded by one page.
     func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws
-    /// Writes prediction columns by penguin id, each only while the stored row's island, species
-    /// and measurements are still those of `scored`, the row the prediction was computed from: a
-    /// penguin that an ingestion re-measured in between keeps no prediction of its old
-    /// measurements; unknown ids are ignored. Answers the number of predictions written.
-    @discardableResult
-    func writePredictions(_ predictions: [(scored: Penguin, prediction: Prediction)]) async throws -> Int
+    /// Writes prediction columns for existing rows (by penguin id); unknown ids are ignored.
+    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws
     func aggregatesByIsland() async throws -> [IslandAggregate]
     func count() async throws -> Int
 }

@@ -133,35 +133,23 @@ public struct SQLiteWarehouse: Warehouse {
         }
     }
 
-    /// Writes prediction columns by penguin id in one transaction, each only while the row still
-    /// has the island, species and measurements scored; unknown ids are ignored.
-    @discardableResult
-    public func writePredictions(_ predictions: [(scored: Penguin, prediction: Prediction)]) async throws -> Int {
-        guard !predictions.isEmpty else { return 0 }
-        let unchanged = Feature.allCases.map { " AND \(SQLiteWarehouse.column($0)) IS ?" }.joined()
-        let sql = """
-            UPDATE warehouse SET predicted_species = ?, confidence = ?, probabilities = ?, model_version = ?, predicted_at = ?
-            WHERE penguin_id = ? AND island = ? AND species = ?\(unchanged)
-            """
-        return try await pool.write { db in
-            let statement = try db.makeStatement(sql: sql)
-            var written = 0
-            for (scored, prediction) in predictions {
+    /// Writes prediction columns by penguin id in one transaction; unknown ids are ignored.
+    public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
+        guard !predictions.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.makeStatement(sql: """
+                UPDATE warehouse SET predicted_species = ?, confidence = ?, probabilities = ?, model_version = ?, predicted_at = ?
+                WHERE penguin_id = ?
+                """)
+            for (penguinID, prediction) in predictions {
                 statement.bind(prediction.species.rawValue, at: 1)
                 statement.bind(prediction.confidence, at: 2)
                 statement.bind(PredictionText.probabilities(prediction.probabilities), at: 3)
                 statement.bind(prediction.modelVersion, at: 4)
                 statement.bind(prediction.predictedAt.timeIntervalSince1970, at: 5)
-                statement.bind(scored.id, at: 6)
-                statement.bind(scored.island.rawValue, at: 7)
-                statement.bind(scored.species.rawValue, at: 8)
-                for (offset, feature) in Feature.allCases.enumerated() {
-                    if let value = scored.measurements[feature] { statement.bind(value, at: Int32(9 + offset)) } else { statement.bindNull(at: Int32(9 + offset)) }
-                }
+                statement.bind(penguinID, at: 6)
                 try statement.stepToCompletion(in: db)
-                written += db.changesCount
             }
-            return written
         }
     }
 

@@ -46,17 +46,9 @@ func checkWarehouseContract(_ warehouse: some Warehouse) async throws {
     ).map(\.penguin.id) == ["b-1", "b-3"])
     #expect(try await warehouse.scan(island: Island(rawValue: "Anvers"), after: nil, limit: 10).isEmpty)
 
-    // Predictions: written by id, unknown ids ignored, and only while the row still has the
-    // island, species and measurements scored: b-3 was re-measured after it was read.
+    // Predictions: written by id, unknown ids ignored.
     let prediction = Fixtures.prediction(.gentoo)
-    var readBeforeAChange = penguins[0]
-    readBeforeAChange.measurements.flipperLength = 199
-    let written = try await warehouse.writePredictions([
-        (penguins[1], prediction), (readBeforeAChange, prediction), (Fixtures.penguin("nobody"), prediction),
-    ])
-    #expect(written == 1)
-    #expect(try await warehouse.row(id: "b-3")?.prediction == nil)
-    #expect(try await warehouse.writePredictions([(penguins[0], prediction)]) == 1)
+    try await warehouse.writePredictions([("b-1", prediction), ("b-3", prediction), ("nobody", prediction)])
     #expect(try await warehouse.count() == 6)
     #expect(try await warehouse.row(id: "nobody") == nil)
     #expect(try await warehouse.row(id: "b-1")?.prediction == prediction)
@@ -77,7 +69,7 @@ func checkWarehouseContract(_ warehouse: some Warehouse) async throws {
     #expect(try await warehouse.row(id: "b-3") == WarehouseRow(penguin: remeasured, prediction: nil))
 
     // A penguin moving island (and species) moves to its new key.
-    try await warehouse.writePredictions([(penguins[4], prediction)])
+    try await warehouse.writePredictions([("d-1", prediction)])
     let moved = Fixtures.penguin("d-1", .adelie, .torgersen)
     try await warehouse.upsert([moved])
     #expect(try await warehouse.count() == 6)
@@ -99,7 +91,7 @@ func checkWarehouseBatchesAndAggregates(_ warehouse: some Warehouse) async throw
     let penguins = Fixtures.mixedPenguins(count: 250)
     try await warehouse.upsert(penguins)
     let scoredIDs = penguins.prefix(40).map(\.id)
-    #expect(try await warehouse.writePredictions(penguins.prefix(40).map { ($0, Fixtures.prediction(.adelie)) }) == 40)
+    try await warehouse.writePredictions(scoredIDs.map { ($0, Fixtures.prediction(.adelie)) })
 
     // Every row exactly once, in (island, species, id) order, pages of at most 32.
     let pages = Collector<[WarehouseRow]>()
