@@ -35,12 +35,13 @@ extension DatasetTables {
                 ))
             }
         }
-        if dialect == .sqlite { steps.append(logChangesTrigger) }
+        steps.append(logChangesTrigger(dialect))
         return steps
     }
 
     /// The change log of the warehouse: the ids of stored rows whose target or features changed.
-    /// In SQLite a trigger writes it (``logChangesTrigger``); in PostgreSQL the upsert does.
+    /// A trigger writes it for updated rows (``logChangesTrigger(_:)``); in PostgreSQL, where a
+    /// row that changes partition is deleted and inserted anew, the upsert logs those itself.
     private func createChangeLog(_ dialect: SQLDialect) -> [String] {
         switch dialect {
         case .sqlite:
@@ -62,24 +63,47 @@ extension DatasetTables {
         }
     }
 
-    /// The SQLite trigger that logs every update of a row's target or features, in the writing
-    /// transaction, whichever process writes. Its step is named after the columns it compares,
-    /// so a schema that gains a feature gets the trigger made again over the new column too.
-    private var logChangesTrigger: DatasetMigration {
+    /// The trigger that logs every update of a row's target or features, in the writing
+    /// transaction, whichever process writes; prediction writes, which change neither, log
+    /// nothing. Its step is named after the columns it compares, so a schema that gains a
+    /// feature gets the trigger made again over the new column too.
+    private func logChangesTrigger(_ dialect: SQLDialect) -> DatasetMigration {
         let trigger = Self.quoted("\(warehouse)_inputs_changed")
         let inputs = [targetColumn] + featureColumns
         var hash = ContentHash()
         for column in inputs { hash.add(column) }
-        return DatasetMigration(name: "log-changes-\(String(hash.value, radix: 16))", statements: [
-            "DROP TRIGGER IF EXISTS \(trigger)",
-            """
-            CREATE TRIGGER \(trigger) AFTER UPDATE ON \(warehouse)
-            WHEN \(inputs.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR "))
-            BEGIN
-                INSERT INTO \(changes) (id, changed_at) VALUES (new.\(idColumn), (julianday('now') - 2440587.5) * 86400.0);
-            END
-            """,
-        ])
+        let name = "log-changes-\(String(hash.value, radix: 16))"
+        switch dialect {
+        case .sqlite:
+            return DatasetMigration(name: name, statements: [
+                "DROP TRIGGER IF EXISTS \(trigger)",
+                """
+                CREATE TRIGGER \(trigger) AFTER UPDATE ON \(warehouse)
+                WHEN \(inputs.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR "))
+                BEGIN
+                    INSERT INTO \(changes) (id, changed_at) VALUES (new.\(idColumn), (julianday('now') - 2440587.5) * 86400.0);
+                END
+                """,
+            ])
+        case .postgres:
+            let function = Self.quoted("\(warehouse)_log_change")
+            return DatasetMigration(name: name, statements: [
+                """
+                CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO \(changes) (id, changed_at) VALUES (NEW.\(idColumn), extract(epoch FROM clock_timestamp()));
+                    RETURN NULL;
+                END
+                $$
+                """,
+                "DROP TRIGGER IF EXISTS \(trigger) ON \(warehouse)",
+                """
+                CREATE TRIGGER \(trigger) AFTER UPDATE OF \(inputs.joined(separator: ", ")) ON \(warehouse) FOR EACH ROW
+                WHEN (\(inputs.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")))
+                EXECUTE FUNCTION \(function)()
+                """,
+            ])
+        }
     }
 
     private func type(of feature: FeatureColumn, _ dialect: SQLDialect) -> String {

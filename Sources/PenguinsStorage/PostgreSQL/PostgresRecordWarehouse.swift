@@ -26,9 +26,10 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     /// Inserts or updates records in one transaction. Each statement binds one array per column:
     /// it deletes the old rows of records that moved partition, records each id's partition, and
     /// inserts or updates the rest (an identical row is not rewritten; the prediction is kept when
-    /// target and features are unchanged), and logs the ids of stored rows whose target or
-    /// features change in `ds_<name>_changes`. An advisory lock serialises concurrent upserts,
-    /// so change numbers become visible in order.
+    /// target and features are unchanged). Stored rows whose target or features change are
+    /// logged in `ds_<name>_changes`: by the warehouse's trigger when updated in place, by this
+    /// statement when moved to another partition. An advisory lock serialises concurrent
+    /// upserts, so change numbers become visible in order.
     public func upsert(_ records: [DatasetRecord]) async throws {
         let records = records.lastOfEachID(\.id)
         guard !records.isEmpty else { return }
@@ -71,9 +72,6 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let part = tables.partitionColumn
         let id = tables.idColumn
         let unchanged = tables.unchangedInputs(stored: "w", incoming: "excluded", equality: "IS NOT DISTINCT FROM")
-        // Every sub-statement sees the rows as they were before the statement: a stored row whose
-        // target or features differ from the input's is logged as changed (a moved one too).
-        let changedCheck = tables.unchangedInputs(stored: "w", incoming: "input", equality: "IS NOT DISTINCT FROM")
         let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = excluded.\($0)" }
             + ["predicted_class", "confidence", "probabilities", "model_version", "predicted_at"].map {
                 "\($0) = CASE WHEN \(unchanged) THEN w.\($0) END"
@@ -84,19 +82,16 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             ), moved AS (
                 DELETE FROM \(w) AS w USING \(tables.warehouseIDs) k, input
                 WHERE k.id = input.\(id) AND k.partition <> input.\(part) AND w.\(part) = k.partition AND w.\(id) = k.id
+                RETURNING w.\(id) AS id
             ), keyed AS (
                 INSERT INTO \(tables.warehouseIDs) AS k (id, partition) SELECT \(id), \(part) FROM input
                 ON CONFLICT (id) DO UPDATE SET partition = excluded.partition WHERE k.partition <> excluded.partition
-            ), logged AS (
-                INSERT INTO \(tables.changes) (id, changed_at)
-                SELECT input.\(id), extract(epoch FROM clock_timestamp()) FROM input
-                JOIN \(tables.warehouseIDs) k ON k.id = input.\(id)
-                JOIN \(w) w ON w.\(part) = k.partition AND w.\(id) = k.id
-                WHERE NOT (\(changedCheck))
+            ), upserted AS (
+                INSERT INTO \(w) AS w (\(columns.joined(separator: ", "))) SELECT * FROM input
+                ON CONFLICT (\(part), \(id)) DO UPDATE SET \(updates.joined(separator: ", "))
+                WHERE NOT (\(unchanged) AND w.usable_for_training = excluded.usable_for_training)
             )
-            INSERT INTO \(w) AS w (\(columns.joined(separator: ", "))) SELECT * FROM input
-            ON CONFLICT (\(part), \(id)) DO UPDATE SET \(updates.joined(separator: ", "))
-            WHERE NOT (\(unchanged) AND w.usable_for_training = excluded.usable_for_training)
+            INSERT INTO \(tables.changes) (id, changed_at) SELECT id, extract(epoch FROM clock_timestamp()) FROM moved
             """
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
