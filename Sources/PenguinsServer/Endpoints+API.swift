@@ -60,14 +60,7 @@ extension Endpoints {
         var cached: Prediction?
         var cacheFailed = false
         if let version {
-            do {
-                cached = try await health.call(.cache) { [platform] in
-                    try await platform.cache.prediction(penguinID: id, modelVersion: version)
-                }
-            } catch {
-                cacheFailed = true
-                if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
-            }
+            (cached, cacheFailed) = await cacheRead { [platform] in try await platform.cache.prediction(penguinID: id, modelVersion: version) }
         }
         var decision = PredictionLookup.afterCache(currentVersion: version, cached: cached)
         if case .answer = decision { metrics.cacheHit() } else { metrics.cacheMiss() }
@@ -102,16 +95,9 @@ extension Endpoints {
         if source != .cache {
             metrics.fallback(source)
             if cacheFailed { metrics.cacheFallback() }
-            // Not when stale predictions were removed since the read: this one may be one of them.
-            if health.isUp(.cache), generation == cacheGeneration.current {
-                let ttl = platform.configuration.cacheTTLSeconds
-                do {
-                    try await health.call(.cache) { [platform] in
-                        try await platform.cache.store([(id, prediction)], ttlSeconds: ttl)
-                    }
-                } catch {
-                    if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
-                }
+            let ttl = platform.configuration.cacheTTLSeconds
+            await cacheRefill(readAt: generation, of: cacheGeneration) { [platform] in
+                try await platform.cache.store([(id, prediction)], ttlSeconds: ttl)
             }
         }
         var writer = JSONWriter()

@@ -142,12 +142,9 @@ extension Endpoints {
         var answer: (prediction: RecordPrediction, source: PredictionSource)?
         var cacheFailed = false
         if let version = session.model?.version {
-            do {
-                answer = try await health.call(.cache) { try await cache.prediction(id: id, modelVersion: version) }.map { ($0, .cache) }
-            } catch {
-                cacheFailed = true
-                if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
-            }
+            let cached: RecordPrediction?
+            (cached, cacheFailed) = await cacheRead { try await cache.prediction(id: id, modelVersion: version) }
+            answer = cached.map { ($0, .cache) }
         }
         if answer == nil { metrics.cacheMiss() } else { metrics.cacheHit() }
         let generation = session.generation.current
@@ -161,15 +158,8 @@ extension Endpoints {
         if source != .cache {
             metrics.fallback(source)
             if cacheFailed { metrics.cacheFallback() }
-            // Not when stale predictions were removed since the read: this one may be one of them.
-            if health.isUp(.cache), generation == session.generation.current {
-                let ttl = platform.configuration.cacheTTLSeconds
-                do {
-                    try await health.call(.cache) { try await cache.store([(id, prediction)], ttlSeconds: ttl) }
-                } catch {
-                    if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
-                }
-            }
+            let ttl = platform.configuration.cacheTTLSeconds
+            await cacheRefill(readAt: generation, of: session.generation) { try await cache.store([(id, prediction)], ttlSeconds: ttl) }
         }
         var writer = JSONWriter(capacity: 240)
         writer.beginObject()
@@ -179,6 +169,31 @@ extension Endpoints {
         writer.key("source"); writer.string(source.rawValue)
         writer.endObject()
         return Responses.json(writer)
+    }
+
+    /// A lookup's read of a prediction cache: the entry, or nil on a miss; `failed` when the cache
+    /// could not be read (counted, unless the cache is known to be down), which the lookup
+    /// answers as a miss.
+    func cacheRead<Entry: Sendable>(_ read: @escaping @Sendable () async throws -> Entry?) async -> (entry: Entry?, failed: Bool) {
+        do {
+            return (try await health.call(.cache, read), false)
+        } catch {
+            if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
+            return (nil, true)
+        }
+    }
+
+    /// Puts a lookup's answer that did not come from the cache into it: not while the cache is
+    /// down, and not when stale predictions were removed since the lookup read the warehouse
+    /// (`generation` moved from `readAt`; nil, the warehouse was not read), for this answer may
+    /// be one of them.
+    func cacheRefill(readAt: UInt64?, of generation: CacheGeneration, _ store: @escaping @Sendable () async throws -> Void) async {
+        guard health.isUp(.cache), readAt == generation.current else { return }
+        do {
+            try await health.call(.cache, store)
+        } catch {
+            if (error as? StoreDown)?.skipped != true { metrics.cacheError() }
+        }
     }
 
     /// The current model's prediction of a stored row: its batch prediction when that model
