@@ -4,7 +4,7 @@ import PenguinsPipeline
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Latency of sequential single-key reads of each store (cache, lake, warehouse; a dataset's lake and warehouse) after a warm-up."
+        abstract: "Latency of sequential single-key reads of each store (cache, lake, warehouse) of the dataset after a warm-up."
     )
 
     @Option(help: "Timed reads per store.") var iterations = 1_000

@@ -155,7 +155,7 @@ import Testing
         )
     }
 
-    /// `bench --dataset iris` times key reads of its own lake and warehouse.
+    /// `bench --dataset iris` times key reads of its own cache, lake and warehouse.
     @Test func irisStoresAreBenchmarked() async throws {
         let penguins = PenguinsExecutable()
         expectUserError(try await penguins.run("bench", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris` first")
@@ -163,8 +163,8 @@ import Testing
         let result = try await penguins.run("bench", "--dataset", "iris", "--iterations", "50", "--warm-up", "5", "--format", "json")
         #expect(result.status == 0, "\(result.standardError)")
         let rows = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
-        #expect(rows.map { $0["store"] as? String } == ["lake", "warehouse"])
-        #expect(rows.map { $0["backend"] as? String } == ["SQLiteRecordLake", "SQLiteRecordWarehouse"])
+        #expect(rows.map { $0["store"] as? String } == ["cache", "lake", "warehouse"])
+        #expect(rows.map { $0["backend"] as? String } == ["MemoryRecordPredictionCache", "SQLiteRecordLake", "SQLiteRecordWarehouse"])
         #expect(rows.allSatisfy { $0["iterations"] as? Int == 50 && ($0["p50_milliseconds"] as? Double ?? 0) > 0 })
     }
 

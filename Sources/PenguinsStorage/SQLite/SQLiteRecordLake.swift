@@ -49,7 +49,8 @@ public struct SQLiteRecordLake: RecordLake {
 
     public func document(id: String) async throws -> LakeDocument? {
         let sql = "\(selection) WHERE l.id = ?"
-        return try await pool.readInBackground { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(SQLiteRecordLake.document) }
+        // A point read, run on the calling thread (see `readOnCallingThread`).
+        return try pool.readOnCallingThread { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(SQLiteRecordLake.document) }
     }
 
     public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {

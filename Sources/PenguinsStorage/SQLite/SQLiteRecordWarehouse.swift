@@ -67,7 +67,8 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     public func record(id: String) async throws -> StoredRecord? {
         let sql = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.idColumn) = ?"
-        return try await pool.readInBackground { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(decode) }
+        // A point read, run on the calling thread (see `readOnCallingThread`).
+        return try pool.readOnCallingThread { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(decode) }
     }
 
     public func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
