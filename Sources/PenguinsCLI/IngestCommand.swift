@@ -32,12 +32,13 @@ struct IngestCommand: AsyncParsableCommand {
             progress.finish()
             switch global.format {
             case .json: try printJSON(report)
-            case .table: print(IngestCommand.summary(report))
+            case .table: print(IngestCommand.summary(report, dataset: name))
             }
         }
     }
 
-    static func summary(_ report: IngestReport) -> String {
+    /// The report as a table and sentences; `dataset` names what the rows are.
+    static func summary(_ report: IngestReport, dataset: String) -> String {
         var table = TextTable("file", "layout", "read as", "read", "stored", "quarantined", "not usable for training", "rows/s")
         table.add(
             URL(fileURLWithPath: report.file).lastPathComponent, report.layout, report.dialect.description, "\(report.read)", "\(report.stored)",
@@ -48,7 +49,7 @@ struct IngestCommand: AsyncParsableCommand {
             lines.append("\(report.releasedFromQuarantine) lines quarantined by an earlier ingestion of this file are valid now and left the quarantine")
         }
         if report.cacheInvalidated > 0 {
-            let rows = report.layout.hasPrefix("dataset ") ? "changed rows" : "re-measured penguins"
+            let rows = Platform.isDefaultDataset(dataset) ? "re-measured penguins" : "changed rows of \(dataset)"
             lines.append("\(report.cacheInvalidated) \(rows): their predictions were dropped from the cache and the warehouse; run penguins score to refresh them")
         }
         if let warning = report.cacheWarning { lines.append("warning: \(warning)") }

@@ -129,7 +129,7 @@ public struct Platform: Sendable {
         let (cache, datasetCaches): (any PredictionCache, any RecordPredictionCaches) = switch try configuration.location(of: .cache) {
         case .memory: (MemoryPredictionCache(), MemoryRecordPredictionCaches())
         case .sqlite(let directory): try builder.sqlite(directory).caches
-        case .redis(let location): (RedisPredictionCache(client: builder.redis(location)), RedisRecordPredictionCaches(client: builder.redis(location)))
+        case .redis(let location): builder.redis(location).caches
         case .postgres(let location):
             throw StoreLocationError(role: .cache, location: location.maskedURL, reason: "the cache cannot be kept in postgres://; use redis:// or memory://")
         }

@@ -51,7 +51,8 @@ public struct Scorer: Sendable {
         let model = try await platform.currentModel()
         let coherence = CacheCoherence(platform: platform)
         let reconciled = try await coherence.reconcile()
-        let began = try await platform.warehouse.latestChange()
+        // The newest change when scoring begins: every row read below already has its values.
+        let began = reconciled.through
         var report = ScoreReport(
             modelVersion: model.version, rows: 0, scored: 0, unscorable: 0, refreshed: 0, cached: 0,
             cacheLocation: platform.locationDescriptions[.cache] ?? "memory://", cacheInProcess: platform.cacheIsInProcess,

@@ -124,7 +124,7 @@ struct DatasetCacheWatchers: Service {
 
     /// One step for each opened dataset.
     func step(_ states: inout [String: CacheCoherenceWatcher.State]) async {
-        for (name, session) in sessions.opened.sorted(by: { $0.key < $1.key }) {
+        for (name, session) in sessions.opened {
             let watcher = CacheCoherenceWatcher(
                 coherence: CacheCoherence(stores: session.stores), generation: session.generation, interval: interval,
                 health: health, metrics: metrics, logger: logger, subject: "dataset \(name)")

@@ -139,23 +139,23 @@ extension Endpoints {
     func lookup(id: String, dataset: String) async throws -> Response {
         let session = try await session(dataset)
         let cache = session.stores.cache
-        var answer: (prediction: RecordPrediction, source: PredictionSource)?
+        var cached: RecordPrediction?
         var cacheFailed = false
         if let version = session.model?.version {
-            let cached: RecordPrediction?
             (cached, cacheFailed) = await cacheRead { try await cache.prediction(id: id, modelVersion: version) }
-            answer = cached.map { ($0, .cache) }
         }
-        if answer == nil { metrics.cacheMiss() } else { metrics.cacheHit() }
-        let generation = session.generation.current
-        if answer == nil {
+        let prediction: RecordPrediction
+        let source: PredictionSource
+        if let cached {
+            metrics.cacheHit()
+            (prediction, source) = (cached, .cache)
+        } else {
+            metrics.cacheMiss()
+            let generation = session.generation.current
             guard let stored = try await store(.warehouse, { try await session.stores.warehouse.record(id: id) }) else {
                 throw Problem.notFound("row \"\(id)\" of dataset \(dataset)", field: "id")
             }
-            answer = try prediction(of: stored, id: id, session: session)
-        }
-        let (prediction, source) = answer!
-        if source != .cache {
+            (prediction, source) = try self.prediction(of: stored, id: id, session: session)
             metrics.fallback(source)
             if cacheFailed { metrics.cacheFallback() }
             let ttl = platform.configuration.cacheTTLSeconds

@@ -257,3 +257,10 @@ public struct RedisRecordPredictionCaches: RecordPredictionCaches {
         RedisRecordPredictionCache(client: client, dataset: name)
     }
 }
+
+extension RedisClient {
+    /// The penguins' prediction cache and the datasets' caches, in this client's database.
+    public var caches: (any PredictionCache, any RecordPredictionCaches) {
+        (RedisPredictionCache(client: self), RedisRecordPredictionCaches(client: self))
+    }
+}
