@@ -44,6 +44,21 @@ struct DatasetTables: Sendable {
             .joined(separator: " AND ")
     }
 
+    /// The indices of the numeric features, whose sums and counts ``summaryQuery(_:)`` selects.
+    var numericFeatureIndices: [Int] { schema.features.indices.filter { schema.features[$0].kind == .numeric } }
+
+    /// The query behind ``RecordWarehouse/summariesByPartition()``: per partition and class, the
+    /// count, the usable and the scored records, then the sum and count of each numeric feature
+    /// (``numericFeatureIndices``); ``PartitionSummaryBuilder`` folds its rows.
+    func summaryQuery(_ dialect: SQLDialect) -> String {
+        let usable = switch dialect {
+        case .sqlite: "SUM(usable_for_training)"
+        case .postgres: "count(*) FILTER (WHERE usable_for_training)"
+        }
+        let sums = numericFeatureIndices.map { ", SUM(\(featureColumns[$0])), COUNT(\(featureColumns[$0]))" }.joined()
+        return "SELECT \(partitionColumn), \(targetColumn), COUNT(*), \(usable), COUNT(predicted_at)\(sums) FROM \(warehouse) GROUP BY 1, 2"
+    }
+
     /// `name` as a quoted SQL identifier.
     static func quoted(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -56,6 +71,38 @@ struct DatasetTables: Sendable {
 
     /// The migration that adds feature `name` to the warehouse of a dataset whose tables exist.
     static func addFeatureMigration(_ name: String) -> String { "add-feature-\(name)" }
+}
+
+/// Folds the rows of ``DatasetTables/summaryQuery(_:)`` into one summary per partition.
+struct PartitionSummaryBuilder {
+    let tables: DatasetTables
+    let coding: RecordCoding
+    private var summaries: [String: PartitionSummary] = [:]
+
+    init(tables: DatasetTables) {
+        self.tables = tables
+        coding = RecordCoding(schema: tables.schema)
+    }
+
+    /// Adds one row: the partition, the stored class, the three counts, then the sum (nil when
+    /// no record has a value) and count of each numeric feature.
+    mutating func add(partition: String, storedClass: String, count: Int, usable: Int, scored: Int, sums: [(sum: Double?, count: Int)]) throws {
+        let schema = tables.schema
+        let targetClass = try coding.targetClass(storedClass, id: "partition \(partition)")
+        var summary = summaries[partition] ?? PartitionSummary(partition: partition, classes: schema.target.classes.count, features: schema.features.count)
+        summary.count += count
+        summary.countByClass[targetClass] += count
+        summary.usableForTraining += usable
+        summary.scored += scored
+        for (index, value) in zip(tables.numericFeatureIndices, sums) {
+            summary.featureSums[index] += value.sum ?? 0
+            summary.featureCounts[index] += value.count
+        }
+        summaries[partition] = summary
+    }
+
+    /// The summaries, ordered by partition value.
+    var result: [PartitionSummary] { summaries.values.sorted { $0.partition < $1.partition } }
 }
 
 /// How stored values of a dataset's columns become record values and back.

@@ -122,6 +122,26 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
         return counts
     }
 
+    public func summariesByPartition() -> [PartitionSummary] {
+        var summaries: [String: PartitionSummary] = [:]
+        let usable = schema.usableForTraining(rows.values.map(\.record))
+        for (row, isUsable) in zip(rows.values, usable) {
+            let partition = schema.partitionValue(of: row.record)
+            var summary = summaries[partition] ?? PartitionSummary(partition: partition, classes: schema.target.classes.count, features: schema.features.count)
+            summary.count += 1
+            summary.countByClass[row.record.targetClass] += 1
+            if isUsable { summary.usableForTraining += 1 }
+            if row.prediction != nil { summary.scored += 1 }
+            for (index, feature) in schema.features.enumerated() where feature.kind == .numeric {
+                guard let value = row.record.features[index] else { continue }
+                summary.featureSums[index] += value
+                summary.featureCounts[index] += 1
+            }
+            summaries[partition] = summary
+        }
+        return summaries.values.sorted { $0.partition < $1.partition }
+    }
+
     public func count() -> Int { rows.count }
 }
 

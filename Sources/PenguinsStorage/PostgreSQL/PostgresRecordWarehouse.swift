@@ -215,6 +215,25 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
     }
 
+    public func summariesByPartition() async throws -> [PartitionSummary] {
+        let tables = tables
+        let query = PostgresQuery(unsafeSQL: tables.summaryQuery(.postgres))
+        return try await store.run(.warehouse) { client in
+            var builder = PartitionSummaryBuilder(tables: tables)
+            for try await row in try await client.query(query) {
+                let cells = row.makeRandomAccess()
+                let sums = try tables.numericFeatureIndices.indices.map {
+                    (sum: try cells[5 + 2 * $0].decode(Double?.self), count: try cells[6 + 2 * $0].decode(Int.self))
+                }
+                try builder.add(
+                    partition: try cells[0].decode(String.self), storedClass: try cells[1].decode(String.self),
+                    count: try cells[2].decode(Int.self), usable: try cells[3].decode(Int.self), scored: try cells[4].decode(Int.self), sums: sums
+                )
+            }
+            return builder.result
+        }
+    }
+
     public func count() async throws -> Int {
         let table = tables.warehouse
         return try await store.run(.warehouse) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }

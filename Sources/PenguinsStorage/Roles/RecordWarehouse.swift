@@ -64,6 +64,48 @@ public struct RecordColumns: Hashable, Sendable {
     }
 }
 
+/// What one partition of a dataset's warehouse holds: the overview of a dataset, and the
+/// penguins' counts and means by island.
+public struct PartitionSummary: Hashable, Sendable {
+    /// The partition column's value.
+    public var partition: String
+    /// The number of records.
+    public var count: Int
+    /// The number of records of each class, by the index of the schema's `target.classes`.
+    public var countByClass: [Int]
+    /// The records that have every feature the schema's models use by default.
+    public var usableForTraining: Int
+    /// The records with a batch prediction.
+    public var scored: Int
+    /// For each feature in schema order, the sum of its present values (0 for a categorical feature).
+    public var featureSums: [Double]
+    /// For each feature in schema order, how many records have a value (0 for a categorical feature).
+    public var featureCounts: [Int]
+
+    public init(partition: String, count: Int, countByClass: [Int], usableForTraining: Int, scored: Int, featureSums: [Double], featureCounts: [Int]) {
+        self.partition = partition
+        self.count = count
+        self.countByClass = countByClass
+        self.usableForTraining = usableForTraining
+        self.scored = scored
+        self.featureSums = featureSums
+        self.featureCounts = featureCounts
+    }
+
+    /// An empty summary of `partition` for a schema of `classes` classes and `features` features.
+    public init(partition: String, classes: Int, features: Int) {
+        self.init(
+            partition: partition, count: 0, countByClass: Array(repeating: 0, count: classes), usableForTraining: 0, scored: 0,
+            featureSums: Array(repeating: 0, count: features), featureCounts: Array(repeating: 0, count: features)
+        )
+    }
+
+    /// The mean of numeric feature `index` over the records that have it, or nil when none has.
+    public func mean(ofFeature index: Int) -> Double? {
+        featureCounts[index] > 0 ? featureSums[index] / Double(featureCounts[index]) : nil
+    }
+}
+
 /// The analytical warehouse of one dataset: a table whose columns come from the dataset's
 /// schema, partitioned by its partition column and keyed (partition, id).
 ///
@@ -97,6 +139,8 @@ public protocol RecordWarehouse: ChangeLog {
     ) async throws -> Int
     /// The number of records in each partition that has any.
     func countsByPartition() async throws -> [String: Int]
+    /// A summary of each partition that has records, ordered by partition value.
+    func summariesByPartition() async throws -> [PartitionSummary]
     /// The number of records.
     func count() async throws -> Int
 }

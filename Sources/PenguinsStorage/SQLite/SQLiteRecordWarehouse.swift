@@ -159,6 +159,19 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
+    public func summariesByPartition() async throws -> [PartitionSummary] {
+        let tables = tables
+        let sql = tables.summaryQuery(.sqlite)
+        return try await pool.readInBackground { db in
+            var builder = PartitionSummaryBuilder(tables: tables)
+            for row in try Row.fetchAll(db, sql: sql) {
+                let sums = tables.numericFeatureIndices.indices.map { (sum: row[5 + 2 * $0] as Double?, count: row[6 + 2 * $0] as Int) }
+                try builder.add(partition: row[0], storedClass: row[1], count: row[2], usable: row[3], scored: row[4], sums: sums)
+            }
+            return builder.result
+        }
+    }
+
     public func count() async throws -> Int {
         let sql = "SELECT COUNT(*) FROM \(tables.warehouse)"
         return try await pool.readInBackground { db in try Int.fetchOne(db, sql: sql) ?? 0 }

@@ -32,6 +32,7 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     let warehouse = try await provider.warehouse(for: schema)
     #expect(try await lake.count() == 0)
     #expect(try await warehouse.count() == 0)
+    #expect(try await warehouse.summariesByPartition().isEmpty)
 
     // The lake keeps every column, the provenance of a record read from a file, and the last
     // record of an id within a batch.
@@ -104,6 +105,15 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     try await warehouse.upsert([otter("o4", kind: 0, site: 0, length: 70, coat: nil), otter("o4", kind: 1, site: 1, length: 71, coat: nil)])
     #expect(try await warehouse.record(id: "o4")?.record == DatasetRecord(id: "o4", targetClass: 1, features: [1, 71, nil]))
     #expect(try await warehouse.countsByPartition() == ["north": 1, "south": 3])
+
+    // Summaries by partition: o2 in the north; o1 (scored, lacking length and coat), o3 and o4
+    // (lacking coat) in the south. Only o2 and o3 have every feature; categorical features have no sums.
+    #expect(try await warehouse.summariesByPartition() == [
+        PartitionSummary(partition: "north", count: 1, countByClass: [1, 0], usableForTraining: 1, scored: 0, featureSums: [0, 96, 0], featureCounts: [0, 1, 0]),
+        PartitionSummary(partition: "south", count: 3, countByClass: [1, 2], usableForTraining: 1, scored: 1, featureSums: [0, 131, 0], featureCounts: [0, 2, 0]),
+    ])
+    #expect(try await warehouse.summariesByPartition()[1].mean(ofFeature: 1) == 65.5)
+    #expect(try await warehouse.summariesByPartition()[0].mean(ofFeature: 2) == nil)
 
     // Asking again gives the same tables; another dataset has its own, empty ones.
     #expect(try await provider.warehouse(for: schema).count() == 4)
