@@ -64,13 +64,15 @@ extension DatasetTables {
     }
 
     /// The trigger that logs every update of a row's target or features, in the writing
-    /// transaction, whichever process writes; prediction writes, which change neither, log
-    /// nothing. Its step is named after the columns it compares, so a schema that gains a
+    /// transaction, whichever process writes; prediction writes, which set neither, do not run it. Its step is named after the columns it compares, so a schema that gains a
     /// feature gets the trigger made again over the new column too.
     private func logChangesTrigger(_ dialect: SQLDialect) -> DatasetMigration {
         let trigger = Self.quoted("\(warehouse)_inputs_changed")
         let inputs = [targetColumn] + featureColumns
         var hash = ContentHash()
+        // The trigger's second layout: it fires on updates of the inputs only (`UPDATE OF`), so
+        // prediction writes do not run it.
+        hash.add("update-of")
         for column in inputs { hash.add(column) }
         let name = "log-changes-\(String(hash.value, radix: 16))"
         switch dialect {
@@ -78,7 +80,7 @@ extension DatasetTables {
             return DatasetMigration(name: name, statements: [
                 "DROP TRIGGER IF EXISTS \(trigger)",
                 """
-                CREATE TRIGGER \(trigger) AFTER UPDATE ON \(warehouse)
+                CREATE TRIGGER \(trigger) AFTER UPDATE OF \(inputs.joined(separator: ", ")) ON \(warehouse)
                 WHEN \(inputs.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR "))
                 BEGIN
                     INSERT INTO \(changes) (id, changed_at) VALUES (new.\(idColumn), (julianday('now') - 2440587.5) * 86400.0);

@@ -36,6 +36,13 @@ struct DatasetTables: Sendable {
     /// Id, target and features: the columns an upsert writes besides `usable_for_training`.
     var recordColumns: [String] { [idColumn, targetColumn] + featureColumns }
 
+    /// The columns of a row's predictions, the Swift model's batch prediction and Spark's, which
+    /// an upsert keeps while the row's target and features are unchanged and clears otherwise.
+    static let predictionColumns = [
+        "predicted_class", "confidence", "probabilities", "model_version", "predicted_at",
+        "spark_predicted_class", "spark_model_version", "spark_predicted_at",
+    ]
+
     /// The SQL test that the stored row `stored` and the incoming `incoming` have the same
     /// target and features, with the dialect's null-safe equality (`IS` or `IS NOT DISTINCT FROM`).
     func unchangedInputs(stored: String, incoming: String, equality: String) -> String {
@@ -111,8 +118,17 @@ struct RecordCoding: Sendable {
     private let classIndex: [String: Int]
     private let levelIndex: [[String: Int]]
 
+    /// The class indices in the order of their names, and whether every name can be written
+    /// into JSON as it is (no quote, backslash or control character).
+    private let probabilityOrder: [Int]
+    private let plainClassNames: Bool
+
     init(schema: DatasetSchema) {
         self.schema = schema
+        probabilityOrder = ProbabilityText.order(of: schema.target.classes)
+        plainClassNames = schema.target.classes.allSatisfy { name in
+            name.unicodeScalars.allSatisfy { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
+        }
         classIndex = Dictionary(schema.target.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         levelIndex = schema.features.map { feature in
             Dictionary(feature.levels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -171,6 +187,7 @@ struct RecordCoding: Sendable {
 
     /// The stored probabilities: a JSON object from class name to probability.
     func probabilitiesText(_ probabilities: [Double]) -> String {
+        if plainClassNames { return ProbabilityText.text(probabilities, classes: schema.target.classes, order: probabilityOrder) }
         var members: [String: JSONValue] = [:]
         for (index, name) in schema.target.classes.enumerated() where index < probabilities.count {
             members[name] = .number(probabilities[index])

@@ -73,7 +73,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let id = tables.idColumn
         let unchanged = tables.unchangedInputs(stored: "w", incoming: "excluded", equality: "IS NOT DISTINCT FROM")
         let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = excluded.\($0)" }
-            + ["predicted_class", "confidence", "probabilities", "model_version", "predicted_at"].map {
+            + DatasetTables.predictionColumns.map {
                 "\($0) = CASE WHEN \(unchanged) THEN w.\($0) END"
             }
         let sql = """

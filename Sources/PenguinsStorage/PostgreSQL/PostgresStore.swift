@@ -480,14 +480,21 @@ public final class PostgresStore: Sendable {
         return configuration
     }
 
+    /// The longest the migrations of a database may take once connected.
+    static let migrationTimeout: Duration = .seconds(120)
+
     /// Opens one connection of its own (so that a refused connection reports why at once,
     /// instead of waiting in the pool's retry loop), creates the schema and applies the migrations.
     private func migrate() async throws {
         let configuration = try PostgresStore.connectionConfiguration(for: location)
         let logger = logger
         let schema = location.schema
-        try await withDeadline(operationTimeout) {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        let connection = try await withDeadline(operationTimeout) {
+            try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        }
+        // Making a database's tables is a one-time step that can take seconds on a busy
+        // server: it has a deadline of its own, longer than an operation's.
+        try await withDeadline(max(operationTimeout, PostgresStore.migrationTimeout)) {
             do {
                 try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger)
                 try await connection.close()

@@ -10,11 +10,13 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     let pool: DatabasePool
     let tables: DatasetTables
     let coding: RecordCoding
+    let reader: RecordColumnReader
 
     init(pool: DatabasePool, tables: DatasetTables) {
         self.pool = pool
         self.tables = tables
         coding = RecordCoding(schema: tables.schema)
+        reader = RecordColumnReader(schema: tables.schema)
     }
 
     public var schema: DatasetSchema { tables.schema }
@@ -29,7 +31,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let columns = tables.recordColumns + ["usable_for_training"]
         let unchanged = tables.unchangedInputs(stored: tables.warehouse, incoming: "excluded", equality: "IS")
         let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = excluded.\($0)" }
-            + ["predicted_class", "confidence", "probabilities", "model_version", "predicted_at"].map {
+            + DatasetTables.predictionColumns.map {
                 "\($0) = CASE WHEN \(unchanged) THEN \(tables.warehouse).\($0) END"
             }
         let head = "INSERT INTO \(tables.warehouse) (\(columns.joined(separator: ", ")))"
@@ -67,44 +69,51 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     public func record(id: String) async throws -> StoredRecord? {
         let sql = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.idColumn) = ?"
+        let reader = reader
         // A point read, run on the calling thread (see `readOnCallingThread`).
-        return try pool.readOnCallingThread { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(decode) }
+        return try pool.readOnCallingThread { db in
+            let statement = try db.cachedStatement(sql: sql)
+            try statement.setArguments([id])
+            var found: StoredRecord?
+            try RecordColumnReader.forEachRow(statement) { found = try reader.storedRecord($0) }
+            return found
+        }
     }
 
     public func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
         guard limit > 0 else { return [] }
         let base = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.partitionColumn) = ?"
         let id = tables.idColumn
+        let reader = reader
         return try await pool.readInBackground { db in
+            let statement: Statement
             if let after {
-                return try Row.fetchAll(db.cachedStatement(sql: "\(base) AND \(id) > ? ORDER BY \(id) LIMIT ?"), arguments: [partition, after, limit]).map(decode)
+                statement = try db.cachedStatement(sql: "\(base) AND \(id) > ? ORDER BY \(id) LIMIT ?")
+                try statement.setArguments([partition, after, limit])
+            } else {
+                statement = try db.cachedStatement(sql: "\(base) ORDER BY \(id) LIMIT ?")
+                try statement.setArguments([partition, limit])
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "\(base) ORDER BY \(id) LIMIT ?"), arguments: [partition, limit]).map(decode)
+            var records: [StoredRecord] = []
+            records.reserveCapacity(limit)
+            try RecordColumnReader.forEachRow(statement) { records.append(try reader.storedRecord($0)) }
+            return records
         }
     }
 
     /// Every record's id, class and chosen features in one pass over the id index.
     public func columns(featureIndices: [Int]) async throws -> RecordColumns {
-        let schema = tables.schema
-        let coding = coding
+        let reader = reader
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
         return try await pool.readInBackground { db in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
-            let cursor = try Row.fetchCursor(db, sql: sql)
-            while let row = try cursor.next() {
-                let id: String = row[0]
+            try RecordColumnReader.forEachRow(try db.makeStatement(sql: sql)) { handle in
+                let id = reader.text(handle, 0) ?? ""
                 result.ids.append(id)
-                result.targetClasses.append(try coding.targetClass(row[1], id: id))
+                result.targetClasses.append(try reader.targetClass(handle, 1, id: id))
                 for (column, index) in featureIndices.enumerated() {
-                    let value: Double
-                    switch schema.features[index].kind {
-                    case .numeric: value = (row[column + 2] as Double?) ?? .nan
-                    case .categorical:
-                        let text: String? = row[column + 2]
-                        value = try text.map { try coding.level($0, feature: index, id: id) } ?? .nan
-                    }
-                    result.features[column].append(value)
+                    result.features[column].append(try reader.feature(index, handle, Int32(column + 2), id: id) ?? .nan)
                 }
             }
             return result
@@ -187,28 +196,4 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     }
 
     public func pruneChanges(before date: Date) async throws { try await changeLog.pruneChanges(before: date) }
-
-    /// A row of ``selection`` as the stored record.
-    private func decode(_ row: Row) throws -> StoredRecord {
-        let schema = tables.schema
-        let id: String = row[0]
-        var features: [Double?] = []
-        features.reserveCapacity(schema.features.count)
-        for (index, feature) in schema.features.enumerated() {
-            switch feature.kind {
-            case .numeric: features.append(row[index + 2])
-            case .categorical:
-                let text: String? = row[index + 2]
-                features.append(try text.map { try coding.level($0, feature: index, id: id) })
-            }
-        }
-        let record = DatasetRecord(id: id, targetClass: try coding.targetClass(row[1], id: id), features: features)
-        let base = schema.features.count + 2
-        guard let predicted: String = row[base], let text: String = row[base + 1], let version: Int = row[base + 2],
-              let time: Double = row[base + 3] else { return StoredRecord(record: record, prediction: nil) }
-        let prediction = RecordPrediction(
-            predictedClass: try coding.targetClass(predicted, id: id), probabilities: try coding.probabilities(text, id: id),
-            modelVersion: version, predictedAt: Date(timeIntervalSince1970: time))
-        return StoredRecord(record: record, prediction: prediction)
-    }
 }
