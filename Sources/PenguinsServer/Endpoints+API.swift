@@ -40,10 +40,17 @@ extension Endpoints {
             buffer.writeBytes(self.metrics.render())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: buffer))
         }
-        table.add(.get, v1 + "/openapi.yaml", .api, .getOpenAPI) { _, _ in
+    }
+
+    /// `GET /api/v1/openapi.yaml`, registered after every other route: the document describes
+    /// the routes of `table` as they then stand, this one included, and every dataset the
+    /// catalog holds when it is asked for.
+    func registerOpenAPI(on table: inout RouteTable) {
+        let path = "/api/v1/openapi.yaml"
+        let document = OpenAPIDocument(operations: table.operations + [(Route("GET", path), .getOpenAPI)], components: openAPIComponents)
+        table.add(.get, path, .api, .getOpenAPI) { _, _ in
             let datasets = try await self.store(.registry) { [platform = self.platform] in try await Datasets(catalog: platform.datasets).list() }
-            return Responses.text(
-                OpenAPIDatasets.document(base: self.openAPI, datasets: datasets.map(\.schema)), contentType: "application/yaml; charset=utf-8")
+            return Responses.text(document.yaml(datasets: datasets.map(\.schema)), contentType: "application/yaml; charset=utf-8")
         }
     }
 

@@ -1,4 +1,5 @@
-/// The operations of the JSON API's routes (``Endpoints/registerAPI(on:)``).
+/// The operations of the JSON API's routes (``Endpoints/registerAPI(on:)``), and of the OpenAPI
+/// document's own (``Endpoints/registerOpenAPI(on:)``).
 extension OpenAPI.Operation {
     /// `GET /api/v1/predictions/{penguin_id}`
     static let getPrediction = Self(

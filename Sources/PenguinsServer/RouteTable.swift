@@ -62,7 +62,7 @@ struct RouteKind: Sendable {
 
 /// Registers routes on a router, wrapping each handler with its metrics and its error
 /// rendering, and keeps what was registered: each route with the OpenAPI operation that
-/// describes it.
+/// describes it, from which the served document's `paths` are built (``OpenAPIDocument``).
 /// A page's handler, its error page included, renders within the dashboard's
 /// ``PenguinsDashboard/Navigation`` (the datasets to switch between).
 struct RouteTable {
