@@ -4,7 +4,7 @@ import HummingbirdTesting
 import PenguinsCore
 import PenguinsDashboard
 import PenguinsPipeline
-import PenguinsServer
+@testable import PenguinsServer
 import PenguinsTestSupport
 import Testing
 import Yams
@@ -321,5 +321,25 @@ struct GeneratedOpenAPIValidationTests {
         let python = try #require(TestService.openAPIValidator.value)
         let result = try await validateOpenAPI(try await GeneratedOpenAPITests.servedDocument(), python: python)
         #expect(result.status == 0, "\(result.output)")
+    }
+}
+
+/// The YAML the document is written in reads back as the values it was written from, whatever
+/// a string looks like.
+@Suite struct BlockYAMLTests {
+    @Test func valuesReadBackAsWritten() throws {
+        let strings = [
+            "plain", "yes", "No", "null", "on", "y", "3.1.0", "1e5", "#/components/schemas/X", "/api/v1/{id}", "a: b", "- item",
+            "line\nbreak", "", " padded", "ünïcode", "tab\there", "quote \"q\"", "application/problem+json",
+        ]
+        let value: JSONValue = .object([
+            "strings": .array(strings.map(JSONValue.string)),
+            "numbers": .array([0, -1, 0.5, 1e-7, 1e20, 3750].map(JSONValue.number)),
+            "200": .object(["$ref": .string("#/components/responses/Page")]),
+            "empty": .object([:]), "none": .array([]), "null": .null, "flags": .array([.bool(true), .bool(false)]),
+            "nested": .array([.array([.string("a"), .array([])]), .object(["k": .object(["deep": .number(1)]), "l": .null])]),
+        ])
+        let yaml = BlockYAML.mapping(["root": value])
+        #expect(try parseYAML(yaml) == .object(["root": value]), "\(yaml)")
     }
 }
