@@ -141,9 +141,7 @@ public enum PenguinsServer {
         let router = Router()
         let sessions = endpoints.datasetSessions
         var table = RouteTable(router: router, metrics: options.metrics) { Navigation(datasets: await sessions.datasetNames()) }
-        endpoints.registerAPI(on: &table)
-        endpoints.registerDatasetAPI(on: &table)
-        endpoints.registerDashboard(on: &table)
+        endpoints.register(on: &table)
         router.add(middleware: UnmatchedRouteMiddleware(routes: table.routes, metrics: options.metrics.route("ANY", "unmatched")))
         let watcher = ModelWatcher(
             model: model, registry: platform.registry, interval: options.registryPollInterval, health: health, logger: options.logger
@@ -160,27 +158,29 @@ public enum PenguinsServer {
 
     /// Every route the application answers (method and OpenAPI path), sorted.
     public static func routes(platform: Platform) async throws -> [Route] {
+        routeTable(platform: platform).routes.sorted()
+    }
+
+    /// The OpenAPI 3.1 document of the API: the operation of every route as registered, and the
+    /// written components. `/api/v1/openapi.yaml` serves it with the generated operations of
+    /// every dataset but the penguins (``OpenAPIDatasets``).
+    public static var openAPIDocument: String {
+        get throws {
+            OpenAPIDocument(operations: routeTable(platform: .inMemory()).operations, components: try OpenAPIDocument.writtenComponents()).yaml()
+        }
+    }
+
+    /// Every route registered, with its operation, on a router that never serves: the handlers
+    /// work on `platform` but none is called.
+    private static func routeTable(platform: Platform) -> RouteTable {
         let endpoints = Endpoints(
             platform: platform, model: LiveModel(), log: PredictionLogBuffer(),
             logWriter: PredictionLogWriter(buffer: PredictionLogBuffer(), log: platform.predictionLog, datasetLogs: platform.datasetTables.predictionLog),
             metrics: ServerMetrics(), health: StoreHealth(), cacheGeneration: CacheGeneration(), logger: Logger(label: "penguins.routes")
         )
         var table = RouteTable(router: Router(), metrics: ServerMetrics())
-        endpoints.registerAPI(on: &table)
-        endpoints.registerDatasetAPI(on: &table)
-        endpoints.registerDashboard(on: &table)
-        return table.routes.sorted()
-    }
-
-    /// The written OpenAPI 3.1 document of the API; `/api/v1/openapi.yaml` serves it with the generated
-    /// operations of every dataset but the penguins (``OpenAPIDatasets``).
-    public static var openAPIDocument: String {
-        get throws {
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources") else {
-                throw CocoaError(.fileNoSuchFile)
-            }
-            return try String(contentsOf: url, encoding: .utf8)
-        }
+        endpoints.register(on: &table)
+        return table
     }
 
     /// Runs an application until SIGINT or SIGTERM, turning a failure to bind into a

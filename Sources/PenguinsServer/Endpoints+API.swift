@@ -10,40 +10,47 @@ extension Endpoints {
     /// The JSON API under `/api/v1`.
     func registerAPI(on table: inout RouteTable) {
         let v1 = "/api/v1"
-        table.add(.get, v1 + "/predictions/{penguin_id}", .api) { _, context in
+        table.add(.get, v1 + "/predictions/{penguin_id}", .api, .getPrediction) { _, context in
             try await self.lookup(id: Self.parameter(context, "penguin_id"))
         }
-        table.add(.post, v1 + "/predict", .api) { request, _ in try await self.predict(request) }
-        table.add(.post, v1 + "/predict/batch", .api.heavy) { request, _ in try await self.predictBatch(request) }
-        table.add(.get, v1 + "/penguins/{penguin_id}", .api) { _, context in
+        table.add(.post, v1 + "/predict", .api, .predict) { request, _ in try await self.predict(request) }
+        table.add(.post, v1 + "/predict/batch", .api.heavy, .predictBatch) { request, _ in try await self.predictBatch(request) }
+        table.add(.get, v1 + "/penguins/{penguin_id}", .api, .getPenguin) { _, context in
             try await self.penguin(id: Self.parameter(context, "penguin_id"))
         }
-        table.add(.get, v1 + "/penguins", .api) { request, _ in try await self.penguins(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/stats", .api.heavy) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/regression", .api.heavy) { request, _ in try await self.regression(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/drift", .api.heavy) { request, _ in try await self.drift(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/model", .api) { _, _ in try await self.currentModelWithShadow() }
-        table.add(.get, v1 + "/models", .api.heavy) { _, _ in try await self.modelVersions() }
-        table.add(.post, v1 + "/models/{version}/promote", .api) { _, context in
+        table.add(.get, v1 + "/penguins", .api, .listPenguins) { request, _ in try await self.penguins(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/stats", .api.heavy, .getStatistics) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/regression", .api.heavy, .getRegression) { request, _ in try await self.regression(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/drift", .api.heavy, .getDrift) { request, _ in try await self.drift(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/model", .api, .getModel) { _, _ in try await self.currentModelWithShadow() }
+        table.add(.get, v1 + "/models", .api.heavy, .listModels) { _, _ in try await self.modelVersions() }
+        table.add(.post, v1 + "/models/{version}/promote", .api, .promoteModel) { _, context in
             try await self.promoteVersion(Self.parameter(context, "version"))
         }
-        table.add(.get, v1 + "/datasets", .api) { _, _ in try await self.datasets() }
-        table.add(.get, v1 + "/datasets/{dataset}", .api) { _, context in
+        table.add(.get, v1 + "/datasets", .api, .listDatasets) { _, _ in try await self.datasets() }
+        table.add(.get, v1 + "/datasets/{dataset}", .api, .getDataset) { _, context in
             try await self.dataset(named: Self.parameter(context, "dataset"))
         }
-        table.add(.get, v1 + "/health", .api) { _, _ in
+        table.add(.get, v1 + "/health", .api, .getHealth) { _, _ in
             Responses.json(Array(#"{"status":"ok"}"#.utf8))
         }
-        table.add(.get, v1 + "/ready", .api) { _, _ in try await self.readiness() }
-        table.add(.get, v1 + "/metrics", .api) { _, _ in
+        table.add(.get, v1 + "/ready", .api, .getReadiness) { _, _ in try await self.readiness() }
+        table.add(.get, v1 + "/metrics", .api, .getMetrics) { _, _ in
             var buffer = ByteBuffer()
             buffer.writeBytes(self.metrics.render())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: buffer))
         }
-        table.add(.get, v1 + "/openapi.yaml", .api) { _, _ in
+    }
+
+    /// `GET /api/v1/openapi.yaml`, registered after every other route: the document describes
+    /// the routes of `table` as they then stand, this one included, and every dataset the
+    /// catalog holds when it is asked for.
+    func registerOpenAPI(on table: inout RouteTable) {
+        let path = "/api/v1/openapi.yaml"
+        let document = OpenAPIDocument(operations: table.operations + [(Route("GET", path), .getOpenAPI)], components: openAPIComponents)
+        table.add(.get, path, .api, .getOpenAPI) { _, _ in
             let datasets = try await self.store(.registry) { [platform = self.platform] in try await Datasets(catalog: platform.datasets).list() }
-            return Responses.text(
-                OpenAPIDatasets.document(base: self.openAPI, datasets: datasets.map(\.schema)), contentType: "application/yaml; charset=utf-8")
+            return Responses.text(document.yaml(datasets: datasets.map(\.schema)), contentType: "application/yaml; charset=utf-8")
         }
     }
 

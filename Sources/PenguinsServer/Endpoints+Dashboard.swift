@@ -11,11 +11,11 @@ extension Endpoints {
 
     /// The dashboard's pages: HTML rendered by ``Pages`` from data gathered here.
     func registerDashboard(on table: inout RouteTable) {
-        table.add(.get, "/", .page.heavy) { _, _ in try await self.overviewPage() }
-        table.add(.get, "/statistics", .page.heavy) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
-        table.add(.get, "/regression", .page.heavy) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
-        table.add(.get, "/classification", .page) { _, _ in try await self.classificationPage() }
-        table.add(.post, "/classification/promote", .page) { request, _ in
+        table.add(.get, "/", .page.heavy, .overviewPage) { _, _ in try await self.overviewPage() }
+        table.add(.get, "/statistics", .page.heavy, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
+        table.add(.get, "/regression", .page.heavy, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
+        table.add(.get, "/classification", .page, .classificationPage) { _, _ in try await self.classificationPage() }
+        table.add(.post, "/classification/promote", .page, .promoteFromDashboard) { request, _ in
             let form = try await Self.formBody(request)
             guard let text = form["version"], let version = Int(text), version > 0 else {
                 throw Problem.invalidParameter("version", "must be a positive integer, not \"\(form["version"] ?? "")\"")
@@ -23,17 +23,17 @@ extension Endpoints {
             _ = try await self.promote(version: version)
             return Responses.redirect(to: "/classification")
         }
-        table.add(.get, "/drift", .page.heavy) { _, _ in try await self.driftPage() }
-        table.add(.post, "/drift/simulate", .page.heavy) { request, _ in
+        table.add(.get, "/drift", .page.heavy, .driftPage) { _, _ in try await self.driftPage() }
+        table.add(.post, "/drift/simulate", .page.heavy, .simulateDrift) { request, _ in
             try await self.simulateDrift(try await Self.formBody(request))
             return Responses.redirect(to: "/drift")
         }
-        table.add(.get, "/predict", .page) { request, _ in self.predictPage(FormValues(request.uri.query)) }
-        table.add(.get, "/datasets", .page.heavy) { request, _ in try await self.datasetsPage(FormValues(request.uri.query)) }
-        table.add(.get, "/datasets/{dataset}", .page.heavy) { request, context in
+        table.add(.get, "/predict", .page, .predictPage) { request, _ in self.predictPage(FormValues(request.uri.query)) }
+        table.add(.get, "/datasets", .page.heavy, .datasetsPage) { request, _ in try await self.datasetsPage(FormValues(request.uri.query)) }
+        table.add(.get, "/datasets/{dataset}", .page.heavy, .datasetPage) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }
-        table.add(.post, "/datasets/{dataset}/promote", .page) { request, context in
+        table.add(.post, "/datasets/{dataset}/promote", .page, .datasetPromoteForm) { request, context in
             let dataset = Self.parameter(context, "dataset")
             let form = try await Self.formBody(request)
             guard let text = form["version"], let version = Int(text), version > 0 else {
@@ -46,23 +46,23 @@ extension Endpoints {
             _ = try await self.promote(version: version, dataset: dataset)
             return Responses.redirect(to: "/datasets/\(dataset)/classification")
         }
-        table.add(.get, "/datasets/{dataset}/classification", .page) { _, context in
+        table.add(.get, "/datasets/{dataset}/classification", .page, .datasetClassificationPage) { _, context in
             let dataset = Self.parameter(context, "dataset")
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/classification") }
             return try await self.datasetClassificationPage(dataset)
         }
-        table.add(.get, "/datasets/{dataset}/drift", .page.heavy) { request, context in
+        table.add(.get, "/datasets/{dataset}/drift", .page.heavy, .datasetDriftPage) { request, context in
             let dataset = Self.parameter(context, "dataset")
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/drift") }
             return try await self.datasetDriftPage(dataset, FormValues(request.uri.query))
         }
-        table.add(.get, "/datasets/{dataset}/regression", .page.heavy) { request, context in
+        table.add(.get, "/datasets/{dataset}/regression", .page.heavy, .datasetRegressionPage) { request, context in
             let dataset = Self.parameter(context, "dataset")
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/regression" + (request.uri.query.map { "?" + $0 } ?? "")) }
             return try await self.datasetRegressionPage(dataset, FormValues(request.uri.query))
         }
-        table.add(.get, "/benchmarks", .page) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
-        table.add(.post, "/benchmarks", .page.heavy) { _, _ in await self.benchmarksPage() }
+        table.add(.get, "/benchmarks", .page, .benchmarksPage) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
+        table.add(.post, "/benchmarks", .page.heavy, .runBenchmarks) { _, _ in await self.benchmarksPage() }
     }
 
     func overviewPage() async throws -> Response {

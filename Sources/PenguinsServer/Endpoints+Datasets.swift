@@ -11,58 +11,58 @@ extension Endpoints {
     func registerDatasetAPI(on table: inout RouteTable) {
         let base = "/api/v1/datasets/{dataset}"
         @Sendable func name(_ context: BasicRequestContext) -> String { Self.parameter(context, "dataset") }
-        table.add(.post, base + "/predict", .api) { request, context in
+        table.add(.post, base + "/predict", .api, .predictDatasetRow) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.predict(request) }
             return try await self.predict(request, dataset: dataset)
         }
-        table.add(.post, base + "/predict/batch", .api.heavy) { request, context in
+        table.add(.post, base + "/predict/batch", .api.heavy, .predictDatasetBatch) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.predictBatch(request) }
             return try await self.predictBatch(request, dataset: dataset)
         }
-        table.add(.get, base + "/predictions/{id}", .api) { _, context in
+        table.add(.get, base + "/predictions/{id}", .api, .getDatasetPrediction) { _, context in
             let (dataset, id) = (name(context), Self.parameter(context, "id"))
             if Platform.isDefaultDataset(dataset) { return try await self.lookup(id: id) }
             return try await self.lookup(id: id, dataset: dataset)
         }
-        table.add(.get, base + "/rows/{id}", .api) { _, context in
+        table.add(.get, base + "/rows/{id}", .api, .getDatasetRow) { _, context in
             let (dataset, id) = (name(context), Self.parameter(context, "id"))
             if Platform.isDefaultDataset(dataset) { return try await self.penguin(id: id) }
             return try await self.document(id: id, dataset: dataset)
         }
-        table.add(.get, base + "/rows", .api) { request, context in
+        table.add(.get, base + "/rows", .api, .listDatasetRows) { request, context in
             let dataset = name(context)
             let query = FormValues(request.uri.query)
             if Platform.isDefaultDataset(dataset) { return try await self.penguins(query.renaming("partition", to: "island")) }
             return try await self.rows(query, dataset: dataset)
         }
-        table.add(.get, base + "/stats", .api.heavy) { request, context in
+        table.add(.get, base + "/stats", .api.heavy, .getDatasetStatistics) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.statistics(FormValues(request.uri.query)) }
             return try await self.statistics(FormValues(request.uri.query), dataset: dataset)
         }
-        table.add(.get, base + "/regression", .api.heavy) { request, context in
+        table.add(.get, base + "/regression", .api.heavy, .getDatasetRegression) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.regression(FormValues(request.uri.query)) }
             return try await self.regression(FormValues(request.uri.query), dataset: dataset)
         }
-        table.add(.get, base + "/drift", .api.heavy) { request, context in
+        table.add(.get, base + "/drift", .api.heavy, .getDatasetDrift) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.drift(FormValues(request.uri.query)) }
             return try await self.drift(FormValues(request.uri.query), dataset: dataset)
         }
-        table.add(.get, base + "/model", .api) { _, context in
+        table.add(.get, base + "/model", .api, .getDatasetModel) { _, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.currentModelWithShadow() }
             return try await self.currentModel(dataset: dataset)
         }
-        table.add(.get, base + "/models", .api) { _, context in
+        table.add(.get, base + "/models", .api, .listDatasetModels) { _, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.modelVersions() }
             return try await self.modelVersions(dataset: dataset)
         }
-        table.add(.post, base + "/models/{version}/promote", .api) { _, context in
+        table.add(.post, base + "/models/{version}/promote", .api, .promoteDatasetModel) { _, context in
             let (dataset, text) = (name(context), Self.parameter(context, "version"))
             if Platform.isDefaultDataset(dataset) { return try await self.promoteVersion(text) }
             guard let version = Int(text), version > 0 else { throw Problem.invalidParameter("version", "must be a positive integer, not \"\(text)\"") }

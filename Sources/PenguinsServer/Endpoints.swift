@@ -19,8 +19,8 @@ final class Endpoints: Sendable {
     /// Moves when stale predictions are removed from the cache; a lookup refills only if it has not moved since its read.
     let cacheGeneration: CacheGeneration
     let logger: Logger
-    /// The OpenAPI document, read once.
-    let openAPI: String
+    /// The written components of the OpenAPI document (``OpenAPIDocument``), read once.
+    let openAPIComponents: String
     /// The Spark/Swift shadow comparison of `GET /model` and the Classification page, reused briefly.
     let shadowCache = ShadowComparisonCache()
     /// The schemas, stores and models of the datasets other than the penguins.
@@ -39,7 +39,16 @@ final class Endpoints: Sendable {
         self.cacheGeneration = cacheGeneration
         self.logger = logger
         self.datasetSessions = DatasetSessions(platform: platform)
-        self.openAPI = (try? PenguinsServer.openAPIDocument) ?? "openapi: 3.1.0\n"
+        self.openAPIComponents = (try? OpenAPIDocument.writtenComponents()) ?? "components:\n  schemas:\n"
+    }
+
+    /// Registers every route on `table`: the JSON API, the datasets' routes, the dashboard,
+    /// and last the OpenAPI document, which describes all of them.
+    func register(on table: inout RouteTable) {
+        registerAPI(on: &table)
+        registerDatasetAPI(on: &table)
+        registerDashboard(on: &table)
+        registerOpenAPI(on: &table)
     }
 
     /// Runs a store call of `role` through its circuit breaker (at once a 503 while the role

@@ -2,85 +2,45 @@ import Foundation
 import PenguinsCore
 import PenguinsPipeline
 
-/// The OpenAPI document as served: the written description of every route (which the tests hold
-/// to the route table, both ways) and, for each dataset other than the penguins, its own
-/// predict operations, whose request and response bodies are generated from its schema: its
+/// The parts of the OpenAPI document generated for each dataset other than the penguins: its
+/// own predict operations, whose request and response bodies are generated from its schema: its
 /// feature names with their kinds, units, plausible ranges and levels, its classes, and an example.
-///
-/// The generated parts are inserted as JSON (valid YAML) under `paths:` and `components: schemas:`,
-/// so the written document keeps its layout; a dataset's path (`/api/v1/datasets/iris/predict`)
-/// is an instance of the templated one and takes precedence over it for that dataset.
+/// ``OpenAPIDocument`` adds them to the paths and the schemas it serves.
 enum OpenAPIDatasets {
-    /// `base` with the generated operations and schemas of every dataset in `datasets` but the penguins.
-    static func document(base: String, datasets: [DatasetSchema]) -> String {
-        let generated = datasets.filter { !Platform.isDefaultDataset($0.name) }
-        guard !generated.isEmpty else { return base }
-        var paths = ""
-        var schemas = ""
-        for schema in generated {
-            for (path, method, operation) in operations(of: schema) {
-                paths += "  \(path):\n    \(method): \(operation.jsonText)\n"
-            }
-            for (name, definition) in components(of: schema) {
-                schemas += "    \(name): \(definition.jsonText)\n"
-            }
-        }
-        var lines = base.components(separatedBy: "\n")
-        guard let pathsLine = lines.firstIndex(of: "paths:"), let componentsLine = lines.firstIndex(of: "components:"),
-              let schemasLine = lines[componentsLine...].firstIndex(of: "  schemas:") else { return base }
-        lines.insert(schemas, at: schemasLine + 1)
-        lines.insert(paths, at: pathsLine + 1)
-        return lines.joined(separator: "\n").replacingOccurrences(of: "\n\n\n", with: "\n\n")
-    }
-
     /// The prefix of a dataset's component names: `iris` → `Iris`, `sea_otters` → `SeaOtters`.
     static func componentPrefix(_ dataset: String) -> String {
         dataset.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
     /// The dataset's predict and batch operations: (path, method, operation).
-    static func operations(of schema: DatasetSchema) -> [(String, String, JSONValue)] {
+    static func operations(of schema: DatasetSchema) -> [(String, String, OpenAPI.Operation)] {
         let prefix = componentPrefix(schema.name)
         let name = schema.name
-        func reference(_ component: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(prefix)\(component)")]) }
-        func response(_ component: String) -> JSONValue { .object(["$ref": .string("#/components/responses/\(component)")]) }
-        func json(_ schema: JSONValue, example: JSONValue? = nil) -> JSONValue {
-            var media: [String: JSONValue] = ["schema": schema]
-            if let example { media["example"] = example }
-            return .object(["application/json": .object(media)])
-        }
-        let errors: [String: JSONValue] = [
-            "400": response("MalformedJSON"), "404": response("NotFound"), "413": response("TooLarge"),
-            "415": response("UnsupportedMediaType"), "422": response("Invalid"), "503": response("Unavailable"),
+        let errors: [Int: OpenAPI.Response] = [
+            400: .malformedJSON, 404: .notFound, 413: .tooLarge, 415: .unsupportedMediaType, 422: .invalid, 503: .unavailable,
         ]
         let example = self.example(of: schema)
-        let predict: JSONValue = .object([
-            "tags": .array([.string("datasets")]),
-            "operationId": .string("predict\(prefix)"),
-            "summary": .string("Predict the \(schema.target.name) of one row of \(name)"),
-            "description": .string(
-                "Generated from the schema of \(name): its features by name. Every feature the current model uses is required "
-                    + "(`GET /api/v1/datasets/\(name)/model` lists them); the others may be given or left out. "
-                    + "A categorical value may also be an alias of a level, and a number may be sent as text."),
-            "requestBody": .object(["required": .bool(true), "content": json(reference("Features"), example: example)]),
-            "responses": .object(errors.merging(["200": .object([
-                "description": .string("The predicted \(schema.target.name) and the probability of each class."),
-                "content": json(reference("Prediction")),
-            ])]) { first, _ in first }),
-        ])
-        let batch: JSONValue = .object([
-            "tags": .array([.string("datasets")]),
-            "operationId": .string("predict\(prefix)Batch"),
-            "summary": .string("Predict many rows of \(name)"),
-            "description": .string(
-                "Up to \(PenguinsServer.maximumBatchSize) rows per request, each validated as by `POST /api/v1/datasets/\(name)/predict`; "
-                    + "errors name the row (`rows[3].<feature>`)."),
-            "requestBody": .object(["required": .bool(true), "content": json(reference("Batch"), example: .object(["rows": .array([example])]))]),
-            "responses": .object(errors.merging(["200": .object([
-                "description": .string("One prediction per row, in order."),
-                "content": json(reference("BatchPredictions")),
-            ])]) { first, _ in first }),
-        ])
+        let predict = OpenAPI.Operation(
+            "predict\(prefix)", .datasets,
+            summary: "Predict the \(schema.target.name) of one row of \(name)",
+            description: "Generated from the schema of \(name): its features by name. Every feature the current model uses is required "
+                + "(`GET /api/v1/datasets/\(name)/model` lists them); the others may be given or left out. "
+                + "A categorical value may also be an alias of a level, and a number may be sent as text.",
+            requestBody: .json(.ref(prefix + "Features"), example: JSONLiteral(example)),
+            responses: errors.merging([
+                200: .json("The predicted \(schema.target.name) and the probability of each class.", .ref(prefix + "Prediction")),
+            ]) { first, _ in first }
+        )
+        let batch = OpenAPI.Operation(
+            "predict\(prefix)Batch", .datasets,
+            summary: "Predict many rows of \(name)",
+            description: "Up to \(PenguinsServer.maximumBatchSize) rows per request, each validated as by "
+                + "`POST /api/v1/datasets/\(name)/predict`; errors name the row (`rows[3].<feature>`).",
+            requestBody: .json(.ref(prefix + "Batch"), example: JSONLiteral(.object(["rows": .array([example])]))),
+            responses: errors.merging([
+                200: .json("One prediction per row, in order.", .ref(prefix + "BatchPredictions")),
+            ]) { first, _ in first }
+        )
         return [("/api/v1/datasets/\(name)/predict", "post", predict), ("/api/v1/datasets/\(name)/predict/batch", "post", batch)]
     }
 

@@ -61,7 +61,8 @@ struct RouteKind: Sendable {
 }
 
 /// Registers routes on a router, wrapping each handler with its metrics and its error
-/// rendering, and keeps the list of what was registered (which the OpenAPI test checks).
+/// rendering, and keeps what was registered: each route with the OpenAPI operation that
+/// describes it, from which the served document's `paths` are built (``OpenAPIDocument``).
 /// A page's handler, its error page included, renders within the dashboard's
 /// ``PenguinsDashboard/Navigation`` (the datasets to switch between).
 struct RouteTable {
@@ -69,7 +70,11 @@ struct RouteTable {
     let metrics: ServerMetrics
     let trimmer: MemoryTrimmer
     let navigation: @Sendable () async -> Navigation
-    private(set) var routes: [Route] = []
+    /// Every route registered, in order, with its operation.
+    private(set) var operations: [(route: Route, operation: OpenAPI.Operation)] = []
+
+    /// Every route registered, in order.
+    var routes: [Route] { operations.map(\.route) }
 
     init(
         router: Router<BasicRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer(),
@@ -81,12 +86,14 @@ struct RouteTable {
         self.navigation = navigation
     }
 
+    /// Registers `handler` for `method` on `path` (in OpenAPI syntax), described in the
+    /// document by `operation`.
     mutating func add(
-        _ method: HTTPRequest.Method, _ path: String, _ kind: RouteKind,
+        _ method: HTTPRequest.Method, _ path: String, _ kind: RouteKind, _ operation: OpenAPI.Operation,
         _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
     ) {
         let route = Route(method.rawValue, path)
-        routes.append(route)
+        operations.append((route, operation))
         let routeMetrics = metrics.route(method.rawValue, path)
         let trimmer = kind.isHeavy ? self.trimmer : nil
         let navigation = self.navigation

@@ -4,32 +4,36 @@ import HummingbirdTesting
 import PenguinsCore
 import PenguinsDashboard
 import PenguinsPipeline
-import PenguinsServer
+@testable import PenguinsServer
 import PenguinsTestSupport
 import Testing
+import Yams
 
-/// The operations an OpenAPI document declares: each path under `paths:` with its methods.
-/// Reads the YAML's block structure (paths at two spaces of indent, methods at four), which
-/// is how the document is written.
-func documentedRoutes(_ yaml: String) -> [Route] {
-    var routes: [Route] = []
-    var inPaths = false
-    var path: String?
-    let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-    for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
-        if !line.hasPrefix(" "), !line.isEmpty, !line.hasPrefix("#") {
-            inPaths = line.hasPrefix("paths:")
-            continue
-        }
-        guard inPaths else { continue }
-        if line.hasPrefix("  /"), !line.hasPrefix("   ") {
-            path = String(line.dropFirst(2).prefix { $0 != ":" })
-        } else if line.hasPrefix("    "), !line.hasPrefix("     "), let path {
-            let word = line.dropFirst(4).prefix { $0 != ":" }
-            if methods.contains(String(word)) { routes.append(Route(word.uppercased(), path)) }
+/// A YAML document read as data: mappings, sequences, strings, numbers, booleans and null.
+func parseYAML(_ text: String) throws -> JSONValue {
+    func value(_ node: Any?) -> JSONValue {
+        switch node {
+        case let mapping as [AnyHashable: Any]:
+            .object(Dictionary(uniqueKeysWithValues: mapping.map { ("\($0.key.base)", value($0.value)) }))
+        case let sequence as [Any]: .array(sequence.map(value))
+        case let bool as Bool: .bool(bool)
+        case let integer as Int: .number(Double(integer))
+        case let number as Double: .number(number)
+        case let string as String: .string(string)
+        default: .null
         }
     }
-    return routes.sorted()
+    return value(try Yams.load(yaml: text))
+}
+
+/// The operations an OpenAPI document declares: each path of its `paths` with its methods.
+func documentedRoutes(_ yaml: String) throws -> [Route] {
+    guard case .object(let paths) = try parseYAML(yaml)["paths"] else { return [] }
+    let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+    return paths.flatMap { path, item -> [Route] in
+        guard case .object(let members) = item else { return [] }
+        return members.keys.filter(methods.contains).map { Route($0.uppercased(), path) }
+    }.sorted()
 }
 
 /// Runs `openapi-spec-validator` on a document; answers the exit status and what it printed.
@@ -50,17 +54,19 @@ struct OpenAPIValidationTests {
         let python = try #require(TestService.openAPIValidator.value)
         let result = try await validateOpenAPI(try PenguinsServer.openAPIDocument, python: python)
         #expect(result.status == 0, "\(result.output)")
-        // The validator bites: a reference to a schema that does not exist is refused.
-        let broken = try PenguinsServer.openAPIDocument.replacingOccurrences(
-            of: "$ref: \"#/components/schemas/Dataset\" }", with: "$ref: \"#/components/schemas/NoSuchSchema\" }")
-        #expect(broken != (try PenguinsServer.openAPIDocument))
+        // The validator bites: a reference in the generated paths to a schema that does not exist is refused.
+        let document = try PenguinsServer.openAPIDocument
+        let components = try #require(document.range(of: "\ncomponents:\n")).lowerBound
+        let broken = document[..<components].replacingOccurrences(
+            of: "$ref: \"#/components/schemas/Dataset\"", with: "$ref: \"#/components/schemas/NoSuchSchema\"") + document[components...]
+        #expect(broken != document)
         #expect(try await validateOpenAPI(broken, python: python).status != 0)
     }
 }
 
 @Suite struct OpenAPITests {
     @Test func theDocumentParsesIntoOperations() throws {
-        let routes = documentedRoutes(try PenguinsServer.openAPIDocument)
+        let routes = try documentedRoutes(try PenguinsServer.openAPIDocument)
         #expect(routes.contains(Route("GET", "/api/v1/predictions/{penguin_id}")))
         #expect(routes.contains(Route("POST", "/benchmarks")))
         #expect(routes.contains(Route("GET", "/benchmarks")))
@@ -69,7 +75,7 @@ struct OpenAPIValidationTests {
 
     @Test func everyRouteTheServerAnswersIsDocumentedAndNoOther() async throws {
         let served = try await PenguinsServer.routes(platform: try await makePlatform(ingest: false))
-        let documented = documentedRoutes(try PenguinsServer.openAPIDocument)
+        let documented = try documentedRoutes(try PenguinsServer.openAPIDocument)
         #expect(Set(served).subtracting(documented).sorted() == [], "served but not documented")
         #expect(Set(documented).subtracting(served).sorted() == [], "documented but not served")
     }
@@ -77,7 +83,7 @@ struct OpenAPIValidationTests {
     /// Each documented operation, called with valid example input, is answered by a handler
     /// (not 404 for an unknown route, not 405).
     @Test func everyDocumentedOperationAnswers() async throws {
-        let documented = documentedRoutes(try PenguinsServer.openAPIDocument)
+        let documented = try documentedRoutes(try PenguinsServer.openAPIDocument)
         let app = try await makeApp(try await makePlatform())
         try await app.test(.router) { client in
             for route in documented {
@@ -134,7 +140,7 @@ struct OpenAPIContractTests {
     static let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/openapi/check_responses.py").path
 
-    /// Runs the checking script on `answers` against `served` (the written document by default);
+    /// Runs the checking script on `answers` against `served` (the document without datasets by default);
     /// its status and what it printed.
     static func check(_ answers: [Answer], against served: String? = nil, python: String) async throws -> (status: Int32, output: String) {
         let document = ChildProcess.temporaryPath("yaml")
@@ -162,7 +168,7 @@ struct OpenAPIContractTests {
 
         // (method, documented path, concrete path and query, JSON body)
         var calls: [(String, String, String, String?)] = []
-        for route in documentedRoutes(try PenguinsServer.openAPIDocument) where route.path.hasPrefix("/api/v1") {
+        for route in try documentedRoutes(try PenguinsServer.openAPIDocument) where route.path.hasPrefix("/api/v1") {
             for dataset in route.path.contains("{dataset}") ? ["iris", "penguins"] : [""] {
                 let id = dataset == "iris" ? irisID : knownPenguinID
                 var path = route.path
@@ -268,32 +274,36 @@ struct OpenAPIContractTests {
 
     @Test func eachDatasetsBodiesAreGeneratedFromItsSchema() async throws {
         let served = try await Self.servedDocument()
-        let lines = served.split(separator: "\n").map(String.init)
-        // The written operations are all there, and each dataset gains its own two.
-        let documented = documentedRoutes(served)
-        #expect(Set(documented).isSuperset(of: documentedRoutes(try PenguinsServer.openAPIDocument)))
-        #expect(Set(documented).subtracting(documentedRoutes(try PenguinsServer.openAPIDocument)) == [
+        let document = try parseYAML(served)
+        // The registered operations are all there, and each dataset gains its own two.
+        let documented = try documentedRoutes(served)
+        let registered = try documentedRoutes(try PenguinsServer.openAPIDocument)
+        #expect(Set(documented).isSuperset(of: registered))
+        #expect(Set(documented).subtracting(registered) == [
             Route("POST", "/api/v1/datasets/iris/predict"), Route("POST", "/api/v1/datasets/iris/predict/batch"),
             Route("POST", "/api/v1/datasets/sea_otters/predict"), Route("POST", "/api/v1/datasets/sea_otters/predict/batch"),
         ])
-        #expect(!served.contains("/api/v1/datasets/penguins/predict:"))
+        #expect(document["paths"]?["/api/v1/datasets/penguins/predict"] == nil)
 
-        let features = try #require(lines.first { $0.hasPrefix("    SeaOttersFeatures: ") })
-        #expect(features.contains(#""coast":{"description":"One of the levels east, west (or an alias of one).","enum":["east","west",null]"#))
-        #expect(features.contains(#""length_cm":{"description":"Numeric, in cm; plausible from 60 to 150.","maximum":150,"minimum":60"#))
-        #expect(features.contains(#""dives":{"description":"Numeric.","type":["number","null"]}"#))
-        #expect(features.contains(#""additionalProperties":false"#))
-        let prediction = try #require(lines.first { $0.hasPrefix("    SeaOttersPrediction: ") })
-        #expect(prediction.contains(#""enum":["northern","southern"]"#))
+        let schemas = try #require(document["components"]?["schemas"])
+        let features = try #require(schemas["SeaOttersFeatures"])
+        #expect(features["properties"]?["coast"]?.jsonText
+            == #"{"description":"One of the levels east, west (or an alias of one).","enum":["east","west",null],"type":["string","null"]}"#)
+        #expect(features["properties"]?["length_cm"]?.jsonText
+            == #"{"description":"Numeric, in cm; plausible from 60 to 150.","maximum":150,"minimum":60,"type":["number","null"]}"#)
+        #expect(features["properties"]?["dives"]?.jsonText == #"{"description":"Numeric.","type":["number","null"]}"#)
+        #expect(features["additionalProperties"] == .bool(false))
+        #expect(schemas["SeaOttersPrediction"]?["properties"]?["prediction"]?["enum"]?.jsonText == #"["northern","southern"]"#)
         // Iris's ranges are its schema's.
-        let iris = try #require(lines.first { $0.hasPrefix("    IrisFeatures: ") })
+        let iris = try #require(schemas["IrisFeatures"]?["properties"])
         for feature in BundledSchemas.iris.features {
             let range = try #require(feature.range)
-            #expect(iris.contains("\"maximum\":\(Int(range.upperBound))"), "\(feature.name)")
+            #expect(iris[feature.name]?["maximum"] == .number(range.upperBound), "\(feature.name)")
         }
         // The example body is one the schema accepts: middles of the ranges, first levels.
-        let operation = try #require(lines.first { $0.hasPrefix("    post: ") && $0.contains("\"operationId\":\"predictSeaOtters\"") })
-        #expect(operation.contains(#""example":{"coast":"east","dives":1,"length_cm":105}"#))
+        let operation = try #require(document["paths"]?["/api/v1/datasets/sea_otters/predict"]?["post"])
+        #expect(operation["operationId"] == .string("predictSeaOtters"))
+        #expect(operation["requestBody"]?["content"]?["application/json"]?["example"]?.jsonText == #"{"coast":"east","dives":1,"length_cm":105}"#)
     }
 
     @Test func theDashboardsLinkToTheDocumentAnswers() async throws {
@@ -311,5 +321,25 @@ struct GeneratedOpenAPIValidationTests {
         let python = try #require(TestService.openAPIValidator.value)
         let result = try await validateOpenAPI(try await GeneratedOpenAPITests.servedDocument(), python: python)
         #expect(result.status == 0, "\(result.output)")
+    }
+}
+
+/// The YAML the document is written in reads back as the values it was written from, whatever
+/// a string looks like.
+@Suite struct BlockYAMLTests {
+    @Test func valuesReadBackAsWritten() throws {
+        let strings = [
+            "plain", "yes", "No", "null", "on", "y", "3.1.0", "1e5", "#/components/schemas/X", "/api/v1/{id}", "a: b", "- item",
+            "line\nbreak", "", " padded", "ünïcode", "tab\there", "quote \"q\"", "application/problem+json",
+        ]
+        let value: JSONValue = .object([
+            "strings": .array(strings.map(JSONValue.string)),
+            "numbers": .array([0, -1, 0.5, 1e-7, 1e20, 3750].map(JSONValue.number)),
+            "200": .object(["$ref": .string("#/components/responses/Page")]),
+            "empty": .object([:]), "none": .array([]), "null": .null, "flags": .array([.bool(true), .bool(false)]),
+            "nested": .array([.array([.string("a"), .array([])]), .object(["k": .object(["deep": .number(1)]), "l": .null])]),
+        ])
+        let yaml = BlockYAML.mapping(["root": value])
+        #expect(try parseYAML(yaml) == .object(["root": value]), "\(yaml)")
     }
 }

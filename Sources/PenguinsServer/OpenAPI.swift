@@ -1,0 +1,232 @@
+import PenguinsCore
+
+/// The parts of the OpenAPI 3.1 document that describe one route, as its registration gives
+/// them (``RouteTable/add(_:_:_:_:_:)``): the operation, its parameters, request body and
+/// responses. Each part holds its JSON as it appears in the document; the parameters, responses
+/// and schemas it refers to by name are the written components (``OpenAPIDocument``).
+enum OpenAPI {
+    /// The groups operations are listed under, in the order the document lists them.
+    enum Tag: String, CaseIterable, Sendable {
+        case predictions, penguins, analyses, models, datasets, operations, dashboard
+
+        /// What the group holds, as the document's `tags` describe it.
+        var description: String {
+            switch self {
+            case .predictions: "Species predictions, cached and live."
+            case .penguins: "The lake's documents and the warehouse's rows."
+            case .analyses: "Statistics, regression and drift."
+            case .models: "Model versions and promotion."
+            case .datasets: "The datasets and their schemas, bundled and registered."
+            case .operations: "Health, readiness, metrics and this document."
+            case .dashboard: "Server-rendered HTML pages (no JavaScript needed)."
+            }
+        }
+    }
+
+    /// What one route does, what it takes and what it answers with each status.
+    struct Operation: Sendable {
+        /// The `operationId`, unique in the document.
+        var id: String
+        var tag: Tag
+        var summary: String
+        var description: String?
+        var parameters: [Parameter]
+        var requestBody: RequestBody?
+        /// The responses by HTTP status.
+        var responses: [Int: Response]
+
+        init(
+            _ id: String, _ tag: Tag, summary: String, description: String? = nil, parameters: [Parameter] = [],
+            requestBody: RequestBody? = nil, responses: [Int: Response]
+        ) {
+            self.id = id
+            self.tag = tag
+            self.summary = summary
+            self.description = description
+            self.parameters = parameters
+            self.requestBody = requestBody
+            self.responses = responses
+        }
+
+        /// The operation object of the document.
+        var value: JSONValue {
+            var members: [String: JSONValue] = [
+                "operationId": .string(id),
+                "tags": .array([.string(tag.rawValue)]),
+                "summary": .string(summary),
+                "responses": .object(Dictionary(uniqueKeysWithValues: responses.map { (String($0.key), $0.value.value) })),
+            ]
+            if let description { members["description"] = .string(description) }
+            if !parameters.isEmpty { members["parameters"] = .array(parameters.map(\.value)) }
+            if let requestBody { members["requestBody"] = requestBody.value }
+            return .object(members)
+        }
+    }
+
+    /// A parameter of an operation: a written one by name, or one of the operation's own.
+    struct Parameter: Sendable {
+        /// The parameter object (or the reference to one) of the document.
+        let value: JSONValue
+
+        /// The written parameter `#/components/parameters/<name>`.
+        static func reference(_ name: String) -> Parameter {
+            Parameter(value: .object(["$ref": .string("#/components/parameters/\(name)")]))
+        }
+
+        /// A penguin's id in the path (`{penguin_id}`).
+        static let penguinID = reference("PenguinId")
+        /// A dataset's name in the path (`{dataset}`).
+        static let datasetName = reference("DatasetName")
+        /// The `current` sample of a drift report (`production` or `warehouse`).
+        static let driftCurrent = reference("DriftCurrent")
+
+        /// A parameter in the query string.
+        static func query(
+            _ name: String, _ schema: JSONLiteral, required: Bool = false, description: String? = nil, example: JSONLiteral? = nil
+        ) -> Parameter {
+            make(name, in: "query", schema, required: required, description: description, example: example)
+        }
+
+        /// A query parameter given once per value (`?predictors=a&predictors=b`), each one of `items`.
+        static func repeatedQuery(_ name: String, items: JSONLiteral, description: String? = nil, example: JSONLiteral? = nil) -> Parameter {
+            make(
+                name, in: "query", ["type": "array", "items": items], required: false, description: description, example: example,
+                serialisation: ["style": .string("form"), "explode": .bool(true)]
+            )
+        }
+
+        /// A parameter in the path (always required): `{name}` in the route's path.
+        static func path(_ name: String, _ schema: JSONLiteral, description: String? = nil, example: JSONLiteral? = nil) -> Parameter {
+            make(name, in: "path", schema, required: true, description: description, example: example)
+        }
+
+        private static func make(
+            _ name: String, in location: String, _ schema: JSONLiteral, required: Bool, description: String?, example: JSONLiteral?,
+            serialisation: [String: JSONValue] = [:]
+        ) -> Parameter {
+            var members = serialisation.merging(["name": .string(name), "in": .string(location), "schema": schema.value]) { _, own in own }
+            if required { members["required"] = .bool(true) }
+            if let description { members["description"] = .string(description) }
+            if let example { members["example"] = example.value }
+            return Parameter(value: .object(members))
+        }
+    }
+
+    /// The body an operation requires, by media type.
+    struct RequestBody: Sendable {
+        /// The request body object of the document.
+        let value: JSONValue
+
+        /// A JSON body (`application/json`).
+        static func json(_ schema: JSONLiteral, example: JSONLiteral? = nil) -> RequestBody {
+            required("application/json", schema, example: example)
+        }
+
+        /// A form post (`application/x-www-form-urlencoded`).
+        static func form(_ schema: JSONLiteral, example: JSONLiteral? = nil) -> RequestBody {
+            required("application/x-www-form-urlencoded", schema, example: example)
+        }
+
+        private static func required(_ mediaType: String, _ schema: JSONLiteral, example: JSONLiteral?) -> RequestBody {
+            RequestBody(value: .object([
+                "required": .bool(true), "content": .object([mediaType: media(schema, example: example)]),
+            ]))
+        }
+    }
+
+    /// One response of an operation: a written one by name, or a description with its body.
+    struct Response: Sendable {
+        /// The response object (or the reference to one) of the document.
+        let value: JSONValue
+
+        /// The written response `#/components/responses/<name>`.
+        static func reference(_ name: String) -> Response {
+            Response(value: .object(["$ref": .string("#/components/responses/\(name)")]))
+        }
+
+        /// An HTML page of the dashboard.
+        static let page = reference("Page")
+        /// An HTML page explaining an error.
+        static let errorPage = reference("ErrorPage")
+        /// A problem document: a query parameter is invalid.
+        static let badParameter = reference("BadParameter")
+        /// A problem document: the body is not JSON.
+        static let malformedJSON = reference("MalformedJSON")
+        /// A problem document: the named thing does not exist.
+        static let notFound = reference("NotFound")
+        /// A problem document: the stores hold too little data for the answer.
+        static let notEnoughData = reference("NotEnoughData")
+        /// A problem document: the body is too large.
+        static let tooLarge = reference("TooLarge")
+        /// A problem document: the body's media type is not accepted.
+        static let unsupportedMediaType = reference("UnsupportedMediaType")
+        /// A problem document naming each invalid field.
+        static let invalid = reference("Invalid")
+        /// A problem document: a store or the model is unavailable.
+        static let unavailable = reference("Unavailable")
+
+        /// A JSON body (`application/json`) with one example, or with several by name.
+        static func json(
+            _ description: String, _ schema: JSONLiteral, example: JSONLiteral? = nil, examples: [String: JSONLiteral]? = nil
+        ) -> Response {
+            var content = media(schema, example: example)
+            if let examples, case .object(var members) = content {
+                members["examples"] = .object(examples.mapValues { .object(["value": $0.value]) })
+                content = .object(members)
+            }
+            return Response(value: .object(["description": .string(description), "content": .object(["application/json": content])]))
+        }
+
+        /// A problem document (`application/problem+json`, the `Problem` schema).
+        static func problem(_ description: String, example: JSONLiteral) -> Response {
+            body(description, mediaType: "application/problem+json", .ref("Problem"), example: example)
+        }
+
+        /// A body of another media type.
+        static func body(_ description: String, mediaType: String, _ schema: JSONLiteral, example: JSONLiteral? = nil) -> Response {
+            Response(value: .object([
+                "description": .string(description), "content": .object([mediaType: media(schema, example: example)]),
+            ]))
+        }
+
+        /// A redirect (303) with no body; with `location`, the one place it leads.
+        static func redirect(_ description: String, location: String? = nil) -> Response {
+            var members: [String: JSONValue] = ["description": .string(description)]
+            if let location {
+                members["headers"] = .object(["Location": .object(["schema": .object(["type": .string("string"), "const": .string(location)])])])
+            }
+            return Response(value: .object(members))
+        }
+    }
+
+    /// A media type object: the schema and, when given, an example.
+    private static func media(_ schema: JSONLiteral, example: JSONLiteral?) -> JSONValue {
+        var members: [String: JSONValue] = ["schema": schema.value]
+        if let example { members["example"] = example.value }
+        return .object(members)
+    }
+}
+
+/// JSON written as a Swift literal (a schema or an example in an operation):
+/// `["type": "integer", "minimum": 1]`.
+struct JSONLiteral: Sendable, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByStringLiteral,
+    ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+    let value: JSONValue
+
+    init(_ value: JSONValue) { self.value = value }
+    init(dictionaryLiteral elements: (String, JSONLiteral)...) {
+        value = .object(Dictionary(uniqueKeysWithValues: elements.map { ($0, $1.value) }))
+    }
+    init(arrayLiteral elements: JSONLiteral...) { value = .array(elements.map(\.value)) }
+    init(stringLiteral value: String) { self.value = .string(value) }
+    init(integerLiteral value: Int) { self.value = .number(Double(value)) }
+    init(floatLiteral value: Double) { self.value = .number(value) }
+    init(booleanLiteral value: Bool) { self.value = .bool(value) }
+    init(nilLiteral: ()) { value = .null }
+
+    /// The written schema `#/components/schemas/<name>`.
+    static func ref(_ name: String) -> JSONLiteral { ["$ref": JSONLiteral(.string("#/components/schemas/\(name)"))] }
+
+    /// The schema of any string.
+    static let string: JSONLiteral = ["type": "string"]
+}
