@@ -126,11 +126,12 @@ public struct DatasetPipeline: Sendable {
 }
 
 extension DatasetPipeline {
-    /// The species model's plans: the penguins' own warehouse table (`warehouse`, read by
-    /// island) and their four measurements, the features their models have always learned from.
-    public static func species(source: JDBCSource, parameters: RandomForestClassifier) -> DatasetPipeline {
-        let schema = BundledSchemas.penguins
-        let indices = Feature.allCases.map { feature in schema.features.firstIndex { $0.name == feature.rawValue }! }
-        return DatasetPipeline(schema: schema, featureIndices: indices, source: source, parameters: parameters, table: "warehouse")
+    /// The species model's plans: the penguins' warehouse table (`table`, read by island) and
+    /// their four measurements, the features their models have always learned from.
+    public static func species(source: JDBCSource, parameters: RandomForestClassifier, table: String) -> DatasetPipeline {
+        let records = PenguinRecords.bundled
+        return DatasetPipeline(
+            schema: records.schema, featureIndices: records.measurementIndices, source: source, parameters: parameters, table: table
+        )
     }
 }

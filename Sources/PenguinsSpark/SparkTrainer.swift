@@ -110,7 +110,7 @@ public struct SparkTrainer: Sendable {
     /// held-out split with Spark's evaluator, and save the scaler and the forest under a new
     /// folder of ``modelRoot``.
     public func fitOnCluster(warehouse: any SparkWarehouse, now: Date = Date()) async throws -> SparkFitResult {
-        try await fitOnCluster(DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: parameters),
+        try await fitOnCluster(DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: parameters, table: warehouse.tableName),
                                warehouse: warehouse, now: now)
     }
 

@@ -33,12 +33,12 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
     func reingestingNewMeasurementsDropsExactlyThoseCachedPredictions(kind: String) async throws {
         let platform = try await scoredPlatform(kind)
         let remeasured = try temporaryCSV("remeasured.csv", """
-        \(tidyHeader)
-        PAL0708-Adelie-1,Adelie,Torgersen,49.5,15.9,224,5600,male,2007
-        PAL0708-Adelie-2,Adelie,Torgersen,39.5,17.4,186,3800,female,2007
+        \(tidyHeader),delta_15_n,delta_13_c
+        PAL0708-Adelie-1,Adelie,Torgersen,49.5,15.9,224,5600,male,2007,NA,NA
+        PAL0708-Adelie-2,Adelie,Torgersen,39.5,17.4,186,3800,female,2007,8.94956,-24.69454
 
         """)
-        // Adelie-2 is ingested with its bundled values: unchanged, so it stays cached.
+        // Adelie-2 is ingested with its bundled values, its isotope ratios too: unchanged, so it stays cached.
         let report = try await Ingestor(platform: platform).ingest(file: remeasured)
         #expect(report.cacheInvalidated == 1)
         #expect(report.cacheWarning == nil)

@@ -80,7 +80,7 @@ import Testing
         let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
         #expect(try await platform.lake.count() == report.stored)
         #expect(try await platform.warehouse.count() == report.stored)
-        #expect(String(describing: type(of: platform.warehouse)) == "MemoryWarehouse")
+        #expect(String(describing: type(of: platform.warehouse)) == "PenguinWarehouse<MemoryRecordWarehouse>")
         #expect(String(describing: type(of: platform.cache)) == "SQLitePredictionCache")
         // The lake, the registry and the quarantine share the data directory's database.
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("penguins.sqlite").path))

@@ -66,7 +66,7 @@ struct PlanBuilderTests {
     }
 
     @Test func trainingPlanReadsFiltersLabelsAndAssembles() throws {
-        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier())
+        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier(), table: "ds_penguins_warehouse")
         let assembled = pipeline.assembled(pipeline.complete()).proto
         let transform = assembled.mlRelation.transform
         #expect(transform.transformer.name == "org.apache.spark.ml.feature.VectorAssembler")
@@ -81,13 +81,13 @@ struct PlanBuilderTests {
         let read = filter.input.read.dataSource
         #expect(read.format == "jdbc")
         #expect(read.predicates.count == Island.known.count + 1)
-        #expect(read.options["dbtable"] == "t_spark.warehouse")
+        #expect(read.options["dbtable"] == "t_spark.ds_penguins_warehouse")
     }
 
     @Test func splitUsesComplementaryRangesWithOneSeed() {
         var parameters = RandomForestClassifier()
         parameters.seed = 7
-        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters)
+        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters, table: "ds_penguins_warehouse")
         let (train, test) = pipeline.split(pipeline.assembled(pipeline.complete()), testFraction: 0.25)
         #expect(train.proto.sample.lowerBound == 0)
         #expect(train.proto.sample.upperBound == 0.75)
@@ -104,7 +104,7 @@ struct PlanBuilderTests {
         #expect(filtered.planID > read.planID)
         #expect(filtered.proto.filter.input.common.planID == read.planID)
         // Two builds of the same plan are two plans to the server; one value reused is one.
-        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier())
+        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier(), table: "ds_penguins_warehouse")
         let rows = pipeline.complete()
         #expect(pipeline.complete().planID != rows.planID)
         let (train, test) = pipeline.split(pipeline.assembled(rows), testFraction: 0.2)
@@ -114,7 +114,7 @@ struct PlanBuilderTests {
 
     @Test func forestParametersMatchTheSwiftModel() {
         let parameters = RandomForestClassifier(numTrees: 20, maxDepth: 5, maxBins: 32, seed: UInt64.max)
-        let params = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters).forestParams
+        let params = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters, table: "ds_penguins_warehouse").forestParams
         #expect(params["numTrees"] == .integer(20))
         #expect(params["maxDepth"] == .integer(5))
         #expect(params["maxBins"] == .integer(32))
@@ -153,7 +153,7 @@ struct PlanBuilderTests {
     }
 
     @Test func writePlanIsAJDBCCommand() {
-        let plan = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier()).predictionColumns(.sql("x")).write(format: "jdbc", options: ["dbtable": "s"], mode: .overwrite)
+        let plan = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier(), table: "ds_penguins_warehouse").predictionColumns(.sql("x")).write(format: "jdbc", options: ["dbtable": "s"], mode: .overwrite)
         let write = plan.command.writeOperation
         #expect(write.source == "jdbc")
         #expect(write.mode == .overwrite)
@@ -162,10 +162,10 @@ struct PlanBuilderTests {
 
     @Test func stagingNamesAreSafeToSplice() {
         let name = SparkScorer.stagingTableName()
-        #expect(PostgresWarehouse.isValidStagingName(name))
+        #expect(SparkStaging.isValidName(name))
         #expect(name != SparkScorer.stagingTableName())
-        #expect(!PostgresWarehouse.isValidStagingName("spark_staging_x; DROP TABLE warehouse"))
-        #expect(!PostgresWarehouse.isValidStagingName("warehouse"))
+        #expect(!SparkStaging.isValidName("spark_staging_x; DROP TABLE warehouse"))
+        #expect(!SparkStaging.isValidName("warehouse"))
     }
 
     @Test func modelPathsAreFreshFoldersUnderTheRoot() {

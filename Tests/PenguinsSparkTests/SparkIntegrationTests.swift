@@ -273,6 +273,7 @@ struct SparkIntegrationTests {
         let location = PostgresLocation(host: "127.0.0.1", port: closedPort(), username: "penguins", password: "secret-pw", database: "penguins", tls: .disable)
         struct Unreachable: SparkWarehouse {
             var jdbcLocation: PostgresLocation
+            var tableName: String { "ds_penguins_warehouse" }
             func prepareForSpark() async throws {}
             func mergeSparkPredictions(fromStaging stagingTable: String, modelVersion: Int, at time: Date) async throws -> Int { 0 }
             func dropStagingTable(_ stagingTable: String) async throws {}

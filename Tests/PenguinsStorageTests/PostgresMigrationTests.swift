@@ -50,4 +50,54 @@ struct PostgresMigrationTests {
         try await store.dropSchema()
         await store.shutdown()
     }
+
+    /// The penguins' first warehouse, Spark's predictions included, moves into the tables of
+    /// their schema when the store is prepared, once; the old tables are gone.
+    @Test func thePenguinsFirstWarehouseMovesIntoTheirDatasetTables() async throws {
+        let location = try #require(TestServers.postgres).withSchema(TestServers.uniqueName("first_warehouse"))
+        let schema = try #require(location.schema)
+        let logger = Logger(label: "penguins.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: .disable)
+        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger, through: "v6-dataset-migrations")
+            for statement in FirstWarehouse.statements(document: { "'\($0)'::jsonb" }, usable: { $0 ? "true" : "false" }) {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            try await connection.query(
+                "UPDATE warehouse SET spark_predicted_species = 'Adelie', spark_model_version = 3, spark_predicted_at = 1 WHERE penguin_id = 'p-1'",
+                logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+
+        let store = try PostgresStore(location: location, maximumConnections: 2)
+        do {
+            try await store.prepare()
+            try await FirstWarehouse.check(store.warehouse)
+            #expect(try await store.warehouse.shadowComparison(modelVersion: 3, limit: 5)?.disagreements
+                == [ShadowDisagreement(penguinID: "p-1", island: "Biscoe", species: "Gentoo", swift: "Gentoo", spark: "Adelie")])
+            #expect(try await store.datasetMigrations(of: "penguins").last == "adopt-first-warehouse")
+            var tables: [String] = []
+            try await TestServers.withAdministrator { connection, logger in
+                for try await name in try await connection.query(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = \(schema)", logger: logger
+                ).decode(String.self) { tables.append(name) }
+            }
+            #expect(!tables.contains("warehouse") && !tables.contains("warehouse_ids") && !tables.contains("warehouse_changes"))
+            #expect(tables.contains("lake"))
+        } catch {
+            try? await store.dropSchema()
+            await store.shutdown()
+            throw error
+        }
+        try await store.dropSchema()
+        await store.shutdown()
+    }
 }
+

@@ -32,4 +32,32 @@ import Testing
         #expect(try await store.lake.count() == 2)
         #expect(try await store.datasets.schemas().isEmpty)
     }
+
+    /// The penguins' first warehouse moves into the tables of their schema when the store opens,
+    /// once; the old tables are gone.
+    @Test func thePenguinsFirstWarehouseMovesIntoTheirDatasetTables() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        do {
+            try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+            let queue = try DatabaseQueue(path: directory.url.appendingPathComponent(SQLiteStore.fileName).path)
+            try SQLiteStore.migrator.migrate(queue, upTo: "v6-dataset-prediction-cache")
+            try await queue.write { db in
+                for statement in FirstWarehouse.statements(document: { "'\($0)'" }, usable: { $0 ? "1" : "0" }) {
+                    try db.execute(sql: statement)
+                }
+            }
+        }
+        let store = try SQLiteStore(directory: directory.url)
+        try await FirstWarehouse.check(store.warehouse)
+        #expect(try await store.datasetMigrations(of: "penguins").last == "adopt-first-warehouse")
+        let tables = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        #expect(!tables.contains("warehouse") && !tables.contains("warehouse_changes"))
+        #expect(tables.contains("lake"), "the lake stays where it is")
+
+        let again = try SQLiteStore(directory: directory.url)
+        #expect(try await again.warehouse.count() == 2)
+        #expect(try await again.datasetMigrations(of: "penguins").filter { $0 == "adopt-first-warehouse" }.count == 1)
+    }
 }
+

@@ -19,9 +19,9 @@ import Testing
     }
 
     @Test func memoryWarehouse() async throws {
-        try await checkWarehouseContract(MemoryWarehouse())
-        try await checkWarehouseBatchesAndAggregates(MemoryWarehouse())
-        try await checkWarehouseChangeLog(MemoryWarehouse())
+        try await checkWarehouseContract(MemoryStore().warehouse)
+        try await checkWarehouseBatchesAndAggregates(MemoryStore().warehouse)
+        try await checkWarehouseChangeLog(MemoryStore().warehouse)
     }
 
     @Test func sqliteModelRegistry() async throws {

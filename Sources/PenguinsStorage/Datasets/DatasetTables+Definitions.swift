@@ -36,6 +36,7 @@ extension DatasetTables {
             }
         }
         steps.append(logChangesTrigger(dialect))
+        if schema.name == BundledSchemas.defaultName { steps.append(adoptFirstWarehouse(dialect)) }
         return steps
     }
 

@@ -201,7 +201,10 @@ public actor MemoryDatasetTables: DatasetTablesProvider {
     private var registries: [String: MemoryModelRegistry] = [:]
     private var predictionLogs: [String: MemoryRecordPredictionLog] = [:]
 
-    public init() {}
+    /// Tables holding `warehouses` (by their schema's dataset) from the start.
+    public init(warehouses: [MemoryRecordWarehouse] = []) {
+        for warehouse in warehouses { self.warehouses[warehouse.schema.name] = warehouse }
+    }
 
     public func lake(for schema: DatasetSchema) async -> any RecordLake {
         let existing = lakes[schema.name]

@@ -1,12 +1,14 @@
 import Foundation
+import PenguinsCore
 
 /// Every storage role held in memory, for tests and `memory://` data locations: the same
 /// roles as ``SQLiteStore``, gone when the process ends.
 public struct MemoryStore: Sendable {
     /// The document lake.
     public let lake = MemoryLake()
-    /// The analytical warehouse.
-    public let warehouse = MemoryWarehouse()
+    /// The penguins' analytical warehouse: the dataset warehouse of their bundled schema, which
+    /// ``datasetTables`` holds too.
+    public let warehouse: PenguinWarehouse<MemoryRecordWarehouse>
     /// Versioned model artifacts.
     public let registry = MemoryModelRegistry()
     public let datasets = MemoryDatasetCatalog()
@@ -16,13 +18,16 @@ public struct MemoryStore: Sendable {
     public let quarantine = MemoryQuarantine()
     /// Predictions cached in this process, with a time to live.
     public let predictionCache: MemoryPredictionCache
-    /// The tables of the datasets other than the penguins.
-    public let datasetTables = MemoryDatasetTables()
+    /// The tables of every dataset.
+    public let datasetTables: MemoryDatasetTables
     /// The prediction caches of the datasets other than the penguins.
     public let datasetCaches: MemoryRecordPredictionCaches
 
     /// Empty roles; the prediction caches read time from `now`.
     public init(now: @escaping @Sendable () -> Date = { Date() }) {
+        let penguins = MemoryRecordWarehouse(schema: BundledSchemas.penguins)
+        warehouse = PenguinWarehouse(records: penguins)
+        datasetTables = MemoryDatasetTables(warehouses: [penguins])
         predictionCache = MemoryPredictionCache(now: now)
         datasetCaches = MemoryRecordPredictionCaches(now: now)
     }

@@ -221,3 +221,19 @@ enum PostgresMigrations {
         }
     }
 }
+
+extension PostgresMigrations {
+    /// The Spark prediction columns: the species Spark's model predicted, that model's registry
+    /// version, and when.
+    static let spark: [(name: String, sql: [String])] = [
+        ("v2-warehouse-spark", [
+            """
+            ALTER TABLE warehouse
+                ADD COLUMN IF NOT EXISTS spark_predicted_species text,
+                ADD COLUMN IF NOT EXISTS spark_model_version integer,
+                ADD COLUMN IF NOT EXISTS spark_predicted_at double precision
+            """,
+        ]),
+    ]
+}
+

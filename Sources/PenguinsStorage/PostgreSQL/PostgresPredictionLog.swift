@@ -68,7 +68,7 @@ public struct PostgresPredictionLog: PredictionLog {
     /// The newest `limit` present values of one feature, oldest first.
     public func values(of feature: Feature, limit: Int) async throws -> [Double] {
         guard limit > 0 else { return [] }
-        let column = PostgresWarehouse.column(feature)
+        let column = feature.rawValue
         let newestFirst = try await store.run(.predictionLog) { client in
             var values: [Double] = []
             for try await value in try await client.query(

@@ -54,7 +54,7 @@ extension PostgresRecordWarehouse: SparkRecordWarehouse {
     public var tableName: String { tables.warehouse }
 
     public func mergeSparkPredictions(fromStaging stagingTable: String, modelVersion: Int, at time: Date) async throws -> Int {
-        let staging = try PostgresWarehouse.checkedStagingName(stagingTable)
+        let staging = try SparkStaging.checkedName(stagingTable)
         let (table, id, partition) = (tables.warehouse, tables.idColumn, tables.partitionColumn)
         let predicted = DatasetTables.quoted("spark_" + schema.target.name)
         let version = Int32(clamping: modelVersion)
@@ -83,7 +83,7 @@ extension PostgresRecordWarehouse: SparkRecordWarehouse {
     }
 
     public func dropStagingTable(_ stagingTable: String) async throws {
-        let staging = try PostgresWarehouse.checkedStagingName(stagingTable)
+        let staging = try SparkStaging.checkedName(stagingTable)
         try await store.run(.warehouse) { client in try await client.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(staging)")) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PenguinsCore
 import PostgresNIO
 
@@ -39,28 +40,32 @@ extension PostgresStore: DatasetTablesProvider {
     func prepareTables(of schema: DatasetSchema) async throws -> DatasetTables {
         let tables = DatasetTables(schema: schema)
         if preparedDatasets.withLock({ $0[schema.name] == schema.fingerprint }) { return tables }
-        let name = schema.name
-        try await transaction(.warehouse) { connection in
-            let logger = self.logger
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-dataset-tables:" + name) || current_schema()))", logger: logger)
-            var applied: Set<String> = []
-            for try await step in try await connection.query(
-                "SELECT name FROM dataset_migrations WHERE dataset = \(name)", logger: logger
-            ).decode(String.self) { applied.insert(step) }
-            var existing: Set<String> = []
-            for try await column in try await connection.query("""
-                SELECT column_name FROM information_schema.columns
-                WHERE table_schema = current_schema() AND table_name = \(tables.warehouse)
-                """, logger: logger).decode(String.self) { existing.insert(column) }
-            for step in tables.migrations(.postgres, existingWarehouseColumns: existing) where !applied.contains(step.name) {
-                for statement in step.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                try await connection.query("""
-                    INSERT INTO dataset_migrations (dataset, name, applied_at)
-                    VALUES (\(name), \(step.name), \(Date().timeIntervalSince1970))
-                    """, logger: logger)
-            }
-        }
+        let logger = logger
+        try await transaction(.warehouse) { connection in try await Self.applySteps(of: tables, on: connection, logger: logger) }
         preparedDatasets.withLock { $0[schema.name] = schema.fingerprint }
         return tables
+    }
+
+    /// Applies the steps of `tables` that the database has not applied yet, recording each,
+    /// within the connection's open transaction and under an advisory lock of the dataset.
+    static func applySteps(of tables: DatasetTables, on connection: PostgresConnection, logger: Logger) async throws {
+        let name = tables.schema.name
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-dataset-tables:" + name) || current_schema()))", logger: logger)
+        var applied: Set<String> = []
+        for try await step in try await connection.query(
+            "SELECT name FROM dataset_migrations WHERE dataset = \(name)", logger: logger
+        ).decode(String.self) { applied.insert(step) }
+        var existing: Set<String> = []
+        for try await column in try await connection.query("""
+            SELECT column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = \(tables.warehouse)
+            """, logger: logger).decode(String.self) { existing.insert(column) }
+        for step in tables.migrations(.postgres, existingWarehouseColumns: existing) where !applied.contains(step.name) {
+            for statement in step.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            try await connection.query("""
+                INSERT INTO dataset_migrations (dataset, name, applied_at)
+                VALUES (\(name), \(step.name), \(Date().timeIntervalSince1970))
+                """, logger: logger)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PenguinsCore
 import NIOCore
 import NIOSSL
 import PostgresNIO
@@ -41,7 +42,12 @@ public final class PostgresStore: Sendable {
     /// The document lake.
     public var lake: PostgresLake { PostgresLake(store: self) }
     /// The analytical warehouse.
-    public var warehouse: PostgresWarehouse { PostgresWarehouse(store: self) }
+    public var warehouse: PenguinWarehouse<PostgresRecordWarehouse> {
+        PenguinWarehouse(records: PostgresRecordWarehouse(store: self, tables: Self.penguinTables))
+    }
+
+    /// The tables of the penguins' bundled schema, made with the platform's migrations.
+    static let penguinTables = DatasetTables(schema: BundledSchemas.penguins)
     /// Versioned model artifacts.
     public var registry: PostgresModelRegistry { PostgresModelRegistry(store: self) }
     /// The registered dataset schemas.
@@ -497,6 +503,17 @@ public final class PostgresStore: Sendable {
         try await withDeadline(max(operationTimeout, PostgresStore.migrationTimeout)) {
             do {
                 try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger)
+                // The penguins' tables, which take over their first warehouse once.
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    try await PostgresStore.applySteps(of: PostgresStore.penguinTables, on: connection, logger: logger)
+                    try await connection.query("COMMIT", logger: logger)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+                let penguins = PostgresStore.penguinTables.schema
+                self.preparedDatasets.withLock { $0[penguins.name] = penguins.fingerprint }
                 try await connection.close()
             } catch {
                 try? await connection.close()

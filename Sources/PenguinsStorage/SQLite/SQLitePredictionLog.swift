@@ -70,7 +70,7 @@ public struct SQLitePredictionLog: PredictionLog {
     /// The newest `limit` present values of one feature, oldest first.
     public func values(of feature: Feature, limit: Int) async throws -> [Double] {
         guard limit > 0 else { return [] }
-        let column = SQLiteWarehouse.column(feature)
+        let column = feature.rawValue
         let newestFirst = try await pool.readInBackground { db in
             defer { SQLitePredictionLog.releaseCachedPages(db) }
             return try Double.fetchAll(db, sql: """

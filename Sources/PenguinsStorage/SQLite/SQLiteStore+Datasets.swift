@@ -36,17 +36,21 @@ extension SQLiteStore: DatasetTablesProvider {
     func prepareTables(of schema: DatasetSchema) async throws -> DatasetTables {
         let tables = DatasetTables(schema: schema)
         if preparedDatasets.withLock({ $0[schema.name] == schema.fingerprint }) { return tables }
-        try await pool.write { db in
-            let applied = Set(try String.fetchAll(db, sql: "SELECT name FROM dataset_migrations WHERE dataset = ?", arguments: [schema.name]))
-            let existing = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(tables.warehouse))").map { $0["name"] as String })
-            for step in tables.migrations(.sqlite, existingWarehouseColumns: existing) where !applied.contains(step.name) {
-                for statement in step.statements { try db.execute(sql: statement) }
-                try db.execute(
-                    sql: "INSERT INTO dataset_migrations (dataset, name, applied_at) VALUES (?, ?, ?)",
-                    arguments: [schema.name, step.name, Date().timeIntervalSince1970])
-            }
-        }
+        try await pool.write { db in try Self.applySteps(of: tables, in: db) }
         preparedDatasets.withLock { $0[schema.name] = schema.fingerprint }
         return tables
+    }
+
+    /// Applies the steps of `tables` that the database has not applied yet, recording each.
+    static func applySteps(of tables: DatasetTables, in db: Database) throws {
+        let name = tables.schema.name
+        let applied = Set(try String.fetchAll(db, sql: "SELECT name FROM dataset_migrations WHERE dataset = ?", arguments: [name]))
+        let existing = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(tables.warehouse))").map { $0["name"] as String })
+        for step in tables.migrations(.sqlite, existingWarehouseColumns: existing) where !applied.contains(step.name) {
+            for statement in step.statements { try db.execute(sql: statement) }
+            try db.execute(
+                sql: "INSERT INTO dataset_migrations (dataset, name, applied_at) VALUES (?, ?, ?)",
+                arguments: [name, step.name, Date().timeIntervalSince1970])
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PenguinsCore
 import Synchronization
 
 /// Every storage role in one SQLite database file, `penguins.sqlite`, inside a data directory.
@@ -18,8 +19,8 @@ public final class SQLiteStore: Sendable {
     public let url: URL
     /// The document lake.
     public let lake: SQLiteLake
-    /// The analytical warehouse.
-    public let warehouse: SQLiteWarehouse
+    /// The penguins' analytical warehouse: the dataset warehouse of their bundled schema.
+    public let warehouse: PenguinWarehouse<SQLiteRecordWarehouse>
     /// Versioned model artifacts.
     public let registry: SQLiteModelRegistry
     /// The registered dataset schemas.
@@ -32,6 +33,8 @@ public final class SQLiteStore: Sendable {
     public let predictionCache: SQLitePredictionCache
 
     let pool: DatabasePool
+    /// The tables of the penguins' bundled schema, made when the store opens.
+    let penguinTables: DatasetTables
     /// The clock of the prediction caches.
     let now: @Sendable () -> Date
     /// The fingerprints of the dataset schemas whose tables this process has brought up to date.
@@ -61,6 +64,10 @@ public final class SQLiteStore: Sendable {
             }
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try SQLiteStore.migrator.migrate(pool)
+            // The penguins' tables, which take over their first warehouse once.
+            let penguins = DatasetTables(schema: BundledSchemas.penguins)
+            try pool.write { db in try SQLiteStore.applySteps(of: penguins, in: db) }
+            penguinTables = penguins
         } catch {
             throw StorageError.unavailable(
                 role: "SQLite store", location: url.path,
@@ -68,12 +75,14 @@ public final class SQLiteStore: Sendable {
             )
         }
         lake = SQLiteLake(pool: pool)
-        warehouse = SQLiteWarehouse(pool: pool)
+        warehouse = PenguinWarehouse(records: SQLiteRecordWarehouse(pool: pool, tables: penguinTables))
         registry = SQLiteModelRegistry(pool: pool)
         datasets = SQLiteDatasetCatalog(pool: pool)
         predictionLog = SQLitePredictionLog(pool: pool)
         quarantine = SQLiteQuarantine(pool: pool)
         predictionCache = SQLitePredictionCache(pool: pool, now: now)
+        let penguins = penguinTables.schema
+        preparedDatasets.withLock { $0[penguins.name] = penguins.fingerprint }
     }
 
     /// The names of the migrations applied to the open file, in order.

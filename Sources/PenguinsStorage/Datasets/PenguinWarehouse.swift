@@ -1,0 +1,146 @@
+import Foundation
+import PenguinsCore
+
+/// The penguins' warehouse: the dataset warehouse of their bundled schema
+/// (`ds_penguins_warehouse`), read and written as penguins.
+///
+/// It stores every feature of the schema, the isotope ratios included (taken from the
+/// penguins' other fields; see ``PenguinsCore/PenguinRecords``), so models of any features can
+/// train on the penguins. Rows of an island come in id order; a change of any feature (sex and
+/// year too) clears a row's prediction and is logged, as in every dataset's warehouse.
+public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
+    /// The dataset warehouse the penguins are stored in.
+    public let records: Records
+    let coding: PenguinRecords
+
+    public init(records: Records) {
+        self.records = records
+        coding = PenguinRecords(schema: records.schema)
+    }
+
+    /// - Throws: ``StorageError/notFound(_:)`` for a penguin of an island the schema lacks
+    ///   (ingestion refuses such rows before they get here).
+    public func upsert(_ penguins: [Penguin]) async throws {
+        let islands = coding.schema.feature(named: coding.schema.partition)?.levels ?? []
+        if let stray = penguins.first(where: { !islands.contains($0.island.rawValue) }) {
+            throw StorageError.notFound("island \"\(stray.island.rawValue)\" of penguin \(stray.id) among the islands of the penguins' schema (\(islands.joined(separator: ", ")))")
+        }
+        try await records.upsert(penguins.map(coding.record))
+    }
+
+    public func row(id: String) async throws -> WarehouseRow? {
+        try await records.record(id: id).flatMap(row)
+    }
+
+    public func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] {
+        try await records.scan(partition: island.rawValue, after: after?.penguinID, limit: limit).compactMap(row)
+    }
+
+    /// Every row, island by island in id order, in pages of `batchSize` that run across islands.
+    public func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
+        precondition(batchSize > 0, "a batch holds at least one row")
+        var page: [WarehouseRow] = []
+        page.reserveCapacity(batchSize)
+        for partition in try await records.countsByPartition().keys.sorted() {
+            var after: String?
+            while true {
+                let stored = try await records.scan(partition: partition, after: after, limit: batchSize)
+                for record in stored {
+                    guard let row = row(record) else { continue }
+                    page.append(row)
+                    if page.count == batchSize {
+                        try await body(page)
+                        page.removeAll(keepingCapacity: true)
+                    }
+                }
+                guard stored.count == batchSize, let last = stored.last else { break }
+                after = last.record.id
+            }
+        }
+        if !page.isEmpty { try await body(page) }
+    }
+
+    /// Writes each prediction by id, whatever the row's values now: the change log tells the
+    /// penguins' scorer which rows changed after it read them.
+    public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
+        try await records.writePredictions(
+            predictions.map { (id: $0.penguinID, prediction: recordPrediction($0.prediction), inputs: []) }, featureIndices: []
+        )
+    }
+
+    public func aggregatesByIsland() async throws -> [IslandAggregate] {
+        try await records.summariesByPartition().map { summary in
+            var countBySpecies: [Species: Int] = [:]
+            for (index, count) in summary.countByClass.enumerated() where count > 0 {
+                if let species = coding.species(ofClass: index) { countBySpecies[species] = count }
+            }
+            var means: [Feature: Double] = [:]
+            for (feature, index) in zip(Feature.allCases, coding.measurementIndices) {
+                means[feature] = summary.mean(ofFeature: index)
+            }
+            return IslandAggregate(
+                island: Island(rawValue: summary.partition), count: summary.count, usableForTraining: summary.usableForTraining,
+                scored: summary.scored, countBySpecies: countBySpecies, means: means
+            )
+        }
+    }
+
+    public func count() async throws -> Int { try await records.count() }
+
+    public func latestChange() async throws -> Int64 { try await records.latestChange() }
+
+    public func changes(after: Int64, limit: Int) async throws -> WarehouseChanges {
+        try await records.changes(after: after, limit: limit)
+    }
+
+    public func pruneChanges(before date: Date) async throws { try await records.pruneChanges(before: date) }
+
+    /// The penguin and prediction of a stored record; nil for a record that is no penguin.
+    func row(_ stored: StoredRecord) -> WarehouseRow? {
+        guard let penguin = coding.penguin(stored.record) else { return nil }
+        return WarehouseRow(penguin: penguin, prediction: stored.prediction.flatMap(prediction))
+    }
+
+    func prediction(_ stored: RecordPrediction) -> Prediction? {
+        guard let species = coding.species(ofClass: stored.predictedClass) else { return nil }
+        var probabilities: [Species: Double] = [:]
+        for (index, probability) in stored.probabilities.enumerated() {
+            if let species = coding.species(ofClass: index) { probabilities[species] = probability }
+        }
+        return Prediction(species: species, probabilities: probabilities, modelVersion: stored.modelVersion, predictedAt: stored.predictedAt)
+    }
+
+    func recordPrediction(_ prediction: Prediction) -> RecordPrediction {
+        RecordPrediction(
+            predictedClass: coding.targetClass(of: prediction.species),
+            probabilities: coding.schema.target.classes.map { Species(rawValue: $0).flatMap { prediction.probabilities[$0] } ?? 0 },
+            modelVersion: prediction.modelVersion, predictedAt: prediction.predictedAt
+        )
+    }
+}
+
+extension PenguinWarehouse: SparkWarehouse where Records: SparkRecordWarehouse {
+    public var jdbcLocation: PostgresLocation { records.jdbcLocation }
+    public var tableName: String { records.tableName }
+
+    /// The dataset tables have their Spark columns from the start; reaching the server is enough.
+    public func prepareForSpark() async throws { _ = try await records.count() }
+
+    public func mergeSparkPredictions(fromStaging stagingTable: String, modelVersion: Int, at time: Date) async throws -> Int {
+        try await records.mergeSparkPredictions(fromStaging: stagingTable, modelVersion: modelVersion, at: time)
+    }
+
+    public func dropStagingTable(_ stagingTable: String) async throws {
+        try await records.dropStagingTable(stagingTable)
+    }
+
+    public func shadowComparison(modelVersion: Int, limit: Int) async throws -> ShadowComparison? {
+        guard let shadow = try await records.shadowComparison(modelVersion: modelVersion, limit: limit) else { return nil }
+        return ShadowComparison(
+            modelVersion: shadow.modelVersion, compared: shadow.compared, agreed: shadow.agreed,
+            disagreements: shadow.disagreements.map {
+                ShadowDisagreement(penguinID: $0.id, island: $0.partition, species: $0.actual, swift: $0.swift, spark: $0.spark)
+            }
+        )
+    }
+}
