@@ -5,7 +5,7 @@ import PenguinsStorage
 /// Penguins as columns: the shape statistics and regression work on.
 public struct PenguinColumns: Sendable {
     /// One column per feature, in ``Feature/allCases`` order.
-    public private(set) var featureColumns: [[Double?]] = Feature.allCases.map { _ in [] }
+    public internal(set) var featureColumns: [[Double?]] = Feature.allCases.map { _ in [] }
     public var year: [Double?] = []
     public var species: [String?] = []
     public var island: [String?] = []
@@ -47,11 +47,18 @@ public struct PenguinColumns: Sendable {
 
     /// Every warehouse row, read one page at a time.
     public static func load(from warehouse: any Warehouse) async throws -> PenguinColumns {
+        let coding = PenguinRecords(schema: warehouse.recordWarehouse.schema)
+        let read = try await warehouse.recordWarehouse.columns(
+            featureIndices: coding.measurementIndices + [coding.islandFeature, coding.sexFeature, coding.yearFeature])
         var columns = PenguinColumns()
-        columns.reserveCapacity(try await warehouse.count())
-        try await warehouse.forEachBatch(batchSize: 50_000) { rows in
-            columns.append(contentsOf: rows.lazy.map(\.penguin))
+        columns.reserveCapacity(read.count)
+        for (index, values) in read.features.prefix(4).enumerated() {
+            columns.featureColumns[index] = values.map { $0.isNaN ? nil : $0 }
         }
+        columns.island = read.features[4].map { coding.island(level: $0)?.rawValue }
+        columns.sex = read.features[5].map { coding.sex(level: $0)?.rawValue }
+        columns.year = read.features[6].map { $0.isNaN ? nil : $0 }
+        columns.species = read.targetClasses.map { coding.species(ofClass: $0)?.rawValue }
         return columns
     }
 

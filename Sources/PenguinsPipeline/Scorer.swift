@@ -36,6 +36,9 @@ public struct ScoreReport: Codable, Sendable {
 /// once the cache is filled they are removed from it. (Checking each row's measurements in the
 /// write itself cost 13 % of the scoring time; the log costs one read when nothing changed.)
 public struct Scorer: Sendable {
+    /// The rows predicted and written together.
+    static let batchSize = 20_000
+
     public var platform: Platform
     /// Whether to write the predictions to the cache. The `score` command leaves an in-process
     /// cache alone: it ends with the command.
@@ -58,20 +61,32 @@ public struct Scorer: Sendable {
             cacheLocation: platform.locationDescriptions[.cache] ?? "memory://", cacheInProcess: platform.cacheIsInProcess,
             cacheInvalidated: reconciled.invalidated, seconds: 0
         )
-        let platform = self.platform
-        let fillsCache = self.fillsCache
-        try await platform.warehouse.forEachBatch(batchSize: 20_000) { rows in
-            let predictions = model.predict(rows.map(\.penguin.measurements), at: now)
+        // The measurements and the stored predictions, read column-wise in one pass; each
+        // prediction is written only while its row still has the measurements it was made from.
+        let records = platform.warehouse.recordWarehouse
+        let coding = PenguinRecords(schema: records.schema)
+        let read = try await records.columns(featureIndices: coding.measurementIndices, predictions: true)
+        let (bill, depth, flipper, mass) = (read.features[0], read.features[1], read.features[2], read.features[3])
+        func present(_ value: Double) -> Double? { value.isNaN ? nil : value }
+        for start in stride(from: 0, to: read.count, by: Self.batchSize) {
+            let rows = start..<min(start + Self.batchSize, read.count)
+            let measurements = rows.map { row in
+                Measurements(billLength: present(bill[row]), billDepth: present(depth[row]), flipperLength: present(flipper[row]), bodyMass: present(mass[row]))
+            }
+            var written: [(id: String, prediction: RecordPrediction, inputs: [Double])] = []
             var scored: [(penguinID: String, prediction: Prediction)] = []
+            written.reserveCapacity(rows.count)
             scored.reserveCapacity(rows.count)
-            for (row, prediction) in zip(rows, predictions) {
+            for (row, prediction) in zip(rows, model.predict(measurements, at: now)) {
                 guard let prediction else { continue }
-                scored.append((row.penguin.id, prediction))
-                if row.prediction?.modelVersion != prediction.modelVersion || row.prediction?.species != prediction.species {
+                let stored = coding.recordPrediction(prediction)
+                written.append((read.ids[row], stored, [bill[row], depth[row], flipper[row], mass[row]]))
+                scored.append((read.ids[row], prediction))
+                if read.modelVersions[row] != stored.modelVersion || read.predictedClasses[row] != stored.predictedClass {
                     report.refreshed += 1
                 }
             }
-            try await platform.warehouse.writePredictions(scored)
+            try await records.writePredictions(written, featureIndices: coding.measurementIndices)
             if fillsCache {
                 try await platform.cache.store(scored, ttlSeconds: platform.configuration.cacheTTLSeconds)
                 report.cached += scored.count

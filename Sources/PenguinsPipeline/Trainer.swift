@@ -31,9 +31,27 @@ public struct TrainingData: Sendable {
 
     /// Reads every usable row of the warehouse, one page at a time.
     public static func load(from warehouse: any Warehouse) async throws -> TrainingData {
+        let coding = PenguinRecords(schema: warehouse.recordWarehouse.schema)
+        let columns = try await warehouse.recordWarehouse.columns(
+            featureIndices: coding.measurementIndices + [coding.islandFeature, coding.sexFeature])
         var data = TrainingData()
-        try await warehouse.forEachBatch(batchSize: 50_000) { rows in
-            for row in rows { data.append(row.penguin) }
+        let (bill, depth, flipper, mass) = (columns.features[0], columns.features[1], columns.features[2], columns.features[3])
+        let (islands, sexes) = (columns.features[4], columns.features[5])
+        let labels = coding.schema.target.classes.map { name in Species.allCases.firstIndex { $0.rawValue == name } }
+        data.ids.reserveCapacity(columns.count)
+        data.features.reserveCapacity(columns.count * 4)
+        for row in 0..<columns.count {
+            let vector = (bill[row], depth[row], flipper[row], mass[row])
+            guard !vector.0.isNaN, !vector.1.isNaN, !vector.2.isNaN, !vector.3.isNaN,
+                  let label = labels[columns.targetClasses[row]], let island = coding.island(level: islands[row]) else { continue }
+            data.ids.append(columns.ids[row])
+            data.features.append(vector.0)
+            data.features.append(vector.1)
+            data.features.append(vector.2)
+            data.features.append(vector.3)
+            data.labels.append(label)
+            data.islands.append(island.rawValue)
+            data.sexes.append(coding.sex(level: sexes[row])?.rawValue ?? "missing")
         }
         return data
     }

@@ -197,7 +197,7 @@ extension Endpoints {
         return Responses.json(Array(document.body.jsonText.utf8))
     }
 
-    /// `GET /penguins?island=&limit=&after=`: a page of warehouse rows ordered by island, species, id.
+    /// `GET /penguins?island=&limit=&after=`: a page of warehouse rows ordered by island, then id.
     func penguins(_ query: FormValues) async throws -> Response {
         var island: Island?
         if let name = query["island"] {

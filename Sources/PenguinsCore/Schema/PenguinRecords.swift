@@ -13,6 +13,12 @@ public struct PenguinRecords: Sendable {
     let yearIndex: Int
     /// The schema's other numeric features: (index, name).
     let otherNumeric: [(index: Int, name: String)]
+    /// The species of each class index, the island of each level, the sex of each level.
+    private let speciesByClass: [Species?]
+    /// The class index of each species, in `Species.allCases` order.
+    private let classBySpecies: [Int]
+    private let islandByLevel: [Island]
+    private let sexByLevel: [Sex?]
 
     /// The conversions of `schema`, which must name the penguins' columns as the bundled schema does.
     public init(schema: DatasetSchema = BundledSchemas.penguins) {
@@ -30,6 +36,10 @@ public struct PenguinRecords: Sendable {
         for species in Species.allCases {
             precondition(schema.target.classes.contains(species.rawValue), "the penguins' schema has no class \(species.rawValue)")
         }
+        speciesByClass = schema.target.classes.map(Species.init(rawValue:))
+        classBySpecies = Species.allCases.map { schema.target.classes.firstIndex(of: $0.rawValue)! }
+        islandByLevel = schema.features[islandIndex].levels.map(Island.init(rawValue:))
+        sexByLevel = schema.features[sexIndex].levels.map(Sex.init(rawValue:))
         let known = Set(measurementIndices + [islandIndex, sexIndex, yearIndex])
         otherNumeric = schema.features.indices
             .filter { !known.contains($0) && schema.features[$0].kind == .numeric }
@@ -60,34 +70,45 @@ public struct PenguinRecords: Sendable {
     /// The penguin of `record`, without other fields; nil when its class is not a species or it
     /// has no island.
     public func penguin(_ record: DatasetRecord) -> Penguin? {
-        guard schema.target.classes.indices.contains(record.targetClass),
-              let species = Species(rawValue: schema.target.classes[record.targetClass]),
-              let island = levelName(record.features[islandIndex], of: islandIndex) else { return nil }
-        var measurements = Measurements(billLength: nil, billDepth: nil, flipperLength: nil, bodyMass: nil)
-        for (feature, index) in zip(Feature.allCases, measurementIndices) { measurements[feature] = record.features[index] }
+        guard let species = self.species(ofClass: record.targetClass),
+              let island = level(record.features[islandIndex], in: islandByLevel) else { return nil }
+        let features = record.features
         return Penguin(
-            id: record.id, species: species, island: Island(rawValue: island), measurements: measurements,
-            sex: levelName(record.features[sexIndex], of: sexIndex).flatMap(Sex.init(rawValue:)),
-            year: record.features[yearIndex].map { Int($0) } ?? 0
+            id: record.id, species: species, island: island,
+            measurements: Measurements(
+                billLength: features[measurementIndices[0]], billDepth: features[measurementIndices[1]],
+                flipperLength: features[measurementIndices[2]], bodyMass: features[measurementIndices[3]]
+            ),
+            sex: level(features[sexIndex], in: sexByLevel) ?? nil,
+            year: features[yearIndex].map { Int($0) } ?? 0
         )
     }
 
+    /// The island of a level index of the island feature, or nil.
+    public func island(level value: Double) -> Island? { level(value, in: islandByLevel) }
+
+    /// The sex of a level index of the sex feature; nil when missing (NaN).
+    public func sex(level value: Double) -> Sex? { level(value, in: sexByLevel) ?? nil }
+
+    /// The schema's indices of the island, sex and year features.
+    public var islandFeature: Int { islandIndex }
+    public var sexFeature: Int { sexIndex }
+    public var yearFeature: Int { yearIndex }
+
     /// The class index of `species` (every species is a class of the schema).
-    public func targetClass(of species: Species) -> Int { schema.target.classes.firstIndex(of: species.rawValue)! }
+    public func targetClass(of species: Species) -> Int { classBySpecies[Species.allCases.firstIndex(of: species)!] }
 
     /// The species of class index `index`.
     public func species(ofClass index: Int) -> Species? {
-        schema.target.classes.indices.contains(index) ? Species(rawValue: schema.target.classes[index]) : nil
+        speciesByClass.indices.contains(index) ? speciesByClass[index] : nil
     }
 
     private func level(_ name: String, of feature: Int) -> Double? {
         schema.features[feature].levels.firstIndex(of: name).map(Double.init)
     }
 
-    private func levelName(_ value: Double?, of feature: Int) -> String? {
-        guard let value, value >= 0 else { return nil }
-        let levels = schema.features[feature].levels
-        let index = Int(value)
-        return levels.indices.contains(index) ? levels[index] : nil
+    private func level<Value>(_ value: Double?, in values: [Value]) -> Value? {
+        guard let value, value >= 0, value < Double(values.count) else { return nil }
+        return values[Int(value)]
     }
 }

@@ -65,7 +65,8 @@ extension DatasetTables {
     }
 
     /// The trigger that logs every update of a row's target or features, in the writing
-    /// transaction, whichever process writes; prediction writes, which set neither, do not run it. Its step is named after the columns it compares, so a schema that gains a
+    /// transaction, whichever process writes; prediction writes, which set neither, do not run it.
+    /// Its step is named after the columns it compares, so a schema that gains a
     /// feature gets the trigger made again over the new column too.
     private func logChangesTrigger(_ dialect: SQLDialect) -> DatasetMigration {
         let trigger = Self.quoted("\(warehouse)_inputs_changed")

@@ -13,6 +13,8 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
     public let records: Records
     let coding: PenguinRecords
 
+    public var recordWarehouse: any RecordWarehouse { records }
+
     public init(records: Records) {
         self.records = records
         coding = PenguinRecords(schema: records.schema)
@@ -25,15 +27,21 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
         if let stray = penguins.first(where: { !islands.contains($0.island.rawValue) }) {
             throw StorageError.notFound("island \"\(stray.island.rawValue)\" of penguin \(stray.id) among the islands of the penguins' schema (\(islands.joined(separator: ", ")))")
         }
-        try await records.upsert(penguins.map(coding.record))
+        let coding = coding
+        try await records.upsert(penguins.map { coding.record($0) })
     }
 
     public func row(id: String) async throws -> WarehouseRow? {
-        try await records.record(id: id).flatMap(row)
+        guard let stored = try await records.record(id: id) else { return nil }
+        return row(stored)
     }
 
     public func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] {
-        try await records.scan(partition: island.rawValue, after: after?.penguinID, limit: limit).compactMap(row)
+        let stored = try await records.scan(partition: island.rawValue, after: after?.penguinID, limit: limit)
+        var rows: [WarehouseRow] = []
+        rows.reserveCapacity(stored.count)
+        for record in stored { if let row = row(record) { rows.append(row) } }
+        return rows
     }
 
     /// Every row, island by island in id order, in pages of `batchSize` that run across islands.
@@ -63,9 +71,10 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
     /// Writes each prediction by id, whatever the row's values now: the change log tells the
     /// penguins' scorer which rows changed after it read them.
     public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
-        try await records.writePredictions(
-            predictions.map { (id: $0.penguinID, prediction: recordPrediction($0.prediction), inputs: []) }, featureIndices: []
-        )
+        var written: [(id: String, prediction: RecordPrediction, inputs: [Double])] = []
+        written.reserveCapacity(predictions.count)
+        for (id, prediction) in predictions { written.append((id, coding.recordPrediction(prediction), [])) }
+        try await records.writePredictions(written, featureIndices: [])
     }
 
     public func aggregatesByIsland() async throws -> [IslandAggregate] {
@@ -98,24 +107,18 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
     /// The penguin and prediction of a stored record; nil for a record that is no penguin.
     func row(_ stored: StoredRecord) -> WarehouseRow? {
         guard let penguin = coding.penguin(stored.record) else { return nil }
-        return WarehouseRow(penguin: penguin, prediction: stored.prediction.flatMap(prediction))
+        guard let stored = stored.prediction else { return WarehouseRow(penguin: penguin, prediction: nil) }
+        return WarehouseRow(penguin: penguin, prediction: prediction(stored))
     }
 
     func prediction(_ stored: RecordPrediction) -> Prediction? {
         guard let species = coding.species(ofClass: stored.predictedClass) else { return nil }
         var probabilities: [Species: Double] = [:]
+        probabilities.reserveCapacity(stored.probabilities.count)
         for (index, probability) in stored.probabilities.enumerated() {
             if let species = coding.species(ofClass: index) { probabilities[species] = probability }
         }
         return Prediction(species: species, probabilities: probabilities, modelVersion: stored.modelVersion, predictedAt: stored.predictedAt)
-    }
-
-    func recordPrediction(_ prediction: Prediction) -> RecordPrediction {
-        RecordPrediction(
-            predictedClass: coding.targetClass(of: prediction.species),
-            probabilities: coding.schema.target.classes.map { Species(rawValue: $0).flatMap { prediction.probabilities[$0] } ?? 0 },
-            modelVersion: prediction.modelVersion, predictedAt: prediction.predictedAt
-        )
     }
 }
 
@@ -141,6 +144,19 @@ extension PenguinWarehouse: SparkWarehouse where Records: SparkRecordWarehouse {
             disagreements: shadow.disagreements.map {
                 ShadowDisagreement(penguinID: $0.id, island: $0.partition, species: $0.actual, swift: $0.swift, spark: $0.spark)
             }
+        )
+    }
+}
+
+extension PenguinRecords {
+    /// The record prediction of a penguin's prediction: its species' class index and the
+    /// probabilities by class index (0 for a species it lacks).
+    public func recordPrediction(_ prediction: Prediction) -> RecordPrediction {
+        var probabilities = [Double](repeating: 0, count: schema.target.classes.count)
+        for (species, probability) in prediction.probabilities { probabilities[targetClass(of: species)] = probability }
+        return RecordPrediction(
+            predictedClass: targetClass(of: prediction.species), probabilities: probabilities,
+            modelVersion: prediction.modelVersion, predictedAt: prediction.predictedAt
         )
     }
 }

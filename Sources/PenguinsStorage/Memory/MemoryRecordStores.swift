@@ -93,10 +93,15 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
             .map { $0 }
     }
 
-    public func columns(featureIndices: [Int]) -> RecordColumns {
+    public func columns(featureIndices: [Int], predictions: Bool) -> RecordColumns {
         var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
         for id in rows.keys.sorted(by: KeyOrder.precedes) {
-            result.append(rows[id]!.record, featureIndices: featureIndices)
+            let stored = rows[id]!
+            result.append(stored.record, featureIndices: featureIndices)
+            if predictions {
+                result.predictedClasses.append(stored.prediction?.predictedClass ?? -1)
+                result.modelVersions.append(stored.prediction?.modelVersion ?? -1)
+            }
         }
         return result
     }

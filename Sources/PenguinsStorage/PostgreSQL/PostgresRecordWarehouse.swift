@@ -128,10 +128,12 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         return try await collect(PostgresQuery(unsafeSQL: sql, binds: binds))
     }
 
-    public func columns(featureIndices: [Int]) async throws -> RecordColumns {
+    public func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns {
         let schema = tables.schema
         let coding = coding
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
+            + (predictions ? ["predicted_class", "model_version"] : [])
+        let predictionColumn = 2 + featureIndices.count
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
         return try await store.run(.warehouse) { client in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
@@ -146,6 +148,11 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                     case .categorical: try cells[column + 2].decode(String?.self).map { try coding.level($0, feature: index, id: id) } ?? .nan
                     }
                     result.features[column].append(value)
+                }
+                if predictions {
+                    let predicted = try cells[predictionColumn].decode(String?.self)
+                    result.predictedClasses.append(try predicted.map { try coding.targetClass($0, id: id) } ?? -1)
+                    result.modelVersions.append(try cells[predictionColumn + 1].decode(Int?.self) ?? -1)
                 }
             }
             return result

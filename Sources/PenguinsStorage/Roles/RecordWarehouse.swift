@@ -44,6 +44,10 @@ public struct RecordColumns: Hashable, Sendable {
     /// One column per requested feature, in the requested order, one value per id: the number,
     /// or the level index of a categorical feature, `nan` when missing.
     public var features: [[Double]]
+    /// When the read asked for them, each record's batch prediction: its class index and model
+    /// version, -1 for both when it has none. Empty otherwise.
+    public var predictedClasses: [Int] = []
+    public var modelVersions: [Int] = []
 
     public init(ids: [String] = [], targetClasses: [Int] = [], features: [[Double]]) {
         self.ids = ids
@@ -126,8 +130,9 @@ public protocol RecordWarehouse: ChangeLog {
     func record(id: String) async throws -> StoredRecord?
     /// One partition's records ordered by id, after `after`, at most `limit`.
     func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord]
-    /// Every record's id, class and the features of `featureIndices`, ordered by id.
-    func columns(featureIndices: [Int]) async throws -> RecordColumns
+    /// Every record's id, class and the features of `featureIndices`, ordered by id; with
+    /// `predictions`, each record's predicted class and model version too.
+    func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns
     /// Writes batch predictions by id, each only while the record's values of `featureIndices`
     /// are still `inputs`, the values the prediction was computed from (as
     /// ``columns(featureIndices:)`` reads them: NaN when missing). A record that an ingestion
@@ -143,4 +148,11 @@ public protocol RecordWarehouse: ChangeLog {
     func summariesByPartition() async throws -> [PartitionSummary]
     /// The number of records.
     func count() async throws -> Int
+}
+
+extension RecordWarehouse {
+    /// Every record's id, class and the features of `featureIndices`, ordered by id.
+    public func columns(featureIndices: [Int]) async throws -> RecordColumns {
+        try await columns(featureIndices: featureIndices, predictions: false)
+    }
 }

@@ -12,7 +12,7 @@ public struct WarehouseRow: Hashable, Sendable {
     }
 }
 
-/// Position in an island scan: rows come ordered by species, then penguin id.
+/// Position in an island scan: rows come ordered by penguin id (`species` is not used).
 public struct WarehouseCursor: Hashable, Sendable {
     public var species: Species
     public var penguinID: String
@@ -41,21 +41,25 @@ public struct IslandAggregate: Hashable, Sendable, Codable {
     }
 }
 
-/// The analytical warehouse, partitioned by island and keyed (island, species, penguin id).
+/// The penguins' analytical warehouse, partitioned by island and keyed (island, penguin id):
+/// ``PenguinWarehouse``, over the dataset warehouse of their schema.
 ///
 /// Only the warehouse columns of a ``Penguin`` are kept (id, species, island, measurements,
 /// sex, year); `otherFields` come back empty.
 public protocol Warehouse: ChangeLog {
     /// Inserts or updates rows by penguin id. Prediction columns survive an upsert whose
-    /// measurements are unchanged and are cleared when they change.
+    /// species and features are unchanged and are cleared when one changes.
     func upsert(_ penguins: [Penguin]) async throws
     func row(id: String) async throws -> WarehouseRow?
-    /// One island's rows ordered by species then penguin id, after `after`, at most `limit`.
+    /// One island's rows ordered by penguin id, after `after`, at most `limit`.
     func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow]
     /// Every row, in pages of `batchSize`, handed to `body` in key order. Memory stays bounded by one page.
     func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws
     /// Writes prediction columns for existing rows (by penguin id); unknown ids are ignored.
     func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws
     func aggregatesByIsland() async throws -> [IslandAggregate]
+    /// The dataset warehouse the penguins are stored in, for column-wise reads of any of the
+    /// schema's features (``RecordWarehouse/columns(featureIndices:)``).
+    var recordWarehouse: any RecordWarehouse { get }
     func count() async throws -> Int
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PenguinsCore
 
 /// The warehouse of one dataset in SQLite: table `ds_<name>_warehouse`, its columns from the
@@ -102,9 +103,11 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     }
 
     /// Every record's id, class and chosen features in one pass over the id index.
-    public func columns(featureIndices: [Int]) async throws -> RecordColumns {
+    public func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns {
         let reader = reader
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
+            + (predictions ? ["predicted_class", "model_version"] : [])
+        let predictionColumn = Int32(2 + featureIndices.count)
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
         return try await pool.readInBackground { db in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
@@ -114,6 +117,11 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
                 result.targetClasses.append(try reader.targetClass(handle, 1, id: id))
                 for (column, index) in featureIndices.enumerated() {
                     result.features[column].append(try reader.feature(index, handle, Int32(column + 2), id: id) ?? .nan)
+                }
+                if predictions {
+                    let scored = sqlite3_column_type(handle, predictionColumn) != SQLITE_NULL
+                    result.predictedClasses.append(scored ? try reader.targetClass(handle, predictionColumn, id: id) : -1)
+                    result.modelVersions.append(scored ? Int(sqlite3_column_int64(handle, predictionColumn + 1)) : -1)
                 }
             }
             return result
