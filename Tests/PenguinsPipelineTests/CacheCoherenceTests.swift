@@ -66,7 +66,8 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
         var remeasured = try #require(try await platform.warehouse.row(id: "PAL0708-Adelie-1")).penguin
         remeasured.measurements = Measurements(billLength: 49.5, billDepth: 15.9, flipperLength: 224, bodyMass: 5600)
         var racing = platform
-        racing.warehouse = ChangingBeforeWrites(base: platform.warehouse, change: remeasured)
+        racing.warehouse = PenguinWarehouse(records: ChangingBeforeWrites(
+            base: platform.warehouse.recordWarehouse, change: PenguinRecords.bundled.record(remeasured, otherFields: false)))
         // A new model version, so that every row is scored anew.
         _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 5, maxDepth: 4, seed: 7)).train()
         let report = try await Scorer(platform: racing).score()
@@ -199,32 +200,37 @@ struct UnreachableCache: PredictionCache {
 
 /// A warehouse that stores `change` (as an ingestion in another process would) just before the
 /// first prediction write, then behaves as `base`.
-private final class ChangingBeforeWrites: Warehouse {
-    let base: any Warehouse
-    let change: Penguin
+private final class ChangingBeforeWrites: RecordWarehouse {
+    let base: any RecordWarehouse
+    let change: DatasetRecord
     private let changed = Mutex(false)
 
-    init(base: any Warehouse, change: Penguin) {
+    init(base: any RecordWarehouse, change: DatasetRecord) {
         self.base = base
         self.change = change
     }
 
-    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
+    var schema: DatasetSchema { base.schema }
+
+    func writePredictions(
+        _ predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])], featureIndices: [Int]
+    ) async throws -> Int {
         if changed.withLock({ done in defer { done = true }; return !done }) {
             try await base.upsert([change])
         }
-        try await base.writePredictions(predictions)
+        return try await base.writePredictions(predictions, featureIndices: featureIndices)
     }
 
-    func upsert(_ penguins: [Penguin]) async throws { try await base.upsert(penguins) }
-    func row(id: String) async throws -> WarehouseRow? { try await base.row(id: id) }
-    func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] {
-        try await base.scan(island: island, after: after, limit: limit)
+    func upsert(_ records: [DatasetRecord]) async throws { try await base.upsert(records) }
+    func record(id: String) async throws -> StoredRecord? { try await base.record(id: id) }
+    func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
+        try await base.scan(partition: partition, after: after, limit: limit)
     }
-    func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
-        try await base.forEachBatch(batchSize: batchSize, body)
+    func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns {
+        try await base.columns(featureIndices: featureIndices, predictions: predictions)
     }
-    func aggregatesByIsland() async throws -> [IslandAggregate] { try await base.aggregatesByIsland() }
+    func countsByPartition() async throws -> [String: Int] { try await base.countsByPartition() }
+    func summariesByPartition() async throws -> [PartitionSummary] { try await base.summariesByPartition() }
     func count() async throws -> Int { try await base.count() }
     func latestChange() async throws -> Int64 { try await base.latestChange() }
     func changes(after: Int64, limit: Int) async throws -> WarehouseChanges { try await base.changes(after: after, limit: limit) }

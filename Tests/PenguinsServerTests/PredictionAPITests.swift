@@ -263,7 +263,7 @@ import Testing
     @Test func aFailingWarehouseIs503NeverA500() async throws {
         var platform = try await makePlatform()
         try await platform.cache.removeAll()
-        platform.warehouse = FailingWarehouse()
+        platform.warehouse = failingWarehouse()
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
             let lookup = try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)")

@@ -119,15 +119,22 @@ struct FailingCache: PredictionCache {
     func setCoherentThrough(_ sequence: Int64) async throws { throw Failure() }
 }
 
-/// A warehouse whose every call fails.
-struct FailingWarehouse: Warehouse {
+/// A penguins' warehouse whose every call fails.
+func failingWarehouse() -> PenguinWarehouse<FailingRecordWarehouse> { PenguinWarehouse(records: FailingRecordWarehouse()) }
+
+/// A dataset warehouse of the penguins' schema whose every call fails.
+struct FailingRecordWarehouse: RecordWarehouse {
     struct Failure: Error, CustomStringConvertible { var description: String { "disk I/O error" } }
-    func upsert(_ penguins: [Penguin]) async throws { throw Failure() }
-    func row(id: String) async throws -> WarehouseRow? { throw Failure() }
-    func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow] { throw Failure() }
-    func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws { throw Failure() }
-    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws { throw Failure() }
-    func aggregatesByIsland() async throws -> [IslandAggregate] { throw Failure() }
+    var schema: DatasetSchema { BundledSchemas.penguins }
+    func upsert(_ records: [DatasetRecord]) async throws { throw Failure() }
+    func record(id: String) async throws -> StoredRecord? { throw Failure() }
+    func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] { throw Failure() }
+    func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns { throw Failure() }
+    func writePredictions(_ predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])], featureIndices: [Int]) async throws -> Int {
+        throw Failure()
+    }
+    func countsByPartition() async throws -> [String: Int] { throw Failure() }
+    func summariesByPartition() async throws -> [PartitionSummary] { throw Failure() }
     func count() async throws -> Int { throw Failure() }
     func latestChange() async throws -> Int64 { throw Failure() }
     func changes(after: Int64, limit: Int) async throws -> WarehouseChanges { throw Failure() }

@@ -49,17 +49,20 @@ public struct PenguinRecords: Sendable {
     /// The shared conversions of the bundled schema.
     public static let bundled = PenguinRecords()
 
-    /// The record of `penguin`. Its other fields, but for the schema's other numeric features,
-    /// and its source line come along.
-    public func record(_ penguin: Penguin) -> DatasetRecord {
+    /// The record of `penguin`, with its source line. Its other fields come along (but for the
+    /// schema's other numeric features, which become features) unless `otherFields` is false,
+    /// as for a warehouse, which keeps none.
+    public func record(_ penguin: Penguin, otherFields keepsOtherFields: Bool = true) -> DatasetRecord {
         var features = [Double?](repeating: nil, count: schema.features.count)
         for (feature, index) in zip(Feature.allCases, measurementIndices) { features[index] = penguin.measurements[feature] }
         features[islandIndex] = level(penguin.island.rawValue, of: islandIndex)
         features[sexIndex] = penguin.sex.flatMap { level($0.rawValue, of: sexIndex) }
         features[yearIndex] = Double(penguin.year)
-        var otherFields = penguin.otherFields
-        for (index, name) in otherNumeric {
-            features[index] = otherFields.removeValue(forKey: name)?.numberValue
+        for (index, name) in otherNumeric { features[index] = penguin.otherFields[name]?.numberValue }
+        var otherFields: [String: JSONValue] = [:]
+        if keepsOtherFields {
+            otherFields = penguin.otherFields
+            for (_, name) in otherNumeric { otherFields[name] = nil }
         }
         return DatasetRecord(
             id: penguin.id, targetClass: targetClass(of: penguin.species),

@@ -118,6 +118,11 @@ struct RecordCoding: Sendable {
     private let classIndex: [String: Int]
     private let levelIndex: [[String: Int]]
 
+    /// The schema's classes, and each feature's kind and levels, kept apart from the schema's
+    /// feature values so that writing a row copies none of them.
+    let classes: [String]
+    let kinds: [FeatureColumn.Kind]
+    let levels: [[String]]
     /// The class indices in the order of their names, and whether every name can be written
     /// into JSON as it is (no quote, backslash or control character).
     private let probabilityOrder: [Int]
@@ -125,6 +130,9 @@ struct RecordCoding: Sendable {
 
     init(schema: DatasetSchema) {
         self.schema = schema
+        classes = schema.target.classes
+        kinds = schema.features.map(\.kind)
+        levels = schema.features.map(\.levels)
         probabilityOrder = ProbabilityText.order(of: schema.target.classes)
         plainClassNames = schema.target.classes.allSatisfy { name in
             name.unicodeScalars.allSatisfy { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
@@ -152,7 +160,7 @@ struct RecordCoding: Sendable {
     /// The stored text of a categorical value (a level index), or nil when missing.
     func levelText(_ value: Double?, feature: Int) -> String? {
         guard let value else { return nil }
-        let levels = schema.features[feature].levels
+        let levels = self.levels[feature]
         let index = Int(value)
         return levels.indices.contains(index) ? levels[index] : nil
     }

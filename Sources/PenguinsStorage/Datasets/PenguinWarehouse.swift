@@ -28,7 +28,7 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
             throw StorageError.notFound("island \"\(stray.island.rawValue)\" of penguin \(stray.id) among the islands of the penguins' schema (\(islands.joined(separator: ", ")))")
         }
         let coding = coding
-        try await records.upsert(penguins.map { coding.record($0) })
+        try await records.upsert(penguins.map { coding.record($0, otherFields: false) })
     }
 
     public func row(id: String) async throws -> WarehouseRow? {

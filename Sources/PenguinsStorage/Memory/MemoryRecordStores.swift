@@ -95,8 +95,11 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
 
     public func columns(featureIndices: [Int], predictions: Bool) -> RecordColumns {
         var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
-        for id in rows.keys.sorted(by: KeyOrder.precedes) {
-            let stored = rows[id]!
+        let keyed = rows.values.map { (partition: schema.partitionValue(of: $0.record), stored: $0) }
+        let ordered = keyed.sorted {
+            $0.partition != $1.partition ? KeyOrder.precedes($0.partition, $1.partition) : KeyOrder.precedes($0.stored.record.id, $1.stored.record.id)
+        }
+        for (_, stored) in ordered {
             result.append(stored.record, featureIndices: featureIndices)
             if predictions {
                 result.predictedClasses.append(stored.prediction?.predictedClass ?? -1)

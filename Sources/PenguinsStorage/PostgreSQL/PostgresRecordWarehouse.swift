@@ -51,11 +51,12 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         var features = schema.features.map { PostgresArray(of: $0.kind == .numeric ? .float8 : .text, capacity: records.count * 12) }
         var usable = PostgresArray(of: .bool, capacity: records.count * 5)
         for flag in schema.usableForTraining(records) { usable.append(flag) }
+        let kinds = coding.kinds
         for record in records {
             ids.append(record.id)
-            targets.append(schema.target.classes[record.targetClass])
-            for index in schema.features.indices {
-                switch schema.features[index].kind {
+            targets.append(coding.classes[record.targetClass])
+            for index in kinds.indices {
+                switch kinds[index] {
                 case .numeric: features[index].append(record.features[index])
                 case .categorical: features[index].append(coding.levelText(record.features[index], feature: index))
                 }
@@ -134,7 +135,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
             + (predictions ? ["predicted_class", "model_version"] : [])
         let predictionColumn = 2 + featureIndices.count
-        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
+        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
         return try await store.run(.warehouse) { client in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {

@@ -37,7 +37,7 @@ public struct StoredRecord: Hashable, Sendable {
 
 /// Records held column-wise: what training, statistics and drift read from a warehouse.
 public struct RecordColumns: Hashable, Sendable {
-    /// Ids in key order of the read (ascending).
+    /// Ids in the warehouse's key order: by partition, then by id.
     public var ids: [String]
     /// Class indices, one per id.
     public var targetClasses: [Int]
@@ -130,7 +130,8 @@ public protocol RecordWarehouse: ChangeLog {
     func record(id: String) async throws -> StoredRecord?
     /// One partition's records ordered by id, after `after`, at most `limit`.
     func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord]
-    /// Every record's id, class and the features of `featureIndices`, ordered by id; with
+    /// Every record's id, class and the features of `featureIndices`, in key order (by
+    /// partition, then by id: the order the table is stored in); with
     /// `predictions`, each record's predicted class and model version too.
     func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns
     /// Writes batch predictions by id, each only while the record's values of `featureIndices`
@@ -151,7 +152,7 @@ public protocol RecordWarehouse: ChangeLog {
 }
 
 extension RecordWarehouse {
-    /// Every record's id, class and the features of `featureIndices`, ordered by id.
+    /// Every record's id, class and the features of `featureIndices`, in key order.
     public func columns(featureIndices: [Int]) async throws -> RecordColumns {
         try await columns(featureIndices: featureIndices, predictions: false)
     }

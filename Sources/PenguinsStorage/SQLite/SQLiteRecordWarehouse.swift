@@ -12,12 +12,22 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     let tables: DatasetTables
     let coding: RecordCoding
     let reader: RecordColumnReader
+    /// The reads of stored records, made once: by id, and a partition's first and next pages.
+    private let recordByID: String
+    private let firstPage: String
+    private let nextPage: String
 
     init(pool: DatabasePool, tables: DatasetTables) {
         self.pool = pool
         self.tables = tables
         coding = RecordCoding(schema: tables.schema)
         reader = RecordColumnReader(schema: tables.schema)
+        // The columns ``RecordColumnReader/storedRecord(_:)`` reads, in its order.
+        let selection = (tables.recordColumns + ["predicted_class", "probabilities", "model_version", "predicted_at"]).joined(separator: ", ")
+        let (id, partition) = (tables.idColumn, tables.partitionColumn)
+        recordByID = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(id) = ?"
+        firstPage = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(partition) = ? ORDER BY \(id) LIMIT ?"
+        nextPage = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(partition) = ? AND \(id) > ? ORDER BY \(id) LIMIT ?"
     }
 
     public var schema: DatasetSchema { tables.schema }
@@ -48,10 +58,10 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
                 let record = records[index]
                 statement.bind(record.id, at: first)
-                statement.bind(schema.target.classes[record.targetClass], at: first + 1)
-                for (offset, feature) in schema.features.enumerated() {
+                statement.bind(coding.classes[record.targetClass], at: first + 1)
+                for (offset, kind) in coding.kinds.enumerated() {
                     let position = first + 2 + Int32(offset)
-                    switch feature.kind {
+                    switch kind {
                     case .numeric:
                         if let value = record.features[offset] { statement.bind(value, at: position) } else { statement.bindNull(at: position) }
                     case .categorical:
@@ -63,14 +73,8 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
-    /// The columns a stored record is read from, in the order ``decode(_:)`` expects.
-    private var selection: String {
-        (tables.recordColumns + ["predicted_class", "probabilities", "model_version", "predicted_at"]).joined(separator: ", ")
-    }
-
     public func record(id: String) async throws -> StoredRecord? {
-        let sql = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.idColumn) = ?"
-        let reader = reader
+        let (sql, reader) = (recordByID, reader)
         // A point read, run on the calling thread (see `readOnCallingThread`).
         return try pool.readOnCallingThread { db in
             let statement = try db.cachedStatement(sql: sql)
@@ -83,16 +87,14 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     public func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
         guard limit > 0 else { return [] }
-        let base = "SELECT \(selection) FROM \(tables.warehouse) WHERE \(tables.partitionColumn) = ?"
-        let id = tables.idColumn
-        let reader = reader
+        let (firstPage, nextPage, reader) = (firstPage, nextPage, reader)
         return try await pool.readInBackground { db in
             let statement: Statement
             if let after {
-                statement = try db.cachedStatement(sql: "\(base) AND \(id) > ? ORDER BY \(id) LIMIT ?")
+                statement = try db.cachedStatement(sql: nextPage)
                 try statement.setArguments([partition, after, limit])
             } else {
-                statement = try db.cachedStatement(sql: "\(base) ORDER BY \(id) LIMIT ?")
+                statement = try db.cachedStatement(sql: firstPage)
                 try statement.setArguments([partition, limit])
             }
             var records: [StoredRecord] = []
@@ -102,13 +104,14 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
-    /// Every record's id, class and chosen features in one pass over the id index.
+    /// Every record's id, class and chosen features in one pass over the table.
     public func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns {
         let reader = reader
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
             + (predictions ? ["predicted_class", "model_version"] : [])
         let predictionColumn = Int32(2 + featureIndices.count)
-        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.idColumn)"
+        // In the table's key order: one pass over the table, no lookup through the id index.
+        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
         return try await pool.readInBackground { db in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
             try RecordColumnReader.forEachRow(try db.makeStatement(sql: sql)) { handle in

@@ -67,13 +67,15 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     #expect(try await warehouse.scan(partition: "south", after: nil, limit: 10).map(\.record.id) == ["o1"])
     #expect(try await warehouse.scan(partition: "east", after: nil, limit: 10).isEmpty)
 
-    // Column-wise reads: ids in order, classes, chosen features with NaN for missing values.
+    // Column-wise reads, in key order (partition, then id): classes, chosen features with NaN
+    // for missing values, and no predictions unless asked for.
     let columns = try await warehouse.columns(featureIndices: [2, 1])
-    #expect(columns.ids == ["o1", "o2", "o3"])
-    #expect(columns.targetClasses == [1, 0, 0])
+    #expect(columns.ids == ["o2", "o3", "o1"])
+    #expect(columns.targetClasses == [0, 0, 1])
     #expect(columns.features.count == 2)
-    #expect(columns.features[0][0].isNaN && columns.features[0][1] == 1 && columns.features[0][2] == 0)
-    #expect(columns.features[1][0].isNaN && columns.features[1][1] == 95.5 && columns.features[1][2] == 60)
+    #expect(columns.features[0][0] == 1 && columns.features[0][1] == 0 && columns.features[0][2].isNaN)
+    #expect(columns.features[1][0] == 95.5 && columns.features[1][1] == 60 && columns.features[1][2].isNaN)
+    #expect(columns.predictedClasses.isEmpty && columns.modelVersions.isEmpty)
 
     // Predictions are written by id, kept by an unchanged upsert, cleared by a changed one.
     let time = Date(timeIntervalSince1970: 1_800_000_000)
@@ -91,8 +93,12 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     #expect(try await warehouse.record(id: "o2")?.prediction?.confidence == 0.75)
     try await warehouse.upsert(records)
     #expect(try await warehouse.record(id: "o2")?.prediction == prediction)
+    let scored = try await warehouse.columns(featureIndices: [1], predictions: true)
+    #expect((scored.predictedClasses, scored.modelVersions) == ([1, 1, 1], [4, 4, 4]))
     try await warehouse.upsert([otter("o2", kind: 0, site: 0, length: 96, coat: 1)])
     #expect(try await warehouse.record(id: "o2")?.prediction == nil)
+    let rescored = try await warehouse.columns(featureIndices: [1], predictions: true)
+    #expect((rescored.predictedClasses, rescored.modelVersions) == ([-1, 1, 1], [-1, 4, 4]))
     #expect(try await warehouse.record(id: "o2")?.record.features == [0, 96, 1])
 
     // A record that changes partition moves: one row, in its new partition, unscored.
