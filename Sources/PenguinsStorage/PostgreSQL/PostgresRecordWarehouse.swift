@@ -24,8 +24,8 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     static let rowsPerStatement = 10_000
 
     /// Inserts or updates records in one transaction. Each statement binds one array per column:
-    /// it deletes the old rows of records that moved partition, records each id's partition, and
-    /// inserts or updates the rest (an identical row is not rewritten; the prediction is kept when
+    /// it deletes the old rows of records that moved partition, records each id's partition,
+    /// updates the rows of known ids in place and inserts the rest (an identical row is not rewritten; the prediction is kept when
     /// target and features are unchanged). Stored rows whose target or features change are
     /// logged in `ds_<name>_changes`: by the warehouse's trigger when updated in place, by this
     /// statement when moved to another partition. An advisory lock serialises concurrent
@@ -40,6 +40,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         try await store.transaction(.warehouse) { connection in
             let logger = store.logger
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-warehouse-upsert:" + tables.warehouse) || current_schema()))", logger: logger)
+            try await PostgresStore.prepareBulkWrite(connection, logger: logger)
             for statement in statements { try await connection.query(statement, logger: logger) }
         }
     }
@@ -72,25 +73,38 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let w = tables.warehouse
         let part = tables.partitionColumn
         let id = tables.idColumn
-        let unchanged = tables.unchangedInputs(stored: "w", incoming: "excluded", equality: "IS NOT DISTINCT FROM")
-        let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = excluded.\($0)" }
-            + DatasetTables.predictionColumns.map {
-                "\($0) = CASE WHEN \(unchanged) THEN w.\($0) END"
-            }
+        let unchanged = tables.unchangedInputs(stored: "w", incoming: "input", equality: "IS NOT DISTINCT FROM")
+        let updates = (Array(tables.recordColumns.dropFirst()) + ["usable_for_training"]).map { "\($0) = input.\($0)" }
+            + DatasetTables.predictionColumns.map { "\($0) = CASE WHEN \(unchanged) THEN w.\($0) END" }
+        // Known ids are split by whether they keep their partition: the rows of those that move
+        // are deleted and inserted anew in their new partition (and logged here: the trigger
+        // sees updates only), the others updated in place, new ids inserted. No `ON CONFLICT`:
+        // its speculative insertion costs about as much as the insert itself on bulk loads.
         let sql = """
             WITH input AS (
                 SELECT * FROM unnest(\(parameters)) AS t(\(columns.joined(separator: ", ")))
+            ), known AS MATERIALIZED (
+                SELECT input.*, k.partition AS old_partition, (k.partition = input.\(part)) AS same_key
+                FROM input JOIN \(tables.warehouseIDs) k ON k.id = input.\(id)
             ), moved AS (
-                DELETE FROM \(w) AS w USING \(tables.warehouseIDs) k, input
-                WHERE k.id = input.\(id) AND k.partition <> input.\(part) AND w.\(part) = k.partition AND w.\(id) = k.id
+                DELETE FROM \(w) AS w USING known
+                WHERE NOT known.same_key AND w.\(part) = known.old_partition AND w.\(id) = known.\(id)
                 RETURNING w.\(id) AS id
-            ), keyed AS (
-                INSERT INTO \(tables.warehouseIDs) AS k (id, partition) SELECT \(id), \(part) FROM input
-                ON CONFLICT (id) DO UPDATE SET partition = excluded.partition WHERE k.partition <> excluded.partition
-            ), upserted AS (
-                INSERT INTO \(w) AS w (\(columns.joined(separator: ", "))) SELECT * FROM input
-                ON CONFLICT (\(part), \(id)) DO UPDATE SET \(updates.joined(separator: ", "))
-                WHERE NOT (\(unchanged) AND w.usable_for_training = excluded.usable_for_training)
+            ), rekeyed AS (
+                UPDATE \(tables.warehouseIDs) k SET partition = known.\(part) FROM known
+                WHERE NOT known.same_key AND k.id = known.\(id)
+            ), added AS (
+                INSERT INTO \(tables.warehouseIDs) (id, partition)
+                SELECT \(id), \(part) FROM input WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.\(id) = input.\(id))
+            ), updated AS (
+                UPDATE \(w) AS w SET \(updates.joined(separator: ", "))
+                FROM known AS input
+                WHERE input.same_key AND w.\(part) = input.\(part) AND w.\(id) = input.\(id)
+                  AND NOT (\(unchanged) AND w.usable_for_training = input.usable_for_training)
+            ), inserted AS (
+                INSERT INTO \(w) (\(columns.joined(separator: ", ")))
+                SELECT \(columns.joined(separator: ", ")) FROM input
+                WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.\(id) = input.\(id) AND known.same_key)
             )
             INSERT INTO \(tables.changes) (id, changed_at) SELECT id, extract(epoch FROM clock_timestamp()) FROM moved
             """
