@@ -59,7 +59,8 @@ enum PostgresMigrations {
             "CREATE TABLE warehouse_default PARTITION OF warehouse DEFAULT",
             // PostgreSQL allows no unique index without the partition key, so the key of each
             // penguin id lives here too: ids stay unique across partitions, and a read by id is
-            // one lookup here and one in the right partition (see PostgresWarehouse).
+            // one lookup here and one in the right partition (the dataset warehouses' id tables
+            // do the same; this first warehouse moved into one of them, see DatasetTables).
             """
             CREATE TABLE warehouse_ids (
                 penguin_id text COLLATE "C" NOT NULL PRIMARY KEY,

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// The warehouse of one dataset in PostgreSQL: table `ds_<name>_warehouse`, its columns from the
 /// schema, `PARTITION BY LIST` on the partition column with one partition per level and a
-/// default one, primary key (partition, id). As for the penguins (``PostgresWarehouse``),
+/// default one, primary key (partition, id). As for the penguins (whose warehouse this is too),
 /// `ds_<name>_warehouse_ids (id, partition)` keeps ids unique across partitions and finds a
 /// record's partition for reads and prediction writes by id.
 public struct PostgresRecordWarehouse: RecordWarehouse {
