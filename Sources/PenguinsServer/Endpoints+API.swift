@@ -436,7 +436,8 @@ extension Endpoints {
 
 // MARK: - Response shapes
 
-/// A position in `GET /penguins`: the island and the row's (species, id), as an opaque URL-safe text.
+/// A position in `GET /penguins`: the island and the row's id, as an opaque URL-safe text (with
+/// the row's species too, which pages ordered by id no longer need, so cursors keep their form).
 struct PageCursor: Equatable {
     var island: Island
     var position: WarehouseCursor

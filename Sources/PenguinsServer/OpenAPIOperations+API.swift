@@ -156,7 +156,7 @@ extension OpenAPI.Operation {
     static let listPenguins = Self(
         "listPenguins", .penguins,
         summary: "A page of warehouse rows",
-        description: "Rows ordered by island, then species, then penguin id; pass `next` as `after` for the following page.",
+        description: "Rows ordered by island, then penguin id; pass `next` as `after` for the following page.",
         parameters: [
             .query(
                 "island", ["type": "string", "enum": ["Biscoe", "Dream", "Torgersen"]],
