@@ -6,28 +6,39 @@ import PenguinsTestSupport
 import PostgresNIO
 import Testing
 
+/// A fresh schema migrated as the platform left it up to migration `last`, then filled by `fill`
+/// on the same connection: a database from before the later migrations.
+private func oldSchema(
+    _ name: String, through last: String, _ fill: (PostgresConnection, Logger) async throws -> Void
+) async throws -> PostgresLocation {
+    let location = try #require(TestServers.postgres).withSchema(TestServers.uniqueName(name))
+    let schema = try #require(location.schema)
+    let logger = Logger(label: "penguins.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+    var configuration = PostgresConnection.Configuration(
+        host: location.host, port: location.port, username: location.username, password: location.password,
+        database: location.database, tls: .disable)
+    configuration.options.additionalStartupParameters = [("search_path", schema)]
+    let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+    do {
+        try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger, through: last)
+        try await fill(connection, logger)
+        try await connection.close()
+    } catch {
+        try? await connection.close()
+        throw error
+    }
+    return location
+}
+
 /// A PostgreSQL schema written before the latest migrations opens with its data intact.
 @Suite(TestService.postgres.gate())
 struct PostgresMigrationTests {
     @Test func aSchemaFromBeforeDatasetsAndLakeSourcesMigratesInPlace() async throws {
-        let location = try #require(TestServers.postgres).withSchema(TestServers.uniqueName("old_schema"))
-        let schema = try #require(location.schema)
         let old = Fixtures.penguin("p-old", otherFields: ["comments": .string("stored before lake sources")])
-        let logger = Logger(label: "penguins.tests", factory: { _ in SwiftLogNoOpLogHandler() })
-        var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.username, password: location.password,
-            database: location.database, tls: .disable)
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
         // The schema as the platform left it before dataset schemas and lake sources.
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        do {
-            try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger, through: "v3-warehouse-changes")
+        let location = try await oldSchema("old_schema", through: "v3-warehouse-changes") { connection, logger in
             try await connection.query(
                 "INSERT INTO lake (penguin_id, document) VALUES ('p-old', \(old.document.jsonText)::jsonb)", logger: logger)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
         }
 
         let store = try PostgresStore(location: location, maximumConnections: 2)
@@ -54,27 +65,15 @@ struct PostgresMigrationTests {
     /// The penguins' first warehouse, Spark's predictions included, moves into the tables of
     /// their schema when the store is prepared, once; the old tables are gone.
     @Test func thePenguinsFirstWarehouseMovesIntoTheirDatasetTables() async throws {
-        let location = try #require(TestServers.postgres).withSchema(TestServers.uniqueName("first_warehouse"))
-        let schema = try #require(location.schema)
-        let logger = Logger(label: "penguins.tests", factory: { _ in SwiftLogNoOpLogHandler() })
-        var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.username, password: location.password,
-            database: location.database, tls: .disable)
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        do {
-            try await PostgresMigrations.apply(on: connection, schema: schema, logger: logger, through: "v6-dataset-migrations")
+        let location = try await oldSchema("first_warehouse", through: "v6-dataset-migrations") { connection, logger in
             for statement in FirstWarehouse.statements(document: { "'\($0)'::jsonb" }, usable: { $0 ? "true" : "false" }) {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
             try await connection.query(
                 "UPDATE warehouse SET spark_predicted_species = 'Adelie', spark_model_version = 3, spark_predicted_at = 1 WHERE penguin_id = 'p-1'",
                 logger: logger)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
         }
+        let schema = try #require(location.schema)
 
         let store = try PostgresStore(location: location, maximumConnections: 2)
         do {
