@@ -57,7 +57,12 @@ struct TrainCommand: AsyncParsableCommand {
             let name = dataset.name
             if !Platform.isDefaultDataset(name) || featureNames != nil {
                 guard !Platform.isDefaultDataset(name) else {
-                    throw ValidationError("the penguins' warehouse holds their four measurements only; --features applies to the other datasets (`penguins datasets list`)")
+                    throw ValidationError(
+                        "the default dataset's served models read the four measurements, so --features needs another dataset; "
+                            + "to train the penguins on chosen features, register their schema under another name "
+                            + "(`penguins datasets show penguins > penguins.yaml && penguins datasets add palmer --schema penguins.yaml`), "
+                            + "ingest the data with --dataset palmer and train with --dataset palmer --features ..."
+                    )
                 }
                 let platform = try global.platform()
                 let schema = try await platform.schema(ofDataset: name)

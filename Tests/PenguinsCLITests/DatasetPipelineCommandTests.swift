@@ -174,10 +174,31 @@ import Testing
         expectUserError(try await penguins.run("train", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris")
         _ = try await penguins.run("ingest", "--dataset", "iris")
         expectUserError(try await penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,wings"), mentioning: "\"wings\", which is not a feature of dataset iris")
-        expectUserError(try await penguins.run("train", "--features", "bill_length_mm"), mentioning: "--features applies to the other datasets")
+        expectUserError(try await penguins.run("train", "--features", "bill_length_mm"), mentioning: "--features needs another dataset")
         _ = try await penguins.run("train", "--dataset", "iris")
         let file = try penguins.temporaryFile("no-petals.csv", "sepal_length_cm,sepal_width_cm\n5.0,3.4\n")
         expectUserError(try await penguins.run("predict", file, "--dataset", "iris"), mentioning: "petal_length_cm")
+    }
+
+    /// The way the refusal above points to: the penguins' schema registered under another name
+    /// trains on their isotope ratios and on categorical features.
+    @Test func thePenguinsTrainOnChosenFeaturesAsAnotherDataset() async throws {
+        let penguins = PenguinsExecutable()
+        let shown = try await penguins.run("datasets", "show", "penguins")
+        #expect(shown.status == 0, "\(shown.standardError)")
+        let schema = try penguins.temporaryFile("penguins.yaml", shown.standardOutput)
+        #expect(try await penguins.run("datasets", "add", "palmer", "--schema", schema).status == 0)
+        let raw = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/PenguinsCore/Resources/penguins-raw.csv").path
+        #expect(try await penguins.run("ingest", raw, "--dataset", "palmer").status == 0)
+        for features in ["bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,delta_15_n,delta_13_c", "bill_length_mm,flipper_length_mm,island,sex"] {
+            let trained = try await penguins.run("train", "--dataset", "palmer", "--features", features, "--format", "json")
+            #expect(trained.status == 0, "\(trained.standardError)")
+            let report = try trained.json()
+            #expect(report["features"] as? [String] == features.split(separator: ",").map(String.init))
+            #expect(report["dataset"] as? String == "palmer")
+            #expect(((report["metrics"] as? [String: Any])?["accuracy"] as? Double ?? 0) > 0.9, "\(report)")
+        }
     }
 
     @Test func irisStatisticsAndRegression() async throws {
