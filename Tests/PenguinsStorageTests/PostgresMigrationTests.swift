@@ -30,6 +30,22 @@ private func oldSchema(
     return location
 }
 
+/// Opens a store on `location`, prepares it (applying the later migrations), runs `body`, and
+/// drops the schema whatever happens.
+private func withPreparedStore(_ location: PostgresLocation, _ body: (PostgresStore) async throws -> Void) async throws {
+    let store = try PostgresStore(location: location, maximumConnections: 2)
+    do {
+        try await store.prepare()
+        try await body(store)
+    } catch {
+        try? await store.dropSchema()
+        await store.shutdown()
+        throw error
+    }
+    try await store.dropSchema()
+    await store.shutdown()
+}
+
 /// A PostgreSQL schema written before the latest migrations opens with its data intact.
 @Suite(TestService.postgres.gate())
 struct PostgresMigrationTests {
@@ -41,9 +57,7 @@ struct PostgresMigrationTests {
                 "INSERT INTO lake (penguin_id, document) VALUES ('p-old', \(old.document.jsonText)::jsonb)", logger: logger)
         }
 
-        let store = try PostgresStore(location: location, maximumConnections: 2)
-        do {
-            try await store.prepare()
+        try await withPreparedStore(location) { store in
             #expect(try await store.appliedMigrations().suffix(3) == ["v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations"])
             #expect(try await store.lake.document(id: "p-old")?.body == old.document, "an old document reads as it was")
             var new = Fixtures.penguin("p-new")
@@ -53,13 +67,7 @@ struct PostgresMigrationTests {
             #expect(try await store.lake.document(id: "p-new")?.body == new.document(from: provenance))
             #expect(try await store.lake.count() == 2)
             #expect(try await store.datasets.schemas().isEmpty)
-        } catch {
-            try? await store.dropSchema()
-            await store.shutdown()
-            throw error
         }
-        try await store.dropSchema()
-        await store.shutdown()
     }
 
     /// The penguins' first warehouse, Spark's predictions included, moves into the tables of
@@ -75,9 +83,7 @@ struct PostgresMigrationTests {
         }
         let schema = try #require(location.schema)
 
-        let store = try PostgresStore(location: location, maximumConnections: 2)
-        do {
-            try await store.prepare()
+        try await withPreparedStore(location) { store in
             try await FirstWarehouse.check(store.warehouse)
             #expect(try await store.warehouse.shadowComparison(modelVersion: 3, limit: 5)?.disagreements
                 == [ShadowDisagreement(penguinID: "p-1", island: "Biscoe", species: "Gentoo", swift: "Gentoo", spark: "Adelie")])
@@ -90,13 +96,7 @@ struct PostgresMigrationTests {
             }
             #expect(!tables.contains("warehouse") && !tables.contains("warehouse_ids") && !tables.contains("warehouse_changes"))
             #expect(tables.contains("lake"))
-        } catch {
-            try? await store.dropSchema()
-            await store.shutdown()
-            throw error
         }
-        try await store.dropSchema()
-        await store.shutdown()
     }
 }
 
