@@ -49,7 +49,7 @@ public struct PenguinColumns: Sendable {
     public static func load(from warehouse: any Warehouse) async throws -> PenguinColumns {
         let coding = PenguinRecords(schema: warehouse.recordWarehouse.schema)
         let read = try await warehouse.recordWarehouse.columns(
-            featureIndices: coding.measurementIndices + [coding.islandFeature, coding.sexFeature, coding.yearFeature])
+            featureIndices: coding.measurementIndices + [coding.islandIndex, coding.sexIndex, coding.yearIndex])
         var columns = PenguinColumns()
         columns.reserveCapacity(read.count)
         for (index, values) in read.features.prefix(4).enumerated() {

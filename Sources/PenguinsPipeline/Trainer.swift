@@ -33,7 +33,7 @@ public struct TrainingData: Sendable {
     public static func load(from warehouse: any Warehouse) async throws -> TrainingData {
         let coding = PenguinRecords(schema: warehouse.recordWarehouse.schema)
         let columns = try await warehouse.recordWarehouse.columns(
-            featureIndices: coding.measurementIndices + [coding.islandFeature, coding.sexFeature])
+            featureIndices: coding.measurementIndices + [coding.islandIndex, coding.sexIndex])
         var data = TrainingData()
         let (bill, depth, flipper, mass) = (columns.features[0], columns.features[1], columns.features[2], columns.features[3])
         let (islands, sexes) = (columns.features[4], columns.features[5])

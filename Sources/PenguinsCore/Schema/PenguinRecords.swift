@@ -8,16 +8,18 @@ public struct PenguinRecords: Sendable {
     public let schema: DatasetSchema
     /// The index in the schema of each ``Feature``, in `Feature.allCases` order.
     public let measurementIndices: [Int]
-    let islandIndex: Int
-    let sexIndex: Int
-    let yearIndex: Int
+    /// The schema's indices of the island, sex and year features.
+    public let islandIndex: Int
+    public let sexIndex: Int
+    public let yearIndex: Int
     /// The schema's other numeric features: (index, name).
     let otherNumeric: [(index: Int, name: String)]
     /// The species of each class index, the island of each level, the sex of each level.
     private let speciesByClass: [Species?]
     /// The class index of each species, in `Species.allCases` order.
     private let classBySpecies: [Int]
-    private let islandByLevel: [Island]
+    /// The islands of the schema, by level index.
+    public let islands: [Island]
     private let sexByLevel: [Sex?]
 
     /// The conversions of `schema`, which must name the penguins' columns as the bundled schema does.
@@ -38,7 +40,7 @@ public struct PenguinRecords: Sendable {
         }
         speciesByClass = schema.target.classes.map(Species.init(rawValue:))
         classBySpecies = Species.allCases.map { schema.target.classes.firstIndex(of: $0.rawValue)! }
-        islandByLevel = schema.features[islandIndex].levels.map(Island.init(rawValue:))
+        islands = schema.features[islandIndex].levels.map(Island.init(rawValue:))
         sexByLevel = schema.features[sexIndex].levels.map(Sex.init(rawValue:))
         let known = Set(measurementIndices + [islandIndex, sexIndex, yearIndex])
         otherNumeric = schema.features.indices
@@ -55,8 +57,8 @@ public struct PenguinRecords: Sendable {
     public func record(_ penguin: Penguin, otherFields keepsOtherFields: Bool = true) -> DatasetRecord {
         var features = [Double?](repeating: nil, count: schema.features.count)
         for (feature, index) in zip(Feature.allCases, measurementIndices) { features[index] = penguin.measurements[feature] }
-        features[islandIndex] = level(penguin.island.rawValue, of: islandIndex)
-        features[sexIndex] = penguin.sex.flatMap { level($0.rawValue, of: sexIndex) }
+        features[islandIndex] = islands.firstIndex(of: penguin.island).map(Double.init)
+        features[sexIndex] = penguin.sex.flatMap { sexByLevel.firstIndex(of: $0) }.map(Double.init)
         features[yearIndex] = Double(penguin.year)
         for (index, name) in otherNumeric { features[index] = penguin.otherFields[name]?.numberValue }
         var otherFields: [String: JSONValue] = [:]
@@ -74,7 +76,7 @@ public struct PenguinRecords: Sendable {
     /// has no island.
     public func penguin(_ record: DatasetRecord) -> Penguin? {
         guard let species = self.species(ofClass: record.targetClass),
-              let island = level(record.features[islandIndex], in: islandByLevel) else { return nil }
+              let island = level(record.features[islandIndex], in: islands) else { return nil }
         let features = record.features
         return Penguin(
             id: record.id, species: species, island: island,
@@ -88,15 +90,10 @@ public struct PenguinRecords: Sendable {
     }
 
     /// The island of a level index of the island feature, or nil.
-    public func island(level value: Double) -> Island? { level(value, in: islandByLevel) }
+    public func island(level value: Double) -> Island? { level(value, in: islands) }
 
     /// The sex of a level index of the sex feature; nil when missing (NaN).
     public func sex(level value: Double) -> Sex? { level(value, in: sexByLevel) ?? nil }
-
-    /// The schema's indices of the island, sex and year features.
-    public var islandFeature: Int { islandIndex }
-    public var sexFeature: Int { sexIndex }
-    public var yearFeature: Int { yearIndex }
 
     /// The class index of `species` (every species is a class of the schema).
     public func targetClass(of species: Species) -> Int { classBySpecies[Species.allCases.firstIndex(of: species)!] }
@@ -104,10 +101,6 @@ public struct PenguinRecords: Sendable {
     /// The species of class index `index`.
     public func species(ofClass index: Int) -> Species? {
         speciesByClass.indices.contains(index) ? speciesByClass[index] : nil
-    }
-
-    private func level(_ name: String, of feature: Int) -> Double? {
-        schema.features[feature].levels.firstIndex(of: name).map(Double.init)
     }
 
     private func level<Value>(_ value: Double?, in values: [Value]) -> Value? {

@@ -23,11 +23,11 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
     /// - Throws: ``StorageError/notFound(_:)`` for a penguin of an island the schema lacks
     ///   (ingestion refuses such rows before they get here).
     public func upsert(_ penguins: [Penguin]) async throws {
-        let islands = coding.schema.feature(named: coding.schema.partition)?.levels ?? []
-        if let stray = penguins.first(where: { !islands.contains($0.island.rawValue) }) {
-            throw StorageError.notFound("island \"\(stray.island.rawValue)\" of penguin \(stray.id) among the islands of the penguins' schema (\(islands.joined(separator: ", ")))")
-        }
         let coding = coding
+        if let stray = penguins.first(where: { !coding.islands.contains($0.island) }) {
+            let known = coding.islands.map(\.rawValue).joined(separator: ", ")
+            throw StorageError.notFound("island \"\(stray.island.rawValue)\" of penguin \(stray.id) among the islands of the penguins' schema (\(known))")
+        }
         try await records.upsert(penguins.map { coding.record($0, otherFields: false) })
     }
 

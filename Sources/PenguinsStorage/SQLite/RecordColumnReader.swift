@@ -12,9 +12,12 @@ struct RecordColumnReader {
     private let classes: [[UInt8]]
     /// Each categorical feature's level names' bytes, by feature index (empty for numeric ones).
     private let levels: [[[UInt8]]]
+    /// The general reading of stored values, for text the byte-wise reads do not take.
+    private let coding: RecordCoding
 
     init(schema: DatasetSchema) {
         self.schema = schema
+        coding = RecordCoding(schema: schema)
         classes = schema.target.classes.map { Array($0.utf8) }
         levels = schema.features.map { $0.levels.map { Array($0.utf8) } }
     }
@@ -87,7 +90,7 @@ struct RecordColumnReader {
     /// JSON parser. A class the text lacks gets 0.
     func probabilities(_ text: UnsafePointer<UInt8>, id: String) throws -> [Double] {
         if let flat = flatProbabilities(text) { return flat }
-        return try RecordCoding(schema: schema).probabilities(String(cString: text), id: id)
+        return try coding.probabilities(String(cString: text), id: id)
     }
 
     /// `{"name":number,...}` with no spaces, or nil for any other spelling.
