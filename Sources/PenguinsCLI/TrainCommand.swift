@@ -55,15 +55,9 @@ struct TrainCommand: AsyncParsableCommand {
             parameters.seed = seed
             let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
             let name = dataset.name
+            // The penguins' default model (the four measurements) keeps its own trainer; chosen
+            // features, and every other dataset, train on the dataset's warehouse by its schema.
             if !Platform.isDefaultDataset(name) || featureNames != nil {
-                guard !Platform.isDefaultDataset(name) else {
-                    throw ValidationError(
-                        "the default dataset's served models read the four measurements, so --features needs another dataset; "
-                            + "to train the penguins on chosen features, register their schema under another name "
-                            + "(`penguins datasets show penguins > penguins.yaml && penguins datasets add palmer --schema penguins.yaml`), "
-                            + "ingest the data with --dataset palmer and train with --dataset palmer --features ..."
-                    )
-                }
                 let platform = try global.platform()
                 let schema = try await platform.schema(ofDataset: name)
                 if case .spark(let url) = engine {

@@ -24,10 +24,19 @@ public struct RegressionRequest: Sendable, Equatable {
 
 /// The predict form's four measurements as typed (echoed back into the form).
 public struct PredictInput: Sendable, Equatable {
-    /// The typed value of each measurement; a missing key leaves its field empty.
-    public var values: [Feature: String]
-    /// Creates the value from its parts.
-    public init(values: [Feature: String] = [:]) { self.values = values }
+    /// The form's fields: the features of the penguins' schema the live model reads.
+    public var fields: [FeatureColumn]
+    /// The typed value of each field, by feature name; a missing key leaves its field empty.
+    public var values: [String: String]
+
+    /// A form of `fields` (the four measurements, which the default model reads, unless given).
+    public init(fields: [FeatureColumn] = PredictInput.measurementFields, values: [String: String] = [:]) {
+        self.fields = fields
+        self.values = values
+    }
+
+    /// The four measurements of the bundled penguins' schema, in ``Feature/allCases`` order.
+    public static let measurementFields = Feature.allCases.map { BundledSchemas.penguins.feature(named: $0.rawValue)! }
 }
 
 /// The dashboard's pages: each a pure function from platform data to a complete HTML document.

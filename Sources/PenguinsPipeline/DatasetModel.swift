@@ -77,6 +77,31 @@ public struct DatasetModel: Sendable {
         return result
     }
 
+    /// Class probabilities for `rows` of columns read from a warehouse: one column per feature
+    /// of the model, in its order, NaN where a value is missing; nil for a row missing one.
+    public func probabilities(columns: [[Double]], rows: Range<Int>) -> [[Double]?] {
+        precondition(columns.count == featureIndices.count, "one column per feature of the model")
+        var values: [Double] = []
+        var positions: [Int] = []
+        var vector = [Double](repeating: 0, count: columns.count)
+        values.reserveCapacity(rows.count * columns.count)
+        positions.reserveCapacity(rows.count)
+        rows: for row in rows {
+            for (column, values) in columns.enumerated() {
+                let value = values[row]
+                guard !value.isNaN else { continue rows }
+                vector[column] = value
+            }
+            values += artifact.scaler.transform(row: vector)
+            positions.append(row - rows.lowerBound)
+        }
+        var result = [[Double]?](repeating: nil, count: rows.count)
+        guard !positions.isEmpty else { return result }
+        let predicted = artifact.forest.predictProbabilities(FeatureMatrix(columnCount: columns.count, values: values))
+        for (position, probabilities) in zip(positions, predicted) { result[position] = probabilities }
+        return result
+    }
+
     /// The prediction of a row's probabilities: the most probable class (the first on a tie).
     public func prediction(from probabilities: [Double], at time: Date) -> RecordPrediction {
         var best = 0

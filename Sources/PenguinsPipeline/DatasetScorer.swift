@@ -36,17 +36,8 @@ public struct DatasetScorer: Sendable {
         var report = DatasetScoreReport(dataset: schema.name, modelVersion: model.version, rows: columns.count, scored: 0, unscorable: 0, seconds: 0)
         for chunk in stride(from: 0, to: columns.count, by: batchSize) {
             let rows = chunk..<min(chunk + batchSize, columns.count)
-            // Rows as the model reads them: its features at their schema positions.
-            let features = rows.map { row -> [Double?] in
-                var values = [Double?](repeating: nil, count: schema.features.count)
-                for (column, index) in model.featureIndices.enumerated() {
-                    let value = columns.features[column][row]
-                    values[index] = value.isNaN ? nil : value
-                }
-                return values
-            }
             var predictions: [(id: String, prediction: RecordPrediction, inputs: [Double])] = []
-            for (row, probabilities) in zip(rows, model.probabilities(features)) {
+            for (row, probabilities) in zip(rows, model.probabilities(columns: columns.features, rows: rows)) {
                 guard let probabilities else { report.unscorable += 1; continue }
                 predictions.append((columns.ids[row], model.prediction(from: probabilities, at: now), columns.features.map { $0[row] }))
             }

@@ -21,6 +21,15 @@ extension Platform {
 }
 
 extension Platform {
+    /// The warehouse the models of `schema`'s dataset learn from and the registry that keeps
+    /// them: for the default dataset, the penguins' warehouse and registry, which the served
+    /// penguins' models come from.
+    public func modelStores(of schema: DatasetSchema) async throws -> (warehouse: any RecordWarehouse, registry: any ModelRegistry) {
+        if Platform.isDefaultDataset(schema.name) { return (warehouse.recordWarehouse, registry) }
+        let stores = try await tables(for: schema)
+        return (stores.warehouse, stores.registry)
+    }
+
     /// The model registry of dataset `name`.
     public func registry(ofDataset name: String) async throws -> any ModelRegistry {
         if Platform.isDefaultDataset(name) { return registry }

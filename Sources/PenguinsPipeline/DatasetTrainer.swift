@@ -4,7 +4,9 @@ import PenguinsML
 import PenguinsStorage
 
 /// Trains a classifier for any dataset on chosen features of its warehouse, evaluates it on a
-/// held-out stratified split, registers it in the dataset's registry and makes it current.
+/// held-out stratified split, registers it in the dataset's registry and makes it current. For
+/// the penguins, the warehouse and the registry are those their served models come from
+/// (``Platform/modelStores(of:)``).
 ///
 /// Numeric features enter the forest as they are; a categorical feature enters as its level's
 /// index in the schema (`levels` order), a plain number the Spark engine can be given as well.
@@ -44,8 +46,10 @@ public struct DatasetTrainer: Sendable {
         guard (0..<1).contains(testFraction) else {
             throw PipelineError.invalidOption("--test-fraction must be at least 0 and below 1, got \(testFraction)")
         }
+        let stores = try await platform.modelStores(of: schema)
+        // The penguins' warehouse may keep an older registered version of their schema.
+        let schema = stores.warehouse.schema
         let indices = try Self.featureIndices(names, in: schema)
-        let stores = try await platform.tables(for: schema)
         let loadStart = Date()
         let columns = try await stores.warehouse.columns(featureIndices: indices)
         let loadSeconds = Date().timeIntervalSince(loadStart)

@@ -10,7 +10,7 @@ public struct FilePredictionRow: Codable, Sendable {
     public var penguinID: String?
     public var species: String?
     public var probabilities: [String: Double]?
-    /// Why the row has no prediction (invalid row or missing measurement).
+    /// Why the row has no prediction (an invalid row, or a feature the model reads missing).
     public var error: String?
 }
 
@@ -33,7 +33,7 @@ public struct FilePredictor: Sendable {
                 if case .accepted(let penguin) = outcome { return penguin }
                 return nil
             }
-            var predictions = model.predict(accepted.map(\.measurements)).makeIterator()
+            var predictions = model.predict(accepted).makeIterator()
             var penguins = accepted.makeIterator()
             var rows: [FilePredictionRow] = []
             var logEntries: [PredictionLogEntry] = []
@@ -51,7 +51,9 @@ public struct FilePredictor: Sendable {
                             probabilities: Dictionary(uniqueKeysWithValues: prediction.probabilities.map { ($0.key.rawValue, $0.value) })
                         ))
                     } else {
-                        rows.append(FilePredictionRow(penguinID: penguin.id, error: "a measurement is missing"))
+                        let missing = model.missingFeatures(model.coding.record(penguin, otherFields: false).features)
+                        rows.append(FilePredictionRow(
+                            penguinID: penguin.id, error: "missing \(missing.joined(separator: ", ")), which the model reads"))
                     }
                 }
             }

@@ -7,7 +7,7 @@ public struct ScoreReport: Codable, Sendable {
     public var modelVersion: Int
     public var rows: Int
     public var scored: Int
-    /// Rows with a missing measurement, which no model can score.
+    /// Rows missing a feature the model reads, which it cannot score.
     public var unscorable: Int
     /// Scored rows whose stored prediction was missing, by another version or of another
     /// species: the rows whose answer this scoring changed.
@@ -61,32 +61,26 @@ public struct Scorer: Sendable {
             cacheLocation: platform.locationDescriptions[.cache] ?? "memory://", cacheInProcess: platform.cacheIsInProcess,
             cacheInvalidated: reconciled.invalidated, seconds: 0
         )
-        // The measurements and the stored predictions, read column-wise in one pass; each
-        // prediction is written only while its row still has the measurements it was made from.
+        // The model's features and the stored predictions, read column-wise in one pass; each
+        // prediction is written only while its row still has the values it was made from.
         let records = platform.warehouse.recordWarehouse
-        let coding = PenguinRecords(schema: records.schema)
-        let read = try await records.columns(featureIndices: coding.measurementIndices, predictions: true)
-        let (bill, depth, flipper, mass) = (read.features[0], read.features[1], read.features[2], read.features[3])
-        func present(_ value: Double) -> Double? { value.isNaN ? nil : value }
+        let read = try await records.columns(featureIndices: model.featureIndices, predictions: true)
         for start in stride(from: 0, to: read.count, by: Self.batchSize) {
             let rows = start..<min(start + Self.batchSize, read.count)
-            let measurements = rows.map { row in
-                Measurements(billLength: present(bill[row]), billDepth: present(depth[row]), flipperLength: present(flipper[row]), bodyMass: present(mass[row]))
-            }
             var written: [(id: String, prediction: RecordPrediction, inputs: [Double])] = []
             var scored: [(penguinID: String, prediction: Prediction)] = []
             written.reserveCapacity(rows.count)
             scored.reserveCapacity(rows.count)
-            for (row, prediction) in zip(rows, model.predict(measurements, at: now)) {
+            for (row, prediction) in zip(rows, model.predict(columns: read.features, rows: rows, at: now)) {
                 guard let prediction else { continue }
-                let stored = coding.recordPrediction(prediction)
-                written.append((read.ids[row], stored, [bill[row], depth[row], flipper[row], mass[row]]))
+                let stored = model.coding.recordPrediction(prediction)
+                written.append((read.ids[row], stored, read.features.map { $0[row] }))
                 scored.append((read.ids[row], prediction))
                 if read.modelVersions[row] != stored.modelVersion || read.predictedClasses[row] != stored.predictedClass {
                     report.refreshed += 1
                 }
             }
-            try await records.writePredictions(written, featureIndices: coding.measurementIndices)
+            try await records.writePredictions(written, featureIndices: model.featureIndices)
             if fillsCache {
                 try await platform.cache.store(scored, ttlSeconds: platform.configuration.cacheTTLSeconds)
                 report.cached += scored.count
@@ -107,7 +101,7 @@ public struct Scorer: Sendable {
 }
 
 extension Scorer {
-    /// Scores again, as they are now, the penguins whose measurements the change log shows
+    /// Scores again, as they are now, the penguins whose features the change log shows
     /// changed after `position`, a page of the log at a time, until a pass finds no new change
     /// (at most 20 passes, should ingestions keep changing rows). A change after the last pass
     /// cleared the penguin's prediction by itself. Answers how many distinct penguins.
@@ -121,7 +115,7 @@ extension Scorer {
             changed.formUnion(ids)
             var rows: [WarehouseRow] = []
             for id in ids { if let row = try await platform.warehouse.row(id: id) { rows.append(row) } }
-            let predictions = model.predict(rows.map(\.penguin.measurements), at: now)
+            let predictions = model.predict(rows.map(\.penguin), at: now)
             try await platform.warehouse.writePredictions(zip(rows, predictions).compactMap { row, prediction in
                 prediction.map { (row.penguin.id, $0) }
             })
@@ -137,9 +131,16 @@ extension Platform {
         (try? configuration.location(of: .cache)) == .memory
     }
 
-    /// The registry's current model, decoded. Throws ``PipelineError/noModel`` when there is none.
+    /// The registry's current model, decoded and bound to the penguins' schema.
+    /// - Throws: ``PipelineError/noModel`` when there is none, ``PipelineError/modelDoesNotMatch(dataset:version:reason:)``
+    ///   when the schema lacks what the model reads.
     public func currentModel() async throws -> SpeciesModel {
         guard let registered = try await registry.current() else { throw PipelineError.noModel }
-        return SpeciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact))
+        return try speciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact))
+    }
+
+    /// `artifact` of the penguins' registry bound to the schema of the penguins' warehouse.
+    public func speciesModel(version: Int, artifact: ModelArtifact) throws -> SpeciesModel {
+        try SpeciesModel(version: version, artifact: artifact, schema: warehouse.recordWarehouse.schema)
     }
 }

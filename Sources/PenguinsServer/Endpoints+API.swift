@@ -75,7 +75,8 @@ extension Endpoints {
         if case .readWarehouse = decision {
             generation = cacheGeneration.current
             let row = try await store(.warehouse) { [platform] in try await platform.warehouse.row(id: id) }
-            decision = PredictionLookup.afterWarehouse(currentVersion: version, row: row)
+            decision = PredictionLookup.afterWarehouse(
+                currentVersion: version, row: row, coding: loaded?.model.coding ?? .bundled, reads: loaded?.model.featureIndices)
         }
         let prediction: Prediction
         let source: PredictionSource
@@ -83,8 +84,8 @@ extension Endpoints {
         case .answer(let answer, let from):
             prediction = answer
             source = from
-        case .predictLive(let measurements):
-            guard let loaded, let live = loaded.model.predict(measurements) else { throw Problem.noModel }
+        case .predictLive(let features):
+            guard let loaded, let live = loaded.model.predict(row: features) else { throw Problem.noModel }
             prediction = live
             source = .model
             metrics.predicted(live.species)
@@ -93,8 +94,8 @@ extension Endpoints {
         case .notPredictable(let missing):
             throw Problem(
                 status: .unprocessableContent, type: "not-predictable", title: "Missing measurement",
-                detail: "penguin \"\(id)\" has no \(missing.map(\.rawValue).joined(separator: ", ")), so no model can predict its species",
-                errors: missing.map { FieldError(field: $0.rawValue, detail: "is missing for this penguin") }
+                detail: "penguin \"\(id)\" has no \(missing.joined(separator: ", ")), so no model can predict its species",
+                errors: missing.map { FieldError(field: $0, detail: "is missing for this penguin") }
             )
         case .noModel, .readWarehouse:
             throw Problem.noModel
@@ -121,8 +122,9 @@ extension Endpoints {
     func predict(_ request: Request) async throws -> Response {
         let body = try await Self.jsonBody(request, limit: PenguinsServer.maximumBodySize)
         var errors: [FieldError] = []
-        guard let input = PenguinInput.validate(body, errors: &errors) else { throw Problem.invalidBody(errors) }
-        guard let loaded = model.current, let prediction = loaded.model.predict(input.measurements) else { throw Problem.noModel }
+        let loaded = model.current
+        guard let input = model.input(body, loaded: loaded, errors: &errors) else { throw Problem.invalidBody(errors) }
+        guard let loaded, let prediction = loaded.model.predict(row: input.features) else { throw Problem.noModel }
         let dropped = log.append(PredictionLogEntry(measurements: input.measurements, prediction: prediction))
         if dropped > 0 { logDropped(dropped) }
         metrics.predicted(prediction.species)
@@ -140,17 +142,17 @@ extension Endpoints {
         let items = try Self.batchItems(body, member: "penguins", noun: "penguins", errors: &errors)
         var inputs: [PenguinInput] = []
         inputs.reserveCapacity(items.count)
+        let loaded = model.current
         for (index, item) in items.enumerated() {
-            if let input = PenguinInput.validate(item, prefix: "penguins[\(index)].", errors: &errors) { inputs.append(input) }
+            if let input = model.input(item, loaded: loaded, prefix: "penguins[\(index)].", errors: &errors) { inputs.append(input) }
         }
         guard errors.isEmpty else {
             let shown = Array(errors.prefix(100))
             throw Problem.invalidBody(shown)
         }
-        guard let loaded = model.current else { throw Problem.noModel }
-        let measurements = inputs.map(\.measurements)
-        let predictions = loaded.model.predict(measurements).compactMap { $0 }
-        record(zip(measurements, predictions).map { PredictionLogEntry(measurements: $0, prediction: $1) })
+        guard let loaded else { throw Problem.noModel }
+        let predictions = loaded.model.predict(features: inputs.map(\.features)).compactMap { $0 }
+        record(zip(inputs, predictions).map { PredictionLogEntry(measurements: $0.measurements, prediction: $1) })
         var writer = JSONWriter(capacity: 64 + predictions.count * 140)
         writer.beginObject()
         writer.key("model_version"); writer.int(loaded.version)

@@ -174,19 +174,24 @@ extension Endpoints {
         }
     }
 
+    /// The predict form of the live model's features (the four measurements without a model),
+    /// and its answer.
     func predictPage(_ query: FormValues) -> Response {
-        var values: [Feature: String] = [:]
-        for feature in Feature.allCases { if let value = query[feature.rawValue] { values[feature] = value } }
-        let input = PredictInput(values: values)
+        let loaded = model.current
+        let schema = model.reader.schema
+        let fields = loaded.map { $0.model.featureIndices.map { schema.features[$0] } } ?? PredictInput.measurementFields
+        var values: [String: String] = [:]
+        for feature in schema.features { if let value = query[feature.name] { values[feature.name] = value } }
+        let input = PredictInput(fields: fields, values: values)
         guard !values.isEmpty else { return Responses.html(Pages.predict(input: input, prediction: nil, error: nil)) }
-        switch PenguinInput.parse(form: values) {
+        switch model.reader.parse(form: values, required: loaded?.required ?? model.reader.defaultRequired) {
         case .failure(let errors):
             return Responses.html(Pages.predict(input: input, prediction: nil, error: errors.description), status: .unprocessableContent)
-        case .success(let measurements):
-            guard let loaded = model.current, let prediction = loaded.model.predict(measurements) else {
+        case .success(let penguin):
+            guard let loaded, let prediction = loaded.model.predict(row: penguin.features) else {
                 return Responses.html(Pages.predict(input: input, prediction: nil, error: Problem.noModel.detail), status: .serviceUnavailable)
             }
-            record([PredictionLogEntry(measurements: measurements, prediction: prediction)])
+            record([PredictionLogEntry(measurements: penguin.measurements, prediction: prediction)])
             return Responses.html(Pages.predict(input: input, prediction: prediction, error: nil))
         }
     }

@@ -74,13 +74,14 @@ final class Endpoints: Sendable {
     }
 
     /// Promotes a version in the registry and swaps the live model to it. Returns the version replaced.
+    /// A version the penguins' schema cannot serve is not promoted.
     func promote(version: Int) async throws -> Int? {
-        try await store(.registry) { [platform] in try await platform.registry.promote(version: version) }
         guard let registered = try await store(.registry, { [platform] in try await platform.registry.model(version: version) }) else {
             throw Problem.notFound("model version \(version)", field: "version")
         }
-        let artifact = try ModelArtifact.decode(registered.artifact)
-        return model.swap(to: SpeciesModel(version: version, artifact: artifact))
+        let bound = try model.bind(version: version, artifact: try ModelArtifact.decode(registered.artifact))
+        try await store(.registry) { [platform] in try await platform.registry.promote(version: version) }
+        return model.swap(to: bound)
     }
 
     /// Appends live predictions to the log buffer and counts them by species.

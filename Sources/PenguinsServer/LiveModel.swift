@@ -14,15 +14,40 @@ public final class LiveModel: Sendable {
     /// One loaded model, shared by reference so taking it costs one retain.
     public final class Loaded: Sendable {
         public let model: SpeciesModel
+        /// A flag per feature of the schema: true for those the model reads, which a request must give.
+        public let required: [Bool]
         public var version: Int { model.version }
-        init(_ model: SpeciesModel) { self.model = model }
+        init(_ model: SpeciesModel) {
+            self.model = model
+            var required = [Bool](repeating: false, count: model.coding.schema.features.count)
+            for index in model.featureIndices { required[index] = true }
+            self.required = required
+        }
     }
 
     private let loaded: Mutex<Loaded?>
+    /// The penguins' schema, to which every model loaded from the registry is bound.
+    public let schema: DatasetSchema
+    /// Reads the penguins of requests with that schema.
+    public let reader: PenguinInputReader
 
-    /// A holder of `model` (nil before the first training).
-    public init(_ model: SpeciesModel? = nil) {
+    /// A holder of `model` (nil before the first training), loading later versions bound to `schema`.
+    public init(_ model: SpeciesModel? = nil, schema: DatasetSchema = BundledSchemas.penguins) {
         self.loaded = Mutex(model.map(Loaded.init))
+        self.schema = model?.coding.schema ?? schema
+        self.reader = PenguinInputReader(schema: self.schema)
+    }
+
+    /// The penguin of a request body, checked by the schema, with the features `loaded` reads
+    /// (the four measurements when no model is live) required.
+    func input(_ body: JSONInput, loaded: Loaded?, prefix: String = "", errors: inout [FieldError]) -> PenguinInput? {
+        reader.validate(body, required: loaded?.required ?? reader.defaultRequired, prefix: prefix, errors: &errors)
+    }
+
+    /// `artifact` of version `version` bound to the penguins' schema.
+    /// - Throws: ``PenguinsPipeline/PipelineError/modelDoesNotMatch(dataset:version:reason:)``.
+    public func bind(version: Int, artifact: ModelArtifact) throws -> SpeciesModel {
+        try SpeciesModel(version: version, artifact: artifact, schema: schema)
     }
 
     /// The model now (nil when there is none).
@@ -49,7 +74,7 @@ public final class LiveModel: Sendable {
         let versions = try await registry.versions()
         guard let currentVersion = versions.first(where: \.isCurrent)?.version, currentVersion != version else { return false }
         guard let registered = try await registry.model(version: currentVersion) else { return false }
-        swap(to: SpeciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact)))
+        swap(to: try bind(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact)))
         return true
     }
 
@@ -58,15 +83,15 @@ public final class LiveModel: Sendable {
     /// Nil when there is nothing to train on.
     public static func load(platform: Platform, parameters: RandomForestClassifier, logger: Logger) async throws -> LiveModel {
         if let registered = try await platform.registry.current() {
-            return LiveModel(SpeciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact)))
+            return LiveModel(try platform.speciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact)))
         }
         do {
             let report = try await Trainer(platform: platform, parameters: parameters).train()
             logger.info("no current model: trained and promoted version \(report.version) on \(report.artifact.trainingRows) rows")
-            return LiveModel(SpeciesModel(version: report.version, artifact: report.artifact))
+            return LiveModel(try platform.speciesModel(version: report.version, artifact: report.artifact))
         } catch PipelineError.noTrainingData {
             logger.warning("no model and nothing to train on: predictions answer 503 until penguins ingest and penguins train")
-            return LiveModel()
+            return LiveModel(schema: platform.warehouse.recordWarehouse.schema)
         }
     }
 }

@@ -1,40 +1,62 @@
 import Foundation
 import PenguinsCore
 
-/// A penguin to predict, as validated from a request: the four measurements and the optional
-/// island and sex, each checked by the penguins' schema (``PenguinsCore/SchemaValidator``) as
-/// every dataset's values are, with the same messages.
+/// A penguin to predict, as validated from a request: its values by the index of the penguins'
+/// schema features (nil where not given), each checked by the schema
+/// (``PenguinsCore/SchemaValidator``) as every dataset's values are, with the same messages.
 public struct PenguinInput: Sendable, Equatable {
+    /// The values by feature index of the schema; a categorical feature's as its level index.
+    public var features: [Double?]
+    /// The four measurements among them, as the prediction log keeps them.
     public var measurements: Measurements
-    public var island: Island?
-    public var sex: Sex?
+}
 
-    public init(measurements: Measurements, island: Island? = nil, sex: Sex? = nil) {
-        self.measurements = measurements
-        self.island = island
-        self.sex = sex
+/// Reads penguins to predict from JSON bodies and dashboard forms with the penguins' schema: a
+/// penguin may give any of the schema's features (the four measurements, the isotope ratios,
+/// the island, the sex, the year); those the live model reads are required.
+public struct PenguinInputReader: Sendable {
+    public let schema: DatasetSchema
+    private let validator: SchemaValidator
+    private let coding: PenguinRecords
+    /// The members a penguin object may have: the schema's feature names, in schema order.
+    let members: [String]
+
+    public init(schema: DatasetSchema = BundledSchemas.penguins) {
+        self.schema = schema
+        validator = SchemaValidator(schema: schema)
+        coding = PenguinRecords(schema: schema)
+        members = schema.features.map(\.name)
     }
 
-    /// The members a penguin object may have.
-    static let allowedMembers = Feature.allCases.map(\.rawValue) + ["island", "sex"]
+    /// The features required when no model is live: the four measurements, which the default model reads.
+    public var defaultRequired: [Bool] { required(coding.measurementIndices) }
+
+    /// A flag per schema feature: true for those of `indices` (a model's features).
+    public func required(_ indices: [Int]) -> [Bool] {
+        var flags = [Bool](repeating: false, count: schema.features.count)
+        for index in indices { flags[index] = true }
+        return flags
+    }
 
     /// Validates one penguin object, appending an error per offending member (named with
-    /// `prefix`, e.g. `penguins[3].`) to `errors`. Returns nil when any member is invalid.
-    static func validate(_ value: JSONInput, prefix: String = "", errors: inout [FieldError]) -> PenguinInput? {
+    /// `prefix`, e.g. `penguins[3].`) to `errors`; a member `required` names must be given.
+    /// Returns nil when any member is invalid.
+    func validate(_ value: JSONInput, required: [Bool], prefix: String = "", errors: inout [FieldError]) -> PenguinInput? {
         let objectName = prefix.isEmpty ? "body" : String(prefix.dropLast())
-        guard case .object(let members) = value else {
-            errors.append(FieldError(field: objectName, detail: "must be an object with \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), not \(value.kind)"))
+        guard case .object(let given) = value else {
+            let names = members.indices.filter { required[$0] }.map { members[$0] }
+            errors.append(FieldError(field: objectName, detail: "must be an object with \(names.joined(separator: ", ")), not \(value.kind)"))
             return nil
         }
         let errorCount = errors.count
-        // Members by position in `allowedMembers` (a linear scan: at most six names, no hashing
-        // on the request path); unknown and repeated names are errors.
-        var known = [JSONInput?](repeating: nil, count: allowedMembers.count)
+        // Members by feature index (a linear scan over a few names, no hashing on the request
+        // path); unknown and repeated names are errors.
+        var known = [JSONInput?](repeating: nil, count: members.count)
         var unknown: [String] = []
-        for (key, member) in members {
-            guard let index = allowedMembers.firstIndex(of: key) else {
+        for (key, member) in given {
+            guard let index = members.firstIndex(of: key) else {
                 if !unknown.contains(key) {
-                    errors.append(FieldError(field: prefix + key, detail: "is not a known field; expected \(allowedMembers.joined(separator: ", "))"))
+                    errors.append(FieldError(field: prefix + key, detail: "is not a known field; expected \(members.joined(separator: ", "))"))
                     unknown.append(key)
                 }
                 continue
@@ -45,56 +67,48 @@ public struct PenguinInput: Sendable, Equatable {
             }
             known[index] = member
         }
-        // Each member is checked by the penguins' schema, as every dataset's bodies and CSV rows are.
-        var measurements = Measurements(billLength: nil, billDepth: nil, flipperLength: nil, bodyMass: nil)
-        for (position, feature) in Feature.allCases.enumerated() {
-            let field = prefix + feature.rawValue
-            guard let member = known[position], member != .null else {
-                errors.append(FieldError(field: field, detail: "is required"))
+        var features = [Double?](repeating: nil, count: members.count)
+        for index in members.indices {
+            if required[index], known[index] == nil || known[index] == .null {
+                errors.append(FieldError(field: prefix + members[index], detail: "is required"))
                 continue
             }
-            switch validator.value(of: member, feature: featureIndex[position]) {
-            case .success(let value): measurements[feature] = value
-            case .failure(let problem): errors.append(FieldError(field: field, detail: problem.detail))
+            switch validator.value(of: known[index], feature: index) {
+            case .success(let value): features[index] = value
+            case .failure(let problem): errors.append(FieldError(field: prefix + members[index], detail: problem.detail))
             }
         }
-        var levels: [String?] = []
-        for position in Feature.allCases.count..<allowedMembers.count {
-            switch validator.value(of: known[position], feature: featureIndex[position]) {
-            case .success(let level): levels.append(level.map { schema.features[featureIndex[position]].levels[Int($0)] })
-            case .failure(let problem):
-                errors.append(FieldError(field: prefix + allowedMembers[position], detail: problem.detail))
-                levels.append(nil)
-            }
-        }
-        let island = levels[0].map { Island(rawValue: $0) }
-        let sex = levels[1].flatMap { Sex(name: $0) }
-        return errors.count == errorCount ? PenguinInput(measurements: measurements, island: island, sex: sex) : nil
+        return errors.count == errorCount ? input(features) : nil
     }
 
-    /// The penguins' schema, which checks every member, and each allowed member's feature in it.
-    private static let schema = BundledSchemas.penguins
-    private static let validator = SchemaValidator(schema: schema)
-    private static let featureIndex = allowedMembers.map { name in schema.features.firstIndex { $0.name == name }! }
-
-    /// Parses measurements typed into a form (the dashboard's predict page): each is required
-    /// and checked by the penguins' schema. Returns the measurements or one message naming every bad field.
-    public static func parse(form values: [Feature: String]) -> Result<Measurements, FieldErrors> {
+    /// Parses the values typed into a form (the dashboard's predict page), by feature name:
+    /// those `required` names must be given, and each is checked by the schema. Returns the
+    /// penguin or one message naming every bad field.
+    public func parse(form values: [String: String], required: [Bool]) -> Result<PenguinInput, FieldErrors> {
         var errors: [FieldError] = []
-        var measurements = Measurements(billLength: nil, billDepth: nil, flipperLength: nil, bodyMass: nil)
-        for (position, feature) in Feature.allCases.enumerated() {
-            let text = values[feature]?.trimmingCharacters(in: .whitespaces) ?? ""
+        var features = [Double?](repeating: nil, count: members.count)
+        for (index, name) in members.enumerated() {
+            let text = values[name]?.trimmingCharacters(in: .whitespaces) ?? ""
             guard !text.isEmpty else {
-                errors.append(FieldError(field: feature.rawValue, detail: "is required"))
+                if required[index] { errors.append(FieldError(field: name, detail: "is required")) }
                 continue
             }
             do {
-                measurements[feature] = try validator.value(.text(text), feature: featureIndex[position])
+                features[index] = try validator.value(.text(text), feature: index)
             } catch {
-                errors.append(FieldError(field: feature.rawValue, detail: error.detail))
+                errors.append(FieldError(field: name, detail: error.detail))
             }
         }
-        return errors.isEmpty ? .success(measurements) : .failure(FieldErrors(errors: errors))
+        return errors.isEmpty ? .success(input(features)) : .failure(FieldErrors(errors: errors))
+    }
+
+    private func input(_ features: [Double?]) -> PenguinInput {
+        let indices = coding.measurementIndices
+        return PenguinInput(
+            features: features,
+            measurements: Measurements(
+                billLength: features[indices[0]], billDepth: features[indices[1]],
+                flipperLength: features[indices[2]], bodyMass: features[indices[3]]))
     }
 }
 

@@ -18,14 +18,15 @@ public enum PredictionLookup {
     public enum Decision: Equatable, Sendable {
         /// Answer this prediction; refill the cache with it unless it came from there.
         case answer(Prediction, source: PredictionSource)
-        /// Predict these measurements with the live model, answer with source `model` and cache it.
-        case predictLive(Measurements)
+        /// Predict this row of features (by schema index) with the live model, answer with
+        /// source `model` and cache it.
+        case predictLive([Double?])
         /// The cache missed: read the warehouse row and decide again.
         case readWarehouse
         /// No penguin has this id.
         case notFound
-        /// The penguin is known but a measurement is missing, so no model can predict it.
-        case notPredictable(missing: [Feature])
+        /// The penguin is known but lacks these features (by name) the model reads, so it cannot predict it.
+        case notPredictable(missing: [String])
         /// There is no live model to check versions against or predict with.
         case noModel
     }
@@ -37,15 +38,20 @@ public enum PredictionLookup {
         return .readWarehouse
     }
 
-    /// The second step: what the warehouse said about the penguin.
-    public static func afterWarehouse(currentVersion: Int?, row: WarehouseRow?) -> Decision {
+    /// The second step: what the warehouse said about the penguin. `reads` are the schema
+    /// indices of the live model's features (nil: the four measurements, which every model read
+    /// before `train --features`, and which a penguin without a model is checked for).
+    public static func afterWarehouse(
+        currentVersion: Int?, row: WarehouseRow?, coding: PenguinRecords = .bundled, reads: [Int]? = nil
+    ) -> Decision {
         guard let row else { return .notFound }
-        let missing = Feature.allCases.filter { row.penguin.measurements[$0] == nil }
+        let features = coding.record(row.penguin, otherFields: false).features
+        let missing = (reads ?? coding.measurementIndices).filter { features[$0] == nil }.map { coding.schema.features[$0].name }
         guard missing.isEmpty else { return .notPredictable(missing: missing) }
         guard let currentVersion else { return .noModel }
         if let prediction = row.prediction, prediction.modelVersion == currentVersion {
             return .answer(prediction, source: .warehouse)
         }
-        return .predictLive(row.penguin.measurements)
+        return .predictLive(features)
     }
 }

@@ -63,7 +63,9 @@ public struct SparkScorer: Sendable {
         let model = try await platform.currentModel()
         guard let record = model.artifact.spark else { throw SparkError.noSparkModel(version: model.version) }
 
-        let pipeline = DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: .init(), table: warehouse.tableName)
+        let pipeline = DatasetPipeline(
+            schema: model.coding.schema, featureIndices: model.featureIndices, source: JDBCSource(warehouse.jdbcLocation),
+            parameters: .init(), table: warehouse.tableName)
         let (merged, sparkSeconds, mergeSeconds) = try await stageAndMerge(
             record: record, pipeline: pipeline,
             merge: { try await warehouse.mergeSparkPredictions(fromStaging: $0, modelVersion: model.version, at: now) },

@@ -174,31 +174,47 @@ import Testing
         expectUserError(try await penguins.run("train", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris")
         _ = try await penguins.run("ingest", "--dataset", "iris")
         expectUserError(try await penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,wings"), mentioning: "\"wings\", which is not a feature of dataset iris")
-        expectUserError(try await penguins.run("train", "--features", "bill_length_mm"), mentioning: "--features needs another dataset")
+        expectUserError(try await penguins.run("train", "--features", "bill_length_mm,wings"), mentioning: "\"wings\", which is not a feature of dataset penguins")
         _ = try await penguins.run("train", "--dataset", "iris")
         let file = try penguins.temporaryFile("no-petals.csv", "sepal_length_cm,sepal_width_cm\n5.0,3.4\n")
         expectUserError(try await penguins.run("predict", file, "--dataset", "iris"), mentioning: "petal_length_cm")
     }
 
-    /// The way the refusal above points to: the penguins' schema registered under another name
-    /// trains on their isotope ratios and on categorical features.
-    @Test func thePenguinsTrainOnChosenFeaturesAsAnotherDataset() async throws {
+    /// The penguins train on any features of their schema, the raw file's isotope ratios and the
+    /// categorical island and sex among them; the trained model is the one that scores and predicts.
+    @Test func thePenguinsTrainScoreAndPredictOnChosenFeatures() async throws {
         let penguins = PenguinsExecutable()
-        let shown = try await penguins.run("datasets", "show", "penguins")
-        #expect(shown.status == 0, "\(shown.standardError)")
-        let schema = try penguins.temporaryFile("penguins.yaml", shown.standardOutput)
-        #expect(try await penguins.run("datasets", "add", "palmer", "--schema", schema).status == 0)
-        let raw = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/PenguinsCore/Resources/penguins-raw.csv").path
-        #expect(try await penguins.run("ingest", raw, "--dataset", "palmer").status == 0)
-        for features in ["bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,delta_15_n,delta_13_c", "bill_length_mm,flipper_length_mm,island,sex"] {
-            let trained = try await penguins.run("train", "--dataset", "palmer", "--features", features, "--format", "json")
-            #expect(trained.status == 0, "\(trained.standardError)")
-            let report = try trained.json()
-            #expect(report["features"] as? [String] == features.split(separator: ",").map(String.init))
-            #expect(report["dataset"] as? String == "palmer")
-            #expect(((report["metrics"] as? [String: Any])?["accuracy"] as? Double ?? 0) > 0.9, "\(report)")
-        }
+        let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/PenguinsCore/Resources")
+        #expect(try await penguins.run("ingest").status == 0)
+        let isotopes = "bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,delta_15_n,delta_13_c"
+        let trained = try await penguins.run("train", "--features", isotopes, "--format", "json")
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let report = try trained.json()
+        #expect(report["features"] as? [String] == isotopes.split(separator: ",").map(String.init))
+        #expect(report["dataset"] as? String == "penguins")
+        #expect(((report["metrics"] as? [String: Any])?["accuracy"] as? Double ?? 0) > 0.9, "\(report)")
+        // The birds without isotope ratios neither train nor score.
+        let used = (report["training_rows"] as? Int ?? 0) + (report["test_rows"] as? Int ?? 0)
+        let scored = try await penguins.run("score", "--format", "json").json()
+        #expect(scored["rows"] as? Int == 344)
+        #expect(scored["scored"] as? Int == used)
+        #expect(scored["unscorable"] as? Int == 344 - used)
+        #expect(used > 300 && used < 342, "\(used) birds have every measurement and both isotope ratios")
+
+        let raw = try await penguins.run("predict", resources.appendingPathComponent("penguins-raw.csv").path, "--format", "json").json()
+        let rows = try #require(raw["rows"] as? [[String: Any]])
+        #expect(rows.count == 344)
+        #expect(rows.filter { $0["species"] != nil }.count == used)
+        #expect(rows.filter { ($0["error"] as? String)?.contains("delta_15_n") == true }.count == 344 - used,
+                "a bird without isotope ratios is told which features it lacks")
+
+        let categorical = try await penguins.run("train", "--features", "bill_length_mm,flipper_length_mm,island,sex", "--format", "json")
+        #expect(categorical.status == 0, "\(categorical.standardError)")
+        let tidy = try await penguins.run("predict", resources.appendingPathComponent("penguins.csv").path, "--format", "json").json()
+        let tidyRows = try #require(tidy["rows"] as? [[String: Any]])
+        #expect(tidyRows.filter { $0["species"] != nil }.count == 333, "the 333 birds with a sex are predicted")
+        #expect(tidyRows.contains { ($0["error"] as? String)?.contains("sex") == true })
     }
 
     @Test func irisStatisticsAndRegression() async throws {

@@ -42,7 +42,7 @@ import Testing
         let regression = Pages.regression(
             request: RegressionRequest(target: quote, predictors: [quote], testFraction: quote, seed: quote), report: nil, error: nil
         )
-        let predict = Pages.predict(input: PredictInput(values: [.billLength: quote]), prediction: nil, error: nil)
+        let predict = Pages.predict(input: PredictInput(values: ["bill_length_mm": quote]), prediction: nil, error: nil)
         for html in [regression, predict] {
             #expect(!html.contains("<script"))
             #expect(!html.contains(quote))

@@ -228,7 +228,7 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
 
     @Test func predictShowsTheSpeciesAndItsProbabilities() async throws {
         let fixture = try await DashboardFixture.shared
-        let input = PredictInput(values: [.billLength: "45", .billDepth: "17", .flipperLength: "200", .bodyMass: "4200"])
+        let input = PredictInput(values: ["bill_length_mm": "45", "bill_depth_mm": "17", "flipper_length_mm": "200", "body_mass_g": "4200"])
         let html = Pages.predict(input: input, prediction: fixture.prediction, error: nil)
         expectPage(html, current: .predict)
         #expect(html.contains("name=\"bill_length_mm\" step=\"any\" required value=\"45\""))
@@ -236,7 +236,7 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         #expect(html.contains("Species: <strong>\(fixture.prediction.species.rawValue)</strong>"))
         #expect(html.contains(Format.percent(fixture.prediction.confidence)))
         #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 1)
-        let failed = Pages.predict(input: PredictInput(values: [.billLength: "abc"]), prediction: nil, error: "bill_length_mm must be a number")
+        let failed = Pages.predict(input: PredictInput(values: ["bill_length_mm": "abc"]), prediction: nil, error: "bill_length_mm must be a number")
         #expect(failed.contains("role=\"alert\""))
         #expect(failed.contains("value=\"abc\""))
     }

@@ -5,12 +5,13 @@ import Testing
 
 struct SparkShadowPageTests {
     private func sparkModel() async throws -> SpeciesModel {
-        var model = try await DashboardFixture.shared.model
-        model.artifact.spark = SparkModelRecord(
+        let model = try await DashboardFixture.shared.model
+        var artifact = model.artifact
+        artifact.spark = SparkModelRecord(
             url: "sc://spark.internal:15002", sparkVersion: "4.3.0", modelPath: "/models/species-<1>", accuracy: 0.985,
             macroF1: 0.98, f1ByLabel: [0.99, 0.97, 0.98], testFraction: 0.2, seed: 42, seconds: 12
         )
-        return model
+        return try SpeciesModel(version: model.version, artifact: artifact)
     }
 
     @Test func showsTheAgreementAndTheRowsThatDiffer() async throws {

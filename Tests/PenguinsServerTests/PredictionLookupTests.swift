@@ -18,6 +18,11 @@ import Testing
         )
     }
 
+    /// The row of features the penguin of `row(_:scoredBy:)` has in the penguins' schema.
+    func features(_ measurements: Measurements) -> [Double?] {
+        PenguinRecords.bundled.record(row(measurements, scoredBy: nil).penguin, otherFields: false).features
+    }
+
     @Test func aCacheHitOfTheCurrentVersionAnswers() {
         #expect(PredictionLookup.afterCache(currentVersion: 3, cached: prediction(version: 3)) == .answer(prediction(version: 3), source: .cache))
     }
@@ -33,8 +38,8 @@ import Testing
     }
 
     @Test func aRowScoredByAnotherVersionOrNotAtAllIsPredictedLive() {
-        #expect(PredictionLookup.afterWarehouse(currentVersion: 3, row: row(complete, scoredBy: 2)) == .predictLive(complete))
-        #expect(PredictionLookup.afterWarehouse(currentVersion: 3, row: row(complete, scoredBy: nil)) == .predictLive(complete))
+        #expect(PredictionLookup.afterWarehouse(currentVersion: 3, row: row(complete, scoredBy: 2)) == .predictLive(features(complete)))
+        #expect(PredictionLookup.afterWarehouse(currentVersion: 3, row: row(complete, scoredBy: nil)) == .predictLive(features(complete)))
     }
 
     @Test func anUnknownPenguinIsNotFoundEvenWithoutAModel() {
@@ -46,7 +51,25 @@ import Testing
         var partial = complete
         partial.bodyMass = nil
         partial.billDepth = nil
-        #expect(PredictionLookup.afterWarehouse(currentVersion: 3, row: row(partial, scoredBy: nil)) == .notPredictable(missing: [.billDepth, .bodyMass]))
+        #expect(PredictionLookup.afterWarehouse(currentVersion: 3, row: row(partial, scoredBy: nil)) == .notPredictable(missing: ["bill_depth_mm", "body_mass_g"]))
+    }
+
+    @Test func aModelOfOtherFeaturesNeedsThoseAndNotTheMeasurements() {
+        let coding = PenguinRecords.bundled
+        let reads = ["bill_length_mm", "delta_15_n", "island"].map { name in coding.schema.features.firstIndex { $0.name == name }! }
+        var partial = complete
+        partial.bodyMass = nil
+        let unscored = row(partial, scoredBy: nil)
+        #expect(PredictionLookup.afterWarehouse(currentVersion: 3, row: unscored, reads: reads) == .notPredictable(missing: ["delta_15_n"]))
+        var measured = unscored
+        measured.penguin.otherFields["delta_15_n"] = .number(8.9)
+        guard case .predictLive(let features) = PredictionLookup.afterWarehouse(currentVersion: 3, row: measured, reads: reads) else {
+            Issue.record("a penguin with every feature the model reads is predicted live")
+            return
+        }
+        #expect(features[reads[0]] == 39.1)
+        #expect(features[reads[1]] == 8.9)
+        #expect(features[reads[2]] == Double(coding.islands.firstIndex(of: .dream)!))
     }
 
     @Test func aKnownCompletePenguinWithoutAModelIsNoModel() {

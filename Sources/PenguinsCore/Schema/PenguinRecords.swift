@@ -72,12 +72,15 @@ public struct PenguinRecords: Sendable {
         )
     }
 
-    /// The penguin of `record`, without other fields; nil when its class is not a species or it
-    /// has no island.
+    /// The penguin of `record`; nil when its class is not a species or it has no island. Its
+    /// other fields are the schema's other numeric features it has (the isotope ratios), where
+    /// the parser keeps them, so that ``record(_:otherFields:)`` gives its features back.
     public func penguin(_ record: DatasetRecord) -> Penguin? {
         guard let species = self.species(ofClass: record.targetClass),
               let island = level(record.features[islandIndex], in: islands) else { return nil }
         let features = record.features
+        var otherFields: [String: JSONValue] = [:]
+        for (index, name) in otherNumeric { if let value = features[index] { otherFields[name] = .number(value) } }
         return Penguin(
             id: record.id, species: species, island: island,
             measurements: Measurements(
@@ -85,7 +88,8 @@ public struct PenguinRecords: Sendable {
                 flipperLength: features[measurementIndices[2]], bodyMass: features[measurementIndices[3]]
             ),
             sex: level(features[sexIndex], in: sexByLevel) ?? nil,
-            year: features[yearIndex].map { Int($0) } ?? 0
+            year: features[yearIndex].map { Int($0) } ?? 0,
+            otherFields: otherFields
         )
     }
 

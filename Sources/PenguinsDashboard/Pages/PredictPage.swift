@@ -6,12 +6,11 @@ enum PredictPage {
     static let examples: [Feature: String] = [.billLength: "45", .billDepth: "17", .flipperLength: "200", .bodyMass: "4200"]
 
     static func render(input: PredictInput, prediction: Prediction?, error: String?) -> String {
-        var body = "<h1>Predict</h1><p class=\"lead\">The species of one penguin from its four measurements, by the current model.</p>"
+        let measurementsOnly = input.fields.map(\.name) == Feature.allCases.map(\.rawValue)
+        var body = "<h1>Predict</h1><p class=\"lead\">The species of one penguin from "
+            + (measurementsOnly ? "its four measurements" : "the features it reads") + ", by the current model.</p>"
         body += "<form class=\"panel\" method=\"get\" action=\"/predict\"><div class=\"row\">"
-        for feature in Feature.allCases {
-            let value = input.values[feature] ?? ""
-            body += "<label>\(HTML.escape(label(feature)))<input type=\"number\" name=\"\(feature.rawValue)\" step=\"any\" required value=\"\(HTML.escape(value))\" placeholder=\"\(examples[feature]!)\"></label>"
-        }
+        for field in input.fields { body += self.field(field, value: input.values[field.name] ?? "") }
         body += "<button type=\"submit\">Predict</button></div></form>"
         if let error {
             body += HTML.alert(error, title: "No prediction:")
@@ -29,9 +28,26 @@ enum PredictPage {
                 colorByCategory: true, decimals: 1, unit: " %"
             ).render())])
         } else if error == nil {
-            body += HTML.note("Enter the four measurements and press <strong>Predict</strong>.")
+            body += HTML.note("Enter " + (measurementsOnly ? "the four measurements" : "the values") + " and press <strong>Predict</strong>.")
         }
         return Layout.document(title: "Predict", current: .predict, body: body)
+    }
+
+    /// One field of the form: a measurement with its label and example, another numeric feature
+    /// with its unit and range, a categorical one as a choice of its levels.
+    static func field(_ feature: FeatureColumn, value: String) -> String {
+        let name = HTML.escape(feature.name)
+        if let measurement = Feature(rawValue: feature.name) {
+            return "<label>\(HTML.escape(label(measurement)))<input type=\"number\" name=\"\(name)\" step=\"any\" required value=\"\(HTML.escape(value))\" placeholder=\"\(examples[measurement]!)\"></label>"
+        }
+        switch feature.kind {
+        case .numeric:
+            let hint = feature.range.map { "\(Format.compact($0.lowerBound)) to \(Format.compact($0.upperBound))" } ?? ""
+            return "<label>\(name)\(feature.unit.map { " (\(HTML.escape($0)))" } ?? "")<input type=\"number\" name=\"\(name)\" step=\"any\" required value=\"\(HTML.escape(value))\" placeholder=\"\(HTML.escape(hint))\"></label>"
+        case .categorical:
+            return "<label>\(name)<select name=\"\(name)\" required><option value=\"\"></option>"
+                + feature.levels.map { "<option\($0 == value ? " selected" : "")>\(HTML.escape($0))</option>" }.joined() + "</select></label>"
+        }
     }
 
     static func label(_ feature: Feature) -> String {
