@@ -44,31 +44,23 @@ enum OpenAPIDatasets {
         return [("/api/v1/datasets/\(name)/predict", "post", predict), ("/api/v1/datasets/\(name)/predict/batch", "post", batch)]
     }
 
+    /// The penguins' request body (`PenguinMeasurements`), generated from their schema as every
+    /// dataset's is: any of its features, those the live model reads required.
+    static func penguinBody(of schema: DatasetSchema) -> JSONValue {
+        .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(featureProperties(of: schema)),
+            "description": .string(
+                "A penguin: any features of the penguins' schema by name. The features the live model reads are required "
+                    + "(`GET /api/v1/model` lists them; the four measurements unless it was trained with `--features`). "
+                    + "Checked by the schema as the CSV rows are, with the same messages: a number may also be sent as text (\"39.1\"), "
+                    + "a level in any case or as one of its aliases (sex f, m)."),
+        ])
+    }
+
     /// The dataset's body schemas: (component name, JSON Schema).
     static func components(of schema: DatasetSchema) -> [(String, JSONValue)] {
         let prefix = componentPrefix(schema.name)
-        var properties: [String: JSONValue] = [:]
-        for feature in schema.features {
-            switch feature.kind {
-            case .numeric:
-                var property: [String: JSONValue] = ["type": .array([.string("number"), .string("null")])]
-                var description = "Numeric"
-                if let unit = feature.unit { description += ", in \(unit)" }
-                if let range = feature.range {
-                    property["minimum"] = .number(range.lowerBound)
-                    property["maximum"] = .number(range.upperBound)
-                    description += "; plausible from \(number(range.lowerBound)) to \(number(range.upperBound))"
-                }
-                property["description"] = .string(description + ".")
-                properties[feature.name] = .object(property)
-            case .categorical:
-                properties[feature.name] = .object([
-                    "type": .array([.string("string"), .string("null")]),
-                    "enum": .array(feature.levels.map(JSONValue.string) + [.null]),
-                    "description": .string("One of the levels \(feature.levels.joined(separator: ", ")) (or an alias of one)."),
-                ])
-            }
-        }
+        let properties = featureProperties(of: schema)
         let features: JSONValue = .object([
             "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(properties),
             "description": .string("A row of \(schema.name): its features by name."),
@@ -108,6 +100,34 @@ enum OpenAPIDatasets {
             ]),
         ])
         return [(prefix + "Features", features), (prefix + "Prediction", prediction), (prefix + "Batch", batch), (prefix + "BatchPredictions", predictions)]
+    }
+
+    /// Each feature of `schema` as a JSON Schema property: a number with its unit and plausible
+    /// range, or one of its levels; null or absent when not given.
+    static func featureProperties(of schema: DatasetSchema) -> [String: JSONValue] {
+        var properties: [String: JSONValue] = [:]
+        for feature in schema.features {
+            switch feature.kind {
+            case .numeric:
+                var property: [String: JSONValue] = ["type": .array([.string("number"), .string("null")])]
+                var description = "Numeric"
+                if let unit = feature.unit { description += ", in \(unit)" }
+                if let range = feature.range {
+                    property["minimum"] = .number(range.lowerBound)
+                    property["maximum"] = .number(range.upperBound)
+                    description += "; plausible from \(number(range.lowerBound)) to \(number(range.upperBound))"
+                }
+                property["description"] = .string(description + ".")
+                properties[feature.name] = .object(property)
+            case .categorical:
+                properties[feature.name] = .object([
+                    "type": .array([.string("string"), .string("null")]),
+                    "enum": .array(feature.levels.map(JSONValue.string) + [.null]),
+                    "description": .string("One of the levels \(feature.levels.joined(separator: ", ")) (or an alias of one)."),
+                ])
+            }
+        }
+        return properties
     }
 
     /// A number as a reader writes it: `2` rather than `2.0`.

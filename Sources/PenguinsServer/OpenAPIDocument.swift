@@ -28,13 +28,16 @@ struct OpenAPIDocument: Sendable {
     }
 
     /// The document, with the generated operations and schemas of every dataset in `datasets`
-    /// but the penguins.
+    /// but the penguins, and the penguins' request body generated from their schema.
     func yaml(datasets: [DatasetSchema] = []) -> String {
         var paths: [String: [String: JSONValue]] = [:]
         for (route, operation) in operations {
             paths[route.path, default: [:]][route.method.lowercased()] = operation.value
         }
-        var schemas: [String: JSONValue] = [:]
+        var schemas: [String: JSONValue] = [
+            "PenguinMeasurements": OpenAPIDatasets.penguinBody(
+                of: datasets.first { Platform.isDefaultDataset($0.name) } ?? BundledSchemas.penguins),
+        ]
         for schema in datasets where !Platform.isDefaultDataset(schema.name) {
             for (path, method, operation) in OpenAPIDatasets.operations(of: schema) {
                 paths[path, default: [:]][method] = operation.value
