@@ -151,6 +151,26 @@ struct SparkIntegrationTests {
                 modelVersion: shadow.modelVersion, compared: shadow.compared, agreed: shadow.agreed, disagreements: Array(shadow.disagreements.prefix(5))
             ))
             #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion + 1, limit: 5) == nil)
+
+            // The penguins on chosen features (`train --features`): an isotope ratio and the
+            // categorical island, on the cluster and in Swift; the served model scores them.
+            let features = ["bill_length_mm", "flipper_length_mm", "delta_15_n", "island"]
+            let chosen = try await SparkTrainer(
+                platform: platform, url: try url, parameters: RandomForestClassifier(), testFraction: 0.2, modelRoot: Self.modelRoot
+            ).train(dataset: BundledSchemas.penguins, features: features)
+            #expect(chosen.swift.artifact.featureNames == features)
+            #expect(chosen.spark.accuracy >= 0.9)
+            #expect(try await platform.currentModel().version == chosen.swift.version)
+            let rescored = try await SparkScorer(platform: platform, url: try url).score()
+            let records = platform.warehouse.recordWarehouse
+            let indices = features.map { name in records.schema.features.firstIndex { $0.name == name }! }
+            let columns = try await records.columns(featureIndices: indices)
+            let usable = (0..<columns.count).filter { row in columns.features.allSatisfy { !$0[row].isNaN } }.count
+            #expect(usable < complete, "some birds have no isotope ratios")
+            #expect(rescored.sparkScored == usable)
+            #expect(rescored.swift.scored == usable)
+            #expect(rescored.shadow?.compared == usable)
+            #expect((rescored.shadow?.agreementRate ?? 0) >= 0.9)
         } catch {
             try? await Self.dropSchema(configuration, platform)
             throw error
