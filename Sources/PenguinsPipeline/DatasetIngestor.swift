@@ -23,7 +23,7 @@ public struct DatasetIngestor: Sendable {
         progress: @Sendable (IngestProgress) -> Void = { _ in }
     ) async throws -> IngestReport {
         let start = Date()
-        var reader = try DatasetFile(url: file, schema: schema, overrides: overrides)
+        let reader = try DatasetFile(url: file, schema: schema, overrides: overrides)
         let stores = try await platform.tables(for: schema)
         let source = file.lastPathComponent
         let provenance = Provenance(file: source, dialect: reader.dialect)
@@ -34,11 +34,13 @@ public struct DatasetIngestor: Sendable {
         let coherence = CacheCoherence(stores: stores)
         var badLines: Set<Int> = []
         await coherence.correct(&report)  // the position that this file's changes follow
-        var next = try reader.nextBatch(maxCount: batchSize)
+        let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
+        var next = try await batches.next()
         while let batch = next {
-            async let written = Self.write(batch, to: stores, source: source, provenance: provenance, at: Date())
-            next = try reader.nextBatch(maxCount: batchSize)
-            let counts = try await written
+            // The next batch is parsed on the reader's thread while this one is stored.
+            async let following = batches.next()
+            let counts = try await Self.write(batch, to: stores, source: source, provenance: provenance, at: Date())
+            next = try await following
             report.read += batch.count
             report.stored += counts.stored
             report.quarantined += counts.badLines.count

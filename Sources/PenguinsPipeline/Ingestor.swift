@@ -32,7 +32,8 @@ public struct IngestProgress: Sendable {
 }
 
 /// Streams a CSV file into the lake, the warehouse and the quarantine in batches, so memory
-/// stays flat whatever the file's size. Parsing the next batch overlaps writing the current one.
+/// stays flat whatever the file's size. Parsing the next batch, on a thread of its own
+/// (``ReadAhead``), overlaps writing the current one.
 ///
 /// After each batch the prediction cache drops the penguins whose measurements changed (see
 /// ``CacheCoherence``). After the whole file, the quarantine keeps only this file's lines that
@@ -54,7 +55,7 @@ public struct Ingestor: Sendable {
         file: URL, overrides: CSVDialect.Overrides = .none, progress: @Sendable (IngestProgress) -> Void = { _ in }
     ) async throws -> IngestReport {
         let start = Date()
-        var reader = try PenguinFile(url: file, overrides: overrides)
+        let reader = try PenguinFile(url: file, overrides: overrides)
         let source = file.lastPathComponent
         var report = IngestReport(
             file: file.path, layout: reader.layout.displayName, dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
@@ -64,11 +65,13 @@ public struct Ingestor: Sendable {
         let coherence = CacheCoherence(platform: platform)
         var badLines: Set<Int> = []
         await coherence.correct(&report)  // the position that this file's changes follow
-        var next = try reader.nextBatch(maxCount: batchSize)
+        let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
+        var next = try await batches.next()
         while let batch = next {
-            async let written = write(batch, source: source, provenance: provenance, at: Date())
-            next = try reader.nextBatch(maxCount: batchSize)
-            let counts = try await written
+            // The next batch is parsed on the reader's thread while this one is stored.
+            async let following = batches.next()
+            let counts = try await write(batch, source: source, provenance: provenance, at: Date())
+            next = try await following
             report.read += batch.count
             report.stored += counts.stored
             report.quarantined += counts.badLines.count
