@@ -11,6 +11,7 @@ import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStatistics
+import PenguinsStorage
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let path = arguments.first else {
@@ -33,12 +34,12 @@ func report(_ name: String, _ times: [Double], _ extra: [String: Any] = [:]) {
     print(String(decoding: data, as: UTF8.self))
 }
 
-var columns = PenguinColumns()
-let loadTime = try seconds { columns = try PenguinColumns.load(file: URL(fileURLWithPath: path)) }
+var columns = DatasetColumns(schema: BundledSchemas.penguins, records: RecordColumns(features: []))
+let loadTime = try seconds { columns = try DatasetColumns.load(file: URL(fileURLWithPath: path), schema: BundledSchemas.penguins) }
 report("load_csv", [loadTime], ["rows": columns.count])
 
 // KS: body mass against body mass + 50 g.
-let mass = columns.measurements[.bodyMass]!.compactMap { $0 }
+let mass = columns.numeric(Feature.bodyMass.rawValue)!.compactMap { $0 }
 let shifted = mass.map { $0 + 50 }
 var ks = KolmogorovSmirnov.twoSample(mass, shifted)
 report("ks_2samp", try (0..<runs).map { _ in seconds { ks = KolmogorovSmirnov.twoSample(mass, shifted) } },
@@ -54,9 +55,11 @@ report("ols", try (0..<runs).map { _ in try seconds { _ = try regression.run(col
 // Random forest on a stratified 80 % split, scaled, 20 trees of depth 5.
 var features: [Double] = []
 var labels: [Int] = []
+let measurements = Feature.allCases.map { columns.numeric($0.rawValue)! }
+let speciesColumn = columns.categorical("species")!
 for index in 0..<columns.count {
-    let row = Feature.allCases.compactMap { columns.measurements[$0]![index] }
-    guard row.count == 4, let species = columns.species[index].flatMap(Species.init(rawValue:)) else { continue }
+    let row = measurements.compactMap { $0[index] }
+    guard row.count == 4, let species = speciesColumn[index].flatMap(Species.init(rawValue:)) else { continue }
     features += row
     labels.append(Species.allCases.firstIndex(of: species)!)
 }

@@ -18,9 +18,6 @@ struct DriftCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if Platform.isDefaultDataset(dataset.name), let feature, Feature(name: feature) == nil {
-            throw ValidationError("--feature must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), got \(feature)")
-        }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be between 0 and 1") }
         if reference == "production" { throw ValidationError("--reference must be training or a file") }
         if current == "training" { throw ValidationError("--current must be production or a file") }
@@ -30,28 +27,20 @@ struct DriftCommand: AsyncParsableCommand {
         try await reportingErrors {
             let referenceSource = DriftSource(argument: reference)
             let currentSource = DriftSource(argument: current)
-            let report: DriftReport
-            if Platform.isDefaultDataset(dataset.name) {
-                // Two files need no store at all.
-                let needsStore = [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
-                let platform = needsStore ? try global.platform() : nil
-                let referenceSample = try await DriftSample.load(referenceSource, platform: platform, overrides: csv.overrides)
-                let currentSample = try await DriftSample.load(currentSource, platform: platform, overrides: csv.overrides)
-                report = try DriftAnalysis(threshold: threshold, feature: feature.flatMap(Feature.init(name:)))
-                    .compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
-            } else {
-                let platform = try global.platform()
-                let schema = try await platform.schema(ofDataset: dataset.name)
-                let analysis = DriftAnalysis(threshold: threshold, feature: feature, dataset: schema)
-                if let feature, !analysis.numericColumns.contains(feature) {
-                    throw PipelineError.invalidOption(
-                        "--feature must be a numeric feature of \(schema.name) (\(analysis.numericColumns.joined(separator: ", "))), got \(feature)"
-                    )
-                }
-                let referenceSample = try await DriftSample.load(referenceSource, dataset: schema, platform: platform, overrides: csv.overrides)
-                let currentSample = try await DriftSample.load(currentSource, dataset: schema, platform: platform, overrides: csv.overrides)
-                report = try analysis.compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
+            let isDefault = Platform.isDefaultDataset(dataset.name)
+            // Two files of the penguins need no store at all.
+            let needsStore = !isDefault || [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
+            let platform = needsStore ? try global.platform() : nil
+            let schema = try await platform?.schema(ofDataset: dataset.name) ?? BundledSchemas.penguins
+            let analysis = DriftAnalysis(threshold: threshold, feature: feature, dataset: schema)
+            if let feature, !analysis.numericColumns.contains(feature) {
+                throw PipelineError.invalidOption(
+                    "--feature must be a numeric feature of \(schema.name) (\(analysis.numericColumns.joined(separator: ", "))), got \(feature)"
+                )
             }
+            let referenceSample = try await DriftSample.load(referenceSource, dataset: schema, platform: platform, overrides: csv.overrides)
+            let currentSample = try await DriftSample.load(currentSource, dataset: schema, platform: platform, overrides: csv.overrides)
+            let report = try analysis.compare(reference: referenceSample, current: currentSample, referenceName: reference, currentName: current)
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(DriftCommand.render(report))

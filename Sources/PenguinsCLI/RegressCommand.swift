@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PenguinsCore
 import PenguinsPipeline
 import PenguinsStatistics
 
@@ -9,7 +10,7 @@ struct RegressCommand: AsyncParsableCommand {
         abstract: "OLS regression of a numeric variable on numeric and categorical predictors (one-hot, first level dropped)."
     )
 
-    @Option(help: "Numeric variable to explain (for the penguins \(PenguinColumns.numericNames.joined(separator: ", ")); default body_mass_g).")
+    @Option(help: "Numeric variable to explain (for the penguins \(DatasetColumns.numericNames(of: BundledSchemas.penguins).joined(separator: ", ")); default body_mass_g).")
     var target: String?
     @Option(help: "Comma-separated predictors: numeric and categorical columns (for the penguins default flipper_length_mm).")
     var predictors: String?

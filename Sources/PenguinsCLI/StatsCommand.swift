@@ -15,12 +15,6 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
-        if Platform.isDefaultDataset(dataset.name), let by, !PenguinColumns.categoricalNames.contains(by) {
-            throw ValidationError("--by must be one of \(PenguinColumns.categoricalNames.joined(separator: ", ")), got \(by)")
-        }
-    }
-
     func run() async throws {
         try await reportingErrors {
             let columns = try await loadColumns(file: file, csv: csv, global: global, dataset: dataset.name)
@@ -67,18 +61,13 @@ struct StatsCommand: AsyncParsableCommand {
     }
 }
 
-/// The rows of a file of `dataset` when given, else of its warehouse (which must not be empty).
-func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions, dataset: String) async throws -> any ColumnTable {
+/// The rows of a file of `dataset` when given, else of its warehouse (which must not be empty),
+/// read with the schema of its warehouse.
+func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions, dataset: String) async throws -> DatasetColumns {
     let platform = try global.platform()
-    let columns: any ColumnTable
-    if Platform.isDefaultDataset(dataset) {
-        if let file { return try PenguinColumns.load(file: URL(fileURLWithPath: file), overrides: csv.overrides) }
-        columns = try await PenguinColumns.load(from: platform.warehouse)
-    } else {
-        let schema = try await platform.schema(ofDataset: dataset)
-        if let file { return try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: schema, overrides: csv.overrides) }
-        columns = try await DatasetColumns.load(from: platform.tables(for: schema).warehouse)
-    }
+    let warehouse = try await platform.modelStores(of: platform.schema(ofDataset: dataset)).warehouse
+    if let file { return try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: warehouse.schema, overrides: csv.overrides) }
+    let columns = try await DatasetColumns.load(from: warehouse)
     guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
     return columns
 }

@@ -5,7 +5,7 @@ import PenguinsStorage
 
 /// What the regression lab's form asked for, as typed (echoed back into the form).
 public struct RegressionRequest: Sendable, Equatable {
-    /// The variable to explain (one of ``PenguinColumns/numericNames``).
+    /// The variable to explain (a numeric column of the dataset).
     public var target: String
     /// The predictors, numeric or categorical.
     public var predictors: [String]
@@ -50,7 +50,7 @@ public enum Pages {
     /// Descriptive table, counts by island and by sex, the two seed scatter plots and one of the
     /// reader's choosing (`x`, `y`, `colour`). `columns` empty → "no data yet".
     public static func statistics(
-        report: StatisticsReport?, columns: PenguinColumns, x: String? = nil, y: String? = nil, colour: String? = nil
+        report: StatisticsReport?, columns: DatasetColumns, x: String? = nil, y: String? = nil, colour: String? = nil
     ) -> String {
         StatisticsPage.render(report: report, columns: columns, choice: (x, y, colour))
     }

@@ -15,11 +15,6 @@ public protocol ColumnTable: Sendable {
     func categorical(_ name: String) -> [String?]?
 }
 
-extension PenguinColumns: ColumnTable {
-    public var numericNames: [String] { PenguinColumns.numericNames }
-    public var categoricalNames: [String] { PenguinColumns.categoricalNames }
-}
-
 /// The columns of any dataset, from its warehouse or from a file: each numeric feature, and
 /// the target and each categorical feature as their class and level names.
 public struct DatasetColumns: ColumnTable {

@@ -87,16 +87,11 @@ public struct DriftSample: Sendable {
         }
     }
 
-    /// The penguins' sample of a CSV file in either layout: every present measurement and every level count.
+    /// The penguins' sample of a CSV file in either layout, read with their `schema`: every
+    /// present value of each numeric column (the isotope ratios too) and every level count.
     /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
-    public static func load(file: URL, overrides: CSVDialect.Overrides = .none) throws -> DriftSample {
-        let columns = try PenguinColumns.load(file: file, overrides: overrides)
-        var sample = DriftSample()
-        for feature in Feature.allCases { sample.values[feature.rawValue] = columns.measurements[feature]!.compactMap { $0 } }
-        for name in PenguinColumns.categoricalNames {
-            sample.categories[name] = columns.categorical(name)!.reduce(into: [:]) { $0[$1 ?? "missing", default: 0] += 1 }
-        }
-        return sample
+    public static func load(file: URL, schema: DatasetSchema = BundledSchemas.penguins, overrides: CSVDialect.Overrides = .none) throws -> DriftSample {
+        DriftSample(columns: try DatasetColumns.load(file: file, schema: schema, overrides: overrides))
     }
 
     /// The penguins' sample of a source; `platform` is only needed for the stored ones.
@@ -105,14 +100,14 @@ public struct DriftSample: Sendable {
     ) async throws -> DriftSample {
         switch source {
         case .file(let url):
-            return try load(file: url, overrides: overrides)
+            return try load(file: url, schema: platform?.warehouse.recordWarehouse.schema ?? BundledSchemas.penguins, overrides: overrides)
         case .training:
             guard let platform else { throw PipelineError.noModel }
             let artifact = try await platform.currentModel().artifact
             return DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
         case .warehouse:
             guard let platform else { throw PipelineError.noModel }
-            let columns = try await PenguinColumns.load(from: platform.warehouse)
+            let columns = try await DatasetColumns.load(from: platform.warehouse.recordWarehouse)
             guard columns.count > 0 else { throw PipelineError.notEnoughRows("the warehouse is empty; ingest a file first") }
             return DriftSample(columns: columns)
         case .production:
@@ -206,12 +201,10 @@ public struct DriftAnalysis: Sendable {
     /// The categorical columns compared, in order.
     public var categoricalColumns: [String]
 
-    /// An analysis of the penguins' measurements and categorical columns.
-    public init(threshold: Double = 0.05, feature: Feature? = nil) {
-        self.init(
-            threshold: threshold, feature: feature?.rawValue,
-            numericColumns: Feature.allCases.map(\.rawValue), categoricalColumns: PenguinColumns.categoricalNames
-        )
+    /// An analysis of the penguins' numeric columns (the measurements, the isotope ratios, the
+    /// year) and categorical ones, as their bundled schema has them.
+    public init(threshold: Double = 0.05, feature: String? = nil) {
+        self.init(threshold: threshold, feature: feature, dataset: BundledSchemas.penguins)
     }
 
     /// An analysis of a dataset's numeric and categorical columns (the target among them).

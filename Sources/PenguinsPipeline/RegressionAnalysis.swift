@@ -41,9 +41,12 @@ public struct RegressionAnalysis: Sendable {
         self.seed = seed
     }
 
-    /// Checks the names (against the penguins' columns, or `numeric` and `categorical` names)
-    /// and options before any data is read.
-    public func validate(numeric: [String] = PenguinColumns.numericNames, categorical: [String] = PenguinColumns.categoricalNames) throws {
+    /// Checks the names (against the `numeric` and `categorical` columns of a dataset, the
+    /// bundled penguins' by default) and options before any data is read.
+    public func validate(
+        numeric: [String] = DatasetColumns.numericNames(of: BundledSchemas.penguins),
+        categorical: [String] = DatasetColumns.categoricalNames(of: BundledSchemas.penguins)
+    ) throws {
         guard numeric.contains(target) else {
             throw PipelineError.unknownColumn(target, expected: numeric)
         }

@@ -261,8 +261,9 @@ extension Endpoints {
     /// `GET /stats?by=`: descriptive statistics of the warehouse.
     func statistics(_ query: FormValues) async throws -> Response {
         let by = query["by"]
-        if let by, !PenguinColumns.categoricalNames.contains(by) {
-            throw Problem.invalidParameter("by", "must be one of \(PenguinColumns.categoricalNames.joined(separator: ", ")), not \"\(by)\"")
+        let categorical = DatasetColumns.categoricalNames(of: platform.warehouse.recordWarehouse.schema)
+        if let by, !categorical.contains(by) {
+            throw Problem.invalidParameter("by", "must be one of \(categorical.joined(separator: ", ")), not \"\(by)\"")
         }
         let columns = try await loadColumns()
         guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
@@ -271,9 +272,11 @@ extension Endpoints {
 
     /// `GET /regression?target=&predictors=a,b&test_fraction=&seed=`.
     func regression(_ query: FormValues) async throws -> Response {
+        let schema = platform.warehouse.recordWarehouse.schema
         let analysis = try Self.regressionAnalysis(
             target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
-            testFraction: query["test_fraction"], seed: query["seed"]
+            testFraction: query["test_fraction"], seed: query["seed"],
+            numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema)
         )
         let columns = try await loadColumns()
         guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
@@ -281,10 +284,9 @@ extension Endpoints {
     }
 
     /// Reads and checks the regression parameters, naming the offending one.
-    /// - Parameters: numeric, categorical: the columns of the dataset (the penguins' by default).
+    /// - Parameters: numeric, categorical: the columns of the dataset.
     static func regressionAnalysis(
-        target: String?, predictors: [String], testFraction: String?, seed: String?,
-        numeric: [String] = PenguinColumns.numericNames, categorical: [String] = PenguinColumns.categoricalNames
+        target: String?, predictors: [String], testFraction: String?, seed: String?, numeric: [String], categorical: [String]
     ) throws -> RegressionAnalysis {
         guard let target, !target.isEmpty else { throw Problem.invalidParameter("target", "is required, e.g. target=\(numeric.last ?? "")") }
         guard numeric.contains(target) else {
@@ -316,18 +318,14 @@ extension Endpoints {
 
     /// `GET /drift?feature=&threshold=`: the training sample against the prediction log.
     func drift(_ query: FormValues) async throws -> Response {
-        var feature: Feature?
-        if let name = query["feature"] {
-            guard let known = Feature(name: name) else {
-                throw Problem.invalidParameter("feature", "must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"")
-            }
-            feature = known
-        }
         let threshold = try Self.driftThreshold(query)
+        let analysis = DriftAnalysis(threshold: threshold, feature: query["feature"], dataset: platform.warehouse.recordWarehouse.schema)
+        if let name = analysis.feature, !analysis.numericColumns.contains(name) {
+            throw Problem.invalidParameter("feature", "must be one of \(analysis.numericColumns.joined(separator: ", ")), not \"\(name)\"")
+        }
         let source = try Self.driftCurrent(query)
         let (reference, current) = try await driftSamples(current: source)
-        let report = try DriftAnalysis(threshold: threshold, feature: feature)
-            .compare(reference: reference, current: current, referenceName: "training", currentName: source.description)
+        let report = try analysis.compare(reference: reference, current: current, referenceName: "training", currentName: source.description)
         return try Responses.json(encoding: report)
     }
 
@@ -360,8 +358,9 @@ extension Endpoints {
         return (reference, current)
     }
 
-    func loadColumns() async throws -> PenguinColumns {
-        try await store(.warehouse) { [platform] in try await PenguinColumns.load(from: platform.warehouse) }
+    /// Every row of the penguins' warehouse, column-wise.
+    func loadColumns() async throws -> DatasetColumns {
+        try await store(.warehouse) { [platform] in try await DatasetColumns.load(from: platform.warehouse.recordWarehouse) }
     }
 
     // MARK: Models

@@ -79,8 +79,10 @@ extension Endpoints {
 
     /// The regression lab: with no query, the form's defaults are fitted, so the page opens with a result.
     func regressionPage(_ query: FormValues) async throws -> Response {
-        try await regressionLab(
-            query, defaults: RegressionRequest(), numeric: PenguinColumns.numericNames, categorical: PenguinColumns.categoricalNames,
+        let schema = platform.warehouse.recordWarehouse.schema
+        return try await regressionLab(
+            query, defaults: RegressionRequest(), numeric: DatasetColumns.numericNames(of: schema),
+            categorical: DatasetColumns.categoricalNames(of: schema),
             emptyMessage: "no data yet: run penguins ingest", page: { Pages.regression(request: $0, report: $1, error: $2) },
             columns: { try await self.loadColumns() }
         )
@@ -140,7 +142,8 @@ extension Endpoints {
             ))
         }
         do {
-            let report = try DriftAnalysis().compare(reference: reference, current: current, referenceName: "training", currentName: "production")
+            let report = try DriftAnalysis(dataset: platform.warehouse.recordWarehouse.schema)
+                .compare(reference: reference, current: current, referenceName: "training", currentName: "production")
             return Responses.html(Pages.drift(report: report, reference: reference, current: current, message: nil))
         } catch let error as PipelineError {
             return Responses.html(Pages.drift(report: nil, reference: reference, current: current, message: error.description))

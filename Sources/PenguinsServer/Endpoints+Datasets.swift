@@ -305,8 +305,7 @@ extension Endpoints {
         let analysis = try Self.regressionAnalysis(
             target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
             testFraction: query["test_fraction"], seed: query["seed"],
-            numeric: schema.features.filter { $0.kind == .numeric }.map(\.name),
-            categorical: [schema.target.name] + schema.features.filter { $0.kind == .categorical }.map(\.name))
+            numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
         return try Responses.json(encoding: try analysis.run(try await columns(of: session)))
     }
 

@@ -217,6 +217,31 @@ import Testing
         #expect(tidyRows.contains { ($0["error"] as? String)?.contains("sex") == true })
     }
 
+    /// The isotope ratios of the raw file are columns of the penguins' statistics, regression and drift.
+    @Test func thePenguinsIsotopeRatiosAreAnalysed() async throws {
+        let penguins = PenguinsExecutable()
+        #expect(try await penguins.run("ingest").status == 0)
+        let stats = try await penguins.run("stats", "--format", "json").json()
+        let all = try #require((stats["tables"] as? [[String: Any]])?.first?["variables"] as? [String: [String: Any]])
+        #expect(all["delta_15_n"]?["count"] as? Int == 330)
+        #expect(all["delta_13_c"]?["missing"] as? Int == 13, "one bird has a carbon ratio without a nitrogen one")
+
+        let regression = try await penguins.run(
+            "regress", "--target", "delta_15_n", "--predictors", "species,delta_13_c", "--test-fraction", "0", "--format", "json")
+        #expect(regression.status == 0, "\(regression.standardError)")
+        #expect(try regression.json()["training_rows"] as? Int == 330)
+
+        let raw = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/PenguinsCore/Resources/penguins-raw.csv").path
+        let drift = try await penguins.run("drift", "--reference", raw, "--current", "warehouse", "--feature", "delta_13_c", "--format", "json")
+        #expect(drift.status == 0, "\(drift.standardError)")
+        let compared = try #require((try drift.json()["features"] as? [[String: Any]])?.first)
+        #expect(compared["feature"] as? String == "delta_13_c")
+        #expect(compared["reference_count"] as? Int == 331)
+        #expect(compared["drift"] as? Bool == false, "the warehouse holds the file's own values")
+        expectUserError(try await penguins.run("drift", "--feature", "wingspan"), mentioning: "delta_15_n")
+    }
+
     @Test func irisStatisticsAndRegression() async throws {
         let penguins = PenguinsExecutable()
         _ = try await penguins.run("ingest", "--dataset", "iris")

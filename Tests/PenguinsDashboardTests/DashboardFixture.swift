@@ -7,7 +7,7 @@ import PenguinsStorage
 /// Everything the pages show, built once from the bundled data set: an in-memory platform
 /// with two model versions, statistics, a regression and a drift report against a shifted sample.
 struct DashboardFixture: Sendable {
-    var columns: PenguinColumns
+    var columns: DatasetColumns
     var statistics: StatisticsReport
     var regression: RegressionReport
     var summary: PlatformSummary
@@ -26,7 +26,7 @@ struct DashboardFixture: Sendable {
     private static let building = Task { try await build() }
 
     static func build() async throws -> DashboardFixture {
-        let columns = try PenguinColumns.load(file: BundledDataset.tidyCSV)
+        let columns = try DatasetColumns.load(file: BundledDataset.tidyCSV, schema: BundledSchemas.penguins)
         let statistics = try StatisticsReport.compute(columns)
         let regression = try RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"]).run(columns)
 
@@ -42,10 +42,10 @@ struct DashboardFixture: Sendable {
         let reference = try await DriftSample.load(.training, platform: platform)
         var current = DriftSample()
         for feature in Feature.allCases {
-            let values = columns.measurements[feature]!.compactMap { $0 }
+            let values = columns.numeric(feature.rawValue)!.compactMap { $0 }
             current.values[feature.rawValue] = feature == .billLength ? values.map { $0 + 6 } : values
         }
-        current.categories["species"] = columns.species.reduce(into: [:]) { $0[$1 ?? "missing", default: 0] += 1 }
+        current.categories["species"] = columns.categorical("species")!.reduce(into: [:]) { $0[$1 ?? "missing", default: 0] += 1 }
         let drift = try DriftAnalysis().compare(reference: reference, current: current, referenceName: "training", currentName: "production")
 
         guard let prediction = model.predict(Measurements(billLength: 45, billDepth: 17, flipperLength: 200, bodyMass: 4200), at: fixed) else {

@@ -38,11 +38,12 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
     }
 
     @Test func statisticsSaysThereIsNoDataYet() {
-        let html = Pages.statistics(report: nil, columns: PenguinColumns())
+        let none = DatasetColumns(schema: BundledSchemas.penguins, records: RecordColumns(features: BundledSchemas.penguins.features.map { _ in [] }))
+        let html = Pages.statistics(report: nil, columns: none)
         expectPage(html, current: .statistics)
         #expect(html.contains("No data yet"))
         #expect(chartCount(html) == 0)
-        let computed = Pages.statistics(report: try? StatisticsReport.compute(PenguinColumns()), columns: PenguinColumns())
+        let computed = Pages.statistics(report: try? StatisticsReport.compute(none), columns: none)
         #expect(computed.contains("No data yet"))
     }
 
@@ -125,7 +126,9 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         let fixture = try await DashboardFixture.shared
         let html = Pages.statistics(report: fixture.statistics, columns: fixture.columns)
         expectPage(html, current: .statistics)
-        for name in PenguinColumns.numericNames { #expect(html.contains("<th scope=\"row\">\(name)</th>")) }
+        // Every numeric column of the penguins' schema, the isotope ratios among them.
+        for name in DatasetColumns.numericNames(of: BundledSchemas.penguins) { #expect(html.contains("<th scope=\"row\">\(name)</th>")) }
+        #expect(html.contains("<th scope=\"row\">delta_15_n</th>"))
         for header in ["count", "missing", "mean", "std", "min", "25 %", "median", "75 %", "max"] {
             #expect(html.contains("<th scope=\"col\">\(header)</th>"))
         }
@@ -143,7 +146,8 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
 
     @Test func statisticsOfAMillionRowsStaysSmall() async throws {
         let fixture = try await DashboardFixture.shared
-        var big = PenguinColumns()
+        let schema = BundledSchemas.penguins
+        var records = RecordColumns(features: schema.features.map { _ in [] })
         var penguins: [Penguin] = []
         for index in 0..<200_000 {
             penguins.append(Penguin(id: "P\(index)", species: Species.allCases[index % 3], island: .biscoe,
@@ -151,8 +155,8 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
                                                                flipperLength: 190 + Double(index % 29), bodyMass: 4000 + Double(index % 1000)),
                                     sex: index % 2 == 0 ? .female : .male, year: 2008))
         }
-        big.append(contentsOf: penguins)
-        let html = Pages.statistics(report: fixture.statistics, columns: big)
+        for penguin in penguins { records.append(PenguinRecords.bundled.record(penguin), featureIndices: Array(schema.features.indices)) }
+        let html = Pages.statistics(report: fixture.statistics, columns: DatasetColumns(schema: schema, records: records))
         #expect(chartCount(html) == 5)
         #expect(html.contains("2,000 of 200,000 points shown"))
         #expect(html.utf8.count < 1_500_000)

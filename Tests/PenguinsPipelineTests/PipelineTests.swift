@@ -212,7 +212,7 @@ func platform(_ kind: String) throws -> Platform {
 
 @Suite struct AnalysisTests {
     @Test func regressionOnAllRowsUsesTheCompleteCases() throws {
-        let columns = try PenguinColumns.load(file: BundledDataset.tidyCSV)
+        let columns = try DatasetColumns.load(file: BundledDataset.tidyCSV, schema: BundledSchemas.penguins)
         let report = try RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0).run(columns)
         // 344 penguins: 2 without measurements, 9 more without sex.
         #expect(report.trainingRows == 333)
@@ -232,7 +232,7 @@ func platform(_ kind: String) throws -> Platform {
     }
 
     @Test func statisticsGroupEveryRowOnce() throws {
-        let columns = try PenguinColumns.load(file: BundledDataset.tidyCSV)
+        let columns = try DatasetColumns.load(file: BundledDataset.tidyCSV, schema: BundledSchemas.penguins)
         let report = try StatisticsReport.compute(columns, groupBy: "species")
         #expect(report.tables.map(\.group) == ["all", "species=Adelie", "species=Chinstrap", "species=Gentoo"])
         #expect(report.tables.dropFirst().map(\.rows).reduce(0, +) == 344)

@@ -13,7 +13,10 @@ enum RegressionPage {
         /// The dataset named in the heading; nil for the penguins.
         var dataset: String?
 
-        static let penguins = Columns(numeric: PenguinColumns.numericNames, categorical: PenguinColumns.categoricalNames, action: "/regression")
+        /// The penguins' columns, as their bundled schema has them.
+        static let penguins = Columns(
+            numeric: DatasetColumns.numericNames(of: BundledSchemas.penguins),
+            categorical: DatasetColumns.categoricalNames(of: BundledSchemas.penguins), action: "/regression")
     }
 
     static func render(request: RegressionRequest, report: RegressionReport?, error: String?, columns: Columns = .penguins) -> String {

@@ -5,7 +5,7 @@ import PenguinsStatistics
 /// Descriptive statistics, counts by island and by sex, and the two scatter plots.
 enum StatisticsPage {
     /// `choice` is the reader's own scatter plot (`x`, `y`, `colour` of the query), shown after the two seed plots.
-    static func render(report: StatisticsReport?, columns: PenguinColumns, choice: (x: String?, y: String?, colour: String?) = (nil, nil, nil)) -> String {
+    static func render(report: StatisticsReport?, columns: DatasetColumns, choice: (x: String?, y: String?, colour: String?) = (nil, nil, nil)) -> String {
         var body = "<h1>Statistics</h1><p class=\"lead\">Descriptive statistics of every numeric variable in the warehouse, the counts by island and sex, and how the measurements separate the species and the sexes.</p>"
         let report = report ?? (columns.count > 0 ? try? StatisticsReport.compute(columns) : nil)
         guard let report, (report.tables.first?.rows ?? 0) > 0 || columns.count > 0 else {
@@ -15,7 +15,7 @@ enum StatisticsPage {
 
         body += "<h2>Descriptive statistics</h2>"
         for table in report.tables {
-            body += descriptiveTable(table)
+            body += descriptiveTable(table, names: columns.numericNames)
         }
 
         body += "<h2>Counts</h2>"
@@ -37,10 +37,10 @@ enum StatisticsPage {
 
         body += "<h2>Measurements</h2>"
         body += Layout.grid([
-            Layout.figure(scatter(columns, x: .billLength, y: .billDepth, by: \.species, byName: "species",
+            Layout.figure(scatter(columns, x: .billLength, y: .billDepth, by: "species",
                                   title: "Bill length vs bill depth, by species", xTitle: "bill length (mm)", yTitle: "bill depth (mm)",
                                   categories: Species.allCases.map(\.rawValue))),
-            Layout.figure(scatter(columns, x: .flipperLength, y: .bodyMass, by: \.sex, byName: "sex",
+            Layout.figure(scatter(columns, x: .flipperLength, y: .bodyMass, by: "sex",
                                   title: "Flipper length vs body mass, by sex", xTitle: "flipper length (mm)", yTitle: "body mass (g)",
                                   categories: Sex.allCases.map(\.rawValue) + ["missing"])),
         ])
@@ -53,12 +53,12 @@ enum StatisticsPage {
         return Layout.document(title: "Statistics", current: .statistics, body: body)
     }
 
-    /// The scatter plot of two features over at most ``Sampling/defaultLimit`` rows, coloured by a categorical column.
-    static func scatter(_ columns: PenguinColumns, x: Feature, y: Feature, by category: KeyPath<PenguinColumns, [String?]>, byName: String,
+    /// The scatter plot of two measurements over at most ``Sampling/defaultLimit`` rows, coloured by the categorical column `byName`.
+    static func scatter(_ columns: DatasetColumns, x: Feature, y: Feature, by byName: String,
                         title: String, xTitle: String, yTitle: String, categories: [String]) -> String {
-        let xs = columns.measurements[x] ?? []
-        let ys = columns.measurements[y] ?? []
-        let levels = columns[keyPath: category]
+        let xs = columns.numeric(x.rawValue) ?? []
+        let ys = columns.numeric(y.rawValue) ?? []
+        let levels = columns.categorical(byName) ?? []
         let rowCount = min(xs.count, ys.count, levels.count)
         var complete = 0
         for index in 0..<rowCount where xs[index] != nil && ys[index] != nil { complete += 1 }
@@ -73,7 +73,7 @@ enum StatisticsPage {
     }
 
     /// One table of the report, a row per numeric variable in `names` order.
-    static func descriptiveTable(_ table: StatisticsReport.Table, names: [String] = PenguinColumns.numericNames, rowsName: String = "All penguins") -> String {
+    static func descriptiveTable(_ table: StatisticsReport.Table, names: [String], rowsName: String = "All penguins") -> String {
         let headers = ["variable", "count", "missing", "mean", "std", "min", "25 %", "median", "75 %", "max"]
         let rows: [[HTML.Cell]] = names.compactMap { name in
             guard let summary = table.variables[name] else { return nil }
