@@ -64,9 +64,14 @@ public struct RegressionAnalysis: Sendable {
     public func run(_ columns: some ColumnTable) throws -> RegressionReport {
         try validate(numeric: columns.numericNames, categorical: columns.categoricalNames)
         let y = columns.numeric(target)!
+        // Each predictor's column, read once (a column table may build it on every call).
+        let predictorColumns = predictors.map { name -> PredictorColumn in
+            if let numeric = columns.numeric(name) { return .numeric(numeric) }
+            return .categorical(columns.categorical(name)!)
+        }
         // Complete cases only.
         var rows: [Int] = []
-        for index in 0..<columns.count where y[index] != nil && predictors.allSatisfy({ value(columns, $0, index) }) {
+        for index in 0..<columns.count where y[index] != nil && predictorColumns.allSatisfy({ $0.isPresent(at: index) }) {
             rows.append(index)
         }
         // Seeded shuffle, then the first share is the test split.
@@ -80,14 +85,14 @@ public struct RegressionAnalysis: Sendable {
             throw PipelineError.notEnoughRows("only \(train.count) complete training rows for \(predictors.count) predictors; ingest more data or use fewer predictors")
         }
 
-        let model = try OLS.fit(target: train.map { y[$0]! }, targetName: target, predictors: design(columns, rows: train))
-        let trainingPredicted = try model.predict(design(columns, rows: train))
+        let model = try OLS.fit(target: train.map { y[$0]! }, targetName: target, predictors: design(predictorColumns, rows: train))
+        let trainingPredicted = try model.predict(design(predictorColumns, rows: train))
         let trainingMSE = OLS.meanSquaredError(predicted: trainingPredicted, actual: train.map { y[$0]! })
         var testMSE: Double?
         var actual = train.map { y[$0]! }
         var predicted = trainingPredicted
         if !test.isEmpty {
-            predicted = try model.predict(design(columns, rows: test))
+            predicted = try model.predict(design(predictorColumns, rows: test))
             actual = test.map { y[$0]! }
             testMSE = OLS.meanSquaredError(predicted: predicted, actual: actual)
         }
@@ -105,18 +110,25 @@ public struct RegressionAnalysis: Sendable {
         return Swift.stride(from: 0, to: values.count, by: step).prefix(RegressionReport.plotSampleSize).map { values[$0] }
     }
 
-    private func value(_ columns: some ColumnTable, _ name: String, _ index: Int) -> Bool {
-        if let numeric = columns.numeric(name) { return numeric[index] != nil }
-        return columns.categorical(name)![index] != nil
+    /// A predictor's values, one per row of the table.
+    private enum PredictorColumn {
+        case numeric([Double?])
+        case categorical([String?])
+
+        func isPresent(at index: Int) -> Bool {
+            switch self {
+            case .numeric(let values): values[index] != nil
+            case .categorical(let levels): levels[index] != nil
+            }
+        }
     }
 
-    private func design(_ columns: some ColumnTable, rows: [Int]) -> [RegressionPredictor] {
-        predictors.map { name in
-            if let numeric = columns.numeric(name) {
-                return RegressionPredictor(name: name, values: .numeric(rows.map { numeric[$0]! }))
+    private func design(_ columns: [PredictorColumn], rows: [Int]) -> [RegressionPredictor] {
+        zip(predictors, columns).map { name, column in
+            switch column {
+            case .numeric(let values): RegressionPredictor(name: name, values: .numeric(rows.map { values[$0]! }))
+            case .categorical(let levels): RegressionPredictor(name: name, values: .categorical(rows.map { levels[$0]! }))
             }
-            let categorical = columns.categorical(name)!
-            return RegressionPredictor(name: name, values: .categorical(rows.map { categorical[$0]! }))
         }
     }
 }
