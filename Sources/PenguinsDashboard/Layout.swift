@@ -49,7 +49,7 @@ public enum DashboardPage: String, CaseIterable, Sendable {
         case .regression: "Fit an OLS regression of any measurement on chosen predictors."
         case .classification: "The species model: parameters, metrics, confusion matrix, versions."
         case .drift: "Training vs production distributions, KS, PSI and chi-squared tests."
-        case .predict: "Predict the species of one penguin from its four measurements."
+        case .predict: "Predict the species of one penguin from the features the current model reads."
         case .datasets: "Every dataset: its rows, statistics, scatter plots, model and a predict form built from its schema."
         case .benchmarks: "Latency and throughput of single reads from each store."
         }

@@ -22,7 +22,7 @@ public struct RegressionRequest: Sendable, Equatable {
     }
 }
 
-/// The predict form's four measurements as typed (echoed back into the form).
+/// The predict form's fields and the values typed into them (echoed back into the form).
 public struct PredictInput: Sendable, Equatable {
     /// The form's fields: the features of the penguins' schema the live model reads.
     public var fields: [FeatureColumn]

@@ -100,7 +100,7 @@ extension OpenAPI.Operation {
     static let predictPage = Self(
         "predictPage", .dashboard,
         summary: "Dashboard: predict form",
-        description: "With the four measurements in the query, the page shows the prediction (and logs it).",
+        description: "With the live model's features in the query (the four measurements for the default model), the page shows the prediction (and logs it).",
         parameters: [
             .query("bill_length_mm", .string, example: "39.1"),
             .query("bill_depth_mm", .string, example: "18.7"),

@@ -5,7 +5,7 @@ import PenguinsStorage
 /// The species model: parameters, metrics, confusion matrix, importances and versions.
 enum ClassificationPage {
     static func render(current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil) -> String {
-        var body = "<h1>Classification</h1><p class=\"lead\">The random forest that predicts the species from the four measurements, evaluated on a held-out stratified split of the warehouse.</p>"
+        var body = "<h1>Classification</h1><p class=\"lead\">The random forest that predicts the species from the features it was trained on (the four measurements by default), evaluated on a held-out stratified split of the warehouse.</p>"
         if let current {
             body += model(current)
             body += spark(current, shadow: shadow)
