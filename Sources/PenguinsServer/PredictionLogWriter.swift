@@ -138,6 +138,9 @@ public final class PredictionLogBuffer: Sendable {
     }
 
     /// Records that `count` taken entries are stored.
+    /// The entries taken by a write that has not finished yet.
+    var inFlight: Int { state.withLock { $0.writing } }
+
     func written(_ count: Int) {
         state.withLock { $0.writing -= count }
     }
@@ -208,15 +211,27 @@ public struct PredictionLogWriter: Service {
         self.logger = logger
     }
 
-    /// Writes everything buffered now, batch by batch, each batch's entries log by log. Returns
-    /// the number written; stops at the first failed write (the entries of the batch not
-    /// written yet go back to the front of the buffer) and rethrows.
+    /// Waits, for at most two seconds and not once cancelled, until no write of the buffer is under way.
+    private func waitForWritesInFlight() async {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while buffer.inFlight > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// Writes everything buffered now, batch by batch, each batch's entries log by log, and
+    /// waits for a write already under way, so that every entry buffered before the call is
+    /// stored when it returns. Returns the number written; stops at the first failed write
+    /// (the entries of the batch not written yet go back to the front of the buffer) and rethrows.
     @discardableResult
     public func flush() async throws -> Int {
         var written = 0
         while true {
             let batch = buffer.take(limit: max(buffer.batchSize, 1))
             guard !batch.isEmpty else {
+                // A write another flush began (the background tick) may still be under way:
+                // what was buffered before this call is stored only once it ends.
+                await waitForWritesInFlight()
                 metrics?.logBuffered(buffer.count)
                 if written > 0, buffer.writeFailing.exchange(false, ordering: .relaxed) {
                     logger.info("prediction log written again: the entries kept during the outage are stored")

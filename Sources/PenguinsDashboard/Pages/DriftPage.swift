@@ -26,12 +26,14 @@ enum DriftPage {
                 body += "<h2>Categorical columns</h2>"
                 body += categoricalTable(report.categorical)
             }
-        } else if let reference, Feature.allCases.contains(where: { !(reference.values[$0.rawValue] ?? []).isEmpty }) {
+        } else if let reference, case let sampled = DatasetColumns.numericNames(of: BundledSchemas.penguins)
+                    .filter({ !(reference.values[$0] ?? []).isEmpty }), !sampled.isEmpty {
+            // The numeric features the current model was trained on, in the schema's order.
             body += "<h2>Reference distributions</h2><p>What the current model was trained on; the production stream will be compared with these.</p>"
-            body += Layout.grid(Feature.allCases.map { feature in
+            body += Layout.grid(sampled.map { name in
                 Layout.figure(HistogramChart(
-                    title: feature.rawValue, xTitle: feature.rawValue, reference: reference.values[feature.rawValue] ?? [],
-                    current: current?.values[feature.rawValue] ?? [], referenceName: "reference"
+                    title: name, xTitle: name, reference: reference.values[name] ?? [],
+                    current: current?.values[name] ?? [], referenceName: "reference"
                 ).render())
             })
         }
