@@ -41,6 +41,28 @@ func platform(_ kind: String) throws -> Platform {
         #expect(try await platform.warehouse.count() == before.count)
     }
 
+    /// The file is read a batch ahead of the writes; a file that breaks part way keeps the
+    /// batches stored before the break, and the error names the line.
+    @Test(arguments: ["sqlite", "memory"])
+    func aFileThatBreaksPartWayKeepsTheBatchesBeforeTheBreak(kind: String) async throws {
+        let platform = try platform(kind)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("breaks-\(UUID().uuidString).csv")
+        try """
+        penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
+        A1,Adelie,Torgersen,39.1,18.7,181,3750,male,2007
+        A2,Adelie,Torgersen,39.5,17.4,186,3800,female,2007
+        A3,Adelie,Torgersen,40.3,18,195,3250,female,2007
+        A4,Adelie,Torgersen,36.7,19.3,193,3450,female,2007
+        A5,Adelie,Torgersen,39.3,20.6,190,3650,male,"2007
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        await #expect(throws: IngestError.unterminatedQuote(path: file.path, line: 6)) {
+            try await Ingestor(platform: platform, batchSize: 2).ingest(file: file)
+        }
+        #expect(try await platform.warehouse.count() == 4)
+        #expect(try await platform.lake.count() == 4)
+    }
+
     @Test func aNewColumnIsKeptInTheLakeDocuments() async throws {
         let platform = try temporaryPlatform()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("new-column-\(UUID().uuidString).csv")
