@@ -65,7 +65,7 @@ struct StatsCommand: AsyncParsableCommand {
 /// read with the schema of its warehouse.
 func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions, dataset: String) async throws -> DatasetColumns {
     let platform = try global.platform()
-    let warehouse = try await platform.modelStores(of: platform.schema(ofDataset: dataset)).warehouse
+    let warehouse = try await platform.recordWarehouse(of: platform.schema(ofDataset: dataset))
     if let file { return try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: warehouse.schema, overrides: csv.overrides) }
     let columns = try await DatasetColumns.load(from: warehouse)
     guard columns.count > 0 else { throw PipelineError.emptyWarehouse }

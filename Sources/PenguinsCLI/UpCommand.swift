@@ -54,10 +54,11 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     static func render(_ summary: PlatformSummary) -> String {
-        var table = TextTable("island", "penguins", "usable", "scored", "Adelie", "Chinstrap", "Gentoo")
+        // A row per partition of the penguins' warehouse, a column per class of their schema.
+        var table = TextTable(headers: [BundledSchemas.penguins.partition, "penguins", "usable", "scored"] + Species.allCases.map(\.rawValue))
         for aggregate in summary.islands {
-            table.add(aggregate.island.rawValue, "\(aggregate.count)", "\(aggregate.usableForTraining)", "\(aggregate.scored)",
-                      "\(aggregate.countBySpecies[.adelie] ?? 0)", "\(aggregate.countBySpecies[.chinstrap] ?? 0)", "\(aggregate.countBySpecies[.gentoo] ?? 0)")
+            table.add(cells: [aggregate.island.rawValue, "\(aggregate.count)", "\(aggregate.usableForTraining)", "\(aggregate.scored)"]
+                + Species.allCases.map { "\(aggregate.countBySpecies[$0] ?? 0)" })
         }
         return [
             "data directory: \(summary.dataDirectory)",

@@ -30,6 +30,13 @@ extension Platform {
         return (stores.warehouse, stores.registry)
     }
 
+    /// The warehouse of `schema`'s dataset, read as records: for the default dataset, the
+    /// penguins' warehouse (their tables are made at start-up, not per dataset).
+    public func recordWarehouse(of schema: DatasetSchema) async throws -> any RecordWarehouse {
+        if Platform.isDefaultDataset(schema.name) { return warehouse.recordWarehouse }
+        return try await tables(for: schema).warehouse
+    }
+
     /// The model registry of dataset `name`.
     public func registry(ofDataset name: String) async throws -> any ModelRegistry {
         if Platform.isDefaultDataset(name) { return registry }

@@ -32,11 +32,6 @@ public struct SpeciesModel: Sendable {
         readsFeatureVector = bound.featureIndices == coding.measurementIndices
     }
 
-    /// True when the model reads nothing but measurements, so that ``Measurements`` are input enough.
-    public var readsOnlyMeasurements: Bool {
-        featureIndices.allSatisfy(coding.measurementIndices.contains)
-    }
-
     /// The names of the features the model reads that `features` (by schema index) lacks.
     public func missingFeatures(_ features: [Double?]) -> [String] { bound.missingFeatures(features) }
 

@@ -19,9 +19,7 @@ public final class LiveModel: Sendable {
         public var version: Int { model.version }
         init(_ model: SpeciesModel) {
             self.model = model
-            var required = [Bool](repeating: false, count: model.coding.schema.features.count)
-            for index in model.featureIndices { required[index] = true }
-            self.required = required
+            required = PenguinInputReader.required(model.featureIndices, featureCount: model.coding.schema.features.count)
         }
     }
 

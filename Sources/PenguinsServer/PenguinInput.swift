@@ -20,20 +20,20 @@ public struct PenguinInputReader: Sendable {
     private let coding: PenguinRecords
     /// The members a penguin object may have: the schema's feature names, in schema order.
     let members: [String]
+    /// The features required when no model is live: the four measurements, which the default model reads.
+    public let defaultRequired: [Bool]
 
     public init(schema: DatasetSchema = BundledSchemas.penguins) {
         self.schema = schema
         validator = SchemaValidator(schema: schema)
         coding = PenguinRecords(schema: schema)
         members = schema.features.map(\.name)
+        defaultRequired = Self.required(coding.measurementIndices, featureCount: schema.features.count)
     }
 
-    /// The features required when no model is live: the four measurements, which the default model reads.
-    public var defaultRequired: [Bool] { required(coding.measurementIndices) }
-
-    /// A flag per schema feature: true for those of `indices` (a model's features).
-    public func required(_ indices: [Int]) -> [Bool] {
-        var flags = [Bool](repeating: false, count: schema.features.count)
+    /// A flag per feature of a schema of `featureCount` features: true for those of `indices` (a model's features).
+    public static func required(_ indices: [Int], featureCount: Int) -> [Bool] {
+        var flags = [Bool](repeating: false, count: featureCount)
         for index in indices { flags[index] = true }
         return flags
     }

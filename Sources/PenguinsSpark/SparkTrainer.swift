@@ -91,7 +91,7 @@ public struct SparkTrainer: Sendable {
         let indices = try DatasetTrainer.featureIndices(names, in: schema)
         let warehouse = try SparkTrainer.sparkWarehouse(of: platform)
         // The dataset's tables are made (or migrated) before the cluster reads them.
-        guard try await platform.modelStores(of: schema).warehouse.count() > 0 else {
+        guard try await platform.recordWarehouse(of: schema).count() > 0 else {
             throw PipelineError.notEnoughRows("the warehouse of \(schema.name) is empty; ingest a file with `penguins ingest FILE --dataset \(schema.name)` first")
         }
         let pipeline = DatasetPipeline(schema: schema, featureIndices: indices, source: JDBCSource(warehouse.jdbcLocation), parameters: parameters)
