@@ -11,11 +11,11 @@ public protocol SparkWarehouse: Sendable {
     /// The warehouse table Spark reads (by island) and whose Spark prediction columns it fills.
     var tableName: String { get }
 
-    /// Creates the Spark prediction columns when missing (the named migration `v2-warehouse-spark`).
+    /// Makes sure the warehouse table, with its Spark prediction columns, exists before the cluster reads it.
     func prepareForSpark() async throws
 
     /// In one transaction: sets the Spark prediction columns of every row found in `stagingTable`
-    /// (`penguin_id`, `island`, `species`, `spark_species`) to its prediction, `modelVersion` and
+    /// (the id, the partition, the target and `spark_<target>`) to its prediction, `modelVersion` and
     /// `time`, clears them on every other row, and drops the staging table. Returns the rows updated.
     func mergeSparkPredictions(fromStaging stagingTable: String, modelVersion: Int, at time: Date) async throws -> Int
 
