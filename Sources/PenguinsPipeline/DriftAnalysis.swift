@@ -112,18 +112,13 @@ public struct DriftSample: Sendable {
             return DriftSample(columns: columns)
         case .production:
             guard let platform else { throw PipelineError.noModel }
-            guard try await platform.predictionLog.count() > 0 else {
+            let entries = try await platform.predictionLog.recent(limit: logWindow)
+            guard !entries.isEmpty else {
                 throw PipelineError.notEnoughRows(
                     "the prediction log is empty; log a production sample with `penguins predict FILE --log` first"
                 )
             }
-            var sample = DriftSample()
-            for feature in Feature.allCases {
-                sample.values[feature.rawValue] = try await platform.predictionLog.values(of: feature, limit: logWindow)
-            }
-            let recent = try await platform.predictionLog.recent(limit: logWindow)
-            sample.categories["species"] = recent.reduce(into: [:]) { $0[$1.prediction.species.rawValue, default: 0] += 1 }
-            return sample
+            return DriftSample(log: entries.reversed(), schema: platform.predictionLog.schema)
         }
     }
 
@@ -173,14 +168,16 @@ public struct DriftSample: Sendable {
     }
 
     /// The sample of logged predictions of a dataset: the present values of each numeric
-    /// feature, the level counts of each categorical one (a missing level counted as
-    /// `missing`), and the predicted classes counted under the target's name.
+    /// feature, the level counts of each categorical one that some entry gave (a missing level
+    /// counted as `missing`), and the predicted classes counted under the target's name.
     public init(log entries: some Collection<RecordLogEntry>, schema: DatasetSchema) {
         for (index, feature) in schema.features.enumerated() {
             switch feature.kind {
             case .numeric:
                 values[feature.name] = entries.compactMap { $0.features.indices.contains(index) ? $0.features[index] : nil }
             case .categorical:
+                // A feature no logged request gave is left out, not counted as all missing.
+                guard entries.contains(where: { $0.features.indices.contains(index) && $0.features[index] != nil }) else { continue }
                 categories[feature.name] = entries.reduce(into: [:]) { counts, entry in
                     let level = entry.features.indices.contains(index) ? entry.features[index].map { feature.levels[Int($0)] } : nil
                     counts[level ?? "missing", default: 0] += 1

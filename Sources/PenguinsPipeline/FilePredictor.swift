@@ -21,11 +21,12 @@ public struct FilePredictor: Sendable {
     public init(model: SpeciesModel) { self.model = model }
 
     /// Streams the file in batches; `body` receives each batch's predictions in file order,
-    /// with the log entries of the rows that got a prediction.
+    /// with the log entries of the rows that got a prediction (every feature of the schema the
+    /// row has, not only those the model reads).
     /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
     public func predict(
         file: URL, overrides: CSVDialect.Overrides = .none, batchSize: Int = 10_000,
-        _ body: (_ rows: [FilePredictionRow], _ logEntries: [PredictionLogEntry]) async throws -> Void
+        _ body: (_ rows: [FilePredictionRow], _ logEntries: [RecordLogEntry]) async throws -> Void
     ) async throws {
         var reader = try PenguinFile(url: file, overrides: overrides)
         while let batch = try reader.nextBatch(maxCount: batchSize) {
@@ -33,25 +34,26 @@ public struct FilePredictor: Sendable {
                 if case .accepted(let penguin) = outcome { return penguin }
                 return nil
             }
-            var predictions = model.predict(accepted).makeIterator()
-            var penguins = accepted.makeIterator()
+            let features = accepted.map { model.coding.record($0, otherFields: false).features }
+            var predictions = model.predict(features: features).makeIterator()
+            var penguins = zip(accepted, features).makeIterator()
             var rows: [FilePredictionRow] = []
-            var logEntries: [PredictionLogEntry] = []
+            var logEntries: [RecordLogEntry] = []
             rows.reserveCapacity(batch.count)
             for outcome in batch {
                 switch outcome {
                 case .rejected(let rejected):
                     rows.append(FilePredictionRow(line: rejected.line, error: rejected.reason))
                 case .accepted:
-                    let penguin = penguins.next()!
+                    let (penguin, features) = penguins.next()!
                     if let prediction = predictions.next()! {
-                        logEntries.append(PredictionLogEntry(measurements: penguin.measurements, prediction: prediction))
+                        logEntries.append(RecordLogEntry(features: features, prediction: model.coding.recordPrediction(prediction)))
                         rows.append(FilePredictionRow(
                             penguinID: penguin.id, species: prediction.species.rawValue,
                             probabilities: Dictionary(uniqueKeysWithValues: prediction.probabilities.map { ($0.key.rawValue, $0.value) })
                         ))
                     } else {
-                        let missing = model.missingFeatures(model.coding.record(penguin, otherFields: false).features)
+                        let missing = model.missingFeatures(features)
                         rows.append(FilePredictionRow(
                             penguinID: penguin.id, error: "missing \(missing.joined(separator: ", ")), which the model reads"))
                     }

@@ -71,7 +71,8 @@ public struct Platform: Sendable {
     public var warehouse: any Warehouse
     public var cache: any PredictionCache
     public var registry: any ModelRegistry
-    public var predictionLog: any PredictionLog
+    /// The penguins' prediction log: the dataset log of their bundled schema.
+    public var predictionLog: any RecordPredictionLog
     public var quarantine: any Quarantine
     /// The registered dataset schemas, kept where the registry is.
     public var datasets: any DatasetCatalog
@@ -86,7 +87,7 @@ public struct Platform: Sendable {
 
     public init(
         lake: any Lake, warehouse: any Warehouse, cache: any PredictionCache, registry: any ModelRegistry,
-        predictionLog: any PredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
+        predictionLog: any RecordPredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
         datasetTables: DatasetTableStores = DatasetTableStores(all: MemoryDatasetTables()),
         datasetCaches: any RecordPredictionCaches = MemoryRecordPredictionCaches(),
         configuration: PlatformConfiguration
@@ -138,7 +139,7 @@ public struct Platform: Sendable {
             warehouse: try builder.role(.warehouse, configuration, as: (any Warehouse).self) { $0.warehouse } sqlite: { $0.warehouse } postgres: { $0.warehouse },
             cache: cache,
             registry: try builder.role(.registry, configuration, as: (any ModelRegistry).self) { $0.registry } sqlite: { $0.registry } postgres: { $0.registry },
-            predictionLog: try builder.role(.predictionLog, configuration, as: (any PredictionLog).self) { $0.predictionLog } sqlite: { $0.predictionLog } postgres: { $0.predictionLog },
+            predictionLog: try builder.role(.predictionLog, configuration, as: (any RecordPredictionLog).self) { $0.predictionLog } sqlite: { $0.predictionLog } postgres: { $0.predictionLog },
             quarantine: try builder.role(.quarantine, configuration, as: (any Quarantine).self) { $0.quarantine } sqlite: { $0.quarantine } postgres: { $0.quarantine },
             datasets: try builder.role(.registry, configuration, as: (any DatasetCatalog).self) { $0.datasets } sqlite: { $0.datasets } postgres: { $0.datasets },
             datasetTables: DatasetTableStores(

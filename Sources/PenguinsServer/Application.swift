@@ -130,7 +130,7 @@ public enum PenguinsServer {
         )
         let buffer = PredictionLogBuffer(batchSize: options.logBatchSize, capacity: options.logBufferCapacity)
         let writer = PredictionLogWriter(
-            buffer: buffer, log: platform.predictionLog, datasetLogs: platform.datasetTables.predictionLog, interval: options.logFlushInterval,
+            buffer: buffer, logs: platform.datasetTables.predictionLog, interval: options.logFlushInterval,
             shutdownRetryWindow: .seconds(5), metrics: options.metrics, health: health, logger: options.logger
         )
         let generation = CacheGeneration()
@@ -175,7 +175,7 @@ public enum PenguinsServer {
     private static func routeTable(platform: Platform) -> RouteTable {
         let endpoints = Endpoints(
             platform: platform, model: LiveModel(), log: PredictionLogBuffer(),
-            logWriter: PredictionLogWriter(buffer: PredictionLogBuffer(), log: platform.predictionLog, datasetLogs: platform.datasetTables.predictionLog),
+            logWriter: PredictionLogWriter(buffer: PredictionLogBuffer(), logs: platform.datasetTables.predictionLog),
             metrics: ServerMetrics(), health: StoreHealth(), cacheGeneration: CacheGeneration(), logger: Logger(label: "penguins.routes")
         )
         var table = RouteTable(router: Router(), metrics: ServerMetrics())

@@ -125,7 +125,8 @@ extension Endpoints {
         let loaded = model.current
         guard let input = model.input(body, loaded: loaded, errors: &errors) else { throw Problem.invalidBody(errors) }
         guard let loaded, let prediction = loaded.model.predict(row: input.features) else { throw Problem.noModel }
-        let dropped = log.append(PredictionLogEntry(measurements: input.measurements, prediction: prediction))
+        let dropped = log.append(
+            RecordLogEntry(features: input.features, prediction: loaded.model.coding.recordPrediction(prediction)), schema: loaded.model.coding.schema)
         if dropped > 0 { logDropped(dropped) }
         metrics.predicted(prediction.species)
         var writer = JSONWriter(capacity: 160)
@@ -152,7 +153,7 @@ extension Endpoints {
         }
         guard let loaded else { throw Problem.noModel }
         let predictions = loaded.model.predict(features: inputs.map(\.features)).compactMap { $0 }
-        record(zip(inputs, predictions).map { PredictionLogEntry(measurements: $0.measurements, prediction: $1) })
+        record(predictions, features: inputs.map(\.features), model: loaded.model)
         var writer = JSONWriter(capacity: 64 + predictions.count * 140)
         writer.beginObject()
         writer.key("model_version"); writer.int(loaded.version)

@@ -172,7 +172,7 @@ extension Endpoints {
         try await FilePredictor(model: loaded.model).predict(file: file) { _, entries in
             try await self.store(.predictionLog) { try await platform.predictionLog.append(entries) }
             var counts: [Species: Int] = [:]
-            for entry in entries { counts[entry.prediction.species, default: 0] += 1 }
+            for entry in entries { if let species = loaded.model.coding.species(ofClass: entry.prediction.predictedClass) { counts[species, default: 0] += 1 } }
             for (species, count) in counts { metrics.predicted(species, count: count) }
         }
     }
@@ -194,7 +194,7 @@ extension Endpoints {
             guard let loaded, let prediction = loaded.model.predict(row: penguin.features) else {
                 return Responses.html(Pages.predict(input: input, prediction: nil, error: Problem.noModel.detail), status: .serviceUnavailable)
             }
-            record([PredictionLogEntry(measurements: penguin.measurements, prediction: prediction)])
+            record([prediction], features: [penguin.features], model: loaded.model)
             return Responses.html(Pages.predict(input: input, prediction: prediction, error: nil))
         }
     }

@@ -84,12 +84,15 @@ final class Endpoints: Sendable {
         return model.swap(to: bound)
     }
 
-    /// Appends live predictions to the log buffer and counts them by species.
-    func record(_ entries: [PredictionLogEntry]) {
-        let dropped = log.append(contentsOf: entries)
+    /// Appends live predictions of the penguins' `model` to the log buffer, each with the row of
+    /// features (by schema index) it was made from, and counts them by species.
+    func record(_ predictions: [Prediction], features: [[Double?]], model: SpeciesModel) {
+        let coding = model.coding
+        let entries = zip(features, predictions).map { RecordLogEntry(features: $0, prediction: coding.recordPrediction($1)) }
+        let dropped = log.append(contentsOf: entries, schema: coding.schema)
         if dropped > 0 { logDropped(dropped) }
         var counts: [Species: Int] = [:]
-        for entry in entries { counts[entry.prediction.species, default: 0] += 1 }
+        for prediction in predictions { counts[prediction.species, default: 0] += 1 }
         for (species, count) in counts { metrics.predicted(species, count: count) }
     }
 

@@ -5,23 +5,16 @@ import PenguinsStorage
 import ServiceLifecycle
 import Synchronization
 
-/// One logged prediction waiting in a ``PredictionLogBuffer``: the penguins', or one of
-/// another dataset's model with the schema its features were read with.
-public enum LoggedPrediction: Sendable {
-    case penguins(PredictionLogEntry)
-    case dataset(RecordLogEntry, schema: DatasetSchema)
-
-    /// The schema a dataset's entry was read with; nil for the penguins'.
-    var schema: DatasetSchema? {
-        if case .dataset(_, let schema) = self { return schema }
-        return nil
-    }
+/// One logged prediction waiting in a ``PredictionLogBuffer``: a dataset's entry (the
+/// penguins' too), with the schema its features were read with.
+public struct LoggedPrediction: Sendable {
+    public var entry: RecordLogEntry
+    public var schema: DatasetSchema
 }
 
 /// Takes the prediction logs off the request path: requests append entries to an in-memory
 /// buffer (a lock held for an array append, never a store call), and ``PredictionLogWriter``
-/// writes them to the penguins' ``PredictionLog`` and to each dataset's ``RecordPredictionLog``
-/// in batches.
+/// writes them to each dataset's ``RecordPredictionLog`` (the penguins' among them) in batches.
 ///
 /// While the log cannot be written (its store is down) entries wait here, up to `capacity`.
 /// Beyond it the oldest entries are dropped to make room (the newest predictions are the ones
@@ -56,32 +49,18 @@ public final class PredictionLogBuffer: Sendable {
         (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Adds a penguin prediction; never waits on the store. Returns how many of the oldest
-    /// entries were dropped to make room (0 unless the buffer was full).
-    @discardableResult
-    public func append(_ entry: PredictionLogEntry) -> Int {
-        append(.penguins(entry))
-    }
-
     /// Adds a prediction of a dataset's model; never waits on the store. Returns how many of
     /// the oldest entries were dropped to make room (0 unless the buffer was full).
     @discardableResult
     public func append(_ entry: RecordLogEntry, schema: DatasetSchema) -> Int {
-        append(.dataset(entry, schema: schema))
-    }
-
-    /// Adds penguin predictions; never waits on the store. Returns how many of the oldest
-    /// entries were dropped to make room (0 unless the buffer was full).
-    @discardableResult
-    public func append(contentsOf entries: [PredictionLogEntry]) -> Int {
-        append(contentsOf: entries.map(LoggedPrediction.penguins))
+        append(LoggedPrediction(entry: entry, schema: schema))
     }
 
     /// Adds predictions of a dataset's model; never waits on the store. Returns how many of
     /// the oldest entries were dropped to make room (0 unless the buffer was full).
     @discardableResult
     public func append(contentsOf entries: [RecordLogEntry], schema: DatasetSchema) -> Int {
-        append(contentsOf: entries.map { .dataset($0, schema: schema) })
+        append(contentsOf: entries.map { LoggedPrediction(entry: $0, schema: schema) })
     }
 
     private func append(_ entry: LoggedPrediction) -> Int {
@@ -177,10 +156,8 @@ public final class PredictionLogBuffer: Sendable {
 /// requests) it flushes what is left, retrying for up to `shutdownRetryWindow`.
 public struct PredictionLogWriter: Service {
     public let buffer: PredictionLogBuffer
-    /// The penguins' log.
-    public let log: any PredictionLog
-    /// Where the logs of other datasets are kept.
-    public let datasetLogs: any DatasetTablesProvider
+    /// Where the logs of the datasets are kept, the penguins' among them.
+    public let logs: any RecordPredictionLogs
     public let interval: Duration
     public let shutdownRetryWindow: Duration
     let metrics: ServerMetrics?
@@ -188,22 +165,21 @@ public struct PredictionLogWriter: Service {
     let logger: Logger
 
     public init(
-        buffer: PredictionLogBuffer, log: any PredictionLog, datasetLogs: any DatasetTablesProvider, interval: Duration = .milliseconds(100),
+        buffer: PredictionLogBuffer, logs: any RecordPredictionLogs, interval: Duration = .milliseconds(100),
         shutdownRetryWindow: Duration = .seconds(5), logger: Logger = Logger(label: "penguins.prediction-log")
     ) {
         self.init(
-            buffer: buffer, log: log, datasetLogs: datasetLogs, interval: interval, shutdownRetryWindow: shutdownRetryWindow,
+            buffer: buffer, logs: logs, interval: interval, shutdownRetryWindow: shutdownRetryWindow,
             metrics: nil, health: nil, logger: logger
         )
     }
 
     init(
-        buffer: PredictionLogBuffer, log: any PredictionLog, datasetLogs: any DatasetTablesProvider, interval: Duration,
+        buffer: PredictionLogBuffer, logs: any RecordPredictionLogs, interval: Duration,
         shutdownRetryWindow: Duration, metrics: ServerMetrics?, health: StoreHealth?, logger: Logger
     ) {
         self.buffer = buffer
-        self.log = log
-        self.datasetLogs = datasetLogs
+        self.logs = logs
         self.interval = interval
         self.shutdownRetryWindow = shutdownRetryWindow
         self.metrics = metrics
@@ -261,35 +237,27 @@ public struct PredictionLogWriter: Service {
         }
     }
 
-    /// The entries of a batch by the log they go to, as indices into `batch`: the penguins',
-    /// or a dataset's under the schema its entries were read with (entries of one session share
-    /// one schema value, so comparing them is cheap), in the order each first appears.
+    /// The entries of a batch by the log they go to, as indices into `batch`: by the schema its
+    /// entries were read with (entries of one session share one schema value, so comparing them
+    /// is cheap), in the order each first appears.
     private static func groups(_ batch: [LoggedPrediction]) -> [[Int]] {
-        var schemas: [DatasetSchema?] = []
+        var schemas: [DatasetSchema] = []
         var groups: [[Int]] = []
         for (index, entry) in batch.enumerated() {
-            let schema = entry.schema
-            if let group = schemas.firstIndex(where: { $0 == schema }) {
+            if let group = schemas.firstIndex(where: { $0 == entry.schema }) {
                 groups[group].append(index)
             } else {
-                schemas.append(schema)
+                schemas.append(entry.schema)
                 groups.append([index])
             }
         }
         return groups
     }
 
-    /// Writes entries of one destination to their log, through the store's health check when there is one.
+    /// Writes entries of one dataset to its log, through the store's health check when there is one.
     private func write(_ entries: [LoggedPrediction]) async throws {
-        let append: @Sendable () async throws -> Void
-        switch entries[0] {
-        case .penguins:
-            let logged = entries.compactMap { if case .penguins(let entry) = $0 { entry } else { nil } }
-            append = { [log] in try await log.append(logged) }
-        case .dataset(_, let schema):
-            let logged = entries.compactMap { if case .dataset(let entry, _) = $0 { entry } else { nil } }
-            append = { [datasetLogs] in try await datasetLogs.predictionLog(for: schema).append(logged) }
-        }
+        let (schema, logged) = (entries[0].schema, entries.map(\.entry))
+        let append: @Sendable () async throws -> Void = { [logs] in try await logs.predictionLog(for: schema).append(logged) }
         if let health {
             try await health.call(.predictionLog, append)
         } else {

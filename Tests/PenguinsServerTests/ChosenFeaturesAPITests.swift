@@ -73,4 +73,27 @@ import Testing
             #expect(incomplete.text.contains("sex is required"))
         }
     }
+
+    /// The prediction log keeps every feature a request gave, so production drift compares the
+    /// island and the sex the model reads, and the isotope ratios stay in the log for later.
+    @Test func theLogKeepsEveryFeatureARequestGave() async throws {
+        let platform = try await platform()
+        let app = try await makeApp(platform, options: testOptions(logFlush: .seconds(3600)))
+        try await app.test(.router) { client in
+            let penguin = #"{"bill_length_mm": 39.1, "flipper_length_mm": 181, "island": "Torgersen", "sex": "MALE", "delta_15_n": 8.9}"#
+            let batch = "{\"penguins\":[" + Array(repeating: penguin, count: 20).joined(separator: ",") + "]}"
+            #expect(try await client.postJSON("/api/v1/predict/batch", batch).status == .ok)
+            let report = try await client.send(.get, "/api/v1/drift").object()
+            let categorical = try #require(report["categorical"] as? [[String: Any]])
+            let island = try #require(categorical.first { $0["column"] as? String == "island" })
+            #expect(island["current"] as? [String: Int] == ["Torgersen": 20])
+            let sex = try #require(categorical.first { $0["column"] as? String == "sex" })
+            #expect(sex["current"] as? [String: Int] == ["male": 20])
+        }
+        let schema = platform.predictionLog.schema
+        let isotope = try #require(schema.features.firstIndex { $0.name == "delta_15_n" })
+        let logged = try await platform.predictionLog.recent(limit: 100)
+        #expect(logged.count == 20)
+        #expect(logged.allSatisfy { $0.features[isotope] == 8.9 })
+    }
 }

@@ -109,7 +109,8 @@ import Testing
             let page = try await client.send(.get, "/predict?bill_length_mm=46.1&bill_depth_mm=13.2&flipper_length_mm=211&body_mass_g=4500")
             #expect(page.status == .ok)
         }
-        #expect(try await platform.predictionLog.recent(limit: 5).map(\.prediction.species) == [.gentoo])
+        let gentoo = PenguinRecords.bundled.targetClass(of: .gentoo)
+        #expect(try await platform.predictionLog.recent(limit: 5).map(\.prediction.predictedClass) == [gentoo])
     }
 
     @Test func benchmarksRunOnDemand() async throws {

@@ -97,7 +97,8 @@ struct OutageTests {
             }
             #expect(logged == loggedBefore + masses.count)
             let recent = try await platform.predictionLog.recent(limit: masses.count)
-            #expect(Set(recent.compactMap { $0.measurements[.bodyMass] }) == Set(masses))
+            let bodyMass = PenguinRecords.bundled.measurementIndices[Feature.allCases.firstIndex(of: .bodyMass)!]
+            #expect(Set(recent.compactMap { $0.features[bodyMass] }) == Set(masses))
             #expect(try await client.send(.get, "/api/v1/ready").object()["status"] as? String == "ready")
             #expect(metricValue(metrics, #"penguins_store_errors_total{role="warehouse"}"#) >= 1)
         }

@@ -186,7 +186,7 @@ import Testing
         // Graceful shutdown flushed the buffer.
         let logged = try await platform.predictionLog.recent(limit: 100)
         #expect(logged.count == 7)
-        #expect(logged.filter { $0.prediction.species == .gentoo }.count == 2)
+        #expect(logged.filter { $0.prediction.predictedClass == PenguinRecords.bundled.targetClass(of: .gentoo) }.count == 2)
     }
 }
 

@@ -7,17 +7,18 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// A prediction log that fails its first `failures` appends, then keeps what it is given.
-final class FlakyLog: PredictionLog {
+/// A prediction log of the penguins that fails its first `failures` appends, then keeps what it is given.
+final class FlakyLog: RecordPredictionLog {
     struct Failure: Error {}
-    private let state: Mutex<(failuresLeft: Int, entries: [PredictionLogEntry], attempts: Int)>
+    private let state: Mutex<(failuresLeft: Int, entries: [RecordLogEntry], attempts: Int)>
 
     init(failures: Int) { state = Mutex((failures, [], 0)) }
 
-    var entries: [PredictionLogEntry] { state.withLock { $0.entries } }
+    var schema: DatasetSchema { BundledSchemas.penguins }
+    var entries: [RecordLogEntry] { state.withLock { $0.entries } }
     var attempts: Int { state.withLock { $0.attempts } }
 
-    func append(_ entries: [PredictionLogEntry]) async throws {
+    func append(_ entries: [RecordLogEntry]) async throws {
         try state.withLock { state in
             state.attempts += 1
             if state.failuresLeft > 0 {
@@ -27,27 +28,31 @@ final class FlakyLog: PredictionLog {
             state.entries += entries
         }
     }
-    func recent(limit: Int) async throws -> [PredictionLogEntry] { Array(entries.reversed().prefix(limit)) }
-    func values(of feature: Feature, limit: Int) async throws -> [Double] { entries.compactMap { $0.measurements[feature] } }
+    func recent(limit: Int) async throws -> [RecordLogEntry] { Array(entries.reversed().prefix(limit)) }
     func count() async throws -> Int { entries.count }
 }
 
-func logEntry(_ index: Int) -> PredictionLogEntry {
-    PredictionLogEntry(
-        measurements: Measurements(billLength: 30 + Double(index % 50), billDepth: 18, flipperLength: 190, bodyMass: 4000),
-        prediction: Prediction(species: .adelie, probabilities: [.adelie: 1], modelVersion: 1, predictedAt: Date(timeIntervalSince1970: Double(index)))
+/// The penguins' logged prediction number `index`: its bill length varies, its other features are fixed.
+func logEntry(_ index: Int) -> RecordLogEntry {
+    let coding = PenguinRecords.bundled
+    var features = [Double?](repeating: nil, count: coding.schema.features.count)
+    for (index, value) in zip(coding.measurementIndices, [30 + Double(index % 50), 18, 190, 4000]) { features[index] = value }
+    return RecordLogEntry(
+        features: features,
+        prediction: RecordPrediction(predictedClass: 0, probabilities: [1, 0, 0], modelVersion: 1, predictedAt: Date(timeIntervalSince1970: Double(index)))
     )
 }
 
-/// A prediction log whose appends wait until ``release()``, then fail or keep the entries.
-final class SlowLog: PredictionLog {
-    private let state = Mutex<(released: Bool, fail: Bool, entries: [PredictionLogEntry], started: Int)>((false, false, [], 0))
+/// A prediction log of the penguins whose appends wait until ``release(failing:)``, then fail or keep the entries.
+final class SlowLog: RecordPredictionLog {
+    private let state = Mutex<(released: Bool, fail: Bool, entries: [RecordLogEntry], started: Int)>((false, false, [], 0))
 
-    var entries: [PredictionLogEntry] { state.withLock { $0.entries } }
+    var schema: DatasetSchema { BundledSchemas.penguins }
+    var entries: [RecordLogEntry] { state.withLock { $0.entries } }
     var started: Int { state.withLock { $0.started } }
     func release(failing: Bool) { state.withLock { $0.released = true; $0.fail = failing } }
 
-    func append(_ entries: [PredictionLogEntry]) async throws {
+    func append(_ entries: [RecordLogEntry]) async throws {
         state.withLock { $0.started += 1 }
         while !state.withLock({ $0.released }) { try await Task.sleep(for: .milliseconds(5)) }
         try state.withLock { state in
@@ -55,9 +60,23 @@ final class SlowLog: PredictionLog {
             state.entries += entries
         }
     }
-    func recent(limit: Int) async throws -> [PredictionLogEntry] { Array(entries.reversed().prefix(limit)) }
-    func values(of feature: Feature, limit: Int) async throws -> [Double] { entries.compactMap { $0.measurements[feature] } }
+    func recent(limit: Int) async throws -> [RecordLogEntry] { Array(entries.reversed().prefix(limit)) }
     func count() async throws -> Int { entries.count }
+}
+
+/// The penguins' log is `penguins`; every other dataset's is kept in memory.
+struct TestLogs: RecordPredictionLogs {
+    let penguins: any RecordPredictionLog
+    let others = MemoryDatasetTables()
+
+    func predictionLog(for schema: DatasetSchema) async throws -> any RecordPredictionLog {
+        schema.name == BundledSchemas.defaultName ? penguins : await others.predictionLog(for: schema)
+    }
+}
+
+extension PredictionLogBuffer {
+    /// Adds the penguins' entries, as their routes do.
+    func appendPenguins(_ entries: [RecordLogEntry]) { append(contentsOf: entries, schema: BundledSchemas.penguins) }
 }
 
 @Suite struct PredictionLogWriterTests {
@@ -66,8 +85,8 @@ final class SlowLog: PredictionLog {
     @Test(arguments: [true, false]) func entriesBeingWrittenStillCount(failing: Bool) async throws {
         let buffer = PredictionLogBuffer(batchSize: 100)
         let log = SlowLog()
-        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables())
-        buffer.append(contentsOf: (0..<3).map(logEntry))
+        let writer = PredictionLogWriter(buffer: buffer, logs: TestLogs(penguins: log))
+        buffer.appendPenguins((0..<3).map(logEntry))
         let flush = Task { try await writer.flush() }
         while log.started == 0 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(buffer.count == 3)
@@ -86,8 +105,8 @@ final class SlowLog: PredictionLog {
     @Test func flushWritesEverythingInBatchesInOrder() async throws {
         let buffer = PredictionLogBuffer(batchSize: 100)
         let log = FlakyLog(failures: 0)
-        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables())
-        for index in 0..<250 { buffer.append(logEntry(index)) }
+        let writer = PredictionLogWriter(buffer: buffer, logs: TestLogs(penguins: log))
+        for index in 0..<250 { buffer.appendPenguins([logEntry(index)]) }
         #expect(try await writer.flush() == 250)
         #expect(log.entries == (0..<250).map(logEntry))
         #expect(log.attempts == 3)
@@ -97,11 +116,11 @@ final class SlowLog: PredictionLog {
     @Test func aFailedWriteKeepsItsBatchForTheRetry() async throws {
         let buffer = PredictionLogBuffer(batchSize: 10)
         let log = FlakyLog(failures: 2)
-        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables())
-        buffer.append(contentsOf: (0..<25).map(logEntry))
+        let writer = PredictionLogWriter(buffer: buffer, logs: TestLogs(penguins: log))
+        buffer.appendPenguins((0..<25).map(logEntry))
         await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
         #expect(buffer.count == 25)
-        buffer.append(logEntry(25))
+        buffer.appendPenguins([logEntry(25)])
         await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
         #expect(try await writer.flush() == 26)
         #expect(log.entries == (0..<26).map(logEntry))
@@ -112,8 +131,8 @@ final class SlowLog: PredictionLog {
     @Test func eachDatasetsEntriesGoToItsOwnLogAndOnlyUnwrittenOnesAreRetried() async throws {
         let buffer = PredictionLogBuffer(batchSize: 100)
         let penguins = FlakyLog(failures: 1)
-        let tables = MemoryDatasetTables()
-        let writer = PredictionLogWriter(buffer: buffer, log: penguins, datasetLogs: tables)
+        let logs = TestLogs(penguins: penguins)
+        let writer = PredictionLogWriter(buffer: buffer, logs: logs)
         let iris = BundledSchemas.iris
         func irisEntry(_ index: Int) -> RecordLogEntry {
             RecordLogEntry(
@@ -122,14 +141,14 @@ final class SlowLog: PredictionLog {
             )
         }
         buffer.append(irisEntry(0), schema: iris)
-        buffer.append(logEntry(0))
+        buffer.appendPenguins([logEntry(0)])
         buffer.append(contentsOf: [irisEntry(1), irisEntry(2)], schema: iris)
-        buffer.append(logEntry(1))
+        buffer.appendPenguins([logEntry(1)])
         #expect(buffer.count == 5)
         // The iris entries are stored; the penguins' write fails and only their two wait.
         await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
         #expect(buffer.count == 2)
-        let irisLog = await tables.predictionLog(for: iris)
+        let irisLog = try await logs.predictionLog(for: iris)
         #expect(try await irisLog.recent(limit: 10) == [irisEntry(2), irisEntry(1), irisEntry(0)])
         #expect(try await writer.flush() == 2)
         #expect(penguins.entries == [logEntry(0), logEntry(1)])
@@ -141,11 +160,11 @@ final class SlowLog: PredictionLog {
         let buffer = PredictionLogBuffer(batchSize: 1_000)
         let log = FlakyLog(failures: 3)
         // A long interval: only the batch size and the shutdown trigger writes.
-        let writer = PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables(), interval: .seconds(3600))
+        let writer = PredictionLogWriter(buffer: buffer, logs: TestLogs(penguins: log), interval: .seconds(3600))
         let group = ServiceGroup(configuration: .init(services: [writer], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            buffer.append(contentsOf: (0..<2_500).map(logEntry))
+            buffer.appendPenguins((0..<2_500).map(logEntry))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsCore
 import PenguinsServer
 import PenguinsStorage
 import Synchronization
@@ -147,9 +148,9 @@ import Testing
 @Suite struct PredictionLogBufferTests {
     @Test func aFullBufferDropsTheOldestAndCountsThem() {
         let buffer = PredictionLogBuffer(batchSize: 10, capacity: 5)
-        #expect(buffer.append(contentsOf: (0..<4).map(logEntry)) == 0)
-        #expect(buffer.append(contentsOf: (4..<7).map(logEntry)) == 2)
-        #expect(buffer.append(logEntry(7)) == 1)
+        #expect(buffer.append(contentsOf: (0..<4).map(logEntry), schema: BundledSchemas.penguins) == 0)
+        #expect(buffer.append(contentsOf: (4..<7).map(logEntry), schema: BundledSchemas.penguins) == 2)
+        #expect(buffer.append(logEntry(7), schema: BundledSchemas.penguins) == 1)
         #expect(buffer.count == 5)
         #expect(buffer.droppedCount == 3)
     }
@@ -157,8 +158,8 @@ import Testing
     @Test func theNewestEntriesAreTheOnesWritten() async throws {
         let buffer = PredictionLogBuffer(batchSize: 10, capacity: 3)
         let log = FlakyLog(failures: 0)
-        buffer.append(contentsOf: (0..<5).map(logEntry))
-        #expect(try await PredictionLogWriter(buffer: buffer, log: log, datasetLogs: MemoryDatasetTables()).flush() == 3)
+        buffer.appendPenguins((0..<5).map(logEntry))
+        #expect(try await PredictionLogWriter(buffer: buffer, logs: TestLogs(penguins: log)).flush() == 3)
         #expect(log.entries == (2..<5).map(logEntry))
     }
 }

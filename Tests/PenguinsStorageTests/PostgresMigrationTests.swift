@@ -70,11 +70,11 @@ struct PostgresMigrationTests {
         }
     }
 
-    /// The penguins' first warehouse, Spark's predictions included, moves into the tables of
-    /// their schema when the store is prepared, once; the old tables are gone.
-    @Test func thePenguinsFirstWarehouseMovesIntoTheirDatasetTables() async throws {
+    /// The penguins' first warehouse, Spark's predictions included, and their first prediction
+    /// log move into the tables of their schema when the store is prepared, once; the old tables are gone.
+    @Test func thePenguinsFirstWarehouseAndLogMoveIntoTheirDatasetTables() async throws {
         let location = try await oldSchema("first_warehouse", through: "v6-dataset-migrations") { connection, logger in
-            for statement in FirstWarehouse.statements(document: { "'\($0)'::jsonb" }, usable: { $0 ? "true" : "false" }) {
+            for statement in FirstWarehouse.statements(document: { "'\($0)'::jsonb" }, usable: { $0 ? "true" : "false" }) + FirstPredictionLog.statements {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
             try await connection.query(
@@ -87,7 +87,8 @@ struct PostgresMigrationTests {
             try await FirstWarehouse.check(store.warehouse)
             #expect(try await store.warehouse.shadowComparison(modelVersion: 3, limit: 5)?.disagreements
                 == [ShadowDisagreement(penguinID: "p-1", island: "Biscoe", species: "Gentoo", swift: "Gentoo", spark: "Adelie")])
-            #expect(try await store.datasetMigrations(of: "penguins").last == "adopt-first-warehouse")
+            try await FirstPredictionLog.check(store.predictionLog)
+            #expect(try await store.datasetMigrations(of: "penguins").suffix(2) == ["adopt-first-warehouse", "adopt-first-prediction-log"])
             var tables: [String] = []
             try await TestServers.withAdministrator { connection, logger in
                 for try await name in try await connection.query(
@@ -95,6 +96,7 @@ struct PostgresMigrationTests {
                 ).decode(String.self) { tables.append(name) }
             }
             #expect(!tables.contains("warehouse") && !tables.contains("warehouse_ids") && !tables.contains("warehouse_changes"))
+            #expect(!tables.contains("prediction_log"))
             #expect(tables.contains("lake"))
         }
     }

@@ -30,8 +30,8 @@ struct PostgresStoreTests {
         try await TestServers.withPostgresStore("datasets") { try await checkDatasetCatalogContract($0.datasets) }
     }
 
-    @Test func predictionLogContract() async throws {
-        try await TestServers.withPostgresStore("log") { try await checkPredictionLogContract($0.predictionLog) }
+    @Test func penguinPredictionLogContract() async throws {
+        try await TestServers.withPostgresStore("log") { try await checkPenguinPredictionLogContract($0.predictionLog) }
     }
 
     @Test func quarantineContract() async throws {

@@ -33,9 +33,9 @@ import Testing
         #expect(try await store.datasets.schemas().isEmpty)
     }
 
-    /// The penguins' first warehouse moves into the tables of their schema when the store opens,
-    /// once; the old tables are gone.
-    @Test func thePenguinsFirstWarehouseMovesIntoTheirDatasetTables() async throws {
+    /// The penguins' first warehouse and first prediction log move into the tables of their
+    /// schema when the store opens, once; the old tables are gone.
+    @Test func thePenguinsFirstWarehouseAndLogMoveIntoTheirDatasetTables() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanUp() }
         do {
@@ -43,20 +43,22 @@ import Testing
             let queue = try DatabaseQueue(path: directory.url.appendingPathComponent(SQLiteStore.fileName).path)
             try SQLiteStore.migrator.migrate(queue, upTo: "v6-dataset-prediction-cache")
             try await queue.write { db in
-                for statement in FirstWarehouse.statements(document: { "'\($0)'" }, usable: { $0 ? "1" : "0" }) {
+                for statement in FirstWarehouse.statements(document: { "'\($0)'" }, usable: { $0 ? "1" : "0" }) + FirstPredictionLog.statements {
                     try db.execute(sql: statement)
                 }
             }
         }
         let store = try SQLiteStore(directory: directory.url)
         try await FirstWarehouse.check(store.warehouse)
-        #expect(try await store.datasetMigrations(of: "penguins").last == "adopt-first-warehouse")
+        try await FirstPredictionLog.check(store.predictionLog)
+        #expect(try await store.datasetMigrations(of: "penguins").suffix(2) == ["adopt-first-warehouse", "adopt-first-prediction-log"])
         let tables = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
-        #expect(!tables.contains("warehouse") && !tables.contains("warehouse_changes"))
+        #expect(!tables.contains("warehouse") && !tables.contains("warehouse_changes") && !tables.contains("prediction_log"))
         #expect(tables.contains("lake"), "the lake stays where it is")
 
         let again = try SQLiteStore(directory: directory.url)
         #expect(try await again.warehouse.count() == 2)
+        #expect(try await again.predictionLog.count() == 3)
         #expect(try await again.datasetMigrations(of: "penguins").filter { $0 == "adopt-first-warehouse" }.count == 1)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsCore
 import PenguinsStorage
 import Testing
 
@@ -112,11 +113,13 @@ import Testing
         #expect(try await grown.recent(limit: 5).map(\.prediction.predictedClass) == [1])
     }
 
-    @Test func sqlitePredictionLog() async throws {
-        try await withSQLiteStore { try await checkPredictionLogContract($0.predictionLog) }
+    @Test func sqlitePenguinPredictionLog() async throws {
+        try await withSQLiteStore { try await checkPenguinPredictionLogContract($0.predictionLog) }
     }
 
-    @Test func memoryPredictionLog() async throws {
-        try await checkPredictionLogContract(MemoryPredictionLog())
+    @Test func memoryPenguinPredictionLog() async throws {
+        let store = MemoryStore()
+        try await checkPenguinPredictionLogContract(store.predictionLog)
+        #expect(try await store.datasetTables.predictionLog(for: BundledSchemas.penguins).count() == 3, "the dataset tables hold the same log")
     }
 }

@@ -69,4 +69,28 @@ extension DatasetTables {
             ])
         }
     }
+
+    /// The measurements the penguins' first prediction log, `prediction_log`, kept of each
+    /// logged prediction, one column each, named as the schema's features.
+    static let firstPredictionLogFeatures = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+
+    /// The step by which the default dataset's prediction log takes over the penguins' first
+    /// one: each entry is copied in its order, its measurements as the inputs object by feature
+    /// name (a missing one left out), its species as the class and its probabilities as they
+    /// are (the same object by class name); then the old table is dropped.
+    func adoptFirstPredictionLog(_ dialect: SQLDialect) -> DatasetMigration {
+        let pairs = Self.firstPredictionLogFeatures.map { "\(Self.literal($0)), \(Self.quoted($0))" }.joined(separator: ", ")
+        let inputs = switch dialect {
+        // A merge patch into an empty object leaves the null members out.
+        case .sqlite: "json_patch('{}', json_object(\(pairs)))"
+        case .postgres: "jsonb_strip_nulls(jsonb_build_object(\(pairs)))::text"
+        }
+        return DatasetMigration(name: "adopt-first-prediction-log", statements: [
+            """
+            INSERT INTO \(predictionLog) (inputs, predicted_class, probabilities, model_version, predicted_at)
+            SELECT \(inputs), species, probabilities, model_version, predicted_at FROM prediction_log ORDER BY id
+            """,
+            "DROP TABLE prediction_log",
+        ])
+    }
 }

@@ -36,7 +36,10 @@ extension DatasetTables {
             }
         }
         steps.append(logChangesTrigger(dialect))
-        if schema.name == BundledSchemas.defaultName { steps.append(adoptFirstWarehouse(dialect)) }
+        if schema.name == BundledSchemas.defaultName {
+            steps.append(adoptFirstWarehouse(dialect))
+            steps.append(adoptFirstPredictionLog(dialect))
+        }
         return steps
     }
 

@@ -209,9 +209,10 @@ public actor MemoryDatasetTables: DatasetTablesProvider {
     private var registries: [String: MemoryModelRegistry] = [:]
     private var predictionLogs: [String: MemoryRecordPredictionLog] = [:]
 
-    /// Tables holding `warehouses` (by their schema's dataset) from the start.
-    public init(warehouses: [MemoryRecordWarehouse] = []) {
+    /// Tables holding `warehouses` and `predictionLogs` (by their schema's dataset) from the start.
+    public init(warehouses: [MemoryRecordWarehouse] = [], predictionLogs: [MemoryRecordPredictionLog] = []) {
         for warehouse in warehouses { self.warehouses[warehouse.schema.name] = warehouse }
+        for log in predictionLogs { self.predictionLogs[log.schema.name] = log }
     }
 
     public func lake(for schema: DatasetSchema) async -> any RecordLake {

@@ -12,8 +12,9 @@ public struct MemoryStore: Sendable {
     /// Versioned model artifacts.
     public let registry = MemoryModelRegistry()
     public let datasets = MemoryDatasetCatalog()
-    /// The log of real-time predictions.
-    public let predictionLog = MemoryPredictionLog()
+    /// The penguins' log of real-time predictions: the dataset log of their bundled schema,
+    /// which ``datasetTables`` holds too.
+    public let predictionLog: MemoryRecordPredictionLog
     /// Rows that ingestion refused.
     public let quarantine = MemoryQuarantine()
     /// Predictions cached in this process, with a time to live.
@@ -27,7 +28,8 @@ public struct MemoryStore: Sendable {
     public init(now: @escaping @Sendable () -> Date = { Date() }) {
         let penguins = MemoryRecordWarehouse(schema: BundledSchemas.penguins)
         warehouse = PenguinWarehouse(records: penguins)
-        datasetTables = MemoryDatasetTables(warehouses: [penguins])
+        predictionLog = MemoryRecordPredictionLog(schema: BundledSchemas.penguins)
+        datasetTables = MemoryDatasetTables(warehouses: [penguins], predictionLogs: [predictionLog])
         predictionCache = MemoryPredictionCache(now: now)
         datasetCaches = MemoryRecordPredictionCaches(now: now)
     }

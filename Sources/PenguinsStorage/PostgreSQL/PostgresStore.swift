@@ -52,8 +52,8 @@ public final class PostgresStore: Sendable {
     public var registry: PostgresModelRegistry { PostgresModelRegistry(store: self) }
     /// The registered dataset schemas.
     public var datasets: PostgresDatasetCatalog { PostgresDatasetCatalog(store: self) }
-    /// The log of real-time predictions.
-    public var predictionLog: PostgresPredictionLog { PostgresPredictionLog(store: self) }
+    /// The penguins' log of real-time predictions: the dataset log of their bundled schema.
+    public var predictionLog: PostgresRecordPredictionLog { PostgresRecordPredictionLog(store: self, tables: Self.penguinTables) }
     /// Rows that ingestion refused.
     public var quarantine: PostgresQuarantine { PostgresQuarantine(store: self) }
 

@@ -19,14 +19,12 @@ public protocol RecordLake: Sendable {
 /// A store that can keep the tables of any dataset. The tables of a dataset are made (and
 /// their migrations recorded) the first time they are asked for; asking again returns the
 /// same tables.
-public protocol DatasetTablesProvider: Sendable {
+public protocol DatasetTablesProvider: RecordPredictionLogs {
     func lake(for schema: DatasetSchema) async throws -> any RecordLake
     func warehouse(for schema: DatasetSchema) async throws -> any RecordWarehouse
     func quarantine(for schema: DatasetSchema) async throws -> any Quarantine
     /// The dataset's model versions, apart from every other dataset's.
     func registry(for schema: DatasetSchema) async throws -> any ModelRegistry
-    /// The log of the dataset's real-time predictions.
-    func predictionLog(for schema: DatasetSchema) async throws -> any RecordPredictionLog
 }
 
 extension Array {

@@ -30,3 +30,10 @@ public protocol RecordPredictionLog: Sendable {
     /// The number of logged predictions.
     func count() async throws -> Int
 }
+
+/// Where the prediction logs of the datasets are kept: the seam through which the server's log
+/// writer reaches them.
+public protocol RecordPredictionLogs: Sendable {
+    /// The log of the dataset's real-time predictions, made on first use.
+    func predictionLog(for schema: DatasetSchema) async throws -> any RecordPredictionLog
+}

@@ -19,6 +19,10 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
     public var schema: DatasetSchema { tables.schema }
 
     /// Appends entries in one transaction, in the given order.
+    ///
+    /// A server appends a batch every few hundred milliseconds for as long as it runs: the
+    /// writer connection then hands the cached pages of the growing table back, so its page
+    /// cache does not fill up with pages of the log that no one reads again.
     public func append(_ entries: [RecordLogEntry]) async throws {
         guard !entries.isEmpty else { return }
         let (table, coding, classes) = (tables.predictionLog, coding, schema.target.classes)
@@ -37,7 +41,7 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
                 }
                 return .commit
             }
-            SQLitePredictionLog.releaseCachedPages(db)
+            Self.releaseCachedPages(db)
         }
     }
 
@@ -46,7 +50,7 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
         guard limit > 0 else { return [] }
         let (table, coding) = (tables.predictionLog, coding)
         return try await pool.readInBackground { db in
-            defer { SQLitePredictionLog.releaseCachedPages(db) }
+            defer { Self.releaseCachedPages(db) }
             return try Row.fetchAll(db, sql: """
                 SELECT id, inputs, predicted_class, probabilities, model_version, predicted_at
                 FROM \(table) ORDER BY id DESC LIMIT ?
@@ -67,6 +71,15 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
     /// The number of logged predictions.
     public func count() async throws -> Int {
         let table = tables.predictionLog
-        return try await pool.readInBackground { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        return try await pool.readInBackground { db in
+            defer { Self.releaseCachedPages(db) }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+        }
+    }
+
+    /// Hands a connection's cached pages back after a scan of the log: the log only grows,
+    /// and a long-running server would otherwise keep a full page cache of it per connection.
+    static func releaseCachedPages(_ db: Database) {
+        try? db.execute(sql: "PRAGMA shrink_memory")
     }
 }

@@ -25,8 +25,8 @@ public final class SQLiteStore: Sendable {
     public let registry: SQLiteModelRegistry
     /// The registered dataset schemas.
     public let datasets: SQLiteDatasetCatalog
-    /// The log of real-time predictions.
-    public let predictionLog: SQLitePredictionLog
+    /// The penguins' log of real-time predictions: the dataset log of their bundled schema.
+    public let predictionLog: SQLiteRecordPredictionLog
     /// Rows that ingestion refused.
     public let quarantine: SQLiteQuarantine
     /// Predictions cached across processes, with a time to live.
@@ -78,7 +78,7 @@ public final class SQLiteStore: Sendable {
         warehouse = PenguinWarehouse(records: SQLiteRecordWarehouse(pool: pool, tables: penguinTables))
         registry = SQLiteModelRegistry(pool: pool)
         datasets = SQLiteDatasetCatalog(pool: pool)
-        predictionLog = SQLitePredictionLog(pool: pool)
+        predictionLog = SQLiteRecordPredictionLog(pool: pool, tables: penguinTables)
         quarantine = SQLiteQuarantine(pool: pool)
         predictionCache = SQLitePredictionCache(pool: pool, now: now)
         let penguins = penguinTables.schema
