@@ -96,7 +96,7 @@ public enum JSONValue: Hashable, Sendable, Codable {
     }
 
     /// Integers print without a fraction; non-finite numbers (never valid in a document) print as null.
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"

@@ -13,6 +13,8 @@ final class DatasetSessions: Sendable {
         var schema: DatasetSchema
         var stores: DatasetStores
         var validator: SchemaValidator
+        /// Where its live predictions are logged.
+        var log: PredictionLogDestination
         /// The current model, nil before the first training.
         var model: DatasetModel?
         /// Moves each time stale predictions are removed from the dataset's cache (see
@@ -60,7 +62,7 @@ final class DatasetSessions: Sendable {
         }
         let session = Session(
             schema: schema, stores: stores, validator: previous?.schema == schema ? previous!.validator : SchemaValidator(schema: schema),
-            model: model, generation: previous?.generation ?? CacheGeneration(), coherentFrom: coherentFrom, readAt: now)
+            log: previous?.schema == schema ? previous!.log : PredictionLogDestination(schema: schema), model: model, generation: previous?.generation ?? CacheGeneration(), coherentFrom: coherentFrom, readAt: now)
         sessions.withLock { $0[name] = session }
         return session
     }

@@ -125,8 +125,7 @@ extension Endpoints {
         let loaded = model.current
         guard let input = model.input(body, loaded: loaded, errors: &errors) else { throw Problem.invalidBody(errors) }
         guard let loaded, let prediction = loaded.model.predict(row: input.features) else { throw Problem.noModel }
-        let dropped = log.append(
-            RecordLogEntry(features: input.features, prediction: loaded.model.coding.recordPrediction(prediction)), schema: loaded.model.coding.schema)
+        let dropped = log.append(RecordLogEntry(features: input.features, prediction: loaded.model.coding.recordPrediction(prediction)), to: penguinLog)
         if dropped > 0 { logDropped(dropped) }
         metrics.predicted(prediction.species)
         var writer = JSONWriter(capacity: 160)

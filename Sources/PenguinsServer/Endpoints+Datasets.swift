@@ -91,7 +91,7 @@ extension Endpoints {
         var errors: [FieldError] = []
         guard let features = Self.features(body, session: session, model: model, errors: &errors) else { throw Problem.invalidBody(errors) }
         let prediction = model.prediction(from: model.probabilities([features])[0]!, at: Date())
-        record([RecordLogEntry(features: features, prediction: prediction)], schema: session.schema)
+        record([RecordLogEntry(features: features, prediction: prediction)], of: session)
         var writer = JSONWriter(capacity: 200)
         writer.beginObject()
         writer.datasetPredictionMembers(prediction, schema: session.schema)
@@ -114,7 +114,7 @@ extension Endpoints {
         guard errors.isEmpty else { throw Problem.invalidBody(Array(errors.prefix(100))) }
         let now = Date()
         let predictions = model.probabilities(rows).map { model.prediction(from: $0!, at: now) }
-        record(zip(rows, predictions).map { RecordLogEntry(features: $0, prediction: $1) }, schema: session.schema)
+        record(zip(rows, predictions).map { RecordLogEntry(features: $0, prediction: $1) }, of: session)
         var writer = JSONWriter(capacity: 64 + predictions.count * 160)
         writer.beginObject()
         writer.key("dataset"); writer.string(session.schema.name)

@@ -12,6 +12,8 @@ final class Endpoints: Sendable {
     let platform: Platform
     let model: LiveModel
     let log: PredictionLogBuffer
+    /// Where the penguins' live predictions are logged.
+    let penguinLog: PredictionLogDestination
     let logWriter: PredictionLogWriter
     let metrics: ServerMetrics
     /// The circuit breakers and last errors of the store roles.
@@ -33,6 +35,7 @@ final class Endpoints: Sendable {
         self.platform = platform
         self.model = model
         self.log = log
+        penguinLog = PredictionLogDestination(schema: model.reader.schema)
         self.logWriter = logWriter
         self.metrics = metrics
         self.health = health
@@ -89,7 +92,7 @@ final class Endpoints: Sendable {
     func record(_ predictions: [Prediction], features: [[Double?]], model: SpeciesModel) {
         let coding = model.coding
         let entries = zip(features, predictions).map { RecordLogEntry(features: $0, prediction: coding.recordPrediction($1)) }
-        let dropped = log.append(contentsOf: entries, schema: coding.schema)
+        let dropped = log.append(contentsOf: entries, to: penguinLog)
         if dropped > 0 { logDropped(dropped) }
         var counts: [Species: Int] = [:]
         for prediction in predictions { counts[prediction.species, default: 0] += 1 }
@@ -97,8 +100,9 @@ final class Endpoints: Sendable {
     }
 
     /// Appends live predictions of a dataset's model to the log buffer and counts them by class.
-    func record(_ entries: [RecordLogEntry], schema: DatasetSchema) {
-        let dropped = log.append(contentsOf: entries, schema: schema)
+    func record(_ entries: [RecordLogEntry], of session: DatasetSessions.Session) {
+        let schema = session.schema
+        let dropped = log.append(contentsOf: entries, to: session.log)
         if dropped > 0 { logDropped(dropped) }
         var counts: [Int: Int] = [:]
         for entry in entries { counts[entry.prediction.predictedClass, default: 0] += 1 }

@@ -5,11 +5,21 @@ import PenguinsStorage
 import ServiceLifecycle
 import Synchronization
 
-/// One logged prediction waiting in a ``PredictionLogBuffer``: a dataset's entry (the
-/// penguins' too), with the schema its features were read with.
-public struct LoggedPrediction: Sendable {
-    public var entry: RecordLogEntry
-    public var schema: DatasetSchema
+/// Where logged predictions go: one dataset's log (the penguins' too), under the schema their
+/// features were read with. Made once per served model or dataset session and shared by its
+/// entries, so a buffered entry carries one reference rather than a copy of the schema.
+public final class PredictionLogDestination: Sendable {
+    public let schema: DatasetSchema
+
+    public init(schema: DatasetSchema) {
+        self.schema = schema
+    }
+}
+
+/// One logged prediction waiting in a ``PredictionLogBuffer``, with where it goes.
+struct LoggedPrediction: Sendable {
+    var entry: RecordLogEntry
+    var destination: PredictionLogDestination
 }
 
 /// Takes the prediction logs off the request path: requests append entries to an in-memory
@@ -52,15 +62,15 @@ public final class PredictionLogBuffer: Sendable {
     /// Adds a prediction of a dataset's model; never waits on the store. Returns how many of
     /// the oldest entries were dropped to make room (0 unless the buffer was full).
     @discardableResult
-    public func append(_ entry: RecordLogEntry, schema: DatasetSchema) -> Int {
-        append(LoggedPrediction(entry: entry, schema: schema))
+    public func append(_ entry: RecordLogEntry, to destination: PredictionLogDestination) -> Int {
+        append(LoggedPrediction(entry: entry, destination: destination))
     }
 
     /// Adds predictions of a dataset's model; never waits on the store. Returns how many of
     /// the oldest entries were dropped to make room (0 unless the buffer was full).
     @discardableResult
-    public func append(contentsOf entries: [RecordLogEntry], schema: DatasetSchema) -> Int {
-        append(contentsOf: entries.map { LoggedPrediction(entry: $0, schema: schema) })
+    public func append(contentsOf entries: [RecordLogEntry], to destination: PredictionLogDestination) -> Int {
+        append(contentsOf: entries.map { LoggedPrediction(entry: $0, destination: destination) })
     }
 
     private func append(_ entry: LoggedPrediction) -> Int {
@@ -237,17 +247,16 @@ public struct PredictionLogWriter: Service {
         }
     }
 
-    /// The entries of a batch by the log they go to, as indices into `batch`: by the schema its
-    /// entries were read with (entries of one session share one schema value, so comparing them
-    /// is cheap), in the order each first appears.
+    /// The entries of a batch by the log they go to, as indices into `batch`: by destination
+    /// (compared by identity), in the order each first appears.
     private static func groups(_ batch: [LoggedPrediction]) -> [[Int]] {
-        var schemas: [DatasetSchema] = []
+        var destinations: [PredictionLogDestination] = []
         var groups: [[Int]] = []
         for (index, entry) in batch.enumerated() {
-            if let group = schemas.firstIndex(where: { $0 == entry.schema }) {
+            if let group = destinations.firstIndex(where: { $0 === entry.destination }) {
                 groups[group].append(index)
             } else {
-                schemas.append(entry.schema)
+                destinations.append(entry.destination)
                 groups.append([index])
             }
         }
@@ -256,7 +265,7 @@ public struct PredictionLogWriter: Service {
 
     /// Writes entries of one dataset to its log, through the store's health check when there is one.
     private func write(_ entries: [LoggedPrediction]) async throws {
-        let (schema, logged) = (entries[0].schema, entries.map(\.entry))
+        let (schema, logged) = (entries[0].destination.schema, entries.map(\.entry))
         let append: @Sendable () async throws -> Void = { [logs] in try await logs.predictionLog(for: schema).append(logged) }
         if let health {
             try await health.call(.predictionLog, append)

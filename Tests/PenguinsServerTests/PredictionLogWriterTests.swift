@@ -74,9 +74,12 @@ struct TestLogs: RecordPredictionLogs {
     }
 }
 
+/// Where the tests' penguin entries are logged.
+let penguinLog = PredictionLogDestination(schema: BundledSchemas.penguins)
+
 extension PredictionLogBuffer {
     /// Adds the penguins' entries, as their routes do.
-    func appendPenguins(_ entries: [RecordLogEntry]) { append(contentsOf: entries, schema: BundledSchemas.penguins) }
+    func appendPenguins(_ entries: [RecordLogEntry]) { append(contentsOf: entries, to: penguinLog) }
 }
 
 @Suite struct PredictionLogWriterTests {
@@ -140,19 +143,20 @@ extension PredictionLogBuffer {
                 prediction: RecordPrediction(predictedClass: index % 3, probabilities: [0.5, 0.25, 0.25], modelVersion: 1, predictedAt: Date(timeIntervalSince1970: 0))
             )
         }
-        buffer.append(irisEntry(0), schema: iris)
+        let irisLog = PredictionLogDestination(schema: iris)
+        buffer.append(irisEntry(0), to: irisLog)
         buffer.appendPenguins([logEntry(0)])
-        buffer.append(contentsOf: [irisEntry(1), irisEntry(2)], schema: iris)
+        buffer.append(contentsOf: [irisEntry(1), irisEntry(2)], to: irisLog)
         buffer.appendPenguins([logEntry(1)])
         #expect(buffer.count == 5)
         // The iris entries are stored; the penguins' write fails and only their two wait.
         await #expect(throws: FlakyLog.Failure.self) { try await writer.flush() }
         #expect(buffer.count == 2)
-        let irisLog = try await logs.predictionLog(for: iris)
-        #expect(try await irisLog.recent(limit: 10) == [irisEntry(2), irisEntry(1), irisEntry(0)])
+        let irisStored = try await logs.predictionLog(for: iris)
+        #expect(try await irisStored.recent(limit: 10) == [irisEntry(2), irisEntry(1), irisEntry(0)])
         #expect(try await writer.flush() == 2)
         #expect(penguins.entries == [logEntry(0), logEntry(1)])
-        #expect(try await irisLog.count() == 3)
+        #expect(try await irisStored.count() == 3)
         #expect(buffer.count == 0)
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import PenguinsCore
 import PenguinsServer
 import PenguinsStorage
 import Synchronization
@@ -148,9 +147,9 @@ import Testing
 @Suite struct PredictionLogBufferTests {
     @Test func aFullBufferDropsTheOldestAndCountsThem() {
         let buffer = PredictionLogBuffer(batchSize: 10, capacity: 5)
-        #expect(buffer.append(contentsOf: (0..<4).map(logEntry), schema: BundledSchemas.penguins) == 0)
-        #expect(buffer.append(contentsOf: (4..<7).map(logEntry), schema: BundledSchemas.penguins) == 2)
-        #expect(buffer.append(logEntry(7), schema: BundledSchemas.penguins) == 1)
+        #expect(buffer.append(contentsOf: (0..<4).map(logEntry), to: penguinLog) == 0)
+        #expect(buffer.append(contentsOf: (4..<7).map(logEntry), to: penguinLog) == 2)
+        #expect(buffer.append(logEntry(7), to: penguinLog) == 1)
         #expect(buffer.count == 5)
         #expect(buffer.droppedCount == 3)
     }

@@ -127,6 +127,11 @@ struct RecordCoding: Sendable {
     /// into JSON as it is (no quote, backslash or control character).
     private let probabilityOrder: [Int]
     private let plainClassNames: Bool
+    /// The feature indices in the order of their names, each feature's `"name":` as JSON bytes,
+    /// and each categorical feature's levels as JSON strings: what ``inputsText(_:)`` writes.
+    private let inputOrder: [Int]
+    private let memberPrefixes: [[UInt8]]
+    private let levelLiterals: [[[UInt8]]]
 
     init(schema: DatasetSchema) {
         self.schema = schema
@@ -137,6 +142,9 @@ struct RecordCoding: Sendable {
         plainClassNames = schema.target.classes.allSatisfy { name in
             name.unicodeScalars.allSatisfy { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
         }
+        inputOrder = schema.features.indices.sorted { schema.features[$0].name < schema.features[$1].name }
+        memberPrefixes = schema.features.map { Array((JSONValue.string($0.name).jsonText + ":").utf8) }
+        levelLiterals = schema.features.map { feature in feature.levels.map { Array(JSONValue.string($0).jsonText.utf8) } }
         classIndex = Dictionary(schema.target.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         levelIndex = schema.features.map { feature in
             Dictionary(feature.levels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -167,16 +175,28 @@ struct RecordCoding: Sendable {
 
     /// The stored inputs of a logged prediction: a JSON object from feature name to its number
     /// or level name; missing features are left out.
+    ///
+    /// The text is the one `JSONValue.object(...).jsonText` writes (members in name order), built
+    /// as bytes from parts made once: the server writes one per live prediction.
     func inputsText(_ features: [Double?]) -> String {
-        var members: [String: JSONValue] = [:]
-        for (index, feature) in schema.features.enumerated() where index < features.count {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(2 + features.count * 28)
+        for index in inputOrder where index < features.count {
             guard let value = features[index] else { continue }
-            switch feature.kind {
-            case .numeric: members[feature.name] = .number(value)
-            case .categorical: members[feature.name] = levelText(value, feature: index).map(JSONValue.string)
+            if kinds[index] == .categorical {
+                let levels = levelLiterals[index]
+                guard value >= 0, value < Double(levels.count) else { continue }
+                if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: memberPrefixes[index])
+                bytes.append(contentsOf: levels[Int(value)])
+            } else {
+                if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: memberPrefixes[index])
+                bytes.append(contentsOf: JSONValue.format(value).utf8)
             }
         }
-        return JSONValue.object(members).jsonText
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Features by the schema's index from stored inputs; a feature the text lacks is missing.
