@@ -78,8 +78,13 @@ public enum Pages {
 
     /// Drift of each feature, reference vs current distributions, and the simulation control.
     /// `report` is nil when there is nothing to compare yet; `message` explains why.
-    public static func drift(report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?) -> String {
-        DriftPage.render(report: report, reference: reference, current: current, message: message)
+    /// The drift report and the form that simulates a stream with one of `shiftable` (numeric
+    /// features of the served schema, the bundled penguins' by default) shifted.
+    public static func drift(
+        report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?,
+        shiftable: [String] = DatasetColumns.numericNames(of: BundledSchemas.penguins)
+    ) -> String {
+        DriftPage.render(report: report, reference: reference, current: current, message: message, shiftable: shiftable)
     }
 
     /// The predict form and, after a submission, the species and its probabilities or the error.

@@ -127,8 +127,9 @@ extension Endpoints {
     }
 
     func driftPage() async throws -> Response {
+        let shiftable = DatasetColumns.numericNames(of: platform.warehouse.recordWarehouse.schema)
         guard model.current != nil else {
-            return Responses.html(Pages.drift(report: nil, reference: nil, current: nil, message: "no model yet: run penguins ingest and penguins train"))
+            return Responses.html(Pages.drift(report: nil, reference: nil, current: nil, message: "no model yet: run penguins ingest and penguins train", shiftable: shiftable))
         }
         _ = try? await logWriter.flush()
         let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
@@ -138,23 +139,29 @@ extension Endpoints {
         } catch PipelineError.notEnoughRows {
             return Responses.html(Pages.drift(
                 report: nil, reference: reference, current: nil,
-                message: "the prediction log is empty: simulate a production stream below, or run penguins predict FILE --log"
+                message: "the prediction log is empty: simulate a production stream below, or run penguins predict FILE --log",
+                shiftable: shiftable
             ))
         }
         do {
             let report = try DriftAnalysis(dataset: platform.warehouse.recordWarehouse.schema)
                 .compare(reference: reference, current: current, referenceName: "training", currentName: "production")
-            return Responses.html(Pages.drift(report: report, reference: reference, current: current, message: nil))
+            return Responses.html(Pages.drift(report: report, reference: reference, current: current, message: nil, shiftable: shiftable))
         } catch let error as PipelineError {
-            return Responses.html(Pages.drift(report: nil, reference: reference, current: current, message: error.description))
+            return Responses.html(Pages.drift(report: nil, reference: reference, current: current, message: error.description, shiftable: shiftable))
         }
     }
 
-    /// Generates `rows` synthetic penguins with `feature` shifted by `delta`, predicts them with
-    /// the live model and appends them to the prediction log: a production stream with drift.
+    /// Generates `rows` synthetic penguins fitted per species on the stored ones, with numeric
+    /// `feature` shifted by `delta`, predicts them with the live model and appends them to the
+    /// prediction log: a production stream with drift. Every feature of the schema is generated,
+    /// so a model of the island, the sex or the isotope ratios predicts them as well.
     func simulateDrift(_ form: FormValues) async throws {
-        guard let name = form["feature"], let feature = Feature(name: name) else {
-            throw Problem.invalidParameter("feature", "must be one of \(Feature.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(form["feature"] ?? "")\"")
+        let warehouse = platform.warehouse.recordWarehouse
+        let schema = warehouse.schema
+        let shiftable = DatasetColumns.numericNames(of: schema)
+        guard let feature = form["feature"], shiftable.contains(feature) else {
+            throw Problem.invalidParameter("feature", "must be one of \(shiftable.joined(separator: ", ")), not \"\(form["feature"] ?? "")\"")
         }
         let delta = try form.double("delta") ?? 0
         let rows = try form.int("rows") ?? 1_000
@@ -162,10 +169,21 @@ extension Endpoints {
             throw Problem.invalidParameter("rows", "must be between 1 and \(Self.maximumSimulatedRows), got \(rows)")
         }
         guard let loaded = model.current else { throw Problem.noModel }
+        let columns = try await store(.warehouse) { try await warehouse.columns(featureIndices: Array(schema.features.indices)) }
+        let generator: DatasetGenerator
+        do {
+            generator = try DatasetGenerator(schema: schema, classes: columns.targetClasses, features: columns.features)
+        } catch {
+            throw Problem(status: .conflict, type: "not-enough-data", title: "Not enough data", detail: error.description)
+        }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-simulated-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: file) }
-        let generator = try SyntheticGenerator.fittedOnBundledData()
-        try generator.write(rows: rows, seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: [feature: delta], toFileAt: file)
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw Problem(status: .internalServerError, type: "internal", title: "Internal error", detail: "cannot write the simulated rows to \(file.path)")
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        try generator.write(rows: rows, seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: [feature: delta], to: handle)
+        try handle.close()
         _ = try? await logWriter.flush()
         let platform = self.platform
         let metrics = self.metrics

@@ -1,3 +1,6 @@
+import PenguinsCore
+import PenguinsPipeline
+
 /// The operations of the dashboard's pages (``Endpoints/registerDashboard(on:)``).
 extension OpenAPI.Operation {
     /// `GET /`
@@ -75,8 +78,8 @@ extension OpenAPI.Operation {
         "simulateDrift", .dashboard,
         summary: "Dashboard: simulate a production stream with a shift",
         description: """
-            Generates synthetic penguins with one feature shifted, predicts them with the live model and \
-            appends them to the prediction log.
+            Generates synthetic penguins fitted per species on the stored ones, with one numeric feature \
+            of their schema shifted, predicts them with the live model and appends them to the prediction log.
             """,
         requestBody: .form(
             [
@@ -85,7 +88,7 @@ extension OpenAPI.Operation {
                 "properties": [
                     "feature": [
                         "type": "string",
-                        "enum": ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"],
+                        "enum": JSONLiteral(.array(DatasetColumns.numericNames(of: BundledSchemas.penguins).map(JSONValue.string))),
                     ],
                     "delta": ["type": "number", "default": 0],
                     "rows": ["type": "integer", "minimum": 1, "maximum": 100000, "default": 1000],
@@ -93,7 +96,7 @@ extension OpenAPI.Operation {
             ],
             example: ["feature": "body_mass_g", "delta": 300, "rows": 1000]
         ),
-        responses: [303: .redirect("Simulated; see /drift.", location: "/drift"), 400: .errorPage, 503: .errorPage]
+        responses: [303: .redirect("Simulated; see /drift.", location: "/drift"), 400: .errorPage, 409: .errorPage, 503: .errorPage]
     )
 
     /// `GET /predict`

@@ -96,4 +96,24 @@ import Testing
         #expect(logged.count == 20)
         #expect(logged.allSatisfy { $0.features[isotope] == 8.9 })
     }
+
+    /// The dashboard's simulated stream carries every feature of the schema, so a model of the
+    /// isotope ratios predicts it, and a shift of one isotope ratio shows as drift.
+    @Test func aSimulatedStreamReachesAModelOfTheIsotopeRatios() async throws {
+        let platform = try await makePlatform(train: false)
+        let isotopes = ["bill_length_mm", "flipper_length_mm", "delta_15_n", "delta_13_c"]
+        _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.penguins, features: isotopes)
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            let page = try await client.send(.get, "/drift")
+            #expect(page.text.contains("<option value=\"delta_15_n\">delta_15_n</option>"))
+            let simulate = try await client.send(.post, "/drift/simulate", headers: formHeaders, body: "feature=delta_15_n&delta=3&rows=200")
+            #expect(simulate.status == .seeOther, "\(simulate.text)")
+            let report = try await client.send(.get, "/api/v1/drift?feature=delta_15_n").object()
+            let drift = try #require((report["features"] as? [[String: Any]])?.first)
+            #expect(drift["current_count"] as? Int == 200)
+            #expect(drift["drift"] as? Bool == true)
+        }
+        #expect(try await platform.predictionLog.count() == 200)
+    }
 }

@@ -5,7 +5,7 @@ import PenguinsStatistics
 /// Drift of each feature between the reference (training) and current (production) samples,
 /// and the control that simulates a shifted production stream.
 enum DriftPage {
-    static func render(report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?) -> String {
+    static func render(report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?, shiftable: [String]) -> String {
         var body = "<h1>Drift</h1><p class=\"lead\">Has what the model is asked in production moved away from what it was trained on? Each measurement is compared with the two-sample Kolmogorov–Smirnov test and the population stability index (PSI); species, island and sex with the chi-squared test of homogeneity.</p>"
         if let report {
             let threshold = Format.compact(report.threshold)
@@ -15,7 +15,7 @@ enum DriftPage {
         } else {
             body += HTML.note(HTML.escapeWithCode(message ?? "Nothing to compare yet: the drift report needs a trained model and a production sample in the prediction log."))
         }
-        body += simulationForm()
+        body += simulationForm(shiftable: shiftable)
 
         if let report {
             body += "<h2>Measurements</h2>"
@@ -90,13 +90,13 @@ enum DriftPage {
         counts.keys.sorted().map { "\($0) \(Format.integer(counts[$0]!))" }.joined(separator: ", ")
     }
 
-    static func simulationForm() -> String {
+    static func simulationForm(shiftable: [String]) -> String {
         var out = "<h2>Simulate a production stream</h2>"
-        out += "<p>Generates synthetic penguins fitted on the bundled data, adds <em>delta</em> to one measurement (as <code>penguins generate --shift FEATURE=DELTA</code> does), sends them through the live model and appends the predictions to the prediction log, which is the production sample this page compares with the training one.</p>"
+        out += "<p>Generates synthetic penguins fitted per species on the stored ones (every feature of the schema, as <code>penguins generate --dataset NAME</code> does), adds <em>delta</em> to one numeric feature, sends them through the live model and appends the predictions to the prediction log, which is the production sample this page compares with the training one.</p>"
         out += "<form class=\"panel\" method=\"post\" action=\"/drift/simulate\"><div class=\"row\">"
         out += "<label>feature<select name=\"feature\">"
-        for feature in Feature.allCases {
-            out += "<option value=\"\(feature.rawValue)\"\(feature == .billLength ? " selected" : "")>\(feature.rawValue)</option>"
+        for (index, name) in shiftable.enumerated() {
+            out += "<option value=\"\(HTML.escape(name))\"\(index == 0 ? " selected" : "")>\(HTML.escape(name))</option>"
         }
         out += "</select></label>"
         out += "<label>delta<input type=\"number\" name=\"delta\" step=\"any\" value=\"5\" required></label>"
