@@ -69,7 +69,8 @@ public struct PlatformConfiguration: Sendable, Equatable {
 public struct Platform: Sendable {
     public var lake: any Lake
     public var warehouse: any Warehouse
-    public var cache: any PredictionCache
+    /// The penguins' prediction cache: the record cache of their schema, read as species.
+    public var cache: PenguinPredictionCache
     public var registry: any ModelRegistry
     /// The penguins' prediction log: the dataset log of their bundled schema.
     public var predictionLog: any RecordPredictionLog
@@ -86,7 +87,7 @@ public struct Platform: Sendable {
     private var servers = ServerConnections()
 
     public init(
-        lake: any Lake, warehouse: any Warehouse, cache: any PredictionCache, registry: any ModelRegistry,
+        lake: any Lake, warehouse: any Warehouse, cache: PenguinPredictionCache, registry: any ModelRegistry,
         predictionLog: any RecordPredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
         datasetTables: DatasetTableStores = DatasetTableStores(all: MemoryDatasetTables()),
         datasetCaches: any RecordPredictionCaches = MemoryRecordPredictionCaches(),
@@ -109,7 +110,7 @@ public struct Platform: Sendable {
     public static func embedded(_ configuration: PlatformConfiguration) throws -> Platform {
         let store = try SQLiteStore(directory: configuration.dataDirectory)
         return Platform(
-            lake: store.lake, warehouse: store.warehouse, cache: MemoryPredictionCache(),
+            lake: store.lake, warehouse: store.warehouse, cache: PenguinPredictionCache(records: MemoryRecordPredictionCache()),
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
             datasets: store.datasets, datasetTables: DatasetTableStores(all: store), datasetCaches: MemoryRecordPredictionCaches(),
             configuration: configuration
@@ -127,8 +128,8 @@ public struct Platform: Sendable {
     ///   when a SQLite data directory cannot be opened.
     public static func make(_ configuration: PlatformConfiguration) throws -> Platform {
         var builder = Builder()
-        let (cache, datasetCaches): (any PredictionCache, any RecordPredictionCaches) = switch try configuration.location(of: .cache) {
-        case .memory: (MemoryPredictionCache(), MemoryRecordPredictionCaches())
+        let (cache, datasetCaches): (PenguinPredictionCache, any RecordPredictionCaches) = switch try configuration.location(of: .cache) {
+        case .memory: (PenguinPredictionCache(records: MemoryRecordPredictionCache()), MemoryRecordPredictionCaches())
         case .sqlite(let directory): try builder.sqlite(directory).caches
         case .redis(let location): builder.redis(location).caches
         case .postgres(let location):
@@ -173,7 +174,7 @@ public struct Platform: Sendable {
     /// - Throws: ``StorageError/unavailable(role:location:reason:)`` for the first server that cannot be used.
     public func prepare() async throws {
         for store in servers.postgres { try await store.prepare() }
-        for client in servers.redis { try await RedisPredictionCache(client: client).ping() }
+        for client in servers.redis { try await RedisRecordPredictionCache(penguinsIn: client).ping() }
     }
 
     /// Closes the platform's server connections (PostgreSQL pools and Redis connections).

@@ -63,7 +63,7 @@ public struct StoreBenchmark: Sendable {
         try await platform.cache.store(entries, ttlSeconds: platform.configuration.cacheTTLSeconds)
 
         return [
-            try await measure("cache", backend: String(describing: type(of: platform.cache)), ids: ids) {
+            try await measure("cache", backend: String(describing: type(of: platform.cache.records)), ids: ids) {
                 _ = try await platform.cache.prediction(penguinID: $0, modelVersion: version)
             },
             try await measure("lake", backend: String(describing: type(of: platform.lake)), ids: ids) {

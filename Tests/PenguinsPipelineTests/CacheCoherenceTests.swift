@@ -85,7 +85,7 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
 
     @Test func aSecondCacheFollowsTheChangesFromItsOwnPosition() async throws {
         let platform = try await scoredPlatform("memory")
-        let serverCache = MemoryPredictionCache()
+        let serverCache = PenguinPredictionCache(records: MemoryRecordPredictionCache())
         let coherence = CacheCoherence(warehouse: platform.warehouse, cache: serverCache, registry: platform.registry)
         // Never reconciled: emptied, and positioned at the newest change.
         let start = try await coherence.reconcile()
@@ -131,7 +131,7 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
 
     @Test func aCacheThatCannotBeReachedDoesNotFailTheIngestion() async throws {
         var platform = Platform.inMemory()
-        platform.cache = UnreachableCache()
+        platform.cache = PenguinPredictionCache(records: UnreachableCache())
         let file = try temporaryCSV("ok.csv", "\(tidyHeader)\nA1,Adelie,Torgersen,39.1,18.7,181,3750,male,2007\n")
         let report = try await Ingestor(platform: platform).ingest(file: file)
         #expect(report.stored == 1)
@@ -141,10 +141,10 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
 }
 
 /// A cache whose every call fails, as a Redis server that is down.
-struct UnreachableCache: PredictionCache {
+struct UnreachableCache: RecordPredictionCache {
     struct Down: Error, CustomStringConvertible { var description: String { "connection refused" } }
-    func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? { throw Down() }
-    func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws { throw Down() }
+    func prediction(id: String, modelVersion: Int) async throws -> RecordPrediction? { throw Down() }
+    func store(_ predictions: [(id: String, prediction: RecordPrediction)], ttlSeconds: Int) async throws { throw Down() }
     func remove(ids: [String], modelVersions: [Int]) async throws { throw Down() }
     func removeAll() async throws { throw Down() }
     func count() async throws -> Int { throw Down() }

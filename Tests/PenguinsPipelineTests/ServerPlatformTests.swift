@@ -81,7 +81,7 @@ import Testing
         #expect(try await platform.lake.count() == report.stored)
         #expect(try await platform.warehouse.count() == report.stored)
         #expect(String(describing: type(of: platform.warehouse)) == "PenguinWarehouse<MemoryRecordWarehouse>")
-        #expect(String(describing: type(of: platform.cache)) == "SQLitePredictionCache")
+        #expect(String(describing: type(of: platform.cache.records)) == "SQLiteRecordPredictionCache")
         // The lake, the registry and the quarantine share the data directory's database.
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("penguins.sqlite").path))
         #expect(try await SQLiteStore(directory: folder).quarantine.count() == report.quarantined)

@@ -62,7 +62,7 @@ func remeasuredAsGentoo(_ platform: Platform) async throws -> Penguin {
 
     @Test func aCacheWithNoRecordedPositionIsEmptiedAtStart() async throws {
         let platform = try await makePlatform()
-        let fresh = MemoryPredictionCache()
+        let fresh = PenguinPredictionCache(records: MemoryRecordPredictionCache())
         let prediction = Prediction(species: .gentoo, probabilities: [.adelie: 0, .chinstrap: 0, .gentoo: 1], modelVersion: 1, predictedAt: Date())
         try await fresh.store([(knownPenguinID, prediction)], ttlSeconds: 60)
         var other = platform

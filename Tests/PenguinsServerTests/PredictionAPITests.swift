@@ -237,7 +237,7 @@ import Testing
 
     @Test func aFailingCacheCountsAsAMissAndLookupsStillAnswer() async throws {
         var platform = try await makePlatform()
-        platform.cache = FailingCache()
+        platform.cache = PenguinPredictionCache(records: FailingCache())
         let metrics = ServerMetrics()
         let app = try await makeApp(platform, options: testOptions(metrics: metrics))
         try await app.test(.router) { client in

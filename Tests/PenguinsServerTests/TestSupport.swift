@@ -108,10 +108,10 @@ func expectProblem(
 }
 
 /// A cache whose every call fails.
-struct FailingCache: PredictionCache {
+struct FailingCache: RecordPredictionCache {
     struct Failure: Error {}
-    func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? { throw Failure() }
-    func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws { throw Failure() }
+    func prediction(id: String, modelVersion: Int) async throws -> RecordPrediction? { throw Failure() }
+    func store(_ predictions: [(id: String, prediction: RecordPrediction)], ttlSeconds: Int) async throws { throw Failure() }
     func remove(ids: [String], modelVersions: [Int]) async throws { throw Failure() }
     func removeAll() async throws { throw Failure() }
     func count() async throws -> Int { throw Failure() }

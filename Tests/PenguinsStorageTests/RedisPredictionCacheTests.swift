@@ -13,10 +13,10 @@ import Testing
 /// plus the client's reconnection (to a redis-server of the test's own) and error reporting.
 @Suite(TestService.redis.gate())
 struct RedisPredictionCacheTests {
-    private func cache(_ purpose: String, _ configure: (inout RedisClient.Configuration) -> Void = { _ in }) throws -> RedisPredictionCache {
+    private func cache(_ purpose: String, _ configure: (inout RedisClient.Configuration) -> Void = { _ in }) throws -> PenguinPredictionCache {
         var configuration = RedisClient.Configuration()
         configure(&configuration)
-        return RedisPredictionCache(client: RedisClient(location: try TestServers.redisLocation(purpose), configuration: configuration))
+        return .redis(RedisClient(location: try TestServers.redisLocation(purpose), configuration: configuration))
     }
 
     @Test func keysContract() async throws {
@@ -86,10 +86,22 @@ struct RedisPredictionCacheTests {
         let stored = try #require(try await cache.client.send(RedisCommand("GET", key)).string)
         #expect(!stored.contains(" "))
         let json = try JSONValue(parsing: Data(stored.utf8))
-        #expect(json["species"] == .string("Adelie"))
+        #expect(json["class"] == .number(Double(PenguinRecords.bundled.targetClass(of: .adelie))))
         #expect(json["model_version"] == .number(3))
         // A promoted model (version 4) finds nothing of version 3.
         #expect(try await cache.prediction(penguinID: "PAL0708-Adelie-1", modelVersion: 4) == nil)
+        try await cache.removeAll()
+        cache.client.close()
+    }
+
+    /// An entry the platform's first cache wrote (by species name) under the same key still
+    /// reads as the prediction it was.
+    @Test func anEntryOfTheFirstCacheStillReads() async throws {
+        let cache = try cache("first")
+        let key = cache.key(penguinID: "PAL0708-Adelie-1", modelVersion: 2)
+        let first = #"{"model_version":2,"predicted_at":1700000100,"probabilities":{"Adelie":0.75,"Chinstrap":0.125,"Gentoo":0.125},"species":"Adelie"}"#
+        try await cache.client.send(RedisCommand("SET", key, first, "EX", "60"))
+        #expect(try await cache.prediction(penguinID: "PAL0708-Adelie-1", modelVersion: 2) == Fixtures.prediction(.adelie, version: 2))
         try await cache.removeAll()
         cache.client.close()
     }
@@ -99,8 +111,9 @@ struct RedisPredictionCacheTests {
         let entries = (0..<2_500).map { (penguinID: "p-\($0)", prediction: Fixtures.prediction(.chinstrap, version: 1, at: Double(1_700_000_000 + $0))) }
         try await cache.store(entries, ttlSeconds: 60)
         #expect(try await cache.count() == 2_500)
-        let found = try await cache.predictions(ids: ["p-7", "nobody", "p-2499"], modelVersion: 1)
-        #expect(found == ["p-7": entries[7].prediction, "p-2499": entries[2_499].prediction])
+        let found = try await cache.redisRecords.predictions(ids: ["p-7", "nobody", "p-2499"], modelVersion: 1)
+        let coding = PenguinRecords.bundled
+        #expect(found == ["p-7": coding.recordPrediction(entries[7].prediction), "p-2499": coding.recordPrediction(entries[2_499].prediction)])
         try await cache.removeAll()
         #expect(try await cache.count() == 0)
         cache.client.close()
@@ -140,9 +153,9 @@ struct RedisPredictionCacheTests {
     @Test func selectChoosesTheDatabase() async throws {
         var location = try TestServers.redisLocation("select")
         location.database = 1
-        let inOne = RedisPredictionCache(client: RedisClient(location: location))
+        let inOne = PenguinPredictionCache.redis(RedisClient(location: location))
         location.database = 0
-        let inZero = RedisPredictionCache(client: RedisClient(location: location))
+        let inZero = PenguinPredictionCache.redis(RedisClient(location: location))
         try await inOne.store([("p-1", Fixtures.prediction())], ttlSeconds: 60)
         #expect(try await inOne.count() == 1)
         #expect(try await inZero.count() == 0)
@@ -154,7 +167,7 @@ struct RedisPredictionCacheTests {
     @Test func aRefusedPasswordIsUnavailableAndMasked() async throws {
         var location = try TestServers.redisLocation("auth")
         location.password = "wrong-password"
-        let cache = RedisPredictionCache(client: RedisClient(location: location))
+        let cache = PenguinPredictionCache.redis(RedisClient(location: location))
         do {
             _ = try await cache.prediction(penguinID: "p-1", modelVersion: 1)
             Issue.record("a wrong password was accepted")
@@ -202,7 +215,7 @@ struct RedisPredictionCacheTests {
         configuration.connections = 2
         configuration.commandTimeout = .seconds(1)
         configuration.maximumBackoff = .milliseconds(500)
-        let cache = RedisPredictionCache(client: RedisClient(location: RedisLocation(host: "127.0.0.1", port: server.port), configuration: configuration))
+        let cache = PenguinPredictionCache.redis(RedisClient(location: RedisLocation(host: "127.0.0.1", port: server.port), configuration: configuration))
         let prediction = Fixtures.prediction(.adelie, version: 1)
         try await cache.store([("p-1", prediction)], ttlSeconds: 60)
         #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == prediction)
@@ -317,4 +330,16 @@ final class PrivateRedisServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
     }
+}
+
+extension PenguinPredictionCache {
+    /// The penguins' cache in the Redis database of `client`, under the keys of the first cache.
+    static func redis(_ client: RedisClient) -> PenguinPredictionCache {
+        PenguinPredictionCache(records: RedisRecordPredictionCache(penguinsIn: client))
+    }
+
+    var redisRecords: RedisRecordPredictionCache { records as! RedisRecordPredictionCache }
+    var client: RedisClient { redisRecords.client }
+    var coherenceKey: String { redisRecords.coherenceKey }
+    func key(penguinID: String, modelVersion: Int) -> String { redisRecords.key(id: penguinID, modelVersion: modelVersion) }
 }

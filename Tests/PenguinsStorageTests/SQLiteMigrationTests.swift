@@ -61,5 +61,21 @@ import Testing
         #expect(try await again.predictionLog.count() == 3)
         #expect(try await again.datasetMigrations(of: "penguins").filter { $0 == "adopt-first-warehouse" }.count == 1)
     }
-}
 
+    /// An entry the penguins' first cache wrote (by species name) still reads as the prediction
+    /// it was, and the penguins' new entries go to the same table.
+    @Test func anEntryOfTheFirstCacheStillReads() async throws {
+        try await withSQLiteStore { store in
+            let first = #"{"model_version":2,"predicted_at":1700000100,"probabilities":{"Adelie":0.75,"Chinstrap":0.125,"Gentoo":0.125},"species":"Adelie"}"#
+            try await store.pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO prediction_cache (penguin_id, model_version, prediction, expires_at) VALUES (?, ?, ?, ?)",
+                    arguments: ["p-1", 2, first, Date().timeIntervalSince1970 + 60])
+            }
+            #expect(try await store.predictionCache.prediction(penguinID: "p-1", modelVersion: 2) == Fixtures.prediction(.adelie, version: 2))
+            try await store.predictionCache.store([("p-2", Fixtures.prediction(.gentoo, version: 2))], ttlSeconds: 60)
+            let rows = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_cache") }
+            #expect(rows == 2)
+        }
+    }
+}

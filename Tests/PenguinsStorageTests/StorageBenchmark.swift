@@ -91,8 +91,8 @@ struct StorageBenchmark {
         let ids = (0..<1_000).map { _ in penguins[Int(generator.next() % UInt64(penguins.count))].id }
         let prediction = Fixtures.prediction(.gentoo, version: 1)
         try await store.predictionCache.store(ids.map { ($0, prediction) }, ttlSeconds: 3600)
-        let memoryCache = MemoryPredictionCache()
-        await memoryCache.store(ids.map { ($0, prediction) }, ttlSeconds: 3600)
+        let memoryCache = PenguinPredictionCache(records: MemoryRecordPredictionCache())
+        try await memoryCache.store(ids.map { ($0, prediction) }, ttlSeconds: 3600)
 
         try await report("warehouse row(id:)", ids) { try await store.warehouse.row(id: $0) != nil }
         try await report("lake document(id:)", ids) { try await store.lake.document(id: $0) != nil }
@@ -100,7 +100,7 @@ struct StorageBenchmark {
             try await store.predictionCache.prediction(penguinID: $0, modelVersion: 1) != nil
         }
         try await report("memory cache prediction", ids) {
-            await memoryCache.prediction(penguinID: $0, modelVersion: 1) != nil
+            try await memoryCache.prediction(penguinID: $0, modelVersion: 1) != nil
         }
     }
 

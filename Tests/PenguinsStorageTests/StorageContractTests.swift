@@ -53,13 +53,13 @@ import Testing
     }
 
     @Test func memoryPredictionCache() async throws {
-        try await checkPredictionCacheContract { clock in MemoryPredictionCache(now: clock.reading) }
-        try await checkPredictionCacheRemoval(MemoryPredictionCache(), removesEveryVersion: false)
+        try await checkPredictionCacheContract { clock in PenguinPredictionCache(records: MemoryRecordPredictionCache(now: clock.reading)) }
+        try await checkPredictionCacheRemoval(PenguinPredictionCache(records: MemoryRecordPredictionCache()), removesEveryVersion: false)
     }
 
     /// The keys contract that the Redis cache is held to as well.
     @Test func memoryPredictionCacheKeys() async throws {
-        try await checkPredictionCacheKeysContract(MemoryPredictionCache())
+        try await checkPredictionCacheKeysContract(PenguinPredictionCache(records: MemoryRecordPredictionCache()))
     }
 
     @Test func sqliteDatasetPredictionCaches() async throws {

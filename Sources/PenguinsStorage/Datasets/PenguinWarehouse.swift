@@ -108,18 +108,9 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
     func row(_ stored: StoredRecord) -> WarehouseRow? {
         guard let penguin = coding.penguin(stored.record) else { return nil }
         guard let stored = stored.prediction else { return WarehouseRow(penguin: penguin, prediction: nil) }
-        return WarehouseRow(penguin: penguin, prediction: prediction(stored))
+        return WarehouseRow(penguin: penguin, prediction: coding.prediction(stored))
     }
 
-    func prediction(_ stored: RecordPrediction) -> Prediction? {
-        guard let species = coding.species(ofClass: stored.predictedClass) else { return nil }
-        var probabilities: [Species: Double] = [:]
-        probabilities.reserveCapacity(stored.probabilities.count)
-        for (index, probability) in stored.probabilities.enumerated() {
-            if let species = coding.species(ofClass: index) { probabilities[species] = probability }
-        }
-        return Prediction(species: species, probabilities: probabilities, modelVersion: stored.modelVersion, predictedAt: stored.predictedAt)
-    }
 }
 
 extension PenguinWarehouse: SparkWarehouse where Records: SparkRecordWarehouse {
@@ -149,6 +140,18 @@ extension PenguinWarehouse: SparkWarehouse where Records: SparkRecordWarehouse {
 }
 
 extension PenguinRecords {
+    /// The penguin's prediction of a record prediction: its class's species and the
+    /// probabilities by species; nil for a class that is no species.
+    public func prediction(_ stored: RecordPrediction) -> Prediction? {
+        guard let species = species(ofClass: stored.predictedClass) else { return nil }
+        var probabilities: [Species: Double] = [:]
+        probabilities.reserveCapacity(stored.probabilities.count)
+        for (index, probability) in stored.probabilities.enumerated() {
+            if let species = self.species(ofClass: index) { probabilities[species] = probability }
+        }
+        return Prediction(species: species, probabilities: probabilities, modelVersion: stored.modelVersion, predictedAt: stored.predictedAt)
+    }
+
     /// The record prediction of a penguin's prediction: its species' class index and the
     /// probabilities by class index (0 for a species it lacks).
     public func recordPrediction(_ prediction: Prediction) -> RecordPrediction {

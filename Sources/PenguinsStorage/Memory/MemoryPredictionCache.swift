@@ -57,14 +57,15 @@ struct ExpiringEntries<Value: Sendable>: Sendable {
     func count(now: Date) -> Int { entries.values.filter { $0.expiresAt > now }.count }
 }
 
-/// The in-process prediction cache: entries keyed by (penguin id, model version), each with an
-/// expiry time read from an injected clock, so tests move time instead of sleeping.
+/// The in-process prediction cache of one dataset: entries keyed by (id, model version), each
+/// with an expiry time read from an injected clock, so tests move time instead of sleeping.
 ///
-/// An entry whose expiry time is not after ``now`` is invisible; expired entries are purged
-/// by a store once the cache has doubled since the last purge (amortised constant time). With a ``maximumEntryCount``, a store that overflows it evicts
-/// the entries closest to expiry first (the ones written longest ago under one TTL).
-public actor MemoryPredictionCache: PredictionCache {
-    private var entries: ExpiringEntries<Prediction>
+/// An entry whose expiry time is not after `now` is invisible; expired entries are purged by a
+/// store once the cache has doubled since the last purge (amortised constant time). With a
+/// ``maximumEntryCount``, a store that overflows it evicts the entries closest to expiry first
+/// (the ones written longest ago under one TTL).
+public actor MemoryRecordPredictionCache: RecordPredictionCache {
+    private var entries: ExpiringEntries<RecordPrediction>
     private let now: @Sendable () -> Date
     /// The most entries kept, or nil for no bound.
     public let maximumEntryCount: Int?
@@ -73,46 +74,6 @@ public actor MemoryPredictionCache: PredictionCache {
     public init(maximumEntryCount: Int? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         entries = ExpiringEntries(maximumEntryCount: maximumEntryCount)
         self.maximumEntryCount = maximumEntryCount
-        self.now = now
-    }
-
-    /// The cached prediction of `penguinID` by `modelVersion`, or nil when absent or expired.
-    public func prediction(penguinID: String, modelVersion: Int) -> Prediction? {
-        entries.value(id: penguinID, modelVersion: modelVersion, now: now())
-    }
-
-    /// Stores predictions for `ttlSeconds`, refreshing the expiry of keys written again.
-    public func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) {
-        entries.store(predictions.lazy.map { ($0.penguinID, $0.prediction.modelVersion, $0.prediction) }, ttlSeconds: ttlSeconds, now: now())
-    }
-
-    /// Removes the entries of these penguins by each of `modelVersions`.
-    public func remove(ids: [String], modelVersions: [Int]) {
-        entries.remove(ids: ids, modelVersions: modelVersions)
-    }
-
-    /// Removes every entry.
-    public func removeAll() { entries.removeAll() }
-
-    /// The warehouse change up to which this cache is coherent, or nil before the first record.
-    public func coherentThrough() -> Int64? { entries.coherentThrough }
-
-    /// Records the warehouse change up to which this cache is coherent.
-    public func setCoherentThrough(_ sequence: Int64) { entries.coherentThrough = sequence }
-
-    /// The number of live (unexpired) entries.
-    public func count() -> Int { entries.count(now: now()) }
-}
-
-/// The in-process prediction cache of one dataset: the same semantics as
-/// ``MemoryPredictionCache``, for a dataset's records.
-public actor MemoryRecordPredictionCache: RecordPredictionCache {
-    private var entries: ExpiringEntries<RecordPrediction>
-    private let now: @Sendable () -> Date
-
-    /// An empty cache reading time from `now`, optionally bounded to `maximumEntryCount` entries.
-    public init(maximumEntryCount: Int? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
-        entries = ExpiringEntries(maximumEntryCount: maximumEntryCount)
         self.now = now
     }
 

@@ -18,7 +18,7 @@ public struct MemoryStore: Sendable {
     /// Rows that ingestion refused.
     public let quarantine = MemoryQuarantine()
     /// Predictions cached in this process, with a time to live.
-    public let predictionCache: MemoryPredictionCache
+    public let predictionCache: PenguinPredictionCache
     /// The tables of every dataset.
     public let datasetTables: MemoryDatasetTables
     /// The prediction caches of the datasets other than the penguins.
@@ -30,7 +30,7 @@ public struct MemoryStore: Sendable {
         warehouse = PenguinWarehouse(records: penguins)
         predictionLog = MemoryRecordPredictionLog(schema: BundledSchemas.penguins)
         datasetTables = MemoryDatasetTables(warehouses: [penguins], predictionLogs: [predictionLog])
-        predictionCache = MemoryPredictionCache(now: now)
+        predictionCache = PenguinPredictionCache(records: MemoryRecordPredictionCache(now: now))
         datasetCaches = MemoryRecordPredictionCaches(now: now)
     }
 }

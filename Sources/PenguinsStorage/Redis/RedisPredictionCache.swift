@@ -163,72 +163,48 @@ struct RedisExpiringKeys: Sendable {
     }
 }
 
-/// The prediction cache in Redis, shared by every process that uses the same server and
-/// database: key `prediction:{model version}:{penguin id}` (after the location's key prefix),
-/// value the prediction as compact JSON, expiring after the TTL; the coherence position under
-/// `warehouse-change` (outside `prediction:*`, so counting and clearing leave it alone). See
-/// ``RedisExpiringKeys``.
-public struct RedisPredictionCache: PredictionCache {
+/// The prediction cache of one dataset in Redis, shared by every process that uses the same
+/// server and database: keys `dataset:{name}:prediction:{model version}:{id}` and
+/// `dataset:{name}:warehouse-change` after the location's key prefix, apart from every other
+/// dataset's; the penguins' keep the keys of the platform's first cache, `prediction:{model
+/// version}:{penguin id}` and `warehouse-change`. Values are the prediction as compact JSON,
+/// expiring after the TTL. See ``RedisExpiringKeys``.
+public struct RedisRecordPredictionCache: RecordPredictionCache {
     public let client: RedisClient
     let keys: RedisExpiringKeys
+    /// The classes by which an entry the first cache wrote (by species name) is read.
+    let legacyClasses: [String]?
 
-    public init(client: RedisClient) {
+    public init(client: RedisClient, dataset: String) {
+        self.client = client
+        let base = client.location.keyPrefix + "dataset:\(dataset):"
+        keys = RedisExpiringKeys(client: client, prefix: base + "prediction:", coherenceKey: base + "warehouse-change")
+        legacyClasses = nil
+    }
+
+    /// The penguins' cache, under the keys of the platform's first cache; its entries of before
+    /// are read as they were written.
+    public init(penguinsIn client: RedisClient, schema: DatasetSchema = BundledSchemas.penguins) {
         self.client = client
         keys = RedisExpiringKeys(
             client: client, prefix: client.location.keyPrefix + "prediction:", coherenceKey: client.location.keyPrefix + "warehouse-change")
-    }
-
-    /// The key of a penguin's prediction by one model version.
-    public func key(penguinID: String, modelVersion: Int) -> String { keys.key(id: penguinID, modelVersion: modelVersion) }
-
-    /// The key that records the warehouse change up to which the cache is coherent.
-    public var coherenceKey: String { keys.coherenceKey }
-
-    public func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? {
-        try await keys.text(id: penguinID, modelVersion: modelVersion).map(PredictionText.prediction(parsing:))
-    }
-
-    /// The cached predictions of several penguins by one model version, in one `MGET`; absent
-    /// and expired ones are left out.
-    public func predictions(ids: [String], modelVersion: Int) async throws -> [String: Prediction] {
-        try await keys.texts(ids: ids, modelVersion: modelVersion).mapValues(PredictionText.prediction(parsing:))
-    }
-
-    public func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws {
-        try await keys.store(
-            predictions.map { ($0.penguinID, $0.prediction.modelVersion, PredictionText.prediction($0.prediction)) }, ttlSeconds: ttlSeconds)
-    }
-
-    public func remove(ids: [String], modelVersions: [Int]) async throws { try await keys.remove(ids: ids, modelVersions: modelVersions) }
-
-    public func removeAll() async throws { try await keys.removeAll() }
-
-    public func count() async throws -> Int { try await keys.count() }
-
-    public func coherentThrough() async throws -> Int64? { try await keys.coherentThrough() }
-
-    public func setCoherentThrough(_ sequence: Int64) async throws { try await keys.setCoherentThrough(sequence) }
-
-    /// The server's `PING`.
-    public func ping() async throws { try await keys.ping() }
-}
-
-/// The prediction cache of one dataset in Redis: keys `dataset:{name}:prediction:{model
-/// version}:{id}` and `dataset:{name}:warehouse-change` after the location's key prefix, apart
-/// from the penguins' keys and every other dataset's; the same semantics as ``RedisPredictionCache``.
-public struct RedisRecordPredictionCache: RecordPredictionCache {
-    let keys: RedisExpiringKeys
-
-    public init(client: RedisClient, dataset: String) {
-        let base = client.location.keyPrefix + "dataset:\(dataset):"
-        keys = RedisExpiringKeys(client: client, prefix: base + "prediction:", coherenceKey: base + "warehouse-change")
+        legacyClasses = schema.target.classes
     }
 
     /// The key of a row's prediction by one model version.
     public func key(id: String, modelVersion: Int) -> String { keys.key(id: id, modelVersion: modelVersion) }
 
+    /// The key that records the warehouse change up to which the cache is coherent.
+    public var coherenceKey: String { keys.coherenceKey }
+
     public func prediction(id: String, modelVersion: Int) async throws -> RecordPrediction? {
-        try await keys.text(id: id, modelVersion: modelVersion).map(PredictionText.recordPrediction(parsing:))
+        try await keys.text(id: id, modelVersion: modelVersion).map { try PredictionText.recordPrediction(parsing: $0, legacyClasses: legacyClasses) }
+    }
+
+    /// The cached predictions of several rows by one model version, in one `MGET`; absent and
+    /// expired ones are left out.
+    public func predictions(ids: [String], modelVersion: Int) async throws -> [String: RecordPrediction] {
+        try await keys.texts(ids: ids, modelVersion: modelVersion).mapValues { try PredictionText.recordPrediction(parsing: $0, legacyClasses: legacyClasses) }
     }
 
     public func store(_ predictions: [(id: String, prediction: RecordPrediction)], ttlSeconds: Int) async throws {
@@ -245,6 +221,9 @@ public struct RedisRecordPredictionCache: RecordPredictionCache {
     public func coherentThrough() async throws -> Int64? { try await keys.coherentThrough() }
 
     public func setCoherentThrough(_ sequence: Int64) async throws { try await keys.setCoherentThrough(sequence) }
+
+    /// The server's `PING`.
+    public func ping() async throws { try await keys.ping() }
 }
 
 /// The caches of datasets in one Redis database.
@@ -260,7 +239,7 @@ public struct RedisRecordPredictionCaches: RecordPredictionCaches {
 
 extension RedisClient {
     /// The penguins' prediction cache and the datasets' caches, in this client's database.
-    public var caches: (any PredictionCache, any RecordPredictionCaches) {
-        (RedisPredictionCache(client: self), RedisRecordPredictionCaches(client: self))
+    public var caches: (PenguinPredictionCache, any RecordPredictionCaches) {
+        (PenguinPredictionCache(records: RedisRecordPredictionCache(penguinsIn: self)), RedisRecordPredictionCaches(client: self))
     }
 }

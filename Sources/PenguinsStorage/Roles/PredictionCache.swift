@@ -21,22 +21,14 @@ public protocol CoherentCache: Sendable {
     func setCoherentThrough(_ sequence: Int64) async throws
 }
 
-/// Hot predictions by penguin id with a time to live. Keys carry the model version, so a
-/// promoted model never reads a prediction another version wrote.
-public protocol PredictionCache: CoherentCache {
-    /// The cached prediction of `penguinID` by `modelVersion`, or nil when absent or expired.
-    func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction?
-    /// Stores predictions (each under its own `modelVersion`) for `ttlSeconds`; rewriting a key refreshes its TTL.
-    func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws
-}
-
 extension CoherentCache {
     /// The default time to live of a cached prediction: one hour.
     public static var defaultTTLSeconds: Int { 3600 }
 }
 
 /// Hot predictions of one dataset's rows by id with a time to live, apart from every other
-/// dataset's and the penguins'. Keys carry the dataset and the model version.
+/// dataset's. Keys carry the dataset (the penguins' those of the platform's first cache) and the
+/// model version, so a promoted model never reads a prediction another version wrote.
 public protocol RecordPredictionCache: CoherentCache {
     /// The cached prediction of row `id` by `modelVersion`, or nil when absent or expired.
     func prediction(id: String, modelVersion: Int) async throws -> RecordPrediction?

@@ -94,52 +94,32 @@ struct SQLiteExpiringTable: Sendable {
     }
 }
 
-/// The prediction cache in SQLite, shared by every process that opens the same data directory:
-/// table `prediction_cache` keyed (penguin_id, model_version) with the prediction as JSON and
-/// its expiry time.
-public struct SQLitePredictionCache: PredictionCache {
-    let table: SQLiteExpiringTable
-
-    init(pool: DatabasePool, now: @escaping @Sendable () -> Date) {
-        table = SQLiteExpiringTable(
-            pool: pool, now: now, table: "prediction_cache", idColumn: "penguin_id", scope: nil, stateName: "coherent_through")
-    }
-
-    /// The cached prediction of `penguinID` by `modelVersion`, or nil when absent or expired.
-    public func prediction(penguinID: String, modelVersion: Int) async throws -> Prediction? {
-        try table.text(id: penguinID, modelVersion: modelVersion).map(PredictionText.prediction(parsing:))
-    }
-
-    public func store(_ predictions: [(penguinID: String, prediction: Prediction)], ttlSeconds: Int) async throws {
-        try await table.store(
-            predictions.map { ($0.penguinID, $0.prediction.modelVersion, PredictionText.prediction($0.prediction)) }, ttlSeconds: ttlSeconds)
-    }
-
-    /// Removes every entry of these penguins, whatever their model version.
-    public func remove(ids: [String], modelVersions: [Int]) async throws { try await table.remove(ids: ids) }
-
-    public func removeAll() async throws { try await table.removeAll() }
-
-    public func count() async throws -> Int { try await table.count() }
-
-    public func coherentThrough() async throws -> Int64? { try await table.coherentThrough() }
-
-    public func setCoherentThrough(_ sequence: Int64) async throws { try await table.setCoherentThrough(sequence) }
-}
-
-/// The prediction cache of one dataset in SQLite: its rows of table `dataset_prediction_cache`
-/// keyed (dataset, id, model_version), the same semantics as ``SQLitePredictionCache``.
+/// The prediction cache of one dataset in SQLite, shared by every process that opens the same
+/// data directory: its rows of table `dataset_prediction_cache` keyed (dataset, id,
+/// model_version), with the prediction as JSON and its expiry time. The penguins' cache keeps
+/// the table of the platform's first cache, `prediction_cache` keyed (penguin_id, model_version).
 public struct SQLiteRecordPredictionCache: RecordPredictionCache {
     let table: SQLiteExpiringTable
+    /// The classes by which an entry the first cache wrote (by species name) is read.
+    let legacyClasses: [String]?
 
     init(pool: DatabasePool, now: @escaping @Sendable () -> Date, dataset: String) {
         table = SQLiteExpiringTable(
             pool: pool, now: now, table: "dataset_prediction_cache", idColumn: "id", scope: ("dataset", dataset),
             stateName: "coherent_through:\(dataset)")
+        legacyClasses = nil
+    }
+
+    /// The penguins' cache, in the table of the platform's first cache; its entries of before are
+    /// read as they were written.
+    init(penguinsIn pool: DatabasePool, now: @escaping @Sendable () -> Date, schema: DatasetSchema) {
+        table = SQLiteExpiringTable(
+            pool: pool, now: now, table: "prediction_cache", idColumn: "penguin_id", scope: nil, stateName: "coherent_through")
+        legacyClasses = schema.target.classes
     }
 
     public func prediction(id: String, modelVersion: Int) async throws -> RecordPrediction? {
-        try table.text(id: id, modelVersion: modelVersion).map(PredictionText.recordPrediction(parsing:))
+        try table.text(id: id, modelVersion: modelVersion).map { try PredictionText.recordPrediction(parsing: $0, legacyClasses: legacyClasses) }
     }
 
     public func store(_ predictions: [(id: String, prediction: RecordPrediction)], ttlSeconds: Int) async throws {
@@ -147,6 +127,7 @@ public struct SQLiteRecordPredictionCache: RecordPredictionCache {
             predictions.map { ($0.id, $0.prediction.modelVersion, PredictionText.recordPrediction($0.prediction)) }, ttlSeconds: ttlSeconds)
     }
 
+    /// Removes every entry of these ids, whatever their model version.
     public func remove(ids: [String], modelVersions: [Int]) async throws { try await table.remove(ids: ids) }
 
     public func removeAll() async throws { try await table.removeAll() }

@@ -30,7 +30,7 @@ public final class SQLiteStore: Sendable {
     /// Rows that ingestion refused.
     public let quarantine: SQLiteQuarantine
     /// Predictions cached across processes, with a time to live.
-    public let predictionCache: SQLitePredictionCache
+    public let predictionCache: PenguinPredictionCache
 
     let pool: DatabasePool
     /// The tables of the penguins' bundled schema, made when the store opens.
@@ -80,7 +80,7 @@ public final class SQLiteStore: Sendable {
         datasets = SQLiteDatasetCatalog(pool: pool)
         predictionLog = SQLiteRecordPredictionLog(pool: pool, tables: penguinTables)
         quarantine = SQLiteQuarantine(pool: pool)
-        predictionCache = SQLitePredictionCache(pool: pool, now: now)
+        predictionCache = PenguinPredictionCache(records: SQLiteRecordPredictionCache(penguinsIn: pool, now: now, schema: penguinTables.schema))
         let penguins = penguinTables.schema
         preparedDatasets.withLock { $0[penguins.name] = penguins.fingerprint }
     }
@@ -93,7 +93,7 @@ public final class SQLiteStore: Sendable {
 
 extension SQLiteStore: RecordPredictionCaches {
     /// The penguins' prediction cache and the datasets' caches, in this database.
-    public var caches: (any PredictionCache, any RecordPredictionCaches) { (predictionCache, self) }
+    public var caches: (PenguinPredictionCache, any RecordPredictionCaches) { (predictionCache, self) }
 
     /// The cache of dataset `name`: its rows of `dataset_prediction_cache`.
     public func cache(ofDataset name: String) -> any RecordPredictionCache {

@@ -3,10 +3,10 @@ import PenguinsCore
 import PenguinsStorage
 import Testing
 
-/// The behaviour every ``PredictionCache`` backend must show. `makeCache` returns an empty
+/// The behaviour every ``PenguinPredictionCache`` backend must show. `makeCache` returns an empty
 /// cache reading time from the given clock.
-func checkPredictionCacheContract<Cache: PredictionCache>(
-    _ makeCache: (ManualClock) async throws -> Cache
+func checkPredictionCacheContract(
+    _ makeCache: (ManualClock) async throws -> PenguinPredictionCache
 ) async throws {
     let clock = ManualClock()
     let cache = try await makeCache(clock)
@@ -31,7 +31,7 @@ func checkPredictionCacheContract<Cache: PredictionCache>(
     #expect(try await cache.prediction(penguinID: "p-3", modelVersion: 1) == nil)
 
     // An expired key can be stored again, and removeAll empties the cache.
-    try await cache.store([("p-1", byVersion1), ("p-5", byVersion2)], ttlSeconds: Cache.defaultTTLSeconds)
+    try await cache.store([("p-1", byVersion1), ("p-5", byVersion2)], ttlSeconds: PenguinPredictionCache.defaultTTLSeconds)
     #expect(try await cache.prediction(penguinID: "p-1", modelVersion: 1) == byVersion1)
     #expect(try await cache.count() == 2)
     try await cache.removeAll()
@@ -39,10 +39,10 @@ func checkPredictionCacheContract<Cache: PredictionCache>(
     #expect(try await cache.prediction(penguinID: "p-5", modelVersion: 2) == nil)
 }
 
-/// Removal by penguin and the recorded coherence position, for every ``PredictionCache``
+/// Removal by penguin and the recorded coherence position, for every ``PenguinPredictionCache``
 /// backend. `cache` must start empty with no position; `removesEveryVersion` says whether the
 /// backend removes an id's entries by versions it was not given (SQLite's key starts with the id).
-func checkPredictionCacheRemoval(_ cache: some PredictionCache, removesEveryVersion: Bool) async throws {
+func checkPredictionCacheRemoval(_ cache: PenguinPredictionCache, removesEveryVersion: Bool) async throws {
     #expect(try await cache.coherentThrough() == nil)
     let version1 = Fixtures.prediction(.adelie, version: 1)
     let version2 = Fixtures.prediction(.gentoo, version: 2)

@@ -3,10 +3,10 @@ import PenguinsCore
 import PenguinsStorage
 import Testing
 
-/// The part of the ``PredictionCache`` contract that needs no clock: keys carry the model
+/// The part of the ``PenguinPredictionCache`` contract that needs no clock: keys carry the model
 /// version, count, removeAll, and storing again. For a cache whose expiry runs on a server's
 /// clock (Redis); the TTL is tested there with real time. `cache` must start empty.
-func checkPredictionCacheKeysContract(_ cache: some PredictionCache) async throws {
+func checkPredictionCacheKeysContract(_ cache: PenguinPredictionCache) async throws {
     let (_, byVersion2) = try await checkKeysCarryTheModelVersion(cache)
 
     // Rewriting a key replaces its value.
@@ -26,7 +26,7 @@ func checkPredictionCacheKeysContract(_ cache: some PredictionCache) async throw
 
 /// The start of both cache contracts, on an empty cache: keys carry the model version. Leaves
 /// three entries (p-1 by versions 1 and 2, p-2 by version 1) and returns the two predictions.
-func checkKeysCarryTheModelVersion(_ cache: some PredictionCache) async throws -> (Prediction, Prediction) {
+func checkKeysCarryTheModelVersion(_ cache: PenguinPredictionCache) async throws -> (Prediction, Prediction) {
     let byVersion1 = Fixtures.prediction(.adelie, version: 1)
     let byVersion2 = Fixtures.prediction(.chinstrap, version: 2)
 
