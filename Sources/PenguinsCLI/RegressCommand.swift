@@ -10,9 +10,9 @@ struct RegressCommand: AsyncParsableCommand {
         abstract: "OLS regression of a numeric variable on numeric and categorical predictors (one-hot, first level dropped)."
     )
 
-    @Option(help: "Numeric variable to explain (for the penguins \(DatasetColumns.numericNames(of: BundledSchemas.penguins).joined(separator: ", ")); default body_mass_g).")
+    @Option(help: "Numeric variable to explain (default: the schema's regression, for the penguins body_mass_g).")
     var target: String?
-    @Option(help: "Comma-separated predictors: numeric and categorical columns (for the penguins default flipper_length_mm).")
+    @Option(help: "Comma-separated predictors: numeric and categorical columns (default: the schema's regression, for the penguins flipper_length_mm,sex).")
     var predictors: String?
     @Option(help: "Share of rows held out for the test error (0 fits on all rows).") var testFraction = 0.2
     @Option(help: "Seed of the train/test split.") var seed: UInt64 = 42
@@ -21,25 +21,21 @@ struct RegressCommand: AsyncParsableCommand {
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
-    var analysis: RegressionAnalysis {
+    /// The analysis asked for, the dataset's default regression filling in what is not given.
+    func analysis(defaults: RegressionDefault) -> RegressionAnalysis {
         RegressionAnalysis(
-            target: target ?? "body_mass_g",
-            predictors: (predictors ?? "flipper_length_mm").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            target: target ?? defaults.target,
+            predictors: predictors.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+                ?? defaults.predictors,
             testFraction: testFraction, seed: seed
         )
     }
 
-    func validate() throws {
-        if Platform.isDefaultDataset(dataset.name) {
-            do { try analysis.validate() } catch { throw ValidationError(String(describing: error)) }
-        }
-    }
-
     func run() async throws {
         try await reportingErrors {
-            if !Platform.isDefaultDataset(dataset.name), target == nil || predictors == nil {
-                throw ValidationError("dataset \(dataset.name) needs --target COLUMN and --predictors A,B (`penguins datasets show \(dataset.name)` lists its columns)")
-            }
+            let schema = try await global.platform().schema(ofDataset: dataset.name)
+            let analysis = analysis(defaults: schema.defaultRegression)
+            try analysis.validate(numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
             let report = try analysis.run(try await loadColumns(file: file, csv: csv, global: global, dataset: dataset.name))
             switch global.format {
             case .json: try printJSON(report)

@@ -14,11 +14,18 @@ public struct RegressionRequest: Sendable, Equatable {
     /// Seed of the train/test split, as typed.
     public var seed: String
     /// Creates the value from its parts.
-    public init(target: String = "body_mass_g", predictors: [String] = ["flipper_length_mm", "sex"], testFraction: String = "0.2", seed: String = "42") {
+    public init(target: String, predictors: [String], testFraction: String = "0.2", seed: String = "42") {
         self.target = target
         self.predictors = predictors
         self.testFraction = testFraction
         self.seed = seed
+    }
+
+    /// The form of a dataset's default regression (``PenguinsCore/DatasetSchema/defaultRegression``),
+    /// the bundled penguins' unless another schema is given.
+    public init(defaultOf schema: DatasetSchema = BundledSchemas.penguins) {
+        let regression = schema.defaultRegression
+        self.init(target: regression.target, predictors: regression.predictors)
     }
 }
 
@@ -49,10 +56,13 @@ public enum Pages {
 
     /// Descriptive table, counts by island and by sex, the two seed scatter plots and one of the
     /// reader's choosing (`x`, `y`, `colour`). `columns` empty → "no data yet".
+    /// The penguins' statistics: the summary tables, the two seed scatter plots and the chosen one,
+    /// whose axes and colour are `x`, `y` and `colour`, else those of `schema`'s default scatter plot.
     public static func statistics(
-        report: StatisticsReport?, columns: DatasetColumns, x: String? = nil, y: String? = nil, colour: String? = nil
+        report: StatisticsReport?, columns: DatasetColumns, x: String? = nil, y: String? = nil, colour: String? = nil,
+        schema: DatasetSchema = BundledSchemas.penguins
     ) -> String {
-        StatisticsPage.render(report: report, columns: columns, choice: (x, y, colour))
+        StatisticsPage.render(report: report, columns: columns, choice: (x, y, colour), defaults: schema.defaultScatter)
     }
 
     /// The regression lab: the form, and the result or the error of the last request.

@@ -74,14 +74,15 @@ extension Endpoints {
     func statisticsPage(_ query: FormValues) async throws -> Response {
         let columns = try await loadColumns()
         let report = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
-        return Responses.html(Pages.statistics(report: report, columns: columns, x: query["x"], y: query["y"], colour: query["colour"]))
+        return Responses.html(Pages.statistics(
+            report: report, columns: columns, x: query["x"], y: query["y"], colour: query["colour"], schema: platform.warehouse.recordWarehouse.schema))
     }
 
     /// The regression lab: with no query, the form's defaults are fitted, so the page opens with a result.
     func regressionPage(_ query: FormValues) async throws -> Response {
         let schema = platform.warehouse.recordWarehouse.schema
         return try await regressionLab(
-            query, defaults: RegressionRequest(), numeric: DatasetColumns.numericNames(of: schema),
+            query, defaults: RegressionRequest(defaultOf: schema), numeric: DatasetColumns.numericNames(of: schema),
             categorical: DatasetColumns.categoricalNames(of: schema),
             emptyMessage: "no data yet: run penguins ingest", page: { Pages.regression(request: $0, report: $1, error: $2) },
             columns: { try await self.loadColumns() }
@@ -247,14 +248,14 @@ extension Endpoints {
     }
 
     /// The regression lab of a dataset other than the penguins (theirs is `/regression`). With
-    /// no query it fits the last numeric column on the first, so the page opens with a result.
+    /// no query it fits the schema's default regression, so the page opens with a result.
     func datasetRegressionPage(_ name: String, _ query: FormValues) async throws -> Response {
         let session = try await session(name)
         let schema = session.schema
         let numeric = DatasetColumns.numericNames(of: schema)
         let categorical = DatasetColumns.categoricalNames(of: schema)
         return try await regressionLab(
-            query, defaults: RegressionRequest(target: numeric.last ?? "", predictors: numeric.count > 1 ? [numeric[0]] : [schema.target.name]),
+            query, defaults: RegressionRequest(defaultOf: schema),
             numeric: numeric, categorical: categorical, emptyMessage: "no data yet: run penguins ingest --dataset \(schema.name)",
             page: { Pages.regression(dataset: schema.name, numeric: numeric, categorical: categorical, request: $0, report: $1, error: $2) },
             columns: { try await self.store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) } }

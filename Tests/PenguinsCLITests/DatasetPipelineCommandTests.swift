@@ -253,7 +253,10 @@ import Testing
         let regression = try await penguins.run(
             "regress", "--dataset", "iris", "--target", "petal_width_cm", "--predictors", "petal_length_cm,species", "--format", "json").json()
         #expect(regression["predictors"] as? [String] == ["petal_length_cm", "species"])
-        expectUserError(try await penguins.run("regress", "--dataset", "iris"), mentioning: "needs --target COLUMN and --predictors")
+        // Without a model named, the dataset's default regression: its last numeric feature on its first.
+        let fallback = try await penguins.run("regress", "--dataset", "iris", "--format", "json").json()
+        #expect(fallback["target"] as? String == "petal_width_cm")
+        #expect(fallback["predictors"] as? [String] == ["sepal_length_cm"])
         expectUserError(try await penguins.run("regress", "--dataset", "iris", "--target", "bill_length_mm", "--predictors", "species"), mentioning: "bill_length_mm")
     }
 }

@@ -77,6 +77,33 @@ import Testing
         var changed = schema
         changed.missingValues.append("n/a")
         #expect(changed.fingerprint != schema.fingerprint)
+        var analysed = schema
+        analysed.analyses = AnalysisDefaults(scatter: ScatterDefault(x: "a", y: "b", colour: "c"))
+        #expect(analysed.fingerprint == schema.fingerprint, "the analyses do not change how rows read")
+    }
+
+    /// The pages and commands open with the schema's analyses, else ones chosen from the columns.
+    @Test func defaultAnalysesComeFromTheSchemaElseTheColumns() throws {
+        let penguins = BundledSchemas.penguins
+        #expect(penguins.defaultRegression == RegressionDefault(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"]))
+        #expect(penguins.defaultScatter == ScatterDefault(x: "bill_length_mm", y: "flipper_length_mm", colour: "island"))
+        let iris = BundledSchemas.iris
+        #expect(iris.analyses == nil)
+        #expect(iris.defaultRegression == RegressionDefault(target: "petal_width_cm", predictors: ["sepal_length_cm"]))
+        #expect(iris.defaultScatter == ScatterDefault(x: "sepal_length_cm", y: "sepal_width_cm", colour: "species"))
+        let yaml = """
+            name: plots
+            target: {name: kind, classes: [a, b]}
+            features:
+              - {name: width, kind: numeric}
+              - {name: site, kind: categorical, levels: [n, s]}
+            analyses:
+              regression: {target: width, predictors: [site, kind]}
+            """
+        let read = try DatasetSchema(yaml: yaml)
+        #expect(read.defaultRegression == RegressionDefault(target: "width", predictors: ["site", "kind"]))
+        #expect(read.defaultScatter == nil, "one numeric feature makes no scatter plot")
+        #expect(try DatasetSchema(yaml: read.yaml()) == read)
     }
 }
 
@@ -146,6 +173,26 @@ import Testing
         schema.features.append(.categorical("colour", levels: ["blue"]))
         schema.partition = "colour"
         expectInvalid(schema, field: "features.colour.value_required", mentioning: "partition")
+
+        schema = base
+        schema.analyses = AnalysisDefaults(regression: RegressionDefault(target: "species", predictors: ["petal_length_cm"]))
+        expectInvalid(schema, field: "analyses.regression.target", mentioning: "species", "numeric")
+
+        schema = base
+        schema.analyses = AnalysisDefaults(regression: RegressionDefault(target: "petal_width_cm", predictors: ["petal_width_cm"]))
+        expectInvalid(schema, field: "analyses.regression.predictors", mentioning: "petal_width_cm")
+
+        schema = base
+        schema.analyses = AnalysisDefaults(regression: RegressionDefault(target: "petal_width_cm", predictors: []))
+        expectInvalid(schema, field: "analyses.regression.predictors", mentioning: "at least one")
+
+        schema = base
+        schema.analyses = AnalysisDefaults(scatter: ScatterDefault(x: "petal_width_cm", y: "stem_cm", colour: "species"))
+        expectInvalid(schema, field: "analyses.scatter.y", mentioning: "stem_cm")
+
+        schema = base
+        schema.analyses = AnalysisDefaults(scatter: ScatterDefault(x: "petal_width_cm", y: "petal_length_cm", colour: "sepal_length_cm"))
+        expectInvalid(schema, field: "analyses.scatter.colour", mentioning: "sepal_length_cm")
     }
 
     @Test func unreadableYAMLNamesTheField() {

@@ -25,7 +25,7 @@ import Testing
     @Test func errorsAndMessagesArePrintedInert() {
         let pages = [
             Pages.error(status: 404, title: attack, detail: "no penguin \(attack)"),
-            Pages.regression(request: RegressionRequest(), report: nil, error: "unknown column \(attack)"),
+            Pages.regression(request: RegressionRequest(defaultOf: BundledSchemas.penguins), report: nil, error: "unknown column \(attack)"),
             Pages.drift(report: nil, reference: nil, current: nil, message: attack),
             Pages.predict(input: PredictInput(), prediction: nil, error: attack),
             Pages.benchmarks(results: nil, error: attack),

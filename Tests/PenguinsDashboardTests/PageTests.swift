@@ -48,14 +48,14 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
     }
 
     @Test func regressionShowsTheFormAndTheError() {
-        let html = Pages.regression(request: RegressionRequest(), report: nil,
+        let html = Pages.regression(request: RegressionRequest(defaultOf: BundledSchemas.penguins), report: nil,
                                     error: "only 0 complete training rows for 2 predictors; ingest more data or use fewer predictors")
         expectPage(html, current: .regression)
         #expect(html.contains("<form class=\"panel\" method=\"get\" action=\"/regression\">"))
         #expect(html.contains("class=\"alert\" role=\"alert\""))
         #expect(html.contains("only 0 complete training rows"))
         #expect(chartCount(html) == 0)
-        let fresh = Pages.regression(request: RegressionRequest(), report: nil, error: nil)
+        let fresh = Pages.regression(request: RegressionRequest(defaultOf: BundledSchemas.penguins), report: nil, error: nil)
         #expect(!fresh.contains("role=\"alert\""))
     }
 

@@ -91,6 +91,7 @@ extension DatasetSchema {
         for reserved in Self.warehouseColumnNames where names.contains(reserved) || id.column == reserved {
             throw invalid("features", "names a column \"\(reserved)\", which the warehouse keeps for itself (\(Self.warehouseColumnNames.joined(separator: ", ")))")
         }
+        try validateAnalyses(invalid)
     }
 
     private static func checkDistinct(_ values: [String], field: String, _ invalid: (String, String) -> SchemaError) throws(SchemaError) {
@@ -128,10 +129,12 @@ extension DatasetSchema {
     }
 
     /// A stable fingerprint of everything that decides how rows are read: 16 hex digits of the
-    /// FNV-1a 64-bit hash of the schema's JSON with sorted keys (the description left out).
+    /// FNV-1a 64-bit hash of the schema's JSON with sorted keys (the description and the
+    /// analyses left out).
     public var fingerprint: String {
         var copy = self
         copy.description = nil
+        copy.analyses = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(copy)) ?? Data()

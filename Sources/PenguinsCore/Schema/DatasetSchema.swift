@@ -28,11 +28,13 @@ public struct DatasetSchema: Hashable, Sendable, Codable {
     /// Columns kept in the lake with a fixed type; any other column is kept too, as a number
     /// when its value is a plain decimal number and as text otherwise.
     public var kept: KeptColumns
+    /// The analyses its pages and commands open with; nil chooses them from the columns.
+    public var analyses: AnalysisDefaults?
 
     public init(
         name: String, description: String? = nil, id: IdentifierRule, target: TargetColumn, features: [FeatureColumn],
         partition: String, defaultFeatures: [String]? = nil, missingValues: [String] = DatasetSchema.standardMissingValues,
-        kept: KeptColumns = KeptColumns()
+        kept: KeptColumns = KeptColumns(), analyses: AnalysisDefaults? = nil
     ) {
         self.name = name
         self.description = description
@@ -43,6 +45,7 @@ public struct DatasetSchema: Hashable, Sendable, Codable {
         self.defaultFeatures = defaultFeatures
         self.missingValues = missingValues
         self.kept = kept
+        self.analyses = analyses
     }
 
     /// `NA`, an empty field and `.`.
@@ -52,7 +55,7 @@ public struct DatasetSchema: Hashable, Sendable, Codable {
         case name, description, id, target, features, partition
         case defaultFeatures = "default_features"
         case missingValues = "missing_values"
-        case kept
+        case kept, analyses
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +69,7 @@ public struct DatasetSchema: Hashable, Sendable, Codable {
         defaultFeatures = try container.decodeIfPresent([String].self, forKey: .defaultFeatures)
         missingValues = try container.decodeIfPresent([String].self, forKey: .missingValues) ?? Self.standardMissingValues
         kept = try container.decodeIfPresent(KeptColumns.self, forKey: .kept) ?? KeptColumns()
+        analyses = try container.decodeIfPresent(AnalysisDefaults.self, forKey: .analyses)
     }
 
     /// The feature named `name`, if any.

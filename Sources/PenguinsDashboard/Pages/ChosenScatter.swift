@@ -1,3 +1,4 @@
+import PenguinsCore
 import PenguinsPipeline
 
 /// The scatter plot a reader chooses: two numeric columns of any column table coloured by a
@@ -8,11 +9,11 @@ struct ChosenScatter {
     var colour: String
 
     /// The choice of `x`, `y` and `colour`; each one not asked for, or not a column of
-    /// `columns`, is its default (`defaults`, else the first two numeric columns and the first
-    /// categorical one). Nil when the table has no numeric or no categorical column.
+    /// `columns`, is its default (`defaults`, the dataset's default scatter plot, else the first
+    /// two numeric columns and the first categorical one). Nil when the table has no numeric or no categorical column.
     init?(
         columns: some ColumnTable, x: String?, y: String?, colour: String?,
-        defaults: (x: String, y: String, colour: String)? = nil
+        defaults: ScatterDefault? = nil
     ) {
         let numeric = columns.numericNames
         let categorical = columns.categoricalNames

@@ -177,7 +177,8 @@ enum DatasetPages {
     /// The scatter plot of two numeric columns coloured by a categorical one, all three chosen
     /// in a form (the first two numeric columns by the target by default).
     private static func scatterSection(_ view: DatasetView, columns: DatasetColumns) -> String {
-        guard let scatter = ChosenScatter(columns: columns, x: view.x, y: view.y, colour: view.colour) else { return "" }
+        guard let scatter = ChosenScatter(
+            columns: columns, x: view.x, y: view.y, colour: view.colour, defaults: view.dataset.schema.defaultScatter) else { return "" }
         return "<h2>Scatter plot</h2>" + scatter.form(columns: columns, action: "/datasets/\(view.dataset.name)")
             + Layout.grid([Layout.figure(scatter.chart(columns: columns))])
     }

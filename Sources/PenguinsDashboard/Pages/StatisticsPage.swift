@@ -5,7 +5,10 @@ import PenguinsStatistics
 /// Descriptive statistics, counts by island and by sex, and the two scatter plots.
 enum StatisticsPage {
     /// `choice` is the reader's own scatter plot (`x`, `y`, `colour` of the query), shown after the two seed plots.
-    static func render(report: StatisticsReport?, columns: DatasetColumns, choice: (x: String?, y: String?, colour: String?) = (nil, nil, nil)) -> String {
+    static func render(
+        report: StatisticsReport?, columns: DatasetColumns, choice: (x: String?, y: String?, colour: String?) = (nil, nil, nil),
+        defaults: ScatterDefault? = nil
+    ) -> String {
         var body = "<h1>Statistics</h1><p class=\"lead\">Descriptive statistics of every numeric variable in the warehouse, the counts by island and sex, and how the measurements separate the species and the sexes.</p>"
         let report = report ?? (columns.count > 0 ? try? StatisticsReport.compute(columns) : nil)
         guard let report, (report.tables.first?.rows ?? 0) > 0 || columns.count > 0 else {
@@ -45,7 +48,7 @@ enum StatisticsPage {
                                   categories: Sex.allCases.map(\.rawValue) + ["missing"])),
         ])
         if let scatter = ChosenScatter(
-            columns: columns, x: choice.x, y: choice.y, colour: choice.colour, defaults: ("bill_length_mm", "flipper_length_mm", "island")) {
+            columns: columns, x: choice.x, y: choice.y, colour: choice.colour, defaults: defaults) {
             body += "<h2 id=\"scatter\">Any two measurements</h2>"
             body += "<p>Choose the axes among the numeric columns and the colour among the categorical ones.</p>"
             body += scatter.form(columns: columns, action: "/statistics") + Layout.grid([Layout.figure(scatter.chart(columns: columns))])
