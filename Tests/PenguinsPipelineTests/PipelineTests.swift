@@ -63,6 +63,23 @@ func platform(_ kind: String) throws -> Platform {
         #expect(try await platform.lake.count() == 4)
     }
 
+    /// Batches are written while the next ones are read and prepared, yet in file order: a
+    /// penguin measured again further down the file keeps its last row, in both stores.
+    @Test(arguments: ["sqlite", "memory"])
+    func theLastRowOfAPenguinWinsAcrossBatches(kind: String) async throws {
+        let platform = try platform(kind)
+        let rows = (1...9).map { index in "A\(index % 3),Adelie,Torgersen,39.1,18.7,181,\(3000 + index * 100),male,2007" }
+        let file = try temporaryCSV("remeasured.csv", ([tidyHeader] + rows).joined(separator: "\n") + "\n")
+        let report = try await Ingestor(platform: platform, batchSize: 2).ingest(file: file)
+        #expect(report.read == 9)
+        #expect(report.stored == 9)
+        #expect(try await platform.warehouse.count() == 3)
+        for (id, mass) in [("A1", 3700.0), ("A2", 3800.0), ("A0", 3900.0)] {
+            #expect(try await platform.warehouse.row(id: id)?.penguin.measurements.bodyMass == mass, "\(id)")
+            #expect(try await platform.lake.document(id: id)?.body["features"]?["body_mass"] == .number(mass), "\(id)")
+        }
+    }
+
     @Test func aNewColumnIsKeptInTheLakeDocuments() async throws {
         let platform = try temporaryPlatform()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("new-column-\(UUID().uuidString).csv")

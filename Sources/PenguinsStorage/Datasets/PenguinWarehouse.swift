@@ -23,12 +23,17 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
     /// - Throws: ``StorageError/notFound(_:)`` for a penguin of an island the schema lacks
     ///   (ingestion refuses such rows before they get here).
     public func upsert(_ penguins: [Penguin]) async throws {
-        let coding = coding
+        try await records.upsert(try self.records(of: penguins))
+    }
+
+    /// The records of `penguins` in the schema's columns.
+    /// - Throws: ``StorageError/notFound(_:)`` for a penguin of an island the schema lacks.
+    public func records(of penguins: [Penguin]) throws -> [DatasetRecord] {
         if let stray = penguins.first(where: { !coding.islands.contains($0.island) }) {
             let known = coding.islands.map(\.rawValue).joined(separator: ", ")
             throw StorageError.notFound("island \"\(stray.island.rawValue)\" of penguin \(stray.id) among the islands of the penguins' schema (\(known))")
         }
-        try await records.upsert(penguins.map { coding.record($0, otherFields: false) })
+        return penguins.map { coding.record($0, otherFields: false) }
     }
 
     public func row(id: String) async throws -> WarehouseRow? {

@@ -9,9 +9,9 @@ public actor MemoryLake: Lake {
     public init() {}
 
     /// Inserts or replaces documents by penguin id.
-    public func upsert(_ penguins: [Penguin], from provenance: Provenance?) {
-        for penguin in penguins {
-            documents[penguin.id] = LakeDocument(id: penguin.id, body: penguin.document(from: provenance))
+    public func upsert(_ batch: LakeBatch) {
+        for penguin in batch.penguins {
+            documents[penguin.id] = LakeDocument(id: penguin.id, body: penguin.document(from: batch.provenance))
         }
     }
 

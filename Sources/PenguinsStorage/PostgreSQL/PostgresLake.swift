@@ -24,17 +24,16 @@ public struct PostgresLake: Lake {
     /// advisory lock serialises concurrent upserts, so two writers cannot insert one id twice.
     /// A document whose value is unchanged is not rewritten. Within a batch, the last document
     /// of an id wins.
-    public func upsert(_ penguins: [Penguin], from provenance: Provenance?) async throws {
-        let penguins = penguins.lastOfEachID(\.id)
+    public func upsert(_ batch: LakeBatch) async throws {
+        let penguins = batch.penguins
         guard !penguins.isEmpty else { return }
-        let source = provenance.map(LakeSource.init)
+        let source = batch.provenance.map(LakeSource.init)
         try await store.transaction(.lake) { connection in
             let logger = store.logger
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('penguins-lake-upsert:' || current_schema()))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
             var sourceID: Int32?
             if let source { sourceID = try await PostgresRecordLake.sourceID(of: source, on: connection, logger: logger) }
-            var writer = LakeDocumentWriter(capacity: 512)
             for chunk in stride(from: 0, to: penguins.count, by: PostgresLake.rowsPerStatement) {
                 let end = min(chunk + PostgresLake.rowsPerStatement, penguins.count)
                 var ids = PostgresArray(of: .text, capacity: (end - chunk) * 16)
@@ -43,8 +42,7 @@ public struct PostgresLake: Lake {
                 var lines = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
                 for index in chunk..<end {
                     ids.append(penguins[index].id)
-                    writer.write(penguins[index])
-                    writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
+                    batch.documents.withUnsafeBufferPointer { documents.appendJSONB(UnsafeBufferPointer(rebasing: $0[batch.range(of: index)])) }
                     let line = sourceID == nil ? nil : penguins[index].sourceLine
                     sourceColumn.append(line == nil ? nil : sourceID)
                     lines.append(line.map { Int32(clamping: $0) })

@@ -50,6 +50,9 @@ public protocol Warehouse: ChangeLog {
     /// Inserts or updates rows by penguin id. Prediction columns survive an upsert whose
     /// species and features are unchanged and are cleared when one changes.
     func upsert(_ penguins: [Penguin]) async throws
+    /// The records ``upsert(_:)`` writes of `penguins` into ``recordWarehouse``, made ahead of
+    /// the write (ingestion prepares its next batch while it writes the current one).
+    func records(of penguins: [Penguin]) throws -> [DatasetRecord]
     func row(id: String) async throws -> WarehouseRow?
     /// One island's rows ordered by penguin id, after `after`, at most `limit`.
     func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow]

@@ -14,25 +14,14 @@ public struct SQLiteLake: Lake {
 
     /// Inserts or replaces documents in one transaction. A row whose text and source are
     /// unchanged is not rewritten, so re-ingesting the same data changes no page.
-    ///
-    /// The documents are serialised before the write transaction starts, so a warehouse upsert
-    /// of the same batch running concurrently (`async let`) overlaps with that work.
-    public func upsert(_ penguins: [Penguin], from provenance: Provenance?) async throws {
-        guard !penguins.isEmpty else { return }
-        var writer = LakeDocumentWriter(capacity: penguins.count * 256)
-        var documentEnds: [Int] = []
-        documentEnds.reserveCapacity(penguins.count)
-        for penguin in penguins {
-            writer.append(penguin)
-            documentEnds.append(writer.bytes.count)
-        }
-        let documents = writer.bytes
-        let ends = documentEnds
-        let source = provenance.map(LakeSource.init)
-        let ids = penguins.map(\.id), lines = penguins.map(\.sourceLine)
+    public func upsert(_ batch: LakeBatch) async throws {
+        guard !batch.penguins.isEmpty else { return }
+        let source = batch.provenance.map(LakeSource.init)
+        let ids = batch.penguins.map(\.id), lines = batch.penguins.map(\.sourceLine)
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
-            try db.upsertLakeDocuments(table: "lake", idColumn: "penguin_id", ids: ids, lines: lines, documents: documents, ends: ends, sourceID: sourceID)
+            try db.upsertLakeDocuments(
+                table: "lake", idColumn: "penguin_id", ids: ids, lines: lines, documents: batch.documents, ends: batch.ends, sourceID: sourceID)
         }
     }
 
