@@ -4,7 +4,7 @@ import PenguinsStorage
 
 /// Streams a CSV file of any dataset into that dataset's lake, warehouse and quarantine, read
 /// with its schema, in batches so memory stays flat; parsing the next batch overlaps writing the
-/// current one. As for the penguins (``Ingestor``), every row read is stored or quarantined, and
+/// current one, and each store's writes queue behind its own (``WritePipeline``). As for the penguins (``Ingestor``), every row read is stored or quarantined, and
 /// after the whole file the quarantine keeps exactly the file's lines that are still bad, and the
 /// dataset's prediction cache has dropped the rows the file changed.
 public struct DatasetIngestor: Sendable {
@@ -35,17 +35,18 @@ public struct DatasetIngestor: Sendable {
         var badLines: Set<Int> = []
         await coherence.correct(&report)  // the position that this file's changes follow
         let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
-        var next = try await batches.next()
-        while let batch = next {
-            // The next batch is parsed on the reader's thread while this one is stored.
-            async let following = batches.next()
-            let counts = try await Self.write(batch, to: stores, source: source, provenance: provenance, at: Date())
-            next = try await following
-            report.read += batch.count
-            report.stored += counts.stored
-            report.quarantined += counts.badLines.count
-            report.notUsableForTraining += counts.notUsable
-            badLines.formUnion(counts.badLines)
+        let schema = stores.schema
+        @Sendable func nextPrepared() async throws -> DatasetBatch? {
+            guard let batch = try await batches.next() else { return nil }
+            return DatasetBatch(batch, schema: schema, source: source, at: Date())
+        }
+        let pipeline = WritePipeline<DatasetBatch>(
+            lake: { [lake = stores.lake] in try await lake.upsert($0.records, from: provenance) },
+            warehouse: { [warehouse = stores.warehouse] in try await warehouse.upsert($0.records) },
+            quarantine: stores.quarantine
+        )
+        try await pipeline.run(next: nextPrepared) { written in
+            report.add(written, badLines: &badLines)
             await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
@@ -55,9 +56,17 @@ public struct DatasetIngestor: Sendable {
         return report
     }
 
-    private static func write(
-        _ batch: [DatasetRowOutcome], to stores: DatasetStores, source: String, provenance: Provenance, at time: Date
-    ) async throws -> (stored: Int, badLines: [Int], notUsable: Int) {
+}
+
+/// A parsed batch of a dataset's rows, split into the records to store and the rows refused.
+struct DatasetBatch: IngestBatch {
+    var read: Int
+    var records: [DatasetRecord]
+    var rejected: [QuarantinedRow]
+    var notUsable: Int
+    var stored: Int { records.count }
+
+    init(_ batch: [DatasetRowOutcome], schema: DatasetSchema, source: String, at time: Date) {
         var records: [DatasetRecord] = []
         var rejected: [QuarantinedRow] = []
         records.reserveCapacity(batch.count)
@@ -68,10 +77,9 @@ public struct DatasetIngestor: Sendable {
                 rejected.append(QuarantinedRow(file: source, line: row.line, rawText: row.rawText, reason: row.reason, quarantinedAt: time))
             }
         }
-        async let lakeWrite: Void = stores.lake.upsert(records, from: provenance)
-        try await stores.warehouse.upsert(records)
-        try await lakeWrite
-        if !rejected.isEmpty { try await stores.quarantine.append(rejected) }
-        return (records.count, rejected.map(\.line), stores.schema.usableForTraining(records).count { !$0 })
+        read = batch.count
+        self.records = records
+        self.rejected = rejected
+        notUsable = schema.usableForTraining(records).count { !$0 }
     }
 }

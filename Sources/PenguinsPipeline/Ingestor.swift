@@ -34,7 +34,7 @@ public struct IngestProgress: Sendable {
 /// Streams a CSV file into the lake, the warehouse and the quarantine in batches, so memory
 /// stays flat whatever the file's size. Parsing the next batch, on a thread of its own
 /// (``ReadAhead``), and preparing it (its documents and rows, ``PreparedBatch``) overlap
-/// writing the current one.
+/// writing the current one, and each store's writes queue behind its own (``WritePipeline``).
 ///
 /// After each batch the prediction cache drops the penguins whose measurements changed (see
 /// ``CacheCoherence``). After the whole file, the quarantine keeps only this file's lines that
@@ -72,31 +72,15 @@ public struct Ingestor: Sendable {
             guard let batch = try await batches.next() else { return nil }
             return try PreparedBatch(batch, source: source, provenance: provenance, warehouse: warehouse, at: Date())
         }
-        var pipeline = WritePipeline(platform: platform)
-        /// Counts a written batch and corrects the cache for it.
-        func account(_ written: PreparedBatch) async {
-            report.read += written.read
-            report.stored += written.stored
-            report.quarantined += written.rejected.count
-            report.notUsableForTraining += written.notUsable
-            badLines.formUnion(written.rejected.map(\.line))
+        let pipeline = WritePipeline<PreparedBatch>(
+            lake: { [lake = platform.lake] in try await lake.upsert($0.lake) },
+            warehouse: { [warehouse = platform.warehouse.recordWarehouse] in try await warehouse.upsert($0.records) },
+            quarantine: platform.quarantine
+        )
+        try await pipeline.run(next: nextPrepared) { written in
+            report.add(written, badLines: &badLines)
             await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
-        }
-        do {
-            var prepared = try await nextPrepared()
-            while let current = prepared {
-                // The next batch is parsed (on the reader's thread) and prepared while this one
-                // is written, and a batch's writes queue behind the previous batch's.
-                async let following = nextPrepared()
-                if let written = try await pipeline.start(current) { await account(written) }
-                prepared = try await following
-            }
-            for written in try await pipeline.finish() { await account(written) }
-        } catch {
-            // The batches read before the failure are stored before it is reported.
-            await pipeline.drain()
-            throw error
         }
         report.releasedFromQuarantine = try await platform.quarantine.release(file: source, keepingLines: badLines)
         try await platform.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
@@ -111,61 +95,10 @@ public struct Ingestor: Sendable {
 
 }
 
-/// The writes of an ingestion, batch after batch: each batch's lake documents queue behind the
-/// previous batch's documents and its warehouse rows behind the previous rows, so each store
-/// writes in file order (the last row of an id wins) and a store's writer never waits for the
-/// other store, nor for the report between batches. At most two batches are in flight: the
-/// next batch's writes are queued before the ingestion waits for the previous one.
-struct WritePipeline {
-    let platform: Platform
-    private var lakeWrites: Task<Void, any Error>?
-    private var warehouseWrites: Task<Void, any Error>?
-    private var inFlight: [(batch: PreparedBatch, written: Task<Void, any Error>)] = []
-
-    init(platform: Platform) { self.platform = platform }
-
-    /// Queues the writes of `batch`; returns the batch before it once that one is written (nil
-    /// for the first batch).
-    mutating func start(_ batch: PreparedBatch) async throws -> PreparedBatch? {
-        let (lake, warehouse, quarantine) = (platform.lake, platform.warehouse.recordWarehouse, platform.quarantine)
-        let (lakeBefore, warehouseBefore) = (lakeWrites, warehouseWrites)
-        let lakeWrite = Task { try await lakeBefore?.value; try await lake.upsert(batch.lake) }
-        let warehouseWrite = Task { try await warehouseBefore?.value; try await warehouse.upsert(batch.records) }
-        (lakeWrites, warehouseWrites) = (lakeWrite, warehouseWrite)
-        let written = Task {
-            try await lakeWrite.value
-            try await warehouseWrite.value
-            if !batch.rejected.isEmpty { try await quarantine.append(batch.rejected) }
-        }
-        inFlight.append((batch, written))
-        guard inFlight.count > 1 else { return nil }
-        let oldest = inFlight.removeFirst()
-        try await oldest.written.value
-        return oldest.batch
-    }
-
-    /// Waits for every batch in flight and returns them in file order.
-    mutating func finish() async throws -> [PreparedBatch] {
-        var batches: [PreparedBatch] = []
-        while !inFlight.isEmpty {
-            let oldest = inFlight.removeFirst()
-            try await oldest.written.value
-            batches.append(oldest.batch)
-        }
-        return batches
-    }
-
-    /// Waits for every write in flight, whatever its outcome, so none runs after the ingestion ends.
-    mutating func drain() async {
-        for (_, written) in inFlight { _ = try? await written.value }
-        inFlight = []
-    }
-}
-
 /// A parsed batch made ready for its write, so that the work before the stores are reached
 /// overlaps the previous batch's write: the lake documents serialised, the warehouse rows made,
 /// the refused rows gathered.
-struct PreparedBatch: Sendable {
+struct PreparedBatch: IngestBatch {
     var read: Int
     var stored: Int
     var notUsable: Int
