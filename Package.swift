@@ -50,12 +50,15 @@ let package = Package(
         .target(name: "PenguinsStatistics", swiftSettings: swiftSettings),
         // Scaler, random forest, splits, classification metrics, model artifacts.
         .target(name: "PenguinsML", dependencies: ["PenguinsCore"], swiftSettings: swiftSettings),
+        // The SQLite library's process-wide configuration, which only C can set (`sqlite3_config`).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Storage roles and their backends: SQLite through GRDB, in-memory, PostgreSQL through
         // postgres-nio, and Redis through the package's own RESP client on SwiftNIO.
         .target(
             name: "PenguinsStorage",
             dependencies: [
                 "PenguinsCore",
+                "CSQLiteSetup",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for binding arguments on the ingestion hot path.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

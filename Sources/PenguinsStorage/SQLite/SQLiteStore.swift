@@ -1,3 +1,4 @@
+import CSQLiteSetup
 import Foundation
 import GRDB
 import PenguinsCore
@@ -46,6 +47,7 @@ public final class SQLiteStore: Sendable {
     /// - Throws: ``StorageError/unavailable(role:location:reason:)`` when the directory cannot be
     ///   created or the file cannot be opened or migrated.
     public init(directory: URL, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        _ = SQLiteStore.libraryConfigured
         let url = directory.appendingPathComponent(SQLiteStore.fileName)
         self.url = url
         self.now = now
@@ -84,6 +86,11 @@ public final class SQLiteStore: Sendable {
         let penguins = penguinTables.schema
         preparedDatasets.withLock { $0[penguins.name] = penguins.fingerprint }
     }
+
+    /// True once the SQLite library is configured for the platform (see
+    /// `penguins_sqlite_configure`), before the first connection opens; false when something
+    /// else in the process used SQLite first and the library kept its defaults.
+    static let libraryConfigured = penguins_sqlite_configure() == 0 // SQLITE_OK
 
     /// The names of the migrations applied to the open file, in order.
     public func appliedMigrations() throws -> [String] {
