@@ -55,7 +55,6 @@ public struct DatasetIngestor: Sendable {
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
-
 }
 
 /// A parsed batch of a dataset's rows, split into the records to store and the rows refused.

@@ -92,7 +92,6 @@ public struct Ingestor: Sendable {
     /// read it (every half second) and than the default cache TTL. A cache behind the pruned
     /// log is emptied rather than left stale.
     static let changeLogRetention: TimeInterval = 86_400
-
 }
 
 /// A parsed batch made ready for its write, so that the work before the stores are reached
