@@ -106,19 +106,6 @@ struct RedisPredictionCacheTests {
         cache.client.close()
     }
 
-    @Test func manyPredictionsInOneMGET() async throws {
-        let cache = try cache("mget")
-        let entries = (0..<2_500).map { (penguinID: "p-\($0)", prediction: Fixtures.prediction(.chinstrap, version: 1, at: Double(1_700_000_000 + $0))) }
-        try await cache.store(entries, ttlSeconds: 60)
-        #expect(try await cache.count() == 2_500)
-        let found = try await cache.redisRecords.predictions(ids: ["p-7", "nobody", "p-2499"], modelVersion: 1)
-        let coding = PenguinRecords.bundled
-        #expect(found == ["p-7": coding.recordPrediction(entries[7].prediction), "p-2499": coding.recordPrediction(entries[2_499].prediction)])
-        try await cache.removeAll()
-        #expect(try await cache.count() == 0)
-        cache.client.close()
-    }
-
     @Test func countingAndClearingTouchOnlyThePlatformsKeys() async throws {
         let mine = try cache("mine")
         let other = try cache("other")

@@ -24,21 +24,6 @@ struct RedisExpiringKeys: Sendable {
         try text(of: try await call { try await client.send(RedisCommand("GET", key(id: id, modelVersion: modelVersion))) })
     }
 
-    /// The texts of several ids by one model version, in one `MGET`; absent and expired ones are left out.
-    func texts(ids: [String], modelVersion: Int) async throws -> [String: String] {
-        guard !ids.isEmpty else { return [:] }
-        let command = RedisCommand(arguments: [Array("MGET".utf8)] + ids.map { Array(key(id: $0, modelVersion: modelVersion).utf8) })
-        let reply = try await call { try await client.send(command) }
-        guard let values = reply.elements, values.count == ids.count else {
-            throw unavailable("MGET answered \(ids.count) keys with \(reply)")
-        }
-        var found: [String: String] = [:]
-        for (id, value) in zip(ids, values) {
-            if let text = try text(of: value) { found[id] = text }
-        }
-        return found
-    }
-
     /// Stores texts for `ttlSeconds`, pipelining one `SET key value EX ttl` per entry, 1,000 per
     /// write. A non-positive TTL removes the keys.
     func store(_ entries: [(id: String, modelVersion: Int, text: String)], ttlSeconds: Int) async throws {
@@ -199,12 +184,6 @@ public struct RedisRecordPredictionCache: RecordPredictionCache {
 
     public func prediction(id: String, modelVersion: Int) async throws -> RecordPrediction? {
         try await keys.text(id: id, modelVersion: modelVersion).map { try PredictionText.recordPrediction(parsing: $0, legacyClasses: legacyClasses) }
-    }
-
-    /// The cached predictions of several rows by one model version, in one `MGET`; absent and
-    /// expired ones are left out.
-    public func predictions(ids: [String], modelVersion: Int) async throws -> [String: RecordPrediction] {
-        try await keys.texts(ids: ids, modelVersion: modelVersion).mapValues { try PredictionText.recordPrediction(parsing: $0, legacyClasses: legacyClasses) }
     }
 
     public func store(_ predictions: [(id: String, prediction: RecordPrediction)], ttlSeconds: Int) async throws {
