@@ -33,10 +33,11 @@ struct RegressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let schema = try await global.platform().schema(ofDataset: dataset.name)
+            let platform = try global.platform()
+            let schema = try await platform.schema(ofDataset: dataset.name)
             let analysis = analysis(defaults: schema.defaultRegression)
             try analysis.validate(numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
-            let report = try analysis.run(try await loadColumns(file: file, csv: csv, global: global, dataset: dataset.name))
+            let report = try analysis.run(try await loadColumns(file: file, csv: csv, platform: platform, dataset: dataset.name))
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(RegressCommand.render(report))

@@ -64,7 +64,11 @@ struct StatsCommand: AsyncParsableCommand {
 /// The rows of a file of `dataset` when given, else of its warehouse (which must not be empty),
 /// read with the schema of its warehouse.
 func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions, dataset: String) async throws -> DatasetColumns {
-    let platform = try global.platform()
+    try await loadColumns(file: file, csv: csv, platform: try global.platform(), dataset: dataset)
+}
+
+/// The columns of `file` read with dataset `dataset`'s schema, else of its warehouse on `platform`.
+func loadColumns(file: String?, csv: CSVOptions, platform: Platform, dataset: String) async throws -> DatasetColumns {
     let warehouse = try await platform.recordWarehouse(of: platform.schema(ofDataset: dataset))
     if let file { return try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: warehouse.schema, overrides: csv.overrides) }
     let columns = try await DatasetColumns.load(from: warehouse)
