@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         })
         let application = try await PenguinsServer.makeApplication(platform: platform, configuration: listen.configuration, options: options)
+        ShutdownWatchdog.arm(grace: .seconds(30))
         try await PenguinsServer.serve(application, configuration: listen.configuration)
     }
 }

@@ -184,10 +184,9 @@ public enum PenguinsServer {
     }
 
     /// Runs an application until SIGINT or SIGTERM, turning a failure to bind into a
-    /// ``ServerError`` whose message says what to do. A shutdown that has not ended 30 s after
-    /// the signal ends the process (see ``ShutdownWatchdog``).
+    /// ``ServerError`` whose message says what to do. A command that serves arms the
+    /// ``ShutdownWatchdog`` first.
     public static func serve(_ application: some ApplicationProtocol, configuration: ServerConfiguration) async throws {
-        ShutdownWatchdog.arm(grace: .seconds(30))
         do {
             try await application.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

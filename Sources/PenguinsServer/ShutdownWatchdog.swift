@@ -7,14 +7,15 @@ import Foundation
 /// finished: the `merge` of swift-async-algorithms it uses may take its own lock twice on one
 /// thread when a cancellation races a continuation (an open upstream bug). The services have
 /// drained their requests and flushed the prediction log by then, so nothing is lost, but the
-/// process would otherwise never exit.
-enum ShutdownWatchdog {
+/// process would otherwise never exit. Only a process that serves and nothing else arms it
+/// (the CLI's `serve` and `up`): it takes over how SIGINT and SIGTERM end the process.
+public enum ShutdownWatchdog {
     /// The signal sources, kept for the life of the process.
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
     private static let lock = NSLock()
 
     /// Arms the watchdog once: the first SIGINT or SIGTERM starts a countdown of `grace`.
-    static func arm(grace: Duration) {
+    public static func arm(grace: Duration) {
         lock.lock()
         defer { lock.unlock() }
         guard sources.isEmpty else { return }
