@@ -10,9 +10,9 @@ struct RegressCommand: AsyncParsableCommand {
         abstract: "OLS regression of a numeric variable on numeric and categorical predictors (one-hot, first level dropped)."
     )
 
-    @Option(help: "Numeric variable to explain (default: the schema's regression, for the penguins body_mass_g).")
+    @Option(help: "Numeric variable to explain (default: the target of the schema's regression; `penguins datasets show NAME` lists it).")
     var target: String?
-    @Option(help: "Comma-separated predictors: numeric and categorical columns (default: the schema's regression, for the penguins flipper_length_mm,sex).")
+    @Option(help: "Comma-separated predictors: numeric and categorical columns (default: the predictors of the schema's regression).")
     var predictors: String?
     @Option(help: "Share of rows held out for the test error (0 fits on all rows).") var testFraction = 0.2
     @Option(help: "Seed of the train/test split.") var seed: UInt64 = 42

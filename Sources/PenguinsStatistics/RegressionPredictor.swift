@@ -2,7 +2,7 @@ import Foundation
 
 /// One named predictor column of a regression: numbers, or category labels.
 public struct RegressionPredictor: Sendable {
-    /// The column's name, used in term names (`flipper_length_mm`, `sex[male]`).
+    /// The column's name, used in term names (`length_cm`, `colour[red]`).
     public var name: String
     /// The column's values, one per observation.
     public var values: Values

@@ -6,7 +6,7 @@
 /// other table, inferring its schema from a file (``DatasetSchema/infer(name:file:options:)``).
 ///
 /// Column names are normalised (see ``normalizedColumnName(_:)``); `headers` list the other
-/// spellings a file's header may use for a column (`Culmen Length (mm)` for `bill_length_mm`).
+/// spellings a file's header may use for a column (`Length (cm)` for `length_cm`).
 public struct DatasetSchema: Hashable, Sendable, Codable {
     /// The dataset's name: lowercase letters, digits and underscores, starting with a letter
     /// (it names tables and URL paths).
@@ -88,7 +88,7 @@ public struct IdentifierRule: Hashable, Sendable, Codable {
     /// The id column's normalised name (`penguin_id`).
     public var column: String?
     /// Columns joined into an id, e.g. `{study_name}-{species}-{sample_number}`; a placeholder
-    /// naming the target takes its class (`Adelie`), any other the field's text.
+    /// naming the target takes its class, any other the field's text.
     public var template: String?
 
     public init(column: String? = nil, template: String? = nil) {
@@ -110,7 +110,7 @@ public struct TargetColumn: Hashable, Sendable, Codable {
     public var headers: [String]
     /// The classes, in their canonical order.
     public var classes: [String]
-    /// Raw values that mean a class, e.g. `Adelie Penguin (Pygoscelis adeliae)` → `Adelie`.
+    /// Raw values that mean a class, e.g. a raw label with the Latin name → the class's short name.
     /// Classes and aliases are matched without regard to case.
     public var aliases: [String: String]
 
