@@ -48,7 +48,9 @@ final class RedisConnection: Sendable {
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(TimeAmount.nanoseconds(timeout.nanoseconds))
-                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                // At the TCP level: `.socketOption(.tcp_nodelay)` would set option 1 of SOL_SOCKET,
+                // SO_DEBUG, which only a process with CAP_NET_ADMIN may set.
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
