@@ -56,7 +56,9 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { tail -20 /tmp/penguins-stack-test-dockerd.log >&2; fail "dockerd did not start"; }
 fi
 
+images_started=$(date +%s)
 bash scripts/docker/offline-images.sh
+say "base images ready in $(( $(date +%s) - images_started )) s"
 
 # --- helpers ------------------------------------------------------------------------------------
 # The body of GET $1 (fails on a status other than 200).
