@@ -7,10 +7,13 @@ import PenguinsServer
 struct ListenOptions: ParsableArguments {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "Analyses over a whole warehouse (statistics, regressions, drift, simulations, benchmarks) run at once; one more answers 429 (default: one per core, at least 2).")
+    var maxAnalyses: Int = HeavyWorkLimiter.defaultLimit
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard !host.isEmpty else { throw ValidationError("--host cannot be empty") }
+        guard maxAnalyses >= 1 else { throw ValidationError("--max-analyses must be at least 1, got \(maxAnalyses)") }
     }
 
     var configuration: ServerConfiguration { ServerConfiguration(host: host, port: port) }
@@ -34,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Builds the application and serves it, printing the dashboard's address once listening
     /// (on standard error when standard output carries JSON).
     static func serve(platform: Platform, listen: ListenOptions, addressOnStandardError: Bool = false) async throws {
-        let options = ServerOptions(onListening: { host, port in
+        let options = ServerOptions(analyses: HeavyWorkLimiter(limit: listen.maxAnalyses), onListening: { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             let text = """
                 dashboard: http://\(shown):\(port)/

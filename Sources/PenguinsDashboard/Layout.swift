@@ -71,11 +71,19 @@ public struct Navigation: Sendable, Equatable {
     @TaskLocal public static var current = Navigation(datasets: [])
 }
 
-/// The frame every page shares: the document head with the inline style sheet, the
-/// navigation bar and the footer. Nothing is fetched from anywhere: pages work offline.
+/// The frame every page shares: the document head linking the style sheet, the navigation bar
+/// and the footer. Pages carry no inline style or script (the server's content security policy
+/// allows neither), and fetch nothing but the style sheet from their own server: they work offline.
 public enum Layout {
     /// The path of the OpenAPI document linked from the navigation bar.
     public static let apiPath = "/api/v1/openapi.yaml"
+
+    /// The path the server serves ``styleSheet`` at.
+    public static let styleSheetPath = "/assets/dashboard.css"
+
+    /// The style sheet's link: its path with a digest of its text as the query, so a browser
+    /// may keep it for long and still fetches the new one when the text changes.
+    public static let styleSheetLink = "\(styleSheetPath)?v=\(digest(styleSheet))"
 
     /// A complete HTML document. `title` is escaped; `body` is markup.
     /// `current` is highlighted in the navigation bar, whose links lead to `dataset`'s pages;
@@ -86,7 +94,7 @@ public enum Layout {
         var out = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         out += "<title>\(HTML.escape(title)) · Penguins</title>"
-        out += "<style>\(styleSheet)</style></head>"
+        out += "<link rel=\"stylesheet\" href=\"\(styleSheetLink)\"></head>"
         out += "<body data-page=\"\(HTML.escape(pageID ?? current?.rawValue ?? "page"))\">"
         out += navigation(current: current, dataset: dataset)
         out += "<main>\(body)</main>"
@@ -155,7 +163,17 @@ public enum Layout {
         case good, warning, bad, neutral
     }
 
-    static let styleSheet = """
+    /// 64-bit FNV-1a of `text`, in hexadecimal.
+    static func digest(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// Every page's style sheet, served at ``styleSheetPath``.
+    public static let styleSheet = """
     :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f8fafc;--card:#ffffff;--accent:#1d4ed8;--bad:#b91c1c;--good:#15803d;--warn:#b45309}
     *{box-sizing:border-box}
     body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
@@ -201,6 +219,8 @@ public enum Layout {
     svg.chart .axis-title{font-size:12px;fill:#4b5563}
     svg.chart .bar-value{font-size:11px;fill:#111827}
     svg.chart .cell-value{font-size:16px;font-weight:600}
+    svg.chart .cell-value.on-dark{fill:#ffffff}
+    svg.chart .cell-value.on-light{fill:#111827}
     svg.chart circle:hover,svg.chart rect:hover{stroke:#111827;stroke-width:1.5}
     form.panel{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:12px 0}
     form.panel .row{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:flex-end}

@@ -42,6 +42,8 @@ public struct ServerOptions: Sendable {
     public var storeRetryInterval: Duration
     /// How often the roles that are down are checked in the background.
     public var storeCheckInterval: Duration
+    /// Admits the analyses over a whole warehouse: at most its limit at once, one more answers 429.
+    public var analyses: HeavyWorkLimiter
     /// The metrics registry (`GET /api/v1/metrics` renders it).
     public var metrics: ServerMetrics
     /// Called once the server listens, with the host and the bound port (useful with port 0).
@@ -58,6 +60,7 @@ public struct ServerOptions: Sendable {
         storeTimeout: Duration = .seconds(2),
         storeRetryInterval: Duration = .seconds(1),
         storeCheckInterval: Duration = .seconds(1),
+        analyses: HeavyWorkLimiter = HeavyWorkLimiter(limit: HeavyWorkLimiter.defaultLimit),
         metrics: ServerMetrics = ServerMetrics(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in },
         logger: Logger = Logger(label: "penguins.server")
@@ -71,6 +74,7 @@ public struct ServerOptions: Sendable {
         self.storeTimeout = storeTimeout
         self.storeRetryInterval = storeRetryInterval
         self.storeCheckInterval = storeCheckInterval
+        self.analyses = analyses
         self.metrics = metrics
         self.onListening = onListening
         self.logger = logger
@@ -139,8 +143,12 @@ public enum PenguinsServer {
             cacheGeneration: generation, logger: options.logger
         )
         let router = Router()
+        router.add(middleware: SecurityHeaders.contentSecurity())
+        router.add(middleware: ReferrerPolicyMiddleware())
         let sessions = endpoints.datasetSessions
-        var table = RouteTable(router: router, metrics: options.metrics) { Navigation(datasets: await sessions.datasetNames()) }
+        var table = RouteTable(router: router, metrics: options.metrics, limiter: options.analyses) {
+            Navigation(datasets: await sessions.datasetNames())
+        }
         endpoints.register(on: &table)
         router.add(middleware: UnmatchedRouteMiddleware(routes: table.routes, metrics: options.metrics.route("ANY", "unmatched")))
         let watcher = ModelWatcher(

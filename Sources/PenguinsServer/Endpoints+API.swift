@@ -19,9 +19,9 @@ extension Endpoints {
             try await self.penguin(id: Self.parameter(context, "penguin_id"))
         }
         table.add(.get, v1 + "/penguins", .api, .listPenguins) { request, _ in try await self.penguins(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/stats", .api.heavy, .getStatistics) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/regression", .api.heavy, .getRegression) { request, _ in try await self.regression(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/drift", .api.heavy, .getDrift) { request, _ in try await self.drift(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/stats", .api.limited, .getStatistics) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/regression", .api.limited, .getRegression) { request, _ in try await self.regression(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/drift", .api.limited, .getDrift) { request, _ in try await self.drift(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/model", .api, .getModel) { _, _ in try await self.currentModelWithShadow() }
         table.add(.get, v1 + "/models", .api.heavy, .listModels) { _, _ in try await self.modelVersions() }
         table.add(.post, v1 + "/models/{version}/promote", .api, .promoteModel) { _, context in

@@ -11,9 +11,10 @@ extension Endpoints {
 
     /// The dashboard's pages: HTML rendered by ``Pages`` from data gathered here.
     func registerDashboard(on table: inout RouteTable) {
-        table.add(.get, "/", .page.heavy, .overviewPage) { _, _ in try await self.overviewPage() }
-        table.add(.get, "/statistics", .page.heavy, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
-        table.add(.get, "/regression", .page.heavy, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
+        table.add(.get, "/", .page.limited, .overviewPage) { _, _ in try await self.overviewPage() }
+        table.add(.get, Layout.styleSheetPath, .api, .styleSheet) { _, _ in Responses.styleSheet() }
+        table.add(.get, "/statistics", .page.limited, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
+        table.add(.get, "/regression", .page.limited, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
         table.add(.get, "/classification", .page, .classificationPage) { _, _ in try await self.classificationPage() }
         table.add(.post, "/classification/promote", .page, .promoteFromDashboard) { request, _ in
             let form = try await Self.formBody(request)
@@ -23,14 +24,14 @@ extension Endpoints {
             _ = try await self.promote(version: version)
             return Responses.redirect(to: "/classification")
         }
-        table.add(.get, "/drift", .page.heavy, .driftPage) { _, _ in try await self.driftPage() }
-        table.add(.post, "/drift/simulate", .page.heavy, .simulateDrift) { request, _ in
+        table.add(.get, "/drift", .page.limited, .driftPage) { _, _ in try await self.driftPage() }
+        table.add(.post, "/drift/simulate", .page.limited, .simulateDrift) { request, _ in
             try await self.simulateDrift(try await Self.formBody(request))
             return Responses.redirect(to: "/drift")
         }
         table.add(.get, "/predict", .page, .predictPage) { request, _ in self.predictPage(FormValues(request.uri.query)) }
-        table.add(.get, "/datasets", .page.heavy, .datasetsPage) { request, _ in try await self.datasetsPage(FormValues(request.uri.query)) }
-        table.add(.get, "/datasets/{dataset}", .page.heavy, .datasetPage) { request, context in
+        table.add(.get, "/datasets", .page.limited, .datasetsPage) { request, _ in try await self.datasetsPage(FormValues(request.uri.query)) }
+        table.add(.get, "/datasets/{dataset}", .page.limited, .datasetPage) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }
         table.add(.post, "/datasets/{dataset}/promote", .page, .datasetPromoteForm) { request, context in
@@ -51,18 +52,18 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/classification") }
             return try await self.datasetClassificationPage(dataset)
         }
-        table.add(.get, "/datasets/{dataset}/drift", .page.heavy, .datasetDriftPage) { request, context in
+        table.add(.get, "/datasets/{dataset}/drift", .page.limited, .datasetDriftPage) { request, context in
             let dataset = Self.parameter(context, "dataset")
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/drift") }
             return try await self.datasetDriftPage(dataset, FormValues(request.uri.query))
         }
-        table.add(.get, "/datasets/{dataset}/regression", .page.heavy, .datasetRegressionPage) { request, context in
+        table.add(.get, "/datasets/{dataset}/regression", .page.limited, .datasetRegressionPage) { request, context in
             let dataset = Self.parameter(context, "dataset")
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/regression" + (request.uri.query.map { "?" + $0 } ?? "")) }
             return try await self.datasetRegressionPage(dataset, FormValues(request.uri.query))
         }
         table.add(.get, "/benchmarks", .page, .benchmarksPage) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
-        table.add(.post, "/benchmarks", .page.heavy, .runBenchmarks) { _, _ in await self.benchmarksPage() }
+        table.add(.post, "/benchmarks", .page.limited, .runBenchmarks) { _, _ in await self.benchmarksPage() }
     }
 
     func overviewPage() async throws -> Response {

@@ -37,17 +37,17 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return try await self.penguins(query.renaming("partition", to: "island")) }
             return try await self.rows(query, dataset: dataset)
         }
-        table.add(.get, base + "/stats", .api.heavy, .getDatasetStatistics) { request, context in
+        table.add(.get, base + "/stats", .api.limited, .getDatasetStatistics) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.statistics(FormValues(request.uri.query)) }
             return try await self.statistics(FormValues(request.uri.query), dataset: dataset)
         }
-        table.add(.get, base + "/regression", .api.heavy, .getDatasetRegression) { request, context in
+        table.add(.get, base + "/regression", .api.limited, .getDatasetRegression) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.regression(FormValues(request.uri.query)) }
             return try await self.regression(FormValues(request.uri.query), dataset: dataset)
         }
-        table.add(.get, base + "/drift", .api.heavy, .getDatasetDrift) { request, context in
+        table.add(.get, base + "/drift", .api.limited, .getDatasetDrift) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.drift(FormValues(request.uri.query)) }
             return try await self.drift(FormValues(request.uri.query), dataset: dataset)

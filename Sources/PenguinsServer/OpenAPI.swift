@@ -48,6 +48,14 @@ enum OpenAPI {
             self.responses = responses
         }
 
+        /// The same operation, answering 429 when as many analyses as the server admits are
+        /// running (a problem document, or a page for the dashboard's).
+        var turningAwayWhenBusy: Operation {
+            var copy = self
+            copy.responses[429] = tag == .dashboard ? .tooBusyPage : .tooBusy
+            return copy
+        }
+
         /// The operation object of the document.
         var value: JSONValue {
             var members: [String: JSONValue] = [
@@ -162,6 +170,10 @@ enum OpenAPI {
         static let unsupportedMediaType = reference("UnsupportedMediaType")
         /// A problem document naming each invalid field.
         static let invalid = reference("Invalid")
+        /// A problem document: too many analyses are running (429).
+        static let tooBusy = reference("TooBusy")
+        /// An HTML page: too many analyses are running (429).
+        static let tooBusyPage = reference("TooBusyPage")
         /// A problem document: a store or the model is unavailable.
         static let unavailable = reference("Unavailable")
 

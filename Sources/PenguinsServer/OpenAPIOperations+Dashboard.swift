@@ -10,6 +10,14 @@ extension OpenAPI.Operation {
         responses: [200: .page, 503: .errorPage]
     )
 
+    /// `GET /assets/dashboard.css`
+    static let styleSheet = Self(
+        "styleSheet", .dashboard,
+        summary: "Dashboard: the pages' style sheet",
+        description: "Every page links it (pages carry no inline style); the link's `v` query is a digest of the text.",
+        responses: [200: .body("The style sheet.", mediaType: "text/css", ["type": "string"])]
+    )
+
     /// `GET /statistics`
     static let statisticsPage = Self(
         "statisticsPage", .dashboard,

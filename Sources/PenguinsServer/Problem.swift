@@ -137,6 +137,14 @@ extension Problem {
                 detail: "no model: run penguins ingest and penguins train")
     }
 
+    /// 429: as many analyses as the server admits at once are running (``HeavyWorkLimiter``).
+    static func tooBusy(limit: Int) -> Problem {
+        Problem(status: .tooManyRequests, type: "too-busy", title: "Too many analyses at once",
+                detail: "the server runs at most \(limit) analyses (statistics, regressions, drift, simulations, benchmarks) at a time "
+                    + "and all are running; retry in a second (predictions and lookups are not limited)",
+                headers: ["Retry-After": "1"])
+    }
+
     /// 503: a store failed or is down. Names the store, why, what still works and what to do;
     /// `Retry-After` suggests when to try again.
     static func storeUnavailable(_ role: String, _ error: any Error, field: String? = nil) -> Problem {

@@ -39,6 +39,16 @@ enum Responses {
         text(page, contentType: "text/html; charset=utf-8", status: status)
     }
 
+    /// The dashboard's style sheet. Its link carries a digest of its text
+    /// (``Layout/styleSheetLink``), so browsers may keep it for a day.
+    static func styleSheet() -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=86400"],
+            body: .init(byteBuffer: ByteBuffer(string: Layout.styleSheet))
+        )
+    }
+
     /// The dashboard's error page.
     static func page(status: HTTPResponse.Status, title: String, detail: String) -> Response {
         html(Pages.error(status: status.code, title: title, detail: detail), status: status)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PenguinsDashboard
 
@@ -47,6 +48,9 @@ struct RouteKind: Sendable {
 
     var rendering: Rendering
     var isHeavy = false
+    /// An analysis over a whole warehouse: heavy, and admitted only while the server's
+    /// ``HeavyWorkLimiter`` has a free slot (429 otherwise).
+    var isLimited = false
 
     static let api = RouteKind(rendering: .api)
     static let page = RouteKind(rendering: .page)
@@ -56,6 +60,13 @@ struct RouteKind: Sendable {
     var heavy: RouteKind {
         var copy = self
         copy.isHeavy = true
+        return copy
+    }
+
+    /// The same kind, heavy and limited: an analysis over a whole warehouse.
+    var limited: RouteKind {
+        var copy = heavy
+        copy.isLimited = true
         return copy
     }
 }
@@ -69,6 +80,7 @@ struct RouteTable {
     let router: Router<BasicRequestContext>
     let metrics: ServerMetrics
     let trimmer: MemoryTrimmer
+    let limiter: HeavyWorkLimiter
     let navigation: @Sendable () async -> Navigation
     /// Every route registered, in order, with its operation.
     private(set) var operations: [(route: Route, operation: OpenAPI.Operation)] = []
@@ -78,11 +90,13 @@ struct RouteTable {
 
     init(
         router: Router<BasicRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer(),
+        limiter: HeavyWorkLimiter = HeavyWorkLimiter(limit: HeavyWorkLimiter.defaultLimit),
         navigation: @escaping @Sendable () async -> Navigation = { Navigation(datasets: []) }
     ) {
         self.router = router
         self.metrics = metrics
         self.trimmer = trimmer
+        self.limiter = limiter
         self.navigation = navigation
     }
 
@@ -93,11 +107,16 @@ struct RouteTable {
         _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
     ) {
         let route = Route(method.rawValue, path)
-        operations.append((route, operation))
+        operations.append((route, kind.isLimited ? operation.turningAwayWhenBusy : operation))
         let routeMetrics = metrics.route(method.rawValue, path)
         let trimmer = kind.isHeavy ? self.trimmer : nil
         let navigation = self.navigation
+        let limiter = kind.isLimited ? self.limiter : nil
         @Sendable func answer(_ request: Request, _ context: BasicRequestContext) async -> Response {
+            if let limiter {
+                guard limiter.tryAcquire() else { return Self.errorResponse(Problem.tooBusy(limit: limiter.limit), kind: kind.rendering) }
+            }
+            defer { limiter?.release() }
             do {
                 if kind.isHeavy {
                     return try await withTaskExecutorPreference(HeavyWorkExecutor.shared) { try await handler(request, context) }
@@ -124,7 +143,12 @@ struct RouteTable {
         let problem = Problem.from(error)
         switch kind {
         case .api: return problem.response
-        case .page: return Responses.page(status: problem.status, title: problem.title, detail: problem.detail)
+        case .page:
+            var page = Responses.page(status: problem.status, title: problem.title, detail: problem.detail)
+            for (name, value) in problem.headers {
+                if let field = HTTPField.Name(name) { page.headers[field] = value }
+            }
+            return page
         }
     }
 }

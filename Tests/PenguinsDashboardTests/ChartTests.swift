@@ -120,7 +120,11 @@ import Testing
     @Test func heatMapPrintsEveryCountInItsCell() {
         let svg = HeatMapChart(confusionMatrix: [[30, 1, 0], [2, 12, 0], [0, 0, 24]], classes: ["Adelie", "Chinstrap", "Gentoo"]).render()
         #expect(rootTag(svg).contains("data-chart=\"heatmap\""))
-        #expect(occurrences(of: "class=\"cell-value\"", in: svg) == 9)
+        // White text on the two cells darker than half the largest (30 and 24), dark text on the
+        // other seven, by class (pages carry no inline style).
+        #expect(occurrences(of: "class=\"cell-value on-dark\"", in: svg) == 2)
+        #expect(occurrences(of: "class=\"cell-value on-light\"", in: svg) == 7)
+        #expect(!svg.contains("style="))
         #expect(svg.contains("<title>actual Chinstrap, predicted Adelie: 2</title>"))
         #expect(svg.contains(">30</text>") && svg.contains(">24</text>"))
         #expect(svg.contains(">actual</text>") && svg.contains(">predicted</text>"))

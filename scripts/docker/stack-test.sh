@@ -103,6 +103,7 @@ docker-compose exec -T redis sh -c "redis-cli --no-auth-warning -a \"\$REDIS_PAS
 say "lookup of $id served from the cache; Redis holds ${keys//[^0-9]/} predictions"
 
 get / | grep -q '<html' || fail "the dashboard did not answer with a page"
+get /assets/dashboard.css | grep -q 'svg.chart' || fail "the dashboard's style sheet is not served"
 get /api/v1/model | field 'd["accuracy"]' >/dev/null || fail "/api/v1/model has no accuracy"
 
 # --- Spark --------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ public struct HeatMapChart: Sendable, Equatable {
                 let hover = "\(rowTitle) \(rowLabel), \(columnTitle) \(columnLabel): \(text)"
                 content += "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(cellWidth))\" height=\"\(SVG.n(cellHeight))\" fill=\"\(Palette.sequential(share))\" stroke=\"#ffffff\" stroke-width=\"2\">\(SVG.title(hover))</rect>"
                 content += SVG.text(text, x: left + cellWidth / 2, y: top + cellHeight / 2 + 5, anchor: "middle",
-                                    className: "cell-value", extra: " style=\"fill:\(share > 0.5 ? "#ffffff" : "#111827")\"")
+                                    className: share > 0.5 ? "cell-value on-dark" : "cell-value on-light")
             }
         }
         content += "</g><g class=\"axes\">"

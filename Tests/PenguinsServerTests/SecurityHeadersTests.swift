@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PenguinsDashboard
+import PenguinsServer
+import Testing
+
+/// Every response of every route the server answers (taken from its route table, so a new route
+/// cannot be left out) carries the headers that keep browsers from sniffing, framing or leaking
+/// it, and no page carries inline style or script, which the policy would block.
+@Suite struct SecurityHeadersTests {
+    static let policy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    /// A request path for `route`: its parameters filled with values the test platform knows.
+    static func path(_ route: Route) -> String {
+        route.path
+            .replacingOccurrences(of: "{penguin_id}", with: knownPenguinID)
+            .replacingOccurrences(of: "{id}", with: knownPenguinID)
+            .replacingOccurrences(of: "{version}", with: "1")
+            .replacingOccurrences(of: "{dataset}", with: "penguins")
+    }
+
+    static func expectHeaders(_ response: TestResponse, _ what: String) {
+        #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(what)")
+        #expect(response.headers[.contentSecurityPolicy] == policy, "\(what)")
+        #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(what)")
+    }
+
+    @Test func everyRouteAnswersWithTheHeadersAndNoPageHasInlineStyleOrScript() async throws {
+        let platform = try await makePlatform()
+        let routes = try await PenguinsServer.routes(platform: platform)
+        let app = try await makeApp(platform)
+        try await app.test(.router) { client in
+            var pages = 0
+            for route in routes {
+                let response = try await client.send(HTTPRequest.Method(route.method)!, Self.path(route))
+                Self.expectHeaders(response, "\(route) answered \(response.status.code)")
+                guard response.contentType?.hasPrefix("text/html") == true else { continue }
+                pages += 1
+                let html = response.text
+                #expect(!html.contains("<style"), "\(route)")
+                #expect(!html.contains("<script"), "\(route)")
+                #expect(!html.contains(" style="), "\(route)")
+                #expect(html.contains(#"<link rel="stylesheet" href="\#(Layout.styleSheetLink)">"#), "\(route)")
+            }
+            // Error answers too: an unknown route, a page's error and an API problem.
+            Self.expectHeaders(try await client.send(.get, "/nowhere"), "unknown route")
+            Self.expectHeaders(try await client.send(.get, "/regression?target=wingspan"), "page error")
+            Self.expectHeaders(try await client.postJSON("/api/v1/predict", "{"), "problem")
+            #expect(pages >= 10, "only \(pages) pages answered with HTML")
+        }
+    }
+
+    @Test func theStyleSheetIsServedAtItsLink() async throws {
+        let app = try await makeApp(try await makePlatform(ingest: false))
+        try await app.test(.router) { client in
+            let sheet = try await client.send(.get, Layout.styleSheetLink)
+            #expect(sheet.status == .ok)
+            #expect(sheet.contentType == "text/css; charset=utf-8")
+            #expect(sheet.headers[.cacheControl] == "public, max-age=86400")
+            #expect(sheet.text == Layout.styleSheet)
+            // The heat map's dark and light cells are coloured by the sheet, not inline.
+            #expect(sheet.text.contains(".cell-value.on-dark{fill:#ffffff}"))
+        }
+    }
+}
