@@ -143,8 +143,6 @@ public enum PenguinsServer {
             cacheGeneration: generation, logger: options.logger
         )
         let router = Router()
-        router.add(middleware: SecurityHeaders.contentSecurity())
-        router.add(middleware: ReferrerPolicyMiddleware())
         let sessions = endpoints.datasetSessions
         var table = RouteTable(router: router, metrics: options.metrics, limiter: options.analyses) {
             Navigation(datasets: await sessions.datasetNames())

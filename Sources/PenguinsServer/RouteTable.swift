@@ -128,11 +128,12 @@ struct RouteTable {
         }
         router.on(RouterPath(route.routerPath), method: method) { request, context -> Response in
             let start = ContinuousClock.now
-            let response: Response
+            var response: Response
             switch kind.rendering {
             case .api: response = await answer(request, context)
             case .page: response = await Navigation.$current.withValue(await navigation()) { await answer(request, context) }
             }
+            SecurityHeaders.apply(to: &response)
             routeMetrics.record(status: response.status.code, duration: ContinuousClock.now - start)
             trimmer?.trimSoon()
             return response
@@ -170,6 +171,7 @@ struct UnmatchedRouteMiddleware: RouterMiddleware {
         let wantsPage = !path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
         var response = wantsPage ? Responses.page(status: problem.status, title: problem.title, detail: problem.detail) : problem.response
         if let allow = problem.headers["Allow"] { response.headers[.allow] = allow }
+        SecurityHeaders.apply(to: &response)
         metrics.record(status: response.status.code, duration: ContinuousClock.now - start)
         return response
     }
