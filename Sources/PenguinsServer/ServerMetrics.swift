@@ -62,7 +62,7 @@ public final class ServerMetrics: Sendable {
         )
         logBufferedGauge = registry.makeGauge(
             descriptor: MetricNameDescriptor(
-                namespace: "penguins", metricName: "prediction_log_buffered", helpText: "Prediction log entries waiting in memory to be written."
+                namespace: "penguins", metricName: "prediction_log_buffered", unitName: "", helpText: "Prediction log entries waiting in memory to be written."
             ),
             labels: []
         )
@@ -81,7 +81,7 @@ public final class ServerMetrics: Sendable {
         storeUpGauges = Dictionary(uniqueKeysWithValues: StoreRole.allCases.map {
             ($0, registry.makeGauge(
                 descriptor: MetricNameDescriptor(
-                    namespace: "penguins", metricName: "store_up", helpText: "1 while the role's store answers, 0 while it is down and skipped."
+                    namespace: "penguins", metricName: "store_up", unitName: "", helpText: "1 while the role's store answers, 0 while it is down and skipped."
                 ),
                 labels: [("role", $0.apiName)]
             ))
