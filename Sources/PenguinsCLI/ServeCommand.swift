@@ -9,14 +9,22 @@ struct ListenOptions: ParsableArguments {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "Analyses over a whole warehouse (statistics, regressions, drift, simulations, benchmarks) run at once; one more answers 429 (default: one per core, at least 2).")
     var maxAnalyses: Int = HeavyWorkLimiter.defaultLimit
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate (chain); needs --tls-key.") var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.") var tlsKey: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard !host.isEmpty else { throw ValidationError("--host cannot be empty") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both or neither") }
         guard maxAnalyses >= 1 else { throw ValidationError("--max-analyses must be at least 1, got \(maxAnalyses)") }
     }
 
-    var configuration: ServerConfiguration { ServerConfiguration(host: host, port: port) }
+    var configuration: ServerConfiguration {
+        ServerConfiguration(
+            host: host, port: port,
+            tls: tlsCertificate.flatMap { certificate in tlsKey.map { ServerConfiguration.TLSFiles(certificate: certificate, privateKey: $0) } }
+        )
+    }
 }
 
 struct ServeCommand: AsyncParsableCommand {
@@ -37,11 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
     /// Builds the application and serves it, printing the dashboard's address once listening
     /// (on standard error when standard output carries JSON).
     static func serve(platform: Platform, listen: ListenOptions, addressOnStandardError: Bool = false) async throws {
+        let scheme = listen.tlsCertificate == nil ? "http" : "https"
         let options = ServerOptions(analyses: HeavyWorkLimiter(limit: listen.maxAnalyses), onListening: { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             let text = """
-                dashboard: http://\(shown):\(port)/
-                API:       http://\(shown):\(port)/api/v1/ (OpenAPI document at /api/v1/openapi.yaml)
+                dashboard: \(scheme)://\(shown):\(port)/
+                API:       \(scheme)://\(shown):\(port)/api/v1/ (OpenAPI document at /api/v1/openapi.yaml)
                 press Ctrl-C to stop
 
                 """

@@ -1,19 +1,36 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import PenguinsDashboard
 import PenguinsML
 import PenguinsPipeline
 import ServiceLifecycle
 
-/// Where the server listens.
+/// Where the server listens, and with which certificate when it serves HTTPS.
 public struct ServerConfiguration: Sendable, Equatable {
     public var host: String
     public var port: Int
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    /// PEM files of the certificate (chain) and its private key; nil serves plain HTTP.
+    public var tls: TLSFiles?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil) {
         self.host = host
         self.port = port
+        self.tls = tls
+    }
+
+    /// The certificate chain and the private key of an HTTPS server, as PEM files.
+    public struct TLSFiles: Sendable, Equatable {
+        public var certificate: String
+        public var privateKey: String
+        public init(certificate: String, privateKey: String) {
+            self.certificate = certificate
+            self.privateKey = privateKey
+        }
     }
 }
 
@@ -87,6 +104,8 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
     case addressInUse(host: String, port: Int)
     /// The address cannot be bound for another reason.
     case cannotListen(host: String, port: Int, reason: String)
+    /// A certificate or key file cannot be read or used.
+    case tls(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -94,6 +113,8 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
             "cannot listen on \(host):\(port): the address is already in use; stop the other server or choose another port with --port"
         case .cannotListen(let host, let port, let reason):
             "cannot listen on \(host):\(port): \(reason); check --host and --port"
+        case .tls(let file, let reason):
+            "cannot serve HTTPS with \(file): \(reason); give a PEM certificate with --tls-cert and its PEM private key with --tls-key"
         }
     }
 }
@@ -114,16 +135,37 @@ public enum PenguinsServer {
     public static func makeApplication(
         platform: Platform, configuration: ServerConfiguration, options: ServerOptions = ServerOptions()
     ) async throws -> some ApplicationProtocol {
+        // The certificate first: a bad file is reported before the model loads.
+        let server: HTTPServerBuilder = try configuration.tls.map { try .tls(.http1(), tlsConfiguration: try tlsConfiguration($0)) } ?? .http1()
         let (router, services) = try await makeRouter(platform: platform, options: options)
         let onListening = options.onListening
         let host = configuration.host
         return Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: services,
             onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? configuration.port) },
             logger: options.logger
         )
+    }
+
+    /// The server side of TLS from PEM files: the certificate chain and its private key.
+    static func tlsConfiguration(_ files: ServerConfiguration.TLSFiles) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificate)
+        } catch {
+            throw ServerError.tls(file: files.certificate, reason: "not a readable PEM certificate (\(error))")
+        }
+        guard !chain.isEmpty else { throw ServerError.tls(file: files.certificate, reason: "it holds no certificate") }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem)
+        } catch {
+            throw ServerError.tls(file: files.privateKey, reason: "not a readable PEM private key (\(error))")
+        }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
     }
 
     /// The router and the background services, without a listening socket.
