@@ -63,13 +63,19 @@ public struct Problem: Error, Sendable, Equatable {
         return writer.text
     }
 
-    /// The problem as an HTTP response.
-    public var response: Response {
+    /// ``headers`` as HTTP fields, whichever form (problem document or page) the answer takes.
+    var headerFields: HTTPFields {
         var fields = HTTPFields()
-        fields[.contentType] = "application/problem+json"
         for (name, value) in headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
+        return fields
+    }
+
+    /// The problem as an HTTP response.
+    public var response: Response {
+        var fields = headerFields
+        fields[.contentType] = "application/problem+json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 }

@@ -54,6 +54,13 @@ enum Responses {
         html(Pages.error(status: status.code, title: title, detail: detail), status: status)
     }
 
+    /// The dashboard's error page for `problem`, with its headers (`Allow`, `Retry-After`).
+    static func page(_ problem: Problem) -> Response {
+        var page = page(status: problem.status, title: problem.title, detail: problem.detail)
+        page.headers.append(contentsOf: problem.headerFields)
+        return page
+    }
+
     /// 303 See Other to `location` (after a form post).
     static func redirect(to location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])

@@ -144,12 +144,7 @@ struct RouteTable {
         let problem = Problem.from(error)
         switch kind {
         case .api: return problem.response
-        case .page:
-            var page = Responses.page(status: problem.status, title: problem.title, detail: problem.detail)
-            for (name, value) in problem.headers {
-                if let field = HTTPField.Name(name) { page.headers[field] = value }
-            }
-            return page
+        case .page: return Responses.page(problem)
         }
     }
 }
@@ -169,8 +164,7 @@ struct UnmatchedRouteMiddleware: RouterMiddleware {
             ? Problem.unknownRoute(request.method, path)
             : Problem.methodNotAllowed(request.method, path, allowed: Array(Set(allowed)).sorted())
         let wantsPage = !path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
-        var response = wantsPage ? Responses.page(status: problem.status, title: problem.title, detail: problem.detail) : problem.response
-        if let allow = problem.headers["Allow"] { response.headers[.allow] = allow }
+        var response = wantsPage ? Responses.page(problem) : problem.response
         SecurityHeaders.apply(to: &response)
         metrics.record(status: response.status.code, duration: ContinuousClock.now - start)
         return response

@@ -87,10 +87,7 @@ struct OpenAPIValidationTests {
         let app = try await makeApp(try await makePlatform())
         try await app.test(.router) { client in
             for route in documented {
-                let path = route.path
-                    .replacingOccurrences(of: "{penguin_id}", with: knownPenguinID)
-                    .replacingOccurrences(of: "{version}", with: "1")
-                    .replacingOccurrences(of: "{dataset}", with: "penguins")
+                let path = examplePath(route)
                 let query: String
                 switch route.path {
                 case "/api/v1/regression": query = "?target=body_mass_g&predictors=flipper_length_mm"
@@ -171,9 +168,7 @@ struct OpenAPIContractTests {
         for route in try documentedRoutes(try PenguinsServer.openAPIDocument) where route.path.hasPrefix("/api/v1") {
             for dataset in route.path.contains("{dataset}") ? ["iris", "penguins"] : [""] {
                 let id = dataset == "iris" ? irisID : knownPenguinID
-                var path = route.path
-                    .replacingOccurrences(of: "{penguin_id}", with: knownPenguinID).replacingOccurrences(of: "{id}", with: id)
-                    .replacingOccurrences(of: "{version}", with: "1").replacingOccurrences(of: "{dataset}", with: dataset)
+                var path = examplePath(route, id: id, dataset: dataset)
                 var body: String?
                 switch (route.method, route.path) {
                 case (_, "/api/v1/regression"): path += "?target=body_mass_g&predictors=flipper_length_mm"

@@ -13,15 +13,6 @@ import Testing
     static let policy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 
-    /// A request path for `route`: its parameters filled with values the test platform knows.
-    static func path(_ route: Route) -> String {
-        route.path
-            .replacingOccurrences(of: "{penguin_id}", with: knownPenguinID)
-            .replacingOccurrences(of: "{id}", with: knownPenguinID)
-            .replacingOccurrences(of: "{version}", with: "1")
-            .replacingOccurrences(of: "{dataset}", with: "penguins")
-    }
-
     /// `nosniff` everywhere; the page headers exactly on HTML.
     static func expectHeaders(_ response: TestResponse, _ what: String) {
         #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(what)")
@@ -37,7 +28,7 @@ import Testing
         try await app.test(.router) { client in
             var pages = 0
             for route in routes {
-                let response = try await client.send(HTTPRequest.Method(route.method)!, Self.path(route))
+                let response = try await client.send(HTTPRequest.Method(route.method)!, examplePath(route))
                 Self.expectHeaders(response, "\(route) answered \(response.status.code)")
                 guard response.contentType?.hasPrefix("text/html") == true else { continue }
                 pages += 1

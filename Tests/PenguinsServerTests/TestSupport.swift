@@ -10,6 +10,14 @@ import Testing
 
 /// A penguin of the bundled data with all four measurements.
 let knownPenguinID = "PAL0708-Adelie-1"
+
+/// A request path for `route`: its parameters filled with values the test platform knows
+/// (a penguin or row id, version 1, and `dataset`).
+func examplePath(_ route: Route, id: String = knownPenguinID, dataset: String = "penguins") -> String {
+    route.path
+        .replacingOccurrences(of: "{penguin_id}", with: knownPenguinID).replacingOccurrences(of: "{id}", with: id)
+        .replacingOccurrences(of: "{version}", with: "1").replacingOccurrences(of: "{dataset}", with: dataset)
+}
 /// A penguin of the bundled data with every measurement missing.
 let incompletePenguinID = "PAL0708-Adelie-4"
 
