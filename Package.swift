@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Domain types, dataset schemas (YAML through Yams), CSV reading, cleaning, validation,
@@ -70,10 +72,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The platform value and its workflows: ingest, train, score, analyse, benchmark.
+        // The platform value and its workflows: ingest, train, score, analyse, benchmark, API keys
+        // (SHA-256 digests through swift-crypto).
         .target(
             name: "PenguinsPipeline",
-            dependencies: ["PenguinsCore", "PenguinsStatistics", "PenguinsML", "PenguinsStorage"],
+            dependencies: [
+                "PenguinsCore", "PenguinsStatistics", "PenguinsML", "PenguinsStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Dashboard pages and SVG charts: pure functions from platform data to HTML.
@@ -86,6 +92,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -11,12 +11,21 @@ struct ListenOptions: ParsableArguments {
     var maxAnalyses: Int = HeavyWorkLimiter.defaultLimit
     @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate (chain); needs --tls-key.") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Flag(help: "Serve an address other than loopback even with no API key, answering anyone (not recommended).")
+    var insecureNoAuth = false
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard !host.isEmpty else { throw ValidationError("--host cannot be empty") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both or neither") }
         guard maxAnalyses >= 1 else { throw ValidationError("--max-analyses must be at least 1, got \(maxAnalyses)") }
+    }
+
+    /// The server's options: the limits, the open-access choice, and the admin key of
+    /// `PENGUINS_ADMIN_KEY` when the environment sets it.
+    func options(environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerOptions {
+        let adminKey = environment["PENGUINS_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        return ServerOptions(analyses: HeavyWorkLimiter(limit: maxAnalyses), allowOpenAccess: insecureNoAuth, environmentAdminKey: adminKey)
     }
 
     var configuration: ServerConfiguration {
@@ -46,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
     /// (on standard error when standard output carries JSON).
     static func serve(platform: Platform, listen: ListenOptions, addressOnStandardError: Bool = false) async throws {
         let scheme = listen.tlsCertificate == nil ? "http" : "https"
-        let options = ServerOptions(analyses: HeavyWorkLimiter(limit: listen.maxAnalyses), onListening: { host, port in
+        var options = listen.options()
+        options.onListening = { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             let text = """
                 dashboard: \(scheme)://\(shown):\(port)/
@@ -60,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
                 print(text, terminator: "")
                 fflush(nil)
             }
-        })
+        }
         let application = try await PenguinsServer.makeApplication(platform: platform, configuration: listen.configuration, options: options)
         ShutdownWatchdog.arm(grace: .seconds(30))
         try await PenguinsServer.serve(application, configuration: listen.configuration)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PenguinsCore
 import PenguinsPipeline
+import PenguinsServer
 
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,8 @@ struct UpCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let platform = try global.platform()
+            // Whom the server would admit is settled before any work: an open bind without a key stops here.
+            if !noServe { try await PenguinsServer.checkAccess(platform: platform, configuration: listen.configuration, options: listen.options()) }
             var steps: [String] = []
             if try await platform.lake.count() == 0 {
                 let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)

@@ -56,19 +56,45 @@ public enum DashboardPage: String, CaseIterable, Sendable {
     }
 }
 
-/// What the navigation bar offers beside the pages: the datasets a reader can switch between.
-/// The server sets it around each dashboard request (``current``), so that no page has to pass
-/// it along; a page rendered without it shows no switcher.
+/// What the navigation bar offers beside the pages: the datasets a reader can switch between,
+/// and who is looking. The server sets it around each dashboard request (``current``), so that
+/// no page has to pass it along; a page rendered without it shows no switcher.
 public struct Navigation: Sendable, Equatable {
     /// Every dataset's name, the default first.
     public var datasets: [String]
+    /// Who the page is rendered for.
+    public var viewer: Viewer
 
-    public init(datasets: [String]) {
+    public init(datasets: [String], viewer: Viewer = .anyone) {
         self.datasets = datasets
+        self.viewer = viewer
     }
 
     /// The navigation of the page being rendered.
     @TaskLocal public static var current = Navigation(datasets: [])
+}
+
+/// Who a page is rendered for: the token its forms post back, and the signed-in key, whose
+/// role decides whether the buttons that change things (promote, simulate, benchmark) show.
+public struct Viewer: Sendable, Equatable {
+    /// Posted back by every form as `csrf_token`; the server refuses a form without it.
+    public var csrfToken: String
+    /// The signed-in key's name; nil when the dashboard is open (no keys exist).
+    public var name: String?
+    /// The signed-in key's role.
+    public var role: AccessRole?
+    /// True when the forms that change things may be shown.
+    public var mayAdminister: Bool
+
+    public init(csrfToken: String, name: String? = nil, role: AccessRole? = nil, mayAdminister: Bool) {
+        self.csrfToken = csrfToken
+        self.name = name
+        self.role = role
+        self.mayAdminister = mayAdminister
+    }
+
+    /// An open dashboard: no keys, every form shown.
+    public static let anyone = Viewer(csrfToken: "", mayAdminister: true)
 }
 
 /// The frame every page shares: the document head linking the style sheet, the navigation bar
@@ -117,8 +143,23 @@ public enum Layout {
                 out += "<li><a href=\"\(href)\">\(HTML.escape(page.title))</a></li>"
             }
         }
-        out += "<li class=\"api\"><a href=\"\(apiPath)\">API</a></li></ul></nav>"
+        out += "<li class=\"api\"><a href=\"\(apiPath)\">API</a></li>"
+        let viewer = Navigation.current.viewer
+        if let name = viewer.name {
+            let role = viewer.role.map { " (\($0.rawValue))" } ?? ""
+            out += "<li class=\"viewer\"><span>\(HTML.escape(name + role))</span>"
+            out += postForm(action: "/logout", class: "inline", "<button type=\"submit\">Log out</button>") + "</li>"
+        }
+        out += "</ul></nav>"
         return out
+    }
+
+    /// A form posting to `action`, carrying the viewer's ``Viewer/csrfToken`` as `csrf_token`
+    /// (the server refuses a post without it); `fields` is markup.
+    public static func postForm(action: String, class className: String, _ fields: String) -> String {
+        "<form class=\"\(className)\" method=\"post\" action=\"\(HTML.escape(action))\">"
+            + "<input type=\"hidden\" name=\"csrf_token\" value=\"\(HTML.escape(Navigation.current.viewer.csrfToken))\">"
+            + fields + "</form>"
     }
 
     /// A form choosing the dataset the dashboard shows: `GET /datasets?open=NAME&page=PAGE`

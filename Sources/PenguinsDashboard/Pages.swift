@@ -107,6 +107,12 @@ public enum Pages {
         BenchmarksPage.render(results: results, error: error)
     }
 
+    /// The sign-in form, posting the key and `next` (where to go after) to `/login`; with
+    /// `open`, a note that no key exists instead.
+    public static func login(next: String, error: String?, open: Bool) -> String {
+        LoginPage.render(next: next, error: error, open: open)
+    }
+
     /// A page for a failed dashboard request.
     public static func error(status: Int, title: String, detail: String) -> String {
         ErrorPage.render(status: status, title: title, detail: detail)

@@ -77,6 +77,8 @@ public struct Platform: Sendable {
     public var quarantine: any Quarantine
     /// The registered dataset schemas, kept where the registry is.
     public var datasets: any DatasetCatalog
+    /// The API keys (their digests), kept where the registry is.
+    public var accessKeys: any AccessKeyStore
     public var configuration: PlatformConfiguration
     /// The stores that keep the tables of datasets other than the penguins, by role: each
     /// dataset's lake, warehouse and quarantine live where the platform's do.
@@ -89,6 +91,7 @@ public struct Platform: Sendable {
     public init(
         lake: any Lake, warehouse: any Warehouse, cache: PenguinPredictionCache, registry: any ModelRegistry,
         predictionLog: any RecordPredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
+        accessKeys: any AccessKeyStore = MemoryAccessKeyStore(),
         datasetTables: DatasetTableStores = DatasetTableStores(all: MemoryDatasetTables()),
         datasetCaches: any RecordPredictionCaches = MemoryRecordPredictionCaches(),
         configuration: PlatformConfiguration
@@ -100,6 +103,7 @@ public struct Platform: Sendable {
         self.predictionLog = predictionLog
         self.quarantine = quarantine
         self.datasets = datasets
+        self.accessKeys = accessKeys
         self.datasetTables = datasetTables
         self.datasetCaches = datasetCaches
         self.configuration = configuration
@@ -112,7 +116,8 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: PenguinPredictionCache(records: MemoryRecordPredictionCache()),
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
-            datasets: store.datasets, datasetTables: DatasetTableStores(all: store), datasetCaches: MemoryRecordPredictionCaches(),
+            datasets: store.datasets, accessKeys: store.accessKeys, datasetTables: DatasetTableStores(all: store),
+            datasetCaches: MemoryRecordPredictionCaches(),
             configuration: configuration
         )
     }
@@ -143,6 +148,7 @@ public struct Platform: Sendable {
             predictionLog: try builder.role(.predictionLog, configuration, as: (any RecordPredictionLog).self) { $0.predictionLog } sqlite: { $0.predictionLog } postgres: { $0.predictionLog },
             quarantine: try builder.role(.quarantine, configuration, as: (any Quarantine).self) { $0.quarantine } sqlite: { $0.quarantine } postgres: { $0.quarantine },
             datasets: try builder.role(.registry, configuration, as: (any DatasetCatalog).self) { $0.datasets } sqlite: { $0.datasets } postgres: { $0.datasets },
+            accessKeys: try builder.role(.registry, configuration, as: (any AccessKeyStore).self) { $0.accessKeys } sqlite: { $0.accessKeys } postgres: { $0.accessKeys },
             datasetTables: DatasetTableStores(
                 lake: try builder.role(.lake, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
                 warehouse: try builder.role(.warehouse, configuration, as: (any DatasetTablesProvider).self) { $0.datasetTables } sqlite: { $0 } postgres: { $0 },
@@ -199,7 +205,8 @@ public struct Platform: Sendable {
         return Platform(
             lake: store.lake, warehouse: store.warehouse, cache: store.predictionCache,
             registry: store.registry, predictionLog: store.predictionLog, quarantine: store.quarantine,
-            datasets: store.datasets, datasetTables: DatasetTableStores(all: store.datasetTables), datasetCaches: store.datasetCaches,
+            datasets: store.datasets, accessKeys: store.accessKeys, datasetTables: DatasetTableStores(all: store.datasetTables),
+            datasetCaches: store.datasetCaches,
             configuration: PlatformConfiguration(dataDirectory: URL(fileURLWithPath: "/dev/null"), cacheTTLSeconds: cacheTTLSeconds)
         )
     }

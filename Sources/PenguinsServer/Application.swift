@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
@@ -21,6 +22,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.host = host
         self.port = port
         self.tls = tls
+    }
+
+    /// True when only this machine can connect: `localhost`, `::1` or an address in 127.0.0.0/8.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     /// The certificate chain and the private key of an HTTPS server, as PEM files.
@@ -61,6 +67,13 @@ public struct ServerOptions: Sendable {
     public var storeCheckInterval: Duration
     /// Admits the analyses over a whole warehouse: at most its limit at once, one more answers 429.
     public var analyses: HeavyWorkLimiter
+    /// Serve a non-loopback address with no API key, answering anyone (`--insecure-no-auth`).
+    public var allowOpenAccess: Bool
+    /// An admin key given by the environment (`PENGUINS_ADMIN_KEY`), in force beside the stored
+    /// keys without being stored; at least 16 characters.
+    public var environmentAdminKey: String?
+    /// How long a dashboard session lasts after signing in.
+    public var sessionLifetime: Duration
     /// The metrics registry (`GET /api/v1/metrics` renders it).
     public var metrics: ServerMetrics
     /// Called once the server listens, with the host and the bound port (useful with port 0).
@@ -78,6 +91,9 @@ public struct ServerOptions: Sendable {
         storeRetryInterval: Duration = .seconds(1),
         storeCheckInterval: Duration = .seconds(1),
         analyses: HeavyWorkLimiter = HeavyWorkLimiter(limit: HeavyWorkLimiter.defaultLimit),
+        allowOpenAccess: Bool = false,
+        environmentAdminKey: String? = nil,
+        sessionLifetime: Duration = .seconds(8 * 3600),
         metrics: ServerMetrics = ServerMetrics(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in },
         logger: Logger = Logger(label: "penguins.server")
@@ -92,6 +108,9 @@ public struct ServerOptions: Sendable {
         self.storeRetryInterval = storeRetryInterval
         self.storeCheckInterval = storeCheckInterval
         self.analyses = analyses
+        self.allowOpenAccess = allowOpenAccess
+        self.environmentAdminKey = environmentAdminKey
+        self.sessionLifetime = sessionLifetime
         self.metrics = metrics
         self.onListening = onListening
         self.logger = logger
@@ -106,6 +125,12 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
     case cannotListen(host: String, port: Int, reason: String)
     /// A certificate or key file cannot be read or used.
     case tls(file: String, reason: String)
+    /// A non-loopback address with no API key and no `--insecure-no-auth`.
+    case openWithoutKeys(host: String)
+    /// `PENGUINS_ADMIN_KEY` is too short to be a secret.
+    case weakEnvironmentKey
+    /// The stored API keys cannot be read, so whom to admit is unknown.
+    case keysUnreadable(reason: String)
 
     public var description: String {
         switch self {
@@ -115,6 +140,12 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
             "cannot listen on \(host):\(port): \(reason); check --host and --port"
         case .tls(let file, let reason):
             "cannot serve HTTPS with \(file): \(reason); give a PEM certificate with --tls-cert and its PEM private key with --tls-key"
+        case .openWithoutKeys(let host):
+            "refusing to serve \(host) with no API key: anyone who reaches it could promote models; create one with `penguins keys create NAME --role admin` (or pass --insecure-no-auth to serve it open anyway)"
+        case .weakEnvironmentKey:
+            "PENGUINS_ADMIN_KEY is shorter than 16 characters; set it to a long random secret (`openssl rand -hex 32`)"
+        case .keysUnreadable(let reason):
+            "cannot read the API keys, so the server cannot tell whom to admit: \(reason); check the registry's store"
         }
     }
 }
@@ -137,7 +168,11 @@ public enum PenguinsServer {
     ) async throws -> some ApplicationProtocol {
         // The certificate first: a bad file is reported before the model loads.
         let server: HTTPServerBuilder = try configuration.tls.map { try .tls(.http1(), tlsConfiguration: try tlsConfiguration($0)) } ?? .http1()
-        let (router, services) = try await makeRouter(platform: platform, options: options)
+        let access = try await accessControl(platform: platform, configuration: configuration, options: options)
+        if access.isOpen && !configuration.isLoopback {
+            options.logger.warning("serving \(configuration.host) with no API key (--insecure-no-auth): anyone who reaches it may promote models")
+        }
+        let (router, services) = try await makeRouter(platform: platform, options: options, access: access)
         let onListening = options.onListening
         let host = configuration.host
         return Application(
@@ -168,8 +203,34 @@ public enum PenguinsServer {
         return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
     }
 
+    /// Throws what ``makeApplication(platform:configuration:options:)`` would about keys: an open
+    /// bind without one, a weak `PENGUINS_ADMIN_KEY`, keys that cannot be read. For commands that
+    /// work before they serve.
+    public static func checkAccess(platform: Platform, configuration: ServerConfiguration, options: ServerOptions) async throws {
+        _ = try await accessControl(platform: platform, configuration: configuration, options: options)
+    }
+
+    /// The keys in force at start (stored and from the environment), and whether the server may
+    /// answer without one: on loopback, or with `--insecure-no-auth`.
+    static func accessControl(platform: Platform, configuration: ServerConfiguration, options: ServerOptions) async throws -> AccessControl {
+        if let token = options.environmentAdminKey, token.count < 16 { throw ServerError.weakEnvironmentKey }
+        let access = AccessControl(
+            environmentToken: options.environmentAdminKey, openWhenKeyless: configuration.isLoopback || options.allowOpenAccess,
+            secureCookies: configuration.tls != nil, sessionLifetime: options.sessionLifetime
+        )
+        do {
+            try await access.refresh(from: platform.keys)
+        } catch {
+            throw ServerError.keysUnreadable(reason: StoreHealth.reason(error))
+        }
+        if access.current.isEmpty && !access.openWhenKeyless { throw ServerError.openWithoutKeys(host: configuration.host) }
+        return access
+    }
+
     /// The router and the background services, without a listening socket.
-    static func makeRouter(platform: Platform, options: ServerOptions) async throws -> (Router<BasicRequestContext>, [any Service]) {
+    static func makeRouter(
+        platform: Platform, options: ServerOptions, access: AccessControl
+    ) async throws -> (Router<PenguinsRequestContext>, [any Service]) {
         let model = try await LiveModel.load(platform: platform, parameters: options.trainingParameters, logger: options.logger)
         let health = StoreHealth(
             retryInterval: options.storeRetryInterval, pointTimeout: options.storeTimeout, metrics: options.metrics, logger: options.logger
@@ -182,11 +243,19 @@ public enum PenguinsServer {
         let generation = CacheGeneration()
         let endpoints = Endpoints(
             platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health,
-            cacheGeneration: generation, logger: options.logger
+            cacheGeneration: generation, access: access, logger: options.logger
         )
-        let router = Router()
+        let router = Router(context: PenguinsRequestContext.self)
+        // Sessions and identities first: a route's handler sees only the middleware added before it.
+        let sessionStore = MemoryPersistDriver()
+        router.add(middleware: SessionMiddleware(storage: sessionStore, configuration: SessionMiddlewareConfiguration(
+            sessionCookieParameters: SessionCookieParameters(name: AccessControl.sessionCookie, path: "/", secure: access.secureCookies, sameSite: .strict),
+            keyPrefix: "penguins.session.", defaultSessionExpiration: access.sessionLifetime
+        )))
+        router.add(middleware: SessionAuthenticator(context: PenguinsRequestContext.self) { (session: DashboardSession, _) in access.caller(of: session) })
+        router.add(middleware: BearerKeyAuthenticator(access: access))
         let sessions = endpoints.datasetSessions
-        var table = RouteTable(router: router, metrics: options.metrics, limiter: options.analyses) {
+        var table = RouteTable(router: router, metrics: options.metrics, limiter: options.analyses, access: access) {
             Navigation(datasets: await sessions.datasetNames())
         }
         endpoints.register(on: &table)
@@ -201,7 +270,8 @@ public enum PenguinsServer {
         )
         let datasetCoherence = DatasetCacheWatchers(
             sessions: sessions, interval: options.warehousePollInterval, health: health, metrics: options.metrics, logger: options.logger)
-        return (router, [writer, watcher, monitor, coherence, datasetCoherence])
+        let keyWatcher = KeyringWatcher(access: access, keys: platform.keys, interval: options.registryPollInterval, logger: options.logger)
+        return (router, [writer, watcher, monitor, coherence, datasetCoherence, keyWatcher, sessionStore])
     }
 
     /// Every route the application answers (method and OpenAPI path), sorted.
@@ -226,7 +296,7 @@ public enum PenguinsServer {
             logWriter: PredictionLogWriter(buffer: PredictionLogBuffer(), logs: platform.datasetTables.predictionLog),
             metrics: ServerMetrics(), health: StoreHealth(), cacheGeneration: CacheGeneration(), logger: Logger(label: "penguins.routes")
         )
-        var table = RouteTable(router: Router(), metrics: ServerMetrics())
+        var table = RouteTable(router: Router(context: PenguinsRequestContext.self), metrics: ServerMetrics())
         endpoints.register(on: &table)
         return table
     }

@@ -24,17 +24,17 @@ extension Endpoints {
         table.add(.get, v1 + "/drift", .api.limited, .getDrift) { request, _ in try await self.drift(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/model", .api, .getModel) { _, _ in try await self.currentModelWithShadow() }
         table.add(.get, v1 + "/models", .api.heavy, .listModels) { _, _ in try await self.modelVersions() }
-        table.add(.post, v1 + "/models/{version}/promote", .api, .promoteModel) { _, context in
+        table.add(.post, v1 + "/models/{version}/promote", .api.adminOnly, .promoteModel) { _, context in
             try await self.promoteVersion(Self.parameter(context, "version"))
         }
         table.add(.get, v1 + "/datasets", .api, .listDatasets) { _, _ in try await self.datasets() }
         table.add(.get, v1 + "/datasets/{dataset}", .api, .getDataset) { _, context in
             try await self.dataset(named: Self.parameter(context, "dataset"))
         }
-        table.add(.get, v1 + "/health", .api, .getHealth) { _, _ in
+        table.add(.get, v1 + "/health", .api.openToAll, .getHealth) { _, _ in
             Responses.json(Array(#"{"status":"ok"}"#.utf8))
         }
-        table.add(.get, v1 + "/ready", .api, .getReadiness) { _, _ in try await self.readiness() }
+        table.add(.get, v1 + "/ready", .api.openToAll, .getReadiness) { _, _ in try await self.readiness() }
         table.add(.get, v1 + "/metrics", .api, .getMetrics) { _, _ in
             var buffer = ByteBuffer()
             buffer.writeBytes(self.metrics.render())
@@ -48,7 +48,7 @@ extension Endpoints {
     func registerOpenAPI(on table: inout RouteTable) {
         let path = "/api/v1/openapi.yaml"
         let document = OpenAPIDocument(operations: table.operations + [(Route("GET", path), .getOpenAPI)], components: openAPIComponents)
-        table.add(.get, path, .api, .getOpenAPI) { _, _ in
+        table.add(.get, path, .api.openToAll, .getOpenAPI) { _, _ in
             let datasets = try await self.store(.registry) { [platform = self.platform] in try await Datasets(catalog: platform.datasets).list() }
             return Responses.text(document.yaml(datasets: datasets.map(\.schema)), contentType: "application/yaml; charset=utf-8")
         }

@@ -12,11 +12,11 @@ extension Endpoints {
     /// The dashboard's pages: HTML rendered by ``Pages`` from data gathered here.
     func registerDashboard(on table: inout RouteTable) {
         table.add(.get, "/", .page.limited, .overviewPage) { _, _ in try await self.overviewPage() }
-        table.add(.get, Layout.styleSheetPath, .api, .styleSheet) { _, _ in Responses.styleSheet() }
+        table.add(.get, Layout.styleSheetPath, .api.openToAll, .styleSheet) { _, _ in Responses.styleSheet() }
         table.add(.get, "/statistics", .page.limited, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
         table.add(.get, "/regression", .page.limited, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
         table.add(.get, "/classification", .page, .classificationPage) { _, _ in try await self.classificationPage() }
-        table.add(.post, "/classification/promote", .page, .promoteFromDashboard) { request, _ in
+        table.add(.post, "/classification/promote", .page.adminOnly, .promoteFromDashboard) { request, _ in
             let form = try await Self.formBody(request)
             guard let text = form["version"], let version = Int(text), version > 0 else {
                 throw Problem.invalidParameter("version", "must be a positive integer, not \"\(form["version"] ?? "")\"")
@@ -25,7 +25,7 @@ extension Endpoints {
             return Responses.redirect(to: "/classification")
         }
         table.add(.get, "/drift", .page.limited, .driftPage) { _, _ in try await self.driftPage() }
-        table.add(.post, "/drift/simulate", .page.limited, .simulateDrift) { request, _ in
+        table.add(.post, "/drift/simulate", .page.limited.adminOnly, .simulateDrift) { request, _ in
             try await self.simulateDrift(try await Self.formBody(request))
             return Responses.redirect(to: "/drift")
         }
@@ -34,7 +34,7 @@ extension Endpoints {
         table.add(.get, "/datasets/{dataset}", .page.limited, .datasetPage) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }
-        table.add(.post, "/datasets/{dataset}/promote", .page, .datasetPromoteForm) { request, context in
+        table.add(.post, "/datasets/{dataset}/promote", .page.adminOnly, .datasetPromoteForm) { request, context in
             let dataset = Self.parameter(context, "dataset")
             let form = try await Self.formBody(request)
             guard let text = form["version"], let version = Int(text), version > 0 else {
@@ -63,7 +63,7 @@ extension Endpoints {
             return try await self.datasetRegressionPage(dataset, FormValues(request.uri.query))
         }
         table.add(.get, "/benchmarks", .page, .benchmarksPage) { _, _ in Responses.html(Pages.benchmarks(results: nil, error: nil)) }
-        table.add(.post, "/benchmarks", .page.limited, .runBenchmarks) { _, _ in await self.benchmarksPage() }
+        table.add(.post, "/benchmarks", .page.limited.adminOnly, .runBenchmarks) { _, _ in await self.benchmarksPage() }
     }
 
     func overviewPage() async throws -> Response {

@@ -10,7 +10,7 @@ extension Endpoints {
     /// read from its tables with its schema.
     func registerDatasetAPI(on table: inout RouteTable) {
         let base = "/api/v1/datasets/{dataset}"
-        @Sendable func name(_ context: BasicRequestContext) -> String { Self.parameter(context, "dataset") }
+        @Sendable func name(_ context: PenguinsRequestContext) -> String { Self.parameter(context, "dataset") }
         table.add(.post, base + "/predict", .api, .predictDatasetRow) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.predict(request) }
@@ -62,7 +62,7 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return try await self.modelVersions() }
             return try await self.modelVersions(dataset: dataset)
         }
-        table.add(.post, base + "/models/{version}/promote", .api, .promoteDatasetModel) { _, context in
+        table.add(.post, base + "/models/{version}/promote", .api.adminOnly, .promoteDatasetModel) { _, context in
             let (dataset, text) = (name(context), Self.parameter(context, "version"))
             if Platform.isDefaultDataset(dataset) { return try await self.promoteVersion(text) }
             guard let version = Int(text), version > 0 else { throw Problem.invalidParameter("version", "must be a positive integer, not \"\(text)\"") }

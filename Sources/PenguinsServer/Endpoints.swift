@@ -27,10 +27,12 @@ final class Endpoints: Sendable {
     let shadowCache = ShadowComparisonCache()
     /// The schemas, stores and models of the datasets other than the penguins.
     let datasetSessions: DatasetSessions
+    /// The API keys in force and how the server treats callers without one.
+    let access: AccessControl
 
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
-        health: StoreHealth, cacheGeneration: CacheGeneration, logger: Logger
+        health: StoreHealth, cacheGeneration: CacheGeneration, access: AccessControl = AccessControl(), logger: Logger
     ) {
         self.platform = platform
         self.model = model
@@ -40,6 +42,7 @@ final class Endpoints: Sendable {
         self.metrics = metrics
         self.health = health
         self.cacheGeneration = cacheGeneration
+        self.access = access
         self.logger = logger
         self.datasetSessions = DatasetSessions(platform: platform)
         self.openAPIComponents = (try? OpenAPIDocument.writtenComponents()) ?? "components:\n  schemas:\n"
@@ -51,6 +54,7 @@ final class Endpoints: Sendable {
         registerAPI(on: &table)
         registerDatasetAPI(on: &table)
         registerDashboard(on: &table)
+        registerAccess(on: &table)
         registerOpenAPI(on: &table)
     }
 
@@ -166,7 +170,7 @@ extension Endpoints {
     }
 
     /// A path parameter, percent-decoded.
-    static func parameter(_ context: BasicRequestContext, _ name: String) -> String {
+    static func parameter(_ context: PenguinsRequestContext, _ name: String) -> String {
         let raw = context.parameters.get(name) ?? ""
         return raw.removingPercentEncoding ?? raw
     }

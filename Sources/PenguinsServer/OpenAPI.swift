@@ -34,6 +34,9 @@ enum OpenAPI {
         var requestBody: RequestBody?
         /// The responses by HTTP status.
         var responses: [Int: Response]
+        /// The security schemes that admit a caller (`apiKey`, `sessionCookie`); empty for an
+        /// operation that answers anyone.
+        var security: [String] = []
 
         init(
             _ id: String, _ tag: Tag, summary: String, description: String? = nil, parameters: [Parameter] = [],
@@ -67,7 +70,30 @@ enum OpenAPI {
             if let description { members["description"] = .string(description) }
             if !parameters.isEmpty { members["parameters"] = .array(parameters.map(\.value)) }
             if let requestBody { members["requestBody"] = requestBody.value }
+            if !security.isEmpty { members["security"] = .array(security.map { .object([$0: .array([])]) }) }
             return .object(members)
+        }
+
+        /// The same operation as served with `access`: once keys exist an API route takes a bearer
+        /// key (401 without one, 403 for a reader on an admin route) and a page a session (to
+        /// `/login` without one); every form post carries `csrf_token` (403 without it).
+        func guarded(_ access: RouteAccess, rendering: RouteKind.Rendering, method: String) -> Operation {
+            var copy = self
+            switch rendering {
+            case .api:
+                guard access != .open else { return copy }
+                copy.security = ["apiKey"]
+                copy.responses[401] = .reference("Unauthorized")
+                if access == .admin { copy.responses[403] = .reference("Forbidden") }
+            case .page:
+                if access != .open {
+                    copy.security = ["sessionCookie"]
+                    copy.responses[303] = copy.responses[303] ?? .redirect("Not signed in (once API keys exist): to the sign-in form.")
+                }
+                if access == .admin || method == "POST" { copy.responses[403] = .errorPage }
+                if method == "POST" { copy.requestBody = (requestBody ?? .form(["type": "object"])).addingFormToken }
+            }
+            return copy
         }
     }
 
@@ -133,6 +159,27 @@ enum OpenAPI {
         /// A form post (`application/x-www-form-urlencoded`).
         static func form(_ schema: JSONLiteral, example: JSONLiteral? = nil) -> RequestBody {
             required("application/x-www-form-urlencoded", schema, example: example)
+        }
+
+        /// The same form body with the required field `csrf_token` (the dashboard's form token).
+        var addingFormToken: RequestBody {
+            let mediaType = "application/x-www-form-urlencoded"
+            guard case .object(var body) = value, case .object(var content)? = body["content"],
+                  case .object(var media)? = content[mediaType], case .object(var schema)? = media["schema"] else { return self }
+            var properties: [String: JSONValue] = if case .object(let members)? = schema["properties"] { members } else { [:] }
+            properties["csrf_token"] = .object(["type": .string("string"), "description": .string("The form token of the page that showed the form.")])
+            schema["properties"] = .object(properties)
+            var required: [JSONValue] = if case .array(let names)? = schema["required"] { names } else { [] }
+            required.append(.string("csrf_token"))
+            schema["required"] = .array(required)
+            media["schema"] = .object(schema)
+            if case .object(var example)? = media["example"] {
+                example["csrf_token"] = .string("9JmZ0Qm8qF3cO3xq2E5J0R8o6sS1pXh4vN7bT2kLwYc")
+                media["example"] = .object(example)
+            }
+            content[mediaType] = .object(media)
+            body["content"] = .object(content)
+            return RequestBody(value: .object(body))
         }
 
         private static func required(_ mediaType: String, _ schema: JSONLiteral, example: JSONLiteral?) -> RequestBody {

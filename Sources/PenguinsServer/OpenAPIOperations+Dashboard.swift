@@ -256,3 +256,37 @@ extension OpenAPI.Operation {
         responses: [200: .page, 409: .errorPage]
     )
 }
+
+extension OpenAPI.Operation {
+    /// `GET /login`
+    static let loginPage = Self(
+        "loginPage", .dashboard,
+        summary: "Dashboard: the sign-in form",
+        description: "Signing in takes an API key as the password; with no key stored, the page says the dashboard is open.",
+        parameters: [.query("next", .string, description: "The page to go to after signing in (a path of this server).", example: "/drift")],
+        responses: [200: .page]
+    )
+
+    /// `POST /login`
+    static let signIn = Self(
+        "signIn", .dashboard,
+        summary: "Dashboard: sign in with an API key",
+        description: "Opens a session (cookie `penguins_session`: HttpOnly, SameSite=Strict, Secure over HTTPS, expiring) and renews the form token.",
+        requestBody: .form(
+            [
+                "type": "object",
+                "required": ["key"],
+                "properties": ["key": ["type": "string", "description": "An API key."], "next": ["type": "string"]],
+            ],
+            example: ["key": "pk_…", "next": "/"]
+        ),
+        responses: [303: .redirect("Signed in; to `next`."), 401: .reference("LoginPage"), 415: .errorPage]
+    )
+
+    /// `POST /logout`
+    static let signOut = Self(
+        "signOut", .dashboard,
+        summary: "Dashboard: sign out",
+        responses: [303: .redirect("Signed out; to the sign-in form.", location: "/login")]
+    )
+}

@@ -188,7 +188,7 @@ extension Problem {
             case .notFound(let what):
                 return Problem(status: .notFound, type: "not-found", title: "Not found", detail: error.description,
                                errors: [FieldError(field: "version", detail: "\(what) not found")])
-            case .nothingToRollBack:
+            case .nothingToRollBack, .alreadyExists:
                 return Problem(status: .conflict, type: "conflict", title: "Conflict", detail: error.description)
             case .unavailable, .corrupt:
                 return .storeUnavailable("store", error)

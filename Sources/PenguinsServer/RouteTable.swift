@@ -51,6 +51,8 @@ struct RouteKind: Sendable {
     /// An analysis over a whole warehouse: heavy, and admitted only while the server's
     /// ``HeavyWorkLimiter`` has a free slot (429 otherwise).
     var isLimited = false
+    /// Who may call it once keys exist.
+    var access = RouteAccess.reader
 
     static let api = RouteKind(rendering: .api)
     static let page = RouteKind(rendering: .page)
@@ -69,6 +71,20 @@ struct RouteKind: Sendable {
         copy.isLimited = true
         return copy
     }
+
+    /// The same kind, answering everyone even when keys exist.
+    var openToAll: RouteKind {
+        var copy = self
+        copy.access = .open
+        return copy
+    }
+
+    /// The same kind, for admins only once keys exist.
+    var adminOnly: RouteKind {
+        var copy = self
+        copy.access = .admin
+        return copy
+    }
 }
 
 /// Registers routes on a router, wrapping each handler with its metrics and its error
@@ -77,26 +93,30 @@ struct RouteKind: Sendable {
 /// A page's handler, its error page included, renders within the dashboard's
 /// ``PenguinsDashboard/Navigation`` (the datasets to switch between).
 struct RouteTable {
-    let router: Router<BasicRequestContext>
+    let router: Router<PenguinsRequestContext>
     let metrics: ServerMetrics
     let trimmer: MemoryTrimmer
     let limiter: HeavyWorkLimiter
+    let access: AccessControl
     let navigation: @Sendable () async -> Navigation
-    /// Every route registered, in order, with its operation.
+    /// Every route registered, in order, with its operation and who may call it.
     private(set) var operations: [(route: Route, operation: OpenAPI.Operation)] = []
+    /// Who may call each route once keys exist.
+    private(set) var accessByRoute: [Route: RouteAccess] = [:]
 
     /// Every route registered, in order.
     var routes: [Route] { operations.map(\.route) }
 
     init(
-        router: Router<BasicRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer(),
-        limiter: HeavyWorkLimiter = HeavyWorkLimiter(limit: HeavyWorkLimiter.defaultLimit),
+        router: Router<PenguinsRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer(),
+        limiter: HeavyWorkLimiter = HeavyWorkLimiter(limit: HeavyWorkLimiter.defaultLimit), access: AccessControl = AccessControl(),
         navigation: @escaping @Sendable () async -> Navigation = { Navigation(datasets: []) }
     ) {
         self.router = router
         self.metrics = metrics
         self.trimmer = trimmer
         self.limiter = limiter
+        self.access = access
         self.navigation = navigation
     }
 
@@ -104,15 +124,18 @@ struct RouteTable {
     /// document by `operation`.
     mutating func add(
         _ method: HTTPRequest.Method, _ path: String, _ kind: RouteKind, _ operation: OpenAPI.Operation,
-        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+        _ handler: @escaping @Sendable (Request, PenguinsRequestContext) async throws -> Response
     ) {
         let route = Route(method.rawValue, path)
-        operations.append((route, kind.isLimited ? operation.turningAwayWhenBusy : operation))
+        let guarded = operation.guarded(kind.access, rendering: kind.rendering, method: method.rawValue)
+        operations.append((route, kind.isLimited ? guarded.turningAwayWhenBusy : guarded))
+        accessByRoute[route] = kind.access
         let routeMetrics = metrics.route(method.rawValue, path)
         let trimmer = kind.isHeavy ? self.trimmer : nil
         let navigation = self.navigation
         let limiter = kind.isLimited ? self.limiter : nil
-        @Sendable func answer(_ request: Request, _ context: BasicRequestContext) async -> Response {
+        let access = self.access
+        @Sendable func answer(_ request: Request, _ context: PenguinsRequestContext) async -> Response {
             if let limiter {
                 guard limiter.tryAcquire() else { return Self.errorResponse(Problem.tooBusy(limit: limiter.limit), kind: kind.rendering) }
             }
@@ -130,8 +153,14 @@ struct RouteTable {
             let start = ContinuousClock.now
             var response: Response
             switch kind.rendering {
-            case .api: response = await answer(request, context)
-            case .page: response = await Navigation.$current.withValue(await navigation()) { await answer(request, context) }
+            case .api:
+                if let refusal = await access.refusal(for: context.identity, needs: kind.access, rendering: .api, request: request) {
+                    response = refusal.response
+                } else {
+                    response = await answer(request, context)
+                }
+            case .page:
+                response = await DashboardGate(access: access, kind: kind).answer(request, context, navigation: await navigation(), answer)
             }
             SecurityHeaders.apply(to: &response)
             routeMetrics.record(status: response.status.code, duration: ContinuousClock.now - start)
@@ -152,7 +181,7 @@ struct RouteTable {
 /// Answers requests no route matched: 405 with `Allow` when the path exists with other
 /// methods, else 404; a problem document, or an HTML page for a browser outside the API.
 struct UnmatchedRouteMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = PenguinsRequestContext
     let routes: [Route]
     let metrics: RouteMetrics
 

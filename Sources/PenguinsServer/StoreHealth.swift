@@ -172,7 +172,7 @@ public final class StoreHealth: Sendable {
         case is Problem, is PipelineError, is CancellationError: return false
         case let error as StorageError:
             switch error {
-            case .notFound, .nothingToRollBack: return false
+            case .notFound, .nothingToRollBack, .alreadyExists: return false
             case .unavailable, .corrupt: return true
             }
         default: return true

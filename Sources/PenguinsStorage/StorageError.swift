@@ -8,6 +8,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case unavailable(role: String, location: String, reason: String)
     /// Stored data could not be decoded.
     case corrupt(String)
+    /// Something of that name is stored already (an API key).
+    case alreadyExists(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case .nothingToRollBack: "there is no earlier model version to roll back to; promote one with `penguins models promote VERSION`"
         case .unavailable(let role, let location, let reason): "the \(role) at \(location) cannot be opened: \(reason)"
         case .corrupt(let what): "stored data is corrupt: \(what)"
+        case .alreadyExists(let what): "\(what) already exists; choose another name or remove it first"
         }
     }
 }

@@ -92,7 +92,7 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
     @Test func benchmarksShowsTheRunButton() {
         let html = Pages.benchmarks(results: nil, error: nil)
         expectPage(html, current: .benchmarks)
-        #expect(html.contains("<form class=\"panel\" method=\"post\" action=\"/benchmarks\"><button type=\"submit\">"))
+        #expect(html.contains("<form class=\"panel\" method=\"post\" action=\"/benchmarks\"><input type=\"hidden\" name=\"csrf_token\" value=\"\"><button type=\"submit\">"))
         #expect(html.contains("No results yet"))
         let failed = Pages.benchmarks(results: nil, error: "the warehouse is empty; run `penguins ingest` first")
         #expect(failed.contains("role=\"alert\""))
@@ -202,6 +202,25 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         #expect(html.contains("<input type=\"hidden\" name=\"version\" value=\"1\">"))
         #expect(html.contains("<form class=\"inline\" method=\"post\" action=\"/classification/promote\">"))
         #expect(html.contains(">current</span>"))
+    }
+
+    @Test func aReaderSeesNoButtonThatChangesThings() async throws {
+        let fixture = try await DashboardFixture.shared
+        let reader = Navigation(datasets: [], viewer: Viewer(csrfToken: "t0k3n", name: "grafana", role: .reader, mayAdminister: false))
+        let admin = Navigation(datasets: [], viewer: Viewer(csrfToken: "t0k3n", name: "ops", role: .admin, mayAdminister: true))
+        for (navigation, mayAdminister) in [(reader, false), (admin, true)] {
+            Navigation.$current.withValue(navigation) {
+                let classification = Pages.classification(current: fixture.model, versions: fixture.versions)
+                #expect(classification.contains(">Promote</button>") == mayAdminister)
+                #expect(classification.contains("promoting needs an admin key") == !mayAdminister)
+                let drift = Pages.drift(report: fixture.drift, reference: fixture.reference, current: fixture.current, message: nil)
+                #expect(drift.contains("action=\"/drift/simulate\"") == mayAdminister)
+                #expect(Pages.benchmarks(results: nil, error: nil).contains(">Run the benchmark</button>") == mayAdminister)
+                // Whoever is signed in, the navigation says so and offers to sign out, with the form token.
+                #expect(classification.contains("<span>\(navigation.viewer.name!) (\(navigation.viewer.role!.rawValue))</span>"))
+                #expect(classification.contains("action=\"/logout\"><input type=\"hidden\" name=\"csrf_token\" value=\"t0k3n\">"))
+            }
+        }
     }
 
     @Test func driftShowsEachFeatureWithItsTestsAndTheBadge() async throws {

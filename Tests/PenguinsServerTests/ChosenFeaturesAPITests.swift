@@ -107,7 +107,7 @@ import Testing
         try await app.test(.router) { client in
             let page = try await client.send(.get, "/drift")
             #expect(page.text.contains("<option value=\"delta_15_n\">delta_15_n</option>"))
-            let simulate = try await client.send(.post, "/drift/simulate", headers: formHeaders, body: "feature=delta_15_n&delta=3&rows=200")
+            let simulate = try await client.postForm("/drift/simulate", "feature=delta_15_n&delta=3&rows=200")
             #expect(simulate.status == .seeOther, "\(simulate.text)")
             let report = try await client.send(.get, "/api/v1/drift?feature=delta_15_n").object()
             let drift = try #require((report["features"] as? [[String: Any]])?.first)

@@ -59,18 +59,19 @@ import Testing
             let regression = try await client.send(.get, "/regression?target=wingspan&predictors=sex")
             #expect(regression.status == .unprocessableContent)
             #expect(regression.contentType == Self.html)
-            let promote = try await client.send(.post, "/classification/promote", headers: formHeaders, body: "version=99")
+            let promote = try await client.postForm("/classification/promote", "version=99")
             #expect(promote.status == .notFound)
             #expect(promote.contentType == Self.html)
-            let badVersion = try await client.send(.post, "/classification/promote", headers: formHeaders, body: "version=x")
+            let badVersion = try await client.postForm("/classification/promote", "version=x")
             #expect(badVersion.status == .badRequest)
             for body in ["feature=tail&delta=1", "feature=body_mass_g&rows=0", "feature=body_mass_g&rows=100001", "feature=body_mass_g&delta=heavy"] {
-                let simulate = try await client.send(.post, "/drift/simulate", headers: formHeaders, body: body)
+                let simulate = try await client.postForm("/drift/simulate", body)
                 #expect(simulate.status == .badRequest, "\(body)")
                 #expect(simulate.contentType == Self.html)
             }
             let wrongType = try await client.send(.post, "/drift/simulate", headers: jsonHeaders, body: "{}")
             #expect(wrongType.status == .unsupportedMediaType)
+            #expect(wrongType.contentType == Self.html)
         }
     }
 
@@ -79,7 +80,7 @@ import Testing
         let app = try await makeApp(platform)
         _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2)).train()
         try await app.test(.router) { client in
-            let response = try await client.send(.post, "/classification/promote", headers: formHeaders, body: "version=2")
+            let response = try await client.postForm("/classification/promote", "version=2")
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/classification")
             #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 2)
@@ -90,7 +91,7 @@ import Testing
         let platform = try await makePlatform()
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
-            let response = try await client.send(.post, "/drift/simulate", headers: formHeaders, body: "feature=body_mass_g&delta=400&rows=300")
+            let response = try await client.postForm("/drift/simulate", "feature=body_mass_g&delta=400&rows=300")
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/drift")
             let report = try await client.send(.get, "/api/v1/drift?feature=body_mass_g").object()
@@ -116,13 +117,13 @@ import Testing
     @Test func benchmarksRunOnDemand() async throws {
         let app = try await makeApp(try await makePlatform())
         try await app.test(.router) { client in
-            let page = try await client.send(.post, "/benchmarks", headers: formHeaders, body: "")
+            let page = try await client.postForm("/benchmarks", "")
             #expect(page.status == .ok)
             #expect(page.contentType == Self.html)
         }
         let empty = try await makeApp(try await makePlatform(ingest: false))
         try await empty.test(.router) { client in
-            let page = try await client.send(.post, "/benchmarks")
+            let page = try await client.postForm("/benchmarks", "")
             #expect(page.status == .conflict)
             #expect(page.contentType == Self.html)
         }

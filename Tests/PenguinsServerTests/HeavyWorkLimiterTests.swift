@@ -40,7 +40,7 @@ import Testing
                 #expect(page.contentType == "text/html; charset=utf-8", "\(path)")
                 #expect(page.headers[.retryAfter] == "1", "\(path)")
             }
-            let simulate = try await client.send(.post, "/drift/simulate", headers: formHeaders, body: "feature=body_mass_g&delta=100&rows=20")
+            let simulate = try await client.postForm("/drift/simulate", "feature=body_mass_g&delta=100&rows=20")
             #expect(simulate.status == .tooManyRequests)
             #expect(try await client.postJSON("/api/v1/predict", adelieJSON).status == .ok)
             #expect(try await client.send(.get, "/api/v1/predictions/\(knownPenguinID)").status == .ok)

@@ -100,9 +100,9 @@ struct OpenAPIValidationTests {
                 case ("POST", "/api/v1/predict/batch"):
                     response = try await client.postJSON(path, #"{"penguins": [\#(adelieJSON)]}"#)
                 case ("POST", "/classification/promote"):
-                    response = try await client.send(.post, path, headers: formHeaders, body: "version=1")
+                    response = try await client.postForm(path, "version=1")
                 case ("POST", "/drift/simulate"):
-                    response = try await client.send(.post, path, headers: formHeaders, body: "feature=body_mass_g&delta=100&rows=20")
+                    response = try await client.postForm(path, "feature=body_mass_g&delta=100&rows=20")
                 default:
                     response = try await client.send(HTTPRequest.Method(route.method)!, path + query)
                 }

@@ -50,11 +50,23 @@ func makeApp(_ platform: Platform, options: ServerOptions = testOptions()) async
 
 let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+/// A well-formed form token (43 characters of base64url), as a page's cookie holds one.
+let formToken = "Tk9UQVNFQ1JFVF9CVVRfV0VMTF9GT1JNRURfVE9LRU4"
 
 extension TestClientProtocol {
     /// Sends a request with a text body.
     func send(_ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> TestResponse {
         try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// Posts a dashboard form as a browser does: with the form token in the `csrf_token` field
+    /// and in the cookie that a page of the dashboard set, and with `headers` (a session cookie).
+    func postForm(_ uri: String, _ body: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        let token = formToken
+        var fields = headers
+        fields[.contentType] = "application/x-www-form-urlencoded"
+        fields[values: .cookie].append("penguins_csrf=\(token)")
+        return try await send(.post, uri, headers: fields, body: (body.isEmpty ? "" : body + "&") + "csrf_token=\(token)")
     }
 
     /// Sends JSON text to `uri` with `Content-Type: application/json`.

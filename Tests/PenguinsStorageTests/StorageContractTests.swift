@@ -41,6 +41,14 @@ import Testing
         try await checkDatasetCatalogContract(MemoryDatasetCatalog())
     }
 
+    @Test func sqliteAccessKeys() async throws {
+        try await withSQLiteStore { try await checkAccessKeyStoreContract($0.accessKeys) }
+    }
+
+    @Test func memoryAccessKeys() async throws {
+        try await checkAccessKeyStoreContract(MemoryAccessKeyStore())
+    }
+
     @Test func sqlitePredictionCache() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanUp() }

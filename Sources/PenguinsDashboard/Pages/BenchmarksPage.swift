@@ -4,7 +4,9 @@ import PenguinsPipeline
 enum BenchmarksPage {
     static func render(results: [StoreLatency]?, error: String?) -> String {
         var body = "<h1>Benchmarks</h1><p class=\"lead\">How fast each store answers a single-key read: 100 warm-up reads, then 1,000 timed sequential reads of real penguin ids, against the stores this server is configured with (the same measurement as <code>penguins bench</code>).</p>"
-        body += "<form class=\"panel\" method=\"post\" action=\"/benchmarks\"><button type=\"submit\">Run the benchmark</button> <span>takes a few seconds; the server keeps answering meanwhile.</span></form>"
+        body += Navigation.current.viewer.mayAdminister
+            ? Layout.postForm(action: "/benchmarks", class: "panel", "<button type=\"submit\">Run the benchmark</button> <span>takes a few seconds; the server keeps answering meanwhile.</span>")
+            : HTML.note("Running the benchmark needs an admin key.")
         if let error {
             body += HTML.alert(error, title: "The benchmark failed:")
         }

@@ -83,7 +83,9 @@ enum ClassificationPage {
         let rows: [[HTML.Cell]] = versions.map { version in
             let action = version.isCurrent
                 ? Layout.badge("current", kind: .good)
-                : "<form class=\"inline\" method=\"post\" action=\"\(HTML.escape(action))\"><input type=\"hidden\" name=\"version\" value=\"\(version.version)\"><button type=\"submit\">Promote</button></form>"
+                : Navigation.current.viewer.mayAdminister
+                    ? Layout.postForm(action: action, class: "inline", "<input type=\"hidden\" name=\"version\" value=\"\(version.version)\"><button type=\"submit\">Promote</button>")
+                    : "<span class=\"muted\">promoting needs an admin key</span>"
             return [.header("version \(version.version)"), .text(Format.date(version.createdAt)), .markup(action)]
         }
         return HTML.table(headers: ["version", "created", "status"], rows: rows)

@@ -93,15 +93,15 @@ enum DriftPage {
     static func simulationForm(shiftable: [String]) -> String {
         var out = "<h2>Simulate a production stream</h2>"
         out += "<p>Generates synthetic penguins fitted per species on the stored ones (every feature of the schema, as <code>penguins generate --dataset NAME</code> does), adds <em>delta</em> to one numeric feature, sends them through the live model and appends the predictions to the prediction log, which is the production sample this page compares with the training one.</p>"
-        out += "<form class=\"panel\" method=\"post\" action=\"/drift/simulate\"><div class=\"row\">"
-        out += "<label>feature<select name=\"feature\">"
+        guard Navigation.current.viewer.mayAdminister else { return out + HTML.note("Simulating needs an admin key.") }
+        var fields = "<div class=\"row\"><label>feature<select name=\"feature\">"
         for (index, name) in shiftable.enumerated() {
-            out += "<option value=\"\(HTML.escape(name))\"\(index == 0 ? " selected" : "")>\(HTML.escape(name))</option>"
+            fields += "<option value=\"\(HTML.escape(name))\"\(index == 0 ? " selected" : "")>\(HTML.escape(name))</option>"
         }
-        out += "</select></label>"
-        out += "<label>delta<input type=\"number\" name=\"delta\" step=\"any\" value=\"5\" required></label>"
-        out += "<label>rows<input type=\"number\" name=\"rows\" min=\"1\" step=\"1\" value=\"1000\" required></label>"
-        out += "<button type=\"submit\">Simulate</button></div></form>"
-        return out
+        fields += "</select></label>"
+        fields += "<label>delta<input type=\"number\" name=\"delta\" step=\"any\" value=\"5\" required></label>"
+        fields += "<label>rows<input type=\"number\" name=\"rows\" min=\"1\" step=\"1\" value=\"1000\" required></label>"
+        fields += "<button type=\"submit\">Simulate</button></div>"
+        return out + Layout.postForm(action: "/drift/simulate", class: "panel", fields)
     }
 }

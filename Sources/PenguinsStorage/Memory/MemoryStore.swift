@@ -12,6 +12,8 @@ public struct MemoryStore: Sendable {
     /// Versioned model artifacts.
     public let registry = MemoryModelRegistry()
     public let datasets = MemoryDatasetCatalog()
+    /// The API keys.
+    public let accessKeys = MemoryAccessKeyStore()
     /// The penguins' log of real-time predictions: the dataset log of their bundled schema,
     /// which ``datasetTables`` holds too.
     public let predictionLog: MemoryRecordPredictionLog

@@ -166,6 +166,17 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The API keys: each one's name, role and the SHA-256 digest of its token.
+        ("v7-access-keys", [
+            """
+            CREATE TABLE access_keys (
+                name text COLLATE "C" NOT NULL PRIMARY KEY,
+                role text NOT NULL,
+                digest text NOT NULL,
+                created_at double precision NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in

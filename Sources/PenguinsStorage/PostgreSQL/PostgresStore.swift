@@ -52,6 +52,8 @@ public final class PostgresStore: Sendable {
     public var registry: PostgresModelRegistry { PostgresModelRegistry(store: self) }
     /// The registered dataset schemas.
     public var datasets: PostgresDatasetCatalog { PostgresDatasetCatalog(store: self) }
+    /// The API keys.
+    public var accessKeys: PostgresAccessKeyStore { PostgresAccessKeyStore(store: self) }
     /// The penguins' log of real-time predictions: the dataset log of their bundled schema.
     public var predictionLog: PostgresRecordPredictionLog { PostgresRecordPredictionLog(store: self, tables: Self.penguinTables) }
     /// Rows that ingestion refused.

@@ -194,6 +194,18 @@ extension SQLiteStore {
                 """)
         }
 
+        // The API keys: each one's name, role and the SHA-256 digest of its token.
+        migrator.registerMigration("v7-access-keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE access_keys (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    role TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                """)
+        }
+
         return migrator
     }
 }

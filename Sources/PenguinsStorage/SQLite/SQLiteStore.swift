@@ -26,6 +26,8 @@ public final class SQLiteStore: Sendable {
     public let registry: SQLiteModelRegistry
     /// The registered dataset schemas.
     public let datasets: SQLiteDatasetCatalog
+    /// The API keys.
+    public let accessKeys: SQLiteAccessKeyStore
     /// The penguins' log of real-time predictions: the dataset log of their bundled schema.
     public let predictionLog: SQLiteRecordPredictionLog
     /// Rows that ingestion refused.
@@ -80,6 +82,7 @@ public final class SQLiteStore: Sendable {
         warehouse = PenguinWarehouse(records: SQLiteRecordWarehouse(pool: pool, tables: penguinTables))
         registry = SQLiteModelRegistry(pool: pool)
         datasets = SQLiteDatasetCatalog(pool: pool)
+        accessKeys = SQLiteAccessKeyStore(pool: pool)
         predictionLog = SQLiteRecordPredictionLog(pool: pool, tables: penguinTables)
         quarantine = SQLiteQuarantine(pool: pool)
         predictionCache = PenguinPredictionCache(records: SQLiteRecordPredictionCache(penguinsIn: pool, now: now, schema: penguinTables.schema))
