@@ -28,8 +28,12 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null || { echo "dashboard-check: the server never became ready" >&2; exit 1; }
 
-# A production stream for the drift page: predictions of a shifted synthetic sample.
-curl -fsS -o /dev/null -X POST -d "feature=body_mass_g&delta=300&rows=2000" "http://127.0.0.1:$PORT/drift/simulate"
+# A production stream for the drift page: predictions of a shifted synthetic sample, posted as
+# the page's form is, with the form token its cookie holds.
+JAR="$DATA/cookies.txt"
+curl -fsS -c "$JAR" -o /dev/null "http://127.0.0.1:$PORT/drift"
+TOKEN=$(awk '$6 == "penguins_csrf" { print $7 }' "$JAR")
+curl -fsS -b "$JAR" -o /dev/null -X POST -d "feature=body_mass_g&delta=300&rows=2000&csrf_token=$TOKEN" "http://127.0.0.1:$PORT/drift/simulate"
 # And one for the iris: flowers with longer petals than the training sample's, through the API.
 ROWS=""
 for i in $(seq 0 59); do

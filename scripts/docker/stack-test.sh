@@ -60,9 +60,16 @@ images_started=$(date +%s)
 bash scripts/docker/offline-images.sh
 say "base images ready in $(( $(date +%s) - images_started )) s"
 
+# The stack's admin key: compose refuses to start without one.
+env -u PENGUINS_ADMIN_KEY docker-compose config >/dev/null 2>&1 && fail "compose started without PENGUINS_ADMIN_KEY"
+PENGUINS_ADMIN_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+export PENGUINS_ADMIN_KEY
+
 # --- helpers ------------------------------------------------------------------------------------
-# The body of GET $1 (fails on a status other than 200).
-get() { curl -fsS --max-time 30 "$base$1"; }
+# The body of GET $1 with the admin key (fails on a status other than 200).
+get() { curl -fsS --max-time 30 -H "Authorization: Bearer $PENGUINS_ADMIN_KEY" "$base$1"; }
+# The status of GET $1 with no key.
+status() { curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$base$1"; }
 # A field of a JSON document on stdin, by a Python expression over `d`.
 field() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 
@@ -102,7 +109,17 @@ docker-compose exec -T redis sh -c "redis-cli --no-auth-warning -a \"\$REDIS_PAS
   || fail "Redis has no entry prediction:$version:$id"
 say "lookup of $id served from the cache; Redis holds ${keys//[^0-9]/} predictions"
 
-get / | grep -q '<html' || fail "the dashboard did not answer with a page"
+# Keys: nothing answers without one but health, readiness and the OpenAPI document.
+[ "$(status /api/v1/model)" = 401 ] || fail "/api/v1/model answered without a key"
+[ "$(status /)" = 303 ] || fail "the dashboard did not send an anonymous browser to sign in"
+[ "$(status /api/v1/health)" = 200 ] || fail "/api/v1/health needs a key"
+# Signing in to the dashboard with the admin key, as a browser does (cookies and the form token).
+jar=$(mktemp)
+curl -fsS -c "$jar" -o /dev/null "$base/login"
+token=$(awk '$6 == "penguins_csrf" { print $7 }' "$jar")
+curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "key=$PENGUINS_ADMIN_KEY" --data-urlencode "csrf_token=$token" "$base/login"
+curl -fsS -b "$jar" "$base/" | grep -q 'PENGUINS_ADMIN_KEY (admin)' || fail "the dashboard did not sign in with the admin key"
+rm -f "$jar"
 get /assets/dashboard.css | grep -q 'svg.chart' || fail "the dashboard's style sheet is not served"
 get /api/v1/model | field 'd["accuracy"]' >/dev/null || fail "/api/v1/model has no accuracy"
 
