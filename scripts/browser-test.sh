@@ -51,6 +51,7 @@ PAGES=(
     "regression|/regression?target=body_mass_g&predictors=flipper_length_mm&predictors=sex|2"
     "classification|/classification|2"
     "drift|/drift|4"
+    "drift_simulation|/drift?current=simulation|4"
     "predict|/predict?bill_length_mm=45&bill_depth_mm=17&flipper_length_mm=200&body_mass_g=4200|1"
     "datasets|/datasets|0"
     "dataset_iris|/datasets/iris?x=petal_length_cm&y=petal_width_cm&colour=species|2"

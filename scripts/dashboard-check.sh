@@ -28,15 +28,21 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null || { echo "dashboard-check: the server never became ready" >&2; exit 1; }
 
-# A production stream for the drift page: predictions of a shifted synthetic sample, posted as
-# the page's form is, with the form token its cookie holds.
+# Real production for the drift page: 200 heavier penguins predicted through the API.
+PENGUINS=""
+for i in $(seq 0 199); do
+    PENGUINS="$PENGUINS${PENGUINS:+,}{\"bill_length_mm\": 4$((i % 10)).5, \"bill_depth_mm\": 1$((5 + i % 4)).1, \"flipper_length_mm\": 2$((i % 3))0, \"body_mass_g\": $((4800 + 5 * i))}"
+done
+curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"penguins\": [$PENGUINS]}" "http://127.0.0.1:$PORT/api/v1/predict/batch"
+# A simulated stream beside it (kept apart from production), posted as the page's form is, with
+# the form token its cookie holds.
 JAR="$DATA/cookies.txt"
 curl -fsS -c "$JAR" -o /dev/null "http://127.0.0.1:$PORT/drift"
 TOKEN=$(awk '$6 == "penguins_csrf" { print $7 }' "$JAR")
 curl -fsS -b "$JAR" -o /dev/null -X POST -d "feature=body_mass_g&delta=300&rows=2000&csrf_token=$TOKEN" "http://127.0.0.1:$PORT/drift/simulate"
 # And one for the iris: flowers with longer petals than the training sample's, through the API.
 ROWS=""
-for i in $(seq 0 59); do
+for i in $(seq 0 119); do
     ROWS="$ROWS${ROWS:+,}{\"sepal_length_cm\": 6.$((i % 10)), \"sepal_width_cm\": 3.0, \"petal_length_cm\": 5.$((i % 10)), \"petal_width_cm\": 2.$((i % 5))}"
 done
 curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"rows\": [$ROWS]}" "http://127.0.0.1:$PORT/api/v1/datasets/iris/predict/batch"

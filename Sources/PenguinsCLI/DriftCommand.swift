@@ -13,12 +13,15 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Reference sample: training (the current model's), warehouse or a CSV file.") var reference = "training"
     @Option(help: "Current sample: production (the dataset's prediction log), warehouse or a CSV file.") var current = "production"
     @Option(help: "Drift when the p-value is below this.") var threshold = 0.05
+    @Option(help: "The fewest current rows a verdict is given on; below, the verdict is \"not enough data\".")
+    var minRows = 100
     @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be between 0 and 1") }
+        guard minRows >= 0 else { throw ValidationError("--min-rows cannot be negative, got \(minRows)") }
         if reference == "production" { throw ValidationError("--reference must be training or a file") }
         if current == "training" { throw ValidationError("--current must be production or a file") }
     }
@@ -32,7 +35,7 @@ struct DriftCommand: AsyncParsableCommand {
             let needsStore = !isDefault || [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
             let platform = needsStore ? try global.platform() : nil
             let schema = try await platform?.schema(ofDataset: dataset.name) ?? BundledSchemas.penguins
-            let analysis = DriftAnalysis(threshold: threshold, feature: feature, dataset: schema)
+            let analysis = DriftAnalysis(threshold: threshold, feature: feature, dataset: schema, minimumRows: minRows)
             if let feature, !analysis.numericColumns.contains(feature) {
                 throw PipelineError.invalidOption(
                     "--feature must be a numeric feature of \(schema.name) (\(analysis.numericColumns.joined(separator: ", "))), got \(feature)"
@@ -63,7 +66,12 @@ struct DriftCommand: AsyncParsableCommand {
             }
             lines += ["", categorical.rendered]
         }
-        lines += ["", report.drift ? "DRIFT DETECTED" : "no drift detected"]
+        switch report.verdict {
+        case .drift: lines += ["", "DRIFT DETECTED"]
+        case .noDrift: lines += ["", "no drift detected"]
+        case .notEnoughData:
+            lines += ["", "not enough data: \(report.currentRows) current rows, a verdict needs \(report.minimumRows) (--min-rows)"]
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -13,19 +13,24 @@ struct ListenOptions: ParsableArguments {
     @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Flag(help: "Serve an address other than loopback even with no API key, answering anyone (not recommended).")
     var insecureNoAuth = false
+    @Option(help: "The fewest current rows a drift verdict is given on; below, it says \"not enough data\".")
+    var minDriftRows = ServerOptions.defaultMinimumDriftRows
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard !host.isEmpty else { throw ValidationError("--host cannot be empty") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both or neither") }
         guard maxAnalyses >= 1 else { throw ValidationError("--max-analyses must be at least 1, got \(maxAnalyses)") }
+        guard minDriftRows >= 0 else { throw ValidationError("--min-drift-rows cannot be negative, got \(minDriftRows)") }
     }
 
     /// The server's options: the limits, the open-access choice, and the admin key of
     /// `PENGUINS_ADMIN_KEY` when the environment sets it.
     func options(environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerOptions {
         let adminKey = environment["PENGUINS_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        return ServerOptions(analyses: HeavyWorkLimiter(limit: maxAnalyses), allowOpenAccess: insecureNoAuth, environmentAdminKey: adminKey)
+        return ServerOptions(
+            analyses: HeavyWorkLimiter(limit: maxAnalyses), allowOpenAccess: insecureNoAuth, environmentAdminKey: adminKey,
+            minimumDriftRows: minDriftRows)
     }
 
     var configuration: ServerConfiguration {

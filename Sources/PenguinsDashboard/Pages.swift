@@ -90,11 +90,13 @@ public enum Pages {
     /// `report` is nil when there is nothing to compare yet; `message` explains why.
     /// The drift report and the form that simulates a stream with one of `shiftable` (numeric
     /// features of the served schema, the bundled penguins' by default) shifted.
+    /// A report whose `current` is `simulation` is labelled as one; with `simulatedRows`, the
+    /// page links production and the simulated stream.
     public static func drift(
         report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?,
-        shiftable: [String] = DatasetColumns.numericNames(of: BundledSchemas.penguins)
+        shiftable: [String] = DatasetColumns.numericNames(of: BundledSchemas.penguins), simulatedRows: Int = 0
     ) -> String {
-        DriftPage.render(report: report, reference: reference, current: current, message: message, shiftable: shiftable)
+        DriftPage.render(report: report, reference: reference, current: current, message: message, shiftable: shiftable, simulatedRows: simulatedRows)
     }
 
     /// The predict form and, after a submission, the species and its probabilities or the error.

@@ -13,6 +13,9 @@ public enum DriftSource: Sendable, Equatable, CustomStringConvertible {
     case warehouse
     /// A CSV file in either layout.
     case file(URL)
+    /// A simulated production stream: synthetic rows through the live model, which the server
+    /// keeps apart from the prediction log.
+    case simulation
 
     /// Parses `training`, `production`, `warehouse` or a file path.
     public init(argument: String) {
@@ -29,6 +32,7 @@ public enum DriftSource: Sendable, Equatable, CustomStringConvertible {
         case .training: "training"
         case .production: "production"
         case .warehouse: "warehouse"
+        case .simulation: "simulation"
         case .file(let url): url.path
         }
     }
@@ -54,15 +58,31 @@ public struct CategoricalDrift: Codable, Sendable {
     public var drift: Bool
 }
 
-/// The drift of every compared column.
+/// The drift of every compared column, and the verdict on the whole.
 public struct DriftReport: Codable, Sendable {
+    /// What the report concludes.
+    public enum Verdict: String, Codable, Sendable {
+        /// Some column's test found drift, on enough rows.
+        case drift
+        /// No column's test found drift, on enough rows.
+        case noDrift = "no_drift"
+        /// The current sample has fewer rows than the minimum: the tests are shown, not trusted.
+        case notEnoughData = "not_enough_data"
+    }
+
     public var reference: String
     public var current: String
     public var threshold: Double
     public var features: [FeatureDrift]
     public var categorical: [CategoricalDrift]
-    /// True when any column drifted.
-    public var drift: Bool { features.contains(where: \.drift) || categorical.contains(where: \.drift) }
+    /// The rows of the current sample (the most values any compared feature has).
+    public var currentRows: Int
+    /// The fewest current rows a verdict is given on.
+    public var minimumRows: Int
+    public var verdict: Verdict
+
+    /// True when the verdict is drift: some column drifted, on enough rows.
+    public var drift: Bool { verdict == .drift }
 }
 
 /// One side of a drift comparison: numeric values per feature and level counts per
@@ -110,6 +130,8 @@ public struct DriftSample: Sendable {
             let columns = try await DatasetColumns.load(from: platform.warehouse.recordWarehouse)
             guard columns.count > 0 else { throw PipelineError.notEnoughRows("the warehouse is empty; ingest a file first") }
             return DriftSample(columns: columns)
+        case .simulation:
+            throw PipelineError.notEnoughRows("simulated streams are kept by the server: ask it for `current=simulation`")
         case .production:
             guard let platform else { throw PipelineError.noModel }
             let entries = try await platform.predictionLog.recent(limit: logWindow)
@@ -156,6 +178,8 @@ public struct DriftSample: Sendable {
                 throw PipelineError.notEnoughRows("the warehouse of \(dataset.name) is empty; ingest a file with `penguins ingest FILE --dataset \(dataset.name)` first")
             }
             return DriftSample(columns: columns)
+        case .simulation:
+            throw PipelineError.notEnoughRows("simulated streams are kept by the server: ask it for `current=simulation`")
         case .production:
             let entries = try await stores.predictionLog.recent(limit: logWindow)
             guard !entries.isEmpty else {
@@ -197,6 +221,9 @@ public struct DriftAnalysis: Sendable {
     public var numericColumns: [String]
     /// The categorical columns compared, in order.
     public var categoricalColumns: [String]
+    /// The fewest rows of the current sample that a verdict is given on; below, the verdict is
+    /// ``DriftReport/Verdict/notEnoughData``.
+    public var minimumRows = 0
 
     /// An analysis of the penguins' numeric columns (the measurements, the isotope ratios, the
     /// year) and categorical ones, as their bundled schema has them.
@@ -205,11 +232,12 @@ public struct DriftAnalysis: Sendable {
     }
 
     /// An analysis of a dataset's numeric and categorical columns (the target among them).
-    public init(threshold: Double = 0.05, feature: String? = nil, dataset: DatasetSchema) {
+    public init(threshold: Double = 0.05, feature: String? = nil, dataset: DatasetSchema, minimumRows: Int = 0) {
         self.init(
             threshold: threshold, feature: feature, numericColumns: DatasetColumns.numericNames(of: dataset),
             categoricalColumns: DatasetColumns.categoricalNames(of: dataset)
         )
+        self.minimumRows = minimumRows
     }
 
     public init(threshold: Double, feature: String?, numericColumns: [String], categoricalColumns: [String]) {
@@ -255,6 +283,13 @@ public struct DriftAnalysis: Sendable {
                 ))
             }
         }
-        return DriftReport(reference: referenceName, current: currentName, threshold: threshold, features: features, categorical: categorical)
+        let rows = features.map(\.currentCount).max() ?? 0
+        let verdict: DriftReport.Verdict = rows < minimumRows
+            ? .notEnoughData
+            : features.contains(where: \.drift) || categorical.contains(where: \.drift) ? .drift : .noDrift
+        return DriftReport(
+            reference: referenceName, current: currentName, threshold: threshold, features: features, categorical: categorical,
+            currentRows: rows, minimumRows: minimumRows, verdict: verdict
+        )
     }
 }

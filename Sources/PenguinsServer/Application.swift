@@ -74,6 +74,11 @@ public struct ServerOptions: Sendable {
     public var environmentAdminKey: String?
     /// How long a dashboard session lasts after signing in.
     public var sessionLifetime: Duration
+    /// The fewest rows of the current sample a drift verdict is given on; below, the verdict is
+    /// "not enough data".
+    public var minimumDriftRows: Int
+    /// ``minimumDriftRows`` unless set.
+    public static let defaultMinimumDriftRows = 100
     /// The metrics registry (`GET /api/v1/metrics` renders it).
     public var metrics: ServerMetrics
     /// Called once the server listens, with the host and the bound port (useful with port 0).
@@ -94,6 +99,7 @@ public struct ServerOptions: Sendable {
         allowOpenAccess: Bool = false,
         environmentAdminKey: String? = nil,
         sessionLifetime: Duration = .seconds(8 * 3600),
+        minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows,
         metrics: ServerMetrics = ServerMetrics(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in },
         logger: Logger = Logger(label: "penguins.server")
@@ -111,6 +117,7 @@ public struct ServerOptions: Sendable {
         self.allowOpenAccess = allowOpenAccess
         self.environmentAdminKey = environmentAdminKey
         self.sessionLifetime = sessionLifetime
+        self.minimumDriftRows = minimumDriftRows
         self.metrics = metrics
         self.onListening = onListening
         self.logger = logger
@@ -243,7 +250,7 @@ public enum PenguinsServer {
         let generation = CacheGeneration()
         let endpoints = Endpoints(
             platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health,
-            cacheGeneration: generation, access: access, logger: options.logger
+            cacheGeneration: generation, access: access, minimumDriftRows: options.minimumDriftRows, logger: options.logger
         )
         let router = Router(context: PenguinsRequestContext.self)
         // Sessions and identities first: a route's handler sees only the middleware added before it.

@@ -316,10 +316,12 @@ extension Endpoints {
         return RegressionAnalysis(target: target, predictors: predictors, testFraction: fraction, seed: seedValue)
     }
 
-    /// `GET /drift?feature=&threshold=`: the training sample against the prediction log.
+    /// `GET /drift?feature=&threshold=&current=`: the training sample against the prediction log,
+    /// the warehouse or the simulated stream.
     func drift(_ query: FormValues) async throws -> Response {
         let threshold = try Self.driftThreshold(query)
-        let analysis = DriftAnalysis(threshold: threshold, feature: query["feature"], dataset: platform.warehouse.recordWarehouse.schema)
+        let analysis = DriftAnalysis(
+            threshold: threshold, feature: query["feature"], dataset: platform.warehouse.recordWarehouse.schema, minimumRows: minimumDriftRows)
         if let name = analysis.feature, !analysis.numericColumns.contains(name) {
             throw Problem.invalidParameter("feature", "must be one of \(analysis.numericColumns.joined(separator: ", ")), not \"\(name)\"")
         }
@@ -330,12 +332,13 @@ extension Endpoints {
     }
 
     /// The `current` parameter of the drift routes: `production` (the prediction log, the
-    /// default) or `warehouse` (every stored row).
+    /// default), `warehouse` (every stored row) or `simulation` (the dashboard's simulated stream).
     static func driftCurrent(_ query: FormValues) throws -> DriftSource {
         switch query["current"] {
         case nil, "production": .production
         case "warehouse": .warehouse
-        case let other?: throw Problem.invalidParameter("current", "must be production or warehouse, not \"\(other)\"")
+        case "simulation": .simulation
+        case let other?: throw Problem.invalidParameter("current", "must be production, warehouse or simulation, not \"\(other)\"")
         }
     }
 
@@ -350,6 +353,7 @@ extension Endpoints {
     /// latest predictions count), or the warehouse.
     func driftSamples(current source: DriftSource = .production) async throws -> (reference: DriftSample, current: DriftSample) {
         let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
+        if source == .simulation { return (reference, try await simulations.sample(dataset: platform.warehouse.recordWarehouse.schema)) }
         guard source == .production else {
             return (reference, try await store(.warehouse) { [platform] in try await DriftSample.load(source, platform: platform) })
         }

@@ -24,10 +24,10 @@ extension Endpoints {
             _ = try await self.promote(version: version)
             return Responses.redirect(to: "/classification")
         }
-        table.add(.get, "/drift", .page.limited, .driftPage) { _, _ in try await self.driftPage() }
+        table.add(.get, "/drift", .page.limited, .driftPage) { request, _ in try await self.driftPage(FormValues(request.uri.query)) }
         table.add(.post, "/drift/simulate", .page.limited.adminOnly, .simulateDrift) { request, _ in
             try await self.simulateDrift(try await Self.formBody(request))
-            return Responses.redirect(to: "/drift")
+            return Responses.redirect(to: "/drift?current=simulation")
         }
         table.add(.get, "/predict", .page, .predictPage) { request, _ in self.predictPage(FormValues(request.uri.query)) }
         table.add(.get, "/datasets", .page.limited, .datasetsPage) { request, _ in try await self.datasetsPage(FormValues(request.uri.query)) }
@@ -128,29 +128,39 @@ extension Endpoints {
         return Responses.html(Pages.classification(current: model.current?.model, versions: versions, shadow: shadow))
     }
 
-    func driftPage() async throws -> Response {
-        let shiftable = DatasetColumns.numericNames(of: platform.warehouse.recordWarehouse.schema)
-        guard model.current != nil else {
-            return Responses.html(Pages.drift(report: nil, reference: nil, current: nil, message: "no model yet: run penguins ingest and penguins train", shiftable: shiftable))
+    /// The training sample against production (the prediction log), or against the simulated
+    /// stream with `?current=simulation`.
+    func driftPage(_ query: FormValues) async throws -> Response {
+        let schema = platform.warehouse.recordWarehouse.schema
+        let shiftable = DatasetColumns.numericNames(of: schema)
+        let simulatedRows = await simulations.count(dataset: schema.name)
+        func page(_ report: DriftReport?, _ reference: DriftSample?, _ current: DriftSample?, _ message: String?) -> Response {
+            Responses.html(Pages.drift(
+                report: report, reference: reference, current: current, message: message, shiftable: shiftable, simulatedRows: simulatedRows))
         }
-        _ = try? await logWriter.flush()
-        let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
+        let source: DriftSource = switch query["current"] {
+        case nil, "production": .production
+        case "simulation": .simulation
+        case let other?: throw Problem.invalidParameter("current", "must be production or simulation, not \"\(other)\"")
+        }
+        guard model.current != nil else { return page(nil, nil, nil, "no model yet: run penguins ingest and penguins train") }
+        let reference: DriftSample
         let current: DriftSample
         do {
-            current = try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, platform: platform) }
-        } catch PipelineError.notEnoughRows {
-            return Responses.html(Pages.drift(
-                report: nil, reference: reference, current: nil,
-                message: "the prediction log is empty: simulate a production stream below, or run penguins predict FILE --log",
-                shiftable: shiftable
-            ))
+            (reference, current) = try await driftSamples(current: source)
+        } catch PipelineError.notEnoughRows(let reason) {
+            let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
+            let message = source == .production
+                ? "the prediction log is empty: no real prediction has been logged yet (predictions through the API and `penguins predict FILE --log` are)"
+                : reason
+            return page(nil, reference, nil, message)
         }
         do {
-            let report = try DriftAnalysis(dataset: platform.warehouse.recordWarehouse.schema)
-                .compare(reference: reference, current: current, referenceName: "training", currentName: "production")
-            return Responses.html(Pages.drift(report: report, reference: reference, current: current, message: nil, shiftable: shiftable))
+            let report = try DriftAnalysis(dataset: schema, minimumRows: minimumDriftRows)
+                .compare(reference: reference, current: current, referenceName: "training", currentName: source.description)
+            return page(report, reference, current, nil)
         } catch let error as PipelineError {
-            return Responses.html(Pages.drift(report: nil, reference: reference, current: current, message: error.description, shiftable: shiftable))
+            return page(nil, reference, current, error.description)
         }
     }
 
@@ -186,14 +196,9 @@ extension Endpoints {
         let handle = try FileHandle(forWritingTo: file)
         try generator.write(rows: rows, seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: [feature: delta], to: handle)
         try handle.close()
-        _ = try? await logWriter.flush()
-        let platform = self.platform
-        let metrics = self.metrics
+        let simulations = self.simulations
         try await FilePredictor(model: loaded.model).predict(file: file) { _, entries in
-            try await self.store(.predictionLog) { try await platform.predictionLog.append(entries) }
-            var counts: [Species: Int] = [:]
-            for entry in entries { if let species = loaded.model.coding.species(ofClass: entry.prediction.predictedClass) { counts[species, default: 0] += 1 } }
-            for (species, count) in counts { metrics.predicted(species, count: count) }
+            await simulations.append(entries, dataset: schema.name)
         }
     }
 
@@ -286,7 +291,8 @@ extension Endpoints {
         guard let model = session.model else { return page(nil, "No model yet: run penguins train --dataset \(name).") }
         do {
             let sample = try await driftSample(source, of: session)
-            return page(try Self.drift(DriftAnalysis(dataset: session.schema), model: model.artifact, current: sample, named: source.description), nil)
+            let analysis = DriftAnalysis(dataset: session.schema, minimumRows: minimumDriftRows)
+            return page(try Self.drift(analysis, model: model.artifact, current: sample, named: source.description), nil)
         } catch let error as PipelineError {
             return page(nil, error.description)
         }

@@ -316,7 +316,7 @@ extension Endpoints {
         let session = try await session(dataset)
         let threshold = try Self.driftThreshold(query)
         let current = try Self.driftCurrent(query)
-        let analysis = DriftAnalysis(threshold: threshold, feature: query["feature"], dataset: session.schema)
+        let analysis = DriftAnalysis(threshold: threshold, feature: query["feature"], dataset: session.schema, minimumRows: minimumDriftRows)
         if let feature = analysis.feature, !analysis.numericColumns.contains(feature) {
             throw Problem.invalidParameter("feature", "must be one of \(analysis.numericColumns.joined(separator: ", ")), not \"\(feature)\"")
         }
@@ -329,6 +329,7 @@ extension Endpoints {
     /// The current sample of a dataset's drift: its prediction log (flushed first, so the latest
     /// predictions count) or its warehouse.
     func driftSample(_ source: DriftSource, of session: DatasetSessions.Session) async throws -> DriftSample {
+        if source == .simulation { return try await simulations.sample(dataset: session.schema) }
         if source == .production { _ = try? await logWriter.flush() }
         return try await store(source == .production ? .predictionLog : .warehouse) {
             try await DriftSample.load(source, stores: session.stores)

@@ -29,10 +29,15 @@ final class Endpoints: Sendable {
     let datasetSessions: DatasetSessions
     /// The API keys in force and how the server treats callers without one.
     let access: AccessControl
+    /// The dashboard's simulated streams, apart from the prediction log.
+    let simulations = SimulatedStreams()
+    /// The fewest current rows a drift verdict is given on.
+    let minimumDriftRows: Int
 
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
-        health: StoreHealth, cacheGeneration: CacheGeneration, access: AccessControl = AccessControl(), logger: Logger
+        health: StoreHealth, cacheGeneration: CacheGeneration, access: AccessControl = AccessControl(),
+        minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows, logger: Logger
     ) {
         self.platform = platform
         self.model = model
@@ -43,6 +48,7 @@ final class Endpoints: Sendable {
         self.health = health
         self.cacheGeneration = cacheGeneration
         self.access = access
+        self.minimumDriftRows = minimumDriftRows
         self.logger = logger
         self.datasetSessions = DatasetSessions(platform: platform)
         self.openAPIComponents = (try? OpenAPIDocument.writtenComponents()) ?? "components:\n  schemas:\n"

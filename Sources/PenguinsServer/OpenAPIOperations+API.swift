@@ -310,8 +310,10 @@ extension OpenAPI.Operation {
         summary: "Drift between the current model's training sample and the prediction log",
         description: """
             KS test and PSI per feature, chi-squared on the predicted species. The current sample is the \
-            prediction log (which must hold predictions, 409 otherwise) or, with `current=warehouse`, every \
-            stored penguin.
+            prediction log of real predictions (which must hold some, 409 otherwise), or, with \
+            `current=warehouse`, every stored penguin, or, with `current=simulation`, the dashboard's simulated \
+            stream (kept apart from the log). On fewer current rows than the server's minimum (100 by default, \
+            `--min-drift-rows`), the `verdict` is `not_enough_data` whatever the tests say.
             """,
         parameters: [
             .query(
@@ -355,6 +357,9 @@ extension OpenAPI.Operation {
                         ],
                     ],
                     "categorical": [],
+                    "current_rows": 1000,
+                    "minimum_rows": 100,
+                    "verdict": "drift",
                 ]
             ),
             400: .badParameter,

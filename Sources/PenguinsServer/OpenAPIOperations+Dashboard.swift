@@ -78,7 +78,9 @@ extension OpenAPI.Operation {
     static let driftPage = Self(
         "driftPage", .dashboard,
         summary: "Dashboard: drift of the prediction log against the training sample",
-        responses: [200: .page, 503: .errorPage]
+        description: "Real predictions only; `current=simulation` shows the simulated stream instead, labelled as one.",
+        parameters: [.query("current", ["type": "string", "enum": ["production", "simulation"], "default": "production"])],
+        responses: [200: .page, 400: .errorPage, 503: .errorPage]
     )
 
     /// `POST /drift/simulate`
@@ -87,7 +89,8 @@ extension OpenAPI.Operation {
         summary: "Dashboard: simulate a production stream with a shift",
         description: """
             Generates synthetic penguins fitted per species on the stored ones, with one numeric feature \
-            of their schema shifted, predicts them with the live model and appends them to the prediction log.
+            of their schema shifted, and predicts them with the live model. The predictions form a simulated \
+            stream kept apart from the prediction log (in the server's memory), shown by `/drift?current=simulation`.
             """,
         requestBody: .form(
             [
@@ -104,7 +107,7 @@ extension OpenAPI.Operation {
             ],
             example: ["feature": "body_mass_g", "delta": 300, "rows": 1000]
         ),
-        responses: [303: .redirect("Simulated; see /drift.", location: "/drift"), 400: .errorPage, 409: .errorPage, 503: .errorPage]
+        responses: [303: .redirect("Simulated; see the simulated stream's drift.", location: "/drift?current=simulation"), 400: .errorPage, 409: .errorPage, 503: .errorPage]
     )
 
     /// `GET /predict`

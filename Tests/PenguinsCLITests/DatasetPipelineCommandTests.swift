@@ -98,8 +98,11 @@ import Testing
         let storedFeatures = try #require(try stored.json()["features"] as? [[String: Any]])
         #expect(storedFeatures.count == 4)
         #expect(storedFeatures.allSatisfy { $0["reference_count"] as? Int == 120 && $0["current_count"] as? Int == 150 && $0["drift"] as? Bool == false })
-        let table = try await penguins.run("drift", "--dataset", "iris", "--current", virginica)
-        #expect(table.standardOutput.contains("petal_length_cm"))
+        // Fifty flowers are fewer than a verdict needs by default; the tests are shown all the same.
+        let few = try await penguins.run("drift", "--dataset", "iris", "--current", virginica)
+        #expect(few.standardOutput.contains("petal_length_cm"))
+        #expect(few.standardOutput.hasSuffix("not enough data: 50 current rows, a verdict needs 100 (--min-rows)\n"))
+        let table = try await penguins.run("drift", "--dataset", "iris", "--current", virginica, "--min-rows", "50")
         #expect(table.standardOutput.hasSuffix("DRIFT DETECTED\n"))
 
         // The production sample is the dataset's prediction log: empty until `predict --log`.

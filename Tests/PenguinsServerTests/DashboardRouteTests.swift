@@ -87,20 +87,57 @@ import Testing
         }
     }
 
-    @Test func simulatingDriftFillsThePredictionLog() async throws {
+    @Test func aSimulatedStreamIsKeptApartFromRealPredictions() async throws {
         let platform = try await makePlatform()
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
             let response = try await client.postForm("/drift/simulate", "feature=body_mass_g&delta=400&rows=300")
             #expect(response.status == .seeOther)
-            #expect(response.headers[.location] == "/drift")
-            let report = try await client.send(.get, "/api/v1/drift?feature=body_mass_g").object()
+            #expect(response.headers[.location] == "/drift?current=simulation")
+            // Asked for, the simulated stream drifts, labelled as the simulation.
+            let report = try await client.send(.get, "/api/v1/drift?feature=body_mass_g&current=simulation").object()
+            #expect(report["current"] as? String == "simulation")
+            #expect(report["verdict"] as? String == "drift")
             let drift = try #require((report["features"] as? [[String: Any]])?.first)
             #expect(drift["current_count"] as? Int == 300)
             #expect(drift["drift"] as? Bool == true)
-            #expect(try await client.send(.get, "/drift").status == .ok)
+            let simulated = try await client.send(.get, "/drift?current=simulation")
+            #expect(simulated.status == .ok)
+            #expect(simulated.text.contains(">SIMULATION</span>"))
+            #expect(simulated.text.contains("DRIFT DETECTED"))
+            // Production is what the model was really asked: nothing yet.
+            try expectProblem(try await client.send(.get, "/api/v1/drift"), status: .conflict)
+            let production = try await client.send(.get, "/drift")
+            #expect(production.status == .ok)
+            #expect(production.text.contains("no real prediction has been logged yet"))
+            #expect(!production.text.contains("DRIFT DETECTED") && !production.text.contains(">SIMULATION</span>"))
+            #expect(production.text.contains(#"<a href="/drift?current=simulation">the simulated stream (300 synthetic rows)</a>"#))
+            #expect(try await client.send(.get, "/drift?current=tomorrow").status == .badRequest)
         }
-        #expect(try await platform.predictionLog.count() == 300)
+        #expect(try await platform.predictionLog.count() == 0, "the simulation did not touch the prediction log")
+    }
+
+    @Test func aVerdictOnTooFewRealPredictionsSaysSo() async throws {
+        // Twenty real predictions of heavy penguins: the tests see a shift, the verdict waits for more rows.
+        let heavy = (0..<20).map { i in #"{"bill_length_mm": 47.5, "bill_depth_mm": 15.0, "flipper_length_mm": 217, "body_mass_g": \#(6_000 + 10 * i)}"# }
+        let batch = #"{"penguins": [\#(heavy.joined(separator: ","))]}"#
+        for (minimum, verdict) in [(ServerOptions.defaultMinimumDriftRows, "not_enough_data"), (10, "drift")] {
+            let platform = try await makePlatform()
+            var options = testOptions()
+            options.minimumDriftRows = minimum
+            let app = try await makeApp(platform, options: options)
+            try await app.test(.router) { client in
+                #expect(try await client.postJSON("/api/v1/predict/batch", batch).status == .ok)
+                let report = try await client.send(.get, "/api/v1/drift?feature=body_mass_g").object()
+                #expect(report["verdict"] as? String == verdict, "minimum \(minimum)")
+                #expect(report["current_rows"] as? Int == 20)
+                #expect(report["minimum_rows"] as? Int == minimum)
+                #expect((report["features"] as? [[String: Any]])?.first?["drift"] as? Bool == true, "the test itself still rejects")
+                let page = try await client.send(.get, "/drift")
+                #expect(page.text.contains("not enough production data: 20 of the 100 rows a verdict needs") == (verdict == "not_enough_data"))
+                #expect(page.text.contains("DRIFT DETECTED") == (verdict == "drift"))
+            }
+        }
     }
 
     @Test func thePredictPageLogsItsPrediction() async throws {

@@ -163,14 +163,15 @@ enum DatasetPages {
         _ drift: (report: DriftReport, reference: DriftSample, current: DriftSample), dataset: String
     ) -> String {
         let production = drift.report.current == "production"
+        let trusted = drift.report.verdict != .notEnoughData
         var out = "<h2>The training sample against \(production ? "production" : "the warehouse")</h2>"
-        out += "<p>\(drift.report.drift ? Layout.badge("DRIFT DETECTED", kind: .bad) : Layout.badge("no drift", kind: .good)) "
+        out += "<p>\(DriftPage.verdictBadge(drift.report)) "
         out += "p-value threshold \(Format.compact(drift.report.threshold)); the same report as "
         out += "<code>GET /api/v1/datasets/\(HTML.escape(dataset))/drift?current=\(production ? "production" : "warehouse")</code>.</p>"
         for feature in drift.report.features {
-            out += DriftPage.featureSection(feature, reference: drift.reference, current: drift.current)
+            out += DriftPage.featureSection(feature, reference: drift.reference, current: drift.current, trusted: trusted)
         }
-        if !drift.report.categorical.isEmpty { out += DriftPage.categoricalTable(drift.report.categorical) }
+        if !drift.report.categorical.isEmpty { out += DriftPage.categoricalTable(drift.report.categorical, trusted: trusted) }
         return out
     }
 
