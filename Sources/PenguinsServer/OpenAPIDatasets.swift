@@ -41,7 +41,11 @@ enum OpenAPIDatasets {
                 200: .json("One prediction per row, in order.", .ref(prefix + "BatchPredictions")),
             ]) { first, _ in first }
         )
-        return [("/api/v1/datasets/\(name)/predict", "post", predict), ("/api/v1/datasets/\(name)/predict/batch", "post", batch)]
+        // Served by the routes `/api/v1/datasets/{dataset}/predict[/batch]`, which readers may call.
+        return [
+            ("/api/v1/datasets/\(name)/predict", "post", predict.guarded(.reader, rendering: .api, method: "POST")),
+            ("/api/v1/datasets/\(name)/predict/batch", "post", batch.guarded(.reader, rendering: .api, method: "POST")),
+        ]
     }
 
     /// The penguins' request body (`PenguinMeasurements`), generated from their schema as every

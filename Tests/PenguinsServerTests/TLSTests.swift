@@ -65,6 +65,31 @@ import Testing
         }
     }
 
+    @Test func cookiesAreSecureOverHTTPS() async throws {
+        let (certificate, key) = try await Self.selfSigned()
+        let platform = try await makePlatform()
+        let admin = try await platform.keys.create(name: "ops", role: .admin)
+        let tls = ServerConfiguration.TLSFiles(certificate: certificate, privateKey: key)
+        let app = try await PenguinsServer.makeApplication(
+            platform: platform, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls), options: testOptions()
+        )
+        try await app.test(.live) { client in
+            let base = "https://127.0.0.1:\(try #require(client.port))"
+            let jar = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-jar-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: jar) }
+            let form = try await Self.run("curl", ["-sS", "-i", "--max-time", "10", "--cacert", certificate, "-c", jar, base + "/login"])
+            let formCookie = try #require(form.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: penguins_csrf=") })
+            #expect(formCookie.contains("; Secure") && formCookie.contains("HttpOnly") && formCookie.contains("SameSite=Strict"), "\(formCookie)")
+            let token = String(formCookie.dropFirst("set-cookie: penguins_csrf=".count).prefix { $0 != ";" })
+            let signedIn = try await Self.run("curl", [
+                "-sS", "-i", "--max-time", "10", "--cacert", certificate, "-b", jar,
+                "--data-urlencode", "key=\(admin.token)", "--data-urlencode", "csrf_token=\(token)", base + "/login",
+            ])
+            let sessionCookie = try #require(signedIn.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: penguins_session=") })
+            #expect(sessionCookie.contains("; Secure") && sessionCookie.contains("HttpOnly") && sessionCookie.contains("SameSite=Strict"), "\(sessionCookie)")
+        }
+    }
+
     @Test func aFileThatIsNotACertificateIsAReadableError() async throws {
         let (certificate, key) = try await Self.selfSigned()
         let platform = try await makePlatform(ingest: false)
