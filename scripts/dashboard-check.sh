@@ -9,24 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT_DIR=${1:-.build/browser-test}
 PORT=${PENGUINS_CHECK_PORT:-18080}
-DATA=$(mktemp -d)
 mkdir -p "$OUT_DIR"
-
-swift build --product penguins >/dev/null
-BIN="$(swift build --show-bin-path)/penguins"
+. scripts/fresh-platform.sh
 # A second dataset beside the penguins, so its pages are checked with data too.
-"$BIN" ingest --dataset iris --data-dir "$DATA" > "$OUT_DIR/iris.log" 2>&1
-"$BIN" train --dataset iris --data-dir "$DATA" >> "$OUT_DIR/iris.log" 2>&1
-"$BIN" up --data-dir "$DATA" --port "$PORT" > "$OUT_DIR/server.log" 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$DATA"' EXIT
-
-for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$SERVER" 2>/dev/null; then echo "dashboard-check: the server exited; see $OUT_DIR/server.log" >&2; exit 1; fi
-    sleep 0.5
-done
-curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null || { echo "dashboard-check: the server never became ready" >&2; exit 1; }
+fresh_platform dashboard-check "$PORT" "$OUT_DIR"
 
 # Real production for the drift page: 200 heavier penguins predicted through the API.
 PENGUINS=""

@@ -12,24 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT_DIR=${1:-.build/schemathesis}
 PORT=${PENGUINS_SCHEMATHESIS_PORT:-18082}
-DATA=$(mktemp -d)
 mkdir -p "$OUT_DIR"
 command -v schemathesis >/dev/null || python3 -m pip install --quiet schemathesis
-
-swift build --product penguins >/dev/null
-BIN="$(swift build --show-bin-path)/penguins"
-"$BIN" ingest --dataset iris --data-dir "$DATA" > "$OUT_DIR/setup.log" 2>&1
-"$BIN" train --dataset iris --data-dir "$DATA" >> "$OUT_DIR/setup.log" 2>&1
-TOKEN=$("$BIN" keys create schemathesis-reader --role reader --data-dir "$DATA" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
-"$BIN" up --data-dir "$DATA" --port "$PORT" > "$OUT_DIR/server.log" 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$DATA"' EXIT
-
-for _ in $(seq 1 240); do
-    if curl -fsS "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$SERVER" 2>/dev/null; then echo "schemathesis-check: the server exited; see $OUT_DIR/server.log" >&2; exit 1; fi
-    sleep 0.5
-done
+. scripts/fresh-platform.sh
+fresh_platform schemathesis-check "$PORT" "$OUT_DIR" schemathesis-reader
 
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
 run() {

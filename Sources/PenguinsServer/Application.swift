@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdAuth
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
@@ -253,16 +252,9 @@ public enum PenguinsServer {
             cacheGeneration: generation, access: access, minimumDriftRows: options.minimumDriftRows, logger: options.logger
         )
         let router = Router(context: PenguinsRequestContext.self)
-        // Sessions and identities first: a route's handler sees only the middleware added before it.
         let sessionStore = MemoryPersistDriver()
-        router.add(middleware: SessionMiddleware(storage: sessionStore, configuration: SessionMiddlewareConfiguration(
-            sessionCookieParameters: SessionCookieParameters(name: AccessControl.sessionCookie, path: "/", secure: access.secureCookies, sameSite: .strict),
-            keyPrefix: "penguins.session.", defaultSessionExpiration: access.sessionLifetime
-        )))
-        router.add(middleware: SessionAuthenticator(context: PenguinsRequestContext.self) { (session: DashboardSession, _) in access.caller(of: session) })
-        router.add(middleware: BearerKeyAuthenticator(access: access))
         let sessions = endpoints.datasetSessions
-        var table = RouteTable(router: router, metrics: options.metrics, limiter: options.analyses, access: access) {
+        var table = RouteTable(router: router, metrics: options.metrics, limiter: options.analyses, access: access, sessions: sessionStore) {
             Navigation(datasets: await sessions.datasetNames())
         }
         endpoints.register(on: &table)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
 import PenguinsDashboard
 
 /// One route the server answers: its method and its path in OpenAPI syntax
@@ -93,7 +94,10 @@ struct RouteKind: Sendable {
 /// A page's handler, its error page included, renders within the dashboard's
 /// ``PenguinsDashboard/Navigation`` (the datasets to switch between).
 struct RouteTable {
-    let router: Router<PenguinsRequestContext>
+    /// The API's routes: the caller is the bearer key's.
+    let api: RouterGroup<PenguinsRequestContext>
+    /// The dashboard's routes: the caller is the session's.
+    let pages: RouterGroup<PenguinsRequestContext>
     let metrics: ServerMetrics
     let trimmer: MemoryTrimmer
     let limiter: HeavyWorkLimiter
@@ -110,9 +114,20 @@ struct RouteTable {
     init(
         router: Router<PenguinsRequestContext>, metrics: ServerMetrics, trimmer: MemoryTrimmer = MemoryTrimmer(),
         limiter: HeavyWorkLimiter = HeavyWorkLimiter(limit: HeavyWorkLimiter.defaultLimit), access: AccessControl = AccessControl(),
+        sessions: any PersistDriver = MemoryPersistDriver(),
         navigation: @escaping @Sendable () async -> Navigation = { Navigation(datasets: []) }
     ) {
-        self.router = router
+        // Each group identifies callers its own way, so an API call pays for no session lookup.
+        api = router.group().add(middleware: BearerKeyAuthenticator(access: access))
+        pages = router.group()
+            .add(middleware: SessionMiddleware(storage: sessions, configuration: SessionMiddlewareConfiguration(
+                sessionCookieParameters: SessionCookieParameters(
+                    name: AccessControl.sessionCookie, path: "/", secure: access.secureCookies, sameSite: .strict),
+                keyPrefix: "penguins.session.", defaultSessionExpiration: access.sessionLifetime
+            )))
+            .add(middleware: SessionAuthenticator(context: PenguinsRequestContext.self) { (session: DashboardSession, _) in
+                access.caller(of: session)
+            })
         self.metrics = metrics
         self.trimmer = trimmer
         self.limiter = limiter
@@ -149,7 +164,8 @@ struct RouteTable {
                 return Self.errorResponse(error, kind: kind.rendering)
             }
         }
-        router.on(RouterPath(route.routerPath), method: method) { request, context -> Response in
+        let group = kind.rendering == .api ? api : pages
+        group.on(RouterPath(route.routerPath), method: method) { request, context -> Response in
             let start = ContinuousClock.now
             var response: Response
             switch kind.rendering {

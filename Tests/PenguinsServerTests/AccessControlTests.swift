@@ -44,6 +44,8 @@ import Testing
                 for credential in credentials {
                     let response = try await call(route, client, headers: credential.headers)
                     let label = "\(route) as \(credential.name): \(response.status)"
+                    // Refusals carry the security headers as answers do.
+                    SecurityHeadersTests.expectHeaders(response, label)
                     let refusedAsAnonymous = response.status == .unauthorized || response.headers[.location]?.hasPrefix("/login?") == true
                     if Self.openRoutes.contains(route) {
                         #expect(!refusedAsAnonymous && response.status != .forbidden || route == Route("POST", "/login"), "\(label)")
