@@ -176,7 +176,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PenguinsPipelineTests", dependencies: ["PenguinsPipeline", "PenguinsTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PenguinsPipelineTests", dependencies: ["PenguinsPipeline", "PenguinsStatistics", "PenguinsTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PenguinsDashboardTests", dependencies: ["PenguinsDashboard"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsServerTests",

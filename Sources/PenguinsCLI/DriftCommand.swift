@@ -15,6 +15,10 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Drift when the p-value is below this.") var threshold = 0.05
     @Option(help: "The fewest current rows a verdict is given on; below, the verdict is \"not enough data\".")
     var minRows = 100
+    @Option(help: "Drift over time: cut the prediction log into windows (hour, day, week or rows=N) and compare each with the training sample.")
+    var window: String?
+    @Option(help: "With --window: only predictions from this ISO 8601 date (2026-12-01) or date and time on.") var since: String?
+    @Option(help: "With --window: a window drifted when at least this share of its columns drifted.") var share = 0.5
     @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
@@ -24,9 +28,18 @@ struct DriftCommand: AsyncParsableCommand {
         guard minRows >= 0 else { throw ValidationError("--min-rows cannot be negative, got \(minRows)") }
         if reference == "production" { throw ValidationError("--reference must be training or a file") }
         if current == "training" { throw ValidationError("--current must be production or a file") }
+        if window != nil && (reference != "training" || current != "production") {
+            throw ValidationError("--window compares the prediction log with the training sample: leave --reference and --current out")
+        }
+        if since != nil && window == nil { throw ValidationError("--since goes with --window") }
+        guard share > 0, share <= 1 else { throw ValidationError("--share must be above 0 and at most 1") }
     }
 
     func run() async throws {
+        if let window {
+            try await reportingErrors { try await history(window: DriftWindow(argument: window)) }
+            return
+        }
         try await reportingErrors {
             let referenceSource = DriftSource(argument: reference)
             let currentSource = DriftSource(argument: current)
@@ -49,6 +62,35 @@ struct DriftCommand: AsyncParsableCommand {
             case .table: print(DriftCommand.render(report))
             }
         }
+    }
+
+    /// `--window`: the prediction log's windows, each against the training sample.
+    func history(window: DriftWindow) async throws {
+        let platform = try global.platform()
+        let schema = try await platform.schema(ofDataset: dataset.name)
+        let analysis = DriftHistoryAnalysis(window: window, pValueThreshold: threshold, driftShare: share, minimumRows: minRows)
+        let report = try await analysis.run(dataset: schema, platform: platform, since: try since.map(DriftHistoryAnalysis.since))
+        switch global.format {
+        case .json: try printJSON(report)
+        case .table: print(DriftCommand.render(report))
+        }
+    }
+
+    static func render(_ report: DriftHistoryReport) -> String {
+        var table = TextTable("window start", "rows", "drifted", "verdict", "drifted columns")
+        for window in report.windows {
+            let drifted = window.columns.filter(\.drift).map(\.column).joined(separator: ", ")
+            let verdict = switch window.verdict {
+            case .drift: "DRIFT"
+            case .noDrift: "ok"
+            case .notEnoughData: "too few rows"
+            }
+            table.add(window.start.formatted(.iso8601), "\(window.rows)", "\(Int((window.driftedShare * 100).rounded())) %", verdict, drifted.isEmpty ? "-" : drifted)
+        }
+        return [
+            "\(report.dataset): the prediction log by \(report.window) against the training sample; a window drifts when \(Int(report.driftShare * 100)) % of its columns do, on \(report.minimumRows) rows or more",
+            "", table.rendered,
+        ].joined(separator: "\n")
     }
 
     static func render(_ report: DriftReport) -> String {

@@ -94,9 +94,12 @@ public enum Pages {
     /// page links production and the simulated stream.
     public static func drift(
         report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?,
-        shiftable: [String] = DatasetColumns.numericNames(of: BundledSchemas.penguins), simulatedRows: Int = 0
+        shiftable: [String] = DatasetColumns.numericNames(of: BundledSchemas.penguins), simulatedRows: Int = 0,
+        history: DriftHistoryReport? = nil
     ) -> String {
-        DriftPage.render(report: report, reference: reference, current: current, message: message, shiftable: shiftable, simulatedRows: simulatedRows)
+        DriftPage.render(
+            report: report, reference: reference, current: current, message: message, shiftable: shiftable, simulatedRows: simulatedRows,
+            history: history)
     }
 
     /// The predict form and, after a submission, the species and its probabilities or the error.

@@ -22,6 +22,9 @@ extension Endpoints {
         table.add(.get, v1 + "/stats", .api.limited, .getStatistics) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/regression", .api.limited, .getRegression) { request, _ in try await self.regression(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/drift", .api.limited, .getDrift) { request, _ in try await self.drift(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/drift/history", .api.limited, .getDriftHistory) { request, _ in
+            try await self.driftHistory(FormValues(request.uri.query), dataset: nil)
+        }
         table.add(.get, v1 + "/model", .api, .getModel) { _, _ in try await self.currentModelWithShadow() }
         table.add(.get, v1 + "/models", .api.heavy, .listModels) { _, _ in try await self.modelVersions() }
         table.add(.post, v1 + "/models/{version}/promote", .api.adminOnly, .promoteModel) { _, context in
@@ -328,6 +331,33 @@ extension Endpoints {
         let source = try Self.driftCurrent(query)
         let (reference, current) = try await driftSamples(current: source)
         let report = try analysis.compare(reference: reference, current: current, referenceName: "training", currentName: source.description)
+        return try Responses.json(encoding: report)
+    }
+
+    /// `GET /drift/history?window=&since=&threshold=&share=`: the prediction log cut into windows
+    /// (`day` by default), each compared with the training sample; `dataset` nil for the penguins.
+    func driftHistory(_ query: FormValues, dataset name: String?) async throws -> Response {
+        let window: DriftWindow
+        do {
+            window = try DriftWindow(argument: query["window"] ?? "day")
+        } catch {
+            throw Problem.invalidParameter("window", error.description)
+        }
+        var since: Date?
+        if let text = query["since"] {
+            do {
+                since = try DriftHistoryAnalysis.since(text)
+            } catch {
+                throw Problem.invalidParameter("since", error.description)
+            }
+        }
+        let share = try query.double("share") ?? 0.5
+        guard share > 0, share <= 1 else { throw Problem.invalidParameter("share", "must be above 0 and at most 1, got \(share)") }
+        let analysis = DriftHistoryAnalysis(
+            window: window, pValueThreshold: try Self.driftThreshold(query), driftShare: share, minimumRows: minimumDriftRows)
+        let schema = if let name { try await session(name).schema } else { platform.warehouse.recordWarehouse.schema }
+        _ = try? await logWriter.flush()
+        let report = try await store(.predictionLog) { [platform, since] in try await analysis.run(dataset: schema, platform: platform, since: since) }
         return try Responses.json(encoding: report)
     }
 

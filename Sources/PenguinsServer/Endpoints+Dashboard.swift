@@ -134,9 +134,11 @@ extension Endpoints {
         let schema = platform.warehouse.recordWarehouse.schema
         let shiftable = DatasetColumns.numericNames(of: schema)
         let simulatedRows = await simulations.count(dataset: schema.name)
+        var history: DriftHistoryReport?
         func page(_ report: DriftReport?, _ reference: DriftSample?, _ current: DriftSample?, _ message: String?) -> Response {
             Responses.html(Pages.drift(
-                report: report, reference: reference, current: current, message: message, shiftable: shiftable, simulatedRows: simulatedRows))
+                report: report, reference: reference, current: current, message: message, shiftable: shiftable, simulatedRows: simulatedRows,
+                history: history))
         }
         let source: DriftSource = switch query["current"] {
         case nil, "production": .production
@@ -154,6 +156,11 @@ extension Endpoints {
                 ? "the prediction log is empty: no real prediction has been logged yet (predictions through the API and `penguins predict FILE --log` are)"
                 : reason
             return page(nil, reference, nil, message)
+        }
+        if source == .production {
+            let window = (try? DriftWindow(argument: query["window"] ?? "day")) ?? .day
+            let analysis = DriftHistoryAnalysis(window: window, minimumRows: minimumDriftRows)
+            history = try? await store(.predictionLog) { [platform] in try await analysis.run(dataset: schema, platform: platform) }
         }
         do {
             let report = try DriftAnalysis(dataset: schema, minimumRows: minimumDriftRows)

@@ -52,6 +52,10 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return try await self.drift(FormValues(request.uri.query)) }
             return try await self.drift(FormValues(request.uri.query), dataset: dataset)
         }
+        table.add(.get, base + "/drift/history", .api.limited, .getDatasetDriftHistory) { request, context in
+            let dataset = name(context)
+            return try await self.driftHistory(FormValues(request.uri.query), dataset: Platform.isDefaultDataset(dataset) ? nil : dataset)
+        }
         table.add(.get, base + "/model", .api, .getDatasetModel) { _, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.currentModelWithShadow() }

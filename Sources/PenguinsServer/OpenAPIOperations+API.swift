@@ -368,6 +368,44 @@ extension OpenAPI.Operation {
         ]
     )
 
+    /// The parameters of the drift history routes.
+    static let driftHistoryParameters: [OpenAPI.Parameter] = [
+        .query(
+            "window", ["type": "string", "pattern": "^(hour|day|week|rows=[1-9][0-9]*)$", "default": "day"],
+            description: "Calendar windows in UTC (`hour`, `day`, `week` from Monday) or runs of N predictions (`rows=N`).",
+            example: "day"
+        ),
+        .query("since", ["type": "string"], description: "Only predictions from this ISO 8601 date or date and time on.", example: "2026-12-01"),
+        .query(
+            "threshold", ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.05],
+            description: "A test's column drifted when its p-value is below this."
+        ),
+        .query(
+            "share", ["type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5],
+            description: "A window drifted when at least this share of its columns drifted."
+        ),
+    ]
+
+    /// `GET /api/v1/drift/history`
+    static let getDriftHistory = Self(
+        "getDriftHistory", .analyses,
+        summary: "Drift over time: the prediction log's windows against the training sample",
+        description: """
+            The newest million logged predictions, cut into windows; each window's columns are compared with the \
+            current model's training sample by the method that fits them (Kolmogorov–Smirnov or, for a reference of \
+            over 1,000 values, the normed Wasserstein distance; chi-squared or the Jensen–Shannon distance), with PSI \
+            beside the numeric ones, and the window has drifted when the share of drifted columns reaches `share`. A \
+            window with fewer rows than the server's minimum says `not_enough_data`. 409 while nothing is logged.
+            """,
+        parameters: driftHistoryParameters,
+        responses: [
+            200: .json("The windows, oldest first.", .ref("DriftHistory")),
+            400: .badParameter,
+            409: .notEnoughData,
+            503: .unavailable,
+        ]
+    )
+
     /// `GET /api/v1/model`
     static let getModel = Self(
         "getModel", .models,

@@ -79,7 +79,10 @@ extension OpenAPI.Operation {
         "driftPage", .dashboard,
         summary: "Dashboard: drift of the prediction log against the training sample",
         description: "Real predictions only; `current=simulation` shows the simulated stream instead, labelled as one.",
-        parameters: [.query("current", ["type": "string", "enum": ["production", "simulation"], "default": "production"])],
+        parameters: [
+            .query("current", ["type": "string", "enum": ["production", "simulation"], "default": "production"]),
+            .query("window", ["type": "string", "enum": ["hour", "day", "week"], "default": "day"], description: "The windows of the timeline."),
+        ],
         responses: [200: .page, 400: .errorPage, 503: .errorPage]
     )
 

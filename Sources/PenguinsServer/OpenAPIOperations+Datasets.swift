@@ -199,6 +199,21 @@ extension OpenAPI.Operation {
         ]
     )
 
+    /// `GET /api/v1/datasets/{dataset}/drift/history`
+    static let getDatasetDriftHistory = Self(
+        "getDatasetDriftHistory", .datasets,
+        summary: "Drift over time of a dataset's prediction log",
+        description: "As `GET /api/v1/drift/history`, for the dataset's own log and training sample.",
+        parameters: [.datasetName] + driftHistoryParameters,
+        responses: [
+            200: .json("The windows, oldest first.", .ref("DriftHistory")),
+            400: .badParameter,
+            404: .notFound,
+            409: .notEnoughData,
+            503: .unavailable,
+        ]
+    )
+
     /// `GET /api/v1/datasets/{dataset}/regression`
     static let getDatasetRegression = Self(
         "getDatasetRegression", .datasets,

@@ -197,6 +197,22 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         let verdicts = Dictionary(uniqueKeysWithValues: features.map { ($0["feature"] as! String, $0["drift"] as! Bool) })
         #expect(verdicts["body_mass_g"] == true)
         #expect(verdicts.count == 4)
+
+        // Over time: the log in runs of 1,000 predictions, each drifting in its body mass.
+        let history = try await penguins.run("drift", "--window", "rows=1000", "--format", "json")
+        #expect(history.status == 0, "\(history.standardError)")
+        let windows = try #require(try history.json()["windows"] as? [[String: Any]])
+        #expect(windows.map { $0["rows"] as? Int } == [1000, 1000, 1000])
+        #expect(windows.allSatisfy { window in
+            (window["columns"] as? [[String: Any]])?.contains { $0["column"] as? String == "body_mass_g" && $0["drift"] as? Bool == true } == true
+        })
+        let table = try await penguins.run("drift", "--window", "day")
+        #expect(table.status == 0)
+        #expect(table.standardOutput.contains("the prediction log by day against the training sample"))
+        expectUserError(try await penguins.run("drift", "--window", "month"), mentioning: "rows=N")
+        let sinceAlone = try await penguins.run("drift", "--since", "2026-01-01")
+        #expect(sinceAlone.status != 0 && sinceAlone.standardError.contains("--since goes with --window"))
+        expectUserError(try await penguins.run("drift", "--window", "day", "--since", "2099-01-01"), mentioning: "no prediction")
     }
 }
 

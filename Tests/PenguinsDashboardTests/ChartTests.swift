@@ -41,6 +41,22 @@ import Testing
         #expect(svg.utf8.count < 400_000)
     }
 
+    @Test func timelineDrawsAWindowADotTheThresholdDashed() {
+        let points = (0..<20).map { i in
+            TimelineChart.Point(label: "11-\(10 + i)", value: i < 10 ? 0.6 : 0.001, drift: i >= 10, trusted: i != 19, rows: i == 19 ? 12 : 300)
+        }
+        let svg = TimelineChart(title: "body_mass_g over time", yTitle: "p-value", points: points, threshold: 0.05).render()
+        #expect(chartCount(svg) == 1)
+        #expect(svg.contains("data-chart=\"timeline\""))
+        #expect(occurrences(of: "\" r=\"4\"", in: svg) == 20, "a dot per window")
+        #expect(occurrences(of: "fill=\"\(Palette.current)\" stroke=\"\(Palette.current)\"", in: svg) == 9, "nine trusted drifted windows in red")
+        #expect(svg.contains("<title>11-29: p-value 0.001, 12 rows, too few rows</title>"))
+        #expect(svg.contains("<title>11-10: p-value 0.6, 300 rows, no drift</title>"))
+        #expect(svg.contains("class=\"threshold\"") && svg.contains("stroke-dasharray=\"5 4\""))
+        // Twenty windows, at most eight labels.
+        #expect(svg.contains(">11-10</text>") && !svg.contains(">11-11</text>") && svg.contains(">11-13</text>"))
+    }
+
     @Test func everyChartShowsANoteInsteadOfAnEmptyChart() {
         let empties = [
             ScatterChart(title: "S", xTitle: "x", yTitle: "y", points: []).render(),
@@ -50,6 +66,7 @@ import Testing
             HeatMapChart(confusionMatrix: [], classes: []).render(),
             PredictedActualChart(title: "P", variable: "y", actual: [], predicted: []).render(),
             ResidualChart(title: "R", variable: "y", actual: [], predicted: []).render(),
+            TimelineChart(title: "T", yTitle: "p-value", points: [], threshold: 0.05).render(),
         ]
         for svg in empties {
             #expect(svg.contains("No data yet"))

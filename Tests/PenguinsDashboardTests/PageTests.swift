@@ -204,6 +204,34 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         #expect(html.contains(">current</span>"))
     }
 
+    @Test func driftShowsATimelineOfEachColumnAboveTheDistributions() async throws {
+        let fixture = try await DashboardFixture.shared
+        let schema = BundledSchemas.penguins
+        let mass = schema.features.firstIndex { $0.name == "body_mass_g" }!
+        // Two days of the reference's own body masses, the second 900 g heavier, with the
+        // reference's species.
+        let masses = try #require(fixture.reference.values["body_mass_g"])
+        let species = try #require(fixture.reference.categories["species"]).flatMap { level, count in
+            Array(repeating: schema.target.classes.firstIndex(of: level)!, count: count)
+        }.sorted()
+        let days = masses.count
+        let entries = (0..<2 * days).map { i in
+            var features = [Double?](repeating: nil, count: schema.features.count)
+            features[mass] = masses[i % days] + (i >= days ? 900 : 0)
+            return RecordLogEntry(features: features, prediction: RecordPrediction(
+                predictedClass: species[i % species.count], probabilities: [0.5, 0.3, 0.2], modelVersion: 1,
+                predictedAt: Date(timeIntervalSince1970: 1_793_577_600 + Double(i / days) * 86_400 + Double(i % days) * 10)))
+        }
+        let history = try DriftHistoryAnalysis(window: .day).run(reference: fixture.reference, entries: entries, schema: schema)
+        let html = Pages.drift(report: fixture.drift, reference: fixture.reference, current: fixture.current, message: nil, history: history)
+        #expect(html.contains("<h2>Over time</h2>"))
+        #expect(html.contains("2 windows, 1 drifted"))
+        #expect(html.contains("aria-label=\"body_mass_g over time\""))
+        #expect(html.contains("<strong>day</strong>") && html.contains("<a href=\"/drift?window=hour\">hour</a>"))
+        #expect(html.range(of: "<h2>Over time</h2>")!.lowerBound < html.range(of: "<h2>Measurements</h2>")!.lowerBound)
+        #expect(!Pages.drift(report: fixture.drift, reference: fixture.reference, current: fixture.current, message: nil).contains("Over time"))
+    }
+
     @Test func aReaderSeesNoButtonThatChangesThings() async throws {
         let fixture = try await DashboardFixture.shared
         let reader = Navigation(datasets: [], viewer: Viewer(csrfToken: "t0k3n", name: "grafana", role: .reader, mayAdminister: false))

@@ -1,3 +1,4 @@
+import Foundation
 import PenguinsCore
 import PenguinsPipeline
 import PenguinsStatistics
@@ -6,7 +7,8 @@ import PenguinsStatistics
 /// and the control that simulates a shifted production stream.
 enum DriftPage {
     static func render(
-        report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?, shiftable: [String], simulatedRows: Int
+        report: DriftReport?, reference: DriftSample?, current: DriftSample?, message: String?, shiftable: [String], simulatedRows: Int,
+        history: DriftHistoryReport? = nil
     ) -> String {
         var body = "<h1>Drift</h1><p class=\"lead\">Has what the model is asked in production moved away from what it was trained on? Each measurement is compared with the two-sample Kolmogorov–Smirnov test and the population stability index (PSI); species, island and sex with the chi-squared test of homogeneity.</p>"
         let simulated = report?.current == "simulation"
@@ -30,6 +32,7 @@ enum DriftPage {
         } else {
             body += HTML.note(HTML.escapeWithCode(message ?? "Nothing to compare yet: the drift report needs a trained model and a production sample in the prediction log."))
         }
+        if let history, !simulated { body += timeline(history) }
         body += simulationForm(shiftable: shiftable)
 
         if let report {
@@ -54,6 +57,42 @@ enum DriftPage {
             })
         }
         return Layout.document(title: "Drift", current: .drift, body: body)
+    }
+
+    /// Drift over time: each column's p-value or distance per window of the prediction log.
+    static func timeline(_ history: DriftHistoryReport) -> String {
+        var out = "<h2>Over time</h2><p>The prediction log by \(HTML.escape(history.window)) (UTC), each window against the training sample: "
+        out += "the same as <code>GET /api/v1/drift/history?window=\(HTML.escape(history.window))</code>. "
+        out += "Windows: "
+        out += ["hour", "day", "week"].map { window in
+            window == history.window ? "<strong>\(window)</strong>" : "<a href=\"/drift?window=\(window)\">\(window)</a>"
+        }.joined(separator: " · ")
+        out += ".</p>"
+        let drifted = history.windows.filter(\.drifted).count
+        out += "<p>\(Format.integer(history.windows.count)) windows, \(Format.integer(drifted)) drifted (a window drifts when \(Format.compact(history.driftShare * 100)) % of its columns do, on \(Format.integer(history.minimumRows)) rows or more).</p>"
+        var columns: [String] = []
+        for window in history.windows { for column in window.columns where !columns.contains(column.column) { columns.append(column.column) } }
+        out += Layout.grid(columns.map { name in
+            var threshold = history.pValueThreshold
+            var yTitle = "p-value"
+            let points: [TimelineChart.Point] = history.windows.compactMap { window in
+                guard let column = window.columns.first(where: { $0.column == name }) else { return nil }
+                threshold = column.threshold
+                yTitle = column.method.isTest ? "p-value" : column.method.rawValue.replacingOccurrences(of: "_", with: "-") + " distance"
+                return TimelineChart.Point(
+                    label: windowLabel(window.start, window: history.window), value: column.pValue ?? column.statistic,
+                    drift: column.drift, trusted: window.verdict != .notEnoughData, rows: window.rows)
+            }
+            return Layout.figure(TimelineChart(title: "\(name) over time", yTitle: yTitle, points: points, threshold: threshold).render())
+        })
+        return out
+    }
+
+    /// A window's label: its start's month and day, with the hour for hour windows.
+    static func windowLabel(_ start: Date, window: String) -> String {
+        let text = start.formatted(.iso8601)
+        let monthDay = String(text.dropFirst(5).prefix(5))
+        return window == "hour" ? monthDay + " " + String(text.dropFirst(11).prefix(5)) : monthDay
     }
 
     /// The report's verdict: drift, no drift, or too few current rows to tell.
