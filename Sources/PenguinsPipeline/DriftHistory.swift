@@ -145,7 +145,12 @@ public struct DriftHistoryAnalysis: Sendable {
         guard driftShare > 0, driftShare <= 1 else { throw PipelineError.invalidOption("the drift share must be above 0 and at most 1, got \(driftShare)") }
         var kept = entries
         if let since { kept.removeAll { $0.prediction.predictedAt < since } }
-        kept.sort { $0.prediction.predictedAt < $1.prediction.predictedAt }
+        // A log reads newest first: reversing it is enough unless clocks went back.
+        func isSorted(_ entries: [RecordLogEntry], by order: (Date, Date) -> Bool) -> Bool {
+            zip(entries, entries.dropFirst()).allSatisfy { !order($1.prediction.predictedAt, $0.prediction.predictedAt) }
+        }
+        if isSorted(kept, by: >) { kept.reverse() }
+        if !isSorted(kept, by: <) { kept.sort { $0.prediction.predictedAt < $1.prediction.predictedAt } }
         let numeric = DatasetColumns.numericNames(of: schema)
         let categorical = DatasetColumns.categoricalNames(of: schema)
         let windows = slices(of: kept).map { slice, start, end in

@@ -45,26 +45,21 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
         }
     }
 
-    /// The newest entries first, at most `limit`.
+    /// The newest entries first, at most `limit`, read through the SQLite C API (``LogEntryReader``).
     public func recent(limit: Int) async throws -> [RecordLogEntry] {
         guard limit > 0 else { return [] }
-        let (table, coding) = (tables.predictionLog, coding)
+        let (table, reader) = (tables.predictionLog, LogEntryReader(schema: schema))
         return try await pool.readInBackground { db in
             defer { Self.releaseCachedPages(db) }
-            return try Row.fetchAll(db, sql: """
+            let statement = try db.makeStatement(sql: """
                 SELECT id, inputs, predicted_class, probabilities, model_version, predicted_at
                 FROM \(table) ORDER BY id DESC LIMIT ?
-                """, arguments: [limit]).map { row in
-                let entry = "prediction log entry \(row[0] as Int64)"
-                return RecordLogEntry(
-                    features: try coding.features(inputs: row[1], entry: entry),
-                    prediction: RecordPrediction(
-                        predictedClass: try coding.targetClass(row[2], id: entry),
-                        probabilities: try coding.probabilities(row[3], id: entry),
-                        modelVersion: row[4], predictedAt: Date(timeIntervalSince1970: row[5])
-                    )
-                )
-            }
+                """)
+            try statement.setArguments([limit])
+            var entries: [RecordLogEntry] = []
+            entries.reserveCapacity(min(limit, 1 << 20))
+            try RecordColumnReader.forEachRow(statement) { entries.append(try reader.entry($0)) }
+            return entries
         }
     }
 

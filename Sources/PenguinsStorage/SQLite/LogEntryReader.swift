@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import PenguinsCore
+
+/// Reads prediction log rows through the SQLite C API. A drift history reads up to a million
+/// of them: the inputs and probabilities objects are scanned byte by byte against the schema's
+/// feature, level and class names, with no dictionary or string made per value. Text this scan
+/// does not take (an escape, an unknown level) goes through ``RecordCoding``'s general reading.
+/// A class, so that the scans' closures share it instead of copying its tables per row.
+final class LogEntryReader: Sendable {
+    let coding: RecordCoding
+    private let featureNames: [[UInt8]]
+    private let kinds: [FeatureColumn.Kind]
+    private let levels: [[[UInt8]]]
+    private let classes: [[UInt8]]
+
+    init(schema: DatasetSchema) {
+        coding = RecordCoding(schema: schema)
+        featureNames = schema.features.map { Array($0.name.utf8) }
+        kinds = schema.features.map(\.kind)
+        levels = schema.features.map { $0.levels.map { Array($0.utf8) } }
+        classes = schema.target.classes.map { Array($0.utf8) }
+    }
+
+    /// The entry of the row at `handle`: columns id, inputs, predicted_class, probabilities,
+    /// model_version, predicted_at.
+    func entry(_ handle: SQLiteStatement) throws -> RecordLogEntry {
+        let features = try bytes(handle, 1).flatMap { scanInputs($0) } ?? coding.features(inputs: text(handle, 1), entry: name(handle))
+        let predicted = try bytes(handle, 2).flatMap { match($0, in: classes) } ?? coding.targetClass(text(handle, 2), id: name(handle))
+        let probabilities = try bytes(handle, 3).flatMap { scanProbabilities($0) } ?? coding.probabilities(text(handle, 3), id: name(handle))
+        return RecordLogEntry(features: features, prediction: RecordPrediction(
+            predictedClass: predicted, probabilities: probabilities, modelVersion: Int(sqlite3_column_int64(handle, 4)),
+            predictedAt: Date(timeIntervalSince1970: sqlite3_column_double(handle, 5))))
+    }
+
+    private func name(_ handle: SQLiteStatement) -> String { "prediction log entry \(sqlite3_column_int64(handle, 0))" }
+
+    private func text(_ handle: SQLiteStatement, _ column: Int32) -> String {
+        sqlite3_column_text(handle, column).map { String(cString: $0) } ?? ""
+    }
+
+    /// The column's text as bytes (NUL-terminated past `count`), or nil when null.
+    private func bytes(_ handle: SQLiteStatement, _ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let start = sqlite3_column_text(handle, column) else { return nil }
+        return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    private func match(_ bytes: UnsafeBufferPointer<UInt8>, in names: [[UInt8]]) -> Int? {
+        names.firstIndex { $0.count == bytes.count && $0.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 } }
+    }
+
+    /// `{"feature": number | "level" | null, ...}`; nil when the text is not that.
+    func scanInputs(_ text: UnsafeBufferPointer<UInt8>) -> [Double?]? {
+        var features = [Double?](repeating: nil, count: featureNames.count)
+        var scanner = ObjectScanner(bytes: text)
+        let scanned = scanner.members { key, scanner in
+            guard let index = match(key, in: featureNames) else { return scanner.skipScalar() }
+            switch scanner.scalar() {
+            case .number(let value)? where kinds[index] == .numeric: features[index] = value
+            case .string(let level)? where kinds[index] == .categorical:
+                guard let found = match(level, in: levels[index]) else { return false }
+                features[index] = Double(found)
+            case .null?: features[index] = nil
+            default: return false
+            }
+            return true
+        }
+        return scanned ? features : nil
+    }
+
+    /// `{"class": number, ...}`, by class index, a class left out 0; nil when the text is not that.
+    func scanProbabilities(_ text: UnsafeBufferPointer<UInt8>) -> [Double]? {
+        var probabilities = [Double](repeating: 0, count: classes.count)
+        var scanner = ObjectScanner(bytes: text)
+        let scanned = scanner.members { key, scanner in
+            guard let index = match(key, in: classes) else { return scanner.skipScalar() }
+            guard case .number(let value)? = scanner.scalar() else { return false }
+            probabilities[index] = value
+            return true
+        }
+        return scanned ? probabilities : nil
+    }
+}
+
+/// A JSON object of scalars, read in place: strings without escapes, numbers through `strtod`
+/// (the text must be NUL-terminated, as SQLite's is), `null`, `true`, `false`.
+struct ObjectScanner {
+    enum Scalar {
+        case number(Double)
+        case string(UnsafeBufferPointer<UInt8>)
+        case null
+        case boolean
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Calls `body` with each member's key, positioned at its value, which `body` reads or skips;
+    /// false when the text is not an object of scalars or `body` says so.
+    mutating func members(_ body: (UnsafeBufferPointer<UInt8>, inout ObjectScanner) -> Bool) -> Bool {
+        skipSpace()
+        guard take(UInt8(ascii: "{")) else { return false }
+        skipSpace()
+        if take(UInt8(ascii: "}")) { return atEnd() }
+        while true {
+            skipSpace()
+            guard let key = string() else { return false }
+            skipSpace()
+            guard take(UInt8(ascii: ":")) else { return false }
+            skipSpace()
+            guard body(key, &self) else { return false }
+            skipSpace()
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "}")) && atEnd()
+        }
+    }
+
+    /// The scalar at the cursor, or nil (an array, an object, an escape, malformed text).
+    mutating func scalar() -> Scalar? {
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "\""): return string().map(Scalar.string)
+        case UInt8(ascii: "n"): return literal("null") ? .null : nil
+        case UInt8(ascii: "t"): return literal("true") ? .boolean : nil
+        case UInt8(ascii: "f"): return literal("false") ? .boolean : nil
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = bytes.baseAddress! + index
+            var end: UnsafeMutablePointer<CChar>?
+            let value = start.withMemoryRebound(to: CChar.self, capacity: bytes.count - index) { strtod($0, &end) }
+            let length = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? 0
+            guard length > 0, value.isFinite else { return nil }
+            index += length
+            return .number(value)
+        default: return nil
+        }
+    }
+
+    /// Skips a scalar; false when there is none.
+    mutating func skipScalar() -> Bool { scalar() != nil }
+
+    private mutating func string() -> UnsafeBufferPointer<UInt8>? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
+            case UInt8(ascii: "\\"): return nil
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count, memcmp(bytes.baseAddress! + index, word.utf8Start, count) == 0 else { return false }
+        index += count
+        return true
+    }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    private mutating func skipSpace() {
+        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    }
+
+    private func atEnd() -> Bool {
+        var rest = index
+        while rest < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[rest]) { rest += 1 }
+        return rest == bytes.count
+    }
+}
