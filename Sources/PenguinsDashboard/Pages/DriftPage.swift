@@ -69,7 +69,8 @@ enum DriftPage {
         }.joined(separator: " · ")
         out += ".</p>"
         let drifted = history.windows.filter(\.drifted).count
-        out += "<p>\(Format.integer(history.windows.count)) windows, \(Format.integer(drifted)) drifted (a window drifts when \(Format.compact(history.driftShare * 100)) % of its columns do, on \(Format.integer(history.minimumRows)) rows or more).</p>"
+        let windows = history.windows.count
+        out += "<p>\(Format.integer(windows)) window\(windows == 1 ? "" : "s"), \(Format.integer(drifted)) drifted (a window drifts when \(Format.compact(history.driftShare * 100)) % of its columns do, on \(Format.integer(history.minimumRows)) rows or more).</p>"
         var columns: [String] = []
         for window in history.windows { for column in window.columns where !columns.contains(column.column) { columns.append(column.column) } }
         out += Layout.grid(columns.map { name in
