@@ -101,7 +101,7 @@ final class AccessControl: Sendable {
     var current: Keyring { keyring.withLock { $0 } }
 
     /// True when every route answers without a key: no key exists and the server is open when keyless.
-    var isOpen: Bool { openWhenKeyless && current.isEmpty }
+    var isOpen: Bool { openWhenKeyless && keyring.withLock { $0.isEmpty } }
 
     /// Takes the keys as they are stored now.
     func refresh(from keys: AccessKeys) async throws {

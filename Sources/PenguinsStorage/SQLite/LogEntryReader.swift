@@ -4,31 +4,35 @@ import GRDBSQLite
 import PenguinsCore
 
 /// Reads prediction log rows through the SQLite C API. A drift history reads up to a million
-/// of them: the inputs and probabilities objects are scanned byte by byte against the schema's
-/// feature, level and class names, with no dictionary or string made per value. Text this scan
-/// does not take (an escape, an unknown level) goes through ``RecordCoding``'s general reading.
-/// A class, so that the scans' closures share it instead of copying its tables per row.
+/// of them: the inputs object is scanned byte by byte against the schema's feature and level
+/// names, with no dictionary or string made per value, and the class and probabilities are read
+/// as the warehouse's ``RecordColumnReader`` reads them. Inputs this scan does not take (an
+/// escape, an unknown level) go through ``RecordCoding``'s general reading.
+/// A class, so that the scan's closure shares it instead of copying its tables per row.
 final class LogEntryReader: Sendable {
     let coding: RecordCoding
+    private let columns: RecordColumnReader
     private let featureNames: [[UInt8]]
     private let kinds: [FeatureColumn.Kind]
     private let levels: [[[UInt8]]]
-    private let classes: [[UInt8]]
 
     init(schema: DatasetSchema) {
         coding = RecordCoding(schema: schema)
+        columns = RecordColumnReader(schema: schema)
         featureNames = schema.features.map { Array($0.name.utf8) }
         kinds = schema.features.map(\.kind)
         levels = schema.features.map { $0.levels.map { Array($0.utf8) } }
-        classes = schema.target.classes.map { Array($0.utf8) }
     }
 
     /// The entry of the row at `handle`: columns id, inputs, predicted_class, probabilities,
     /// model_version, predicted_at.
     func entry(_ handle: SQLiteStatement) throws -> RecordLogEntry {
         let features = try bytes(handle, 1).flatMap { scanInputs($0) } ?? coding.features(inputs: text(handle, 1), entry: name(handle))
-        let predicted = try bytes(handle, 2).flatMap { match($0, in: classes) } ?? coding.targetClass(text(handle, 2), id: name(handle))
-        let probabilities = try bytes(handle, 3).flatMap { scanProbabilities($0) } ?? coding.probabilities(text(handle, 3), id: name(handle))
+        let predicted = try columns.targetClass(handle, 2, id: name(handle))
+        guard let probabilitiesText = sqlite3_column_text(handle, 3) else {
+            throw StorageError.corrupt("\(name(handle)) of dataset \(coding.schema.name) has no probabilities")
+        }
+        let probabilities = try columns.probabilities(probabilitiesText, id: name(handle))
         return RecordLogEntry(features: features, prediction: RecordPrediction(
             predictedClass: predicted, probabilities: probabilities, modelVersion: Int(sqlite3_column_int64(handle, 4)),
             predictedAt: Date(timeIntervalSince1970: sqlite3_column_double(handle, 5))))
@@ -67,19 +71,6 @@ final class LogEntryReader: Sendable {
             return true
         }
         return scanned ? features : nil
-    }
-
-    /// `{"class": number, ...}`, by class index, a class left out 0; nil when the text is not that.
-    func scanProbabilities(_ text: UnsafeBufferPointer<UInt8>) -> [Double]? {
-        var probabilities = [Double](repeating: 0, count: classes.count)
-        var scanner = ObjectScanner(bytes: text)
-        let scanned = scanner.members { key, scanner in
-            guard let index = match(key, in: classes) else { return scanner.skipScalar() }
-            guard case .number(let value)? = scanner.scalar() else { return false }
-            probabilities[index] = value
-            return true
-        }
-        return scanned ? probabilities : nil
     }
 }
 
