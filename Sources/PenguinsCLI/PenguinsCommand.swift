@@ -7,7 +7,7 @@ struct PenguinsCommand: AsyncParsableCommand {
         subcommands: [
             UpCommand.self, ServeCommand.self, IngestCommand.self, TrainCommand.self, ScoreCommand.self, PredictCommand.self,
             StatsCommand.self, RegressCommand.self, DriftCommand.self, GenerateCommand.self,
-            QuarantineCommand.self, ModelsCommand.self, DatasetsCommand.self, KeysCommand.self, BenchCommand.self,
+            FeedbackCommand.self, QuarantineCommand.self, ModelsCommand.self, DatasetsCommand.self, KeysCommand.self, BenchCommand.self,
         ]
     )
 }

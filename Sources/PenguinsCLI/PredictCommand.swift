@@ -10,7 +10,7 @@ struct PredictCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "CSV file of rows to predict (for the penguins, either layout).") var file: String
-    @Flag(help: "Append the predictions to the prediction log: the production sample that `drift --current production` reads.")
+    @Flag(help: "Append the predictions to the prediction log: the production sample that `drift --current production` reads. Each row then shows the prediction_id its ground truth is reported by (`penguins feedback`).")
     var log = false
     @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
@@ -35,7 +35,8 @@ struct PredictCommand: AsyncParsableCommand {
                 print("{\"model_version\":\(model.version),\"rows\":[")
                 try await predictor.predict(file: url, overrides: csv.overrides) { rows, entries in
                     if log { try await platform.predictionLog.append(entries); logged += entries.count }
-                    for row in rows {
+                    for var row in rows {
+                        if !log { row.predictionID = nil }
                         print((first ? "" : ",") + String(decoding: try encoder.encode(row), as: UTF8.self))
                         first = false
                     }
@@ -75,7 +76,8 @@ struct PredictCommand: AsyncParsableCommand {
             var first = true
             try await model.predict(file: url, overrides: csv.overrides) { rows, entries in
                 if log { try await stores.predictionLog.append(entries); logged += entries.count }
-                for row in rows {
+                for var row in rows {
+                    if !log { row.predictionID = nil }
                     print((first ? "" : ",") + String(decoding: try encoder.encode(row), as: UTF8.self))
                     first = false
                 }

@@ -122,6 +122,14 @@ public struct DatasetPredictionRow: Codable, Sendable, Equatable {
     public var probabilities: [String: Double]?
     /// Why the row has no prediction (an invalid value, or a feature of the model missing).
     public var error: String?
+    /// The id its log entry carries, for its ground truth (`penguins feedback`); the command
+    /// shows it only when it logs the predictions.
+    public var predictionID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, line, prediction, probabilities, error
+        case predictionID = "prediction_id"
+    }
 }
 
 extension DatasetModel {
@@ -156,10 +164,11 @@ extension DatasetModel {
                 case .accepted(let row):
                     if let probabilities = predicted.next()! {
                         let prediction = prediction(from: probabilities, at: Date())
-                        entries.append(RecordLogEntry(features: row.features, prediction: prediction))
+                        let id = PredictionIDs.shared.next()
+                        entries.append(RecordLogEntry(features: row.features, prediction: prediction, predictionID: id))
                         rows.append(DatasetPredictionRow(
                             id: row.id, line: row.line, prediction: classes[prediction.predictedClass],
-                            probabilities: Dictionary(uniqueKeysWithValues: zip(classes, probabilities))))
+                            probabilities: Dictionary(uniqueKeysWithValues: zip(classes, probabilities)), predictionID: id))
                     } else {
                         rows.append(DatasetPredictionRow(
                             id: row.id, line: row.line, error: "missing \(missingFeatures(row.features).joined(separator: ", ")), which the model needs"))

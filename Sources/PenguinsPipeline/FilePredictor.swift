@@ -12,6 +12,9 @@ public struct FilePredictionRow: Codable, Sendable {
     public var probabilities: [String: Double]?
     /// Why the row has no prediction (an invalid row, or a feature the model reads missing).
     public var error: String?
+    /// The id its log entry carries, for its ground truth (`penguins feedback`); the command
+    /// shows it only when it logs the predictions.
+    public var predictionID: String?
 }
 
 /// Predicts every row of a CSV file (either layout) with a model, without storing anything.
@@ -47,10 +50,12 @@ public struct FilePredictor: Sendable {
                 case .accepted:
                     let (penguin, features) = penguins.next()!
                     if let prediction = predictions.next()! {
-                        logEntries.append(RecordLogEntry(features: features, prediction: model.coding.recordPrediction(prediction)))
+                        let id = PredictionIDs.shared.next()
+                        logEntries.append(RecordLogEntry(features: features, prediction: model.coding.recordPrediction(prediction), predictionID: id))
                         rows.append(FilePredictionRow(
                             penguinID: penguin.id, species: prediction.species.rawValue,
-                            probabilities: Dictionary(uniqueKeysWithValues: prediction.probabilities.map { ($0.key.rawValue, $0.value) })
+                            probabilities: Dictionary(uniqueKeysWithValues: prediction.probabilities.map { ($0.key.rawValue, $0.value) }),
+                            predictionID: id
                         ))
                     } else {
                         let missing = model.missingFeatures(features)

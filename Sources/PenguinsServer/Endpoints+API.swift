@@ -25,6 +25,9 @@ extension Endpoints {
         table.add(.get, v1 + "/drift/history", .api.limited, .getDriftHistory) { request, _ in
             try await self.driftHistory(FormValues(request.uri.query), dataset: nil)
         }
+        table.add(.post, v1 + "/feedback", .api, .recordFeedback) { request, _ in
+            try await self.recordFeedback(request, dataset: BundledSchemas.defaultName)
+        }
         table.add(.get, v1 + "/model", .api, .getModel) { _, _ in try await self.currentModelWithShadow() }
         table.add(.get, v1 + "/models", .api.heavy, .listModels) { _, _ in try await self.modelVersions() }
         table.add(.post, v1 + "/models/{version}/promote", .api.adminOnly, .promoteModel) { _, context in
@@ -128,12 +131,15 @@ extension Endpoints {
         let loaded = model.current
         guard let input = model.input(body, loaded: loaded, errors: &errors) else { throw Problem.invalidBody(errors) }
         guard let loaded, let prediction = loaded.model.predict(row: input.features) else { throw Problem.noModel }
-        let dropped = log.append(RecordLogEntry(features: input.features, prediction: loaded.model.coding.recordPrediction(prediction)), to: penguinLog)
+        let id = PredictionIDs.shared.next()
+        let entry = RecordLogEntry(features: input.features, prediction: loaded.model.coding.recordPrediction(prediction), predictionID: id)
+        let dropped = log.append(entry, to: penguinLog)
         if dropped > 0 { logDropped(dropped) }
         metrics.predicted(prediction.species)
-        var writer = JSONWriter(capacity: 160)
+        var writer = JSONWriter(capacity: 200)
         writer.beginObject()
         writer.predictionMembers(prediction)
+        writer.key("prediction_id"); writer.string(id)
         writer.endObject()
         return Responses.json(writer)
     }
@@ -155,8 +161,8 @@ extension Endpoints {
         }
         guard let loaded else { throw Problem.noModel }
         let predictions = loaded.model.predict(features: inputs.map(\.features)).compactMap { $0 }
-        record(predictions, features: inputs.map(\.features), model: loaded.model)
-        var writer = JSONWriter(capacity: 64 + predictions.count * 140)
+        let ids = record(predictions, features: inputs.map(\.features), model: loaded.model)
+        var writer = JSONWriter(capacity: 64 + predictions.count * 180)
         writer.beginObject()
         writer.key("model_version"); writer.int(loaded.version)
         writer.key("count"); writer.int(predictions.count)
@@ -171,6 +177,7 @@ extension Endpoints {
             for species in Species.allCases { writer.key(species.rawValue); writer.number(prediction.probabilities[species] ?? 0) }
             writer.endObject()
             writer.key("confidence"); writer.number(prediction.confidence)
+            writer.key("prediction_id"); writer.string(ids[index])
             writer.endObject()
         }
         writer.endArray()

@@ -333,7 +333,7 @@ extension Endpoints {
             }
             if problems.isEmpty, let probabilities = model.probabilities([features])[0] {
                 let prediction = model.prediction(from: probabilities, at: Date())
-                record([RecordLogEntry(features: features, prediction: prediction)], of: session)
+                record([RecordLogEntry(features: features, prediction: prediction, predictionID: PredictionIDs.shared.next())], of: session)
                 view.prediction = (schema.target.classes[prediction.predictedClass], Array(zip(schema.target.classes, probabilities)))
             } else {
                 view.formError = problems.joined(separator: "; ")

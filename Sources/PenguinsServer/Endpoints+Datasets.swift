@@ -56,6 +56,9 @@ extension Endpoints {
             let dataset = name(context)
             return try await self.driftHistory(FormValues(request.uri.query), dataset: Platform.isDefaultDataset(dataset) ? nil : dataset)
         }
+        table.add(.post, base + "/feedback", .api, .recordDatasetFeedback) { request, context in
+            try await self.recordFeedback(request, dataset: name(context))
+        }
         table.add(.get, base + "/model", .api, .getDatasetModel) { _, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.currentModelWithShadow() }
@@ -95,10 +98,12 @@ extension Endpoints {
         var errors: [FieldError] = []
         guard let features = Self.features(body, session: session, model: model, errors: &errors) else { throw Problem.invalidBody(errors) }
         let prediction = model.prediction(from: model.probabilities([features])[0]!, at: Date())
-        record([RecordLogEntry(features: features, prediction: prediction)], of: session)
-        var writer = JSONWriter(capacity: 200)
+        let id = PredictionIDs.shared.next()
+        record([RecordLogEntry(features: features, prediction: prediction, predictionID: id)], of: session)
+        var writer = JSONWriter(capacity: 240)
         writer.beginObject()
         writer.datasetPredictionMembers(prediction, schema: session.schema)
+        writer.key("prediction_id"); writer.string(id)
         writer.endObject()
         return Responses.json(writer)
     }
@@ -118,17 +123,19 @@ extension Endpoints {
         guard errors.isEmpty else { throw Problem.invalidBody(Array(errors.prefix(100))) }
         let now = Date()
         let predictions = model.probabilities(rows).map { model.prediction(from: $0!, at: now) }
-        record(zip(rows, predictions).map { RecordLogEntry(features: $0, prediction: $1) }, of: session)
-        var writer = JSONWriter(capacity: 64 + predictions.count * 160)
+        let entries = zip(rows, predictions).map { RecordLogEntry(features: $0, prediction: $1, predictionID: PredictionIDs.shared.next()) }
+        record(entries, of: session)
+        var writer = JSONWriter(capacity: 64 + predictions.count * 200)
         writer.beginObject()
         writer.key("dataset"); writer.string(session.schema.name)
         writer.key("model_version"); writer.int(model.version)
         writer.key("count"); writer.int(predictions.count)
         writer.key("predictions")
         writer.beginArray()
-        for prediction in predictions {
+        for entry in entries {
             writer.beginObject()
-            writer.datasetPredictionMembers(prediction, schema: session.schema)
+            writer.datasetPredictionMembers(entry.prediction, schema: session.schema)
+            writer.key("prediction_id"); writer.string(entry.predictionID!)
             writer.endObject()
         }
         writer.endArray()
@@ -359,7 +366,7 @@ extension Endpoints {
         let model = try model(of: session)
         return try Responses.json(encoding: ModelWithShadow(
             description: ModelDescription(version: model.version, artifact: model.artifact), spark: model.artifact.spark,
-            shadow: await shadowComparison(of: session)))
+            shadow: await shadowComparison(of: session), production: try? await production(of: session.schema, version: model.version)))
     }
 
     /// How often the Spark batch predictions of the dataset's current version agree with the

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Hummingbird
+import PenguinsCore
 import PenguinsPipeline
 import PenguinsStorage
 
@@ -13,7 +14,9 @@ extension Endpoints {
     func currentModelWithShadow() async throws -> Response {
         guard let loaded = model.current else { throw Problem.noModel }
         let shadow = await shadowComparison(of: loaded.model)
-        return try Responses.json(encoding: ModelWithShadow(description: ModelDescription(loaded.model), spark: loaded.model.artifact.spark, shadow: shadow))
+        let production = try? await production(of: penguinLog.schema, version: loaded.version)
+        return try Responses.json(encoding: ModelWithShadow(
+            description: ModelDescription(loaded.model), spark: loaded.model.artifact.spark, shadow: shadow, production: production))
     }
 
     /// The shadow comparison for a model with a Spark part, from a warehouse Spark writes to;
@@ -75,13 +78,16 @@ struct ModelWithShadow<Row: Codable & Sendable & Equatable>: Encodable {
     var description: ModelDescription
     var spark: SparkModelRecord?
     var shadow: ModelShadow<Row>?
+    /// Left out when the prediction log's store does not answer.
+    var production: ProductionReport?
 
-    private enum CodingKeys: String, CodingKey { case spark, shadow }
+    private enum CodingKeys: String, CodingKey { case spark, shadow, production }
 
     func encode(to encoder: any Encoder) throws {
         try description.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(spark, forKey: .spark)
         try container.encodeIfPresent(shadow, forKey: .shadow)
+        try container.encodeIfPresent(production, forKey: .production)
     }
 }

@@ -25,6 +25,8 @@ final class Endpoints: Sendable {
     let openAPIComponents: String
     /// The Spark/Swift shadow comparison of `GET /model` and the Classification page, reused briefly.
     let shadowCache = ShadowComparisonCache()
+    /// The production quality of `GET /model`, reused briefly.
+    let productionCache = ProductionReportCache()
     /// The schemas, stores and models of the datasets other than the penguins.
     let datasetSessions: DatasetSessions
     /// The API keys in force and how the server treats callers without one.
@@ -99,14 +101,19 @@ final class Endpoints: Sendable {
 
     /// Appends live predictions of the penguins' `model` to the log buffer, each with the row of
     /// features (by schema index) it was made from, and counts them by species.
-    func record(_ predictions: [Prediction], features: [[Double?]], model: SpeciesModel) {
+    /// Returns the prediction ids they are logged with, in order.
+    @discardableResult
+    func record(_ predictions: [Prediction], features: [[Double?]], model: SpeciesModel) -> [String] {
         let coding = model.coding
-        let entries = zip(features, predictions).map { RecordLogEntry(features: $0, prediction: coding.recordPrediction($1)) }
+        let entries = zip(features, predictions).map {
+            RecordLogEntry(features: $0, prediction: coding.recordPrediction($1), predictionID: PredictionIDs.shared.next())
+        }
         let dropped = log.append(contentsOf: entries, to: penguinLog)
         if dropped > 0 { logDropped(dropped) }
         var counts: [Species: Int] = [:]
         for prediction in predictions { counts[prediction.species, default: 0] += 1 }
         for (species, count) in counts { metrics.predicted(species, count: count) }
+        return entries.map { $0.predictionID! }
     }
 
     /// Appends live predictions of a dataset's model to the log buffer and counts them by class.

@@ -73,7 +73,7 @@ enum OpenAPIDatasets {
         let probability: JSONValue = .object(["type": .string("number"), "minimum": .number(0), "maximum": .number(1)])
         let prediction: JSONValue = .object([
             "type": .string("object"),
-            "required": .array(["prediction", "probabilities", "confidence", "model_version"].map(JSONValue.string)),
+            "required": .array(["prediction", "probabilities", "confidence", "model_version", "prediction_id"].map(JSONValue.string)),
             "properties": .object([
                 "prediction": .object(["type": .string("string"), "enum": .array(classes.map(JSONValue.string)),
                                        "description": .string("The predicted \(schema.target.name).")]),
@@ -84,6 +84,7 @@ enum OpenAPIDatasets {
                 ]),
                 "confidence": probability,
                 "model_version": .object(["type": .string("integer"), "minimum": .number(1)]),
+                "prediction_id": .object(["$ref": .string("#/components/schemas/PredictionId")]),
             ]),
         ])
         let batch: JSONValue = .object([

@@ -59,10 +59,12 @@ extension OpenAPI.Operation {
             200: .json(
                 "The species, each species' probability and the model version.", .ref("Prediction"),
                 example: [
+                    "prediction": "Adelie",
                     "species": "Adelie",
                     "probabilities": ["Adelie": 0.985, "Chinstrap": 0.01, "Gentoo": 0.005],
                     "confidence": 0.985,
                     "model_version": 1,
+                    "prediction_id": "9f1c2e3a4b5d6e7f-2a",
                 ]
             ),
             400: .malformedJSON,
@@ -402,6 +404,27 @@ extension OpenAPI.Operation {
             200: .json("The windows, oldest first.", .ref("DriftHistory")),
             400: .badParameter,
             409: .notEnoughData,
+            503: .unavailable,
+        ]
+    )
+
+    /// `POST /api/v1/feedback`
+    static let recordFeedback = Self(
+        "recordFeedback", .models,
+        summary: "Report the true species of earlier predictions",
+        description: """
+            Each item names a real-time prediction by the `prediction_id` it was answered with, or a stored             penguin by `id` (judged against its batch prediction from `penguins score`), and gives the true             class. The batch is recorded whole or not at all: a 422 names every item at fault. Truth reported             again for the same prediction replaces the earlier. The answer carries the current model's             production quality, which `GET /api/v1/model` shows too.
+            """,
+        requestBody: .json(
+            .ref("FeedbackRequest"),
+            example: ["feedback": [["prediction_id": "9f1c2e3a4b5d6e7f-2a", "actual": "Adelie"], ["id": "PAL0708-Gentoo-3", "actual": "Gentoo"]]]
+        ),
+        responses: [
+            200: .json("What was recorded, and the current model's production quality.", .ref("FeedbackResult")),
+            400: .malformedJSON,
+            413: .tooLarge,
+            415: .unsupportedMediaType,
+            422: .invalid,
             503: .unavailable,
         ]
     )

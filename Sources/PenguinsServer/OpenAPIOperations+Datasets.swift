@@ -214,6 +214,24 @@ extension OpenAPI.Operation {
         ]
     )
 
+    /// `POST /api/v1/datasets/{dataset}/feedback`
+    static let recordDatasetFeedback = Self(
+        "recordDatasetFeedback", .datasets,
+        summary: "Report the true class of a dataset's earlier predictions",
+        description: "As `POST /api/v1/feedback`, for the dataset's own predictions and stored rows.",
+        parameters: [.datasetName],
+        requestBody: .json(.ref("FeedbackRequest")),
+        responses: [
+            200: .json("What was recorded, and the current model's production quality.", .ref("FeedbackResult")),
+            400: .malformedJSON,
+            404: .notFound,
+            413: .tooLarge,
+            415: .unsupportedMediaType,
+            422: .invalid,
+            503: .unavailable,
+        ]
+    )
+
     /// `GET /api/v1/datasets/{dataset}/regression`
     static let getDatasetRegression = Self(
         "getDatasetRegression", .datasets,

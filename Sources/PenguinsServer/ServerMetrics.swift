@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsPipeline
 import PenguinsCore
 import PenguinsStorage
 import Prometheus
@@ -125,6 +126,33 @@ public final class ServerMetrics: Sendable {
             return counter
         }
         counter.increment(by: Int64(count))
+    }
+
+    /// Sets the production quality of `dataset`'s current model, from its predictions with
+    /// ground truth (`penguins_production_accuracy`, `penguins_production_macro_f1`,
+    /// `penguins_production_rows`); without any, the two ratios are left as they were.
+    func production(dataset: String, _ metrics: ProductionMetrics) {
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "penguins", metricName: name, unitName: "", helpText: help),
+                labels: [("dataset", dataset)]
+            )
+        }
+        gauge("production_rows", "Predictions of the current model with ground truth, by dataset.").set(Int64(metrics.rows))
+        guard let accuracy = metrics.accuracy, let macroF1 = metrics.macroF1 else { return }
+        gauge("production_accuracy", "Accuracy of the current model on predictions with ground truth, by dataset.").set(accuracy)
+        gauge("production_macro_f1", "Macro-F1 of the current model on predictions with ground truth, by dataset.").set(macroF1)
+    }
+
+    /// Counts ground truth recorded for `dataset`'s predictions.
+    func feedbackRecorded(dataset: String, count: Int) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "penguins", metricName: "feedback_recorded", unitName: "total",
+                helpText: "Ground truth recorded for predictions and stored rows, by dataset."
+            ),
+            labels: [("dataset", dataset)]
+        ).increment(by: Int64(count))
     }
 
     func logWritten(_ count: Int) { logWrittenCounter.increment(by: Int64(count)) }

@@ -308,3 +308,42 @@ struct ProgramRunnerTests {
         #expect(error?.standardOutput == "stubborn\n")
     }
 }
+
+/// `penguins feedback`: ground truth for predictions logged by `predict --log`.
+@Suite struct FeedbackCommandTests {
+    @Test func truthForLoggedPredictionsGivesTheProductionAccuracy() async throws {
+        let penguins = PenguinsExecutable()
+        try await penguins.run("ingest")
+        try await penguins.run("train")
+        let stream = try penguins.temporaryFile("stream.csv", "")
+        #expect(try await penguins.run("generate", "--rows", "50", "--seed", "3", "--output", stream).status == 0)
+        let unlogged = try await penguins.run("predict", stream, "--format", "json")
+        #expect(try #require(try unlogged.json()["rows"] as? [[String: Any]]).allSatisfy { $0["prediction_id"] == nil },
+                "a prediction not logged has no id to report truth by")
+        let predicted = try await penguins.run("predict", stream, "--log", "--format", "json")
+        let rows = try #require(try predicted.json()["rows"] as? [[String: Any]])
+        let logged = rows.compactMap { row in (row["prediction_id"] as? String).map { ($0, row["species"] as! String) } }
+        #expect(logged.count == 50)
+
+        // 40 answers agree with the prediction, 10 do not.
+        let lines = logged.enumerated().map { index, entry in
+            "\(entry.0);\(index < 40 ? entry.1 : (entry.1 == "Gentoo" ? "Adelie" : "Gentoo"))"
+        }
+        let truth = try penguins.temporaryFile("truth.csv", (["prediction_id;actual"] + lines).joined(separator: "\n") + "\n")
+        let recorded = try await penguins.run("feedback", truth, "--format", "json")
+        #expect(recorded.status == 0, "\(recorded.standardError)")
+        let production = try #require(try recorded.json()["production"] as? [String: Any])
+        #expect(production["rows"] as? Int == 50)
+        #expect(production["accuracy"] as? Double == 0.8)
+        #expect(production["model_version"] as? Int == 1)
+
+        // One unknown id: nothing of the file is recorded, and its line is named.
+        let wrong = try penguins.temporaryFile("wrong.csv", "prediction_id,actual\n\(logged[0].0),Adelie\nnot-an-id,Adelie\n")
+        expectUserError(try await penguins.run("feedback", wrong), mentioning: "line 3: prediction_id names no logged prediction")
+        let noTruth = try penguins.temporaryFile("none.csv", "prediction_id,guess\n\(logged[0].0),Adelie\n")
+        expectUserError(try await penguins.run("feedback", noTruth), mentioning: "actual")
+        let table = try await penguins.run("feedback", truth)
+        #expect(table.status == 0)
+        #expect(table.standardOutput.contains("accuracy 0.8000"), "\(table.standardOutput)")
+    }
+}

@@ -30,6 +30,9 @@ final class FlakyLog: RecordPredictionLog {
     }
     func recent(limit: Int) async throws -> [RecordLogEntry] { Array(entries.reversed().prefix(limit)) }
     func count() async throws -> Int { entries.count }
+    /// Keeps no ground truth: every prediction id is unknown here.
+    func record(_ feedback: [Feedback]) async throws -> [Int] { Array(feedback.indices) }
+    func labelled(since: Date?) async throws -> [LabelledPrediction] { [] }
 }
 
 /// The penguins' logged prediction number `index`: its bill length varies, its other features are fixed.
@@ -62,6 +65,9 @@ final class SlowLog: RecordPredictionLog {
     }
     func recent(limit: Int) async throws -> [RecordLogEntry] { Array(entries.reversed().prefix(limit)) }
     func count() async throws -> Int { entries.count }
+    /// Keeps no ground truth: every prediction id is unknown here.
+    func record(_ feedback: [Feedback]) async throws -> [Int] { Array(feedback.indices) }
+    func labelled(since: Date?) async throws -> [LabelledPrediction] { [] }
 }
 
 /// The penguins' log is `penguins`; every other dataset's is kept in memory.

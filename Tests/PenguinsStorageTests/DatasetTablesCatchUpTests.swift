@@ -6,7 +6,8 @@ import PostgresNIO
 import Testing
 
 /// A dataset whose tables were made before the steps `create-prediction-log`,
-/// `add-spark-columns` and `create-change-log` (with SQLite's `log-changes-…` trigger) existed:
+/// `add-spark-columns`, `create-change-log` (with SQLite's `log-changes-…` trigger),
+/// `add-prediction-ids` and `create-feedback` existed:
 /// opened by this version, its tables gain them in place and keep their rows. `undo` puts the tables back as they were before those steps (the SQL of the
 /// store's dialect); `makeProvider` opens the tables anew, as a new process would.
 func checkDatasetTablesCatchUp(
@@ -19,25 +20,31 @@ func checkDatasetTablesCatchUp(
     try await undo([
         "DROP TABLE ds_old_otters_prediction_log",
         "DROP TABLE ds_old_otters_changes",
+        "DROP TABLE ds_old_otters_feedback",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_class",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_model_version",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_at",
         """
         DELETE FROM dataset_migrations WHERE dataset = 'old_otters'
-        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log') OR name LIKE 'log-changes-%')
+        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log', 'add-prediction-ids', 'create-feedback')
+            OR name LIKE 'log-changes-%')
         """,
     ])
     #expect(try await migrations("old_otters") == ["create-lake", "create-warehouse", "create-quarantine", "create-registry"])
 
     let reopened = try await makeProvider()
     let log = try await reopened.predictionLog(for: schema)
-    try await log.append([otterLogEntry(site: 0, length: 80, coat: 1, predicted: 1, second: 0)])
+    var entry = otterLogEntry(site: 0, length: 80, coat: 1, predicted: 1, second: 0)
+    entry.predictionID = "p-1"
+    try await log.append([entry])
     #expect(try await log.count() == 1)
+    #expect(try await log.record([Feedback(subject: .prediction("p-1"), actualClass: 0, recordedAt: Date())]).isEmpty)
+    #expect(try await log.labelled(since: nil).map(\.actualClass) == [0])
     let warehouse = try await reopened.warehouse(for: schema)
     #expect(try await warehouse.record(id: "o1")?.record.features == [0, 80, 1])
     #expect(try await migrations("old_otters").filter { !$0.hasPrefix("log-changes-") } == [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
-        "create-change-log",
+        "create-change-log", "add-prediction-ids", "create-feedback",
     ])
     // The change log works from then on.
     try await warehouse.upsert([otter("o1", kind: 1, site: 0, length: 81, coat: 1)])

@@ -38,6 +38,10 @@ struct PostgresStoreTests {
         try await TestServers.withPostgresStore("log") { try await checkPenguinPredictionLogContract($0.predictionLog) }
     }
 
+    @Test func predictionFeedbackContract() async throws {
+        try await TestServers.withPostgresStore("feedback") { try await checkPredictionFeedbackContract($0.predictionLog) }
+    }
+
     @Test func quarantineContract() async throws {
         try await TestServers.withPostgresStore("quarantine") { try await checkQuarantineContract($0.quarantine) }
     }

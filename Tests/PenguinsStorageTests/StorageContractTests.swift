@@ -125,6 +125,14 @@ import Testing
         try await withSQLiteStore { try await checkPenguinPredictionLogContract($0.predictionLog) }
     }
 
+    @Test func sqlitePredictionFeedback() async throws {
+        try await withSQLiteStore { try await checkPredictionFeedbackContract($0.predictionLog) }
+    }
+
+    @Test func memoryPredictionFeedback() async throws {
+        try await checkPredictionFeedbackContract(MemoryStore().predictionLog)
+    }
+
     @Test func memoryPenguinPredictionLog() async throws {
         let store = MemoryStore()
         try await checkPenguinPredictionLogContract(store.predictionLog)

@@ -26,6 +26,8 @@ extension DatasetTables {
             DatasetMigration(name: "create-prediction-log", statements: createPredictionLog(dialect)),
             DatasetMigration(name: "add-spark-columns", statements: addSparkColumns(dialect)),
             DatasetMigration(name: "create-change-log", statements: createChangeLog(dialect)),
+            DatasetMigration(name: "add-prediction-ids", statements: addPredictionIDs(dialect)),
+            DatasetMigration(name: "create-feedback", statements: createFeedback(dialect)),
         ]
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
@@ -252,6 +254,39 @@ extension DatasetTables {
             )
             """]
         }
+    }
+
+    /// The id each real-time prediction is answered with, unique, so that its ground truth can
+    /// find it; entries logged before have none.
+    private func addPredictionIDs(_ dialect: SQLDialect) -> [String] {
+        let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
+        return [
+            "ALTER TABLE \(predictionLog) ADD COLUMN prediction_id \(text)",
+            "CREATE UNIQUE INDEX \(predictionLog)_by_prediction_id ON \(predictionLog) (prediction_id)",
+        ]
+    }
+
+    /// Ground truth: one row per prediction (`subject` `prediction`, by its id) or stored row
+    /// (`subject` `row`, by the row's id), with the prediction it judges copied in when the
+    /// truth came, so that production metrics read this table alone.
+    private func createFeedback(_ dialect: SQLDialect) -> [String] {
+        let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
+        let real = dialect == .sqlite ? "REAL" : "double precision"
+        let integer = dialect == .sqlite ? "INTEGER" : "integer"
+        let columns = """
+                subject \(text) NOT NULL,
+                reference \(text) NOT NULL,
+                predicted_class \(text) NOT NULL,
+                actual_class \(text) NOT NULL,
+                model_version \(integer) NOT NULL,
+                predicted_at \(real) NOT NULL,
+                recorded_at \(real) NOT NULL,
+                PRIMARY KEY (subject, reference)
+            """
+        return [
+            "CREATE TABLE \(feedback) (\n\(columns)\n)" + (dialect == .sqlite ? " WITHOUT ROWID" : ""),
+            "CREATE INDEX \(feedback)_by_time ON \(feedback) (predicted_at)",
+        ]
     }
 
     private func createQuarantine(_ dialect: SQLDialect) -> [String] {

@@ -17,6 +17,8 @@ struct DatasetTables: Sendable {
     var warehouseIDs: String { "ds_\(schema.name)_warehouse_ids" }
     var quarantine: String { "ds_\(schema.name)_quarantine" }
     var predictionLog: String { "ds_\(schema.name)_prediction_log" }
+    /// The ground truth of logged and stored predictions.
+    var feedback: String { "ds_\(schema.name)_feedback" }
     /// The warehouse's change log (see ``ChangeLog``).
     var changes: String { "ds_\(schema.name)_changes" }
     /// The PostgreSQL partition of the partition column's level `index`.

@@ -153,37 +153,95 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
     public func count() -> Int { rows.count }
 }
 
-/// The prediction log of one dataset held in memory. Same semantics as ``SQLiteRecordPredictionLog``.
+/// The prediction log of one dataset held in memory, with its ground truth. Same semantics as
+/// ``SQLiteRecordPredictionLog``.
 public actor MemoryRecordPredictionLog: RecordPredictionLog {
     public nonisolated let schema: DatasetSchema
     private var entries: [RecordLogEntry] = []
+    /// The entry of each prediction id, by position in `entries`.
+    private var positions: [String: Int] = [:]
+    /// Ground truth by subject kind and reference.
+    private var truths: [FeedbackKey: LabelledPrediction] = [:]
+
+    private struct FeedbackKey: Hashable {
+        var kind: String
+        var reference: String
+    }
 
     public init(schema: DatasetSchema, entries: [RecordLogEntry] = []) {
+        self.init(schema: schema, entries: entries, truths: [:])
+    }
+
+    private init(schema: DatasetSchema, entries: [RecordLogEntry], truths: [FeedbackKey: LabelledPrediction]) {
         self.schema = schema
         self.entries = entries
+        for (position, entry) in entries.enumerated() {
+            if let id = entry.predictionID { positions[id] = position }
+        }
+        self.truths = truths
     }
 
     /// The same entries under `schema`, their features found by name (as the stored logs keep
-    /// them); an entry whose predicted class the new schema lacks is dropped.
+    /// them); an entry whose predicted class the new schema lacks is dropped, and so is ground
+    /// truth naming a class the new schema lacks.
     func migrated(to schema: DatasetSchema) -> MemoryRecordPredictionLog {
         let old = self.schema
+        let newClass = { (index: Int) in schema.target.classes.firstIndex(of: old.target.classes[index]) }
         let kept = entries.compactMap { entry -> RecordLogEntry? in
-            guard let predictedClass = schema.target.classes.firstIndex(of: old.target.classes[entry.prediction.predictedClass]) else { return nil }
+            guard let predictedClass = newClass(entry.prediction.predictedClass) else { return nil }
             var prediction = entry.prediction
             prediction.predictedClass = predictedClass
             prediction.probabilities = schema.target.classes.map { name in
                 old.target.classes.firstIndex(of: name).map { $0 < entry.prediction.probabilities.count ? entry.prediction.probabilities[$0] : 0 } ?? 0
             }
-            return RecordLogEntry(features: schema.remapped(entry.features, from: old), prediction: prediction)
+            return RecordLogEntry(features: schema.remapped(entry.features, from: old), prediction: prediction, predictionID: entry.predictionID)
         }
-        return MemoryRecordPredictionLog(schema: schema, entries: kept)
+        let truths = truths.compactMapValues { truth -> LabelledPrediction? in
+            guard let predicted = newClass(truth.predictedClass), let actual = newClass(truth.actualClass) else { return nil }
+            var moved = truth
+            (moved.predictedClass, moved.actualClass) = (predicted, actual)
+            return moved
+        }
+        return MemoryRecordPredictionLog(schema: schema, entries: kept, truths: truths)
     }
 
-    public func append(_ entries: [RecordLogEntry]) { self.entries.append(contentsOf: entries) }
+    public func append(_ entries: [RecordLogEntry]) {
+        for entry in entries {
+            if let id = entry.predictionID { positions[id] = self.entries.count }
+            self.entries.append(entry)
+        }
+    }
 
-    public func recent(limit: Int) -> [RecordLogEntry] { Array(entries.reversed().prefix(max(limit, 0))) }
+    /// The newest entries first, without their prediction ids (as the stored logs read them).
+    public func recent(limit: Int) -> [RecordLogEntry] {
+        entries.reversed().prefix(max(limit, 0)).map { RecordLogEntry(features: $0.features, prediction: $0.prediction) }
+    }
 
     public func count() -> Int { entries.count }
+
+    public func record(_ feedback: [Feedback]) -> [Int] {
+        let unmatched = feedback.indices.filter {
+            if case .prediction(let id) = feedback[$0].subject { positions[id] == nil } else { false }
+        }
+        guard unmatched.isEmpty else { return unmatched }
+        for item in feedback {
+            let prediction = switch item.subject {
+            case .prediction(let id): entries[positions[id]!].prediction
+            case .row(_, let prediction): prediction
+            }
+            truths[FeedbackKey(kind: item.subject.kind, reference: item.subject.reference)] = LabelledPrediction(
+                predictedClass: prediction.predictedClass, actualClass: item.actualClass,
+                modelVersion: prediction.modelVersion, predictedAt: prediction.predictedAt, recordedAt: item.recordedAt
+            )
+        }
+        return []
+    }
+
+    public func labelled(since: Date?) -> [LabelledPrediction] {
+        truths.sorted { ($0.value.predictedAt, $0.key.kind, $0.key.reference) < ($1.value.predictedAt, $1.key.kind, $1.key.reference) }
+            .map(\.value)
+            .filter { since == nil || $0.predictedAt >= since! }
+    }
 }
 
 extension DatasetSchema {

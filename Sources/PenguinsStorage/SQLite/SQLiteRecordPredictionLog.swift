@@ -29,7 +29,8 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
         try await pool.writeWithoutTransaction { db in
             try db.inTransaction {
                 let statement = try db.makeStatement(sql: """
-                    INSERT INTO \(table) (inputs, predicted_class, probabilities, model_version, predicted_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO \(table) (inputs, predicted_class, probabilities, model_version, predicted_at, prediction_id)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """)
                 for entry in entries {
                     statement.bind(coding.inputsText(entry.features), at: 1)
@@ -37,6 +38,7 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
                     statement.bind(coding.probabilitiesText(entry.prediction.probabilities), at: 3)
                     statement.bind(entry.prediction.modelVersion, at: 4)
                     statement.bind(entry.prediction.predictedAt.timeIntervalSince1970, at: 5)
+                    statement.bind(entry.predictionID, at: 6)
                     try statement.stepToCompletion(in: db)
                 }
                 return .commit
@@ -69,6 +71,69 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
         return try await pool.readInBackground { db in
             defer { Self.releaseCachedPages(db) }
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+        }
+    }
+
+    /// Records ground truth in one transaction: a prediction's is copied with the logged entry
+    /// it judges (found by its id), a row's with the prediction given; rolled back if any
+    /// prediction id is not in the log.
+    public func record(_ feedback: [Feedback]) async throws -> [Int] {
+        guard !feedback.isEmpty else { return [] }
+        let (log, table, classes) = (tables.predictionLog, tables.feedback, schema.target.classes)
+        let upsert = """
+            ON CONFLICT (subject, reference) DO UPDATE SET predicted_class = excluded.predicted_class,
+                actual_class = excluded.actual_class, model_version = excluded.model_version,
+                predicted_at = excluded.predicted_at, recorded_at = excluded.recorded_at
+            """
+        return try await pool.writeWithoutTransaction { db in
+            var unmatched: [Int] = []
+            try db.inTransaction {
+                let logged = try db.makeStatement(sql: """
+                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, model_version, predicted_at, recorded_at)
+                    SELECT 'prediction', prediction_id, predicted_class, ?, model_version, predicted_at, ?
+                    FROM \(log) WHERE prediction_id = ? \(upsert)
+                    """)
+                let given = try db.makeStatement(sql: """
+                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, model_version, predicted_at, recorded_at)
+                    VALUES ('row', ?, ?, ?, ?, ?, ?) \(upsert)
+                    """)
+                for (index, item) in feedback.enumerated() {
+                    switch item.subject {
+                    case .prediction(let id):
+                        try logged.execute(arguments: [classes[item.actualClass], item.recordedAt.timeIntervalSince1970, id])
+                        if db.changesCount == 0 { unmatched.append(index) }
+                    case .row(let id, let prediction):
+                        try given.execute(arguments: [
+                            id, classes[prediction.predictedClass], classes[item.actualClass], prediction.modelVersion,
+                            prediction.predictedAt.timeIntervalSince1970, item.recordedAt.timeIntervalSince1970,
+                        ])
+                    }
+                }
+                return unmatched.isEmpty ? .commit : .rollback
+            }
+            return unmatched
+        }
+    }
+
+    /// The predictions with ground truth, oldest prediction first.
+    public func labelled(since: Date?) async throws -> [LabelledPrediction] {
+        let (table, coding) = (tables.feedback, coding)
+        return try await pool.readInBackground { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT predicted_class, actual_class, model_version, predicted_at, recorded_at FROM \(table)
+                WHERE predicted_at >= ? ORDER BY predicted_at, subject, reference
+                """, arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude])
+            var labelled: [LabelledPrediction] = []
+            while let row = try rows.next() {
+                let (predicted, actual): (String, String) = (row[0], row[1])
+                labelled.append(LabelledPrediction(
+                    predictedClass: try coding.targetClass(predicted, id: "feedback"),
+                    actualClass: try coding.targetClass(actual, id: "feedback"),
+                    modelVersion: row[2], predictedAt: Date(timeIntervalSince1970: row[3]),
+                    recordedAt: Date(timeIntervalSince1970: row[4])
+                ))
+            }
+            return labelled
         }
     }
 

@@ -180,7 +180,7 @@ func checkDatasetTablesEvolution(
     func tableSteps() async throws -> [String] { try await migrations("otters").filter { !$0.hasPrefix("log-changes-") } }
     let steps = [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
-        "create-change-log",
+        "create-change-log", "add-prediction-ids", "create-feedback",
     ]
     #expect(try await tableSteps() == steps)
 
