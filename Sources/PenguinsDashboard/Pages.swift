@@ -82,8 +82,11 @@ public enum Pages {
     }
 
     /// The current model (nil before the first training) and every version with a promote button.
-    public static func classification(current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil) -> String {
-        ClassificationPage.render(current: current, versions: versions, shadow: shadow)
+    /// With `production`, the model's quality on the predictions whose ground truth came back.
+    public static func classification(
+        current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil, production: ProductionReport? = nil
+    ) -> String {
+        ClassificationPage.render(current: current, versions: versions, shadow: shadow, production: production)
     }
 
     /// Drift of each feature, reference vs current distributions, and the simulation control.

@@ -125,7 +125,9 @@ extension Endpoints {
     func classificationPage() async throws -> Response {
         let versions = try await store(.registry) { [platform] in try await platform.registry.versions() }
         let shadow = await shadowComparison(of: model.current?.model)
-        return Responses.html(Pages.classification(current: model.current?.model, versions: versions, shadow: shadow))
+        var production: ProductionReport?
+        if let version = model.current?.version { production = try? await self.production(of: penguinLog.schema, version: version) }
+        return Responses.html(Pages.classification(current: model.current?.model, versions: versions, shadow: shadow, production: production))
     }
 
     /// The training sample against production (the prediction log), or against the simulated
@@ -279,9 +281,11 @@ extension Endpoints {
     func datasetClassificationPage(_ name: String) async throws -> Response {
         let session = try await session(name)
         let versions = try await store(.registry) { try await session.stores.registry.versions() }
+        var production: ProductionReport?
+        if let version = session.model?.version { production = try? await self.production(of: session.schema, version: version) }
         return Responses.html(Pages.datasetClassification(
             dataset: session.schema, model: session.model.map { ($0.version, $0.artifact) }, versions: versions,
-            shadow: await shadowComparison(of: session)))
+            shadow: await shadowComparison(of: session), production: production))
     }
 
     /// The drift page of a dataset other than the penguins (theirs is `/drift`): the training

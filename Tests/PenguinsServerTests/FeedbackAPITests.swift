@@ -80,6 +80,12 @@ import Testing
             }
             let after = try await client.send(.get, "/api/v1/model").object()
             #expect((after["production"] as? [String: Any])?["rows"] as? Int == 6)
+
+            // The classification page shows the figures and the accuracy by day.
+            let page = try await client.send(.get, "/classification").text
+            #expect(page.contains("<h2>In production</h2>"))
+            #expect(page.contains("Accuracy by day in production"))
+            #expect(page.contains(">6<"), "six answers shown")
         }
     }
 
@@ -109,6 +115,7 @@ import Testing
             let production = try #require(model["production"] as? [String: Any])
             #expect(production["rows"] as? Int == 0, "nothing of the refused batches was recorded")
             #expect(production["accuracy"] is NSNull)
+            #expect(try await client.send(.get, "/classification").text.contains("No ground truth yet"))
         }
     }
 
@@ -126,6 +133,7 @@ import Testing
             let production = try #require(model["production"] as? [String: Any])
             #expect(production["rows"] as? Int == 1)
             #expect(production["accuracy"] as? Double == 0)
+            #expect(try await client.send(.get, "/datasets/iris/classification").text.contains("Accuracy by day in production"))
             // A penguins' prediction id is not one of iris's.
             let penguin = try await client.postJSON("/api/v1/predict", #"{"bill_length_mm": 39.1, "bill_depth_mm": 18.7, "flipper_length_mm": 181, "body_mass_g": 3750}"#).object()
             let crossed = try await client.postJSON(

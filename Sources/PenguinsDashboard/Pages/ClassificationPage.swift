@@ -4,10 +4,13 @@ import PenguinsStorage
 
 /// The species model: parameters, metrics, confusion matrix, importances and versions.
 enum ClassificationPage {
-    static func render(current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil) -> String {
+    static func render(
+        current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil, production: ProductionReport? = nil
+    ) -> String {
         var body = "<h1>Classification</h1><p class=\"lead\">The random forest that predicts the species from the features it was trained on (the four measurements by default), evaluated on a held-out stratified split of the warehouse.</p>"
         if let current {
             body += model(current)
+            body += self.production(production, heldOut: current.artifact.metrics.accuracy, feedbackRoute: "/api/v1/feedback")
             body += spark(current, shadow: shadow)
         } else {
             body += HTML.note("No model yet: run <code>penguins train</code> (or <code>penguins up</code>) to train the species model.")
@@ -15,6 +18,38 @@ enum ClassificationPage {
         body += "<h2>Versions</h2>"
         body += versionTable(versions)
         return Layout.document(title: "Classification", current: .classification, body: body)
+    }
+
+    /// A window of production is marked when its accuracy is this far below the held-out one.
+    static let productionShortfall = 0.05
+    /// The fewest answers a window of production is judged on.
+    static let productionMinimumRows = 20
+
+    /// The model's quality on its own predictions whose ground truth came back: the figures
+    /// over all of them, and the accuracy by day against the held-out accuracy (dashed); a day
+    /// more than five points below it is red, one with under 20 answers hollow. Nothing to show
+    /// (no report: the log's store did not answer) leaves the section out.
+    static func production(_ report: ProductionReport?, heldOut: Double, feedbackRoute: String) -> String {
+        guard let report else { return "" }
+        var out = "<h2>In production</h2>"
+        guard let accuracy = report.overall.accuracy, let macroF1 = report.overall.macroF1 else {
+            out += HTML.note("No ground truth yet for this version's predictions: report it with <code>POST \(HTML.escape(feedbackRoute))</code> (by the <code>prediction_id</code> each prediction carries, or a stored row's id) or <code>penguins feedback FILE</code>.")
+            return out
+        }
+        out += Layout.stats([
+            ("accuracy", Format.percent(accuracy, 2)),
+            ("macro F1", Format.fixed(macroF1, 4)),
+            ("answers", Format.integer(report.overall.rows)),
+            ("held-out accuracy", Format.percent(heldOut, 2)),
+        ])
+        let points = report.windows.compactMap { window -> TimelineChart.Point? in
+            guard let value = window.metrics.accuracy else { return nil }
+            return TimelineChart.Point(
+                label: DriftPage.windowLabel(window.start, window: report.window), value: value,
+                drift: value < heldOut - productionShortfall, trusted: window.metrics.rows >= productionMinimumRows, rows: window.metrics.rows)
+        }
+        out += Layout.figure(TimelineChart(title: "Accuracy by \(report.window) in production", yTitle: "accuracy", points: points, threshold: heldOut).render())
+        return out
     }
 
     static func model(_ model: SpeciesModel) -> String {

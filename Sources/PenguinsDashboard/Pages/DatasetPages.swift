@@ -117,13 +117,16 @@ enum DatasetPages {
     /// The classification page of a dataset: its current model in full and every version,
     /// each not current with a promote button.
     static func classification(
-        dataset schema: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow?
+        dataset schema: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow?,
+        production: ProductionReport? = nil
     ) -> String {
         let name = HTML.escape(schema.name)
         var body = "<h1>Classification: \(name)</h1><p class=\"lead\">The random forest that predicts \(HTML.escape(schema.target.name)) "
         body += "from the features it was trained on, evaluated on a held-out stratified split of the warehouse.</p>"
         if let model {
             body += ClassificationPage.model(version: model.version, artifact: model.artifact)
+            body += ClassificationPage.production(
+                production, heldOut: model.artifact.metrics.accuracy, feedbackRoute: "/api/v1/datasets/\(schema.name)/feedback")
             body += ClassificationPage.spark(model.artifact, dataset: schema, shadow: shadow)
         } else {
             body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
@@ -222,9 +225,10 @@ extension Pages {
 
     /// The classification page of a dataset other than the penguins.
     public static func datasetClassification(
-        dataset: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow? = nil
+        dataset: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow? = nil,
+        production: ProductionReport? = nil
     ) -> String {
-        DatasetPages.classification(dataset: dataset, model: model, versions: versions, shadow: shadow)
+        DatasetPages.classification(dataset: dataset, model: model, versions: versions, shadow: shadow, production: production)
     }
 
     /// The drift page of a dataset other than the penguins; `message` says why `drift` is missing.
