@@ -21,12 +21,13 @@ func checkDatasetTablesCatchUp(
         "DROP TABLE ds_old_otters_prediction_log",
         "DROP TABLE ds_old_otters_changes",
         "DROP TABLE ds_old_otters_feedback",
+        "DROP TABLE ds_old_otters_model_audit",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_class",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_model_version",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_at",
         """
         DELETE FROM dataset_migrations WHERE dataset = 'old_otters'
-        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log', 'add-prediction-ids', 'create-feedback')
+        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log', 'add-prediction-ids', 'create-feedback', 'create-model-audit')
             OR name LIKE 'log-changes-%')
         """,
     ])
@@ -44,7 +45,7 @@ func checkDatasetTablesCatchUp(
     #expect(try await warehouse.record(id: "o1")?.record.features == [0, 80, 1])
     #expect(try await migrations("old_otters").filter { !$0.hasPrefix("log-changes-") } == [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
-        "create-change-log", "add-prediction-ids", "create-feedback",
+        "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit",
     ])
     // The change log works from then on.
     try await warehouse.upsert([otter("o1", kind: 1, site: 0, length: 81, coat: 1)])

@@ -58,7 +58,7 @@ struct PostgresMigrationTests {
         }
 
         try await withPreparedStore(location) { store in
-            #expect(try await store.appliedMigrations().suffix(4) == ["v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations", "v7-access-keys"])
+            #expect(try await store.appliedMigrations().suffix(5) == ["v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations", "v7-access-keys", "v8-model-audit"])
             #expect(try await store.lake.document(id: "p-old")?.body == old.document, "an old document reads as it was")
             var new = Fixtures.penguin("p-new")
             new.sourceLine = 7

@@ -81,7 +81,7 @@ struct PostgresStoreTests {
 
     @Test func migrationsAreNamedOrderedAndAppliedOnce() async throws {
         try await TestServers.withPostgresStore("migrations") { store in
-            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations", "v7-access-keys"]
+            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations", "v7-access-keys", "v8-model-audit"]
             #expect(try await store.appliedMigrations() == expected)
             // A second store on the same schema applies nothing again and sees the same data.
             try await store.lake.upsert([Fixtures.penguin("p-1")])

@@ -20,7 +20,7 @@ import Testing
             }
         }
         let store = try SQLiteStore(directory: directory.url)
-        #expect(try store.appliedMigrations().suffix(5) == ["v3-dataset-schemas", "v4-lake-sources", "v5-dataset-migrations", "v6-dataset-prediction-cache", "v7-access-keys"])
+        #expect(try store.appliedMigrations().suffix(6) == ["v3-dataset-schemas", "v4-lake-sources", "v5-dataset-migrations", "v6-dataset-prediction-cache", "v7-access-keys", "v8-model-audit"])
         #expect(try await store.lake.document(id: "p-old")?.body == old.document, "an old document reads as it was")
         #expect(try await store.lake.document(id: "p-old")?.body["_provenance"] == nil)
 

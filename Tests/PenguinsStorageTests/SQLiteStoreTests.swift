@@ -13,7 +13,7 @@ import Testing
         let store = try SQLiteStore(directory: nested)
         #expect(store.url == nested.appendingPathComponent("penguins.sqlite"))
         #expect(FileManager.default.fileExists(atPath: store.url.path))
-        let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v1-prediction-cache", "v2-warehouse-changes", "v2-prediction-cache-state", "v3-dataset-schemas", "v4-lake-sources", "v5-dataset-migrations", "v6-dataset-prediction-cache", "v7-access-keys"]
+        let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v1-prediction-cache", "v2-warehouse-changes", "v2-prediction-cache-state", "v3-dataset-schemas", "v4-lake-sources", "v5-dataset-migrations", "v6-dataset-prediction-cache", "v7-access-keys", "v8-model-audit"]
         #expect(try store.appliedMigrations() == expected)
         // Reopening applies nothing twice.
         #expect(try SQLiteStore(directory: nested).appliedMigrations() == expected)

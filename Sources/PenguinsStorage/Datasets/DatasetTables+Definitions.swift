@@ -28,6 +28,7 @@ extension DatasetTables {
             DatasetMigration(name: "create-change-log", statements: createChangeLog(dialect)),
             DatasetMigration(name: "add-prediction-ids", statements: addPredictionIDs(dialect)),
             DatasetMigration(name: "create-feedback", statements: createFeedback(dialect)),
+            DatasetMigration(name: "create-model-audit", statements: registry.createAudit(dialect)),
         ]
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {

@@ -7,6 +7,8 @@ public actor MemoryModelRegistry: ModelRegistry {
     private var models: [RegisteredModel] = []
     /// Live promotions, oldest first; the last one is current.
     private var promotions: [Int] = []
+    /// Every promotion and rollback, oldest first.
+    private var trail: [PromotionAudit] = []
 
     /// An empty registry.
     public init() {}
@@ -35,18 +37,28 @@ public actor MemoryModelRegistry: ModelRegistry {
         }
     }
 
-    /// Makes `version` current. Throws ``StorageError/notFound`` for an unknown version.
-    public func promote(version: Int) throws {
+    /// Makes `version` current and records it in the audit trail.
+    /// Throws ``StorageError/notFound`` for an unknown version.
+    public func promote(version: Int, audit: PromotionAudit) throws {
         guard model(version: version) != nil else {
             throw StorageError.notFound("model version \(version); list the versions with `penguins models list`")
         }
-        if promotions.last != version { promotions.append(version) }
+        guard promotions.last != version else { return }
+        trail.append(PromotionAudit(
+            action: .promote, at: Date(), from: promotions.last, to: version, actor: audit.actor, forced: audit.forced, comparison: audit.comparison))
+        promotions.append(version)
     }
 
-    /// Rolls back the newest promotion and returns the version that is current again.
-    public func rollback() throws -> Int {
+    /// Rolls back the newest promotion, records it, and returns the version that is current again.
+    public func rollback(by actor: String) throws -> Int {
         guard promotions.count >= 2 else { throw StorageError.nothingToRollBack }
-        promotions.removeLast()
+        let undone = promotions.removeLast()
+        trail.append(PromotionAudit(action: .rollback, at: Date(), from: undone, to: promotions[promotions.count - 1], actor: actor))
         return promotions[promotions.count - 1]
+    }
+
+    /// The audit trail, newest first.
+    public func audit(limit: Int) -> [PromotionAudit] {
+        Array(trail.reversed().prefix(max(limit, 0)))
     }
 }

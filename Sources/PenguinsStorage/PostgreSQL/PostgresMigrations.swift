@@ -177,6 +177,8 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The audit trail of the penguins' registry: every promotion and rollback.
+        ("v8-model-audit", ModelRegistryTables.penguins.createAudit(.postgres)),
     ]
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in

@@ -61,9 +61,10 @@ public struct PostgresModelRegistry: ModelRegistry {
         }
     }
 
-    /// Makes `version` current. Throws ``StorageError/notFound`` for an unknown version.
-    public func promote(version: Int) async throws {
-        let now = Date().timeIntervalSince1970
+    /// Makes `version` current and records it in the audit trail, in one transaction.
+    /// Throws ``StorageError/notFound`` for an unknown version.
+    public func promote(version: Int, audit: PromotionAudit) async throws {
+        let now = Date()
         try await store.transaction(.registry) { connection in
             let logger = store.logger
             try await connection.query(PostgresModelRegistry.lock, logger: logger)
@@ -74,17 +75,25 @@ public struct PostgresModelRegistry: ModelRegistry {
             guard exists else {
                 throw StorageError.notFound("model version \(version); list the versions with `penguins models list`")
             }
-            try await connection.query("""
-                INSERT INTO \(unescaped: tables.promotions) (version, promoted_at)
-                SELECT \(version), \(now)
-                WHERE \(version) IS DISTINCT FROM (SELECT version FROM \(unescaped: tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1)
-                """, logger: logger)
+            var previous: Int?
+            for try await current in try await connection.query(
+                "SELECT version FROM \(unescaped: tables.promotions) WHERE rolled_back_at IS NULL ORDER BY id DESC LIMIT 1", logger: logger
+            ).decode(Int.self) {
+                previous = current
+            }
+            guard previous != version else { return }
+            try await connection.query(
+                "INSERT INTO \(unescaped: tables.promotions) (version, promoted_at) VALUES (\(version), \(now.timeIntervalSince1970))", logger: logger)
+            try await record(PromotionAudit(
+                action: .promote, at: now, from: previous, to: version, actor: audit.actor, forced: audit.forced, comparison: audit.comparison
+            ), on: connection)
         }
     }
 
-    /// Rolls back the newest promotion and returns the version that is current again.
-    public func rollback() async throws -> Int {
-        let now = Date().timeIntervalSince1970
+    /// Rolls back the newest promotion, records it in the audit trail, and returns the version
+    /// that is current again.
+    public func rollback(by actor: String) async throws -> Int {
+        let now = Date()
         return try await store.transaction(.registry) { connection in
             let logger = store.logger
             try await connection.query(PostgresModelRegistry.lock, logger: logger)
@@ -95,9 +104,34 @@ public struct PostgresModelRegistry: ModelRegistry {
                 live.append(row)
             }
             guard live.count == 2 else { throw StorageError.nothingToRollBack }
-            try await connection.query("UPDATE \(unescaped: tables.promotions) SET rolled_back_at = \(now) WHERE id = \(live[0].id)", logger: logger)
+            try await connection.query(
+                "UPDATE \(unescaped: tables.promotions) SET rolled_back_at = \(now.timeIntervalSince1970) WHERE id = \(live[0].id)", logger: logger)
+            try await record(PromotionAudit(action: .rollback, at: now, from: live[0].version, to: live[1].version, actor: actor), on: connection)
             return live[1].version
         }
+    }
+
+    /// The audit trail, newest first.
+    public func audit(limit: Int) async throws -> [PromotionAudit] {
+        let table = tables.audit
+        return try await store.run(.registry) { client in
+            var entries: [PromotionAudit] = []
+            for try await (action, at, from, to, actor, forced, comparison) in try await client.query("""
+                SELECT action, at, from_version, to_version, actor, forced, comparison FROM \(unescaped: table) ORDER BY id DESC LIMIT \(max(limit, 0))
+                """).decode((String, Double, Int?, Int, String, Bool, String?).self) {
+                entries.append(PromotionAudit(
+                    action: PromotionAudit.Action(rawValue: action) ?? .promote, at: Date(timeIntervalSince1970: at), from: from, to: to,
+                    actor: actor, forced: forced, comparison: comparison))
+            }
+            return entries
+        }
+    }
+
+    private func record(_ audit: PromotionAudit, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO \(unescaped: tables.audit) (action, at, from_version, to_version, actor, forced, comparison)
+            VALUES (\(audit.action.rawValue), \(audit.at.timeIntervalSince1970), \(audit.from), \(audit.to), \(audit.actor), \(audit.forced), \(audit.comparison))
+            """, logger: store.logger)
     }
 
     private func model(version: Int, _ client: PostgresClient) async throws -> RegisteredModel? {

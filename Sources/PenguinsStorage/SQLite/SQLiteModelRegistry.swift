@@ -52,23 +52,29 @@ public struct SQLiteModelRegistry: ModelRegistry {
         }
     }
 
-    /// Makes `version` current. Throws ``StorageError/notFound`` for an unknown version.
-    public func promote(version: Int) async throws {
+    /// Makes `version` current and records it in the audit trail, in one transaction.
+    /// Throws ``StorageError/notFound`` for an unknown version.
+    public func promote(version: Int, audit: PromotionAudit) async throws {
         let now = Date()
         try await pool.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(tables.versions) WHERE version = ?", arguments: [version]) != nil else {
                 throw StorageError.notFound("model version \(version); list the versions with `penguins models list`")
             }
-            guard try currentVersion(in: db) != version else { return }
+            let previous = try currentVersion(in: db)
+            guard previous != version else { return }
             try db.execute(
                 sql: "INSERT INTO \(tables.promotions) (version, promoted_at) VALUES (?, ?)",
                 arguments: [version, now.timeIntervalSince1970]
             )
+            try record(PromotionAudit(
+                action: .promote, at: now, from: previous, to: version, actor: audit.actor, forced: audit.forced, comparison: audit.comparison
+            ), in: db)
         }
     }
 
-    /// Rolls back the newest promotion and returns the version that is current again.
-    public func rollback() async throws -> Int {
+    /// Rolls back the newest promotion, records it in the audit trail, and returns the version
+    /// that is current again.
+    public func rollback(by actor: String) async throws -> Int {
         let now = Date()
         return try await pool.write { db in
             let live = try Row.fetchAll(db, sql: """
@@ -79,8 +85,32 @@ public struct SQLiteModelRegistry: ModelRegistry {
                 sql: "UPDATE \(tables.promotions) SET rolled_back_at = ? WHERE id = ?",
                 arguments: [now.timeIntervalSince1970, live[0][0] as Int64]
             )
+            try record(PromotionAudit(action: .rollback, at: now, from: live[0][1], to: live[1][1], actor: actor), in: db)
             return live[1][1] as Int
         }
+    }
+
+    /// The audit trail, newest first.
+    public func audit(limit: Int) async throws -> [PromotionAudit] {
+        try await pool.readInBackground { db in
+            try Row.fetchAll(db, sql: """
+                SELECT action, at, from_version, to_version, actor, forced, comparison FROM \(tables.audit) ORDER BY id DESC LIMIT ?
+                """, arguments: [max(limit, 0)]).map { row in
+                PromotionAudit(
+                    action: PromotionAudit.Action(rawValue: row[0]) ?? .promote, at: Date(timeIntervalSince1970: row[1]), from: row[2], to: row[3],
+                    actor: row[4], forced: row[5], comparison: row[6]
+                )
+            }
+        }
+    }
+
+    private func record(_ audit: PromotionAudit, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO \(tables.audit) (action, at, from_version, to_version, actor, forced, comparison) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [audit.action.rawValue, audit.at.timeIntervalSince1970, audit.from, audit.to, audit.actor, audit.forced, audit.comparison]
+        )
     }
 
     private func currentVersion(in db: Database) throws -> Int? {

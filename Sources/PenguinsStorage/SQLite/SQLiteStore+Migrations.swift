@@ -206,6 +206,11 @@ extension SQLiteStore {
                 """)
         }
 
+        // The audit trail of the penguins' registry: every promotion and rollback.
+        migrator.registerMigration("v8-model-audit") { db in
+            for statement in ModelRegistryTables.penguins.createAudit(.sqlite) { try db.execute(sql: statement) }
+        }
+
         return migrator
     }
 }

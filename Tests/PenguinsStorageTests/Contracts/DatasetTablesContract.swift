@@ -180,7 +180,7 @@ func checkDatasetTablesEvolution(
     func tableSteps() async throws -> [String] { try await migrations("otters").filter { !$0.hasPrefix("log-changes-") } }
     let steps = [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
-        "create-change-log", "add-prediction-ids", "create-feedback",
+        "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit",
     ]
     #expect(try await tableSteps() == steps)
 

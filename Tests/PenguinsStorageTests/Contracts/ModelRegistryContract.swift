@@ -48,4 +48,20 @@ func checkModelRegistryContract(_ registry: some ModelRegistry) async throws {
     }
     #expect(try await registry.current()?.version == 1)
     #expect(try await registry.register(artifact: Data("{}".utf8), createdAt: dates[0]) == 4)
+
+    // The audit trail: every change of the current version, newest first, with who and how.
+    let start = Date()
+    try await registry.promote(version: 4, audit: PromotionAudit(
+        action: .promote, at: .distantPast, from: nil, to: 0, actor: "key:ops", forced: true, comparison: #"{"margin":0.01}"#))
+    try await registry.promote(version: 4, audit: PromotionAudit(action: .promote, at: .distantPast, from: nil, to: 0, actor: "again"))
+    #expect(try await registry.rollback(by: "cli") == 1)
+    let trail = try await registry.audit(limit: 100)
+    #expect(trail.map(\.action) == [.rollback, .promote, .rollback, .promote, .rollback, .rollback, .promote, .promote, .promote])
+    #expect(trail.map(\.from) == [4, 1, 3, 1, 2, 3, 2, 1, nil])
+    #expect(trail.map(\.to) == [1, 4, 1, 3, 1, 2, 3, 2, 1])
+    #expect(trail[0].actor == "cli" && !trail[0].forced && trail[0].comparison == nil)
+    #expect(trail[1].actor == "key:ops" && trail[1].forced && trail[1].comparison == #"{"margin":0.01}"#)
+    #expect(trail[1].at >= start.addingTimeInterval(-1) && trail[1].at <= Date().addingTimeInterval(1), "the registry's time, not the caller's")
+    #expect(trail.dropFirst(2).allSatisfy { $0.actor == "system" })
+    #expect(try await registry.audit(limit: 2) == Array(trail.prefix(2)))
 }
