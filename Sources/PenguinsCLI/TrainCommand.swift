@@ -8,7 +8,12 @@ import PenguinsSpark
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a random forest on the warehouse, evaluate it on a held-out split, register it and make it current."
+        abstract: "Train a random forest on the warehouse, evaluate it on a held-out split, register it and make it current unless the current version is better.",
+        discussion: """
+            A new version less accurate than the current one by more than --margin (on the new \
+            version's held-out rows, or on the predictions whose ground truth came back) stays a \
+            candidate, and the output says by how much; --force makes it current anyway.
+            """
     )
 
     @Option(help: "Number of trees (Spark's numTrees).") var numTrees = 20
@@ -31,6 +36,7 @@ struct TrainCommand: AsyncParsableCommand {
         valueName: "path"
     ))
     var sparkModelDirectory: String?
+    @Flag(help: "Make the new version current even when it is worse than the current one.") var force = false
     @OptionGroup var dataset: DatasetOption
     @OptionGroup var global: GlobalOptions
 
@@ -62,7 +68,7 @@ struct TrainCommand: AsyncParsableCommand {
                 let schema = try await platform.schema(ofDataset: name)
                 if case .spark(let url) = engine {
                     let report = try await SparkTrainer(
-                        platform: platform, url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot
+                        platform: platform, url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot, force: force
                     ).train(dataset: schema, features: featureNames)
                     switch global.format {
                     case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
@@ -70,7 +76,7 @@ struct TrainCommand: AsyncParsableCommand {
                     }
                     return
                 }
-                let report = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction)
+                let report = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction, force: force)
                     .train(schema: schema, features: featureNames)
                 switch global.format {
                 case .json: try printJSON(TrainOutput(report))
@@ -80,7 +86,7 @@ struct TrainCommand: AsyncParsableCommand {
             }
             if case .spark(let url) = engine {
                 let report = try await SparkTrainer(
-                    platform: try global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot
+                    platform: try global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot, force: force
                 ).train()
                 switch global.format {
                 case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
@@ -88,7 +94,7 @@ struct TrainCommand: AsyncParsableCommand {
                 }
                 return
             }
-            let report = try await Trainer(platform: try global.platform(), parameters: parameters, testFraction: testFraction).train()
+            let report = try await Trainer(platform: try global.platform(), parameters: parameters, testFraction: testFraction, force: force).train()
             switch global.format {
             case .json: try printJSON(TrainOutput(report))
             case .table: print(TrainCommand.summary(report))
@@ -104,12 +110,18 @@ struct TrainCommand: AsyncParsableCommand {
     static func summary(_ report: TrainReport) -> String {
         let artifact = report.artifact
         let metrics = artifact.metrics
+        let status = report.promoted ? "current" : "a candidate, not current"
         var lines = [
-            "\(artifact.dataset.map { "dataset \($0), " } ?? "")model version \(report.version) (current): \(artifact.parameters.numTrees) trees, depth \(artifact.parameters.maxDepth), seed \(artifact.parameters.seed)",
+            "\(artifact.dataset.map { "dataset \($0), " } ?? "")model version \(report.version) (\(status)): \(artifact.parameters.numTrees) trees, depth \(artifact.parameters.maxDepth), seed \(artifact.parameters.seed)",
             "trained on \(artifact.trainingRows) rows, evaluated on \(artifact.testRows) held-out rows in \(fixed(report.loadSeconds + report.fitSeconds, 2)) s (fit \(fixed(report.fitSeconds, 2)) s)",
             "accuracy \(fixed(metrics.accuracy, 4))  macro-F1 \(fixed(metrics.macroF1, 4))",
-            "",
         ]
+        if let comparison = report.comparison {
+            lines.append(report.promoted
+                ? "against version \(comparison.current): \(comparison.summary)\(comparison.worse ? "; made current by --force" : "")"
+                : "not made current: \(comparison.summary); version \(comparison.current) stays current (`penguins models promote \(report.version) --force` makes this one current)")
+        }
+        lines.append("")
         lines.append(metricsTable(metrics, labels: artifact.classLabels, target: artifact.dataset == nil ? "species" : "class"))
         lines.append("")
         lines.append(confusionTable(metrics, labels: artifact.classLabels))
@@ -160,9 +172,15 @@ struct TrainOutput: Encodable {
     var fitSeconds: Double
     /// The Spark model trained beside it (`--engine sc://...`).
     var spark: SparkModelRecord?
+    /// False when the new version stays a candidate, the current one being better.
+    var promoted: Bool
+    /// The new version against the version current before; absent when there was none.
+    var comparison: ModelComparison?
 
     init(_ report: TrainReport, spark: SparkModelRecord? = nil) {
         self.spark = spark
+        promoted = report.promoted
+        comparison = report.comparison
         version = report.version
         engine = report.artifact.engine
         parameters = report.artifact.parameters

@@ -84,9 +84,10 @@ public enum Pages {
     /// The current model (nil before the first training) and every version with a promote button.
     /// With `production`, the model's quality on the predictions whose ground truth came back.
     public static func classification(
-        current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil, production: ProductionReport? = nil
+        current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil, production: ProductionReport? = nil,
+        audit: [PromotionAudit] = []
     ) -> String {
-        ClassificationPage.render(current: current, versions: versions, shadow: shadow, production: production)
+        ClassificationPage.render(current: current, versions: versions, shadow: shadow, production: production, audit: audit)
     }
 
     /// Drift of each feature, reference vs current distributions, and the simulation control.

@@ -4,7 +4,8 @@ import PenguinsML
 import PenguinsStorage
 
 /// Trains a classifier for any dataset on chosen features of its warehouse, evaluates it on a
-/// held-out stratified split, registers it in the dataset's registry and makes it current. For
+/// held-out stratified split, registers it in the dataset's registry and makes it current
+/// unless it is worse than the current version (``ModelPromotion``: it then stays a candidate). For
 /// the penguins, the warehouse and the registry are those their served models come from
 /// (``Platform/modelStores(of:)``).
 ///
@@ -15,11 +16,16 @@ public struct DatasetTrainer: Sendable {
     public var platform: Platform
     public var parameters: RandomForestClassifier
     public var testFraction: Double
+    /// Make the new version current even when it is worse than the current one.
+    public var force: Bool
 
-    public init(platform: Platform, parameters: RandomForestClassifier = RandomForestClassifier(), testFraction: Double = 0.2) {
+    public init(
+        platform: Platform, parameters: RandomForestClassifier = RandomForestClassifier(), testFraction: Double = 0.2, force: Bool = false
+    ) {
         self.platform = platform
         self.parameters = parameters
         self.testFraction = testFraction
+        self.force = force
     }
 
     /// The indices of the features named `names` (the schema's model features when nil).
@@ -60,8 +66,9 @@ public struct DatasetTrainer: Sendable {
         let fitSeconds = Date().timeIntervalSince(fitStart)
 
         let version = try await stores.registry.register(artifact: try artifact.encoded(), createdAt: now)
-        try await stores.registry.promote(version: version)
-        return TrainReport(version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds)
+        let gate = try await ModelPromotion(platform: platform, schema: schema).promoteTrained(version: version, force: force)
+        return TrainReport(
+            version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds, promoted: gate.promoted, comparison: gate.comparison)
     }
 
     /// Fits on the rows of `columns` that have every feature. Pure: no I/O.

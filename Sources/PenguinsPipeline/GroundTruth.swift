@@ -196,7 +196,7 @@ public struct GroundTruth: Sendable {
                     ))
                     continue
                 }
-                feedback.append(Feedback(subject: .row(id, prediction), actualClass: actual, recordedAt: now))
+                feedback.append(Feedback(subject: .row(id, prediction, features: stored.record.features), actualClass: actual, recordedAt: now))
             }
             positions.append(index)
         }

@@ -10,12 +10,20 @@ public struct TrainReport: Sendable {
     /// Seconds spent reading the warehouse, and fitting the scaler and the forest.
     public var loadSeconds: Double
     public var fitSeconds: Double
+    /// False when the new version stays a candidate: the current one is better (see ``comparison``).
+    public var promoted: Bool
+    /// The new version against the version current before; nil when there was none.
+    public var comparison: ModelComparison?
 
-    public init(version: Int, artifact: ModelArtifact, loadSeconds: Double, fitSeconds: Double) {
+    public init(
+        version: Int, artifact: ModelArtifact, loadSeconds: Double, fitSeconds: Double, promoted: Bool = true, comparison: ModelComparison? = nil
+    ) {
         self.version = version
         self.artifact = artifact
         self.loadSeconds = loadSeconds
         self.fitSeconds = fitSeconds
+        self.promoted = promoted
+        self.comparison = comparison
     }
 }
 
@@ -80,11 +88,16 @@ public struct Trainer: Sendable {
     public var platform: Platform
     public var parameters: RandomForestClassifier
     public var testFraction: Double
+    /// Make the new version current even when it is worse than the current one.
+    public var force: Bool
 
-    public init(platform: Platform, parameters: RandomForestClassifier = RandomForestClassifier(), testFraction: Double = 0.2) {
+    public init(
+        platform: Platform, parameters: RandomForestClassifier = RandomForestClassifier(), testFraction: Double = 0.2, force: Bool = false
+    ) {
         self.platform = platform
         self.parameters = parameters
         self.testFraction = testFraction
+        self.force = force
     }
 
     public func train(now: Date = Date()) async throws -> TrainReport {
@@ -101,8 +114,9 @@ public struct Trainer: Sendable {
         let fitSeconds = Date().timeIntervalSince(fitStart)
 
         let version = try await platform.registry.register(artifact: try artifact.encoded(), createdAt: now)
-        try await platform.registry.promote(version: version)
-        return TrainReport(version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds)
+        let gate = try await ModelPromotion(platform: platform, schema: platform.warehouse.recordWarehouse.schema).promoteTrained(version: version, force: force)
+        return TrainReport(
+            version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds, promoted: gate.promoted, comparison: gate.comparison)
     }
 
     /// Fits scaler and forest on the training split and evaluates on the test split. Pure: no I/O.

@@ -30,8 +30,9 @@ extension Endpoints {
         }
         table.add(.get, v1 + "/model", .api, .getModel) { _, _ in try await self.currentModelWithShadow() }
         table.add(.get, v1 + "/models", .api.heavy, .listModels) { _, _ in try await self.modelVersions() }
-        table.add(.post, v1 + "/models/{version}/promote", .api.adminOnly, .promoteModel) { _, context in
-            try await self.promoteVersion(Self.parameter(context, "version"))
+        table.add(.post, v1 + "/models/{version}/promote", .api.adminOnly, .promoteModel) { request, context in
+            try await self.promoteVersion(
+                Self.parameter(context, "version"), try PromotionRequest.from(FormValues(request.uri.query), caller: context.identity))
         }
         table.add(.get, v1 + "/datasets", .api, .listDatasets) { _, _ in try await self.datasets() }
         table.add(.get, v1 + "/datasets/{dataset}", .api, .getDataset) { _, context in
@@ -406,23 +407,23 @@ extension Endpoints {
 
     // MARK: Models
 
-    /// `GET /models`: every version, newest first.
+    /// `GET /models`: every version, newest first, and the audit trail of promotions.
     func modelVersions() async throws -> Response {
         let listed = try await store(.registry) { [platform] in try await platform.modelVersions() }
-        return try Responses.json(encoding: ModelVersionList(current: listed.first(where: \.current)?.version, versions: listed))
+        let audit = try await store(.registry) { [platform] in try await platform.registry.audit(limit: Self.auditLimit) }
+        return try Responses.json(encoding: ModelVersionList(
+            current: listed.first(where: \.current)?.version, versions: listed, audit: audit.map(ModelAuditRow.init)))
     }
 
-    /// `POST /models/{version}/promote`.
-    func promoteVersion(_ text: String) async throws -> Response {
+    /// The most audit entries `GET /models` and the classification pages show.
+    static let auditLimit = 100
+
+    /// `POST /models/{version}/promote[?force=true&margin=0.01]`.
+    func promoteVersion(_ text: String, _ request: PromotionRequest) async throws -> Response {
         guard let version = Int(text), version > 0 else { throw Problem.invalidParameter("version", "must be a positive integer, not \"\(text)\"") }
-        let previous = try await promote(version: version)
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("current"); writer.int(version)
-        writer.key("previous")
-        if let previous { writer.int(previous) } else { writer.null() }
-        writer.endObject()
-        return Responses.json(writer)
+        let outcome = try await promote(version: version, request)
+        return try Responses.json(encoding: PromotionResult(
+            dataset: penguinLog.schema.name, current: version, previous: outcome.previous, comparison: outcome.comparison))
     }
 
     // MARK: Health
@@ -596,19 +597,22 @@ struct ModelDescription: Encodable {
     }
 }
 
-/// `GET /models`.
+/// `GET /models`: the versions and the audit trail of promotions.
 struct ModelVersionList: Encodable {
     var current: Int?
     var versions: [ModelVersionDescription]
+    /// Every promotion and rollback, newest first.
+    var audit: [ModelAuditRow]
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         // An explicit null when there is no current version, rather than a missing key.
         try container.encode(current, forKey: .current)
         try container.encode(versions, forKey: .versions)
+        try container.encode(audit, forKey: .audit)
     }
 
-    private enum CodingKeys: String, CodingKey { case current, versions }
+    private enum CodingKeys: String, CodingKey { case current, versions, audit }
 }
 
 /// `GET /datasets`.

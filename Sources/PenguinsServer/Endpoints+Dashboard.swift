@@ -16,12 +16,12 @@ extension Endpoints {
         table.add(.get, "/statistics", .page.limited, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
         table.add(.get, "/regression", .page.limited, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
         table.add(.get, "/classification", .page, .classificationPage) { _, _ in try await self.classificationPage() }
-        table.add(.post, "/classification/promote", .page.adminOnly, .promoteFromDashboard) { request, _ in
+        table.add(.post, "/classification/promote", .page.adminOnly, .promoteFromDashboard) { request, context in
             let form = try await Self.formBody(request)
             guard let text = form["version"], let version = Int(text), version > 0 else {
                 throw Problem.invalidParameter("version", "must be a positive integer, not \"\(form["version"] ?? "")\"")
             }
-            _ = try await self.promote(version: version)
+            _ = try await self.promote(version: version, try PromotionRequest.from(form, caller: context.identity))
             return Responses.redirect(to: "/classification")
         }
         table.add(.get, "/drift", .page.limited, .driftPage) { request, _ in try await self.driftPage(FormValues(request.uri.query)) }
@@ -40,11 +40,12 @@ extension Endpoints {
             guard let text = form["version"], let version = Int(text), version > 0 else {
                 throw Problem.invalidParameter("version", "must be a positive integer, not \"\(form["version"] ?? "")\"")
             }
+            let promotion = try PromotionRequest.from(form, caller: context.identity)
             if Platform.isDefaultDataset(dataset) {
-                _ = try await self.promote(version: version)
+                _ = try await self.promote(version: version, promotion)
                 return Responses.redirect(to: "/classification")
             }
-            _ = try await self.promote(version: version, dataset: dataset)
+            _ = try await self.promote(version: version, dataset: dataset, promotion)
             return Responses.redirect(to: "/datasets/\(dataset)/classification")
         }
         table.add(.get, "/datasets/{dataset}/classification", .page, .datasetClassificationPage) { _, context in
@@ -127,7 +128,9 @@ extension Endpoints {
         let shadow = await shadowComparison(of: model.current?.model)
         var production: ProductionReport?
         if let version = model.current?.version { production = try? await self.production(of: penguinLog.schema, version: version) }
-        return Responses.html(Pages.classification(current: model.current?.model, versions: versions, shadow: shadow, production: production))
+        let audit = (try? await store(.registry) { [platform] in try await platform.registry.audit(limit: Self.auditLimit) }) ?? []
+        return Responses.html(Pages.classification(
+            current: model.current?.model, versions: versions, shadow: shadow, production: production, audit: audit))
     }
 
     /// The training sample against production (the prediction log), or against the simulated
@@ -285,7 +288,8 @@ extension Endpoints {
         if let version = session.model?.version { production = try? await self.production(of: session.schema, version: version) }
         return Responses.html(Pages.datasetClassification(
             dataset: session.schema, model: session.model.map { ($0.version, $0.artifact) }, versions: versions,
-            shadow: await shadowComparison(of: session), production: production))
+            shadow: await shadowComparison(of: session), production: production,
+            audit: (try? await store(.registry) { try await session.stores.registry.audit(limit: Self.auditLimit) }) ?? []))
     }
 
     /// The drift page of a dataset other than the penguins (theirs is `/drift`): the training

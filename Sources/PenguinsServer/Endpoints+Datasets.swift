@@ -69,11 +69,12 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return try await self.modelVersions() }
             return try await self.modelVersions(dataset: dataset)
         }
-        table.add(.post, base + "/models/{version}/promote", .api.adminOnly, .promoteDatasetModel) { _, context in
+        table.add(.post, base + "/models/{version}/promote", .api.adminOnly, .promoteDatasetModel) { request, context in
             let (dataset, text) = (name(context), Self.parameter(context, "version"))
-            if Platform.isDefaultDataset(dataset) { return try await self.promoteVersion(text) }
+            let promotion = try PromotionRequest.from(FormValues(request.uri.query), caller: context.identity)
+            if Platform.isDefaultDataset(dataset) { return try await self.promoteVersion(text, promotion) }
             guard let version = Int(text), version > 0 else { throw Problem.invalidParameter("version", "must be a positive integer, not \"\(text)\"") }
-            return try await self.promote(version: version, dataset: dataset)
+            return try await self.promote(version: version, dataset: dataset, promotion)
         }
     }
 
@@ -378,27 +379,26 @@ extension Endpoints {
         return try? await store(.warehouse) { try await warehouse.shadowComparison(modelVersion: model.version, limit: 20) }
     }
 
-    /// `GET /datasets/{dataset}/models`: every version, newest first.
+    /// `GET /datasets/{dataset}/models`: every version, newest first, and the audit trail.
     func modelVersions(dataset: String) async throws -> Response {
-        _ = try await session(dataset)
+        let session = try await session(dataset)
         let versions = try await store(.registry) { [platform] in try await platform.modelVersions(ofDataset: dataset) }
-        return try Responses.json(encoding: ModelVersionList(current: versions.first { $0.current }?.version, versions: versions))
+        let audit = try await store(.registry) { try await session.stores.registry.audit(limit: Self.auditLimit) }
+        return try Responses.json(encoding: ModelVersionList(
+            current: versions.first { $0.current }?.version, versions: versions, audit: audit.map(ModelAuditRow.init)))
     }
 
-    /// `POST /datasets/{dataset}/models/{version}/promote`: makes a version current.
-    func promote(version: Int, dataset: String) async throws -> Response {
+    /// `POST /datasets/{dataset}/models/{version}/promote`: makes a version current through the
+    /// gate (a worse one is a 409 unless forced).
+    func promote(version: Int, dataset: String, _ request: PromotionRequest) async throws -> Response {
         let session = try await session(dataset)
-        let previous = session.model?.version
-        try await store(.registry) { try await session.stores.registry.promote(version: version) }
+        guard try await store(.registry, { try await session.stores.registry.model(version: version) }) != nil else {
+            throw Problem.notFound("model version \(version) of \(dataset)", field: "version")
+        }
+        let gate = ModelPromotion(platform: platform, schema: session.schema, margin: request.margin)
+        let outcome = try await store(.registry) { try await gate.promote(version: version, actor: request.actor, force: request.force) }
         datasetSessions.forget(dataset)
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("dataset"); writer.string(dataset)
-        writer.key("current"); writer.int(version)
-        writer.key("previous")
-        if let previous { writer.int(previous) } else { writer.null() }
-        writer.endObject()
-        return Responses.json(writer)
+        return try Responses.json(encoding: PromotionResult(dataset: dataset, current: version, previous: outcome.previous, comparison: outcome.comparison))
     }
 
     // MARK: Validation

@@ -88,15 +88,19 @@ final class Endpoints: Sendable {
         }
     }
 
-    /// Promotes a version in the registry and swaps the live model to it. Returns the version replaced.
-    /// A version the penguins' schema cannot serve is not promoted.
-    func promote(version: Int) async throws -> Int? {
+    /// Promotes a version of the penguins' registry through the gate (``ModelPromotion``) and
+    /// swaps the live model to it. Returns the version the live model replaced and the comparison. A version the
+    /// penguins' schema cannot serve is not promoted; a worse one is refused (409) unless `request.force`.
+    func promote(version: Int, _ request: PromotionRequest) async throws -> PromotionOutcome {
         guard let registered = try await store(.registry, { [platform] in try await platform.registry.model(version: version) }) else {
             throw Problem.notFound("model version \(version)", field: "version")
         }
         let bound = try model.bind(version: version, artifact: try ModelArtifact.decode(registered.artifact))
-        try await store(.registry) { [platform] in try await platform.registry.promote(version: version) }
-        return model.swap(to: bound)
+        let gate = ModelPromotion(platform: platform, schema: penguinLog.schema, margin: request.margin)
+        var outcome = try await store(.registry) { try await gate.promote(version: version, actor: request.actor, force: request.force) }
+        // The version this server served before, which another process may have replaced in the registry meanwhile.
+        outcome.previous = model.swap(to: bound)
+        return outcome
     }
 
     /// Appends live predictions of the penguins' `model` to the log buffer, each with the row of

@@ -211,6 +211,8 @@ enum OpenAPI {
         static let notFound = reference("NotFound")
         /// A problem document: the stores hold too little data for the answer.
         static let notEnoughData = reference("NotEnoughData")
+        /// A problem document: the candidate version is worse than the current one.
+        static let promotionRefused = reference("PromotionRefused")
         /// A problem document: the body is too large.
         static let tooLarge = reference("TooLarge")
         /// A problem document: the body's media type is not accepted.

@@ -543,16 +543,32 @@ extension OpenAPI.Operation {
     /// `POST /api/v1/models/{version}/promote`
     static let promoteModel = Self(
         "promoteModel", .models,
-        summary: "Make a version current",
-        description: "The registry records the promotion and the live model is swapped without dropping a request.",
-        parameters: [.path("version", ["type": "integer", "minimum": 1], example: 1)],
+        summary: "Make a version current, unless it is worse than the current one",
+        description: """
+            The candidate and the current version predict the same rows: the candidate's held-out rows and \
+            the predictions whose ground truth came back (when at least 30 did). A candidate less accurate \
+            than the current version by more than `margin` on either is refused (409, saying by how much) \
+            unless `force=true`. The registry records the promotion in its audit trail (`GET /api/v1/models`) \
+            and the live model is swapped without dropping a request.
+            """,
+        parameters: [.path("version", ["type": "integer", "minimum": 1], example: 1)] + promotionParameters,
         responses: [
-            200: .json("The version now current and the one it replaced.", .ref("PromoteResult"), example: ["current": 1, "previous": 2]),
+            200: .json(
+                "The version now current, the one it replaced and the comparison.", .ref("PromoteResult"),
+                example: ["dataset": "penguins", "current": 1, "previous": 2]),
             400: .badParameter,
             404: .notFound,
+            409: .promotionRefused,
             503: .unavailable,
         ]
     )
+
+    /// The query parameters of the promote routes.
+    static let promotionParameters: [OpenAPI.Parameter] = [
+        .query("force", ["type": "boolean"], description: "Promote even a candidate worse than the margin allows (the audit trail says so)."),
+        .query("margin", ["type": "number", "minimum": 0, "exclusiveMaximum": 1],
+               description: "How much less accurate the candidate may be, as a fraction (default 0.01: one point)."),
+    ]
 
     /// `GET /api/v1/datasets`
     static let listDatasets = Self(

@@ -63,15 +63,18 @@ extension OpenAPI.Operation {
     static let promoteFromDashboard = Self(
         "promoteFromDashboard", .dashboard,
         summary: "Dashboard: promote a version",
+        description: "Through the same gate as `POST /api/v1/models/{version}/promote`: a worse candidate is refused (409 page) unless `force` is checked.",
         requestBody: .form(
             [
                 "type": "object",
                 "required": ["version"],
-                "properties": ["version": ["type": "integer", "minimum": 1]],
+                "properties": ["version": ["type": "integer", "minimum": 1], "force": ["type": "boolean"]],
             ],
             example: ["version": 1]
         ),
-        responses: [303: .redirect("Promoted; see /classification.", location: "/classification"), 400: .errorPage, 404: .errorPage]
+        responses: [
+            303: .redirect("Promoted; see /classification.", location: "/classification"), 400: .errorPage, 404: .errorPage, 409: .errorPage,
+        ]
     )
 
     /// `GET /drift`
@@ -191,13 +194,14 @@ extension OpenAPI.Operation {
             [
                 "type": "object",
                 "required": ["version"],
-                "properties": ["version": ["type": "integer", "minimum": 1]],
+                "properties": ["version": ["type": "integer", "minimum": 1], "force": ["type": "boolean"]],
             ]
         ),
         responses: [
             303: .redirect("Promoted; back to the dataset's classification page."),
             400: .errorPage,
             404: .errorPage,
+            409: .errorPage,
             503: .errorPage,
         ]
     )

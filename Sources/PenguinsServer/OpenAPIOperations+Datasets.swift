@@ -279,12 +279,14 @@ extension OpenAPI.Operation {
     /// `POST /api/v1/datasets/{dataset}/models/{version}/promote`
     static let promoteDatasetModel = Self(
         "promoteDatasetModel", .datasets,
-        summary: "Make a version of a dataset's model current",
-        parameters: [.datasetName, .path("version", ["type": "integer", "minimum": 1])],
+        summary: "Make a version of a dataset's model current, unless it is worse than the current one",
+        description: "As `POST /api/v1/models/{version}/promote`, for the dataset's registry.",
+        parameters: [.datasetName, .path("version", ["type": "integer", "minimum": 1])] + promotionParameters,
         responses: [
-            200: .json("The version now current and the one it replaced.", .ref("PromoteResult")),
+            200: .json("The version now current, the one it replaced and the comparison.", .ref("PromoteResult")),
             400: .badParameter,
             404: .notFound,
+            409: .promotionRefused,
             503: .unavailable,
         ]
     )

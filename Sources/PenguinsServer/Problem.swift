@@ -89,6 +89,15 @@ extension Problem {
                 detail: detail, errors: [FieldError(field: field, detail: detail)])
     }
 
+    /// 409: the candidate is worse than the current version by more than the margin.
+    static func promotionRefused(_ refused: PromotionRefused) -> Problem {
+        let comparison = refused.comparison
+        return Problem(
+            status: .conflict, type: "promotion-refused", title: "Promotion refused",
+            detail: "model version \(comparison.candidate) was not promoted: \(comparison.summary); force=true promotes it anyway",
+            errors: [FieldError(field: "version", detail: comparison.summary)])
+    }
+
     /// 422: well-formed JSON whose content is invalid.
     static func invalidBody(_ errors: [FieldError]) -> Problem {
         Problem(status: .unprocessableContent, type: "validation", title: "Invalid request body",
@@ -183,6 +192,8 @@ extension Problem {
                 return Problem(status: .notFound, type: "not-found", title: "Not found", detail: error.description,
                                errors: [FieldError(field: "dataset", detail: error.description)])
             }
+        case let refused as PromotionRefused:
+            return .promotionRefused(refused)
         case let error as StorageError:
             switch error {
             case .notFound(let what):

@@ -169,7 +169,7 @@ public final class StoreHealth: Sendable {
     /// True for errors that mean the store failed, rather than answered.
     static func isStoreFailure(_ error: any Error) -> Bool {
         switch error {
-        case is Problem, is PipelineError, is FeedbackRefused, is CancellationError: return false
+        case is Problem, is PipelineError, is FeedbackRefused, is PromotionRefused, is CancellationError: return false
         case let error as StorageError:
             switch error {
             case .notFound, .nothingToRollBack, .alreadyExists: return false

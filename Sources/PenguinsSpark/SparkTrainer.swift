@@ -38,18 +38,22 @@ public struct SparkTrainer: Sendable {
     public var testFraction: Double
     /// The folder on the cluster's file system under which each training saves its model.
     public var modelRoot: String
+    /// Make the new version current even when it is worse than the current one.
+    public var force: Bool
 
     /// A trainer on `platform`'s warehouse through the server at `url`.
     public init(platform: Platform, url: SparkConnectURL, parameters: RandomForestClassifier = RandomForestClassifier(),
-                testFraction: Double = 0.2, modelRoot: String) {
+                testFraction: Double = 0.2, modelRoot: String, force: Bool = false) {
         self.platform = platform
         self.url = url
         self.parameters = parameters
         self.testFraction = testFraction
         self.modelRoot = modelRoot
+        self.force = force
     }
 
-    /// Fits on the cluster, then the Swift model locally; registers and promotes one version with both.
+    /// Fits on the cluster, then the Swift model locally; registers one version with both and
+    /// promotes it through the gate of ``ModelPromotion``.
     public func train(now: Date = Date()) async throws -> SparkTrainReport {
         guard testFraction > 0, testFraction < 1 else {
             throw PipelineError.invalidOption("--test-fraction must be above 0 and below 1 with --engine sc://, got \(testFraction)")
@@ -73,9 +77,10 @@ public struct SparkTrainer: Sendable {
         )
         artifact.spark = record
         let version = try await platform.registry.register(artifact: try artifact.encoded(), createdAt: now)
-        try await platform.registry.promote(version: version)
+        let gate = try await ModelPromotion(platform: platform, schema: platform.warehouse.recordWarehouse.schema).promoteTrained(version: version, force: force)
         return SparkTrainReport(
-            swift: TrainReport(version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds),
+            swift: TrainReport(
+                version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds, promoted: gate.promoted, comparison: gate.comparison),
             spark: record
         )
     }
@@ -101,7 +106,7 @@ public struct SparkTrainer: Sendable {
             accuracy: fit.accuracy, macroF1: fit.macroF1, f1ByLabel: fit.f1ByLabel,
             testFraction: testFraction, seed: parameters.seed, seconds: fit.seconds
         )
-        let swift = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction)
+        let swift = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction, force: force)
             .train(schema: schema, features: names, spark: record, now: now)
         return SparkTrainReport(swift: swift, spark: record)
     }

@@ -141,7 +141,7 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         let trained = try await penguins.run("train", "--num-trees", "5", "--format", "json")
         #expect(trained.status == 0, "\(trained.standardError)")
         #expect(try trained.json()["version"] as? Int == 1)
-        try await penguins.run("train", "--seed", "7")
+        try await penguins.run("train", "--seed", "7", "--force")
 
         let file = try penguins.temporaryFile("new.csv", """
         penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
@@ -160,7 +160,7 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect((rows[2]["error"] as? String)?.contains("bill_depth_mm") == true)
 
         #expect(try await penguins.run("models", "rollback").standardOutput.contains("version 1 is current"))
-        #expect(try await penguins.run("models", "promote", "2").status == 0)
+        #expect(try await penguins.run("models", "promote", "2", "--force").status == 0)
         expectUserError(try await penguins.run("models", "promote", "9"), mentioning: "9")
     }
 
@@ -345,5 +345,28 @@ struct ProgramRunnerTests {
         let table = try await penguins.run("feedback", truth)
         #expect(table.status == 0)
         #expect(table.standardOutput.contains("accuracy 0.8000"), "\(table.standardOutput)")
+    }
+}
+
+/// `train` and `models promote` through the promotion gate; `models history`.
+@Suite struct PromotionGateCommandTests {
+    @Test func aWorseVersionStaysACandidateUntilForced() async throws {
+        let penguins = PenguinsExecutable()
+        try await penguins.run("ingest")
+        try await penguins.run("train")
+        let weak = try await penguins.run("train", "--num-trees", "1", "--max-depth", "1")
+        #expect(weak.status == 0, "\(weak.standardError)")
+        #expect(weak.standardOutput.contains("model version 2 (a candidate, not current)"), "\(weak.standardOutput)")
+        #expect(weak.standardOutput.contains("not made current: on "), "\(weak.standardOutput)")
+        expectUserError(try await penguins.run("models", "promote", "2"), mentioning: "points less accurate than version 1")
+        let forced = try await penguins.run("models", "promote", "2", "--force", "--format", "json")
+        #expect(forced.status == 0, "\(forced.standardError)")
+        #expect(try forced.json()["previous"] as? Int == 1)
+        let history = try await penguins.run("models", "history", "--format", "json")
+        let trail = try #require(try JSONSerialization.jsonObject(with: Data(history.standardOutput.utf8)) as? [[String: Any]])
+        #expect(trail.map { $0["actor"] as? String } == ["cli", "train"])
+        #expect(trail.map { $0["forced"] as? Bool } == [true, false])
+        let badMargin = try await penguins.run("models", "promote", "1", "--margin", "1.5")
+        #expect(badMargin.status != 0 && badMargin.standardError.contains("--margin must be at least 0 and below 1"))
     }
 }

@@ -191,7 +191,7 @@ import Testing
             .appendingPathComponent("Sources/PenguinsCore/Resources")
         #expect(try await penguins.run("ingest").status == 0)
         let isotopes = "bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,delta_15_n,delta_13_c"
-        let trained = try await penguins.run("train", "--features", isotopes, "--format", "json")
+        let trained = try await penguins.run("train", "--features", isotopes, "--force", "--format", "json")
         #expect(trained.status == 0, "\(trained.standardError)")
         let report = try trained.json()
         #expect(report["features"] as? [String] == isotopes.split(separator: ",").map(String.init))
@@ -212,7 +212,7 @@ import Testing
         #expect(rows.filter { ($0["error"] as? String)?.contains("delta_15_n") == true }.count == 344 - used,
                 "a bird without isotope ratios is told which features it lacks")
 
-        let categorical = try await penguins.run("train", "--features", "bill_length_mm,flipper_length_mm,island,sex", "--format", "json")
+        let categorical = try await penguins.run("train", "--features", "bill_length_mm,flipper_length_mm,island,sex", "--force", "--format", "json")
         #expect(categorical.status == 0, "\(categorical.standardError)")
         let tidy = try await penguins.run("predict", resources.appendingPathComponent("penguins.csv").path, "--format", "json").json()
         let tidyRows = try #require(tidy["rows"] as? [[String: Any]])

@@ -62,7 +62,8 @@ func palmerSchema() -> DatasetSchema {
         let schema = palmerSchema()
         _ = try await Datasets(catalog: platform.datasets).register(schema)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV, dataset: "palmer")
-        let trainer = DatasetTrainer(platform: platform)
+        // Forced: this test is about the features, not about which version is better.
+        let trainer = DatasetTrainer(platform: platform, force: true)
 
         let isotopes = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "delta_15_n", "delta_13_c"]
         let first = try await trainer.train(schema: schema, features: isotopes)

@@ -80,7 +80,7 @@ import Testing
         let app = try await makeApp(platform)
         _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2)).train()
         try await app.test(.router) { client in
-            let response = try await client.postForm("/classification/promote", "version=2")
+            let response = try await client.postForm("/classification/promote", "version=2&force=true")
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/classification")
             #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 2)

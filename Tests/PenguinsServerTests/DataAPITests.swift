@@ -194,14 +194,14 @@ import Testing
         let platform = try await makePlatform()
         let app = try await makeApp(platform)
         // A second version, trained elsewhere (the registry makes it current; the server has not looked).
-        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3, seed: 7)).train()
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3, seed: 7), force: true).train()
         try await app.test(.router) { client in
             #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 1)
             let versions = try await client.send(.get, "/api/v1/models").object()
             #expect(versions["current"] as? Int == 2)
             #expect((versions["versions"] as? [[String: Any]])?.map { $0["version"] as? Int } == [2, 1])
 
-            let promoted = try await client.send(.post, "/api/v1/models/2/promote").object()
+            let promoted = try await client.send(.post, "/api/v1/models/2/promote?force=true").object()
             #expect(promoted["current"] as? Int == 2)
             #expect(promoted["previous"] as? Int == 1)
             #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 2)
@@ -224,7 +224,7 @@ import Testing
         let live = try await LiveModel.load(platform: platform, parameters: smallForest, logger: .init(label: "test"))
         #expect(live.version == 1)
         #expect(try await live.refresh(from: platform.registry) == false)
-        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2)).train()
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2), force: true).train()
         let before = live.current
         #expect(try await live.refresh(from: platform.registry) == true)
         #expect(live.version == 2)
@@ -240,7 +240,7 @@ import Testing
         let app = try await makeApp(platform, options: testOptions(poll: .milliseconds(20)))
         try await app.test(.router) { client in
             #expect(try await client.send(.get, "/api/v1/model").object()["version"] as? Int == 1)
-            _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2)).train()
+            _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 2, maxDepth: 2), force: true).train()
             // Wait (bounded) for the watcher's next poll.
             var version: Int?
             for _ in 0..<500 {

@@ -156,7 +156,7 @@ struct SparkIntegrationTests {
             // categorical island, on the cluster and in Swift; the served model scores them.
             let features = ["bill_length_mm", "flipper_length_mm", "delta_15_n", "island"]
             let chosen = try await SparkTrainer(
-                platform: platform, url: try url, parameters: RandomForestClassifier(), testFraction: 0.2, modelRoot: Self.modelRoot
+                platform: platform, url: try url, parameters: RandomForestClassifier(), testFraction: 0.2, modelRoot: Self.modelRoot, force: true
             ).train(dataset: BundledSchemas.penguins, features: features)
             #expect(chosen.swift.artifact.featureNames == features)
             #expect(chosen.spark.accuracy >= 0.9)

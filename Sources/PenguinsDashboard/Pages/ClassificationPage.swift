@@ -1,3 +1,4 @@
+import Foundation
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStorage
@@ -5,7 +6,8 @@ import PenguinsStorage
 /// The species model: parameters, metrics, confusion matrix, importances and versions.
 enum ClassificationPage {
     static func render(
-        current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil, production: ProductionReport? = nil
+        current: SpeciesModel?, versions: [ModelVersionSummary], shadow: ShadowComparison? = nil, production: ProductionReport? = nil,
+        audit: [PromotionAudit] = []
     ) -> String {
         var body = "<h1>Classification</h1><p class=\"lead\">The random forest that predicts the species from the features it was trained on (the four measurements by default), evaluated on a held-out stratified split of the warehouse.</p>"
         if let current {
@@ -17,6 +19,7 @@ enum ClassificationPage {
         }
         body += "<h2>Versions</h2>"
         body += versionTable(versions)
+        body += auditTable(audit)
         return Layout.document(title: "Classification", current: .classification, body: body)
     }
 
@@ -119,10 +122,32 @@ enum ClassificationPage {
             let action = version.isCurrent
                 ? Layout.badge("current", kind: .good)
                 : Navigation.current.viewer.mayAdminister
-                    ? Layout.postForm(action: action, class: "inline", "<input type=\"hidden\" name=\"version\" value=\"\(version.version)\"><button type=\"submit\">Promote</button>")
+                    ? Layout.postForm(action: action, class: "inline", "<input type=\"hidden\" name=\"version\" value=\"\(version.version)\">"
+                        + "<button type=\"submit\">Promote</button> <label class=\"muted\"><input type=\"checkbox\" name=\"force\" value=\"true\"> even if worse</label>")
                     : "<span class=\"muted\">promoting needs an admin key</span>"
             return [.header("version \(version.version)"), .text(Format.date(version.createdAt)), .markup(action)]
         }
         return HTML.table(headers: ["version", "created", "status"], rows: rows)
+    }
+
+    /// The audit trail: every promotion and rollback, newest first, with who made it and the
+    /// comparison it was decided on.
+    static func auditTable(_ trail: [PromotionAudit]) -> String {
+        var out = "<h2>Promotions</h2>"
+        guard !trail.isEmpty else { return out + HTML.note("No promotion yet.") }
+        let rows: [[HTML.Cell]] = trail.map { entry in
+            let comparison = entry.comparison.flatMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
+            return [
+                .text(Format.date(entry.at)), .text(entry.action.rawValue), .text(entry.from.map { "version \($0)" } ?? "-"),
+                .text("version \(entry.to)"), .text(entry.actor),
+                .markup(entry.forced ? Layout.badge("forced", kind: .bad) : ""), .text(comparison?.summary ?? "-"),
+            ]
+        }
+        return out + HTML.table(headers: ["when", "action", "from", "to", "by", "", "comparison"], rows: rows)
+    }
+
+    /// The sentence of a stored comparison.
+    private struct Summary: Decodable {
+        var summary: String
     }
 }

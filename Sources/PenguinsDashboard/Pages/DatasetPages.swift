@@ -118,7 +118,7 @@ enum DatasetPages {
     /// each not current with a promote button.
     static func classification(
         dataset schema: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow?,
-        production: ProductionReport? = nil
+        production: ProductionReport? = nil, audit: [PromotionAudit] = []
     ) -> String {
         let name = HTML.escape(schema.name)
         var body = "<h1>Classification: \(name)</h1><p class=\"lead\">The random forest that predicts \(HTML.escape(schema.target.name)) "
@@ -132,6 +132,7 @@ enum DatasetPages {
             body += HTML.note("No model yet: run <code>penguins train --dataset \(name)</code>.")
         }
         body += "<h2>Versions</h2>" + ClassificationPage.versionTable(versions, action: "/datasets/\(schema.name)/promote")
+        body += ClassificationPage.auditTable(audit)
         return Layout.document(
             title: "Classification: \(schema.name)", current: .classification, dataset: schema.name, pageID: "dataset-classification", body: body)
     }
@@ -226,9 +227,9 @@ extension Pages {
     /// The classification page of a dataset other than the penguins.
     public static func datasetClassification(
         dataset: DatasetSchema, model: (version: Int, artifact: ModelArtifact)?, versions: [ModelVersionSummary], shadow: DatasetShadow? = nil,
-        production: ProductionReport? = nil
+        production: ProductionReport? = nil, audit: [PromotionAudit] = []
     ) -> String {
-        DatasetPages.classification(dataset: dataset, model: model, versions: versions, shadow: shadow, production: production)
+        DatasetPages.classification(dataset: dataset, model: model, versions: versions, shadow: shadow, production: production, audit: audit)
     }
 
     /// The drift page of a dataset other than the penguins; `message` says why `drift` is missing.

@@ -268,8 +268,9 @@ extension DatasetTables {
     }
 
     /// Ground truth: one row per prediction (`subject` `prediction`, by its id) or stored row
-    /// (`subject` `row`, by the row's id), with the prediction it judges copied in when the
-    /// truth came, so that production metrics read this table alone.
+    /// (`subject` `row`, by the row's id), with the prediction it judges and its inputs (features
+    /// by name, as the log keeps them) copied in when the truth came, so that production
+    /// metrics and the comparison of two versions read this table alone.
     private func createFeedback(_ dialect: SQLDialect) -> [String] {
         let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
         let real = dialect == .sqlite ? "REAL" : "double precision"
@@ -279,6 +280,7 @@ extension DatasetTables {
                 reference \(text) NOT NULL,
                 predicted_class \(text) NOT NULL,
                 actual_class \(text) NOT NULL,
+                inputs \(dialect == .sqlite ? "TEXT" : "text") NOT NULL,
                 model_version \(integer) NOT NULL,
                 predicted_at \(real) NOT NULL,
                 recorded_at \(real) NOT NULL,

@@ -200,6 +200,7 @@ public actor MemoryRecordPredictionLog: RecordPredictionLog {
             guard let predicted = newClass(truth.predictedClass), let actual = newClass(truth.actualClass) else { return nil }
             var moved = truth
             (moved.predictedClass, moved.actualClass) = (predicted, actual)
+            moved.features = schema.remapped(truth.features, from: old)
             return moved
         }
         return MemoryRecordPredictionLog(schema: schema, entries: kept, truths: truths)
@@ -225,12 +226,12 @@ public actor MemoryRecordPredictionLog: RecordPredictionLog {
         }
         guard unmatched.isEmpty else { return unmatched }
         for item in feedback {
-            let prediction = switch item.subject {
-            case .prediction(let id): entries[positions[id]!].prediction
-            case .row(_, let prediction): prediction
+            let (prediction, features) = switch item.subject {
+            case .prediction(let id): (entries[positions[id]!].prediction, entries[positions[id]!].features)
+            case .row(_, let prediction, let features): (prediction, features)
             }
             truths[FeedbackKey(kind: item.subject.kind, reference: item.subject.reference)] = LabelledPrediction(
-                predictedClass: prediction.predictedClass, actualClass: item.actualClass,
+                features: features, predictedClass: prediction.predictedClass, actualClass: item.actualClass,
                 modelVersion: prediction.modelVersion, predictedAt: prediction.predictedAt, recordedAt: item.recordedAt
             )
         }

@@ -78,10 +78,10 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
     /// Records ground truth in one transaction, as ``SQLiteRecordPredictionLog/record(_:)`` does.
     public func record(_ feedback: [Feedback]) async throws -> [Int] {
         guard !feedback.isEmpty else { return [] }
-        let (log, table, classes) = (tables.predictionLog, tables.feedback, schema.target.classes)
+        let (log, table, classes, coding) = (tables.predictionLog, tables.feedback, schema.target.classes, coding)
         let upsert = """
             ON CONFLICT (subject, reference) DO UPDATE SET predicted_class = excluded.predicted_class,
-                actual_class = excluded.actual_class, model_version = excluded.model_version,
+                actual_class = excluded.actual_class, inputs = excluded.inputs, model_version = excluded.model_version,
                 predicted_at = excluded.predicted_at, recorded_at = excluded.recorded_at
             """
         var ids = PostgresArray(of: .text, capacity: feedback.count * 32)
@@ -103,16 +103,16 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
                 switch item.subject {
                 case .prediction(let id):
                     query = """
-                        INSERT INTO \(unescaped: table) (subject, reference, predicted_class, actual_class, model_version, predicted_at, recorded_at)
-                        SELECT 'prediction', prediction_id, predicted_class, \(actual), model_version, predicted_at, \(recordedAt)
+                        INSERT INTO \(unescaped: table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                        SELECT 'prediction', prediction_id, predicted_class, \(actual), inputs, model_version, predicted_at, \(recordedAt)
                         FROM \(unescaped: log) WHERE prediction_id = \(id) \(unescaped: upsert)
                         """
-                case .row(let id, let prediction):
-                    let (predicted, version) = (classes[prediction.predictedClass], prediction.modelVersion)
+                case .row(let id, let prediction, let features):
+                    let (predicted, version, inputs) = (classes[prediction.predictedClass], prediction.modelVersion, coding.inputsText(features))
                     let predictedAt = prediction.predictedAt.timeIntervalSince1970
                     query = """
-                        INSERT INTO \(unescaped: table) (subject, reference, predicted_class, actual_class, model_version, predicted_at, recorded_at)
-                        VALUES ('row', \(id), \(predicted), \(actual), \(version), \(predictedAt), \(recordedAt)) \(unescaped: upsert)
+                        INSERT INTO \(unescaped: table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                        VALUES ('row', \(id), \(predicted), \(actual), \(inputs), \(version), \(predictedAt), \(recordedAt)) \(unescaped: upsert)
                         """
                 }
                 try await connection.query(query, logger: logger)
@@ -127,12 +127,13 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
         let from = since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
         return try await store.run(.predictionLog) { client in
             let rows = try await client.query("""
-                SELECT predicted_class, actual_class, model_version, predicted_at, recorded_at FROM \(unescaped: table)
+                SELECT predicted_class, actual_class, model_version, predicted_at, recorded_at, inputs FROM \(unescaped: table)
                 WHERE predicted_at >= \(from) ORDER BY predicted_at, subject, reference
                 """)
             var labelled: [LabelledPrediction] = []
-            for try await (predicted, actual, version, predictedAt, recordedAt) in rows.decode((String, String, Int, Double, Double).self) {
+            for try await (predicted, actual, version, predictedAt, recordedAt, inputs) in rows.decode((String, String, Int, Double, Double, String).self) {
                 labelled.append(LabelledPrediction(
+                    features: try coding.features(inputs: inputs, entry: "feedback"),
                     predictedClass: try coding.targetClass(predicted, id: "feedback"),
                     actualClass: try coding.targetClass(actual, id: "feedback"),
                     modelVersion: version, predictedAt: Date(timeIntervalSince1970: predictedAt),

@@ -25,8 +25,9 @@ public struct RecordLogEntry: Hashable, Sendable {
 public enum FeedbackSubject: Hashable, Sendable {
     /// A logged real-time prediction, by the id it was answered with.
     case prediction(String)
-    /// A stored row, by its id, with the batch prediction it had when its truth came in.
-    case row(String, RecordPrediction)
+    /// A stored row, by its id, with the batch prediction it had when its truth came in and its
+    /// features (one per feature of the schema, as in ``RecordLogEntry``).
+    case row(String, RecordPrediction, features: [Double?])
 
     /// The kind, as stored: `prediction` or `row`.
     public var kind: String {
@@ -39,7 +40,7 @@ public enum FeedbackSubject: Hashable, Sendable {
     /// The prediction id or the row id.
     public var reference: String {
         switch self {
-        case .prediction(let id), .row(let id, _): id
+        case .prediction(let id), .row(let id, _, _): id
         }
     }
 }
@@ -58,15 +59,19 @@ public struct Feedback: Hashable, Sendable {
     }
 }
 
-/// A prediction whose true class is known: what production metrics are computed from.
+/// A prediction whose true class is known: what production metrics are computed from, and
+/// what two model versions are compared on.
 public struct LabelledPrediction: Hashable, Sendable {
+    /// The features the prediction was made from, one per feature of the schema.
+    public var features: [Double?]
     public var predictedClass: Int
     public var actualClass: Int
     public var modelVersion: Int
     public var predictedAt: Date
     public var recordedAt: Date
 
-    public init(predictedClass: Int, actualClass: Int, modelVersion: Int, predictedAt: Date, recordedAt: Date) {
+    public init(features: [Double?], predictedClass: Int, actualClass: Int, modelVersion: Int, predictedAt: Date, recordedAt: Date) {
+        self.features = features
         self.predictedClass = predictedClass
         self.actualClass = actualClass
         self.modelVersion = modelVersion

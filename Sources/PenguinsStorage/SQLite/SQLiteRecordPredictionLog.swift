@@ -79,32 +79,32 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
     /// prediction id is not in the log.
     public func record(_ feedback: [Feedback]) async throws -> [Int] {
         guard !feedback.isEmpty else { return [] }
-        let (log, table, classes) = (tables.predictionLog, tables.feedback, schema.target.classes)
+        let (log, table, classes, coding) = (tables.predictionLog, tables.feedback, schema.target.classes, coding)
         let upsert = """
             ON CONFLICT (subject, reference) DO UPDATE SET predicted_class = excluded.predicted_class,
-                actual_class = excluded.actual_class, model_version = excluded.model_version,
+                actual_class = excluded.actual_class, inputs = excluded.inputs, model_version = excluded.model_version,
                 predicted_at = excluded.predicted_at, recorded_at = excluded.recorded_at
             """
         return try await pool.writeWithoutTransaction { db in
             var unmatched: [Int] = []
             try db.inTransaction {
                 let logged = try db.makeStatement(sql: """
-                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, model_version, predicted_at, recorded_at)
-                    SELECT 'prediction', prediction_id, predicted_class, ?, model_version, predicted_at, ?
+                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                    SELECT 'prediction', prediction_id, predicted_class, ?, inputs, model_version, predicted_at, ?
                     FROM \(log) WHERE prediction_id = ? \(upsert)
                     """)
                 let given = try db.makeStatement(sql: """
-                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, model_version, predicted_at, recorded_at)
-                    VALUES ('row', ?, ?, ?, ?, ?, ?) \(upsert)
+                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                    VALUES ('row', ?, ?, ?, ?, ?, ?, ?) \(upsert)
                     """)
                 for (index, item) in feedback.enumerated() {
                     switch item.subject {
                     case .prediction(let id):
                         try logged.execute(arguments: [classes[item.actualClass], item.recordedAt.timeIntervalSince1970, id])
                         if db.changesCount == 0 { unmatched.append(index) }
-                    case .row(let id, let prediction):
+                    case .row(let id, let prediction, let features):
                         try given.execute(arguments: [
-                            id, classes[prediction.predictedClass], classes[item.actualClass], prediction.modelVersion,
+                            id, classes[prediction.predictedClass], classes[item.actualClass], coding.inputsText(features), prediction.modelVersion,
                             prediction.predictedAt.timeIntervalSince1970, item.recordedAt.timeIntervalSince1970,
                         ])
                     }
@@ -120,13 +120,14 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
         let (table, coding) = (tables.feedback, coding)
         return try await pool.readInBackground { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT predicted_class, actual_class, model_version, predicted_at, recorded_at FROM \(table)
+                SELECT predicted_class, actual_class, model_version, predicted_at, recorded_at, inputs FROM \(table)
                 WHERE predicted_at >= ? ORDER BY predicted_at, subject, reference
                 """, arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude])
             var labelled: [LabelledPrediction] = []
             while let row = try rows.next() {
                 let (predicted, actual): (String, String) = (row[0], row[1])
                 labelled.append(LabelledPrediction(
+                    features: try coding.features(inputs: row[5], entry: "feedback"),
                     predictedClass: try coding.targetClass(predicted, id: "feedback"),
                     actualClass: try coding.targetClass(actual, id: "feedback"),
                     modelVersion: row[2], predictedAt: Date(timeIntervalSince1970: row[3]),

@@ -12,6 +12,8 @@ func checkPredictionFeedbackContract(_ log: any RecordPredictionLog) async throw
     #expect(classCount == 3)
     let features = [Double?](repeating: nil, count: log.schema.features.count)
     let start = 1_700_000_000.0
+    var logged = features
+    logged[1] = 18.25
     func prediction(_ predicted: Int, version: Int, second: Double) -> RecordPrediction {
         var probabilities = [Double](repeating: 0, count: classCount)
         probabilities[predicted] = 1
@@ -19,11 +21,13 @@ func checkPredictionFeedbackContract(_ log: any RecordPredictionLog) async throw
     }
     try await log.append([
         RecordLogEntry(features: features, prediction: prediction(0, version: 1, second: 0), predictionID: "p-a"),
-        RecordLogEntry(features: features, prediction: prediction(1, version: 1, second: 10), predictionID: "p-b"),
+        RecordLogEntry(features: logged, prediction: prediction(1, version: 1, second: 10), predictionID: "p-b"),
         RecordLogEntry(features: features, prediction: prediction(2, version: 2, second: 20)),
     ])
     let recorded = Date(timeIntervalSince1970: start + 100)
-    let row = FeedbackSubject.row("row-7", prediction(2, version: 3, second: 30))
+    var rowFeatures = features
+    rowFeatures[0] = 41.5
+    let row = FeedbackSubject.row("row-7", prediction(2, version: 3, second: 30), features: rowFeatures)
 
     let refused = try await log.record([
         Feedback(subject: .prediction("p-a"), actualClass: 1, recordedAt: recorded),
@@ -40,9 +44,9 @@ func checkPredictionFeedbackContract(_ log: any RecordPredictionLog) async throw
         Feedback(subject: .prediction("p-a"), actualClass: 1, recordedAt: recorded),
     ]).isEmpty)
     let expected = [
-        LabelledPrediction(predictedClass: 0, actualClass: 1, modelVersion: 1, predictedAt: Date(timeIntervalSince1970: start), recordedAt: recorded),
-        LabelledPrediction(predictedClass: 1, actualClass: 1, modelVersion: 1, predictedAt: Date(timeIntervalSince1970: start + 10), recordedAt: recorded),
-        LabelledPrediction(predictedClass: 2, actualClass: 0, modelVersion: 3, predictedAt: Date(timeIntervalSince1970: start + 30), recordedAt: recorded),
+        LabelledPrediction(features: features, predictedClass: 0, actualClass: 1, modelVersion: 1, predictedAt: Date(timeIntervalSince1970: start), recordedAt: recorded),
+        LabelledPrediction(features: logged, predictedClass: 1, actualClass: 1, modelVersion: 1, predictedAt: Date(timeIntervalSince1970: start + 10), recordedAt: recorded),
+        LabelledPrediction(features: rowFeatures, predictedClass: 2, actualClass: 0, modelVersion: 3, predictedAt: Date(timeIntervalSince1970: start + 30), recordedAt: recorded),
     ]
     #expect(try await log.labelled(since: nil) == expected)
 
