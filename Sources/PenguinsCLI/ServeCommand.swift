@@ -15,6 +15,11 @@ struct ListenOptions: ParsableArguments {
     var insecureNoAuth = false
     @Option(help: "The fewest current rows a drift verdict is given on; below, it says \"not enough data\".")
     var minDriftRows = ServerOptions.defaultMinimumDriftRows
+    @Option(help: ArgumentHelp(
+        "A job the server runs on its own, one at a time: 'score daily 02:00' (UTC), 'drift hourly', 'score every 30m'; repeat for more (also $PENGUINS_SCHEDULE, separated by ';').",
+        valueName: "schedule"
+    ))
+    var schedule: [String] = []
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
@@ -22,6 +27,15 @@ struct ListenOptions: ParsableArguments {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both or neither") }
         guard maxAnalyses >= 1 else { throw ValidationError("--max-analyses must be at least 1, got \(maxAnalyses)") }
         guard minDriftRows >= 0 else { throw ValidationError("--min-drift-rows cannot be negative, got \(minDriftRows)") }
+        for text in scheduleArguments() {
+            do { _ = try JobSchedule(argument: text) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// The `--schedule` options, else those of `PENGUINS_SCHEDULE` (separated by `;`).
+    func scheduleArguments(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        guard schedule.isEmpty else { return schedule }
+        return (environment["PENGUINS_SCHEDULE"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// The server's options: the limits, the open-access choice, and the admin key of
@@ -30,7 +44,7 @@ struct ListenOptions: ParsableArguments {
         let adminKey = environment["PENGUINS_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         return ServerOptions(
             analyses: HeavyWorkLimiter(limit: maxAnalyses), allowOpenAccess: insecureNoAuth, environmentAdminKey: adminKey,
-            minimumDriftRows: minDriftRows)
+            minimumDriftRows: minDriftRows, schedules: scheduleArguments(environment: environment).compactMap { try? JobSchedule(argument: $0) })
     }
 
     var configuration: ServerConfiguration {

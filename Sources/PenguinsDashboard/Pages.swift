@@ -50,8 +50,8 @@ public struct PredictInput: Sendable, Equatable {
 /// Every page escapes what it prints and renders sensibly with an empty store.
 public enum Pages {
     /// Counts of every store, the current model, the cache hit ratio, links to everything.
-    public static func overview(summary: PlatformSummary, cacheHits: Int, cacheMisses: Int) -> String {
-        OverviewPage.render(summary: summary, cacheHits: cacheHits, cacheMisses: cacheMisses)
+    public static func overview(summary: PlatformSummary, cacheHits: Int, cacheMisses: Int, jobs: [JobStatus] = []) -> String {
+        OverviewPage.render(summary: summary, cacheHits: cacheHits, cacheMisses: cacheMisses, jobs: jobs)
     }
 
     /// Descriptive table, counts by island and by sex, the two seed scatter plots and one of the

@@ -78,6 +78,8 @@ public struct ServerOptions: Sendable {
     public var minimumDriftRows: Int
     /// ``minimumDriftRows`` unless set.
     public static let defaultMinimumDriftRows = 100
+    /// Jobs the server runs on its own (`--schedule`), one at a time.
+    public var schedules: [JobSchedule]
     /// The metrics registry (`GET /api/v1/metrics` renders it).
     public var metrics: ServerMetrics
     /// Called once the server listens, with the host and the bound port (useful with port 0).
@@ -99,6 +101,7 @@ public struct ServerOptions: Sendable {
         environmentAdminKey: String? = nil,
         sessionLifetime: Duration = .seconds(8 * 3600),
         minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows,
+        schedules: [JobSchedule] = [],
         metrics: ServerMetrics = ServerMetrics(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in },
         logger: Logger = Logger(label: "penguins.server")
@@ -117,6 +120,7 @@ public struct ServerOptions: Sendable {
         self.environmentAdminKey = environmentAdminKey
         self.sessionLifetime = sessionLifetime
         self.minimumDriftRows = minimumDriftRows
+        self.schedules = schedules
         self.metrics = metrics
         self.onListening = onListening
         self.logger = logger
@@ -249,7 +253,8 @@ public enum PenguinsServer {
         let generation = CacheGeneration()
         let endpoints = Endpoints(
             platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health,
-            cacheGeneration: generation, access: access, minimumDriftRows: options.minimumDriftRows, logger: options.logger
+            cacheGeneration: generation, access: access, minimumDriftRows: options.minimumDriftRows,
+            jobs: JobBoard(schedules: options.schedules), logger: options.logger
         )
         let router = Router(context: PenguinsRequestContext.self)
         let sessionStore = MemoryPersistDriver()
@@ -270,7 +275,11 @@ public enum PenguinsServer {
         let datasetCoherence = DatasetCacheWatchers(
             sessions: sessions, interval: options.warehousePollInterval, health: health, metrics: options.metrics, logger: options.logger)
         let keyWatcher = KeyringWatcher(access: access, keys: platform.keys, interval: options.registryPollInterval, logger: options.logger)
-        return (router, [writer, watcher, monitor, coherence, datasetCoherence, keyWatcher, sessionStore])
+        let jobs = ScheduledJobRunner(
+            schedules: options.schedules, board: endpoints.jobs, work: ScheduledWork(platform: platform), metrics: options.metrics,
+            minimumDriftRows: options.minimumDriftRows, logger: options.logger)
+        let services: [any Service] = [writer, watcher, monitor, coherence, datasetCoherence, keyWatcher, sessionStore]
+        return (router, options.schedules.isEmpty ? services : services + [jobs])
     }
 
     /// Every route the application answers (method and OpenAPI path), sorted.

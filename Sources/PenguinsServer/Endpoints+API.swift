@@ -34,6 +34,7 @@ extension Endpoints {
             try await self.promoteVersion(
                 Self.parameter(context, "version"), try PromotionRequest.from(FormValues(request.uri.query), caller: context.identity))
         }
+        table.add(.get, v1 + "/jobs", .api, .listJobs) { _, _ in try Responses.json(encoding: JobList(jobs: self.jobs.all)) }
         table.add(.get, v1 + "/datasets", .api, .listDatasets) { _, _ in try await self.datasets() }
         table.add(.get, v1 + "/datasets/{dataset}", .api, .getDataset) { _, context in
             try await self.dataset(named: Self.parameter(context, "dataset"))
@@ -613,6 +614,11 @@ struct ModelVersionList: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey { case current, versions, audit }
+}
+
+/// `GET /jobs`.
+struct JobList: Encodable {
+    var jobs: [JobStatus]
 }
 
 /// `GET /datasets`.

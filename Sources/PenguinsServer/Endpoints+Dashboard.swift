@@ -70,7 +70,7 @@ extension Endpoints {
     func overviewPage() async throws -> Response {
         let summary = try await store("platform stores") { [platform] in try await PlatformSummary.collect(platform) }
         let counts = metrics.cacheCounts
-        return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses))
+        return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses, jobs: jobs.all))
     }
 
     func statisticsPage(_ query: FormValues) async throws -> Response {

@@ -35,11 +35,13 @@ final class Endpoints: Sendable {
     let simulations = SimulatedStreams()
     /// The fewest current rows a drift verdict is given on.
     let minimumDriftRows: Int
+    /// The scheduled jobs and their last runs.
+    let jobs: JobBoard
 
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
         health: StoreHealth, cacheGeneration: CacheGeneration, access: AccessControl = AccessControl(),
-        minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows, logger: Logger
+        minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows, jobs: JobBoard = JobBoard(schedules: []), logger: Logger
     ) {
         self.platform = platform
         self.model = model
@@ -51,6 +53,7 @@ final class Endpoints: Sendable {
         self.cacheGeneration = cacheGeneration
         self.access = access
         self.minimumDriftRows = minimumDriftRows
+        self.jobs = jobs
         self.logger = logger
         self.datasetSessions = DatasetSessions(platform: platform)
         self.openAPIComponents = (try? OpenAPIDocument.writtenComponents()) ?? "components:\n  schemas:\n"

@@ -570,6 +570,18 @@ extension OpenAPI.Operation {
                description: "How much less accurate the candidate may be, as a fraction (default 0.01: one point)."),
     ]
 
+    /// `GET /api/v1/jobs`
+    static let listJobs = Self(
+        "listJobs", .operations,
+        summary: "The scheduled jobs and their last runs",
+        description: """
+            The jobs the server runs on its own (`penguins serve --schedule 'score daily 02:00' --schedule 'drift hourly'`), \
+            one at a time: batch scoring of every dataset with a model, and drift of the last day of each prediction \
+            log (which sets the `penguins_drift_share` and `penguins_feature_drift` gauges).
+            """,
+        responses: [200: .json("Each job with its next run and the outcome of its last.", .ref("JobList"))]
+    )
+
     /// `GET /api/v1/datasets`
     static let listDatasets = Self(
         "listDatasets", .datasets,

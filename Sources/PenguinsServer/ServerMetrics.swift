@@ -144,6 +144,28 @@ public final class ServerMetrics: Sendable {
         gauge("production_macro_f1", "Macro-F1 of the current model on predictions with ground truth, by dataset.").set(macroF1)
     }
 
+    /// Sets the drift gauges of a dataset's newest window: `penguins_drift_share` (the share of
+    /// its columns that drifted; left as it was when the window has too few rows) and
+    /// `penguins_feature_drift` (1 for a column that drifted, 0 for one that did not).
+    func drift(_ result: ScheduledDrift) {
+        if let share = result.driftedShare {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "penguins", metricName: "drift_share", unitName: "",
+                    helpText: "Share of the columns that drifted in the newest day of the prediction log, by dataset."),
+                labels: [("dataset", result.dataset)]
+            ).set(share)
+        }
+        for column in result.columns {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "penguins", metricName: "feature_drift", unitName: "",
+                    helpText: "1 when the column drifted in the newest day of the prediction log, else 0, by dataset and column."),
+                labels: [("dataset", result.dataset), ("feature", column.name)]
+            ).set(Int64(column.drift ? 1 : 0))
+        }
+    }
+
     /// Counts ground truth recorded for `dataset`'s predictions.
     func feedbackRecorded(dataset: String, count: Int) {
         registry.makeCounter(

@@ -4,7 +4,7 @@ import PenguinsStorage
 
 /// The overview: counts of every store, the current model, the cache and links to every page.
 enum OverviewPage {
-    static func render(summary: PlatformSummary, cacheHits: Int, cacheMisses: Int) -> String {
+    static func render(summary: PlatformSummary, cacheHits: Int, cacheMisses: Int, jobs: [JobStatus] = []) -> String {
         var body = "<h1>Overview</h1><p class=\"lead\">The platform at a glance: what each store holds, the model that answers, and how the cache is doing.</p>"
         let empty = summary.lakeDocuments == 0 && summary.warehouseRows == 0
         if empty { body += HTML.noDataYet }
@@ -42,6 +42,8 @@ enum OverviewPage {
             ).render())])
         }
 
+        body += jobsSection(jobs)
+
         body += "<h2>Pages</h2><ul class=\"links\">"
         for page in DashboardPage.allCases where page != .overview {
             body += "<li><a href=\"\(page.path)\">\(HTML.escape(page.title))</a><span>\(HTML.escape(page.summary))</span></li>"
@@ -50,6 +52,24 @@ enum OverviewPage {
         body += "<li><a href=\"/metrics\">Metrics</a><span>Prometheus text: request counts, latencies, cache hits and misses.</span></li>"
         body += "</ul>"
         return Layout.document(title: "Overview", current: .overview, body: body)
+    }
+
+    /// The scheduled jobs (`serve --schedule`): each one's next run and how its last went.
+    static func jobsSection(_ jobs: [JobStatus]) -> String {
+        var out = "<h2>Scheduled jobs</h2>"
+        guard !jobs.isEmpty else {
+            return out + HTML.note("None: <code>penguins serve --schedule 'score daily 02:00' --schedule 'drift hourly'</code> runs batch scoring and drift on their own.")
+        }
+        let rows: [[HTML.Cell]] = jobs.map { job in
+            let outcome = job.running ? Layout.badge("running", kind: .good)
+                : job.lastOutcome.map { Layout.badge($0, kind: $0 == "ok" ? .good : .bad) } ?? "<span class=\"muted\">not run yet</span>"
+            return [
+                .header(job.schedule), .text(job.nextRun.map(Format.date) ?? "-"), .number(Format.integer(job.runs)),
+                .text(job.lastStart.map(Format.date) ?? "-"), .number(job.lastDuration.map { Format.fixed($0, 2) + " s" } ?? "-"),
+                .markup(outcome), .text(job.lastMessage ?? ""),
+            ]
+        }
+        return out + HTML.table(headers: ["schedule", "next run", "runs", "last run", "took", "outcome", "what it did"], rows: rows)
     }
 
     private static func islandTable(_ islands: [IslandAggregate]) -> String {
