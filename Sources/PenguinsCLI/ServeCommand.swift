@@ -20,6 +20,11 @@ struct ListenOptions: ParsableArguments {
         valueName: "schedule"
     ))
     var schedule: [String] = []
+    @Option(help: ArgumentHelp(
+        "Alert rules (YAML: webhooks, rules on drift, production accuracy and the prediction log); also $PENGUINS_ALERTS.",
+        valueName: "file"
+    ))
+    var alerts: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
@@ -40,11 +45,19 @@ struct ListenOptions: ParsableArguments {
 
     /// The server's options: the limits, the open-access choice, and the admin key of
     /// `PENGUINS_ADMIN_KEY` when the environment sets it.
-    func options(environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerOptions {
+    /// - Throws: ``AlertConfigurationError`` for alert rules that cannot be read or used.
+    func options(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerOptions {
         let adminKey = environment["PENGUINS_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        return ServerOptions(
+        var options = ServerOptions(
             analyses: HeavyWorkLimiter(limit: maxAnalyses), allowOpenAccess: insecureNoAuth, environmentAdminKey: adminKey,
             minimumDriftRows: minDriftRows, schedules: scheduleArguments(environment: environment).compactMap { try? JobSchedule(argument: $0) })
+        if let path = alerts ?? environment["PENGUINS_ALERTS"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw AlertConfigurationError(source: path, reason: "the file cannot be read")
+            }
+            options.alerts = try AlertConfiguration(yaml: text, source: path)
+        }
+        return options
     }
 
     var configuration: ServerConfiguration {
@@ -74,7 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// (on standard error when standard output carries JSON).
     static func serve(platform: Platform, listen: ListenOptions, addressOnStandardError: Bool = false) async throws {
         let scheme = listen.tlsCertificate == nil ? "http" : "https"
-        var options = listen.options()
+        var options = try listen.options()
         options.onListening = { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             let text = """

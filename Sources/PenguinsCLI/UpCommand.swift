@@ -18,7 +18,7 @@ struct UpCommand: AsyncParsableCommand {
         try await reportingErrors {
             let platform = try global.platform()
             // Whom the server would admit is settled before any work: an open bind without a key stops here.
-            if !noServe { try await PenguinsServer.checkAccess(platform: platform, configuration: listen.configuration, options: listen.options()) }
+            if !noServe { try await PenguinsServer.checkAccess(platform: platform, configuration: listen.configuration, options: try listen.options()) }
             var steps: [String] = []
             if try await platform.lake.count() == 0 {
                 let report = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)

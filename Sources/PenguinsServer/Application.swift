@@ -80,6 +80,8 @@ public struct ServerOptions: Sendable {
     public static let defaultMinimumDriftRows = 100
     /// Jobs the server runs on its own (`--schedule`), one at a time.
     public var schedules: [JobSchedule]
+    /// Alert rules and the webhooks told when one fires or resolves (`--alerts`).
+    public var alerts: AlertConfiguration?
     /// The metrics registry (`GET /api/v1/metrics` renders it).
     public var metrics: ServerMetrics
     /// Called once the server listens, with the host and the bound port (useful with port 0).
@@ -102,6 +104,7 @@ public struct ServerOptions: Sendable {
         sessionLifetime: Duration = .seconds(8 * 3600),
         minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows,
         schedules: [JobSchedule] = [],
+        alerts: AlertConfiguration? = nil,
         metrics: ServerMetrics = ServerMetrics(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in },
         logger: Logger = Logger(label: "penguins.server")
@@ -121,6 +124,7 @@ public struct ServerOptions: Sendable {
         self.sessionLifetime = sessionLifetime
         self.minimumDriftRows = minimumDriftRows
         self.schedules = schedules
+        self.alerts = alerts
         self.metrics = metrics
         self.onListening = onListening
         self.logger = logger
@@ -254,7 +258,7 @@ public enum PenguinsServer {
         let endpoints = Endpoints(
             platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health,
             cacheGeneration: generation, access: access, minimumDriftRows: options.minimumDriftRows,
-            jobs: JobBoard(schedules: options.schedules), logger: options.logger
+            jobs: JobBoard(schedules: options.schedules), alerts: AlertBoard(rules: options.alerts?.rules ?? []), logger: options.logger
         )
         let router = Router(context: PenguinsRequestContext.self)
         let sessionStore = MemoryPersistDriver()
@@ -278,8 +282,14 @@ public enum PenguinsServer {
         let jobs = ScheduledJobRunner(
             schedules: options.schedules, board: endpoints.jobs, work: ScheduledWork(platform: platform), metrics: options.metrics,
             minimumDriftRows: options.minimumDriftRows, logger: options.logger)
-        let services: [any Service] = [writer, watcher, monitor, coherence, datasetCoherence, keyWatcher, sessionStore]
-        return (router, options.schedules.isEmpty ? services : services + [jobs])
+        var services: [any Service] = [writer, watcher, monitor, coherence, datasetCoherence, keyWatcher, sessionStore]
+        if !options.schedules.isEmpty { services.append(jobs) }
+        if let alerts = options.alerts {
+            services.append(AlertMonitor(
+                configuration: alerts, work: ScheduledWork(platform: platform), platform: platform, logBuffer: buffer, metrics: options.metrics,
+                minimumDriftRows: options.minimumDriftRows, board: endpoints.alerts, logger: options.logger))
+        }
+        return (router, services)
     }
 
     /// Every route the application answers (method and OpenAPI path), sorted.

@@ -35,6 +35,7 @@ extension Endpoints {
                 Self.parameter(context, "version"), try PromotionRequest.from(FormValues(request.uri.query), caller: context.identity))
         }
         table.add(.get, v1 + "/jobs", .api, .listJobs) { _, _ in try Responses.json(encoding: JobList(jobs: self.jobs.all)) }
+        table.add(.get, v1 + "/alerts", .api, .listAlerts) { _, _ in try Responses.json(encoding: AlertList(alerts: self.alerts.all)) }
         table.add(.get, v1 + "/datasets", .api, .listDatasets) { _, _ in try await self.datasets() }
         table.add(.get, v1 + "/datasets/{dataset}", .api, .getDataset) { _, context in
             try await self.dataset(named: Self.parameter(context, "dataset"))
@@ -614,6 +615,11 @@ struct ModelVersionList: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey { case current, versions, audit }
+}
+
+/// `GET /alerts`.
+struct AlertList: Encodable {
+    var alerts: [AlertStatus]
 }
 
 /// `GET /jobs`.

@@ -37,11 +37,14 @@ final class Endpoints: Sendable {
     let minimumDriftRows: Int
     /// The scheduled jobs and their last runs.
     let jobs: JobBoard
+    /// The alert rules' states.
+    let alerts: AlertBoard
 
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
         health: StoreHealth, cacheGeneration: CacheGeneration, access: AccessControl = AccessControl(),
-        minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows, jobs: JobBoard = JobBoard(schedules: []), logger: Logger
+        minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows, jobs: JobBoard = JobBoard(schedules: []),
+        alerts: AlertBoard = AlertBoard(rules: []), logger: Logger
     ) {
         self.platform = platform
         self.model = model
@@ -54,6 +57,7 @@ final class Endpoints: Sendable {
         self.access = access
         self.minimumDriftRows = minimumDriftRows
         self.jobs = jobs
+        self.alerts = alerts
         self.logger = logger
         self.datasetSessions = DatasetSessions(platform: platform)
         self.openAPIComponents = (try? OpenAPIDocument.writtenComponents()) ?? "components:\n  schemas:\n"

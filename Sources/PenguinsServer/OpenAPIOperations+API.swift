@@ -582,6 +582,18 @@ extension OpenAPI.Operation {
         responses: [200: .json("Each job with its next run and the outcome of its last.", .ref("JobList"))]
     )
 
+    /// `GET /api/v1/alerts`
+    static let listAlerts = Self(
+        "listAlerts", .operations,
+        summary: "The alert rules and whether each fires",
+        description: """
+            The rules of `penguins serve --alerts FILE` (drift share, a feature's drift, production accuracy below a \
+            floor, prediction log write failures), each with its last reading. When a rule starts or stops firing, the \
+            server POSTs one JSON event (`status` `firing` or `resolved`) to each configured webhook.
+            """,
+        responses: [200: .json("Each rule in configuration order.", .ref("AlertList"))]
+    )
+
     /// `GET /api/v1/datasets`
     static let listDatasets = Self(
         "listDatasets", .datasets,

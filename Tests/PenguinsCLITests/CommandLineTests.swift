@@ -370,3 +370,15 @@ struct ProgramRunnerTests {
         #expect(badMargin.status != 0 && badMargin.standardError.contains("--margin must be at least 0 and below 1"))
     }
 }
+
+/// `serve --alerts` and `--schedule` refuse what they cannot use before serving anything.
+@Suite struct ServeMonitoringOptionsTests {
+    @Test func unusableAlertRulesAndSchedulesAreOneLineErrors() async throws {
+        let penguins = PenguinsExecutable()
+        expectUserError(try await penguins.run("serve", "--port", "0", "--alerts", "/nonexistent/alerts.yaml"), mentioning: "cannot be read")
+        let rules = try penguins.temporaryFile("alerts.yaml", "rules: [{ name: floor, when: production_accuracy }]\n")
+        expectUserError(try await penguins.run("serve", "--port", "0", "--alerts", rules), mentioning: "production_accuracy needs below")
+        let schedule = try await penguins.run("serve", "--port", "0", "--schedule", "train nightly")
+        #expect(schedule.status != 0 && schedule.standardError.contains("a schedule is 'JOB hourly'"))
+    }
+}
