@@ -19,6 +19,15 @@ struct DatasetTables: Sendable {
     var predictionLog: String { "ds_\(schema.name)_prediction_log" }
     /// The ground truth of logged and stored predictions.
     var feedback: String { "ds_\(schema.name)_feedback" }
+    /// The columns an insert into ``feedback`` gives, in order.
+    static let feedbackColumns = "subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at"
+    /// How an insert into ``feedback`` treats truth given again for the same prediction or
+    /// row: the new answer replaces the old (the same SQL in both dialects).
+    static let feedbackUpsert = """
+        ON CONFLICT (subject, reference) DO UPDATE SET predicted_class = excluded.predicted_class,
+            actual_class = excluded.actual_class, inputs = excluded.inputs, model_version = excluded.model_version,
+            predicted_at = excluded.predicted_at, recorded_at = excluded.recorded_at
+        """
     /// The warehouse's change log (see ``ChangeLog``).
     var changes: String { "ds_\(schema.name)_changes" }
     /// The PostgreSQL partition of the partition column's level `index`.

@@ -79,11 +79,7 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
     public func record(_ feedback: [Feedback]) async throws -> [Int] {
         guard !feedback.isEmpty else { return [] }
         let (log, table, classes, coding) = (tables.predictionLog, tables.feedback, schema.target.classes, coding)
-        let upsert = """
-            ON CONFLICT (subject, reference) DO UPDATE SET predicted_class = excluded.predicted_class,
-                actual_class = excluded.actual_class, inputs = excluded.inputs, model_version = excluded.model_version,
-                predicted_at = excluded.predicted_at, recorded_at = excluded.recorded_at
-            """
+        let (columns, upsert) = (DatasetTables.feedbackColumns, DatasetTables.feedbackUpsert)
         var ids = PostgresArray(of: .text, capacity: feedback.count * 32)
         for item in feedback { if case .prediction(let id) = item.subject { ids.append(id) } }
         let wanted = ids
@@ -103,7 +99,7 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
                 switch item.subject {
                 case .prediction(let id):
                     query = """
-                        INSERT INTO \(unescaped: table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                        INSERT INTO \(unescaped: table) (\(unescaped: columns))
                         SELECT 'prediction', prediction_id, predicted_class, \(actual), inputs, model_version, predicted_at, \(recordedAt)
                         FROM \(unescaped: log) WHERE prediction_id = \(id) \(unescaped: upsert)
                         """
@@ -111,7 +107,7 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
                     let (predicted, version, inputs) = (classes[prediction.predictedClass], prediction.modelVersion, coding.inputsText(features))
                     let predictedAt = prediction.predictedAt.timeIntervalSince1970
                     query = """
-                        INSERT INTO \(unescaped: table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                        INSERT INTO \(unescaped: table) (\(unescaped: columns))
                         VALUES ('row', \(id), \(predicted), \(actual), \(inputs), \(version), \(predictedAt), \(recordedAt)) \(unescaped: upsert)
                         """
                 }

@@ -80,21 +80,17 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
     public func record(_ feedback: [Feedback]) async throws -> [Int] {
         guard !feedback.isEmpty else { return [] }
         let (log, table, classes, coding) = (tables.predictionLog, tables.feedback, schema.target.classes, coding)
-        let upsert = """
-            ON CONFLICT (subject, reference) DO UPDATE SET predicted_class = excluded.predicted_class,
-                actual_class = excluded.actual_class, inputs = excluded.inputs, model_version = excluded.model_version,
-                predicted_at = excluded.predicted_at, recorded_at = excluded.recorded_at
-            """
+        let (columns, upsert) = (DatasetTables.feedbackColumns, DatasetTables.feedbackUpsert)
         return try await pool.writeWithoutTransaction { db in
             var unmatched: [Int] = []
             try db.inTransaction {
                 let logged = try db.makeStatement(sql: """
-                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                    INSERT INTO \(table) (\(columns))
                     SELECT 'prediction', prediction_id, predicted_class, ?, inputs, model_version, predicted_at, ?
                     FROM \(log) WHERE prediction_id = ? \(upsert)
                     """)
                 let given = try db.makeStatement(sql: """
-                    INSERT INTO \(table) (subject, reference, predicted_class, actual_class, inputs, model_version, predicted_at, recorded_at)
+                    INSERT INTO \(table) (\(columns))
                     VALUES ('row', ?, ?, ?, ?, ?, ?, ?) \(upsert)
                     """)
                 for (index, item) in feedback.enumerated() {
