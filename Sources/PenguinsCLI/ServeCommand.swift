@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PenguinsPipeline
 import PenguinsServer
+import PenguinsSpark
 
 /// Where `serve` and `up` listen.
 struct ListenOptions: ParsableArguments {
@@ -25,6 +26,11 @@ struct ListenOptions: ParsableArguments {
         valueName: "file"
     ))
     var alerts: String?
+    @Option(name: .customLong("engine"), help: ArgumentHelp(
+        "Where scheduled score jobs run: local, sc://HOST:PORT (a Spark Connect server; needs the warehouse on PostgreSQL) or spark ($PENGUINS_SPARK).",
+        valueName: "engine"
+    ))
+    var jobsEngine = "local"
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
@@ -51,6 +57,9 @@ struct ListenOptions: ParsableArguments {
         var options = ServerOptions(
             analyses: HeavyWorkLimiter(limit: maxAnalyses), allowOpenAccess: insecureNoAuth, environmentAdminKey: adminKey,
             minimumDriftRows: minDriftRows, schedules: scheduleArguments(environment: environment).compactMap { try? JobSchedule(argument: $0) })
+        if case .spark(let url) = try Engine(parsing: jobsEngine, environment: environment) {
+            options.batchScoring = SparkBatchScoring(url: url)
+        }
         if let path = alerts ?? environment["PENGUINS_ALERTS"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw AlertConfigurationError(source: path, reason: "the file cannot be read")

@@ -89,6 +89,8 @@ public struct JobSchedule: Sendable, Equatable, CustomStringConvertible {
 public struct JobStatus: Sendable, Encodable, Equatable {
     public var schedule: String
     public var job: String
+    /// Where the job runs: `local` or the Spark Connect URL (a drift job runs locally).
+    public var engine: String
     public var nextRun: Date?
     public var runs: Int
     public var running: Bool
@@ -100,15 +102,16 @@ public struct JobStatus: Sendable, Encodable, Equatable {
     /// What the last run did, or why it failed.
     public var lastMessage: String?
 
-    public init(schedule: String, job: String) {
+    public init(schedule: String, job: String, engine: String = "local") {
         self.schedule = schedule
         self.job = job
+        self.engine = engine
         runs = 0
         running = false
     }
 
     enum CodingKeys: String, CodingKey {
-        case schedule, job, runs, running
+        case schedule, job, engine, runs, running
         case nextRun = "next_run"
         case lastStart = "last_start"
         case lastDuration = "last_duration_seconds"
@@ -120,6 +123,7 @@ public struct JobStatus: Sendable, Encodable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(schedule, forKey: .schedule)
         try container.encode(job, forKey: .job)
+        try container.encode(engine, forKey: .engine)
         try container.encode(nextRun, forKey: .nextRun)
         try container.encode(runs, forKey: .runs)
         try container.encode(running, forKey: .running)
@@ -145,12 +149,40 @@ public struct ScheduledDrift: Sendable, Equatable {
     }
 }
 
-/// What the scheduled jobs do, on the local engine: for every dataset with a current model.
+/// How a scheduled `score` scores a dataset: in this process (``LocalBatchScoring``) or on a
+/// Spark cluster (`serve --engine sc://...`, PenguinsSpark's `SparkBatchScoring`).
+public protocol BatchScoring: Sendable {
+    /// `local`, or the Spark Connect URL.
+    var engine: String { get }
+    /// Scores every stored row of `schema`'s dataset with its current model; one line saying what it did.
+    func score(_ schema: DatasetSchema, platform: Platform) async throws -> String
+}
+
+/// Batch scoring in this process: the penguins' ``Scorer``, every other dataset's ``DatasetScorer``.
+public struct LocalBatchScoring: BatchScoring {
+    public init() {}
+
+    public var engine: String { "local" }
+
+    public func score(_ schema: DatasetSchema, platform: Platform) async throws -> String {
+        if Platform.isDefaultDataset(schema.name) {
+            let report = try await Scorer(platform: platform).score()
+            return "\(schema.name): scored \(report.scored) of \(report.rows) rows with model version \(report.modelVersion)"
+        }
+        let report = try await DatasetScorer(platform: platform).score(schema: schema)
+        return "\(schema.name): scored \(report.scored) of \(report.rows) rows with model version \(report.modelVersion)"
+    }
+}
+
+/// What the scheduled jobs do: for every dataset with a current model.
 public struct ScheduledWork: Sendable {
     public let platform: Platform
+    /// Where `score` runs.
+    public let scoring: any BatchScoring
 
-    public init(platform: Platform) {
+    public init(platform: Platform, scoring: any BatchScoring = LocalBatchScoring()) {
         self.platform = platform
+        self.scoring = scoring
     }
 
     /// The datasets with a current model, the penguins first.
@@ -166,15 +198,7 @@ public struct ScheduledWork: Sendable {
     /// Scores every stored row of every dataset with a model; one line per dataset.
     public func score() async throws -> String {
         var lines: [String] = []
-        for schema in try await datasetsWithModels() {
-            if Platform.isDefaultDataset(schema.name) {
-                let report = try await Scorer(platform: platform).score()
-                lines.append("\(schema.name): scored \(report.scored) of \(report.rows) rows with model version \(report.modelVersion)")
-            } else {
-                let report = try await DatasetScorer(platform: platform).score(schema: schema)
-                lines.append("\(schema.name): scored \(report.scored) of \(report.rows) rows with model version \(report.modelVersion)")
-            }
-        }
+        for schema in try await datasetsWithModels() { lines.append(try await scoring.score(schema, platform: platform)) }
         return lines.isEmpty ? "no dataset has a model to score with" : lines.joined(separator: "; ")
     }
 

@@ -82,6 +82,8 @@ public struct ServerOptions: Sendable {
     public var schedules: [JobSchedule]
     /// Alert rules and the webhooks told when one fires or resolves (`--alerts`).
     public var alerts: AlertConfiguration?
+    /// Where scheduled `score` jobs run (`--engine`): this process unless a Spark cluster is given.
+    public var batchScoring: any BatchScoring = LocalBatchScoring()
     /// The metrics registry (`GET /api/v1/metrics` renders it).
     public var metrics: ServerMetrics
     /// Called once the server listens, with the host and the bound port (useful with port 0).
@@ -258,7 +260,7 @@ public enum PenguinsServer {
         let endpoints = Endpoints(
             platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health,
             cacheGeneration: generation, access: access, minimumDriftRows: options.minimumDriftRows,
-            jobs: JobBoard(schedules: options.schedules), alerts: AlertBoard(rules: options.alerts?.rules ?? []), logger: options.logger
+            jobs: JobBoard(schedules: options.schedules, scoringEngine: options.batchScoring.engine), alerts: AlertBoard(rules: options.alerts?.rules ?? []), logger: options.logger
         )
         let router = Router(context: PenguinsRequestContext.self)
         let sessionStore = MemoryPersistDriver()
@@ -280,7 +282,8 @@ public enum PenguinsServer {
             sessions: sessions, interval: options.warehousePollInterval, health: health, metrics: options.metrics, logger: options.logger)
         let keyWatcher = KeyringWatcher(access: access, keys: platform.keys, interval: options.registryPollInterval, logger: options.logger)
         let jobs = ScheduledJobRunner(
-            schedules: options.schedules, board: endpoints.jobs, work: ScheduledWork(platform: platform), metrics: options.metrics,
+            schedules: options.schedules, board: endpoints.jobs, work: ScheduledWork(platform: platform, scoring: options.batchScoring),
+            metrics: options.metrics,
             minimumDriftRows: options.minimumDriftRows, logger: options.logger)
         var services: [any Service] = [writer, watcher, monitor, coherence, datasetCoherence, keyWatcher, sessionStore]
         if !options.schedules.isEmpty { services.append(jobs) }

@@ -9,8 +9,11 @@ import Synchronization
 public final class JobBoard: Sendable {
     private let statuses: Mutex<[JobStatus]>
 
-    public init(schedules: [JobSchedule]) {
-        statuses = Mutex(schedules.map { JobStatus(schedule: $0.description, job: $0.job.rawValue) })
+    /// The jobs of `schedules`, a `score` job running on `scoringEngine`.
+    public init(schedules: [JobSchedule], scoringEngine: String = "local") {
+        statuses = Mutex(schedules.map {
+            JobStatus(schedule: $0.description, job: $0.job.rawValue, engine: $0.job == .score ? scoringEngine : "local")
+        })
     }
 
     /// Every job, in the order they were given.

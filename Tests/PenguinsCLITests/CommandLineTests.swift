@@ -378,6 +378,7 @@ struct ProgramRunnerTests {
         expectUserError(try await penguins.run("serve", "--port", "0", "--alerts", "/nonexistent/alerts.yaml"), mentioning: "cannot be read")
         let rules = try penguins.temporaryFile("alerts.yaml", "rules: [{ name: floor, when: production_accuracy }]\n")
         expectUserError(try await penguins.run("serve", "--port", "0", "--alerts", rules), mentioning: "production_accuracy needs below")
+        expectUserError(try await penguins.run("serve", "--port", "0", "--engine", "yarn://cluster"), mentioning: "sc://HOST:PORT")
         let schedule = try await penguins.run("serve", "--port", "0", "--schedule", "train nightly")
         #expect(schedule.status != 0 && schedule.standardError.contains("a schedule is 'JOB hourly'"))
     }

@@ -44,4 +44,9 @@ import Testing
             #expect(page.contains("<h2>Scheduled jobs</h2>") && page.contains("score every 1s"))
         }
     }
+
+    @Test func aScoreJobShowsTheEngineItRunsOn() {
+        let board = JobBoard(schedules: [try! JobSchedule(argument: "score daily 02:00"), try! JobSchedule(argument: "drift hourly")], scoringEngine: "sc://spark:15002")
+        #expect(board.all.map(\.engine) == ["sc://spark:15002", "local"])
+    }
 }

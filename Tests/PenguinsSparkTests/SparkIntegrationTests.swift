@@ -257,6 +257,10 @@ struct SparkIntegrationTests {
             }
             let warehouse = try #require(stores.warehouse as? any SparkRecordWarehouse)
             #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion, limit: 3)?.agreed == shadow.agreed)
+
+            // A scheduled score on the cluster (`serve --engine sc://... --schedule 'score ...'`): the same, for every dataset with a model.
+            let scheduled = try await ScheduledWork(platform: platform, scoring: SparkBatchScoring(url: try url)).score()
+            #expect(scheduled == "palmer: Spark scored \(complete.count) rows and the Swift model \(complete.count) with model version \(trained.swift.version)")
             #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion + 1, limit: 3) == nil)
         } catch {
             try? await Self.dropSchema(configuration, platform)
