@@ -97,8 +97,16 @@ public struct ModelPromotion: Sendable {
     /// Compares `candidate` with the current version; nil when there is no current version or
     /// it is the candidate.
     public func compare(candidate version: Int) async throws -> ModelComparison? {
-        let (warehouse, registry) = try await platform.modelStores(of: schema)
-        guard let current = try await registry.current(), current.version != version else { return nil }
+        try await compare(candidate: version, stores: try await platform.modelStores(of: schema)).comparison
+    }
+
+    /// ``compare(candidate:)`` on stores already opened, with the version current now (nil before the first promotion).
+    private func compare(
+        candidate version: Int, stores: (warehouse: any RecordWarehouse, registry: any ModelRegistry)
+    ) async throws -> (current: Int?, comparison: ModelComparison?) {
+        let (warehouse, registry) = stores
+        guard let current = try await registry.current() else { return (nil, nil) }
+        guard current.version != version else { return (version, nil) }
         guard let registered = try await registry.model(version: version) else {
             throw StorageError.notFound("model version \(version); list the versions with `penguins models list`")
         }
@@ -111,18 +119,17 @@ public struct ModelPromotion: Sendable {
         let heldOutEvaluation = Self.evaluate(candidateModel, currentModel, rows: heldOut.rows, labels: heldOut.labels)
         var production = Self.evaluate(candidateModel, currentModel, rows: labelled.map(\.features), labels: labelled.map(\.actualClass))
         if let rows = production?.rows, rows < Self.minimumProductionRows { production = nil }
-        return Self.verdict(candidate: version, current: current.version, margin: margin, heldOut: heldOutEvaluation, production: production)
+        return (current.version, Self.verdict(candidate: version, current: current.version, margin: margin, heldOut: heldOutEvaluation, production: production))
     }
 
     /// Makes `version` current on behalf of `actor` unless the gate refuses it (``PromotionRefused``);
     /// `force` promotes a worse candidate anyway, and the audit trail says so.
     @discardableResult
     public func promote(version: Int, actor: String, force: Bool = false) async throws -> PromotionOutcome {
-        let registry = try await platform.modelStores(of: schema).registry
-        let previous = try await registry.current()?.version
-        let comparison = try await compare(candidate: version)
+        let stores = try await platform.modelStores(of: schema)
+        let (previous, comparison) = try await compare(candidate: version, stores: stores)
         if let comparison, comparison.worse, !force { throw PromotionRefused(comparison: comparison) }
-        try await registry.promote(version: version, audit: PromotionAudit(
+        try await stores.registry.promote(version: version, audit: PromotionAudit(
             action: .promote, at: Date(), from: previous, to: version, actor: actor,
             forced: force && comparison?.worse == true, comparison: comparison?.json))
         return PromotionOutcome(previous: previous, comparison: comparison)

@@ -137,16 +137,16 @@ public struct JobStatus: Sendable, Encodable, Equatable {
 
 /// The drift of one dataset's newest window of predictions, for the gauges.
 public struct ScheduledDrift: Sendable, Equatable {
+    /// One column's verdict in the window.
+    public struct Column: Sendable, Equatable {
+        public var name: String
+        public var drift: Bool
+    }
+
     public var dataset: String
     /// The share of the window's columns that drifted; nil when the window has too few rows.
     public var driftedShare: Double?
-    /// Each column's verdict in the window.
-    public var columns: [(name: String, drift: Bool)]
-
-    public static func == (lhs: ScheduledDrift, rhs: ScheduledDrift) -> Bool {
-        lhs.dataset == rhs.dataset && lhs.driftedShare == rhs.driftedShare
-            && lhs.columns.map(\.name) == rhs.columns.map(\.name) && lhs.columns.map(\.drift) == rhs.columns.map(\.drift)
-    }
+    public var columns: [Column]
 }
 
 /// How a scheduled `score` scores a dataset: in this process (``LocalBatchScoring``) or on a
@@ -217,7 +217,7 @@ public struct ScheduledWork: Sendable {
             guard let newest = report.windows.last else { continue }
             results.append(ScheduledDrift(
                 dataset: schema.name, driftedShare: newest.verdict == .notEnoughData ? nil : newest.driftedShare,
-                columns: newest.columns.map { ($0.column, $0.drift) }))
+                columns: newest.columns.map { ScheduledDrift.Column(name: $0.column, drift: $0.drift) }))
         }
         return results
     }
