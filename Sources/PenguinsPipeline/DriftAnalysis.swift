@@ -88,6 +88,9 @@ public struct DriftReport: Codable, Sendable {
 /// One side of a drift comparison: numeric values per feature and level counts per
 /// categorical column, both by column name.
 public struct DriftSample: Sendable {
+    /// The most logged predictions a production sample holds: the newest.
+    public static let productionWindow = 100_000
+
     public var values: [String: [Double]] = [:]
     public var categories: [String: [String: Int]] = [:]
 
@@ -116,7 +119,7 @@ public struct DriftSample: Sendable {
 
     /// The penguins' sample of a source; `platform` is only needed for the stored ones.
     public static func load(
-        _ source: DriftSource, platform: Platform?, overrides: CSVDialect.Overrides = .none, logWindow: Int = 100_000
+        _ source: DriftSource, platform: Platform?, overrides: CSVDialect.Overrides = .none, logWindow: Int = productionWindow
     ) async throws -> DriftSample {
         switch source {
         case .file(let url):
@@ -134,13 +137,13 @@ public struct DriftSample: Sendable {
             throw PipelineError.notEnoughRows("simulated streams are kept by the server: ask it for `current=simulation`")
         case .production:
             guard let platform else { throw PipelineError.noModel }
-            let entries = try await platform.predictionLog.recent(limit: logWindow)
-            guard !entries.isEmpty else {
+            let log = try await platform.predictionLog.columns(limit: logWindow)
+            guard log.count > 0 else {
                 throw PipelineError.notEnoughRows(
                     "the prediction log is empty; log a production sample with `penguins predict FILE --log` first"
                 )
             }
-            return DriftSample(log: entries.reversed(), schema: platform.predictionLog.schema)
+            return DriftSample(log: log, schema: platform.predictionLog.schema)
         }
     }
 
@@ -149,7 +152,7 @@ public struct DriftSample: Sendable {
     /// with its schema.
     public static func load(
         _ source: DriftSource, dataset: DatasetSchema, platform: Platform?, overrides: CSVDialect.Overrides = .none,
-        logWindow: Int = 100_000
+        logWindow: Int = productionWindow
     ) async throws -> DriftSample {
         if Platform.isDefaultDataset(dataset.name) {
             return try await load(source, platform: platform, overrides: overrides, logWindow: logWindow)
@@ -163,7 +166,7 @@ public struct DriftSample: Sendable {
 
     /// The sample of a source of a dataset other than the penguins, read from its stores.
     public static func load(
-        _ source: DriftSource, stores: DatasetStores, overrides: CSVDialect.Overrides = .none, logWindow: Int = 100_000
+        _ source: DriftSource, stores: DatasetStores, overrides: CSVDialect.Overrides = .none, logWindow: Int = productionWindow
     ) async throws -> DriftSample {
         let dataset = stores.schema
         switch source {
@@ -181,13 +184,13 @@ public struct DriftSample: Sendable {
         case .simulation:
             throw PipelineError.notEnoughRows("simulated streams are kept by the server: ask it for `current=simulation`")
         case .production:
-            let entries = try await stores.predictionLog.recent(limit: logWindow)
-            guard !entries.isEmpty else {
+            let log = try await stores.predictionLog.columns(limit: logWindow)
+            guard log.count > 0 else {
                 throw PipelineError.notEnoughRows(
                     "the prediction log of \(dataset.name) is empty; log a production sample with `penguins predict FILE --dataset \(dataset.name) --log` first"
                 )
             }
-            return DriftSample(log: entries.reversed(), schema: dataset)
+            return DriftSample(log: log, schema: dataset)
         }
     }
 
@@ -195,20 +198,42 @@ public struct DriftSample: Sendable {
     /// feature, the level counts of each categorical one that some entry gave (a missing level
     /// counted as `missing`), and the predicted classes counted under the target's name.
     public init(log entries: some Collection<RecordLogEntry>, schema: DatasetSchema) {
+        var log = LogColumns(featureCount: schema.features.count)
+        for entry in entries { log.append(entry) }
+        self.init(log: log, schema: schema)
+    }
+
+    /// The sample of the logged predictions at `positions` (all of them by default), as
+    /// ``init(log:schema:)-(some Collection<RecordLogEntry>,_)`` takes entries.
+    public init(log: LogColumns, positions: Range<Int>? = nil, schema: DatasetSchema) {
+        let positions = positions ?? 0..<log.count
         for (index, feature) in schema.features.enumerated() {
+            let column = log.features[index][positions]
             switch feature.kind {
             case .numeric:
-                values[feature.name] = entries.compactMap { $0.features.indices.contains(index) ? $0.features[index] : nil }
+                values[feature.name] = column.filter { !$0.isNaN }
             case .categorical:
-                // A feature no logged request gave is left out, not counted as all missing.
-                guard entries.contains(where: { $0.features.indices.contains(index) && $0.features[index] != nil }) else { continue }
-                categories[feature.name] = entries.reduce(into: [:]) { counts, entry in
-                    let level = entry.features.indices.contains(index) ? entry.features[index].map { feature.levels[Int($0)] } : nil
-                    counts[level ?? "missing", default: 0] += 1
+                var counts = [Int](repeating: 0, count: feature.levels.count)
+                var missing = 0
+                for value in column {
+                    if value.isNaN { missing += 1 } else { counts[Int(value)] += 1 }
                 }
+                // A feature no logged request gave is left out, not counted as all missing.
+                guard missing < column.count else { continue }
+                categories[feature.name] = Self.counts(counts, names: feature.levels, missing: missing)
             }
         }
-        categories[schema.target.name] = entries.reduce(into: [:]) { $0[schema.target.classes[$1.prediction.predictedClass], default: 0] += 1 }
+        var classes = [Int](repeating: 0, count: schema.target.classes.count)
+        for predicted in log.predictedClasses[positions] { classes[predicted] += 1 }
+        categories[schema.target.name] = Self.counts(classes, names: schema.target.classes, missing: 0)
+    }
+
+    /// The levels seen, by name, with `missing` when some value was.
+    private static func counts(_ counts: [Int], names: [String], missing: Int) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (name, count) in zip(names, counts) where count > 0 { result[name] = count }
+        if missing > 0 { result["missing", default: 0] += missing }
+        return result
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PenguinsCore
+import PenguinsML
 import PenguinsStatistics
 import PenguinsStorage
 
@@ -141,55 +142,67 @@ public struct DriftHistoryAnalysis: Sendable {
     /// The windows of `entries` (in any order) from `since` on, each compared with `reference`
     /// over the numeric and categorical columns of `schema` both samples have.
     public func run(reference: DriftSample, entries: [RecordLogEntry], schema: DatasetSchema, since: Date? = nil) throws -> DriftHistoryReport {
+        var log = LogColumns(featureCount: schema.features.count)
+        for entry in entries { log.append(entry) }
+        return try run(reference: reference, log: log, schema: schema, since: since)
+    }
+
+    /// The windows of `log` (in any order) from `since` on, each compared with `reference`, the
+    /// windows side by side on every core.
+    public func run(reference: DriftSample, log: LogColumns, schema: DatasetSchema, since: Date? = nil) throws -> DriftHistoryReport {
         guard pValueThreshold > 0, pValueThreshold < 1 else { throw PipelineError.invalidOption("the p-value threshold must be between 0 and 1, got \(pValueThreshold)") }
         guard driftShare > 0, driftShare <= 1 else { throw PipelineError.invalidOption("the drift share must be above 0 and at most 1, got \(driftShare)") }
-        var kept = entries
-        if let since { kept.removeAll { $0.prediction.predictedAt < since } }
-        // A log reads newest first: reversing it is enough unless clocks went back.
-        func isSorted(_ entries: [RecordLogEntry], by order: (Date, Date) -> Bool) -> Bool {
-            zip(entries, entries.dropFirst()).allSatisfy { !order($1.prediction.predictedAt, $0.prediction.predictedAt) }
-        }
-        if isSorted(kept, by: >) { kept.reverse() }
-        if !isSorted(kept, by: <) { kept.sort { $0.prediction.predictedAt < $1.prediction.predictedAt } }
+        let kept = Self.chronological(log, since: since)
         let numeric = DatasetColumns.numericNames(of: schema)
         let categorical = DatasetColumns.categoricalNames(of: schema)
-        let windows = slices(of: kept).map { slice, start, end in
-            report(window: kept[slice], start: start, end: end, reference: reference, schema: schema, numeric: numeric, categorical: categorical)
+        let windows = slices(of: kept.times).concurrentMap { slice, start, end in
+            report(window: DriftSample(log: kept, positions: slice, schema: schema), rows: slice.count, start: start, end: end,
+                   reference: reference, numeric: numeric, categorical: categorical)
         }
         return DriftHistoryReport(
             dataset: schema.name, window: window.description, reference: "training", pValueThreshold: pValueThreshold,
             distanceThreshold: distanceThreshold, driftShare: driftShare, minimumRows: minimumRows, windows: windows)
     }
 
-    /// The index ranges of consecutive windows of `sorted` entries, with their bounds.
-    func slices(of sorted: [RecordLogEntry]) -> [(Range<Int>, Date, Date)] {
+    /// The predictions of `log` made at or after `since`, oldest first. A log reads oldest
+    /// first, so this is a copy only when clocks went back (or the log came newest first).
+    static func chronological(_ log: LogColumns, since: Date?) -> LogColumns {
+        let times = log.times
+        var ordered = log
+        if !zip(times, times.dropFirst()).allSatisfy({ $0 <= $1 }) {
+            ordered = log.reordered(times.indices.sorted { (times[$0], $0) < (times[$1], $1) })
+        }
+        guard let since = since?.timeIntervalSince1970 else { return ordered }
+        let first = ordered.times.firstIndex { $0 >= since } ?? ordered.count
+        return first == 0 ? ordered : ordered.suffix(from: first)
+    }
+
+    /// The position ranges of consecutive windows of chronological `times`, with their bounds.
+    func slices(of times: [Double]) -> [(Range<Int>, Date, Date)] {
         var result: [(Range<Int>, Date, Date)] = []
         var first = 0
-        while first < sorted.count {
-            let time = sorted[first].prediction.predictedAt.timeIntervalSince1970
+        while first < times.count {
             var last = first
-            let bounds: (Date, Date)
+            let bounds: (Double, Double)
             switch window {
             case .rows(let count):
-                last = min(first + count, sorted.count)
-                bounds = (sorted[first].prediction.predictedAt, sorted[last - 1].prediction.predictedAt)
+                last = min(first + count, times.count)
+                bounds = (times[first], times[last - 1])
             case .hour, .day, .week:
-                let start = window.start(of: time)!
+                let start = window.start(of: times[first])!
                 let end = window.end(ofWindowStartingAt: start)
-                while last < sorted.count && sorted[last].prediction.predictedAt.timeIntervalSince1970 < end { last += 1 }
-                bounds = (Date(timeIntervalSince1970: start), Date(timeIntervalSince1970: end))
+                while last < times.count && times[last] < end { last += 1 }
+                bounds = (start, end)
             }
-            result.append((first..<last, bounds.0, bounds.1))
+            result.append((first..<last, Date(timeIntervalSince1970: bounds.0), Date(timeIntervalSince1970: bounds.1)))
             first = last
         }
         return result
     }
 
     func report(
-        window entries: ArraySlice<RecordLogEntry>, start: Date, end: Date, reference: DriftSample, schema: DatasetSchema,
-        numeric: [String], categorical: [String]
+        window current: DriftSample, rows: Int, start: Date, end: Date, reference: DriftSample, numeric: [String], categorical: [String]
     ) -> DriftWindowReport {
-        let current = DriftSample(log: entries, schema: schema)
         var columns: [ColumnDrift] = []
         for name in numeric {
             guard let a = reference.values[name], let b = current.values[name], !a.isEmpty, !b.isEmpty else { continue }
@@ -223,11 +236,11 @@ public struct DriftHistoryAnalysis: Sendable {
             }
         }
         let share = columns.isEmpty ? 0 : Double(columns.filter(\.drift).count) / Double(columns.count)
-        let verdict: DriftReport.Verdict = entries.count < minimumRows || columns.isEmpty
+        let verdict: DriftReport.Verdict = rows < minimumRows || columns.isEmpty
             ? .notEnoughData
             : share >= driftShare ? .drift : .noDrift
         return DriftWindowReport(
-            start: start, end: end, rows: entries.count, columns: columns, driftedShare: share, verdict: verdict, drifted: verdict == .drift)
+            start: start, end: end, rows: rows, columns: columns, driftedShare: share, verdict: verdict, drifted: verdict == .drift)
     }
 }
 
@@ -242,8 +255,7 @@ extension DriftHistoryAnalysis {
         let reference = try await DriftSample.load(.training, dataset: schema, platform: platform)
         let log: any RecordPredictionLog = Platform.isDefaultDataset(schema.name)
             ? platform.predictionLog : try await platform.tables(for: schema).predictionLog
-        let entries = try await log.recent(limit: limit)
-        let report = try run(reference: reference, entries: entries, schema: schema, since: since)
+        let report = try run(reference: reference, log: try await log.columns(limit: limit), schema: schema, since: since)
         guard !report.windows.isEmpty else {
             throw PipelineError.notEnoughRows(
                 "no prediction of \(schema.name) is logged\(since.map { " since \($0.formatted(.iso8601))" } ?? ""); predictions through the API and `penguins predict FILE --log` are")

@@ -151,21 +151,26 @@ extension Endpoints {
         case let other?: throw Problem.invalidParameter("current", "must be production or simulation, not \"\(other)\"")
         }
         guard model.current != nil else { return page(nil, nil, nil, "no model yet: run penguins ingest and penguins train") }
-        let reference: DriftSample
+        let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
         let current: DriftSample
-        do {
-            (reference, current) = try await driftSamples(current: source)
-        } catch PipelineError.notEnoughRows(let reason) {
-            let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
-            let message = source == .production
-                ? "the prediction log is empty: no real prediction has been logged yet (predictions through the API and `penguins predict FILE --log` are)"
-                : reason
-            return page(nil, reference, nil, message)
-        }
         if source == .production {
+            // One read of the log serves both the timeline and today's distributions (its newest predictions).
+            _ = try? await logWriter.flush()
+            let log = try await store(.predictionLog) { [platform] in
+                try await platform.predictionLog.columns(limit: DriftHistoryAnalysis.defaultLogWindow)
+            }
+            guard log.count > 0 else {
+                return page(nil, reference, nil, "the prediction log is empty: no real prediction has been logged yet (predictions through the API and `penguins predict FILE --log` are)")
+            }
+            current = DriftSample(log: log, positions: max(0, log.count - DriftSample.productionWindow)..<log.count, schema: schema)
             let window = (try? DriftWindow(argument: query["window"] ?? "day")) ?? .day
-            let analysis = DriftHistoryAnalysis(window: window, minimumRows: minimumDriftRows)
-            history = try? await store(.predictionLog) { [platform] in try await analysis.run(dataset: schema, platform: platform) }
+            history = try? DriftHistoryAnalysis(window: window, minimumRows: minimumDriftRows).run(reference: reference, log: log, schema: schema)
+        } else {
+            do {
+                current = try await simulations.sample(dataset: schema)
+            } catch PipelineError.notEnoughRows(let reason) {
+                return page(nil, reference, nil, reason)
+            }
         }
         do {
             let report = try DriftAnalysis(dataset: schema, minimumRows: minimumDriftRows)

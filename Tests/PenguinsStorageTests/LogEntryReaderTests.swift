@@ -65,4 +65,56 @@ import Testing
         let odd = #"{"Adelie": "high"}"#
         #expect(scanProbabilities(odd) == (try RecordCoding(schema: schema).probabilities(odd, id: "e")))
     }
+
+    /// Numbers as the log writes them read exactly as `strtod` reads them; others are left to it.
+    @Test func shortDecimalsReadAsStrtodDoes() {
+        func read(_ text: String) -> Double? {
+            let bytes = Array(text.utf8) + [0]
+            return bytes.withUnsafeBufferPointer { ObjectScanner.shortDecimal(UnsafeBufferPointer(rebasing: $0[0..<$0.count - 1]), from: 0)?.0 }
+        }
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "39.1", "-3250.75", "0.000123", "4150", "18.7", "123456789012345", "0.1", "9.999999999999999"]
+        for _ in 0..<2_000 { texts.append("\((Double.random(in: -1e4...1e4, using: &generator) * 1_000).rounded() / 1_000)") }
+        for _ in 0..<2_000 { texts.append("\(Float.random(in: 0...500, using: &generator))") }
+        var fastReads = 0
+        for text in texts {
+            let expected = strtod(text, nil)
+            if let value = read(text) {
+                fastReads += 1
+                #expect(value.bitPattern == expected.bitPattern, "\(text)")
+            }
+        }
+        #expect(fastReads > texts.count / 2)
+        for text in ["1.", "-", "1e5", "1.5E-3", "0.30000000000000004", "1234567890123456"] {
+            #expect(read(text) == nil, "\(text)")
+        }
+    }
+
+    /// The newest entries column by column, from two halves read side by side, whatever the
+    /// limit, and the same when ids are missing from the log.
+    @Test func columnsOfALongLogAgreeWithItsEntries() async throws {
+        try await withSQLiteStore { store in
+            let log = store.predictionLog
+            let schema = log.schema
+            func value(_ index: Int, _ feature: Int) -> Double? {
+                if (index + feature) % 7 == 0 { return nil }
+                if schema.features[feature].kind == .numeric { return Double(index) / 8 + Double(feature) }
+                return Double((index + feature) % schema.features[feature].levels.count)
+            }
+            let entries = (0..<1_001).map { index in
+                RecordLogEntry(
+                    features: schema.features.indices.map { value(index, $0) },
+                    prediction: RecordPrediction(
+                        predictedClass: index % 3, probabilities: [0.25, 0.5, 0.25], modelVersion: 1,
+                        predictedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(index))))
+            }
+            try await log.append(Array(entries[..<600]))
+            try await log.append(Array(entries[600...]))
+            try await LogColumnsCheck.agree(log, limits: [1, 2, 333, 1_000, 1_001, 5_000])
+            try await store.pool.write { db in
+                try db.execute(sql: "DELETE FROM \(log.tables.predictionLog) WHERE id % 10 = 3 OR id BETWEEN 900 AND 950")
+            }
+            try await LogColumnsCheck.agree(log, limits: [1, 100, 333, 1_000, 5_000])
+        }
+    }
 }

@@ -100,6 +100,71 @@ public protocol RecordPredictionLog: Sendable {
     /// The predictions with ground truth, in the order they were predicted; only those
     /// predicted at or after `since` when it is given.
     func labelled(since: Date?) async throws -> [LabelledPrediction]
+    /// The newest entries, at most `limit`, column by column and oldest first: what drift over
+    /// time reads, without the probabilities.
+    func columns(limit: Int) async throws -> LogColumns
+}
+
+extension RecordPredictionLog {
+    /// Through ``recent(limit:)``: a store with no faster way to read its log column by column.
+    public func columns(limit: Int) async throws -> LogColumns {
+        var columns = LogColumns(featureCount: schema.features.count)
+        for entry in try await recent(limit: limit).reversed() { columns.append(entry) }
+        return columns
+    }
+}
+
+/// Logged predictions held column by column, oldest first: what drift over time reads from a
+/// million of them without a value per row on the heap.
+public struct LogColumns: Hashable, Sendable {
+    /// When each prediction was made, in seconds since 1970.
+    public var times: [Double] = []
+    /// One column per feature of the schema, one value per prediction: the number, the level
+    /// index of a categorical feature, `nan` when missing.
+    public var features: [[Double]]
+    /// The predicted class of each, by its index in the schema's `target.classes`.
+    public var predictedClasses: [Int] = []
+
+    public init(featureCount: Int) {
+        features = Array(repeating: [], count: featureCount)
+    }
+
+    /// The number of predictions.
+    public var count: Int { times.count }
+
+    /// Appends one entry's time, features and class.
+    public mutating func append(_ entry: RecordLogEntry) {
+        times.append(entry.prediction.predictedAt.timeIntervalSince1970)
+        for index in features.indices {
+            features[index].append(entry.features.indices.contains(index) ? entry.features[index] ?? .nan : .nan)
+        }
+        predictedClasses.append(entry.prediction.predictedClass)
+    }
+
+    /// Appends `other`'s predictions after these.
+    public mutating func append(contentsOf other: LogColumns) {
+        times += other.times
+        for index in features.indices { features[index] += other.features[index] }
+        predictedClasses += other.predictedClasses
+    }
+
+    /// The predictions at `positions`, in that order.
+    public func reordered(_ positions: [Int]) -> LogColumns {
+        var result = LogColumns(featureCount: features.count)
+        result.times = positions.map { times[$0] }
+        result.features = features.map { column in positions.map { column[$0] } }
+        result.predictedClasses = positions.map { predictedClasses[$0] }
+        return result
+    }
+
+    /// The predictions from position `start` on.
+    public func suffix(from start: Int) -> LogColumns {
+        var result = LogColumns(featureCount: features.count)
+        result.times = Array(times[start...])
+        result.features = features.map { Array($0[start...]) }
+        result.predictedClasses = Array(predictedClasses[start...])
+        return result
+    }
 }
 
 /// Where the prediction logs of the datasets are kept: the seam through which the server's log

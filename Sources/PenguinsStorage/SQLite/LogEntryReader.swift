@@ -54,23 +54,43 @@ final class LogEntryReader: Sendable {
         names.firstIndex { $0.count == bytes.count && $0.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 } }
     }
 
+    /// Appends the row at `handle` (columns id, inputs, predicted_class, predicted_at) to
+    /// `columns`; `scratch` holds one value per feature between rows.
+    func appendColumns(_ handle: SQLiteStatement, to columns: inout LogColumns, scratch: inout [Double]) throws {
+        if let text = bytes(handle, 1), scanInputs(text, into: &scratch) {
+            for index in scratch.indices { columns.features[index].append(scratch[index]) }
+        } else {
+            let features = try coding.features(inputs: text(handle, 1), entry: name(handle))
+            for index in columns.features.indices { columns.features[index].append(features[index] ?? .nan) }
+        }
+        columns.predictedClasses.append(try self.columns.targetClass(handle, 2, id: name(handle)))
+        columns.times.append(sqlite3_column_double(handle, 3))
+    }
+
     /// `{"feature": number | "level" | null, ...}`; nil when the text is not that.
     func scanInputs(_ text: UnsafeBufferPointer<UInt8>) -> [Double?]? {
-        var features = [Double?](repeating: nil, count: featureNames.count)
+        var values = [Double](repeating: .nan, count: featureNames.count)
+        guard scanInputs(text, into: &values) else { return nil }
+        return values.map { $0.isNaN ? nil : $0 }
+    }
+
+    /// Reads `{"feature": number | "level" | null, ...}` into `values`, one per feature, `nan`
+    /// when missing; false when the text is not that.
+    func scanInputs(_ text: UnsafeBufferPointer<UInt8>, into values: inout [Double]) -> Bool {
+        for index in values.indices { values[index] = .nan }
         var scanner = ObjectScanner(bytes: text)
-        let scanned = scanner.members { key, scanner in
+        return scanner.members { key, scanner in
             guard let index = match(key, in: featureNames) else { return scanner.skipScalar() }
             switch scanner.scalar() {
-            case .number(let value)? where kinds[index] == .numeric: features[index] = value
+            case .number(let value)? where kinds[index] == .numeric: values[index] = value
             case .string(let level)? where kinds[index] == .categorical:
                 guard let found = match(level, in: levels[index]) else { return false }
-                features[index] = Double(found)
-            case .null?: features[index] = nil
+                values[index] = Double(found)
+            case .null?: values[index] = .nan
             default: return false
             }
             return true
         }
-        return scanned ? features : nil
     }
 }
 
@@ -120,6 +140,10 @@ struct ObjectScanner {
         case UInt8(ascii: "t"): return literal("true") ? .boolean : nil
         case UInt8(ascii: "f"): return literal("false") ? .boolean : nil
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if let (value, length) = Self.shortDecimal(bytes, from: index) {
+                index += length
+                return .number(value)
+            }
             let start = bytes.baseAddress! + index
             var end: UnsafeMutablePointer<CChar>?
             let value = start.withMemoryRebound(to: CChar.self, capacity: bytes.count - index) { strtod($0, &end) }
@@ -130,6 +154,37 @@ struct ObjectScanner {
         default: return nil
         }
     }
+
+    /// A number of at most 15 significant digits and no exponent, as the log writes
+    /// measurements: exactly the correctly rounded value, since both the digits and the power of
+    /// ten are exact doubles and one division rounds once. Nil for anything else, which `strtod` reads.
+    static func shortDecimal(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (Double, Int)? {
+        var index = start
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var digits: UInt64 = 0, count = 0, fraction = -1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                count += 1
+                if fraction >= 0 { fraction += 1 }
+            } else if byte == UInt8(ascii: "."), fraction < 0 {
+                fraction = 0
+            } else {
+                break
+            }
+            index += 1
+        }
+        guard count > 0, count <= 15, fraction != 0, index - start > (negative ? 1 : 0) else { return nil }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") { return nil }
+        var value = Double(digits)
+        if fraction > 0 { value /= powersOfTen[fraction] }
+        return (negative ? -value : value, index - start)
+    }
+
+    /// 10⁰ … 10¹⁵, each exact.
+    private static let powersOfTen: [Double] = (0...15).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
 
     /// Skips a scalar; false when there is none.
     mutating func skipScalar() -> Bool { scalar() != nil }

@@ -65,6 +65,48 @@ public struct SQLiteRecordPredictionLog: RecordPredictionLog {
         }
     }
 
+    /// The newest entries, at most `limit`, column by column and oldest first.
+    ///
+    /// The log's ids run on without gaps (it is only appended to), so the newest `limit` are
+    /// the last `limit` ids: their range is cut in two and the halves are read side by side on
+    /// two reader connections. Should ids be missing, the rest is read below the range.
+    public func columns(limit: Int) async throws -> LogColumns {
+        let featureCount = schema.features.count
+        guard limit > 0 else { return LogColumns(featureCount: featureCount) }
+        let table = tables.predictionLog
+        let newest = try await pool.readInBackground { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM \(table)") }
+        guard let newest else { return LogColumns(featureCount: featureCount) }
+        let first = newest - Int64(limit) + 1, middle = newest - Int64(limit / 2) + 1
+        async let older = read(ids: "id >= ? AND id < ?", [first, middle])
+        async let newer = read(ids: "id >= ? AND id <= ?", [middle, newest])
+        var result = try await older
+        result.append(contentsOf: try await newer)
+        if result.count < limit {
+            var missing = try await read(ids: "id < ?", [first], newestFirst: limit - result.count)
+            missing.append(contentsOf: result)
+            result = missing
+        }
+        return result
+    }
+
+    /// The entries whose ids meet `condition`, oldest first; with `newestFirst`, only that many
+    /// of the newest.
+    private func read(ids condition: String, _ arguments: [Int64], newestFirst: Int? = nil) async throws -> LogColumns {
+        let (table, reader, featureCount) = (tables.predictionLog, LogEntryReader(schema: schema), schema.features.count)
+        return try await pool.readInBackground { db in
+            defer { Self.releaseCachedPages(db) }
+            let order = newestFirst.map { "ORDER BY id DESC LIMIT \($0)" } ?? "ORDER BY id"
+            let statement = try db.makeStatement(sql: """
+                SELECT id, inputs, predicted_class, predicted_at FROM \(table) WHERE \(condition) \(order)
+                """)
+            try statement.setArguments(StatementArguments(arguments))
+            var columns = LogColumns(featureCount: featureCount)
+            var scratch = [Double](repeating: .nan, count: featureCount)
+            try RecordColumnReader.forEachRow(statement) { try reader.appendColumns($0, to: &columns, scratch: &scratch) }
+            return newestFirst == nil ? columns : columns.reordered(Array((0..<columns.count).reversed()))
+        }
+    }
+
     /// The number of logged predictions.
     public func count() async throws -> Int {
         let table = tables.predictionLog

@@ -27,6 +27,30 @@ func checkPenguinPredictionLogContract(_ log: any RecordPredictionLog) async thr
     #expect(try await log.recent(limit: 0).isEmpty)
     let isotope = try #require(log.schema.features.firstIndex { $0.name == "delta_15_n" })
     #expect(try await log.recent(limit: 10).map { $0.features[isotope] } == [8.5, nil, 8.5])
+    let columns = try await log.columns(limit: 2)
+    #expect(columns.times == [1_700_000_001, 1_700_000_002])
+    #expect(LogColumnsCheck.features(columns)[isotope] == [nil, 8.5])
+    try await LogColumnsCheck.agree(log, limits: [0, 1, 2, 3, 10])
+}
+
+/// What a log reads column by column is what it reads entry by entry, oldest first.
+enum LogColumnsCheck {
+    /// The feature columns with nil for missing, so that they compare.
+    static func features(_ columns: LogColumns) -> [[Double?]] {
+        columns.features.map { column in column.map { $0.isNaN ? nil : $0 } }
+    }
+
+    static func agree(_ log: any RecordPredictionLog, limits: [Int]) async throws {
+        for limit in limits {
+            let entries = try await log.recent(limit: limit).reversed()
+            let columns = try await log.columns(limit: limit)
+            #expect(columns.count == entries.count, "limit \(limit)")
+            #expect(columns.times == entries.map { $0.prediction.predictedAt.timeIntervalSince1970 }, "limit \(limit)")
+            #expect(columns.predictedClasses == entries.map(\.prediction.predictedClass), "limit \(limit)")
+            let expected = log.schema.features.indices.map { index in entries.map { $0.features[index] } }
+            #expect(features(columns) == expected, "limit \(limit)")
+        }
+    }
 }
 
 /// The penguins' first prediction log, `prediction_log`, as the platform kept it before their
