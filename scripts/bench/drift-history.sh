@@ -9,7 +9,9 @@
 #
 # Once: a data directory with the bundled data ingested and a model trained (`up --no-serve`),
 # and a million generated penguins, 300 g heavier, predicted and logged (`predict --log`). Then
-# RUNS (3) rounds, the commands taking turns; prints each run and the medians.
+# RUNS (3) rounds, the commands taking turns; prints each run and the medians. Last, each binary
+# serves that data directory in turn and the same RUNS time `GET /api/v1/drift/history?window=day`
+# and the drift page (`GET /drift`: today's distributions and the timeline) over HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3}
@@ -34,6 +36,21 @@ for run in $(seq 1 "$RUNS"); do
   t=$("$PYTHON" scripts/bench/drift_history_reference.py "$work/data/penguins.sqlite" "$work/reference.csv" 10000 2>/dev/null)
   echo "python reference rows=10000 run $run: $t s"
   times["python rows=10000"]+="$t "
+done
+port=${PORT:-18931}
+for binary in "$@"; do
+  "$binary" serve --port "$port" --data-dir "$work/data" > /dev/null 2>&1 &
+  pid=$!
+  until curl -fs "http://127.0.0.1:$port/api/v1/health" > /dev/null; do sleep 0.2; done
+  for run in $(seq 1 "$RUNS"); do
+    for path in "/api/v1/drift/history?window=day" "/drift"; do
+      t=$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$path")
+      echo "$binary GET $path run $run: $t s"
+      times["$binary GET $path"]+="$t "
+    done
+  done
+  kill -INT "$pid"
+  wait "$pid" || true
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 for key in "${!times[@]}"; do echo "$key: median $(echo "${times[$key]}" | median) s (${times[$key]})"; done
