@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PenguinsDashboard
 import PenguinsML
@@ -322,11 +323,23 @@ public enum PenguinsServer {
         return table
     }
 
+    /// Binds the address once and lets it go, so that a busy or unusable address is reported
+    /// before any service starts: a server that fails to bind while the other services of its
+    /// group start can leave the group's cancellation waiting on itself, and the process with it.
+    static func probe(_ configuration: ServerConfiguration) async throws {
+        guard configuration.port != 0 else { return }
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: configuration.host, port: configuration.port).get()
+        try await channel.close()
+    }
+
     /// Runs an application until SIGINT or SIGTERM, turning a failure to bind into a
     /// ``ServerError`` whose message says what to do. A command that serves arms the
     /// ``ShutdownWatchdog`` first.
     public static func serve(_ application: some ApplicationProtocol, configuration: ServerConfiguration) async throws {
         do {
+            try await probe(configuration)
             try await application.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ServerError.addressInUse(host: configuration.host, port: configuration.port)
