@@ -278,9 +278,12 @@ extension Endpoints {
         if let by, !categorical.contains(by) {
             throw Problem.invalidParameter("by", "must be one of \(categorical.joined(separator: ", ")), not \"\(by)\"")
         }
-        let columns = try await loadColumns()
-        guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-        return try Responses.json(encoding: try StatisticsReport.compute(columns, groupBy: by))
+        let report = try await analysis("stats?by=\(by ?? "")", of: platform.warehouse.recordWarehouse) { [self] in
+            let columns = try await loadColumns()
+            guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
+            return try StatisticsReport.compute(columns, groupBy: by)
+        }
+        return try Responses.json(encoding: report)
     }
 
     /// `GET /regression?target=&predictors=a,b&test_fraction=&seed=`.
@@ -291,9 +294,27 @@ extension Endpoints {
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema)
         )
-        let columns = try await loadColumns()
-        guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-        return try Responses.json(encoding: try analysis.run(columns))
+        let report = try await self.analysis(Self.key(of: analysis), of: platform.warehouse.recordWarehouse) { [self] in
+            let columns = try await loadColumns()
+            guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
+            return try analysis.run(columns)
+        }
+        return try Responses.json(encoding: report)
+    }
+
+    /// `compute`, an analysis of `warehouse`'s rows named `name` (with its parameters), run once
+    /// per version of the rows' data and reused until it changes (``AnalysisResults``).
+    func analysis<Result: Sendable>(
+        _ name: String, of warehouse: any RecordWarehouse, compute: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let version = try await store(.warehouse) { try await warehouse.dataVersion() }
+        let key = AnalysisResults.Key(dataset: warehouse.schema.name, analysis: name + "#" + warehouse.schema.fingerprint)
+        return try await analyses.value(key, version: version, compute: compute)
+    }
+
+    /// The canonical name of a regression with its parameters.
+    static func key(of analysis: RegressionAnalysis) -> String {
+        "regression?target=\(analysis.target)&predictors=\(analysis.predictors.joined(separator: ","))&test_fraction=\(analysis.testFraction)&seed=\(analysis.seed)"
     }
 
     /// Reads and checks the regression parameters, naming the offending one.

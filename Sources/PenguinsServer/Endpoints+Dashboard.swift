@@ -87,7 +87,7 @@ extension Endpoints {
             query, defaults: RegressionRequest(defaultOf: schema), numeric: DatasetColumns.numericNames(of: schema),
             categorical: DatasetColumns.categoricalNames(of: schema),
             emptyMessage: "no data yet: run penguins ingest", page: { Pages.regression(request: $0, report: $1, error: $2) },
-            columns: { try await self.loadColumns() }
+            warehouse: platform.warehouse.recordWarehouse, columns: { try await self.loadColumns() }
         )
     }
 
@@ -95,7 +95,8 @@ extension Endpoints {
     /// parameter errors as a 422 page, an empty table as a note, the fit or the error of the fit.
     private func regressionLab<Columns: ColumnTable>(
         _ query: FormValues, defaults: RegressionRequest, numeric: [String], categorical: [String], emptyMessage: String,
-        page: (RegressionRequest, RegressionReport?, String?) -> String, columns load: () async throws -> Columns
+        page: (RegressionRequest, RegressionReport?, String?) -> String, warehouse: any RecordWarehouse,
+        columns load: @escaping @Sendable () async throws -> Columns
     ) async throws -> Response {
         var request = defaults
         if !query.isEmpty {
@@ -113,10 +114,13 @@ extension Endpoints {
         } catch let problem as Problem {
             return Responses.html(page(request, nil, problem.detail), status: .unprocessableContent)
         }
-        let columns = try await load()
-        guard columns.count > 0 else { return Responses.html(page(request, nil, emptyMessage)) }
         do {
-            return Responses.html(page(request, try analysis.run(columns), nil))
+            // Nil when there are no rows yet; kept per version of the data like the API's fits.
+            let report: RegressionReport? = try await self.analysis(Self.key(of: analysis), of: warehouse) {
+                let columns = try await load()
+                return columns.count > 0 ? try analysis.run(columns) : nil
+            }
+            return Responses.html(page(request, report, report == nil ? emptyMessage : nil))
         } catch {
             let problem = Problem.from(error)
             return Responses.html(page(request, nil, problem.detail), status: problem.status)
@@ -281,6 +285,7 @@ extension Endpoints {
             query, defaults: RegressionRequest(defaultOf: schema),
             numeric: numeric, categorical: categorical, emptyMessage: "no data yet: run penguins ingest --dataset \(schema.name)",
             page: { Pages.regression(dataset: schema.name, numeric: numeric, categorical: categorical, request: $0, report: $1, error: $2) },
+            warehouse: session.stores.warehouse,
             columns: { try await self.store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) } }
         )
     }

@@ -307,7 +307,11 @@ extension Endpoints {
         if let by = query["by"], !categorical.contains(by) {
             throw Problem.invalidParameter("by", "must be one of \(categorical.joined(separator: ", ")), not \"\(by)\"")
         }
-        return try Responses.json(encoding: try StatisticsReport.compute(try await columns(of: session), groupBy: query["by"]))
+        let by = query["by"]
+        let report = try await analysis("stats?by=\(by ?? "")", of: session.stores.warehouse) { [self] in
+            try StatisticsReport.compute(try await columns(of: session), groupBy: by)
+        }
+        return try Responses.json(encoding: report)
     }
 
     /// `GET /datasets/{dataset}/regression?target=&predictors=a,b&test_fraction=&seed=`.
@@ -318,7 +322,10 @@ extension Endpoints {
             target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
-        return try Responses.json(encoding: try analysis.run(try await columns(of: session)))
+        let report = try await self.analysis(Self.key(of: analysis), of: session.stores.warehouse) { [self] in
+            try analysis.run(try await columns(of: session))
+        }
+        return try Responses.json(encoding: report)
     }
 
     /// `GET /datasets/{dataset}/drift?feature=&threshold=&current=`: the current model's

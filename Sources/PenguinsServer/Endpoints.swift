@@ -27,6 +27,8 @@ final class Endpoints: Sendable {
     let shadowCache = ShadowComparisonCache()
     /// The production quality of `GET /model`, reused briefly.
     let productionCache = ProductionReportCache()
+    /// Statistics and regressions of the stored rows, kept per version of the data.
+    let analyses: AnalysisResults
     /// The schemas, stores and models of the datasets other than the penguins.
     let datasetSessions: DatasetSessions
     /// The API keys in force and how the server treats callers without one.
@@ -52,6 +54,7 @@ final class Endpoints: Sendable {
         penguinLog = PredictionLogDestination(schema: model.reader.schema)
         self.logWriter = logWriter
         self.metrics = metrics
+        analyses = AnalysisResults { [metrics] dataset, reused in metrics.analysisRequested(dataset: dataset, reused: reused) }
         self.health = health
         self.cacheGeneration = cacheGeneration
         self.access = access

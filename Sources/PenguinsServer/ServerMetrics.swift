@@ -177,6 +177,17 @@ public final class ServerMetrics: Sendable {
         ).increment(by: Int64(count))
     }
 
+    /// Counts a request for an analysis of `dataset`'s rows, computed or reused (``AnalysisResults``).
+    func analysisRequested(dataset: String, reused: Bool) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "penguins", metricName: "analysis_requests", unitName: "total",
+                helpText: "Requests for statistics and regressions of stored rows, by dataset and whether a result of the same data served them."
+            ),
+            labels: [("dataset", dataset), ("result", reused ? "reused" : "computed")]
+        ).increment()
+    }
+
     func logWritten(_ count: Int) { logWrittenCounter.increment(by: Int64(count)) }
 
     func logWriteFailed() { logFailureCounter.increment() }

@@ -232,6 +232,7 @@ private final class ChangingBeforeWrites: RecordWarehouse {
     func countsByPartition() async throws -> [String: Int] { try await base.countsByPartition() }
     func summariesByPartition() async throws -> [PartitionSummary] { try await base.summariesByPartition() }
     func count() async throws -> Int { try await base.count() }
+    func dataVersion() async throws -> Int64 { try await base.dataVersion() }
     func latestChange() async throws -> Int64 { try await base.latestChange() }
     func changes(after: Int64, limit: Int) async throws -> WarehouseChanges { try await base.changes(after: after, limit: limit) }
     func pruneChanges(before date: Date) async throws { try await base.pruneChanges(before: date) }

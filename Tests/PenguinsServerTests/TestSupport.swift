@@ -156,6 +156,7 @@ struct FailingRecordWarehouse: RecordWarehouse {
     func countsByPartition() async throws -> [String: Int] { throw Failure() }
     func summariesByPartition() async throws -> [PartitionSummary] { throw Failure() }
     func count() async throws -> Int { throw Failure() }
+    func dataVersion() async throws -> Int64 { throw Failure() }
     func latestChange() async throws -> Int64 { throw Failure() }
     func changes(after: Int64, limit: Int) async throws -> WarehouseChanges { throw Failure() }
     func pruneChanges(before date: Date) async throws { throw Failure() }

@@ -7,7 +7,7 @@ import Testing
 
 /// A dataset whose tables were made before the steps `create-prediction-log`,
 /// `add-spark-columns`, `create-change-log` (with SQLite's `log-changes-…` trigger),
-/// `add-prediction-ids` and `create-feedback` existed:
+/// `add-prediction-ids`, `create-feedback`, `create-model-audit` and `create-data-version` existed:
 /// opened by this version, its tables gain them in place and keep their rows. `undo` puts the tables back as they were before those steps (the SQL of the
 /// store's dialect); `makeProvider` opens the tables anew, as a new process would.
 func checkDatasetTablesCatchUp(
@@ -22,12 +22,13 @@ func checkDatasetTablesCatchUp(
         "DROP TABLE ds_old_otters_changes",
         "DROP TABLE ds_old_otters_feedback",
         "DROP TABLE ds_old_otters_model_audit",
+        "DROP TABLE ds_old_otters_data_version",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_class",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_model_version",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_at",
         """
         DELETE FROM dataset_migrations WHERE dataset = 'old_otters'
-        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log', 'add-prediction-ids', 'create-feedback', 'create-model-audit')
+        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log', 'add-prediction-ids', 'create-feedback', 'create-model-audit', 'create-data-version')
             OR name LIKE 'log-changes-%')
         """,
     ])
@@ -45,10 +46,12 @@ func checkDatasetTablesCatchUp(
     #expect(try await warehouse.record(id: "o1")?.record.features == [0, 80, 1])
     #expect(try await migrations("old_otters").filter { !$0.hasPrefix("log-changes-") } == [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
-        "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit",
+        "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit", "create-data-version",
     ])
-    // The change log works from then on.
+    // The change log and the data version work from then on.
+    let version = try await warehouse.dataVersion()
     try await warehouse.upsert([otter("o1", kind: 1, site: 0, length: 81, coat: 1)])
+    #expect(try await warehouse.dataVersion() == version + 1)
     #expect(try await warehouse.changes(after: 0, limit: 5).ids == ["o1"])
 }
 

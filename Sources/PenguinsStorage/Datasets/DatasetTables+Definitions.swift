@@ -29,6 +29,7 @@ extension DatasetTables {
             DatasetMigration(name: "add-prediction-ids", statements: addPredictionIDs(dialect)),
             DatasetMigration(name: "create-feedback", statements: createFeedback(dialect)),
             DatasetMigration(name: "create-model-audit", statements: registry.createAudit(dialect)),
+            DatasetMigration(name: "create-data-version", statements: createDataVersion(dialect)),
         ]
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
@@ -271,6 +272,17 @@ extension DatasetTables {
     /// (`subject` `row`, by the row's id), with the prediction it judges and its inputs (features
     /// by name, as the log keeps them) copied in when the truth came, so that production
     /// metrics and the comparison of two versions read this table alone.
+    /// The warehouse's data version, one row, counted from 1 (the rows a store already held).
+    private func createDataVersion(_ dialect: SQLDialect) -> [String] {
+        [
+            "CREATE TABLE \(dataVersion) (id \(dialect == .sqlite ? "INTEGER" : "integer") PRIMARY KEY CHECK (id = 1), version \(dialect == .sqlite ? "INTEGER" : "bigint") NOT NULL)",
+            "INSERT INTO \(dataVersion) (id, version) VALUES (1, 1)",
+        ]
+    }
+
+    /// The statement that counts one more version of the warehouse's data.
+    var nextDataVersion: String { "UPDATE \(dataVersion) SET version = version + 1" }
+
     private func createFeedback(_ dialect: SQLDialect) -> [String] {
         let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
         let real = dialect == .sqlite ? "REAL" : "double precision"

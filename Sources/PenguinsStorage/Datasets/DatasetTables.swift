@@ -30,6 +30,8 @@ struct DatasetTables: Sendable {
         """
     /// The warehouse's change log (see ``ChangeLog``).
     var changes: String { "ds_\(schema.name)_changes" }
+    /// One row: the warehouse's ``RecordWarehouse/dataVersion()``.
+    var dataVersion: String { "ds_\(schema.name)_data_version" }
     /// The PostgreSQL partition of the partition column's level `index`.
     func partition(level index: Int) -> String { "ds_\(schema.name)_warehouse_p\(index)" }
     var defaultPartition: String { "ds_\(schema.name)_warehouse_default" }

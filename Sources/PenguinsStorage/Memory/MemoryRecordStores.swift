@@ -40,15 +40,17 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
     public nonisolated let schema: DatasetSchema
     private var rows: [String: StoredRecord] = [:]
     private var changeLog: MemoryChangeLog
+    private var version: Int64
 
     public init(schema: DatasetSchema, rows: [String: StoredRecord] = [:]) {
-        self.init(schema: schema, rows: rows, changeLog: MemoryChangeLog())
+        self.init(schema: schema, rows: rows, changeLog: MemoryChangeLog(), version: 1)
     }
 
-    private init(schema: DatasetSchema, rows: [String: StoredRecord], changeLog: MemoryChangeLog) {
+    private init(schema: DatasetSchema, rows: [String: StoredRecord], changeLog: MemoryChangeLog, version: Int64) {
         self.schema = schema
         self.rows = rows
         self.changeLog = changeLog
+        self.version = version
     }
 
     /// The same rows under `schema`: each feature found by name (a new one missing, a level
@@ -61,7 +63,7 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
             let features = schema.remapped(stored.record.features, from: old)
             migrated[id] = StoredRecord(record: DatasetRecord(id: id, targetClass: targetClass, features: features), prediction: stored.prediction)
         }
-        return MemoryRecordWarehouse(schema: schema, rows: migrated, changeLog: changeLog)
+        return MemoryRecordWarehouse(schema: schema, rows: migrated, changeLog: changeLog, version: version + 1)
     }
 
     public func upsert(_ records: [DatasetRecord]) {
@@ -73,7 +75,10 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
             rows[record.id] = StoredRecord(record: stored, prediction: unchanged ? previous?.prediction : nil)
             if previous != nil && !unchanged { changeLog.append(record.id, at: now) }
         }
+        version += 1
     }
+
+    public func dataVersion() -> Int64 { version }
 
     public func latestChange() -> Int64 { changeLog.latestChange }
 

@@ -42,6 +42,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-warehouse-upsert:" + tables.warehouse) || current_schema()))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
             for statement in statements { try await connection.query(statement, logger: logger) }
+            try await connection.query(PostgresQuery(unsafeSQL: tables.nextDataVersion), logger: logger)
         }
     }
 
@@ -259,6 +260,14 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     public func count() async throws -> Int {
         let table = tables.warehouse
         return try await store.run(.warehouse) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
+    }
+
+    public func dataVersion() async throws -> Int64 {
+        let sql = "SELECT version FROM \(tables.dataVersion)"
+        return try await store.run(.warehouse) { client in
+            for try await version in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) { return version }
+            return 0
+        }
     }
 
     /// The change log `ds_<name>_changes`, written by ``upsert(_:)``.

@@ -51,6 +51,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             WHERE NOT (\(unchanged) AND \(tables.warehouse).usable_for_training IS excluded.usable_for_training)
             """
         let usable = schema.usableForTraining(records)
+        let nextDataVersion = tables.nextDataVersion
         try await pool.write { db in
             // As many rows per statement as the penguins' warehouse writes, fewer for a schema so
             // wide that they would pass SQLite's limit of 32,766 parameters a statement.
@@ -70,6 +71,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
                 }
                 statement.bind(usable[index] ? 1 : 0, at: first + 2 + Int32(schema.features.count))
             }
+            try db.execute(sql: nextDataVersion)
         }
     }
 
@@ -195,6 +197,12 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     public func count() async throws -> Int {
         let sql = "SELECT COUNT(*) FROM \(tables.warehouse)"
         return try await pool.readInBackground { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
+    /// Read on the calling thread: one row, asked before every cached analysis is served.
+    public func dataVersion() async throws -> Int64 {
+        let sql = "SELECT version FROM \(tables.dataVersion)"
+        return try pool.readOnCallingThread { db in try Int64.fetchOne(db, sql: sql) ?? 0 }
     }
 
     /// The change log `ds_<name>_changes`, written by the warehouse's trigger.

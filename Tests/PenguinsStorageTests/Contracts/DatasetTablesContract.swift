@@ -54,8 +54,12 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     #expect(try await lake.scan(after: "o2", limit: 5).map(\.id) == ["o3"])
     #expect(try await lake.document(id: "missing") == nil)
 
-    // The warehouse keeps the target and features, by partition.
+    // The warehouse keeps the target and features, by partition; every upsert moves the data
+    // version on.
+    let emptyVersion = try await warehouse.dataVersion()
     try await warehouse.upsert(records)
+    let firstVersion = try await warehouse.dataVersion()
+    #expect(firstVersion > emptyVersion)
     #expect(try await warehouse.count() == 3)
     #expect(try await warehouse.countsByPartition() == ["north": 2, "south": 1])
     let stored = try #require(try await warehouse.record(id: "o2"))
@@ -86,6 +90,7 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
         [("o2", prediction, [95.5, 1]), ("o3", prediction, [61, 0]), ("o1", prediction, [.nan, .nan]), ("unknown", prediction, [1, 1])],
         featureIndices: [1, 2])
     #expect(written == 2)
+    #expect(try await warehouse.dataVersion() == firstVersion, "batch predictions leave the data version")
     #expect(try await warehouse.record(id: "o3")?.prediction == nil)
     #expect(try await warehouse.record(id: "o1")?.prediction == prediction)
     try await warehouse.writePredictions([("o3", prediction, [60, 0])], featureIndices: [1, 2])
@@ -95,8 +100,10 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
     #expect(try await warehouse.record(id: "o2")?.prediction == prediction)
     let scored = try await warehouse.columns(featureIndices: [1], predictions: true)
     #expect((scored.predictedClasses, scored.modelVersions) == ([1, 1, 1], [4, 4, 4]))
+    let unchangedVersion = try await warehouse.dataVersion()
     try await warehouse.upsert([otter("o2", kind: 0, site: 0, length: 96, coat: 1)])
     #expect(try await warehouse.record(id: "o2")?.prediction == nil)
+    #expect(try await warehouse.dataVersion() > unchangedVersion)
     let rescored = try await warehouse.columns(featureIndices: [1], predictions: true)
     #expect((rescored.predictedClasses, rescored.modelVersions) == ([-1, 1, 1], [-1, 4, 4]))
     #expect(try await warehouse.record(id: "o2")?.record.features == [0, 96, 1])
@@ -180,7 +187,7 @@ func checkDatasetTablesEvolution(
     func tableSteps() async throws -> [String] { try await migrations("otters").filter { !$0.hasPrefix("log-changes-") } }
     let steps = [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
-        "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit",
+        "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit", "create-data-version",
     ]
     #expect(try await tableSteps() == steps)
 

@@ -1,0 +1,64 @@
+import Foundation
+import PenguinsStorage
+
+/// Analyses of a dataset's stored rows (statistics, regressions), each computed once per
+/// version of the data (``RecordWarehouse/dataVersion()``) and reused until an upsert, in this
+/// process or another, moves the version on. Requests that ask for a result being computed wait
+/// for that one computation instead of starting their own. A failed computation is not kept.
+actor AnalysisResults {
+    /// What was analysed: the dataset and the analysis with its parameters (and the schema it
+    /// was read with), in a canonical text.
+    struct Key: Hashable {
+        var dataset: String
+        var analysis: String
+    }
+
+    private struct Entry {
+        var version: Int64
+        var task: Task<any Sendable, any Error>
+        var used: UInt64
+    }
+
+    /// The most results kept; the one used longest ago goes first.
+    let capacity: Int
+    private var entries: [Key: Entry] = [:]
+    private var clock: UInt64 = 0
+    /// Told of every request: its dataset and whether a kept (or running) computation served it.
+    private let observe: @Sendable (_ dataset: String, _ reused: Bool) -> Void
+
+    init(capacity: Int = 64, observe: @escaping @Sendable (_ dataset: String, _ reused: Bool) -> Void = { _, _ in }) {
+        self.capacity = capacity
+        self.observe = observe
+    }
+
+    /// The result of `key` for data at `version`: kept, being computed, or computed now by `compute`.
+    func value<Result: Sendable>(
+        _ key: Key, version: Int64, compute: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        clock += 1
+        let task: Task<any Sendable, any Error>
+        if let entry = entries[key], entry.version == version {
+            task = entry.task
+            entries[key]?.used = clock
+            observe(key.dataset, true)
+        } else {
+            task = Task { try await compute() }
+            entries[key] = Entry(version: version, task: task, used: clock)
+            observe(key.dataset, false)
+            evictBeyondCapacity()
+        }
+        do {
+            // Only the same key asks for the same task, so the result is of the type asked for.
+            return try await task.value as! Result
+        } catch {
+            if entries[key]?.task == task { entries[key] = nil }
+            throw error
+        }
+    }
+
+    private func evictBeyondCapacity() {
+        while entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+    }
+}

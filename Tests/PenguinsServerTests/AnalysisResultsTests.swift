@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PenguinsCore
+import PenguinsPipeline
+@testable import PenguinsServer
+import PenguinsStorage
+import Synchronization
+import Testing
+
+/// Analyses of the stored rows are computed once per version of the data, shared by the
+/// requests that wait for them, and computed anew, equal to a full recomputation, once the rows change.
+@Suite struct AnalysisResultsTests {
+    @Test func concurrentRequestsShareOneComputationAndFailuresAreNotKept() async throws {
+        let results = AnalysisResults()
+        let runs = Runs()
+        let key = AnalysisResults.Key(dataset: "penguins", analysis: "stats")
+        let answers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    try await results.value(key, version: 1) {
+                        try await Task.sleep(for: .milliseconds(200))
+                        return runs.count.withLock { count in count += 1; return count * 100 }
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers == Array(repeating: 100, count: 10))
+        #expect(runs.count.withLock { $0 } == 1)
+        // The next version is computed anew; a failure is not kept.
+        await #expect(throws: AnalysisFailure.self) { try await results.value(key, version: 2) { () async throws -> Int in throw AnalysisFailure() } }
+        #expect(try await results.value(key, version: 2) { 7 } == 7)
+        #expect(try await results.value(key, version: 2) { 8 } == 7)
+    }
+
+    @Test func statisticsAndRegressionsFollowTheDataVersion() async throws {
+        let platform = try await makePlatform(train: false)
+        let app = try await makeApp(platform)
+        let warehouse = platform.warehouse.recordWarehouse
+        let regression = "/api/v1/regression?target=body_mass_g&predictors=flipper_length_mm,sex&test_fraction=0.25&seed=7"
+        try await app.test(.live) { client in
+            let first = try await client.send(.get, "/api/v1/stats?by=island").text
+            #expect(try await client.send(.get, "/api/v1/stats?by=island").text == first)
+            let fit = try await client.send(.get, regression).text
+            #expect(try await client.send(.get, regression).text == fit)
+            let metrics = try await client.send(.get, "/api/v1/metrics").text
+            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="computed"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="reused"} 2"#))
+
+            // Rows changed by another writer (as an ingest in another process would): the next
+            // answers are computed anew, and are what a full recomputation gives.
+            let columns = try await warehouse.columns(featureIndices: Array(warehouse.schema.features.indices))
+            let copies = (0..<40).map { index in
+                var features = (0..<columns.features.count).map { column -> Double? in
+                    let value = columns.features[column][index]
+                    return value.isNaN ? nil : value
+                }
+                if let mass = warehouse.schema.features.firstIndex(where: { $0.name == "body_mass_g" }) { features[mass] = 6_000 + Double(index) }
+                return DatasetRecord(id: "copy-\(index)", targetClass: columns.targetClasses[index], features: features)
+            }
+            try await warehouse.upsert(copies)
+            let fresh = try await DatasetColumns.load(from: warehouse)
+            let second = try await client.send(.get, "/api/v1/stats?by=island").text
+            #expect(second != first)
+            #expect(second == String(decoding: try Responses.encoded(try StatisticsReport.compute(fresh, groupBy: "island")), as: UTF8.self))
+            let refit = try await client.send(.get, regression).text
+            #expect(refit != fit)
+            let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0.25, seed: 7)
+            #expect(refit == String(decoding: try Responses.encoded(try analysis.run(fresh)), as: UTF8.self))
+        }
+    }
+}
+
+private struct AnalysisFailure: Error {}
+
+private final class Runs: Sendable {
+    let count = Mutex(0)
+}
