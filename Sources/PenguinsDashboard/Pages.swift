@@ -65,6 +65,20 @@ public enum Pages {
         StatisticsPage.render(report: report, columns: columns, choice: (x, y, colour), defaults: schema.defaultScatter)
     }
 
+    /// The statistics page's content alone (``statistics(report:columns:x:y:colour:schema:)``
+    /// without the page around it), the same for every reader.
+    public static func statisticsContent(
+        report: StatisticsReport?, columns: DatasetColumns, x: String? = nil, y: String? = nil, colour: String? = nil,
+        schema: DatasetSchema = BundledSchemas.penguins
+    ) -> String {
+        StatisticsPage.content(report: report, columns: columns, choice: (x, y, colour), defaults: schema.defaultScatter)
+    }
+
+    /// The statistics page around content made by ``statisticsContent(report:columns:x:y:colour:schema:)``.
+    public static func statistics(content: String) -> String {
+        StatisticsPage.document(content: content)
+    }
+
     /// The regression lab: the form, and the result or the error of the last request.
     public static func regression(request: RegressionRequest, report: RegressionReport?, error: String?) -> String {
         RegressionPage.render(request: request, report: report, error: error)

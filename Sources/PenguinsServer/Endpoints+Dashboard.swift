@@ -73,11 +73,17 @@ extension Endpoints {
         return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses, jobs: jobs.all))
     }
 
+    /// Its content (tables and charts, the same for every reader) is kept per version of the data.
     func statisticsPage(_ query: FormValues) async throws -> Response {
-        let columns = try await loadColumns()
-        let report = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
-        return Responses.html(Pages.statistics(
-            report: report, columns: columns, x: query["x"], y: query["y"], colour: query["colour"], schema: platform.warehouse.recordWarehouse.schema))
+        let warehouse = platform.warehouse.recordWarehouse
+        let (x, y, colour) = (query["x"], query["y"], query["colour"])
+        let name = "statistics-page?x=\(x ?? "")&y=\(y ?? "")&colour=\(colour ?? "")"
+        let content = try await analysis(name, of: warehouse) { [self] in
+            let columns = try await loadColumns()
+            let report = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
+            return Pages.statisticsContent(report: report, columns: columns, x: x, y: y, colour: colour, schema: warehouse.schema)
+        }
+        return Responses.html(Pages.statistics(content: content))
     }
 
     /// The regression lab: with no query, the form's defaults are fitted, so the page opens with a result.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PenguinsCore
+import PenguinsDashboard
 import PenguinsPipeline
 @testable import PenguinsServer
 import PenguinsStorage
@@ -44,9 +45,11 @@ import Testing
             #expect(try await client.send(.get, "/api/v1/stats?by=island").text == first)
             let fit = try await client.send(.get, regression).text
             #expect(try await client.send(.get, regression).text == fit)
+            let page = try await client.send(.get, "/statistics?x=bill_depth_mm&y=body_mass_g&colour=island").text
+            #expect(try await client.send(.get, "/statistics?x=bill_depth_mm&y=body_mass_g&colour=island").text == page)
             let metrics = try await client.send(.get, "/api/v1/metrics").text
-            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="computed"} 2"#), "\(metrics)")
-            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="reused"} 2"#))
+            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="computed"} 3"#), "\(metrics)")
+            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="reused"} 3"#))
 
             // Rows changed by another writer (as an ingest in another process would): the next
             // answers are computed anew, and are what a full recomputation gives.
@@ -68,6 +71,12 @@ import Testing
             #expect(refit != fit)
             let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0.25, seed: 7)
             #expect(refit == String(decoding: try Responses.encoded(try analysis.run(fresh)), as: UTF8.self))
+            let content = Pages.statisticsContent(
+                report: try StatisticsReport.compute(fresh), columns: fresh, x: "bill_depth_mm", y: "body_mass_g", colour: "island",
+                schema: warehouse.schema)
+            let newPage = try await client.send(.get, "/statistics?x=bill_depth_mm&y=body_mass_g&colour=island").text
+            #expect(newPage != page)
+            #expect(newPage.contains(content))
         }
     }
 }

@@ -9,11 +9,24 @@ enum StatisticsPage {
         report: StatisticsReport?, columns: DatasetColumns, choice: (x: String?, y: String?, colour: String?) = (nil, nil, nil),
         defaults: ScatterDefault? = nil
     ) -> String {
+        document(content: content(report: report, columns: columns, choice: choice, defaults: defaults))
+    }
+
+    /// The page around `content`: the part of it that depends on who reads it.
+    static func document(content: String) -> String {
+        Layout.document(title: "Statistics", current: .statistics, body: content)
+    }
+
+    /// The page's content, the same for every reader: what a server may keep while the data is unchanged.
+    static func content(
+        report: StatisticsReport?, columns: DatasetColumns, choice: (x: String?, y: String?, colour: String?) = (nil, nil, nil),
+        defaults: ScatterDefault? = nil
+    ) -> String {
         var body = "<h1>Statistics</h1><p class=\"lead\">Descriptive statistics of every numeric variable in the warehouse, the counts by island and sex, and how the measurements separate the species and the sexes.</p>"
         let report = report ?? (columns.count > 0 ? try? StatisticsReport.compute(columns) : nil)
         guard let report, (report.tables.first?.rows ?? 0) > 0 || columns.count > 0 else {
             body += HTML.noDataYet
-            return Layout.document(title: "Statistics", current: .statistics, body: body)
+            return body
         }
 
         body += "<h2>Descriptive statistics</h2>"
@@ -53,7 +66,7 @@ enum StatisticsPage {
             body += "<p>Choose the axes among the numeric columns and the colour among the categorical ones.</p>"
             body += scatter.form(columns: columns, action: "/statistics") + Layout.grid([Layout.figure(scatter.chart(columns: columns))])
         }
-        return Layout.document(title: "Statistics", current: .statistics, body: body)
+        return body
     }
 
     /// The scatter plot of two measurements over at most ``Sampling/defaultLimit`` rows, coloured by the categorical column `byName`.
