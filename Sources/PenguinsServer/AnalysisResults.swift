@@ -5,6 +5,10 @@ import PenguinsStorage
 /// version of the data (``RecordWarehouse/dataVersion()``) and reused until an upsert, in this
 /// process or another, moves the version on. Requests that ask for a result being computed wait
 /// for that one computation instead of starting their own. A failed computation is not kept.
+///
+/// Only a computation takes a slot of the server's ``HeavyWorkLimiter`` (a request that needs
+/// one while none is free is turned away with 429); a request a kept or running computation
+/// serves never is.
 actor AnalysisResults {
     /// What was analysed: the dataset and the analysis with its parameters (and the schema it
     /// was read with), in a canonical text.
@@ -23,11 +27,16 @@ actor AnalysisResults {
     let capacity: Int
     private var entries: [Key: Entry] = [:]
     private var clock: UInt64 = 0
+    private let limiter: HeavyWorkLimiter?
     /// Told of every request: its dataset and whether a kept (or running) computation served it.
     private let observe: @Sendable (_ dataset: String, _ reused: Bool) -> Void
 
-    init(capacity: Int = 64, observe: @escaping @Sendable (_ dataset: String, _ reused: Bool) -> Void = { _, _ in }) {
+    init(
+        capacity: Int = 64, limiter: HeavyWorkLimiter? = nil,
+        observe: @escaping @Sendable (_ dataset: String, _ reused: Bool) -> Void = { _, _ in }
+    ) {
         self.capacity = capacity
+        self.limiter = limiter
         self.observe = observe
     }
 
@@ -42,7 +51,11 @@ actor AnalysisResults {
             entries[key]?.used = clock
             observe(key.dataset, true)
         } else {
-            task = Task { try await compute() }
+            if let limiter, !limiter.tryAcquire() { throw Problem.tooBusy(limit: limiter.limit) }
+            task = Task { [limiter] in
+                defer { limiter?.release() }
+                return try await compute()
+            }
             entries[key] = Entry(version: version, task: task, used: clock)
             observe(key.dataset, false)
             evictBeyondCapacity()

@@ -260,7 +260,7 @@ public enum PenguinsServer {
         let generation = CacheGeneration()
         let endpoints = Endpoints(
             platform: platform, model: model, log: buffer, logWriter: writer, metrics: options.metrics, health: health,
-            cacheGeneration: generation, access: access, minimumDriftRows: options.minimumDriftRows,
+            cacheGeneration: generation, access: access, analysisLimiter: options.analyses, minimumDriftRows: options.minimumDriftRows,
             jobs: JobBoard(schedules: options.schedules, scoringEngine: options.batchScoring.engine), alerts: AlertBoard(rules: options.alerts?.rules ?? []), logger: options.logger
         )
         let router = Router(context: PenguinsRequestContext.self)

@@ -19,8 +19,8 @@ extension Endpoints {
             try await self.penguin(id: Self.parameter(context, "penguin_id"))
         }
         table.add(.get, v1 + "/penguins", .api, .listPenguins) { request, _ in try await self.penguins(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/stats", .api.limited, .getStatistics) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
-        table.add(.get, v1 + "/regression", .api.limited, .getRegression) { request, _ in try await self.regression(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/stats", .api.limitedWhenComputing, .getStatistics) { request, _ in try await self.statistics(FormValues(request.uri.query)) }
+        table.add(.get, v1 + "/regression", .api.limitedWhenComputing, .getRegression) { request, _ in try await self.regression(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/drift", .api.limited, .getDrift) { request, _ in try await self.drift(FormValues(request.uri.query)) }
         table.add(.get, v1 + "/drift/history", .api.limited, .getDriftHistory) { request, _ in
             try await self.driftHistory(FormValues(request.uri.query), dataset: nil)

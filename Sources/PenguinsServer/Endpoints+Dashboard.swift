@@ -13,8 +13,8 @@ extension Endpoints {
     func registerDashboard(on table: inout RouteTable) {
         table.add(.get, "/", .page.limited, .overviewPage) { _, _ in try await self.overviewPage() }
         table.add(.get, Layout.styleSheetPath, .api.openToAll, .styleSheet) { _, _ in Responses.styleSheet() }
-        table.add(.get, "/statistics", .page.limited, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
-        table.add(.get, "/regression", .page.limited, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
+        table.add(.get, "/statistics", .page.limitedWhenComputing, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
+        table.add(.get, "/regression", .page.limitedWhenComputing, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
         table.add(.get, "/classification", .page, .classificationPage) { _, _ in try await self.classificationPage() }
         table.add(.post, "/classification/promote", .page.adminOnly, .promoteFromDashboard) { request, context in
             let form = try await Self.formBody(request)
@@ -58,7 +58,7 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/drift") }
             return try await self.datasetDriftPage(dataset, FormValues(request.uri.query))
         }
-        table.add(.get, "/datasets/{dataset}/regression", .page.limited, .datasetRegressionPage) { request, context in
+        table.add(.get, "/datasets/{dataset}/regression", .page.limitedWhenComputing, .datasetRegressionPage) { request, context in
             let dataset = Self.parameter(context, "dataset")
             if Platform.isDefaultDataset(dataset) { return Responses.redirect(to: "/regression" + (request.uri.query.map { "?" + $0 } ?? "")) }
             return try await self.datasetRegressionPage(dataset, FormValues(request.uri.query))

@@ -37,12 +37,12 @@ extension Endpoints {
             if Platform.isDefaultDataset(dataset) { return try await self.penguins(query.renaming("partition", to: "island")) }
             return try await self.rows(query, dataset: dataset)
         }
-        table.add(.get, base + "/stats", .api.limited, .getDatasetStatistics) { request, context in
+        table.add(.get, base + "/stats", .api.limitedWhenComputing, .getDatasetStatistics) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.statistics(FormValues(request.uri.query)) }
             return try await self.statistics(FormValues(request.uri.query), dataset: dataset)
         }
-        table.add(.get, base + "/regression", .api.limited, .getDatasetRegression) { request, context in
+        table.add(.get, base + "/regression", .api.limitedWhenComputing, .getDatasetRegression) { request, context in
             let dataset = name(context)
             if Platform.isDefaultDataset(dataset) { return try await self.regression(FormValues(request.uri.query)) }
             return try await self.regression(FormValues(request.uri.query), dataset: dataset)

@@ -45,6 +45,7 @@ final class Endpoints: Sendable {
     init(
         platform: Platform, model: LiveModel, log: PredictionLogBuffer, logWriter: PredictionLogWriter, metrics: ServerMetrics,
         health: StoreHealth, cacheGeneration: CacheGeneration, access: AccessControl = AccessControl(),
+        analysisLimiter: HeavyWorkLimiter = HeavyWorkLimiter(limit: HeavyWorkLimiter.defaultLimit),
         minimumDriftRows: Int = ServerOptions.defaultMinimumDriftRows, jobs: JobBoard = JobBoard(schedules: []),
         alerts: AlertBoard = AlertBoard(rules: []), logger: Logger
     ) {
@@ -54,7 +55,9 @@ final class Endpoints: Sendable {
         penguinLog = PredictionLogDestination(schema: model.reader.schema)
         self.logWriter = logWriter
         self.metrics = metrics
-        analyses = AnalysisResults { [metrics] dataset, reused in metrics.analysisRequested(dataset: dataset, reused: reused) }
+        analyses = AnalysisResults(limiter: analysisLimiter) { [metrics] dataset, reused in
+            metrics.analysisRequested(dataset: dataset, reused: reused)
+        }
         self.health = health
         self.cacheGeneration = cacheGeneration
         self.access = access

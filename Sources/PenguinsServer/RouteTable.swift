@@ -73,6 +73,18 @@ struct RouteKind: Sendable {
         return copy
     }
 
+    /// True when the handler takes the limiter's slot itself, only for work it has to do.
+    var takesSlotItself = false
+
+    /// An analysis kept per version of the data (``AnalysisResults``): limited, but a slot is
+    /// taken only when a result has to be computed, so that requests a kept or running
+    /// computation serves are never turned away.
+    var limitedWhenComputing: RouteKind {
+        var copy = limited
+        copy.takesSlotItself = true
+        return copy
+    }
+
     /// The same kind, answering everyone even when keys exist.
     var openToAll: RouteKind {
         var copy = self
@@ -148,7 +160,7 @@ struct RouteTable {
         let routeMetrics = metrics.route(method.rawValue, path)
         let trimmer = kind.isHeavy ? self.trimmer : nil
         let navigation = self.navigation
-        let limiter = kind.isLimited ? self.limiter : nil
+        let limiter = kind.isLimited && !kind.takesSlotItself ? self.limiter : nil
         let access = self.access
         @Sendable func answer(_ request: Request, _ context: PenguinsRequestContext) async -> Response {
             if let limiter {

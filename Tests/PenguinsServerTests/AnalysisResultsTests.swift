@@ -35,6 +35,44 @@ import Testing
         #expect(try await results.value(key, version: 2) { 8 } == 7)
     }
 
+    /// Only a computation takes a slot of the limiter: with none free, a kept result is still
+    /// served and a new computation is turned away; a computation gives its slot back.
+    @Test func onlyComputationsTakeALimiterSlot() async throws {
+        let limiter = HeavyWorkLimiter(limit: 1)
+        let results = AnalysisResults(limiter: limiter)
+        let kept = AnalysisResults.Key(dataset: "penguins", analysis: "stats")
+        #expect(try await results.value(kept, version: 1) { 1 } == 1)
+        #expect(limiter.inFlight == 0)
+        #expect(limiter.tryAcquire())
+        #expect(try await results.value(kept, version: 1) { 2 } == 1)
+        await #expect(throws: Problem.self) { try await results.value(kept, version: 2) { 3 } }
+        limiter.release()
+        #expect(try await results.value(kept, version: 2) { 3 } == 3)
+        #expect(limiter.inFlight == 0)
+    }
+
+    /// Ten clients asking at once, with one analysis slot: every one is answered, alike.
+    @Test func tenClientsAtOnceAreAllAnswered() async throws {
+        var options = testOptions()
+        options.analyses = HeavyWorkLimiter(limit: 1)
+        let app = try await makeApp(try await makePlatform(train: false), options: options)
+        try await app.test(.live) { client in
+            let answers = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String).self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        let response = try await client.send(.get, "/api/v1/stats?by=sex")
+                        return (response.status, response.text)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.0 == .ok })
+            #expect(Set(answers.map(\.1)).count == 1)
+            let metrics = try await client.send(.get, "/api/v1/metrics").text
+            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="computed"} 1"#), "\(metrics)")
+        }
+    }
+
     @Test func statisticsAndRegressionsFollowTheDataVersion() async throws {
         let platform = try await makePlatform(train: false)
         let app = try await makeApp(platform)
