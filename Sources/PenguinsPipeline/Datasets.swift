@@ -38,9 +38,9 @@ extension Platform {
     /// The counts of what is stored of `dataset`.
     public func describeStoredData(of dataset: DatasetDescription) async throws -> StoredData {
         if Platform.isDefaultDataset(dataset.name) {
-            let partitions = try await warehouse.aggregatesByIsland().reduce(into: [String: Int]()) { $0[$1.island.rawValue] = $1.count }
             return StoredData(
-                rows: try await warehouse.count(), partitions: partitions, documents: try await lake.count(),
+                rows: try await warehouse.count(), partitions: try await warehouse.recordWarehouse.countsByPartition(),
+                documents: try await lake.count(),
                 quarantined: try await quarantine.count())
         }
         let stores = try await tables(for: dataset.schema)

@@ -13,7 +13,11 @@ public struct PlatformSummary: Codable, Sendable {
     public var macroF1: Double?
     public var islands: [IslandAggregate]
 
-    public static func collect(_ platform: Platform) async throws -> PlatformSummary {
+    /// The summary of `platform`; `islands`, when given, stands for the warehouse's aggregates
+    /// by island (a scan of every row), which a caller may keep while the data is unchanged.
+    public static func collect(
+        _ platform: Platform, islands: (@Sendable () async throws -> [IslandAggregate])? = nil
+    ) async throws -> PlatformSummary {
         let model = try? await platform.currentModel()
         return PlatformSummary(
             dataDirectory: platform.configuration.dataDirectory.path,
@@ -24,7 +28,7 @@ public struct PlatformSummary: Codable, Sendable {
             modelVersion: model?.version,
             accuracy: model?.artifact.metrics.accuracy,
             macroF1: model?.artifact.metrics.macroF1,
-            islands: try await platform.warehouse.aggregatesByIsland()
+            islands: try await (islands ?? platform.warehouse.aggregatesByIsland)()
         )
     }
 }

@@ -67,8 +67,14 @@ extension Endpoints {
         table.add(.post, "/benchmarks", .page.limited.adminOnly, .runBenchmarks) { _, _ in await self.benchmarksPage() }
     }
 
+    /// The aggregates by island (a scan of every row) are kept per version of the data.
     func overviewPage() async throws -> Response {
-        let summary = try await store("platform stores") { [platform] in try await PlatformSummary.collect(platform) }
+        let islands: @Sendable () async throws -> [IslandAggregate] = { [self] in
+            try await analysis("aggregates-by-island", of: platform.warehouse.recordWarehouse) { [platform] in
+                try await platform.warehouse.aggregatesByIsland()
+            }
+        }
+        let summary = try await store("platform stores") { [platform] in try await PlatformSummary.collect(platform, islands: islands) }
         let counts = metrics.cacheCounts
         return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses, jobs: jobs.all))
     }

@@ -73,6 +73,26 @@ import Testing
         }
     }
 
+    /// The overview keeps its aggregates by island while the data is unchanged, and shows the
+    /// rows a batch scoring (another writer) has just scored.
+    @Test func theOverviewFollowsBatchPredictions() async throws {
+        let platform = try await makePlatform(score: false)
+        let app = try await makeApp(platform)
+        try await app.test(.live) { client in
+            let before = try await client.send(.get, "/").text
+            #expect(try await client.send(.get, "/").text == before)
+            #expect(try await platform.warehouse.aggregatesByIsland().allSatisfy { $0.scored == 0 })
+            _ = try await Scorer(platform: platform).score()
+            let scored = try await platform.warehouse.aggregatesByIsland().map(\.scored)
+            #expect(scored.reduce(0, +) > 0)
+            let after = try await client.send(.get, "/").text
+            #expect(after != before, "the scored counts are shown anew")
+            let metrics = try await client.send(.get, "/api/v1/metrics").text
+            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="computed"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"penguins_analysis_requests_total{dataset="penguins",result="reused"} 1"#))
+        }
+    }
+
     @Test func statisticsAndRegressionsFollowTheDataVersion() async throws {
         let platform = try await makePlatform(train: false)
         let app = try await makeApp(platform)

@@ -23,6 +23,8 @@ rm -rf "$work" && mkdir -p "$work"
 "$1" generate --rows 1000 --seed 11 --output "$work/more.csv" --data-dir "$work/generate" > /dev/null
 sed -i 's/^P/Q/' "$work/more.csv"
 paths=(
+  "/"
+  "/datasets"
   "/api/v1/stats"
   "/api/v1/stats?by=species"
   "/api/v1/regression?target=body_mass_g&predictors=flipper_length_mm,sex"

@@ -126,6 +126,7 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
             rows[id]!.prediction = prediction
             written += 1
         }
+        if written > 0 { version += 1 }
         return written
     }
 

@@ -220,6 +220,8 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 JOIN \(tables.warehouseIDs) k ON k.id = p.id
                 WHERE w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = p.id\(unchanged)
                 RETURNING 1
+            ), versioned AS (
+                UPDATE \(tables.dataVersion) SET version = version + 1 WHERE EXISTS (SELECT 1 FROM updated)
             )
             SELECT count(*) FROM updated
             """

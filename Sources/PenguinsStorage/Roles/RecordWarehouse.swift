@@ -149,9 +149,10 @@ public protocol RecordWarehouse: ChangeLog {
     func summariesByPartition() async throws -> [PartitionSummary]
     /// The number of records.
     func count() async throws -> Int
-    /// The version of the records' data: a number that grows with every upsert, whichever
-    /// process writes, kept in the store. What is computed from the records (statistics, a
-    /// regression) stays valid while it does not change; batch predictions do not change it.
+    /// The version of the records' data: a number that grows with every upsert and every write
+    /// of batch predictions, whichever process writes, kept in the store. What is computed from
+    /// the records (statistics, a regression, the summaries by partition) stays valid while it
+    /// does not change.
     func dataVersion() async throws -> Int64
 }
 

@@ -141,6 +141,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let coding = coding
         let schema = tables.schema
         let unchanged = featureIndices.map { " AND \(tables.featureColumns[$0]) IS ?" }.joined()
+        let nextDataVersion = tables.nextDataVersion
         let sql = """
             UPDATE \(tables.warehouse) SET predicted_class = ?, confidence = ?, probabilities = ?, model_version = ?, predicted_at = ?
             WHERE \(tables.idColumn) = ?\(unchanged)
@@ -168,6 +169,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
                 try statement.stepToCompletion(in: db)
                 written += db.changesCount
             }
+            if written > 0 { try db.execute(sql: nextDataVersion) }
             return written
         }
     }

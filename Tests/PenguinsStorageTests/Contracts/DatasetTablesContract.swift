@@ -90,7 +90,10 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
         [("o2", prediction, [95.5, 1]), ("o3", prediction, [61, 0]), ("o1", prediction, [.nan, .nan]), ("unknown", prediction, [1, 1])],
         featureIndices: [1, 2])
     #expect(written == 2)
-    #expect(try await warehouse.dataVersion() == firstVersion, "batch predictions leave the data version")
+    let scoredVersion = try await warehouse.dataVersion()
+    #expect(scoredVersion > firstVersion, "batch predictions move the data version on")
+    #expect(try await warehouse.writePredictions([("unknown", prediction, [1, 1])], featureIndices: [1, 2]) == 0)
+    #expect(try await warehouse.dataVersion() == scoredVersion, "writing no prediction leaves it")
     #expect(try await warehouse.record(id: "o3")?.prediction == nil)
     #expect(try await warehouse.record(id: "o1")?.prediction == prediction)
     try await warehouse.writePredictions([("o3", prediction, [60, 0])], featureIndices: [1, 2])
