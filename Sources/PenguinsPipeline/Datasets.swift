@@ -35,6 +35,12 @@ public struct StoredData: Sendable, Encodable, Equatable {
 }
 
 extension Platform {
+    /// The number of quarantined rows of `dataset`.
+    public func quarantinedRows(of dataset: DatasetDescription) async throws -> Int {
+        if Platform.isDefaultDataset(dataset.name) { return try await quarantine.count() }
+        return try await tables(for: dataset.schema).quarantine.count()
+    }
+
     /// The counts of what is stored of `dataset`.
     public func describeStoredData(of dataset: DatasetDescription) async throws -> StoredData {
         if Platform.isDefaultDataset(dataset.name) {

@@ -13,22 +13,37 @@ public struct PlatformSummary: Codable, Sendable {
     public var macroF1: Double?
     public var islands: [IslandAggregate]
 
-    /// The summary of `platform`; `islands`, when given, stands for the warehouse's aggregates
-    /// by island (a scan of every row), which a caller may keep while the data is unchanged.
+    /// The summary of `platform`; `stored`, when given, stands for the counts that scan the
+    /// lake and the warehouse (``StoredCounts/collect(_:)``), which a caller may keep while the
+    /// warehouse's data version is unchanged (every ingest writes both).
     public static func collect(
-        _ platform: Platform, islands: (@Sendable () async throws -> [IslandAggregate])? = nil
+        _ platform: Platform, stored: (@Sendable () async throws -> StoredCounts)? = nil
     ) async throws -> PlatformSummary {
         let model = try? await platform.currentModel()
+        let counts = try await (stored ?? { try await StoredCounts.collect(platform) })()
         return PlatformSummary(
             dataDirectory: platform.configuration.dataDirectory.path,
-            lakeDocuments: try await platform.lake.count(),
-            warehouseRows: try await platform.warehouse.count(),
+            lakeDocuments: counts.lakeDocuments,
+            warehouseRows: counts.warehouseRows,
             quarantinedRows: try await platform.quarantine.count(),
             predictionLogEntries: try await platform.predictionLog.count(),
             modelVersion: model?.version,
             accuracy: model?.artifact.metrics.accuracy,
             macroF1: model?.artifact.metrics.macroF1,
-            islands: try await (islands ?? platform.warehouse.aggregatesByIsland)()
+            islands: counts.islands
         )
+    }
+
+    /// What the summary reads by scanning the lake and the warehouse.
+    public struct StoredCounts: Sendable {
+        public var lakeDocuments: Int
+        public var warehouseRows: Int
+        public var islands: [IslandAggregate]
+
+        public static func collect(_ platform: Platform) async throws -> StoredCounts {
+            StoredCounts(
+                lakeDocuments: try await platform.lake.count(), warehouseRows: try await platform.warehouse.count(),
+                islands: try await platform.warehouse.aggregatesByIsland())
+        }
     }
 }

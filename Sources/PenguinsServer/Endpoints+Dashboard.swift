@@ -67,14 +67,14 @@ extension Endpoints {
         table.add(.post, "/benchmarks", .page.limited.adminOnly, .runBenchmarks) { _, _ in await self.benchmarksPage() }
     }
 
-    /// The aggregates by island (a scan of every row) are kept per version of the data.
+    /// The counts that scan the lake and the warehouse are kept per version of the data.
     func overviewPage() async throws -> Response {
-        let islands: @Sendable () async throws -> [IslandAggregate] = { [self] in
-            try await analysis("aggregates-by-island", of: platform.warehouse.recordWarehouse) { [platform] in
-                try await platform.warehouse.aggregatesByIsland()
+        let stored: @Sendable () async throws -> PlatformSummary.StoredCounts = { [self] in
+            try await analysis("stored-counts", of: platform.warehouse.recordWarehouse) { [platform] in
+                try await PlatformSummary.StoredCounts.collect(platform)
             }
         }
-        let summary = try await store("platform stores") { [platform] in try await PlatformSummary.collect(platform, islands: islands) }
+        let summary = try await store("platform stores") { [platform] in try await PlatformSummary.collect(platform, stored: stored) }
         let counts = metrics.cacheCounts
         return Responses.html(Pages.overview(summary: summary, cacheHits: counts.hits, cacheMisses: counts.misses, jobs: jobs.all))
     }
@@ -279,9 +279,16 @@ extension Endpoints {
         }
         var datasets = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).list() }
         for index in datasets.indices {
-            datasets[index].stored = try await store("dataset stores") { [platform, datasets] in
-                try await platform.describeStoredData(of: datasets[index])
+            // The counts that scan the lake and the warehouse are kept per version of the data;
+            // the quarantine, which an ingest may write alone, is counted each time.
+            let dataset = datasets[index]
+            let warehouse: any RecordWarehouse = Platform.isDefaultDataset(dataset.name)
+                ? platform.warehouse.recordWarehouse : try await store("dataset stores") { [platform] in try await platform.tables(for: dataset.schema).warehouse }
+            var stored = try await analysis("stored-data", of: warehouse) { [self] in
+                try await store("dataset stores") { [platform] in try await platform.describeStoredData(of: dataset) }
             }
+            stored.quarantined = try await store(.quarantine) { [platform] in try await platform.quarantinedRows(of: dataset) }
+            datasets[index].stored = stored
         }
         return Responses.html(Pages.datasets(datasets))
     }

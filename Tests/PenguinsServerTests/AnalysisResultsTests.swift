@@ -93,6 +93,25 @@ import Testing
         }
     }
 
+    /// The datasets page keeps its row counts per data version: the same page while nothing
+    /// is written, the new count once an ingest (another writer) stores a row.
+    @Test func theDatasetsPageCountsNewRows() async throws {
+        let platform = try await makePlatform(train: false)
+        let app = try await makeApp(platform)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).csv")
+        try "species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\nAdelie,Dream,39.1,18.7,181,3750,male,2007\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try await app.test(.live) { client in
+            let before = try await client.send(.get, "/datasets").text
+            #expect(before.contains(">344<"), "\(before)")
+            #expect(try await client.send(.get, "/datasets").text == before)
+            #expect(try await Ingestor(platform: platform).ingest(file: file).stored == 1)
+            let after = try await client.send(.get, "/datasets").text
+            #expect(after.contains(">345<"), "\(after)")
+        }
+    }
+
     @Test func statisticsAndRegressionsFollowTheDataVersion() async throws {
         let platform = try await makePlatform(train: false)
         let app = try await makeApp(platform)
