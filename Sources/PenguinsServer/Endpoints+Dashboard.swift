@@ -11,7 +11,7 @@ extension Endpoints {
 
     /// The dashboard's pages: HTML rendered by ``Pages`` from data gathered here.
     func registerDashboard(on table: inout RouteTable) {
-        table.add(.get, "/", .page.limited, .overviewPage) { _, _ in try await self.overviewPage() }
+        table.add(.get, "/", .page.limitedWhenComputing, .overviewPage) { _, _ in try await self.overviewPage() }
         table.add(.get, Layout.styleSheetPath, .api.openToAll, .styleSheet) { _, _ in Responses.styleSheet() }
         table.add(.get, "/statistics", .page.limitedWhenComputing, .statisticsPage) { request, _ in try await self.statisticsPage(FormValues(request.uri.query)) }
         table.add(.get, "/regression", .page.limitedWhenComputing, .regressionPage) { request, _ in try await self.regressionPage(FormValues(request.uri.query)) }
