@@ -32,19 +32,13 @@ extension RandomForestClassifier {
 
         let data = BinnedFeatures(x, maxBins: maxBins, seed: seed)
         let compactLabels = labels.map { UInt32($0) }
-        var grown = [(tree: DecisionTree, importances: [Double])?](repeating: nil, count: numTrees)
-        grown.withUnsafeMutableBufferPointer { results in
-            // One tree per iteration: each writes only its own slot.
-            let output = DisjointWritePointer(results)
-            DispatchQueue.concurrentPerform(iterations: numTrees) { treeIndex in
-                var grower = TreeGrower(data: data, labels: compactLabels, classCount: classCount,
-                                        parameters: self, treeIndex: treeIndex)
-                let tree = grower.grow()
-                output.base[treeIndex] = (tree, grower.importances)
-            }
+        // One tree per element, grown side by side.
+        let grown = Array(0..<numTrees).concurrentMap { treeIndex in
+            var grower = TreeGrower(data: data, labels: compactLabels, classCount: classCount, parameters: self, treeIndex: treeIndex)
+            return (tree: grower.grow(), importances: grower.importances)
         }
-        let trees = grown.map { $0!.tree }
-        let importances = Self.forestImportances(grown.map { $0!.importances }, featureCount: x.columnCount)
+        let trees = grown.map(\.tree)
+        let importances = Self.forestImportances(grown.map(\.importances), featureCount: x.columnCount)
         return RandomForestModel(parameters: self, classCount: classCount, featureCount: x.columnCount,
                                  trees: trees, featureImportances: importances)
     }

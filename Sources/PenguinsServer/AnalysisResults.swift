@@ -75,3 +75,15 @@ actor AnalysisResults {
         }
     }
 }
+
+extension Endpoints {
+    /// `compute`, an analysis of `warehouse`'s rows named `name` (with its parameters), run once
+    /// per version of the rows' data and reused until it changes (``AnalysisResults``).
+    func analysis<Result: Sendable>(
+        _ name: String, of warehouse: any RecordWarehouse, compute: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let version = try await store(.warehouse) { try await warehouse.dataVersion() }
+        let key = AnalysisResults.Key(dataset: warehouse.schema.name, analysis: name + "#" + warehouse.schema.fingerprint)
+        return try await analyses.value(key, version: version, compute: compute)
+    }
+}

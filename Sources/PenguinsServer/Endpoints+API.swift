@@ -302,16 +302,6 @@ extension Endpoints {
         return try Responses.json(encoding: report)
     }
 
-    /// `compute`, an analysis of `warehouse`'s rows named `name` (with its parameters), run once
-    /// per version of the rows' data and reused until it changes (``AnalysisResults``).
-    func analysis<Result: Sendable>(
-        _ name: String, of warehouse: any RecordWarehouse, compute: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        let version = try await store(.warehouse) { try await warehouse.dataVersion() }
-        let key = AnalysisResults.Key(dataset: warehouse.schema.name, analysis: name + "#" + warehouse.schema.fingerprint)
-        return try await analyses.value(key, version: version, compute: compute)
-    }
-
     /// The canonical name of a regression with its parameters.
     static func key(of analysis: RegressionAnalysis) -> String {
         "regression?target=\(analysis.target)&predictors=\(analysis.predictors.joined(separator: ","))&test_fraction=\(analysis.testFraction)&seed=\(analysis.seed)"

@@ -176,7 +176,7 @@ struct ObjectScanner {
             }
             index += 1
         }
-        guard count > 0, count <= 15, fraction != 0, index - start > (negative ? 1 : 0) else { return nil }
+        guard count > 0, count <= 15, fraction != 0 else { return nil }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") { return nil }
         var value = Double(digits)
         if fraction > 0 { value /= powersOfTen[fraction] }
