@@ -13,7 +13,9 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notFound(let what): "\(what) not found"
+        // What may carry a hint after "; ": "model version 9 not found; list the versions with ...".
+        case .notFound(let what):
+            what.firstRange(of: "; ").map { "\(what[..<$0.lowerBound]) not found\(what[$0.lowerBound...])" } ?? "\(what) not found"
         case .nothingToRollBack: "there is no earlier model version to roll back to; promote one with `penguins models promote VERSION`"
         case .unavailable(let role, let location, let reason): "the \(role) at \(location) cannot be opened: \(reason)"
         case .corrupt(let what): "stored data is corrupt: \(what)"
