@@ -85,14 +85,20 @@ public enum Descriptive {
     /// - Precondition: `sorted` is non-empty and ascending.
     public static func quantile(sorted: [Double], probability: Double) -> Double {
         precondition(!sorted.isEmpty, "quantile of an empty sample is undefined")
-        let lastIndex = sorted.count - 1
+        return linearQuantile(count: sorted.count, probability: probability) { sorted[$0] }
+    }
+
+    /// numpy's linear quantile at `probability` of a sorted sample of `count` values, reading
+    /// the values it needs through `element` (the value at a 0-based position).
+    static func linearQuantile(count: Int, probability: Double, element: (Int) -> Double) -> Double {
+        let lastIndex = count - 1
         let virtualIndex = Double(lastIndex) * probability
-        if virtualIndex <= 0 { return sorted[0] }
-        if virtualIndex >= Double(lastIndex) { return sorted[lastIndex] }
+        if virtualIndex <= 0 { return element(0) }
+        if virtualIndex >= Double(lastIndex) { return element(lastIndex) }
         let previous = Int(virtualIndex.rounded(.down))
         let weight = virtualIndex - Double(previous)
-        let below = sorted[previous]
-        let above = sorted[previous + 1]
+        let below = element(previous)
+        let above = element(previous + 1)
         // numpy's interpolation: from the nearer end, to stay exact at the bounds.
         let difference = above - below
         return weight >= 0.5 ? above - difference * (1 - weight) : below + difference * weight

@@ -1,0 +1,168 @@
+import Foundation
+import PenguinsCore
+import PenguinsML
+import PenguinsStatistics
+import PenguinsStorage
+
+/// The statistics report of a dataset's records (``StatisticsReport``) kept as counts that new
+/// records add to: for every numeric feature the ``ValueCounts`` of its values overall and per
+/// level of every categorical column (the target first), and the rows of every level. Adding
+/// the records an ingestion inserted brings it up to date without reading the others; its
+/// report is the one ``StatisticsReport/compute(_:groupBy:)`` makes of all the records (order
+/// statistics exactly, means and deviations up to the rounding of the summation order).
+///
+/// It stays small while the features have few distinct values, as measurements do;
+/// ``isCompact`` says when they have too many for it to be worth keeping.
+public struct StatisticsAggregate: Sendable {
+    /// The most distinct values, over every feature and group, that a compact aggregate holds
+    /// (a few tens of megabytes at most).
+    public static let distinctLimit = 400_000
+
+    /// A categorical column that groups the rows: its name and level names; the level after
+    /// the last stands for a missing value.
+    private struct Grouping: Sendable {
+        var name: String
+        var levels: [String]
+        /// The feature's index in the schema, nil for the target.
+        var feature: Int?
+    }
+
+    /// One numeric feature's counts, overall and by `[grouping][level]`.
+    private struct NumericCounts: Sendable {
+        var overall = ValueCounts()
+        var byLevel: [[ValueCounts]]
+    }
+
+    public let schema: DatasetSchema
+    /// The records counted.
+    public private(set) var rows = 0
+    private let groupings: [Grouping]
+    /// The schema indices of the numeric features.
+    private let numericFeatures: [Int]
+    private var numeric: [NumericCounts]
+    /// Rows of each level, by `[grouping][level]`.
+    private var levelRows: [[Int]]
+    /// The groupings named island and sex (the report's cross table), when both exist.
+    private let crossed: (island: Int, sex: Int)?
+    /// Rows of each island and sex, by `[island level][sex level]`.
+    private var crossRows: [[Int]]
+
+    /// An aggregate of no records of `schema`.
+    public init(schema: DatasetSchema) {
+        self.schema = schema
+        var groupings = [Grouping(name: schema.target.name, levels: schema.target.classes, feature: nil)]
+        for (index, feature) in schema.features.enumerated() where feature.kind == .categorical {
+            groupings.append(Grouping(name: feature.name, levels: feature.levels, feature: index))
+        }
+        self.groupings = groupings
+        numericFeatures = schema.features.indices.filter { schema.features[$0].kind == .numeric }
+        let empty = groupings.map { Array(repeating: ValueCounts(), count: $0.levels.count + 1) }
+        numeric = numericFeatures.map { _ in NumericCounts(byLevel: empty) }
+        levelRows = groupings.map { Array(repeating: 0, count: $0.levels.count + 1) }
+        if let island = groupings.firstIndex(where: { $0.name == "island" }),
+           let sex = groupings.firstIndex(where: { $0.name == "sex" }) {
+            crossed = (island, sex)
+            crossRows = Array(repeating: Array(repeating: 0, count: groupings[sex].levels.count + 1), count: groupings[island].levels.count + 1)
+        } else {
+            crossed = nil
+            crossRows = []
+        }
+    }
+
+    /// The aggregate of `records`, read with every feature of `schema` in its order.
+    public init(schema: DatasetSchema, records: RecordColumns) {
+        self.init(schema: schema)
+        add(records)
+    }
+
+    /// The distinct values held, over every feature and group.
+    public var distinctCount: Int {
+        numeric.reduce(0) { total, counts in
+            total + counts.overall.distinctCount + counts.byLevel.joined().reduce(0) { $0 + $1.distinctCount }
+        }
+    }
+
+    /// Whether the aggregate is small enough to keep (``distinctLimit``).
+    public var isCompact: Bool { distinctCount <= Self.distinctLimit }
+
+    /// Counts `records` too; they carry every feature of the schema, in its order, as
+    /// ``RecordWarehouse/columns(featureIndices:)`` reads them.
+    public mutating func add(_ records: RecordColumns) {
+        precondition(records.features.count == schema.features.count, "records must carry every feature of the schema")
+        guard records.count > 0 else { return }
+        // Each row's level in each grouping.
+        let levels: [[Int]] = groupings.map { grouping in
+            let missing = grouping.levels.count
+            guard let feature = grouping.feature else { return records.targetClasses.map { (0..<missing).contains($0) ? $0 : missing } }
+            return records.features[feature].map { value in
+                guard !value.isNaN, value >= 0, Int(value) < missing else { return missing }
+                return Int(value)
+            }
+        }
+        for (grouping, rowLevels) in levels.enumerated() {
+            for level in rowLevels { levelRows[grouping][level] += 1 }
+        }
+        if let crossed {
+            for (island, sex) in zip(levels[crossed.island], levels[crossed.sex]) { crossRows[island][sex] += 1 }
+        }
+        // The numeric features side by side, each with its own counts.
+        let work = Array(zip(numericFeatures, numeric))
+        numeric = work.concurrentMap { feature, counts in
+            var counts = counts
+            let values = records.features[feature]
+            for row in values.indices {
+                let value = values[row]
+                counts.overall.add(value)
+                for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][row]].add(value) }
+            }
+            return counts
+        }
+        rows += records.count
+    }
+
+    /// The report of the records counted, with one table per level of `groupBy` when given.
+    public func report(groupBy: String? = nil) throws -> StatisticsReport {
+        let names = numericFeatures.map { schema.features[$0].name }
+        func variables(_ counts: (NumericCounts) -> ValueCounts) -> [String: Summary] {
+            Dictionary(uniqueKeysWithValues: zip(names, numeric.map { counts($0).summary() }))
+        }
+        var tables = [StatisticsReport.Table(group: "all", rows: rows, variables: variables(\.overall))]
+        if let groupBy {
+            guard let grouping = groupings.firstIndex(where: { $0.name == groupBy }) else {
+                throw PipelineError.unknownColumn(groupBy, expected: groupings.map(\.name))
+            }
+            let present = levelRows[grouping].indices.filter { levelRows[grouping][$0] > 0 }
+            for level in present.sorted(by: { levelName(grouping, $0) < levelName(grouping, $1) }) {
+                tables.append(StatisticsReport.Table(
+                    group: "\(groupBy)=\(levelName(grouping, level))", rows: levelRows[grouping][level],
+                    variables: variables { $0.byLevel[grouping][level] }
+                ))
+            }
+        }
+        var categories: [String: [String: Int]] = [:]
+        for grouping in groupings.indices {
+            categories[groupings[grouping].name] = counts(levelRows[grouping]) { levelName(grouping, $0) }
+        }
+        var islandBySex: [String: [String: Int]]?
+        if let crossed {
+            var table: [String: [String: Int]] = [:]
+            for (island, row) in crossRows.enumerated() where row.contains(where: { $0 > 0 }) {
+                table[levelName(crossed.island, island)] = counts(row) { levelName(crossed.sex, $0) }
+            }
+            islandBySex = table
+        }
+        return StatisticsReport(tables: tables, categories: categories, countsByIslandAndSex: islandBySex)
+    }
+
+    private func levelName(_ grouping: Int, _ level: Int) -> String {
+        let levels = groupings[grouping].levels
+        return level < levels.count ? levels[level] : "missing"
+    }
+
+    /// The levels that occur, by name, with their counts.
+    private func counts(_ byLevel: [Int], name: (Int) -> String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for (level, count) in byLevel.enumerated() where count > 0 { counts[name(level)] = count }
+        return counts
+    }
+}

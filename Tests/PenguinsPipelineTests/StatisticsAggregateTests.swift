@@ -1,0 +1,80 @@
+import Foundation
+import PenguinsCore
+import PenguinsStatistics
+import PenguinsStorage
+import Testing
+@testable import PenguinsPipeline
+
+@Suite("Statistics kept as counts")
+struct StatisticsAggregateTests {
+    /// Every bundled dataset, read from its file with every feature of its schema.
+    static let datasets: [(DatasetSchema, URL)] = [
+        (BundledSchemas.penguins, BundledDataset.tidyCSV),
+        (BundledSchemas.penguins, BundledDataset.rawCSV),
+        (BundledSchemas.iris, BundledDataset.irisCSV),
+    ]
+
+    @Test("the report of the counts is the report of the rows, for every grouping of every bundled dataset")
+    func reportEqualsComputation() throws {
+        for (schema, file) in Self.datasets {
+            let columns = try DatasetColumns.load(file: file, schema: schema)
+            let aggregate = StatisticsAggregate(schema: schema, records: columns.records)
+            #expect(aggregate.rows == columns.count)
+            #expect(aggregate.isCompact)
+            for groupBy in [nil] + columns.categoricalNames {
+                let kept = try aggregate.report(groupBy: groupBy)
+                let computed = try StatisticsReport.compute(columns, groupBy: groupBy)
+                try expectSame(kept, computed, "\(schema.name) by \(groupBy ?? "nothing")")
+            }
+        }
+    }
+
+    @Test("counting rows in parts gives the counts of all of them")
+    func partsAddUp() throws {
+        let schema = BundledSchemas.penguins
+        let columns = try DatasetColumns.load(file: BundledDataset.tidyCSV, schema: schema)
+        var aggregate = StatisticsAggregate(schema: schema)
+        for range in [0..<100, 100..<101, 101..<columns.count] {
+            aggregate.add(slice(columns.records, range))
+        }
+        try expectSame(try aggregate.report(groupBy: "island"), try StatisticsReport.compute(columns, groupBy: "island"), "in parts")
+        #expect(throws: PipelineError.self) { try aggregate.report(groupBy: "bill_length_mm") }
+    }
+
+    @Test("values with as many distinct values as rows are too many to keep")
+    func continuousValuesAreNotCompact() {
+        let schema = BundledSchemas.iris
+        let rows = StatisticsAggregate.distinctLimit / 4 + 1
+        let features = schema.features.indices.map { feature in (0..<rows).map { Double($0) + Double(feature) / 10 + 0.123 } }
+        let records = RecordColumns(ids: (0..<rows).map(String.init), targetClasses: Array(repeating: 0, count: rows), features: features)
+        #expect(!StatisticsAggregate(schema: schema, records: records).isCompact)
+    }
+
+    private func slice(_ records: RecordColumns, _ range: Range<Int>) -> RecordColumns {
+        RecordColumns(ids: Array(records.ids[range]), targetClasses: Array(records.targetClasses[range]), features: records.features.map { Array($0[range]) })
+    }
+
+    /// Same tables, rows, counts and order statistics; moments equal to 1e-12 relative.
+    private func expectSame(_ kept: StatisticsReport, _ computed: StatisticsReport, _ label: String) throws {
+        #expect(kept.tables.map(\.group) == computed.tables.map(\.group), "\(label)")
+        #expect(kept.tables.map(\.rows) == computed.tables.map(\.rows), "\(label)")
+        #expect(kept.categories == computed.categories, "\(label)")
+        #expect(kept.countsByIslandAndSex == computed.countsByIslandAndSex, "\(label)")
+        for (keptTable, table) in zip(kept.tables, computed.tables) {
+            #expect(Set(keptTable.variables.keys) == Set(table.variables.keys), "\(label)")
+            for (name, expected) in table.variables {
+                let actual = try #require(keptTable.variables[name])
+                let where_ = "\(label) \(table.group) \(name)"
+                #expect(actual.count == expected.count && actual.missing == expected.missing, "\(where_)")
+                #expect([actual.minimum, actual.q1, actual.median, actual.q3, actual.maximum]
+                    == [expected.minimum, expected.q1, expected.median, expected.q3, expected.maximum], "\(where_)")
+                #expect(close(actual.mean, expected.mean) && close(actual.standardDeviation, expected.standardDeviation), "\(where_)")
+            }
+        }
+    }
+
+    private func close(_ a: Double?, _ b: Double?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+    }
+}

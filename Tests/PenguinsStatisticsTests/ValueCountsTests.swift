@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import PenguinsStatistics
+
+@Suite("Value counts: exact, mergeable summaries")
+struct ValueCountsTests {
+    @Test("summaries of the counts match numpy (order statistics exactly, moments to 1e-12)")
+    func summariesMatchNumpy() throws {
+        let fixture = try loadFixture("descriptive", as: DescriptiveFixture.self)
+        for sample in fixture.summaries {
+            let summary = ValueCounts(sample.values.map { $0 ?? .nan }).summary()
+            let expected = sample.expected
+            #expect(summary.count == expected.count, "\(sample.name)")
+            #expect(summary.missing == expected.missing, "\(sample.name)")
+            #expect(summary.minimum == expected.minimum, "\(sample.name)")
+            #expect(summary.q1 == expected.q1, "\(sample.name)")
+            #expect(summary.median == expected.median, "\(sample.name)")
+            #expect(summary.q3 == expected.q3, "\(sample.name)")
+            #expect(summary.maximum == expected.maximum, "\(sample.name)")
+            #expect((summary.mean == nil) == (expected.mean == nil), "\(sample.name)")
+            if let mean = summary.mean, let reference = expected.mean {
+                #expect(isClose(mean, reference, relative: 1e-12), "\(sample.name) mean \(mean) vs \(reference)")
+            }
+            #expect((summary.standardDeviation == nil) == (expected.standardDeviation == nil), "\(sample.name)")
+            if let deviation = summary.standardDeviation, let reference = expected.standardDeviation {
+                #expect(isClose(deviation, reference, relative: 1e-12), "\(sample.name) sd \(deviation) vs \(reference)")
+            }
+        }
+    }
+
+    @Test("merged counts summarize as the whole sample does, and as the sorted sample does")
+    func mergeEqualsWhole() {
+        var generator = SystemRandomNumberGenerator()
+        // Measurements to a tenth, with ties and missing values, in two uneven parts.
+        let values = (0..<50_001).map { index -> Double in
+            index % 97 == 0 ? .nan : (Double.random(in: 30...60, using: &generator) * 10).rounded() / 10
+        }
+        var merged = ValueCounts(values[..<12_345])
+        merged.merge(ValueCounts(values[12_345...]))
+        let whole = ValueCounts(values)
+        #expect(merged == whole)
+        #expect(merged.distinctCount <= 301)
+        #expect(merged.presentCount + merged.missing == values.count)
+
+        let counted = merged.summary()
+        let sorted = Descriptive.summarize(values.map { Optional($0) })
+        #expect(counted.count == sorted.count)
+        #expect(counted.missing == sorted.missing)
+        #expect([counted.minimum, counted.q1, counted.median, counted.q3, counted.maximum]
+            == [sorted.minimum, sorted.q1, sorted.median, sorted.q3, sorted.maximum])
+        #expect(isClose(counted.mean!, sorted.mean!, relative: 1e-13))
+        #expect(isClose(counted.standardDeviation!, sorted.standardDeviation!, relative: 1e-12))
+    }
+
+    @Test("no present value: counts only; one value: no standard deviation")
+    func smallSamples() {
+        let empty = ValueCounts([.nan, .nan]).summary()
+        #expect(empty.count == 0 && empty.missing == 2 && empty.mean == nil && empty.median == nil)
+        let single = ValueCounts([4.5]).summary()
+        #expect(single.count == 1 && single.mean == 4.5 && single.standardDeviation == nil && single.q3 == 4.5)
+    }
+}
