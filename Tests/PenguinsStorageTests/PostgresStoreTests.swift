@@ -50,6 +50,10 @@ struct PostgresStoreTests {
         try await TestServers.withPostgresStore("dataset_tables") { try await checkDatasetTablesContract($0) }
     }
 
+    @Test func insertionsContract() async throws {
+        try await TestServers.withPostgresStore("insertions") { try await checkInsertionsContract($0, keepsLog: false) }
+    }
+
     /// A dataset's schema gains a feature: the PostgreSQL warehouse gains its column, once, in
     /// every partition; a second store on the same schema sees the tables as they are.
     @Test func datasetTablesEvolve() async throws {

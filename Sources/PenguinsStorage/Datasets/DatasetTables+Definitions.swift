@@ -31,6 +31,9 @@ extension DatasetTables {
             DatasetMigration(name: "create-model-audit", statements: registry.createAudit(dialect)),
             DatasetMigration(name: "create-data-version", statements: createDataVersion(dialect)),
         ]
+        if dialect == .sqlite {
+            steps.append(DatasetMigration(name: "create-insertion-log", statements: [insertionLogDefinition]))
+        }
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
                 steps.append(DatasetMigration(
@@ -268,10 +271,6 @@ extension DatasetTables {
         ]
     }
 
-    /// Ground truth: one row per prediction (`subject` `prediction`, by its id) or stored row
-    /// (`subject` `row`, by the row's id), with the prediction it judges and its inputs (features
-    /// by name, as the log keeps them) copied in when the truth came, so that production
-    /// metrics and the comparison of two versions read this table alone.
     /// The warehouse's data version, one row, counted from 1 (the rows a store already held).
     private func createDataVersion(_ dialect: SQLDialect) -> [String] {
         [
@@ -283,6 +282,18 @@ extension DatasetTables {
     /// The statement that counts one more version of the warehouse's data.
     var nextDataVersion: String { "UPDATE \(dataVersion) SET version = version + 1" }
 
+    /// SQLite's insertion log: one row per upsert that changed records, at the data version it
+    /// made, with the ids it inserted as a JSON array, or NULL when it did anything else (updated
+    /// a stored record, or inserted some of its records and left others as they were). What an
+    /// analysis kept at a version needs to catch up (``RecordWarehouse/insertions(after:featureIndices:)``).
+    var insertionLogDefinition: String {
+        "CREATE TABLE \(insertions) (version INTEGER PRIMARY KEY, ids TEXT)"
+    }
+
+    /// Ground truth: one row per prediction (`subject` `prediction`, by its id) or stored row
+    /// (`subject` `row`, by the row's id), with the prediction it judges and its inputs (features
+    /// by name, as the log keeps them) copied in when the truth came, so that production
+    /// metrics and the comparison of two versions read this table alone.
     private func createFeedback(_ dialect: SQLDialect) -> [String] {
         let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
         let real = dialect == .sqlite ? "REAL" : "double precision"

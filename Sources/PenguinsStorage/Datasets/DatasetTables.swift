@@ -32,6 +32,8 @@ struct DatasetTables: Sendable {
     var changes: String { "ds_\(schema.name)_changes" }
     /// One row: the warehouse's ``RecordWarehouse/dataVersion()``.
     var dataVersion: String { "ds_\(schema.name)_data_version" }
+    /// SQLite's log of the records each upsert inserted (see ``insertionLogDefinition``).
+    var insertions: String { "ds_\(schema.name)_insertions" }
     /// The PostgreSQL partition of the partition column's level `index`.
     func partition(level index: Int) -> String { "ds_\(schema.name)_warehouse_p\(index)" }
     var defaultPartition: String { "ds_\(schema.name)_warehouse_default" }

@@ -66,6 +66,15 @@ public struct RecordColumns: Hashable, Sendable {
             features[column].append(record.features[index] ?? .nan)
         }
     }
+
+    /// Appends the records of `other`, read with the same features.
+    public mutating func append(contentsOf other: RecordColumns) {
+        ids += other.ids
+        targetClasses += other.targetClasses
+        for column in features.indices { features[column] += other.features[column] }
+        predictedClasses += other.predictedClasses
+        modelVersions += other.modelVersions
+    }
 }
 
 /// What one partition of a dataset's warehouse holds: the overview of a dataset, and the
@@ -154,11 +163,50 @@ public protocol RecordWarehouse: ChangeLog {
     /// the records (statistics, a regression, the summaries by partition) stays valid while it
     /// does not change.
     func dataVersion() async throws -> Int64
+    /// Every record's columns, as ``columns(featureIndices:)`` reads them, with the data version
+    /// they are of; nil when writes kept moving the version while they were read.
+    func versionedColumns(featureIndices: [Int]) async throws -> VersionedRecords?
+    /// The records inserted after data version `version`, with the version they bring their
+    /// reader to: what an analysis kept at `version` adds to be up to date without reading the
+    /// other records. Nil when the records changed in any other way since (a stored record was
+    /// updated), or the store no longer knows (or does not keep such a log): the analysis is
+    /// then made anew from ``versionedColumns(featureIndices:)``.
+    func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords?
+}
+
+/// Records read from a warehouse with the data version (``RecordWarehouse/dataVersion()``)
+/// they are of.
+public struct VersionedRecords: Sendable {
+    public var version: Int64
+    public var records: RecordColumns
+
+    public init(version: Int64, records: RecordColumns) {
+        self.version = version
+        self.records = records
+    }
 }
 
 extension RecordWarehouse {
     /// Every record's id, class and the features of `featureIndices`, in key order.
     public func columns(featureIndices: [Int]) async throws -> RecordColumns {
         try await columns(featureIndices: featureIndices, predictions: false)
+    }
+
+    /// For a store that cannot read the version within the read of the columns: the version
+    /// read before and after the columns, which are of that version when both agree (the
+    /// version grows with every write), tried three times.
+    public func versionedColumns(featureIndices: [Int]) async throws -> VersionedRecords? {
+        for _ in 0..<3 {
+            let before = try await dataVersion()
+            let records = try await columns(featureIndices: featureIndices)
+            if try await dataVersion() == before { return VersionedRecords(version: before, records: records) }
+        }
+        return nil
+    }
+
+    /// A store without an insertion log can only tell that nothing changed.
+    public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
+        guard try await dataVersion() == version else { return nil }
+        return VersionedRecords(version: version, records: RecordColumns(features: Array(repeating: [], count: featureIndices.count)))
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 extension Database {
     /// Inserts `rows` with `INSERT <head> VALUES (?, ...), (?, ...), ... <clause>`, many rows per
@@ -12,11 +13,13 @@ extension Database {
     ///   - columnCount: the number of parameters of one row.
     ///   - clause: what follows the values, such as an `ON CONFLICT` clause; may be empty.
     ///   - bind: binds one row's parameters, given the 1-based index of its first parameter.
+    /// - Returns: the rows the statements inserted or updated (SQLite's `changes()`, summed).
+    @discardableResult
     func insertRows<Element>(
         _ rows: [Element], head: String, columnCount: Int, clause: String,
         rowsPerStatement: Int = 256,
         bind: (Statement, Element, Int32) -> Void
-    ) throws {
+    ) throws -> Int {
         func statement(rowCount: Int) throws -> Statement {
             let row = "(" + Array(repeating: "?", count: columnCount).joined(separator: ", ") + ")"
             let values = Array(repeating: row, count: rowCount).joined(separator: ", ")
@@ -24,6 +27,7 @@ extension Database {
         }
         let full = rows.count >= rowsPerStatement ? try statement(rowCount: rowsPerStatement) : nil
         var start = rows.startIndex
+        var changed = 0
         while start < rows.endIndex {
             let end = min(start + rowsPerStatement, rows.endIndex)
             let chunk = end - start == rowsPerStatement ? full! : try statement(rowCount: end - start)
@@ -31,7 +35,9 @@ extension Database {
                 bind(chunk, rows[index], Int32(offset * columnCount + 1))
             }
             try chunk.stepToCompletion(in: self)
+            changed += Int(sqlite3_changes(sqliteConnection))
             start = end
         }
+        return changed
     }
 }

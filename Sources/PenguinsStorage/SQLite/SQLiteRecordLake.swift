@@ -84,7 +84,7 @@ extension Database {
     func upsertLakeDocuments(
         table: String, idColumn: String, ids: [String], lines: [Int?], documents: [UInt8], ends: [Int], sourceID: Int?
     ) throws {
-        try documents.withUnsafeBufferPointer { documents in
+        _ = try documents.withUnsafeBufferPointer { documents in
             try insertRows(
                 Array(ids.indices), head: "INSERT INTO \(table) (\(idColumn), document, source_id, source_line)", columnCount: 4,
                 clause: """

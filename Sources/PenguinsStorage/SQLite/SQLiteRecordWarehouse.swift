@@ -52,11 +52,13 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             """
         let usable = schema.usableForTraining(records)
         let nextDataVersion = tables.nextDataVersion
+        let (lastChange, insertionLog) = (lastChange, insertionLog)
         try await pool.write { db in
+            let changesBefore = try Int.fetchOne(db, sql: lastChange) ?? 0
             // As many rows per statement as the penguins' warehouse writes, fewer for a schema so
             // wide that they would pass SQLite's limit of 32,766 parameters a statement.
             let rowsPerStatement = max(1, min(256, 32_000 / columns.count))
-            try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
+            let written = try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
                 let record = records[index]
                 statement.bind(record.id, at: first)
                 statement.bind(coding.classes[record.targetClass], at: first + 1)
@@ -72,6 +74,9 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
                 statement.bind(usable[index] ? 1 : 0, at: first + 2 + Int32(schema.features.count))
             }
             try db.execute(sql: nextDataVersion)
+            // Every written row is an insertion or an update, and the trigger logged each update.
+            let updated = (try Int.fetchOne(db, sql: lastChange) ?? 0) - changesBefore
+            try insertionLog.record(db, written: written, updated: updated, ids: records.map(\.id))
         }
     }
 
@@ -108,30 +113,52 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     /// Every record's id, class and chosen features in one pass over the table.
     public func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns {
-        let reader = reader
-        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
-            + (predictions ? ["predicted_class", "model_version"] : [])
-        let predictionColumn = Int32(2 + featureIndices.count)
+        let read = columnRead(featureIndices: featureIndices, predictions: predictions)
         // In the table's key order: one pass over the table, no lookup through the id index.
-        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
+        let sql = read.select + " ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
+        return try await pool.readInBackground { db in try read.run(db, sql: sql) }
+    }
+
+    /// The columns and the version, in one read transaction.
+    public func versionedColumns(featureIndices: [Int]) async throws -> VersionedRecords? {
+        let read = columnRead(featureIndices: featureIndices, predictions: false)
+        let sql = read.select + " ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
+        let version = "SELECT version FROM \(tables.dataVersion)"
         return try await pool.readInBackground { db in
-            var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
-            try RecordColumnReader.forEachRow(try db.makeStatement(sql: sql)) { handle in
-                let id = reader.text(handle, 0) ?? ""
-                result.ids.append(id)
-                result.targetClasses.append(try reader.targetClass(handle, 1, id: id))
-                for (column, index) in featureIndices.enumerated() {
-                    result.features[column].append(try reader.feature(index, handle, Int32(column + 2), id: id) ?? .nan)
-                }
-                if predictions {
-                    let scored = sqlite3_column_type(handle, predictionColumn) != SQLITE_NULL
-                    result.predictedClasses.append(scored ? try reader.targetClass(handle, predictionColumn, id: id) : -1)
-                    result.modelVersions.append(scored ? Int(sqlite3_column_int64(handle, predictionColumn + 1)) : -1)
-                }
-            }
-            return result
+            VersionedRecords(version: try Int64.fetchOne(db, sql: version) ?? 0, records: try read.run(db, sql: sql))
         }
     }
+
+    /// The records the insertion log names after `version`, read by id in one read transaction.
+    public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
+        let read = columnRead(featureIndices: featureIndices, predictions: false)
+        let byIDs = read.select + " WHERE \(tables.idColumn) IN (SELECT value FROM json_each(?))"
+        let (current, log) = ("SELECT version FROM \(tables.dataVersion)", "SELECT ids FROM \(tables.insertions) WHERE version > ? ORDER BY version")
+        return try await pool.readInBackground { db in
+            let now = try Int64.fetchOne(db, sql: current) ?? 0
+            guard now >= version else { return nil }
+            var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+            for ids in try Optional<String>.fetchAll(db, sql: log, arguments: [version]) {
+                guard let ids else { return nil }
+                records.append(contentsOf: try read.run(db, sql: byIDs, arguments: [ids]))
+            }
+            return VersionedRecords(version: now, records: records)
+        }
+    }
+
+    /// A read of ids, classes and the features of `featureIndices` (and with `predictions`, each
+    /// record's predicted class and model version) into ``RecordColumns``.
+    private func columnRead(featureIndices: [Int], predictions: Bool) -> ColumnRead {
+        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
+            + (predictions ? ["predicted_class", "model_version"] : [])
+        return ColumnRead(
+            select: "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse)",
+            reader: reader, featureIndices: featureIndices, predictions: predictions
+        )
+    }
+
+    private var lastChange: String { "SELECT coalesce(max(sequence), 0) FROM \(tables.changes)" }
+    private var insertionLog: SQLiteInsertionLog { SQLiteInsertionLog(table: tables.insertions, dataVersion: tables.dataVersion) }
 
     @discardableResult
     public func writePredictions(

@@ -1,0 +1,60 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+import Testing
+
+/// What a warehouse tells an analysis kept at a data version: its columns with their version,
+/// then the records inserted since. `keepsLog`: whether the store keeps an insertion log (else
+/// it may only say that nothing changed). `provider` must hold no tables of `otters`.
+func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: Bool) async throws {
+    let warehouse = try await provider.warehouse(for: otterSchema())
+    let all = [0, 1, 2]
+    let empty = try #require(try await warehouse.versionedColumns(featureIndices: all))
+    #expect(empty.records.count == 0)
+    #expect(empty.version == (try await warehouse.dataVersion()))
+    #expect(try await warehouse.insertions(after: empty.version, featureIndices: all)?.records.count == 0, "nothing changed")
+
+    // New records: exactly those, at the version they made.
+    try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 95.5, coat: 1), otter("o2", kind: 1, site: 1, length: nil, coat: nil)])
+    try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)])
+    let afterInsertions = try await warehouse.dataVersion()
+    if let inserted = try await warehouse.insertions(after: empty.version, featureIndices: all) {
+        #expect(inserted.version == afterInsertions)
+        #expect(inserted.records.ids.sorted() == ["o1", "o2", "o3"])
+        let o2 = try #require(inserted.records.ids.firstIndex(of: "o2"))
+        #expect(inserted.records.targetClasses[o2] == 1)
+        #expect(inserted.records.features[0][o2] == 1 && inserted.records.features[1][o2].isNaN && inserted.records.features[2][o2].isNaN)
+    } else {
+        #expect(!keepsLog, "a store with an insertion log names the records it inserted")
+    }
+    let versioned = try #require(try await warehouse.versionedColumns(featureIndices: all))
+    #expect(versioned.version == afterInsertions)
+    let columns = try await warehouse.columns(featureIndices: all)
+    #expect(versioned.records.ids == columns.ids && versioned.records.targetClasses == columns.targetClasses)
+    #expect(zip(versioned.records.features, columns.features).allSatisfy { zip($0, $1).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } })
+
+    // Writing the same records again, or batch predictions, inserts nothing.
+    try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)])
+    let prediction = RecordPrediction(predictedClass: 0, probabilities: [1, 0], modelVersion: 1, predictedAt: Date())
+    #expect(try await warehouse.writePredictions([("o1", prediction, [0, 95.5, 1])], featureIndices: all) == 1)
+    let unchanged = try await warehouse.insertions(after: afterInsertions, featureIndices: all)
+    if keepsLog {
+        #expect(unchanged?.records.count == 0)
+        #expect(unchanged?.version == (try await warehouse.dataVersion()))
+    }
+
+    // An update of a stored record, or a batch that both inserts and leaves a record as it
+    // was, cannot be told record by record.
+    let beforeUpdate = try await warehouse.dataVersion()
+    try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 96, coat: 1)])
+    #expect(try await warehouse.insertions(after: beforeUpdate, featureIndices: all) == nil)
+    let beforeMixed = try await warehouse.dataVersion()
+    try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0), otter("o4", kind: 1, site: 0, length: 70, coat: 0)])
+    #expect(try await warehouse.insertions(after: beforeMixed, featureIndices: all) == nil)
+    // Later insertions are known again from then on.
+    let beforeLast = try await warehouse.dataVersion()
+    try await warehouse.upsert([otter("o5", kind: 1, site: 0, length: 71, coat: 0)])
+    if keepsLog {
+        #expect(try await warehouse.insertions(after: beforeLast, featureIndices: all)?.records.ids == ["o5"])
+    }
+}
