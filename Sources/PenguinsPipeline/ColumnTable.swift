@@ -13,6 +13,19 @@ public protocol ColumnTable: Sendable {
     func numeric(_ name: String) -> [Double?]?
     /// A categorical column by name, nil when there is none of that name.
     func categorical(_ name: String) -> [String?]?
+    /// The rows that have both numeric columns `x` and `y`: of the whole table when this one is
+    /// a sample of it (what a scatter plot of the sample says it was drawn from).
+    func presentTogether(_ x: String, _ y: String) -> Int
+}
+
+extension ColumnTable {
+    public func presentTogether(_ x: String, _ y: String) -> Int { rowsWithBoth(x, y) }
+
+    /// The rows of this table that have both numeric columns `x` and `y`.
+    func rowsWithBoth(_ x: String, _ y: String) -> Int {
+        guard let xs = numeric(x), let ys = numeric(y) else { return 0 }
+        return zip(xs, ys).reduce(0) { $0 + ($1.0 != nil && $1.1 != nil ? 1 : 0) }
+    }
 }
 
 /// The columns of any dataset, from its warehouse or from a file: each numeric feature, and
@@ -20,10 +33,14 @@ public protocol ColumnTable: Sendable {
 public struct DatasetColumns: ColumnTable {
     public let schema: DatasetSchema
     public let records: RecordColumns
+    /// For a sample of a larger table, the rows of that table that have both of two numeric
+    /// features, by `[feature][feature]` schema index; nil when `records` are the whole table.
+    public let populationPresentTogether: [[Int]]?
 
-    public init(schema: DatasetSchema, records: RecordColumns) {
+    public init(schema: DatasetSchema, records: RecordColumns, populationPresentTogether: [[Int]]? = nil) {
         self.schema = schema
         self.records = records
+        self.populationPresentTogether = populationPresentTogether
     }
 
     public var numericNames: [String] { DatasetColumns.numericNames(of: schema) }
@@ -43,6 +60,14 @@ public struct DatasetColumns: ColumnTable {
     public func numeric(_ name: String) -> [Double?]? {
         guard let index = schema.features.firstIndex(where: { $0.name == name && $0.kind == .numeric }) else { return nil }
         return records.features[index].map { $0.isNaN ? nil : $0 }
+    }
+
+    public func presentTogether(_ x: String, _ y: String) -> Int {
+        guard let population = populationPresentTogether,
+              let a = schema.features.firstIndex(where: { $0.name == x && $0.kind == .numeric }),
+              let b = schema.features.firstIndex(where: { $0.name == y && $0.kind == .numeric })
+        else { return rowsWithBoth(x, y) }
+        return population[a][b]
     }
 
     public func categorical(_ name: String) -> [String?]? {

@@ -11,12 +11,18 @@ import PenguinsStorage
 /// report is the one ``StatisticsReport/compute(_:groupBy:)`` makes of all the records (order
 /// statistics exactly, means and deviations up to the rounding of the summation order).
 ///
+/// For the scatter plots it keeps a uniform sample of the records (a reservoir: each record
+/// counted so far is in it with the same probability) and, for every two numeric features, how
+/// many records have both.
+///
 /// It stays small while the features have few distinct values, as measurements do;
 /// ``isCompact`` says when they have too many for it to be worth keeping.
 public struct StatisticsAggregate: Sendable {
     /// The most distinct values, over every feature and group, that a compact aggregate holds
     /// (a few tens of megabytes at most).
     public static let distinctLimit = 400_000
+    /// The records the sample holds at most: as many as a chart draws.
+    public static let sampleLimit = 2_000
 
     /// A categorical column that groups the rows: its name and level names; the level after
     /// the last stands for a missing value.
@@ -46,6 +52,11 @@ public struct StatisticsAggregate: Sendable {
     private let crossed: (island: Int, sex: Int)?
     /// Rows of each island and sex, by `[island level][sex level]`.
     private var crossRows: [[Int]]
+    /// A uniform sample of the records counted, with every feature.
+    public private(set) var sample: RecordColumns
+    private var sampler = SplitMix64(seed: 0x5A4D_504C_4553)
+    /// The records that have both features, by `[feature][feature]` schema index (numeric ones).
+    public private(set) var presentTogether: [[Int]]
 
     /// An aggregate of no records of `schema`.
     public init(schema: DatasetSchema) {
@@ -67,12 +78,31 @@ public struct StatisticsAggregate: Sendable {
             crossed = nil
             crossRows = []
         }
+        sample = RecordColumns(features: Array(repeating: [], count: schema.features.count))
+        presentTogether = Array(repeating: Array(repeating: 0, count: schema.features.count), count: schema.features.count)
+    }
+
+    /// The aggregate of `records` (every feature of `schema`, in its order), counted a million
+    /// at a time, or nil as soon as it is not compact.
+    public static func compact(schema: DatasetSchema, records: RecordColumns) -> StatisticsAggregate? {
+        var aggregate = StatisticsAggregate(schema: schema)
+        for start in stride(from: 0, to: records.count, by: 1_000_000) {
+            aggregate.add(records, rows: start..<min(start + 1_000_000, records.count))
+            guard aggregate.isCompact else { return nil }
+        }
+        return aggregate
+    }
+
+    /// The sample as columns of the dataset, which know how many of all the records counted
+    /// have both of two features.
+    public var sampleColumns: DatasetColumns {
+        DatasetColumns(schema: schema, records: sample, populationPresentTogether: presentTogether)
     }
 
     /// The aggregate of `records`, read with every feature of `schema` in its order.
     public init(schema: DatasetSchema, records: RecordColumns) {
         self.init(schema: schema)
-        add(records)
+        add(records, rows: 0..<records.count)
     }
 
     /// The distinct values held, over every feature and group.
@@ -88,13 +118,18 @@ public struct StatisticsAggregate: Sendable {
     /// Counts `records` too; they carry every feature of the schema, in its order, as
     /// ``RecordWarehouse/columns(featureIndices:)`` reads them.
     public mutating func add(_ records: RecordColumns) {
+        add(records, rows: 0..<records.count)
+    }
+
+    /// Counts the records of `rows` too.
+    public mutating func add(_ records: RecordColumns, rows range: Range<Int>) {
         precondition(records.features.count == schema.features.count, "records must carry every feature of the schema")
-        guard records.count > 0 else { return }
-        // Each row's level in each grouping.
+        guard !range.isEmpty else { return }
+        // Each row's level in each grouping, by offset in `range`.
         let levels: [[Int]] = groupings.map { grouping in
             let missing = grouping.levels.count
-            guard let feature = grouping.feature else { return records.targetClasses.map { (0..<missing).contains($0) ? $0 : missing } }
-            return records.features[feature].map { value in
+            guard let feature = grouping.feature else { return records.targetClasses[range].map { (0..<missing).contains($0) ? $0 : missing } }
+            return records.features[feature][range].map { value in
                 guard !value.isNaN, value >= 0, Int(value) < missing else { return missing }
                 return Int(value)
             }
@@ -110,14 +145,40 @@ public struct StatisticsAggregate: Sendable {
         numeric = work.concurrentMap { feature, counts in
             var counts = counts
             let values = records.features[feature]
-            for row in values.indices {
+            for (offset, row) in range.enumerated() {
                 let value = values[row]
                 counts.overall.add(value)
-                for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][row]].add(value) }
+                for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][offset]].add(value) }
             }
             return counts
         }
-        rows += records.count
+        for a in numericFeatures {
+            for b in numericFeatures where b >= a {
+                let (xs, ys) = (records.features[a], records.features[b])
+                var both = 0
+                for row in range where !xs[row].isNaN && !ys[row].isNaN { both += 1 }
+                presentTogether[a][b] += both
+                if a != b { presentTogether[b][a] += both }
+            }
+        }
+        for row in range { keepInSample(records, row: row, seen: rows + (row - range.lowerBound)) }
+        rows += range.count
+    }
+
+    /// Reservoir sampling: the record seen after `seen` others takes a slot with probability
+    /// `sampleLimit / (seen + 1)`, so every record counted is in the sample equally likely.
+    private mutating func keepInSample(_ records: RecordColumns, row: Int, seen: Int) {
+        if seen < Self.sampleLimit {
+            sample.ids.append(records.ids[row])
+            sample.targetClasses.append(records.targetClasses[row])
+            for feature in sample.features.indices { sample.features[feature].append(records.features[feature][row]) }
+            return
+        }
+        let slot = Int(sampler.next() % UInt64(seen + 1))
+        guard slot < Self.sampleLimit else { return }
+        sample.ids[slot] = records.ids[row]
+        sample.targetClasses[slot] = records.targetClasses[row]
+        for feature in sample.features.indices { sample.features[feature][slot] = records.features[feature][row] }
     }
 
     /// The report of the records counted, with one table per level of `groupBy` when given.

@@ -278,10 +278,9 @@ extension Endpoints {
         if let by, !categorical.contains(by) {
             throw Problem.invalidParameter("by", "must be one of \(categorical.joined(separator: ", ")), not \"\(by)\"")
         }
-        let report = try await analysis("stats?by=\(by ?? "")", of: platform.warehouse.recordWarehouse) { [self] in
-            let columns = try await loadColumns()
-            guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-            return try StatisticsReport.compute(columns, groupBy: by)
+        let warehouse = platform.warehouse.recordWarehouse
+        let report = try await analysis("stats?by=\(by ?? "")", of: warehouse) { [self] in
+            try await statisticsReport(of: warehouse, groupBy: by)
         }
         return try Responses.json(encoding: report)
     }

@@ -31,7 +31,7 @@ extension Endpoints {
         }
         table.add(.get, "/predict", .page, .predictPage) { request, _ in self.predictPage(FormValues(request.uri.query)) }
         table.add(.get, "/datasets", .page.limited, .datasetsPage) { request, _ in try await self.datasetsPage(FormValues(request.uri.query)) }
-        table.add(.get, "/datasets/{dataset}", .page.limited, .datasetPage) { request, context in
+        table.add(.get, "/datasets/{dataset}", .page.limitedWhenComputing, .datasetPage) { request, context in
             try await self.datasetPage(Self.parameter(context, "dataset"), FormValues(request.uri.query))
         }
         table.add(.post, "/datasets/{dataset}/promote", .page.adminOnly, .datasetPromoteForm) { request, context in
@@ -85,9 +85,8 @@ extension Endpoints {
         let (x, y, colour) = (query["x"], query["y"], query["colour"])
         let name = "statistics-page?x=\(x ?? "")&y=\(y ?? "")&colour=\(colour ?? "")"
         let content = try await analysis(name, of: warehouse) { [self] in
-            let columns = try await loadColumns()
-            let report = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
-            return Pages.statisticsContent(report: report, columns: columns, x: x, y: y, colour: colour, schema: warehouse.schema)
+            let statistics = try await statisticsWithSample(of: warehouse)
+            return Pages.statisticsContent(report: statistics.report, columns: statistics.columns, x: x, y: y, colour: colour, schema: warehouse.schema)
         }
         return Responses.html(Pages.statistics(content: content))
     }
@@ -348,11 +347,19 @@ extension Endpoints {
         if Platform.isDefaultDataset(name) { return Responses.redirect(to: "/") }
         let session = try await session(name)
         var dataset = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).dataset(named: name) }
-        dataset.stored = try await store("dataset stores") { [platform, dataset] in try await platform.describeStoredData(of: dataset) }
-        let columns = try await store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) }
-        let statistics = columns.count > 0 ? try StatisticsReport.compute(columns) : nil
+        // The counts that scan the lake and the warehouse are kept per version of the data, the
+        // statistics as counts that an ingestion adds to; the quarantine is counted each time.
+        let registered = dataset
+        var stored = try await analysis("stored-data", of: session.stores.warehouse) { [self] in
+            try await store("dataset stores") { [platform] in try await platform.describeStoredData(of: registered) }
+        }
+        stored.quarantined = try await store(.quarantine) { [platform] in try await platform.quarantinedRows(of: registered) }
+        dataset.stored = stored
+        let statistics = try await analysis("statistics-with-sample", of: session.stores.warehouse) { [self] in
+            try await statisticsWithSample(of: session.stores.warehouse)
+        }
         var view = DatasetView(
-            dataset: dataset, columns: columns, statistics: statistics,
+            dataset: dataset, columns: statistics.columns, statistics: statistics.report,
             model: session.model.map { ($0.version, $0.artifact) }, x: query["x"], y: query["y"], colour: query["colour"])
         var form: [String: String] = [:]
         for pair in query.pairs where pair.name.hasPrefix("f_") { form[String(pair.name.dropFirst(2))] = pair.value }

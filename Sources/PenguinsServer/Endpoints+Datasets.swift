@@ -309,7 +309,7 @@ extension Endpoints {
         }
         let by = query["by"]
         let report = try await analysis("stats?by=\(by ?? "")", of: session.stores.warehouse) { [self] in
-            try StatisticsReport.compute(try await columns(of: session), groupBy: by)
+            try await statisticsReport(of: session.stores.warehouse, groupBy: by)
         }
         return try Responses.json(encoding: report)
     }

@@ -29,6 +29,8 @@ final class Endpoints: Sendable {
     let productionCache = ProductionReportCache()
     /// Statistics and regressions of the stored rows, kept per version of the data.
     let analyses: AnalysisResults
+    /// Each dataset's statistics as counts, brought up to date with the records inserted since.
+    let keptStatistics: KeptStatistics
     /// The schemas, stores and models of the datasets other than the penguins.
     let datasetSessions: DatasetSessions
     /// The API keys in force and how the server treats callers without one.
@@ -57,6 +59,9 @@ final class Endpoints: Sendable {
         self.metrics = metrics
         analyses = AnalysisResults(limiter: analysisLimiter) { [metrics] dataset, reused in
             metrics.analysisRequested(dataset: dataset, reused: reused)
+        }
+        keptStatistics = KeptStatistics { [metrics] dataset, whole in
+            metrics.statisticsUpdated(dataset: dataset, whole: whole)
         }
         self.health = health
         self.cacheGeneration = cacheGeneration

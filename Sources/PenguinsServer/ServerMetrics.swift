@@ -188,6 +188,18 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts an update of `dataset`'s kept statistics (``KeptStatistics``): from the records
+    /// inserted since, or from every record read again.
+    func statisticsUpdated(dataset: String, whole: Bool) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "penguins", metricName: "statistics_updates", unitName: "total",
+                helpText: "Updates of the statistics kept as counts, by dataset and whether they added the inserted records or read every record."
+            ),
+            labels: [("dataset", dataset), ("read", whole ? "all" : "inserted")]
+        ).increment()
+    }
+
     func logWritten(_ count: Int) { logWrittenCounter.increment(by: Int64(count)) }
 
     func logWriteFailed() { logFailureCounter.increment() }

@@ -78,3 +78,42 @@ struct StatisticsAggregateTests {
         return abs(a - b) <= 1e-12 * max(abs(a), abs(b))
     }
 }
+
+@Suite("Statistics kept as counts: the scatter sample")
+struct StatisticsAggregateSampleTests {
+    @Test("the sample holds stored records, at most as many as a chart draws, and knows the population")
+    func sampleOfRecords() throws {
+        let schema = BundledSchemas.penguins
+        let columns = try DatasetColumns.load(file: BundledDataset.tidyCSV, schema: schema)
+        // The bundled rows many times over, under other ids, added in parts.
+        var records = RecordColumns(features: Array(repeating: [], count: schema.features.count))
+        for copy in 0..<10 {
+            var renamed = columns.records
+            renamed.ids = renamed.ids.map { "\($0)-\(copy)" }
+            records.append(contentsOf: renamed)
+        }
+        var aggregate = StatisticsAggregate(schema: schema)
+        aggregate.add(records, rows: 0..<1_000)
+        aggregate.add(records, rows: 1_000..<records.count)
+        let sample = aggregate.sampleColumns
+        #expect(sample.count == StatisticsAggregate.sampleLimit)
+        #expect(Set(sample.records.ids).count == sample.count, "no record twice")
+        let byID = Dictionary(uniqueKeysWithValues: records.ids.enumerated().map { ($1, $0) })
+        for (position, id) in sample.records.ids.enumerated() {
+            let row = try #require(byID[id])
+            #expect(sample.records.targetClasses[position] == records.targetClasses[row])
+            #expect(sample.records.features.indices.allSatisfy { feature in
+                let (a, b) = (sample.records.features[feature][position], records.features[feature][row])
+                return a == b || (a.isNaN && b.isNaN)
+            })
+        }
+        // Records added late are sampled too: about half the sample comes from the second half.
+        let late = sample.records.ids.filter { byID[$0]! >= records.count / 2 }.count
+        #expect((800...1_200).contains(late), "\(late) of 2,000 from the later half")
+        // What the plot says it was drawn from: the rows of all records with both features.
+        let whole = DatasetColumns(schema: schema, records: records)
+        #expect(sample.presentTogether("bill_length_mm", "body_mass_g") == whole.presentTogether("bill_length_mm", "body_mass_g"))
+        #expect(sample.presentTogether("bill_length_mm", "body_mass_g") == 3_420)
+        #expect(StatisticsAggregate.compact(schema: schema, records: records)?.rows == records.count)
+    }
+}

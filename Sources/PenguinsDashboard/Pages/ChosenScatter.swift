@@ -46,14 +46,12 @@ struct ChosenScatter {
         let xs = columns.numeric(x) ?? [], ys = columns.numeric(y) ?? [], levels = columns.categorical(colour) ?? []
         let rowCount = min(xs.count, ys.count, levels.count)
         var points: [ScatterChart.Point] = []
-        var complete = 0
-        for index in 0..<rowCount where xs[index] != nil && ys[index] != nil { complete += 1 }
         for index in Sampling.evenIndices(count: rowCount) {
             guard let a = xs[index], let b = ys[index] else { continue }
             let level = levels[index] ?? "missing"
             points.append(ScatterChart.Point(x: a, y: b, category: level, label: "\(colour) \(level): \(x) \(Format.compact(a)), \(y) \(Format.compact(b))"))
         }
         let order = Set(levels.prefix(rowCount).map { $0 ?? "missing" }).sorted()
-        return ScatterChart(title: "\(x) vs \(y), by \(colour)", xTitle: x, yTitle: y, points: points, categories: order, totalCount: complete).render()
+        return ScatterChart(title: "\(x) vs \(y), by \(colour)", xTitle: x, yTitle: y, points: points, categories: order, totalCount: columns.presentTogether(x, y)).render()
     }
 }

@@ -76,8 +76,6 @@ enum StatisticsPage {
         let ys = columns.numeric(y.rawValue) ?? []
         let levels = columns.categorical(byName) ?? []
         let rowCount = min(xs.count, ys.count, levels.count)
-        var complete = 0
-        for index in 0..<rowCount where xs[index] != nil && ys[index] != nil { complete += 1 }
         var points: [ScatterChart.Point] = []
         for index in Sampling.evenIndices(count: rowCount) {
             guard let a = xs[index], let b = ys[index] else { continue }
@@ -85,7 +83,7 @@ enum StatisticsPage {
             points.append(ScatterChart.Point(x: a, y: b, category: level,
                                              label: "\(byName) \(level): \(xTitle) \(Format.compact(a)), \(yTitle) \(Format.compact(b))"))
         }
-        return ScatterChart(title: title, xTitle: xTitle, yTitle: yTitle, points: points, categories: categories, totalCount: complete).render()
+        return ScatterChart(title: title, xTitle: xTitle, yTitle: yTitle, points: points, categories: categories, totalCount: columns.presentTogether(x.rawValue, y.rawValue)).render()
     }
 
     /// One table of the report, a row per numeric variable in `names` order.
