@@ -82,17 +82,6 @@ public struct StatisticsAggregate: Sendable {
         presentTogether = Array(repeating: Array(repeating: 0, count: schema.features.count), count: schema.features.count)
     }
 
-    /// The aggregate of `records` (every feature of `schema`, in its order), counted a million
-    /// at a time, or nil as soon as it is not compact.
-    public static func compact(schema: DatasetSchema, records: RecordColumns) -> StatisticsAggregate? {
-        var aggregate = StatisticsAggregate(schema: schema)
-        for start in stride(from: 0, to: records.count, by: 1_000_000) {
-            aggregate.add(records, rows: start..<min(start + 1_000_000, records.count))
-            guard aggregate.isCompact else { return nil }
-        }
-        return aggregate
-    }
-
     /// The sample as columns of the dataset, which know how many of all the records counted
     /// have both of two features.
     public var sampleColumns: DatasetColumns {

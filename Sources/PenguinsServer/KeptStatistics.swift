@@ -25,6 +25,8 @@ actor KeptStatistics {
         var aggregate: StatisticsAggregate
     }
 
+    /// The records counted at a time when all are read.
+    static let chunk = 100_000
     private var kept: [String: Kept] = [:]
     private var updating: [String: Task<(Source, Kept?), any Error>] = [:]
     /// Told of each update: the dataset and whether the records were read whole.
@@ -68,14 +70,16 @@ actor KeptStatistics {
             }
         }
         observe(schema.name, true)
-        guard let read = try await warehouse.versionedColumns(featureIndices: features) else {
-            // Writes kept moving the version during the read: these records, kept for no one.
-            return (.records(try await DatasetColumns.load(from: warehouse)), nil)
+        // Counted a chunk at a time as the table is read: no more than a chunk of records is held.
+        let folded = try await warehouse.foldColumns(featureIndices: features, chunk: Self.chunk, into: StatisticsAggregate(schema: schema)) {
+            aggregate, records in
+            aggregate.add(records)
+            return aggregate.isCompact
         }
-        if let aggregate = StatisticsAggregate.compact(schema: schema, records: read.records) {
-            return (.aggregate(aggregate), Kept(version: read.version, aggregate: aggregate))
-        }
-        return (.records(DatasetColumns(schema: schema, records: read.records)), nil)
+        if let folded { return (.aggregate(folded.state), Kept(version: folded.version, aggregate: folded.state)) }
+        // Too many distinct values to keep as counts (or writes kept moving the version): the
+        // records whole, for this request alone.
+        return (.records(try await DatasetColumns.load(from: warehouse)), nil)
     }
 }
 

@@ -67,6 +67,25 @@ public struct RecordColumns: Hashable, Sendable {
         }
     }
 
+    /// The records of `range`.
+    public func slice(_ range: Range<Int>) -> RecordColumns {
+        var slice = RecordColumns(ids: Array(ids[range]), targetClasses: Array(targetClasses[range]), features: features.map { Array($0[range]) })
+        if !predictedClasses.isEmpty {
+            slice.predictedClasses = Array(predictedClasses[range])
+            slice.modelVersions = Array(modelVersions[range])
+        }
+        return slice
+    }
+
+    /// Removes every record, keeping the columns' storage when asked.
+    public mutating func removeAll(keepingCapacity: Bool = false) {
+        ids.removeAll(keepingCapacity: keepingCapacity)
+        targetClasses.removeAll(keepingCapacity: keepingCapacity)
+        for column in features.indices { features[column].removeAll(keepingCapacity: keepingCapacity) }
+        predictedClasses.removeAll(keepingCapacity: keepingCapacity)
+        modelVersions.removeAll(keepingCapacity: keepingCapacity)
+    }
+
     /// Appends the records of `other`, read with the same features.
     public mutating func append(contentsOf other: RecordColumns) {
         ids += other.ids
@@ -166,6 +185,14 @@ public protocol RecordWarehouse: ChangeLog {
     /// Every record's columns, as ``columns(featureIndices:)`` reads them, with the data version
     /// they are of; nil when writes kept moving the version while they were read.
     func versionedColumns(featureIndices: [Int]) async throws -> VersionedRecords?
+    /// Folds every record's columns into `initial`, `chunk` records at a time (as
+    /// ``columns(featureIndices:)`` reads them, so that no more than a chunk is held at once),
+    /// and answers the result with the data version it is of; nil when writes kept moving the
+    /// version, or when `fold` answered false to stop.
+    func foldColumns<State: Sendable>(
+        featureIndices: [Int], chunk: Int, into initial: State,
+        _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
+    ) async throws -> (version: Int64, state: State)?
     /// The records inserted after data version `version`, with the version they bring their
     /// reader to: what an analysis kept at `version` adds to be up to date without reading the
     /// other records. Nil when the records changed in any other way since (a stored record was
@@ -202,6 +229,19 @@ extension RecordWarehouse {
             if try await dataVersion() == before { return VersionedRecords(version: before, records: records) }
         }
         return nil
+    }
+
+    /// For a store that reads its columns whole: the versioned columns, folded a chunk at a time.
+    public func foldColumns<State: Sendable>(
+        featureIndices: [Int], chunk: Int, into initial: State,
+        _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
+    ) async throws -> (version: Int64, state: State)? {
+        guard let read = try await versionedColumns(featureIndices: featureIndices) else { return nil }
+        var state = initial
+        for start in stride(from: 0, to: read.records.count, by: max(1, chunk)) {
+            guard fold(&state, read.records.slice(start..<min(start + chunk, read.records.count))) else { return nil }
+        }
+        return (read.version, state)
     }
 
     /// A store without an insertion log can only tell that nothing changed.

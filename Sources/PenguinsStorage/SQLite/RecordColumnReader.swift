@@ -24,13 +24,18 @@ struct RecordColumnReader {
 
     /// Steps `statement` (its arguments set) to the end, handing each row's handle to `body`.
     static func forEachRow(_ statement: Statement, _ body: (SQLiteStatement) throws -> Void) throws {
+        try forEachRow(statement, while: { try body($0); return true })
+    }
+
+    /// Steps through the rows of `statement` while `body` answers true.
+    static func forEachRow(_ statement: Statement, while body: (SQLiteStatement) throws -> Bool) throws {
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else { throw StorageError.corrupt("reading the warehouse failed with SQLite code \(code)") }
-            try body(handle)
+            guard try body(handle) else { return }
         }
     }
 

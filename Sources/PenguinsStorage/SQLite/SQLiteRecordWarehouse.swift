@@ -129,6 +129,22 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
+    /// The columns folded a chunk at a time as the table is read, in one read transaction.
+    public func foldColumns<State: Sendable>(
+        featureIndices: [Int], chunk: Int, into initial: State,
+        _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
+    ) async throws -> (version: Int64, state: State)? {
+        let read = columnRead(featureIndices: featureIndices, predictions: false)
+        let sql = read.select + " ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
+        let version = "SELECT version FROM \(tables.dataVersion)"
+        return try await pool.readInBackground { db in
+            let current = try Int64.fetchOne(db, sql: version) ?? 0
+            var state = initial
+            let finished = try read.run(db, sql: sql, chunk: chunk) { fold(&state, $0) }
+            return finished ? (current, state) : nil
+        }
+    }
+
     /// The records the insertion log names after `version`, read by id in one read transaction.
     public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
         let read = columnRead(featureIndices: featureIndices, predictions: false)

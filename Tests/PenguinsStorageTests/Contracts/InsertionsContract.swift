@@ -33,6 +33,20 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     #expect(versioned.records.ids == columns.ids && versioned.records.targetClasses == columns.targetClasses)
     #expect(zip(versioned.records.features, columns.features).allSatisfy { zip($0, $1).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } })
 
+    // Folded a chunk at a time: the same records, in the same order, in chunks of at most two;
+    // a fold that answers false stops the read.
+    let folded = try #require(try await warehouse.foldColumns(featureIndices: all, chunk: 2, into: [[String]]()) { chunks, records in
+        chunks.append(records.ids)
+        return true
+    })
+    #expect(folded.version == afterInsertions)
+    #expect(folded.state == [Array(columns.ids.prefix(2)), Array(columns.ids.dropFirst(2))])
+    let stopped = try await warehouse.foldColumns(featureIndices: all, chunk: 1, into: 0) { count, _ in
+        count += 1
+        return count < 2
+    }
+    #expect(stopped == nil)
+
     // Writing the same records again, or batch predictions, inserts nothing.
     try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)])
     let prediction = RecordPrediction(predictedClass: 0, probabilities: [1, 0], modelVersion: 1, predictedAt: Date())
