@@ -51,7 +51,11 @@ struct PostgresStoreTests {
     }
 
     @Test func insertionsContract() async throws {
-        try await TestServers.withPostgresStore("insertions") { try await checkInsertionsContract($0, keepsLog: false) }
+        try await TestServers.withPostgresStore("insertions") { try await checkInsertionsContract($0, keepsLog: true) }
+    }
+
+    @Test func insertionLogIsBounded() async throws {
+        try await TestServers.withPostgresStore("insertion_log") { try await checkInsertionLogIsBounded($0) }
     }
 
     /// A dataset's schema gains a feature: the PostgreSQL warehouse gains its column, once, in

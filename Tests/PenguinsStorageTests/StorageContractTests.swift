@@ -111,23 +111,8 @@ import Testing
         try await checkInsertionsContract(MemoryDatasetTables(), keepsLog: false)
     }
 
-    /// The SQLite insertion log remembers the last 256 upserts; a reader further behind is told
-    /// to read everything again, one within them gets what was inserted since.
     @Test func sqliteInsertionLogIsBounded() async throws {
-        try await withSQLiteStore { store in
-            let warehouse = try await store.warehouse(for: otterSchema())
-            let start = try await warehouse.dataVersion()
-            var versions: [Int64] = []
-            for index in 0..<260 {
-                try await warehouse.upsert([otter("o\(index)", kind: index % 2, site: 0, length: Double(index % 50) + 20, coat: 0)])
-                versions.append(try await warehouse.dataVersion())
-            }
-            #expect(try await warehouse.insertions(after: start, featureIndices: [0, 1, 2]) == nil)
-            #expect(try await warehouse.insertions(after: versions[2], featureIndices: [0, 1, 2]) == nil)
-            let recent = try #require(try await warehouse.insertions(after: versions[4], featureIndices: [0, 1, 2]))
-            #expect(recent.records.ids == (5..<260).map { "o\($0)" })
-            #expect(recent.version == versions.last)
-        }
+        try await withSQLiteStore { try await checkInsertionLogIsBounded($0) }
     }
 
     /// A dataset's schema gains a feature: the SQLite warehouse gains its column, once.

@@ -31,9 +31,7 @@ extension DatasetTables {
             DatasetMigration(name: "create-model-audit", statements: registry.createAudit(dialect)),
             DatasetMigration(name: "create-data-version", statements: createDataVersion(dialect)),
         ]
-        if dialect == .sqlite {
-            steps.append(DatasetMigration(name: "create-insertion-log", statements: [insertionLogDefinition]))
-        }
+        steps.append(DatasetMigration(name: "create-insertion-log", statements: createInsertionLog(dialect)))
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
                 steps.append(DatasetMigration(
@@ -282,12 +280,22 @@ extension DatasetTables {
     /// The statement that counts one more version of the warehouse's data.
     var nextDataVersion: String { "UPDATE \(dataVersion) SET version = version + 1" }
 
-    /// SQLite's insertion log: one row per upsert that changed records, at the data version it
-    /// made, with the ids it inserted as a JSON array, or NULL when it did anything else (updated
-    /// a stored record, or inserted some of its records and left others as they were). What an
+    /// The insertion log: what each upsert that changed records inserted, at the data version
+    /// it made, or NULL when it did anything else (updated or moved a stored record; in SQLite,
+    /// also an upsert that inserted some of its records and left others as they were). What an
     /// analysis kept at a version needs to catch up (``RecordWarehouse/insertions(after:featureIndices:)``).
-    var insertionLogDefinition: String {
-        "CREATE TABLE \(insertions) (version INTEGER PRIMARY KEY, ids TEXT)"
+    /// SQLite: one row per upsert, the ids as a JSON array. PostgreSQL: one row per statement
+    /// of an upsert, the ids as an array.
+    private func createInsertionLog(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite:
+            ["CREATE TABLE \(insertions) (version INTEGER PRIMARY KEY, ids TEXT)"]
+        case .postgres:
+            [
+                "CREATE TABLE \(insertions) (version bigint NOT NULL, ids text[])",
+                "CREATE INDEX \(insertions)_by_version ON \(insertions) (version)",
+            ]
+        }
     }
 
     /// Ground truth: one row per prediction (`subject` `prediction`, by its id) or stored row

@@ -32,7 +32,7 @@ struct DatasetTables: Sendable {
     var changes: String { "ds_\(schema.name)_changes" }
     /// One row: the warehouse's ``RecordWarehouse/dataVersion()``.
     var dataVersion: String { "ds_\(schema.name)_data_version" }
-    /// SQLite's log of the records each upsert inserted (see ``insertionLogDefinition``).
+    /// The log of the records each upsert inserted (see ``migrations(_:existingWarehouseColumns:)``).
     var insertions: String { "ds_\(schema.name)_insertions" }
     /// The PostgreSQL partition of the partition column's level `index`.
     func partition(level index: Int) -> String { "ds_\(schema.name)_warehouse_p\(index)" }

@@ -29,7 +29,9 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     /// target and features are unchanged). Stored rows whose target or features change are
     /// logged in `ds_<name>_changes`: by the warehouse's trigger when updated in place, by this
     /// statement when moved to another partition. An advisory lock serialises concurrent
-    /// upserts, so change numbers become visible in order.
+    /// upserts, so change numbers become visible in order. The data version moves first, so
+    /// that each statement logs what it inserted at the version the upsert makes (and a
+    /// concurrent write of predictions waits for the version until the upsert commits).
     public func upsert(_ records: [DatasetRecord]) async throws {
         let records = records.lastOfEachID(\.id)
         guard !records.isEmpty else { return }
@@ -41,9 +43,23 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             let logger = store.logger
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-warehouse-upsert:" + tables.warehouse) || current_schema()))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
-            for statement in statements { try await connection.query(statement, logger: logger) }
             try await connection.query(PostgresQuery(unsafeSQL: tables.nextDataVersion), logger: logger)
+            for statement in statements { try await connection.query(statement, logger: logger) }
+            for statement in Self.insertionLogPruning(tables) { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
         }
+    }
+
+    /// The upserts the insertion log remembers; a reader further behind reads all the records again.
+    static let retainedUpserts = 256
+
+    /// Beyond the retained upserts, the oldest one kept stands for all before it: unknown.
+    private static func insertionLogPruning(_ tables: DatasetTables) -> [String] {
+        let log = tables.insertions
+        let oldest = "(SELECT version FROM (SELECT DISTINCT version FROM \(log) ORDER BY version DESC OFFSET \(retainedUpserts - 1) LIMIT 1) AS kept)"
+        return [
+            "DELETE FROM \(log) WHERE version < \(oldest)",
+            "UPDATE \(log) SET ids = NULL WHERE version = \(oldest) AND ids IS NOT NULL",
+        ]
     }
 
     private func upsertStatement(_ records: ArraySlice<DatasetRecord>) -> PostgresQuery {
@@ -102,10 +118,17 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 FROM known AS input
                 WHERE input.same_key AND w.\(part) = input.\(part) AND w.\(id) = input.\(id)
                   AND NOT (\(unchanged) AND w.usable_for_training = input.usable_for_training)
+                RETURNING 1
             ), inserted AS (
                 INSERT INTO \(w) (\(columns.joined(separator: ", ")))
                 SELECT \(columns.joined(separator: ", ")) FROM input
                 WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.\(id) = input.\(id) AND known.same_key)
+                RETURNING \(id) AS id
+            ), logged AS (
+                INSERT INTO \(tables.insertions) (version, ids)
+                SELECT (SELECT version FROM \(tables.dataVersion)),
+                    CASE WHEN NOT EXISTS (SELECT 1 FROM updated) AND NOT EXISTS (SELECT 1 FROM moved) THEN ARRAY(SELECT id FROM inserted) END
+                WHERE EXISTS (SELECT 1 FROM inserted) OR EXISTS (SELECT 1 FROM updated) OR EXISTS (SELECT 1 FROM moved)
             )
             INSERT INTO \(tables.changes) (id, changed_at) SELECT id, extract(epoch FROM clock_timestamp()) FROM moved
             """
@@ -149,29 +172,75 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let coding = coding
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
             + (predictions ? ["predicted_class", "model_version"] : [])
-        let predictionColumn = 2 + featureIndices.count
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
         return try await store.run(.warehouse) { client in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
-                let cells = row.makeRandomAccess()
-                let id = try cells[0].decode(String.self)
-                result.ids.append(id)
-                result.targetClasses.append(try coding.targetClass(try cells[1].decode(String.self), id: id))
-                for (column, index) in featureIndices.enumerated() {
-                    let value: Double = switch schema.features[index].kind {
-                    case .numeric: try cells[column + 2].decode(Double?.self) ?? .nan
-                    case .categorical: try cells[column + 2].decode(String?.self).map { try coding.level($0, feature: index, id: id) } ?? .nan
-                    }
-                    result.features[column].append(value)
-                }
-                if predictions {
-                    let predicted = try cells[predictionColumn].decode(String?.self)
-                    result.predictedClasses.append(try predicted.map { try coding.targetClass($0, id: id) } ?? -1)
-                    result.modelVersions.append(try cells[predictionColumn + 1].decode(Int?.self) ?? -1)
-                }
+                try Self.append(row.makeRandomAccess(), to: &result, schema: schema, coding: coding, featureIndices: featureIndices, predictions: predictions)
             }
             return result
+        }
+    }
+
+    /// Appends a row read as id, class, the features of `featureIndices` and, with
+    /// `predictions`, the predicted class and model version.
+    private static func append(
+        _ cells: PostgresRandomAccessRow, to result: inout RecordColumns, schema: DatasetSchema, coding: RecordCoding,
+        featureIndices: [Int], predictions: Bool
+    ) throws {
+        let id = try cells[0].decode(String.self)
+        result.ids.append(id)
+        result.targetClasses.append(try coding.targetClass(try cells[1].decode(String.self), id: id))
+        for (column, index) in featureIndices.enumerated() {
+            let value: Double = switch schema.features[index].kind {
+            case .numeric: try cells[column + 2].decode(Double?.self) ?? .nan
+            case .categorical: try cells[column + 2].decode(String?.self).map { try coding.level($0, feature: index, id: id) } ?? .nan
+            }
+            result.features[column].append(value)
+        }
+        if predictions {
+            let predictionColumn = 2 + featureIndices.count
+            let predicted = try cells[predictionColumn].decode(String?.self)
+            result.predictedClasses.append(try predicted.map { try coding.targetClass($0, id: id) } ?? -1)
+            result.modelVersions.append(try cells[predictionColumn + 1].decode(Int?.self) ?? -1)
+        }
+    }
+
+    /// The version and the insertion log read in one statement (one snapshot), then the
+    /// inserted records by id.
+    public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
+        let (schema, coding) = (tables.schema, coding)
+        var binds = PostgresBindings()
+        binds.append(version)
+        let log = PostgresQuery(unsafeSQL: """
+            SELECT d.version, l.version IS NOT NULL, l.ids FROM \(tables.dataVersion) d
+            LEFT JOIN \(tables.insertions) l ON l.version > $1 ORDER BY l.version
+            """, binds: binds)
+        let selected = ["w.\(tables.idColumn)", "w.\(tables.targetColumn)"] + featureIndices.map { "w.\(tables.featureColumns[$0])" }
+        let byIDs = """
+            SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouseIDs) k
+            JOIN \(tables.warehouse) w ON w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = k.id
+            WHERE k.id = ANY($1)
+            """
+        return try await store.run(.warehouse) { client in
+            var now: Int64 = 0
+            var ids: [String] = []
+            for try await (current, logged, inserted) in try await client.query(log).decode((Int64, Bool, [String]?).self) {
+                now = current
+                guard logged else { continue }
+                guard let inserted else { return nil }
+                ids += inserted
+            }
+            guard now >= version else { return nil }
+            var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+            if !ids.isEmpty {
+                var binds = PostgresBindings()
+                binds.append(ids)
+                for try await row in try await client.query(PostgresQuery(unsafeSQL: byIDs, binds: binds)) {
+                    try Self.append(row.makeRandomAccess(), to: &records, schema: schema, coding: coding, featureIndices: featureIndices, predictions: false)
+                }
+            }
+            return VersionedRecords(version: now, records: records)
         }
     }
 

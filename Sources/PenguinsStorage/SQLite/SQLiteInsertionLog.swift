@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A warehouse's insertion log in SQLite (`ds_<name>_insertions`, see
-/// ``DatasetTables/insertionLogDefinition``), written by each upsert in its transaction.
+/// A warehouse's insertion log in SQLite (`ds_<name>_insertions`: a row per upsert, its data
+/// version and inserted ids as a JSON array, or NULL), written by each upsert in its transaction.
 struct SQLiteInsertionLog {
     let table: String
     let dataVersion: String

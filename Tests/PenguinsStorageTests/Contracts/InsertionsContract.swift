@@ -57,18 +57,38 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
         #expect(unchanged?.version == (try await warehouse.dataVersion()))
     }
 
-    // An update of a stored record, or a batch that both inserts and leaves a record as it
-    // was, cannot be told record by record.
+    // An update of a stored record cannot be told record by record: the old values are gone.
     let beforeUpdate = try await warehouse.dataVersion()
     try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 96, coat: 1)])
     #expect(try await warehouse.insertions(after: beforeUpdate, featureIndices: all) == nil)
+    // Nor, on some stores, a batch that both inserts and leaves a record as it was; those that
+    // tell name the inserted one alone.
     let beforeMixed = try await warehouse.dataVersion()
     try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0), otter("o4", kind: 1, site: 0, length: 70, coat: 0)])
-    #expect(try await warehouse.insertions(after: beforeMixed, featureIndices: all) == nil)
+    if let mixed = try await warehouse.insertions(after: beforeMixed, featureIndices: all) {
+        #expect(mixed.records.ids == ["o4"])
+    }
     // Later insertions are known again from then on.
     let beforeLast = try await warehouse.dataVersion()
     try await warehouse.upsert([otter("o5", kind: 1, site: 0, length: 71, coat: 0)])
     if keepsLog {
         #expect(try await warehouse.insertions(after: beforeLast, featureIndices: all)?.records.ids == ["o5"])
     }
+}
+
+/// A store's insertion log remembers the last 256 upserts: a reader further behind is told to
+/// read everything again, one within them gets what was inserted since.
+func checkInsertionLogIsBounded(_ provider: some DatasetTablesProvider) async throws {
+    let warehouse = try await provider.warehouse(for: otterSchema())
+    let start = try await warehouse.dataVersion()
+    var versions: [Int64] = []
+    for index in 0..<260 {
+        try await warehouse.upsert([otter("o\(index)", kind: index % 2, site: index % 2, length: Double(index % 50) + 20, coat: 0)])
+        versions.append(try await warehouse.dataVersion())
+    }
+    #expect(try await warehouse.insertions(after: start, featureIndices: [0, 1, 2]) == nil)
+    #expect(try await warehouse.insertions(after: versions[2], featureIndices: [0, 1, 2]) == nil)
+    let recent = try #require(try await warehouse.insertions(after: versions[4], featureIndices: [0, 1, 2]))
+    #expect(recent.records.ids.sorted() == (5..<260).map { "o\($0)" }.sorted())
+    #expect(recent.version == versions.last)
 }
