@@ -185,3 +185,38 @@ private struct AnalysisFailure: Error {}
 private final class Runs: Sendable {
     let count = Mutex(0)
 }
+
+/// The kept statistics on PostgreSQL (enabled by `PENGUINS_TEST_POSTGRES`): the rows an
+/// ingestion inserts are added to them, and the answers are a full recomputation's.
+@Suite(TestService.postgres.gate("PostgreSQL statistics tests"))
+struct PostgresStatisticsTests {
+    @Test func statisticsAddTheInsertedRows() async throws {
+        let schema = "t_stats_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let postgres = (TestService.postgres.value ?? "") + "&schema=\(schema)"
+        let configuration = PlatformConfiguration(
+            dataDirectory: URL(fileURLWithPath: "/nonexistent"), locations: [.lake: postgres, .warehouse: postgres, .cache: "memory://"])
+        let platform = try await Platform.connect(configuration)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        let app = try await makeApp(platform)
+        let more = FileManager.default.temporaryDirectory.appendingPathComponent("more-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: more) }
+        try await app.test(.live) { client in
+            let first = try await client.send(.get, "/api/v1/stats?by=sex").text
+            try SyntheticGenerator.fittedOnBundledData().write(rows: 500, seed: 3, toFileAt: more)
+            #expect(try await Ingestor(platform: platform).ingest(file: more).stored == 500)
+            let second = try await client.send(.get, "/api/v1/stats?by=sex").text
+            #expect(second != first)
+            let recomputed = try StatisticsReport.compute(try await DatasetColumns.load(from: platform.warehouse.recordWarehouse), groupBy: "sex")
+            #expect(jsonDisagreement(Data(second.utf8), try Responses.encoded(recomputed), relative: 1e-12) == "")
+            let metrics = try await client.send(.get, "/api/v1/metrics").text
+            #expect(metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="inserted"} 1"#))
+        }
+        if case .postgres(let location) = try configuration.location(of: .lake) {
+            let store = try PostgresStore(location: location)
+            try await store.dropSchema()
+            await store.shutdown()
+        }
+        await platform.shutdown()
+    }
+}
