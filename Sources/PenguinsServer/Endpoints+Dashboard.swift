@@ -278,18 +278,22 @@ extension Endpoints {
         }
         var datasets = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).list() }
         for index in datasets.indices {
-            // The counts that scan the lake and the warehouse are kept per version of the data;
-            // the quarantine, which an ingest may write alone, is counted each time.
             let dataset = datasets[index]
             let warehouse: any RecordWarehouse = Platform.isDefaultDataset(dataset.name)
                 ? platform.warehouse.recordWarehouse : try await store("dataset stores") { [platform] in try await platform.tables(for: dataset.schema).warehouse }
-            var stored = try await analysis("stored-data", of: warehouse) { [self] in
-                try await store("dataset stores") { [platform] in try await platform.describeStoredData(of: dataset) }
-            }
-            stored.quarantined = try await store(.quarantine) { [platform] in try await platform.quarantinedRows(of: dataset) }
-            datasets[index].stored = stored
+            datasets[index].stored = try await storedData(of: dataset, warehouse: warehouse)
         }
         return Responses.html(Pages.datasets(datasets))
+    }
+
+    /// What is stored of `dataset`: the counts that scan its lake and warehouse kept per version
+    /// of the data, the quarantine (which an ingestion may write alone) counted each time.
+    func storedData(of dataset: DatasetDescription, warehouse: any RecordWarehouse) async throws -> StoredData {
+        var stored = try await analysis("stored-data", of: warehouse) { [self] in
+            try await store("dataset stores") { [platform] in try await platform.describeStoredData(of: dataset) }
+        }
+        stored.quarantined = try await store(.quarantine) { [platform] in try await platform.quarantinedRows(of: dataset) }
+        return stored
     }
 
     /// The regression lab of a dataset other than the penguins (theirs is `/regression`). With
@@ -347,14 +351,8 @@ extension Endpoints {
         if Platform.isDefaultDataset(name) { return Responses.redirect(to: "/") }
         let session = try await session(name)
         var dataset = try await store(.registry) { [platform] in try await Datasets(catalog: platform.datasets).dataset(named: name) }
-        // The counts that scan the lake and the warehouse are kept per version of the data, the
-        // statistics as counts that an ingestion adds to; the quarantine is counted each time.
-        let registered = dataset
-        var stored = try await analysis("stored-data", of: session.stores.warehouse) { [self] in
-            try await store("dataset stores") { [platform] in try await platform.describeStoredData(of: registered) }
-        }
-        stored.quarantined = try await store(.quarantine) { [platform] in try await platform.quarantinedRows(of: registered) }
-        dataset.stored = stored
+        dataset.stored = try await storedData(of: dataset, warehouse: session.stores.warehouse)
+        // The statistics as counts that an ingestion adds to (``KeptStatistics``).
         let statistics = try await analysis("statistics-with-sample", of: session.stores.warehouse) { [self] in
             try await statisticsWithSample(of: session.stores.warehouse)
         }

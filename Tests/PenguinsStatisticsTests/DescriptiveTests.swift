@@ -47,23 +47,7 @@ struct DescriptiveTests {
     func summariesMatchNumpy() throws {
         let fixture = try loadFixture("descriptive", as: DescriptiveFixture.self)
         for sample in fixture.summaries {
-            let summary = Descriptive.summarize(sample.values)
-            let expected = sample.expected
-            #expect(summary.count == expected.count, "\(sample.name)")
-            #expect(summary.missing == expected.missing, "\(sample.name)")
-            #expect(summary.minimum == expected.minimum, "\(sample.name)")
-            #expect(summary.q1 == expected.q1, "\(sample.name)")
-            #expect(summary.median == expected.median, "\(sample.name)")
-            #expect(summary.q3 == expected.q3, "\(sample.name)")
-            #expect(summary.maximum == expected.maximum, "\(sample.name)")
-            #expect((summary.mean == nil) == (expected.mean == nil), "\(sample.name)")
-            if let mean = summary.mean, let reference = expected.mean {
-                #expect(isClose(mean, reference, relative: 1e-12), "\(sample.name) mean \(mean) vs \(reference)")
-            }
-            #expect((summary.standardDeviation == nil) == (expected.standardDeviation == nil), "\(sample.name)")
-            if let deviation = summary.standardDeviation, let reference = expected.standardDeviation {
-                #expect(isClose(deviation, reference, relative: 1e-12), "\(sample.name) sd \(deviation) vs \(reference)")
-            }
+            expectMatchesNumpy(Descriptive.summarize(sample.values), sample)
         }
     }
 
@@ -75,5 +59,26 @@ struct DescriptiveTests {
         #expect(summary.mean == 2)
         let decoded = try JSONDecoder().decode(Summary.self, from: JSONEncoder().encode(summary))
         #expect(decoded == summary)
+    }
+}
+
+/// Checks `summary` against numpy's summary of `sample`: counts and order statistics exactly,
+/// mean and standard deviation to 1e-12 relative.
+func expectMatchesNumpy(_ summary: Summary, _ sample: DescriptiveFixture.SummaryCase) {
+    let expected = sample.expected
+    #expect(summary.count == expected.count, "\(sample.name)")
+    #expect(summary.missing == expected.missing, "\(sample.name)")
+    #expect(summary.minimum == expected.minimum, "\(sample.name)")
+    #expect(summary.q1 == expected.q1, "\(sample.name)")
+    #expect(summary.median == expected.median, "\(sample.name)")
+    #expect(summary.q3 == expected.q3, "\(sample.name)")
+    #expect(summary.maximum == expected.maximum, "\(sample.name)")
+    #expect((summary.mean == nil) == (expected.mean == nil), "\(sample.name)")
+    if let mean = summary.mean, let reference = expected.mean {
+        #expect(isClose(mean, reference, relative: 1e-12), "\(sample.name) mean \(mean) vs \(reference)")
+    }
+    #expect((summary.standardDeviation == nil) == (expected.standardDeviation == nil), "\(sample.name)")
+    if let deviation = summary.standardDeviation, let reference = expected.standardDeviation {
+        #expect(isClose(deviation, reference, relative: 1e-12), "\(sample.name) sd \(deviation) vs \(reference)")
     }
 }
