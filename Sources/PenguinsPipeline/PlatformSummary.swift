@@ -40,6 +40,21 @@ public struct PlatformSummary: Codable, Sendable {
         public var warehouseRows: Int
         public var islands: [IslandAggregate]
 
+        public init(lakeDocuments: Int, warehouseRows: Int, islands: [IslandAggregate]) {
+            self.lakeDocuments = lakeDocuments
+            self.warehouseRows = warehouseRows
+            self.islands = islands
+        }
+
+        /// The counts from kept statistics of the warehouse's rows (``StatisticsAggregate``):
+        /// only the lake's documents and the records usable and scored by island are read.
+        public static func collect(_ platform: Platform, statistics: StatisticsAggregate) async throws -> StoredCounts {
+            let usableAndScored = try await platform.warehouse.recordWarehouse.usableAndScoredByPartition()
+            return StoredCounts(
+                lakeDocuments: try await platform.lake.count(), warehouseRows: statistics.rows,
+                islands: platform.warehouse.islandAggregates(from: statistics.partitionSummaries(usableAndScored: usableAndScored)))
+        }
+
         public static func collect(_ platform: Platform) async throws -> StoredCounts {
             StoredCounts(
                 lakeDocuments: try await platform.lake.count(), warehouseRows: try await platform.warehouse.count(),

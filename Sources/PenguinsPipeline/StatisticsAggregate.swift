@@ -48,6 +48,8 @@ public struct StatisticsAggregate: Sendable {
     private var numeric: [NumericCounts]
     /// Rows of each level, by `[grouping][level]`.
     private var levelRows: [[Int]]
+    /// Rows of each level of each class, by `[grouping][level][class]`.
+    private var levelClassRows: [[[Int]]]
     /// The groupings named island and sex (the report's cross table), when both exist.
     private let crossed: (island: Int, sex: Int)?
     /// Rows of each island and sex, by `[island level][sex level]`.
@@ -70,6 +72,9 @@ public struct StatisticsAggregate: Sendable {
         let empty = groupings.map { Array(repeating: ValueCounts(), count: $0.levels.count + 1) }
         numeric = numericFeatures.map { _ in NumericCounts(byLevel: empty) }
         levelRows = groupings.map { Array(repeating: 0, count: $0.levels.count + 1) }
+        levelClassRows = groupings.map {
+            Array(repeating: Array(repeating: 0, count: schema.target.classes.count), count: $0.levels.count + 1)
+        }
         if let island = groupings.firstIndex(where: { $0.name == "island" }),
            let sex = groupings.firstIndex(where: { $0.name == "sex" }) {
             crossed = (island, sex)
@@ -123,8 +128,12 @@ public struct StatisticsAggregate: Sendable {
                 return Int(value)
             }
         }
+        let classes = records.targetClasses[range]
         for (grouping, rowLevels) in levels.enumerated() {
-            for level in rowLevels { levelRows[grouping][level] += 1 }
+            for (level, targetClass) in zip(rowLevels, classes) {
+                levelRows[grouping][level] += 1
+                if levelClassRows[grouping][level].indices.contains(targetClass) { levelClassRows[grouping][level][targetClass] += 1 }
+            }
         }
         if let crossed {
             for (island, sex) in zip(levels[crossed.island], levels[crossed.sex]) { crossRows[island][sex] += 1 }
@@ -202,6 +211,30 @@ public struct StatisticsAggregate: Sendable {
             islandBySex = table
         }
         return StatisticsReport(tables: tables, categories: categories, countsByIslandAndSex: islandBySex)
+    }
+
+    /// The summary of each partition that has records, ordered by partition value, as
+    /// ``RecordWarehouse/summariesByPartition()`` reads it: counts from the aggregate, the
+    /// records usable for training and scored from `usableAndScored` (which writes of
+    /// predictions change, and the aggregate does not follow).
+    public func partitionSummaries(usableAndScored: [String: UsableAndScored]) -> [PartitionSummary] {
+        guard let grouping = groupings.firstIndex(where: { $0.name == schema.partition }) else { return [] }
+        let levels = groupings[grouping].levels
+        var summaries: [PartitionSummary] = []
+        for level in levels.indices where levelRows[grouping][level] > 0 {
+            var summary = PartitionSummary(partition: levels[level], classes: schema.target.classes.count, features: schema.features.count)
+            summary.count = levelRows[grouping][level]
+            summary.countByClass = levelClassRows[grouping][level]
+            summary.usableForTraining = usableAndScored[levels[level]]?.usable ?? 0
+            summary.scored = usableAndScored[levels[level]]?.scored ?? 0
+            for (position, feature) in numericFeatures.enumerated() {
+                let counts = numeric[position].byLevel[grouping][level]
+                summary.featureSums[feature] = counts.sum
+                summary.featureCounts[feature] = counts.presentCount
+            }
+            summaries.append(summary)
+        }
+        return summaries.sorted { $0.partition < $1.partition }
     }
 
     private func levelName(_ grouping: Int, _ level: Int) -> String {

@@ -67,11 +67,16 @@ extension Endpoints {
         table.add(.post, "/benchmarks", .page.limited.adminOnly, .runBenchmarks) { _, _ in await self.benchmarksPage() }
     }
 
-    /// The counts that scan the lake and the warehouse are kept per version of the data.
+    /// The counts that scan the lake and the warehouse are kept per version of the data, and
+    /// made from the kept statistics (``KeptStatistics``) when there are some.
     func overviewPage() async throws -> Response {
         let stored: @Sendable () async throws -> PlatformSummary.StoredCounts = { [self] in
-            try await analysis("stored-counts", of: platform.warehouse.recordWarehouse) { [platform] in
-                try await PlatformSummary.StoredCounts.collect(platform)
+            let warehouse = platform.warehouse.recordWarehouse
+            return try await analysis("stored-counts", of: warehouse) { [self] in
+                switch try await store(.warehouse, { [keptStatistics] in try await keptStatistics.current(of: warehouse) }) {
+                case .aggregate(let statistics): return try await PlatformSummary.StoredCounts.collect(platform, statistics: statistics)
+                case .records: return try await PlatformSummary.StoredCounts.collect(platform)
+                }
             }
         }
         let summary = try await store("platform stores") { [platform] in try await PlatformSummary.collect(platform, stored: stored) }

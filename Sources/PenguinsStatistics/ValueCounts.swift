@@ -26,6 +26,13 @@ public struct ValueCounts: Sendable, Equatable {
     /// The number of present values.
     public var presentCount: Int { counts.values.reduce(0, +) }
 
+    /// The sum of the present values (compensated: as accurate as a pairwise sum).
+    public var sum: Double {
+        var sum = CompensatedSum()
+        for (value, count) in counts { sum.add(value * Double(count)) }
+        return sum.value
+    }
+
     /// Counts one more value; NaN is a missing one.
     public mutating func add(_ value: Double) {
         if value.isNaN { missing += 1 } else { counts[value, default: 0] += 1 }

@@ -231,6 +231,7 @@ private final class ChangingBeforeWrites: RecordWarehouse {
     }
     func countsByPartition() async throws -> [String: Int] { try await base.countsByPartition() }
     func summariesByPartition() async throws -> [PartitionSummary] { try await base.summariesByPartition() }
+    func usableAndScoredByPartition() async throws -> [String: UsableAndScored] { try await base.usableAndScoredByPartition() }
     func count() async throws -> Int { try await base.count() }
     func dataVersion() async throws -> Int64 { try await base.dataVersion() }
     func latestChange() async throws -> Int64 { try await base.latestChange() }

@@ -116,3 +116,35 @@ struct StatisticsAggregateSampleTests {
         #expect(sample.presentTogether("bill_length_mm", "body_mass_g") == 3_420)
     }
 }
+
+@Suite("Statistics kept as counts: the overview's counts")
+struct StatisticsAggregateOverviewTests {
+    @Test("the overview's counts from kept statistics are those of a scan of the warehouse")
+    func overviewCountsFromStatistics() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("overview-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let platform = try Platform.embedded(PlatformConfiguration(dataDirectory: directory))
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        let warehouse = platform.warehouse.recordWarehouse
+        let columns = try await warehouse.columns(featureIndices: Array(warehouse.schema.features.indices))
+        // Some rows scored, as a batch scoring would: the counts the aggregate does not follow.
+        let prediction = RecordPrediction(predictedClass: 0, probabilities: [1, 0, 0], modelVersion: 1, predictedAt: Date())
+        let scored = (0..<columns.count).filter { $0 % 3 == 0 }.map { (columns.ids[$0], prediction, [columns.features[0][$0]]) }
+        #expect(try await warehouse.writePredictions(scored, featureIndices: [0]) == scored.count)
+
+        let statistics = StatisticsAggregate(schema: warehouse.schema, records: columns)
+        let kept = try await PlatformSummary.StoredCounts.collect(platform, statistics: statistics)
+        let scanned = try await PlatformSummary.StoredCounts.collect(platform)
+        #expect(kept.lakeDocuments == scanned.lakeDocuments && kept.warehouseRows == scanned.warehouseRows)
+        #expect(kept.islands.map(\.island) == scanned.islands.map(\.island))
+        #expect(kept.islands.map(\.scored).reduce(0, +) == scored.count)
+        for (island, expected) in zip(kept.islands, scanned.islands) {
+            #expect(island.count == expected.count && island.countBySpecies == expected.countBySpecies)
+            #expect(island.usableForTraining == expected.usableForTraining && island.scored == expected.scored)
+            #expect(Set(island.means.keys) == Set(expected.means.keys))
+            for (feature, mean) in expected.means {
+                #expect(abs(island.means[feature]! - mean) <= 1e-12 * abs(mean), "\(island.island) \(feature)")
+            }
+        }
+    }
+}

@@ -155,6 +155,7 @@ struct FailingRecordWarehouse: RecordWarehouse {
     }
     func countsByPartition() async throws -> [String: Int] { throw Failure() }
     func summariesByPartition() async throws -> [PartitionSummary] { throw Failure() }
+    func usableAndScoredByPartition() async throws -> [String: UsableAndScored] { throw Failure() }
     func count() async throws -> Int { throw Failure() }
     func dataVersion() async throws -> Int64 { throw Failure() }
     func latestChange() async throws -> Int64 { throw Failure() }

@@ -81,6 +81,13 @@ struct DatasetTables: Sendable {
         return "SELECT \(partitionColumn), \(targetColumn), COUNT(*), \(usable), COUNT(predicted_at)\(sums) FROM \(warehouse) GROUP BY 1, 2"
     }
 
+    /// Per partition: the records usable for training and those scored, grouped by the
+    /// table's first key column, so SQLite reads the table once in key order without sorting.
+    func usableAndScoredQuery(_ dialect: SQLDialect) -> String {
+        let usable = dialect == .sqlite ? "SUM(usable_for_training)" : "count(*) FILTER (WHERE usable_for_training)"
+        return "SELECT \(partitionColumn), \(usable), COUNT(predicted_at) FROM \(warehouse) GROUP BY 1"
+    }
+
     /// `name` as a quoted SQL identifier.
     static func quoted(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

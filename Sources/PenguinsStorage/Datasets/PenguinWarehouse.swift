@@ -83,7 +83,11 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
     }
 
     public func aggregatesByIsland() async throws -> [IslandAggregate] {
-        try await records.summariesByPartition().map { summary in
+        islandAggregates(from: try await records.summariesByPartition())
+    }
+
+    public func islandAggregates(from summaries: [PartitionSummary]) -> [IslandAggregate] {
+        summaries.map { summary in
             var countBySpecies: [Species: Int] = [:]
             for (index, count) in summary.countByClass.enumerated() where count > 0 {
                 if let species = coding.species(ofClass: index) { countBySpecies[species] = count }

@@ -156,6 +156,12 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
         return summaries.values.sorted { $0.partition < $1.partition }
     }
 
+    public func usableAndScoredByPartition() -> [String: UsableAndScored] {
+        Dictionary(uniqueKeysWithValues: summariesByPartition().map {
+            ($0.partition, UsableAndScored(usable: $0.usableForTraining, scored: $0.scored))
+        })
+    }
+
     public func count() -> Int { rows.count }
 }
 

@@ -358,6 +358,17 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
     }
 
+    public func usableAndScoredByPartition() async throws -> [String: UsableAndScored] {
+        let query = PostgresQuery(unsafeSQL: tables.usableAndScoredQuery(.postgres))
+        return try await store.run(.warehouse) { client in
+            var counts: [String: UsableAndScored] = [:]
+            for try await (partition, usable, scored) in try await client.query(query).decode((String, Int, Int).self) {
+                counts[partition] = UsableAndScored(usable: usable, scored: scored)
+            }
+            return counts
+        }
+    }
+
     public func count() async throws -> Int {
         let table = tables.warehouse
         return try await store.run(.warehouse) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }

@@ -138,6 +138,17 @@ public struct PartitionSummary: Hashable, Sendable {
     }
 }
 
+/// How many records of a partition are usable for training, and how many have a batch prediction.
+public struct UsableAndScored: Hashable, Sendable {
+    public var usable: Int
+    public var scored: Int
+
+    public init(usable: Int, scored: Int) {
+        self.usable = usable
+        self.scored = scored
+    }
+}
+
 /// The analytical warehouse of one dataset: a table whose columns come from the dataset's
 /// schema, partitioned by its partition column and keyed (partition, id).
 ///
@@ -175,6 +186,10 @@ public protocol RecordWarehouse: ChangeLog {
     func countsByPartition() async throws -> [String: Int]
     /// A summary of each partition that has records, ordered by partition value.
     func summariesByPartition() async throws -> [PartitionSummary]
+    /// Of each partition that has records, the records usable for training and those with a
+    /// batch prediction: the parts of ``PartitionSummary`` that writes of predictions change,
+    /// read in one pass in key order.
+    func usableAndScoredByPartition() async throws -> [String: UsableAndScored]
     /// The number of records.
     func count() async throws -> Int
     /// The version of the records' data: a number that grows with every upsert and every write

@@ -61,6 +61,8 @@ public protocol Warehouse: ChangeLog {
     /// Writes prediction columns for existing rows (by penguin id); unknown ids are ignored.
     func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws
     func aggregatesByIsland() async throws -> [IslandAggregate]
+    /// The aggregates by island of the warehouse's partition summaries, however they were made.
+    func islandAggregates(from summaries: [PartitionSummary]) -> [IslandAggregate]
     /// The dataset warehouse the penguins are stored in, for column-wise reads of any of the
     /// schema's features (``RecordWarehouse/columns(featureIndices:)``).
     var recordWarehouse: any RecordWarehouse { get }

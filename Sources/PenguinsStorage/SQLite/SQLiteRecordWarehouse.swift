@@ -239,6 +239,15 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
+    public func usableAndScoredByPartition() async throws -> [String: UsableAndScored] {
+        let sql = tables.usableAndScoredQuery(.sqlite)
+        return try await pool.readInBackground { db in
+            var counts: [String: UsableAndScored] = [:]
+            for row in try Row.fetchAll(db, sql: sql) { counts[row[0]] = UsableAndScored(usable: row[1], scored: row[2]) }
+            return counts
+        }
+    }
+
     public func count() async throws -> Int {
         let sql = "SELECT COUNT(*) FROM \(tables.warehouse)"
         return try await pool.readInBackground { db in try Int.fetchOne(db, sql: sql) ?? 0 }

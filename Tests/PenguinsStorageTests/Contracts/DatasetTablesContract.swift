@@ -128,6 +128,9 @@ func checkDatasetTablesContract(_ provider: some DatasetTablesProvider) async th
         PartitionSummary(partition: "north", count: 1, countByClass: [1, 0], usableForTraining: 1, scored: 0, featureSums: [0, 96, 0], featureCounts: [0, 1, 0]),
         PartitionSummary(partition: "south", count: 3, countByClass: [1, 2], usableForTraining: 1, scored: 1, featureSums: [0, 131, 0], featureCounts: [0, 2, 0]),
     ])
+    #expect(try await warehouse.usableAndScoredByPartition() == [
+        "north": UsableAndScored(usable: 1, scored: 0), "south": UsableAndScored(usable: 1, scored: 1),
+    ])
     #expect(try await warehouse.summariesByPartition()[1].mean(ofFeature: 1) == 65.5)
     #expect(try await warehouse.summariesByPartition()[0].mean(ofFeature: 2) == nil)
 
