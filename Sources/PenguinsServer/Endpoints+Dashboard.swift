@@ -73,7 +73,7 @@ extension Endpoints {
         let stored: @Sendable () async throws -> PlatformSummary.StoredCounts = { [self] in
             let warehouse = platform.warehouse.recordWarehouse
             return try await analysis("stored-counts", of: warehouse) { [self] in
-                switch try await store(.warehouse, { [keptStatistics] in try await keptStatistics.current(of: warehouse) }) {
+                switch try await statisticsSource(of: warehouse) {
                 case .aggregate(let statistics): return try await PlatformSummary.StoredCounts.collect(platform, statistics: statistics)
                 case .records: return try await PlatformSummary.StoredCounts.collect(platform)
                 }

@@ -84,10 +84,15 @@ actor KeptStatistics {
 }
 
 extension Endpoints {
+    /// What the statistics of `warehouse`'s records are made from now (``KeptStatistics``).
+    func statisticsSource(of warehouse: any RecordWarehouse) async throws -> KeptStatistics.Source {
+        try await store(.warehouse) { [keptStatistics] in try await keptStatistics.current(of: warehouse) }
+    }
+
     /// The statistics report of `warehouse`'s records (one table per level of `groupBy` too);
     /// a 409 when there is none.
     func statisticsReport(of warehouse: any RecordWarehouse, groupBy: String?) async throws -> StatisticsReport {
-        switch try await store(.warehouse, { [keptStatistics] in try await keptStatistics.current(of: warehouse) }) {
+        switch try await statisticsSource(of: warehouse) {
         case .aggregate(let aggregate):
             guard aggregate.rows > 0 else { throw PipelineError.emptyWarehouse }
             return try aggregate.report(groupBy: groupBy)
@@ -100,7 +105,7 @@ extension Endpoints {
     /// The statistics report of `warehouse`'s records (nil when there is none) and the columns
     /// its scatter plots draw: a uniform sample of the records, or all of them.
     func statisticsWithSample(of warehouse: any RecordWarehouse) async throws -> (report: StatisticsReport?, columns: DatasetColumns) {
-        switch try await store(.warehouse, { [keptStatistics] in try await keptStatistics.current(of: warehouse) }) {
+        switch try await statisticsSource(of: warehouse) {
         case .aggregate(let aggregate):
             return (aggregate.rows > 0 ? try aggregate.report() : nil, aggregate.sampleColumns)
         case .records(let columns):

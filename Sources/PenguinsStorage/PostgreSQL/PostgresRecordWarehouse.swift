@@ -182,8 +182,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
     }
 
-    /// The columns folded a chunk at a time as the rows stream in; the version read before and
-    /// after the read, which are the same when no write came in between (tried three times).
+    /// The columns folded a chunk at a time as the rows stream in, at one version (``atOneVersion(_:)``).
     public func foldColumns<State: Sendable>(
         featureIndices: [Int], chunk: Int, into initial: State,
         _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
@@ -191,9 +190,8 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let (schema, coding) = (tables.schema, coding)
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
-        for _ in 0..<3 {
-            let before = try await dataVersion()
-            let folded: State? = try await store.run(.warehouse) { client in
+        return try await atOneVersion {
+            try await store.run(.warehouse) { client -> State? in
                 var state = initial
                 var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
                 for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
@@ -206,10 +204,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 if records.count > 0 { guard fold(&state, records) else { return nil } }
                 return state
             }
-            guard let folded else { return nil }
-            if try await dataVersion() == before { return (before, folded) }
         }
-        return nil
     }
 
     /// Appends a row read as id, class, the features of `featureIndices` and, with

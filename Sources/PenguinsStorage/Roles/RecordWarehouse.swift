@@ -197,9 +197,6 @@ public protocol RecordWarehouse: ChangeLog {
     /// the records (statistics, a regression, the summaries by partition) stays valid while it
     /// does not change.
     func dataVersion() async throws -> Int64
-    /// Every record's columns, as ``columns(featureIndices:)`` reads them, with the data version
-    /// they are of; nil when writes kept moving the version while they were read.
-    func versionedColumns(featureIndices: [Int]) async throws -> VersionedRecords?
     /// Folds every record's columns into `initial`, `chunk` records at a time (as
     /// ``columns(featureIndices:)`` reads them, so that no more than a chunk is held at once),
     /// and answers the result with the data version it is of; nil when writes kept moving the
@@ -212,7 +209,7 @@ public protocol RecordWarehouse: ChangeLog {
     /// reader to: what an analysis kept at `version` adds to be up to date without reading the
     /// other records. Nil when the records changed in any other way since (a stored record was
     /// updated), or the store no longer knows (or does not keep such a log): the analysis is
-    /// then made anew from ``versionedColumns(featureIndices:)``.
+    /// then made anew from ``foldColumns(featureIndices:chunk:into:_:)``.
     func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords?
 }
 
@@ -234,29 +231,32 @@ extension RecordWarehouse {
         try await columns(featureIndices: featureIndices, predictions: false)
     }
 
-    /// For a store that cannot read the version within the read of the columns: the version
-    /// read before and after the columns, which are of that version when both agree (the
-    /// version grows with every write), tried three times.
-    public func versionedColumns(featureIndices: [Int]) async throws -> VersionedRecords? {
+    /// For a store that cannot read the version within the read of the columns: `read` run
+    /// between two reads of the version, whose result is of that version when both agree (the
+    /// version grows with every write), tried three times. Nil when `read` answers nil, or when
+    /// writes kept moving the version.
+    public func atOneVersion<Result: Sendable>(_ read: () async throws -> Result?) async throws -> (version: Int64, state: Result)? {
         for _ in 0..<3 {
             let before = try await dataVersion()
-            let records = try await columns(featureIndices: featureIndices)
-            if try await dataVersion() == before { return VersionedRecords(version: before, records: records) }
+            guard let result = try await read() else { return nil }
+            if try await dataVersion() == before { return (before, result) }
         }
         return nil
     }
 
-    /// For a store that reads its columns whole: the versioned columns, folded a chunk at a time.
+    /// For a store that reads its columns whole: the columns, folded a chunk at a time.
     public func foldColumns<State: Sendable>(
         featureIndices: [Int], chunk: Int, into initial: State,
         _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
     ) async throws -> (version: Int64, state: State)? {
-        guard let read = try await versionedColumns(featureIndices: featureIndices) else { return nil }
-        var state = initial
-        for start in stride(from: 0, to: read.records.count, by: max(1, chunk)) {
-            guard fold(&state, read.records.slice(start..<min(start + chunk, read.records.count))) else { return nil }
+        try await atOneVersion {
+            let records = try await columns(featureIndices: featureIndices)
+            var state = initial
+            for start in stride(from: 0, to: records.count, by: max(1, chunk)) {
+                guard fold(&state, records.slice(start..<min(start + chunk, records.count))) else { return nil }
+            }
+            return state
         }
-        return (read.version, state)
     }
 
     /// A store without an insertion log can only tell that nothing changed.

@@ -119,16 +119,6 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         return try await pool.readInBackground { db in try read.run(db, sql: sql) }
     }
 
-    /// The columns and the version, in one read transaction.
-    public func versionedColumns(featureIndices: [Int]) async throws -> VersionedRecords? {
-        let read = columnRead(featureIndices: featureIndices, predictions: false)
-        let sql = read.select + " ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
-        let version = "SELECT version FROM \(tables.dataVersion)"
-        return try await pool.readInBackground { db in
-            VersionedRecords(version: try Int64.fetchOne(db, sql: version) ?? 0, records: try read.run(db, sql: sql))
-        }
-    }
-
     /// The columns folded a chunk at a time as the table is read, in one read transaction.
     public func foldColumns<State: Sendable>(
         featureIndices: [Int], chunk: Int, into initial: State,
