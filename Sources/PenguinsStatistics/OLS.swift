@@ -34,18 +34,28 @@ public enum OLS {
         guard totalSumOfSquares > 0 else { throw RegressionError.constantTarget(target: targetName) }
 
         let factorization = try design.factorize(target: target)
-        let estimates = factorization.solve()
-        let rInverseRowNorms = factorization.inverseRowSquaredNorms()
+        return model(
+            targetName: targetName, termNames: design.termNames, encodings: design.encodings, observations: n,
+            estimates: factorization.solve(), inverseDiagonal: factorization.inverseRowSquaredNorms(),
+            residualSumOfSquares: factorization.residualSumOfSquares, totalSumOfSquares: totalSumOfSquares
+        )
+    }
 
+    /// The model of a solved fit: its estimates, the diagonal of (XᵀX)⁻¹, the residual and the
+    /// total (centered) sums of squares, with every test and criterion derived from them.
+    static func model(
+        targetName: String, termNames: [String], encodings: [PredictorEncoding], observations n: Int,
+        estimates: [Double], inverseDiagonal: [Double], residualSumOfSquares rss: Double, totalSumOfSquares: Double
+    ) -> OLSModel {
+        let p = termNames.count
         let residualDegreesOfFreedom = n - p
         let modelDegreesOfFreedom = p - 1
-        let rss = factorization.residualSumOfSquares
         let scale = rss / Double(residualDegreesOfFreedom)
         let critical = SpecialFunctions.studentTQuantile(p: 0.975, degreesOfFreedom: Double(residualDegreesOfFreedom))
         var terms: [Coefficient] = []
-        for (index, name) in design.termNames.enumerated() {
+        for (index, name) in termNames.enumerated() {
             let estimate = estimates[index]
-            let standardError = (scale * rInverseRowNorms[index]).squareRoot()
+            let standardError = (scale * inverseDiagonal[index]).squareRoot()
             let t = estimate / standardError
             terms.append(Coefficient(
                 name: name,
@@ -65,7 +75,7 @@ public enum OLS {
         return OLSModel(
             targetName: targetName,
             terms: terms,
-            predictorEncodings: design.encodings,
+            predictorEncodings: encodings,
             rSquared: rSquared,
             adjustedRSquared: 1 - (observations - 1) / Double(residualDegreesOfFreedom) * (1 - rSquared),
             fStatistic: fStatistic,
