@@ -18,8 +18,10 @@ public struct RegressionReport: Codable, Sendable {
     /// Nil when the test fraction is 0.
     public var testMSE: Double?
     public var testRMSE: Double?
-    /// Actual and predicted target of up to ``RegressionReport/plotSampleSize`` evenly spaced
-    /// test rows (training rows when there is no test split): the predicted-vs-actual plot.
+    /// Actual and predicted target of up to ``RegressionReport/plotSampleSize`` test rows
+    /// (training rows when there is no test split): the predicted-vs-actual plot. Evenly spaced
+    /// over the rows when they are read whole; from a uniform sample of them when the fit is kept
+    /// (``RegressionAggregate``).
     public var actual: [Double]
     public var predicted: [Double]
 
@@ -34,6 +36,9 @@ public struct RegressionAnalysis: Sendable {
     public var testFraction: Double
     public var seed: UInt64
 
+    /// - Parameters:
+    ///   - testFraction: the share of records held out to measure the fit on (each record's
+    ///     side is decided by its id, ``isTest(id:)``).
     public init(target: String, predictors: [String], testFraction: Double = 0.2, seed: UInt64 = 42) {
         self.target = target
         self.predictors = predictors
@@ -61,26 +66,18 @@ public struct RegressionAnalysis: Sendable {
         }
     }
 
-    public func run(_ columns: some ColumnTable) throws -> RegressionReport {
+    /// Fits the regression on `columns`, read whole: the reference every kept fit
+    /// (``RegressionAggregate``) is checked against.
+    public func run(_ columns: DatasetColumns) throws -> RegressionReport {
         try validate(numeric: columns.numericNames, categorical: columns.categoricalNames)
         let y = columns.numeric(target)!
-        // Each predictor's column, read once (a column table may build it on every call).
-        let predictorColumns = predictors.map { name -> PredictorColumn in
-            if let numeric = columns.numeric(name) { return .numeric(numeric) }
-            return .categorical(columns.categorical(name)!)
+        let predictorColumns = self.predictorColumns(of: columns)
+        let rows = completeRows(y, predictorColumns, count: columns.count)
+        let ids = columns.records.ids
+        var (test, train): ([Int], [Int]) = ([], [])
+        for row in rows {
+            if isTest(id: ids[row]) { test.append(row) } else { train.append(row) }
         }
-        // Complete cases only.
-        var rows: [Int] = []
-        for index in 0..<columns.count where y[index] != nil && predictorColumns.allSatisfy({ $0.isPresent(at: index) }) {
-            rows.append(index)
-        }
-        // Seeded shuffle, then the first share is the test split.
-        var generator = SeededGenerator(seed: seed)
-        var order = rows
-        order.shuffle(using: &generator)
-        let testCount = Int((Double(order.count) * testFraction).rounded())
-        let test = Array(order.prefix(testCount)).sorted()
-        let train = Array(order.dropFirst(testCount)).sorted()
         guard train.count > predictors.count + 1 else {
             throw PipelineError.notEnoughRows("only \(train.count) complete training rows for \(predictors.count) predictors; ingest more data or use fewer predictors")
         }
@@ -101,17 +98,48 @@ public struct RegressionAnalysis: Sendable {
             trainingRows: train.count, testRows: test.count, rowsWithMissingValues: columns.count - rows.count,
             trainingMSE: trainingMSE, trainingRMSE: trainingMSE.squareRoot(),
             testMSE: testMSE, testRMSE: testMSE.map { $0.squareRoot() },
-            actual: evenlySpaced(actual), predicted: evenlySpaced(predicted)
+            actual: Self.evenlySpaced(actual), predicted: Self.evenlySpaced(predicted)
         )
     }
 
-    private func evenlySpaced(_ values: [Double]) -> [Double] {
+    /// Whether the record `id` is in the test split: a hash of the id and the seed, as a
+    /// uniform number in [0, 1), is below the test fraction. A record keeps its side whatever
+    /// other records are stored, so the split of stored records stays put as new ones arrive.
+    public func isTest(id: String) -> Bool {
+        Self.splitPoint(id: id, seed: seed) < testFraction
+    }
+
+    /// The id's place in [0, 1) for `seed`: FNV-1a of its UTF-8 bytes, mixed with the seed by
+    /// SplitMix64's finalizer (the same on every platform and in every process).
+    static func splitPoint(id: String, seed: UInt64) -> Double {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var mixed = SplitMix64(seed: hash ^ seed)
+        return mixed.nextUniform()
+    }
+
+    /// The points of the predicted-vs-actual plot: at most ``RegressionReport/plotSampleSize``
+    /// of `values`, evenly spaced.
+    static func evenlySpaced(_ values: [Double]) -> [Double] {
         let step = max(1, values.count / RegressionReport.plotSampleSize)
         return Swift.stride(from: 0, to: values.count, by: step).prefix(RegressionReport.plotSampleSize).map { values[$0] }
     }
 
+    /// Each predictor's column, read once (a column table may build it on every call).
+    func predictorColumns(of columns: DatasetColumns) -> [PredictorColumn] {
+        predictors.map { name -> PredictorColumn in
+            if let numeric = columns.numeric(name) { return .numeric(numeric) }
+            return .categorical(columns.categorical(name)!)
+        }
+    }
+
+    /// The rows with the target and every predictor: the complete cases.
+    func completeRows(_ y: [Double?], _ predictorColumns: [PredictorColumn], count: Int) -> [Int] {
+        (0..<count).filter { index in y[index] != nil && predictorColumns.allSatisfy { $0.isPresent(at: index) } }
+    }
+
     /// A predictor's values, one per row of the table.
-    private enum PredictorColumn {
+    enum PredictorColumn {
         case numeric([Double?])
         case categorical([String?])
 
@@ -123,7 +151,7 @@ public struct RegressionAnalysis: Sendable {
         }
     }
 
-    private func design(_ columns: [PredictorColumn], rows: [Int]) -> [RegressionPredictor] {
+    func design(_ columns: [PredictorColumn], rows: [Int]) -> [RegressionPredictor] {
         zip(predictors, columns).map { name, column in
             switch column {
             case .numeric(let values): RegressionPredictor(name: name, values: .numeric(rows.map { values[$0]! }))

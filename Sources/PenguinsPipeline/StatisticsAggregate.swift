@@ -54,9 +54,10 @@ public struct StatisticsAggregate: Sendable {
     private let crossed: (island: Int, sex: Int)?
     /// Rows of each island and sex, by `[island level][sex level]`.
     private var crossRows: [[Int]]
+    /// A uniform sample of the records counted.
+    private var reservoir: RecordReservoir
     /// A uniform sample of the records counted, with every feature.
-    public private(set) var sample: RecordColumns
-    private var sampler = SplitMix64(seed: 0x5A4D_504C_4553)
+    public var sample: RecordColumns { reservoir.records }
     /// The records that have both features, by `[feature][feature]` schema index (numeric ones).
     public private(set) var presentTogether: [[Int]]
 
@@ -83,7 +84,7 @@ public struct StatisticsAggregate: Sendable {
             crossed = nil
             crossRows = []
         }
-        sample = RecordColumns(features: Array(repeating: [], count: schema.features.count))
+        reservoir = RecordReservoir(limit: Self.sampleLimit, features: schema.features.count, seed: 0x5A4D_504C_4553)
         presentTogether = Array(repeating: Array(repeating: 0, count: schema.features.count), count: schema.features.count)
     }
 
@@ -159,24 +160,8 @@ public struct StatisticsAggregate: Sendable {
                 if a != b { presentTogether[b][a] += both }
             }
         }
-        for row in range { keepInSample(records, row: row, seen: rows + (row - range.lowerBound)) }
+        for row in range { reservoir.offer(records, row: row) }
         rows += range.count
-    }
-
-    /// Reservoir sampling: the record seen after `seen` others takes a slot with probability
-    /// `sampleLimit / (seen + 1)`, so every record counted is in the sample equally likely.
-    private mutating func keepInSample(_ records: RecordColumns, row: Int, seen: Int) {
-        if seen < Self.sampleLimit {
-            sample.ids.append(records.ids[row])
-            sample.targetClasses.append(records.targetClasses[row])
-            for feature in sample.features.indices { sample.features[feature].append(records.features[feature][row]) }
-            return
-        }
-        let slot = Int(sampler.next() % UInt64(seen + 1))
-        guard slot < Self.sampleLimit else { return }
-        sample.ids[slot] = records.ids[row]
-        sample.targetClasses[slot] = records.targetClasses[row]
-        for feature in sample.features.indices { sample.features[feature][slot] = records.features[feature][row] }
     }
 
     /// The report of the records counted, with one table per level of `groupBy` when given.

@@ -293,10 +293,10 @@ extension Endpoints {
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema)
         )
-        let report = try await self.analysis(Self.key(of: analysis), of: platform.warehouse.recordWarehouse) { [self] in
-            let columns = try await loadColumns()
-            guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-            return try analysis.run(columns)
+        let warehouse = platform.warehouse.recordWarehouse
+        let report = try await self.analysis(Self.key(of: analysis), of: warehouse) { [self] in
+            guard let report = try await regressionReport(analysis, of: warehouse) else { throw PipelineError.emptyWarehouse }
+            return report
         }
         return try Responses.json(encoding: report)
     }
@@ -410,11 +410,6 @@ extension Endpoints {
         _ = try? await logWriter.flush()
         let current = try await store(.predictionLog) { [platform] in try await DriftSample.load(.production, platform: platform) }
         return (reference, current)
-    }
-
-    /// Every row of the penguins' warehouse, column-wise.
-    func loadColumns() async throws -> DatasetColumns {
-        try await store(.warehouse) { [platform] in try await DatasetColumns.load(from: platform.warehouse.recordWarehouse) }
     }
 
     // MARK: Models

@@ -103,16 +103,15 @@ extension Endpoints {
             query, defaults: RegressionRequest(defaultOf: schema), numeric: DatasetColumns.numericNames(of: schema),
             categorical: DatasetColumns.categoricalNames(of: schema),
             emptyMessage: "no data yet: run penguins ingest", page: { Pages.regression(request: $0, report: $1, error: $2) },
-            warehouse: platform.warehouse.recordWarehouse, columns: { try await self.loadColumns() }
+            warehouse: platform.warehouse.recordWarehouse
         )
     }
 
-    /// The regression lab over `columns`: the request from the query (else `defaults`), its
+    /// The regression lab over `warehouse`'s records: the request from the query (else `defaults`), its
     /// parameter errors as a 422 page, an empty table as a note, the fit or the error of the fit.
-    private func regressionLab<Columns: ColumnTable>(
+    private func regressionLab(
         _ query: FormValues, defaults: RegressionRequest, numeric: [String], categorical: [String], emptyMessage: String,
-        page: (RegressionRequest, RegressionReport?, String?) -> String, warehouse: any RecordWarehouse,
-        columns load: @escaping @Sendable () async throws -> Columns
+        page: (RegressionRequest, RegressionReport?, String?) -> String, warehouse: any RecordWarehouse
     ) async throws -> Response {
         var request = defaults
         if !query.isEmpty {
@@ -132,9 +131,8 @@ extension Endpoints {
         }
         do {
             // Nil when there are no rows yet; kept per version of the data like the API's fits.
-            let report: RegressionReport? = try await self.analysis(Self.key(of: analysis), of: warehouse) {
-                let columns = try await load()
-                return columns.count > 0 ? try analysis.run(columns) : nil
+            let report: RegressionReport? = try await self.analysis(Self.key(of: analysis), of: warehouse) { [self] in
+                try await regressionReport(analysis, of: warehouse)
             }
             return Responses.html(page(request, report, report == nil ? emptyMessage : nil))
         } catch {
@@ -312,8 +310,7 @@ extension Endpoints {
             query, defaults: RegressionRequest(defaultOf: schema),
             numeric: numeric, categorical: categorical, emptyMessage: "no data yet: run penguins ingest --dataset \(schema.name)",
             page: { Pages.regression(dataset: schema.name, numeric: numeric, categorical: categorical, request: $0, report: $1, error: $2) },
-            warehouse: session.stores.warehouse,
-            columns: { try await self.store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) } }
+            warehouse: session.stores.warehouse
         )
     }
 

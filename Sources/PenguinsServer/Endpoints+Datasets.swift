@@ -291,13 +291,6 @@ extension Endpoints {
 
     // MARK: Analyses
 
-    /// Every stored row of a dataset as columns; a 409 when there is none.
-    func columns(of session: DatasetSessions.Session) async throws -> DatasetColumns {
-        let columns = try await store(.warehouse) { try await DatasetColumns.load(from: session.stores.warehouse) }
-        guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-        return columns
-    }
-
     /// `GET /datasets/{dataset}/stats?by=`: descriptive statistics of every numeric column,
     /// counts of every categorical one, one table per level of `by`.
     func statistics(_ query: FormValues, dataset: String) async throws -> Response {
@@ -322,8 +315,10 @@ extension Endpoints {
             target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
-        let report = try await self.analysis(Self.key(of: analysis), of: session.stores.warehouse) { [self] in
-            try analysis.run(try await columns(of: session))
+        let warehouse = session.stores.warehouse
+        let report = try await self.analysis(Self.key(of: analysis), of: warehouse) { [self] in
+            guard let report = try await regressionReport(analysis, of: warehouse) else { throw PipelineError.emptyWarehouse }
+            return report
         }
         return try Responses.json(encoding: report)
     }

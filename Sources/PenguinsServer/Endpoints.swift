@@ -31,6 +31,7 @@ final class Endpoints: Sendable {
     let analyses: AnalysisResults
     /// Each dataset's statistics as counts, brought up to date with the records inserted since.
     let keptStatistics: KeptStatistics
+    let keptRegressions: KeptRegressions
     /// The schemas, stores and models of the datasets other than the penguins.
     let datasetSessions: DatasetSessions
     /// The API keys in force and how the server treats callers without one.
@@ -61,7 +62,10 @@ final class Endpoints: Sendable {
             metrics.analysisRequested(dataset: dataset, reused: reused)
         }
         keptStatistics = KeptStatistics { [metrics] dataset, whole in
-            metrics.statisticsUpdated(dataset: dataset, whole: whole)
+            metrics.keptAggregateUpdated("statistics", dataset: dataset, whole: whole)
+        }
+        keptRegressions = KeptRegressions(capacity: 16) { [metrics] dataset, whole in
+            metrics.keptAggregateUpdated("regression", dataset: dataset, whole: whole)
         }
         self.health = health
         self.cacheGeneration = cacheGeneration

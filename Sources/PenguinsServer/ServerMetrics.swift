@@ -188,13 +188,14 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
-    /// Counts an update of `dataset`'s kept statistics (``KeptStatistics``): from the records
-    /// inserted since, or from every record read again.
-    func statisticsUpdated(dataset: String, whole: Bool) {
+    /// Counts an update of one of `dataset`'s kept aggregates (``KeptAggregates``), `what`
+    /// they summarise (statistics, regression): from the records inserted since, or from every
+    /// record read again.
+    func keptAggregateUpdated(_ what: String, dataset: String, whole: Bool) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(
-                namespace: "penguins", metricName: "statistics_updates", unitName: "total",
-                helpText: "Updates of the statistics kept as counts, by dataset and whether they added the inserted records or read every record."
+                namespace: "penguins", metricName: "\(what)_updates", unitName: "total",
+                helpText: "Updates of the \(what) kept as sums that new records add to, by dataset and whether they added the inserted records or read every record."
             ),
             labels: [("dataset", dataset), ("read", whole ? "all" : "inserted")]
         ).increment()

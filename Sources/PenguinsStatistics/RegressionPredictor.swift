@@ -56,6 +56,12 @@ public struct PredictorEncoding: Codable, Sendable, Equatable {
         case categorical(levels: [String])
     }
 
+    /// The encoding of predictor `name` as `kind`.
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+
     /// Names of the design-matrix terms this predictor produces.
     public var termNames: [String] {
         switch kind {

@@ -151,7 +151,7 @@ import Testing
             let refit = try await client.send(.get, regression).text
             #expect(refit != fit)
             let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0.25, seed: 7)
-            #expect(refit == String(decoding: try Responses.encoded(try analysis.run(fresh)), as: UTF8.self))
+            try expectRecomputation(refit, try analysis.run(fresh))
             let newPage = try await client.send(.get, "/statistics?x=bill_depth_mm&y=body_mass_g&colour=island").text
             #expect(newPage != page)
             let all = try StatisticsReport.compute(fresh).tables[0]
@@ -174,8 +174,12 @@ import Testing
             let third = try await client.send(.get, "/api/v1/stats?by=species").text
             let again = try StatisticsReport.compute(try await DatasetColumns.load(from: warehouse), groupBy: "species")
             #expect(jsonDisagreement(Data(third.utf8), try Responses.encoded(again), relative: 1e-12) == "")
-            #expect(try await client.send(.get, "/api/v1/metrics").text
-                .contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"} 2"#))
+            // The regression too: kept as sums that the 40 rows added to, read whole after the update.
+            try expectRecomputation(try await client.send(.get, regression).text, try analysis.run(try await DatasetColumns.load(from: warehouse)))
+            let counted = try await client.send(.get, "/api/v1/metrics").text
+            #expect(counted.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"} 2"#))
+            #expect(counted.contains(#"penguins_regression_updates_total{dataset="penguins",read="all"} 2"#), "\(counted)")
+            #expect(counted.contains(#"penguins_regression_updates_total{dataset="penguins",read="inserted"} 1"#))
         }
     }
 }
@@ -202,6 +206,8 @@ struct PostgresStatisticsTests {
         defer { try? FileManager.default.removeItem(at: more) }
         try await app.test(.live) { client in
             let first = try await client.send(.get, "/api/v1/stats?by=sex").text
+            let regression = "/api/v1/regression?target=bill_depth_mm&predictors=bill_length_mm,species,island"
+            let fit = try await client.send(.get, regression).text
             try SyntheticGenerator.fittedOnBundledData().write(rows: 500, seed: 3, toFileAt: more)
             #expect(try await Ingestor(platform: platform).ingest(file: more).stored == 500)
             let second = try await client.send(.get, "/api/v1/stats?by=sex").text
@@ -211,6 +217,13 @@ struct PostgresStatisticsTests {
             let metrics = try await client.send(.get, "/api/v1/metrics").text
             #expect(metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"} 1"#), "\(metrics)")
             #expect(metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="inserted"} 1"#))
+            // The regression's sums add the 500 inserted rows too.
+            let refit = try await client.send(.get, regression).text
+            #expect(refit != fit)
+            let analysis = RegressionAnalysis(target: "bill_depth_mm", predictors: ["bill_length_mm", "species", "island"])
+            try expectRecomputation(refit, try analysis.run(try await DatasetColumns.load(from: platform.warehouse.recordWarehouse)))
+            #expect(try await client.send(.get, "/api/v1/metrics").text
+                .contains(#"penguins_regression_updates_total{dataset="penguins",read="inserted"} 1"#))
         }
         if case .postgres(let location) = try configuration.location(of: .lake) {
             let store = try PostgresStore(location: location)
@@ -220,3 +233,24 @@ struct PostgresStatisticsTests {
         await platform.shutdown()
     }
 }
+
+/// The regression `served` is the full recomputation's: every number to 1e-8 relative (two
+/// solvers' rounding), and the plot's points the same records' (in another order: drawn from
+/// a sample that holds them all, at this size).
+func expectRecomputation(_ served: String, _ computed: RegressionReport, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    var report = try #require(try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any], sourceLocation: sourceLocation)
+    var reference = try #require(try JSONSerialization.jsonObject(with: try Responses.encoded(computed)) as? [String: Any], sourceLocation: sourceLocation)
+    let points = { (report: [String: Any]) in
+        zip(report["actual"] as? [Double] ?? [], report["predicted"] as? [Double] ?? []).map { [$0, $1] }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+    let (plotted, expected) = (points(report), points(reference))
+    for key in ["actual", "predicted"] { (report[key], reference[key]) = (nil, nil) }
+    let disagreement = jsonDisagreement(
+        try JSONSerialization.data(withJSONObject: report), try JSONSerialization.data(withJSONObject: reference), relative: 1e-8)
+    #expect(disagreement == "", sourceLocation: sourceLocation)
+    #expect(plotted.count == expected.count && !plotted.isEmpty, sourceLocation: sourceLocation)
+    for (point, reference) in zip(plotted, expected) {
+        #expect(point[0] == reference[0] && abs(point[1] - reference[1]) <= 1e-9 * abs(reference[1]), sourceLocation: sourceLocation)
+    }
+}
+

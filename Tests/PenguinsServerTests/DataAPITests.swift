@@ -105,7 +105,8 @@ import Testing
     }
 
     @Test func regressionReportAndItsParameterErrors() async throws {
-        let app = try await makeApp(try await makePlatform())
+        let platform = try await makePlatform()
+        let app = try await makeApp(platform)
         try await app.test(.router) { client in
             let report = try await client.send(.get, "/api/v1/regression?target=body_mass_g&predictors=flipper_length_mm,sex&test_fraction=0.25&seed=7").object()
             #expect(report["target"] as? String == "body_mass_g")
@@ -113,10 +114,17 @@ import Testing
             let model = try #require(report["model"] as? [String: Any])
             #expect(try #require(model["r_squared"] as? Double) > 0.7)
             // 333 rows have body mass, flipper length and sex (344 less 2 unmeasured and 9 of
-            // unknown sex); the test split is a quarter of them, rounded.
+            // unknown sex); the test split holds out those whose id hashes (with the seed) into
+            // the first quarter.
             #expect(report["rows_with_missing_values"] as? Int == 11)
-            #expect(report["test_rows"] as? Int == 83)
-            #expect(report["training_rows"] as? Int == 250)
+            let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0.25, seed: 7)
+            let columns = try await DatasetColumns.load(from: platform.warehouse.recordWarehouse)
+            let (mass, flipper, sex) = (columns.numeric("body_mass_g")!, columns.numeric("flipper_length_mm")!, columns.categorical("sex")!)
+            let complete = columns.records.ids.indices.filter { mass[$0] != nil && flipper[$0] != nil && sex[$0] != nil }
+            let held = complete.filter { analysis.isTest(id: columns.records.ids[$0]) }.count
+            #expect(complete.count == 333 && (70...97).contains(held), "\(held) of \(complete.count)")
+            #expect(report["test_rows"] as? Int == held)
+            #expect(report["training_rows"] as? Int == 333 - held)
 
             // On every row, the fit is statsmodels' (body_mass_g ~ flipper_length_mm, R² in
             // Tests/PenguinsStatisticsTests/Fixtures/ols.json).

@@ -1,0 +1,38 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+
+/// A uniform sample of the records offered to it (reservoir sampling): the record offered after
+/// `seen` others takes a slot with probability `limit / (seen + 1)`, so every record offered so
+/// far is in the sample equally likely, however many there were.
+struct RecordReservoir: Sendable {
+    /// The records the sample holds at most.
+    let limit: Int
+    /// The sample, with every feature of the records offered.
+    private(set) var records: RecordColumns
+    /// The records offered so far.
+    private(set) var seen = 0
+    private var sampler: SplitMix64
+
+    init(limit: Int, features: Int, seed: UInt64) {
+        self.limit = limit
+        records = RecordColumns(features: Array(repeating: [], count: features))
+        sampler = SplitMix64(seed: seed)
+    }
+
+    /// Offers the record at `row` of `offered`.
+    mutating func offer(_ offered: RecordColumns, row: Int) {
+        defer { seen += 1 }
+        if seen < limit {
+            records.ids.append(offered.ids[row])
+            records.targetClasses.append(offered.targetClasses[row])
+            for feature in records.features.indices { records.features[feature].append(offered.features[feature][row]) }
+            return
+        }
+        let slot = Int(sampler.next() % UInt64(seen + 1))
+        guard slot < limit else { return }
+        records.ids[slot] = offered.ids[row]
+        records.targetClasses[slot] = offered.targetClasses[row]
+        for feature in records.features.indices { records.features[feature][slot] = offered.features[feature][row] }
+    }
+}

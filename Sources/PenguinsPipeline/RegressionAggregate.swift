@@ -1,0 +1,191 @@
+import Foundation
+import PenguinsCore
+import PenguinsStatistics
+import PenguinsStorage
+
+/// The regression lab's fits (``RegressionAnalysis``) of a dataset's records for one test
+/// fraction and seed, kept as sums that new records add to: every fit of any target on any
+/// predictors is made from them without reading the records again.
+///
+/// A record enters the training or the test side by its id (``RegressionAnalysis/isTest(id:)``)
+/// and adds its cross products (``CrossProducts``) to that side's sums of the records with its
+/// pattern of present columns: a fit adds up the patterns that have its target and predictors
+/// (the complete cases) and solves the normal equations; the test error comes from the test
+/// side's sums. A uniform sample of each side gives the predicted-vs-actual plot.
+///
+/// Its reports equal ``RegressionAnalysis/run(_:)``'s on all the records up to the rounding of
+/// the two solvers (about 1e-10), except the plot, which is drawn from the sample.
+public struct RegressionAggregate: Sendable {
+    /// The records of each side the plot's sample holds at most.
+    public static let sampleLimit = 2_000
+    /// The most patterns of present columns kept (each is two small matrices).
+    public static let patternLimit = 512
+
+    /// A column a fit can use: a numeric feature, a categorical one or the target.
+    private struct Column: Sendable {
+        var name: String
+        /// The feature's index in the schema, nil for the target.
+        var feature: Int?
+        /// The level names of a categorical column, nil for a numeric one.
+        var levels: [String]?
+        /// The index of its first variable in the cross products.
+        var first: Int
+    }
+
+    public let schema: DatasetSchema
+    public let testFraction: Double
+    public let seed: UInt64
+    /// The records added.
+    public private(set) var rows = 0
+    private let columns: [Column]
+    /// The variables of the cross products: the constant, then each column's (a numeric
+    /// column's value, a categorical column's indicator of each level).
+    private let size: Int
+    /// What each numeric variable is taken from (its first value seen, nan before); 0 for the
+    /// constant and the indicators.
+    private var origins: [Double]
+    /// The sums of the training and the test records, by pattern of present columns (bit `i`
+    /// for `columns[i]`).
+    private var products: [UInt64: [CrossProducts]] = [:]
+    /// Uniform samples of the training and the test records.
+    private var samples: [RecordReservoir]
+
+    /// The sums of no records of `schema`, for fits with `testFraction` and `seed`.
+    public init(schema: DatasetSchema, testFraction: Double, seed: UInt64) {
+        self.schema = schema
+        self.testFraction = testFraction
+        self.seed = seed
+        var columns: [Column] = []
+        var next = 1
+        for (index, feature) in schema.features.enumerated() where feature.kind == .numeric || feature.kind == .categorical {
+            let levels = feature.kind == .categorical ? feature.levels : nil
+            columns.append(Column(name: feature.name, feature: index, levels: levels, first: next))
+            next += levels?.count ?? 1
+        }
+        columns.append(Column(name: schema.target.name, feature: nil, levels: schema.target.classes, first: next))
+        next += schema.target.classes.count
+        self.columns = columns
+        size = next
+        origins = Array(repeating: 0, count: next)
+        for column in columns where column.levels == nil { origins[column.first] = .nan }
+        samples = [0, 1].map { side in
+            RecordReservoir(limit: Self.sampleLimit, features: schema.features.count, seed: 0x5245_4752 &+ UInt64(side))
+        }
+    }
+
+    /// The analysis whose split this aggregate keeps.
+    private var split: RegressionAnalysis {
+        RegressionAnalysis(target: "", predictors: [], testFraction: testFraction, seed: seed)
+    }
+
+    /// Whether the aggregate is small enough to keep: the columns fit a pattern's bits and the
+    /// records have few patterns of present columns (``patternLimit``).
+    public var isCompact: Bool { columns.count <= 64 && products.count <= Self.patternLimit }
+
+    /// Adds `records`, read with every feature of the schema in its order.
+    public mutating func add(_ records: RecordColumns) {
+        precondition(records.features.count == schema.features.count, "records must carry every feature of the schema")
+        guard columns.count <= 64 else { rows += records.count; return }
+        let split = self.split
+        var indices: [Int] = []
+        var values: [Double] = []
+        indices.reserveCapacity(columns.count + 1)
+        values.reserveCapacity(columns.count + 1)
+        for row in 0..<records.count {
+            indices.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            indices.append(0)
+            values.append(1)
+            var pattern: UInt64 = 0
+            for (position, column) in columns.enumerated() {
+                let value = column.feature.map { records.features[$0][row] } ?? Double(records.targetClasses[row])
+                guard !value.isNaN else { continue }
+                if let levels = column.levels {
+                    guard value >= 0, Int(value) < levels.count else { continue }
+                    indices.append(column.first + Int(value))
+                    values.append(1)
+                } else {
+                    if origins[column.first].isNaN { origins[column.first] = value }
+                    indices.append(column.first)
+                    values.append(value - origins[column.first])
+                }
+                pattern |= 1 << UInt64(position)
+            }
+            let side = split.isTest(id: records.ids[row]) ? 1 : 0
+            products[pattern, default: [CrossProducts(size: size), CrossProducts(size: size)]][side].add(indices: indices, values: values)
+            samples[side].offer(records, row: row)
+        }
+        rows += records.count
+    }
+
+    /// The fit of `analysis` (whose test fraction and seed must be this aggregate's) on the
+    /// records added; the errors ``RegressionAnalysis/run(_:)`` gives.
+    public func report(_ analysis: RegressionAnalysis) throws -> RegressionReport {
+        precondition(analysis.testFraction == testFraction && analysis.seed == seed, "the aggregate keeps another split")
+        let numeric = DatasetColumns.numericNames(of: schema)
+        let categorical = DatasetColumns.categoricalNames(of: schema)
+        try analysis.validate(numeric: numeric, categorical: categorical)
+        let named = Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let target = columns[named[analysis.target]!]
+        let used = ([analysis.target] + analysis.predictors).map { named[$0]! }
+        let wanted = used.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
+        // The complete cases: every pattern with all the columns used.
+        var train = CrossProducts(size: size)
+        var test = CrossProducts(size: size)
+        for (pattern, sides) in products where pattern & wanted == wanted {
+            train += sides[0]
+            test += sides[1]
+        }
+        let (trainingRows, testRows) = (Int(train[0, 0].rounded()), Int(test[0, 0].rounded()))
+        guard trainingRows > analysis.predictors.count + 1 else {
+            throw PipelineError.notEnoughRows("only \(trainingRows) complete training rows for \(analysis.predictors.count) predictors; ingest more data or use fewer predictors")
+        }
+        // The terms: a numeric predictor's value, a categorical one's levels in the training
+        // records (sorted, the first dropped); then the target.
+        var variables = [0]
+        var encodings: [PredictorEncoding] = []
+        var unseenInTraining: [(predictor: String, level: String, known: [String])] = []
+        for name in analysis.predictors {
+            let column = columns[named[name]!]
+            guard let levels = column.levels else {
+                variables.append(column.first)
+                encodings.append(PredictorEncoding(name: name, kind: .numeric))
+                continue
+            }
+            let variable = { (level: Int) in column.first + level }
+            let seen = levels.indices.filter { train[variable($0), variable($0)] > 0 }.sorted { levels[$0] < levels[$1] }
+            guard seen.count >= 2 else { throw RegressionError.singleLevel(predictor: name, level: seen.first.map { levels[$0] } ?? "") }
+            variables += seen.dropFirst().map(variable)
+            encodings.append(PredictorEncoding(name: name, kind: .categorical(levels: seen.map { levels[$0] })))
+            let known = seen.map { levels[$0] }
+            for level in levels.indices where !seen.contains(level) && test[variable(level), variable(level)] > 0 {
+                unseenInTraining.append((name, levels[level], known))
+            }
+        }
+        variables.append(target.first)
+        let origins = variables.dropFirst().map { self.origins[$0] }
+        let model = try OLS.fit(products: train.restricted(to: variables), origins: origins, targetName: analysis.target, encodings: encodings)
+        let trainingMSE = model.residualSumOfSquares / Double(trainingRows)
+        var testMSE: Double?
+        if testRows > 0 {
+            if let unseen = unseenInTraining.first {
+                throw RegressionError.unseenLevel(predictor: unseen.predictor, level: unseen.level, knownLevels: unseen.known)
+            }
+            testMSE = OLS.residualSumOfSquares(of: model, products: test.restricted(to: variables), origins: origins) / Double(testRows)
+        }
+        // The plot: the sampled records of the side it shows that have every column used.
+        let sample = DatasetColumns(schema: schema, records: samples[testRows > 0 ? 1 : 0].records)
+        let y = sample.numeric(analysis.target)!
+        let predictorColumns = analysis.predictorColumns(of: sample)
+        let plotted = analysis.completeRows(y, predictorColumns, count: sample.count)
+        let actual = plotted.map { y[$0]! }
+        let predicted = try model.predict(analysis.design(predictorColumns, rows: plotted))
+        return RegressionReport(
+            target: analysis.target, predictors: analysis.predictors, model: model,
+            trainingRows: trainingRows, testRows: testRows, rowsWithMissingValues: rows - trainingRows - testRows,
+            trainingMSE: trainingMSE, trainingRMSE: trainingMSE.squareRoot(),
+            testMSE: testMSE, testRMSE: testMSE.map { $0.squareRoot() },
+            actual: RegressionAnalysis.evenlySpaced(actual), predicted: RegressionAnalysis.evenlySpaced(predicted)
+        )
+    }
+}
