@@ -1,4 +1,5 @@
 import Dispatch
+import PenguinsCore
 
 /// A read-only pointer handed to parallel iterations.
 ///
@@ -22,8 +23,9 @@ struct DisjointWritePointer<Element>: @unchecked Sendable {
 extension Array where Element: Sendable {
     /// `map` with the elements transformed side by side on every core, in order: for work
     /// per element that dwarfs the cost of a thread hop (a window of drift tests, a tree).
+    /// On a thread of low priority (``BackgroundThreads``) it stays on that thread.
     public func concurrentMap<T>(_ transform: @Sendable (Element) -> T) -> [T] {
-        guard count > 1 else { return map(transform) }
+        guard count > 1, !BackgroundThreads.isCurrent else { return map(transform) }
         var results = [T?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { buffer in
             let output = DisjointWritePointer(buffer)
