@@ -15,7 +15,7 @@ public final class BackgroundThreads: @unchecked Sendable {
     /// The threads shared by the process: one per core.
     public static let shared = BackgroundThreads(count: ProcessInfo.processInfo.activeProcessorCount)
     /// The niceness the threads take (0 is normal, 19 the lowest priority).
-    public static let niceness: Int32 = 15
+    public static let niceness: Int32 = 19
     private static let marker = "penguins.background"
 
     private let condition = NSCondition()

@@ -85,37 +85,66 @@ public struct RegressionAggregate: Sendable {
     /// Adds `records`, read with every feature of the schema in its order.
     public mutating func add(_ records: RecordColumns) {
         precondition(records.features.count == schema.features.count, "records must carry every feature of the schema")
-        guard columns.count <= 64 else { rows += records.count; return }
-        let split = self.split
-        var indices: [Int] = []
-        var values: [Double] = []
-        indices.reserveCapacity(columns.count + 1)
-        values.reserveCapacity(columns.count + 1)
-        for row in 0..<records.count {
-            indices.removeAll(keepingCapacity: true)
-            values.removeAll(keepingCapacity: true)
-            indices.append(0)
-            values.append(1)
-            var pattern: UInt64 = 0
-            for (position, column) in columns.enumerated() {
-                let value = column.feature.map { records.features[$0][row] } ?? Double(records.targetClasses[row])
-                guard !value.isNaN else { continue }
-                if let levels = column.levels {
-                    guard value >= 0, Int(value) < levels.count else { continue }
-                    indices.append(column.first + Int(value))
-                    values.append(1)
-                } else {
-                    if origins[column.first].isNaN { origins[column.first] = value }
-                    indices.append(column.first)
-                    values.append(value - origins[column.first])
+        let count = records.count
+        guard columns.count <= 64 else { rows += count; return }
+        // The columns' values side by side, row after row: a numeric value, a level's index, nan.
+        let width = columns.count
+        var values = [Double](repeating: .nan, count: count * width)
+        for (position, column) in columns.enumerated() {
+            if let feature = column.feature {
+                let source = records.features[feature]
+                for row in 0..<count { values[row * width + position] = source[row] }
+            } else {
+                let classes = records.targetClasses
+                for row in 0..<count { values[row * width + position] = Double(classes[row]) }
+            }
+            if column.levels == nil, origins[column.first].isNaN {
+                if let first = (0..<count).lazy.map({ values[$0 * width + position] }).first(where: { !$0.isNaN }) {
+                    origins[column.first] = first
                 }
+            }
+        }
+        let levelCounts = columns.map { $0.levels?.count ?? 0 }
+        let firsts = columns.map(\.first)
+        let split = self.split
+        var indices = [Int](repeating: 0, count: width + 1)
+        var entries = [Double](repeating: 0, count: width + 1)
+        var (lastPattern, lastProducts): (UInt64?, [CrossProducts]) = (nil, [])
+        for row in 0..<count {
+            var used = 1
+            var pattern: UInt64 = 0
+            indices[0] = 0
+            entries[0] = 1
+            for position in 0..<width {
+                let value = values[row * width + position]
+                guard !value.isNaN else { continue }
+                if levelCounts[position] > 0 {
+                    guard value >= 0, Int(value) < levelCounts[position] else { continue }
+                    indices[used] = firsts[position] + Int(value)
+                    entries[used] = 1
+                } else {
+                    indices[used] = firsts[position]
+                    entries[used] = value - origins[firsts[position]]
+                }
+                used += 1
                 pattern |= 1 << UInt64(position)
             }
             let side = split.isTest(id: records.ids[row]) ? 1 : 0
-            products[pattern, default: [CrossProducts(size: size), CrossProducts(size: size)]][side].add(indices: indices, values: values)
+            // Rows in key order often share their pattern: its sums stay at hand until another comes.
+            if pattern != lastPattern {
+                if let lastPattern { products[lastPattern] = lastProducts }
+                lastProducts = products.removeValue(forKey: pattern) ?? [CrossProducts(size: size), CrossProducts(size: size)]
+                lastPattern = pattern
+            }
+            indices.withUnsafeBufferPointer { indices in
+                entries.withUnsafeBufferPointer { entries in
+                    lastProducts[side].add(indices: UnsafeBufferPointer(rebasing: indices[..<used]), values: UnsafeBufferPointer(rebasing: entries[..<used]))
+                }
+            }
             samples[side].offer(records, row: row)
         }
-        rows += records.count
+        if let lastPattern { products[lastPattern] = lastProducts }
+        rows += count
     }
 
     /// The fit of `analysis` (whose test fraction and seed must be this aggregate's) on the

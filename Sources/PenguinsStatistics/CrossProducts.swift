@@ -23,8 +23,17 @@ public struct CrossProducts: Sendable, Equatable {
 
     /// Adds one row given by its non-zero entries: `indices` ascending, `values` beside them.
     public mutating func add(indices: [Int], values: [Double]) {
+        indices.withUnsafeBufferPointer { indices in
+            values.withUnsafeBufferPointer { values in add(indices: indices, values: values) }
+        }
+    }
+
+    /// Adds one row given by its non-zero entries: `indices` ascending, `values` beside them
+    /// (the first `indices.count`).
+    public mutating func add(indices: UnsafeBufferPointer<Int>, values: UnsafeBufferPointer<Double>) {
+        let size = self.size
         sums.withUnsafeMutableBufferPointer { sums in
-            for a in indices.indices {
+            for a in 0..<indices.count {
                 let (row, value) = (indices[a] * size, values[a])
                 for b in a..<indices.count { sums[row + indices[b]] += value * values[b] }
             }
