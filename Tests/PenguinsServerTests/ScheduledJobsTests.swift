@@ -15,8 +15,11 @@ import Testing
         // A day of predictions 900 g heavier than the training sample.
         let columns = try await DatasetColumns.load(from: platform.warehouse.recordWarehouse)
         var entries = DriftHistoryAPITests.log(from: columns).suffix(342).map { $0 }
+        // All in today's UTC day (the drift job's newest window), however soon after midnight.
         let now = Date()
-        for index in entries.indices { entries[index].prediction.predictedAt = now.addingTimeInterval(-Double(index)) }
+        let sinceMidnight = now.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400)
+        let spacing = min(1, sinceMidnight / Double(entries.count + 1))
+        for index in entries.indices { entries[index].prediction.predictedAt = now.addingTimeInterval(-Double(index) * spacing) }
         try await platform.predictionLog.append(entries)
 
         let metrics = ServerMetrics()
