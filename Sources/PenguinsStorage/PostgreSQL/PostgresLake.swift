@@ -103,7 +103,7 @@ public struct PostgresLake: Lake {
 
     /// The number of documents.
     public func count() async throws -> Int {
-        try await store.run(.lake) { client in try await PostgresStore.count(client, "SELECT count(*) FROM lake") }
+        try await store.run(.lake, bulk: true) { client in try await PostgresStore.count(client, "SELECT count(*) FROM lake") }
     }
 
     /// A row of ``selection``: id, document text, source file, encoding and line (as text, which

@@ -77,6 +77,6 @@ public struct PostgresQuarantine: Quarantine {
 
     /// The number of quarantined rows.
     public func count() async throws -> Int {
-        try await store.run(.quarantine) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
+        try await store.run(.quarantine, bulk: true) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
     }
 }

@@ -94,7 +94,7 @@ public struct PostgresRecordLake: RecordLake {
 
     public func count() async throws -> Int {
         let table = tables.lake
-        return try await store.run(.lake) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
+        return try await store.run(.lake, bulk: true) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
     }
 
     private static func collect(_ rows: PostgresRowSequence) async throws -> [LakeDocument] {

@@ -72,7 +72,7 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
     /// The number of logged predictions.
     public func count() async throws -> Int {
         let table = tables.predictionLog
-        return try await store.run(.predictionLog) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
+        return try await store.run(.predictionLog, bulk: true) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
     }
 
     /// Records ground truth in one transaction, as ``SQLiteRecordPredictionLog/record(_:)`` does.
@@ -121,7 +121,7 @@ public struct PostgresRecordPredictionLog: RecordPredictionLog {
     public func labelled(since: Date?) async throws -> [LabelledPrediction] {
         let (table, coding) = (tables.feedback, coding)
         let from = since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
-        return try await store.run(.predictionLog) { client in
+        return try await store.run(.predictionLog, bulk: true) { client in
             let rows = try await client.query("""
                 SELECT predicted_class, actual_class, model_version, predicted_at, recorded_at, inputs FROM \(unescaped: table)
                 WHERE predicted_at >= \(from) ORDER BY predicted_at, subject, reference

@@ -173,7 +173,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
             + (predictions ? ["predicted_class", "model_version"] : [])
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
-        return try await store.run(.warehouse) { client in
+        return try await store.run(.warehouse, bulk: true) { client in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
                 try Self.append(row.makeRandomAccess(), to: &result, schema: schema, coding: coding, featureIndices: featureIndices, predictions: predictions)
@@ -191,7 +191,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
         return try await atOneVersion {
-            try await store.run(.warehouse) { client -> State? in
+            try await store.run(.warehouse, bulk: true) { client -> State? in
                 var state = initial
                 var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
                 for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
@@ -325,7 +325,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
 
     public func countsByPartition() async throws -> [String: Int] {
         let sql = "SELECT \(tables.partitionColumn), count(*) FROM \(tables.warehouse) GROUP BY 1"
-        return try await store.run(.warehouse) { client in
+        return try await store.run(.warehouse, bulk: true) { client in
             var counts: [String: Int] = [:]
             for try await (partition, count) in try await client.query(PostgresQuery(unsafeSQL: sql)).decode((String, Int).self) {
                 counts[partition] = count
@@ -337,7 +337,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     public func summariesByPartition() async throws -> [PartitionSummary] {
         let tables = tables
         let query = PostgresQuery(unsafeSQL: tables.summaryQuery(.postgres))
-        return try await store.run(.warehouse) { client in
+        return try await store.run(.warehouse, bulk: true) { client in
             var builder = PartitionSummaryBuilder(tables: tables)
             for try await row in try await client.query(query) {
                 let cells = row.makeRandomAccess()
@@ -355,7 +355,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
 
     public func usableAndScoredByPartition() async throws -> [String: UsableAndScored] {
         let query = PostgresQuery(unsafeSQL: tables.usableAndScoredQuery(.postgres))
-        return try await store.run(.warehouse) { client in
+        return try await store.run(.warehouse, bulk: true) { client in
             var counts: [String: UsableAndScored] = [:]
             for try await (partition, usable, scored) in try await client.query(query).decode((String, Int, Int).self) {
                 counts[partition] = UsableAndScored(usable: usable, scored: scored)
@@ -366,7 +366,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
 
     public func count() async throws -> Int {
         let table = tables.warehouse
-        return try await store.run(.warehouse) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
+        return try await store.run(.warehouse, bulk: true) { client in try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)") }
     }
 
     public func dataVersion() async throws -> Int64 {

@@ -38,6 +38,9 @@ public final class PostgresStore: Sendable {
     public let location: PostgresLocation
     /// The longest an operation waits for a connection and its answer before it fails.
     public let operationTimeout: Duration
+    /// How long a read of a whole table may take (a server that stops answering is still found
+    /// within ``slowOperationCheck``, by a probe of its own).
+    public let bulkOperationTimeout: Duration
 
     /// The document lake.
     public var lake: PostgresLake { PostgresLake(store: self) }
@@ -115,14 +118,18 @@ public final class PostgresStore: Sendable {
     /// - Parameters:
     ///   - maximumConnections: the size of the connection pool.
     ///   - operationTimeout: how long an operation may wait for a connection and its answer.
+    ///   - bulkOperationTimeout: the same for a read of a whole table (``run(_:bulk:_:)``),
+    ///     whose answer takes as long as the table is large.
     ///   - retryInterval: after a failed connection attempt, how long operations fail at once.
     ///   - slowOperationCheck: how long a pool operation runs before the server is checked.
     public init(
         location: PostgresLocation, maximumConnections: Int = 8, operationTimeout: Duration = .seconds(10),
+        bulkOperationTimeout: Duration = .seconds(900),
         retryInterval: Duration = .milliseconds(500), slowOperationCheck: Duration = .seconds(1)
     ) throws {
         self.location = location
         self.operationTimeout = operationTimeout
+        self.bulkOperationTimeout = max(operationTimeout, bulkOperationTimeout)
         self.retryInterval = retryInterval
         probeTimeout = min(operationTimeout, .seconds(2))
         self.slowOperationCheck = slowOperationCheck
@@ -228,11 +235,11 @@ public final class PostgresStore: Sendable {
     }
 
     /// Runs `body` with the pool once the store is prepared, failing with
-    /// ``StorageError/unavailable(role:location:reason:)`` after ``operationTimeout`` or on any
-    /// server error.
+    /// ``StorageError/unavailable(role:location:reason:)`` after ``operationTimeout`` (with
+    /// `bulk`, a read of a whole table, ``bulkOperationTimeout``) or on any server error.
     @discardableResult
     func run<Result: Sendable>(
-        _ role: StoreRole, _ body: @escaping @Sendable (PostgresClient) async throws -> Result
+        _ role: StoreRole, bulk: Bool = false, _ body: @escaping @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {
         if !readiness.withLock({ if case .ready = $0 { true } else { false } }) {
             try await prepare(role: role)
@@ -240,7 +247,7 @@ public final class PostgresStore: Sendable {
         try await checkServer(role)
         let client = client
         do {
-            return try await withServerWatch { try await body(client) }
+            return try await withServerWatch(timeout: bulk ? bulkOperationTimeout : operationTimeout) { try await body(client) }
         } catch let error as StorageError {
             throw error
         } catch {
@@ -249,15 +256,17 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Runs a pool operation within ``operationTimeout``. One still running after
+    /// Runs a pool operation within `timeout`. One still running after
     /// ``slowOperationCheck`` has the server checked with a connection of its own: when that
     /// fails, the operation is abandoned at once (it would wait for the pool to connect until
     /// its timeout) and the store marks the server down; when it succeeds, the operation goes on.
     /// An abandoned operation is cancelled but not waited for (see ``withDeadline(_:watchdog:_:)``).
-    private func withServerWatch<Result: Sendable>(_ operation: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    private func withServerWatch<Result: Sendable>(
+        timeout: Duration, _ operation: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
         let check = slowOperationCheck
-        guard check < operationTimeout else { return try await withDeadline(operationTimeout, operation) }
-        return try await withDeadline(operationTimeout, watchdog: {
+        guard check < timeout else { return try await withDeadline(timeout, operation) }
+        return try await withDeadline(timeout, watchdog: {
             try await Task.sleep(for: check)
             do {
                 try await self.probeServer()
