@@ -114,6 +114,14 @@ enum OpenAPI {
         /// The `current` sample of a drift report (`production` or `warehouse`).
         static let driftCurrent = reference("DriftCurrent")
 
+        /// A regression's share of held-out rows.
+        static let testFraction = query(
+            "test_fraction", ["type": "number", "minimum": 0, "exclusiveMaximum": 1, "default": 0.2],
+            description: "Share of the rows held out for the test error: a row is held out when a hash of its id and the seed falls below it, so it keeps its side as rows are added."
+        )
+        /// The seed of a regression's split.
+        static let splitSeed = query("seed", ["type": "integer", "minimum": 0, "default": 42], description: "Seed of the hash that splits the rows.")
+
         /// A parameter in the query string.
         static func query(
             _ name: String, _ schema: JSONLiteral, required: Bool = false, description: String? = nil, example: JSONLiteral? = nil

@@ -264,8 +264,8 @@ extension OpenAPI.Operation {
                 description: "Comma-separated column names (numeric or species, island, sex), not the target; the parameter may also repeat.",
                 example: "flipper_length_mm,sex"
             ),
-            .query("test_fraction", ["type": "number", "minimum": 0, "exclusiveMaximum": 1, "default": 0.2]),
-            .query("seed", ["type": "integer", "minimum": 0, "default": 42]),
+            .testFraction,
+            .splitSeed,
         ],
         responses: [
             200: .json(

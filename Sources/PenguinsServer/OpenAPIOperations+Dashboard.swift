@@ -219,8 +219,8 @@ extension OpenAPI.Operation {
             .datasetName,
             .query("target", .string, description: "A numeric column."),
             .query("predictors", .string, description: "A predictor column (repeatable)."),
-            .query("test_fraction", ["type": "number", "minimum": 0, "exclusiveMaximum": 1, "default": 0.2]),
-            .query("seed", ["type": "integer", "minimum": 0, "default": 42]),
+            .testFraction,
+            .splitSeed,
         ],
         responses: [200: .page, 303: .redirect("The penguins' lab is `/regression`."), 404: .errorPage, 422: .errorPage]
     )

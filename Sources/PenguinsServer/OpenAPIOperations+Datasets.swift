@@ -244,8 +244,8 @@ extension OpenAPI.Operation {
             .datasetName,
             .query("target", .string, required: true, description: "A numeric column."),
             .query("predictors", .string, required: true, description: "Comma-separated columns."),
-            .query("test_fraction", ["type": "number", "minimum": 0, "exclusiveMaximum": 1, "default": 0.2]),
-            .query("seed", ["type": "integer", "minimum": 0, "default": 42]),
+            .testFraction,
+            .splitSeed,
         ],
         responses: [
             200: .json("The fitted model and its errors.", .ref("RegressionReport")),
