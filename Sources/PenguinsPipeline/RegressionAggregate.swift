@@ -104,7 +104,8 @@ public struct RegressionAggregate: Sendable {
                 }
             }
         }
-        let levelCounts = columns.map { $0.levels?.count ?? 0 }
+        // A categorical column's number of levels; -1 for a numeric one.
+        let levelCounts = columns.map { $0.levels?.count ?? -1 }
         let firsts = columns.map(\.first)
         let split = self.split
         var indices = [Int](repeating: 0, count: width + 1)
@@ -118,7 +119,7 @@ public struct RegressionAggregate: Sendable {
             for position in 0..<width {
                 let value = values[row * width + position]
                 guard !value.isNaN else { continue }
-                if levelCounts[position] > 0 {
+                if levelCounts[position] >= 0 {
                     guard value >= 0, Int(value) < levelCounts[position] else { continue }
                     indices[used] = firsts[position] + Int(value)
                     entries[used] = 1
