@@ -36,14 +36,16 @@ public struct StandardScaler: Codable, Sendable, Equatable {
         return StandardScaler(means: means, standardDeviations: deviations)
     }
 
-    /// Standardises every row of `x`, which must have as many columns as the fitted data.
-    public func transform(_ x: FeatureMatrix) -> FeatureMatrix {
+    /// Standardises every row of `x`, which must have as many columns as the fitted data. A
+    /// matrix handed over (`consume`) is scaled in place, without a copy.
+    public func transform(_ x: consuming FeatureMatrix) -> FeatureMatrix {
         precondition(x.columnCount == means.count, "the scaler was fitted on \(means.count) columns, not \(x.columnCount)")
-        var values = x.values
+        let (rowCount, columnCount) = (x.rowCount, x.columnCount)
+        var values = (consume x).values
         for index in values.indices {
             values[index] = scale(values[index], column: index % means.count)
         }
-        return FeatureMatrix(columnCount: x.columnCount, values: values, rowCount: x.rowCount)
+        return FeatureMatrix(columnCount: columnCount, values: values, rowCount: rowCount)
     }
 
     /// Standardises one row, which must have as many values as the fitted data has columns.

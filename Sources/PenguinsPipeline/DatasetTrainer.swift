@@ -57,11 +57,17 @@ public struct DatasetTrainer: Sendable {
         let schema = stores.warehouse.schema
         let indices = try Self.featureIndices(names, in: schema)
         let loadStart = Date()
-        let columns = try await stores.warehouse.columns(featureIndices: indices)
+        // Copied a chunk at a time as the table is read: the read's columns are never held whole.
+        let folded = try await stores.warehouse.foldColumns(featureIndices: indices, chunk: Self.chunk, into: CompleteRows()) { rows, chunk in
+            rows.add(chunk)
+            return true
+        }
+        var rows: CompleteRows
+        if let folded { rows = folded.state } else { rows = CompleteRows(try await stores.warehouse.columns(featureIndices: indices)) }
         let loadSeconds = Date().timeIntervalSince(loadStart)
 
         let fitStart = Date()
-        var artifact = try fit(columns, schema: schema, featureIndices: indices, now: now)
+        var artifact = try fit(consume rows, schema: schema, featureIndices: indices, now: now)
         artifact.spark = spark
         let fitSeconds = Date().timeIntervalSince(fitStart)
 
@@ -71,24 +77,19 @@ public struct DatasetTrainer: Sendable {
             version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds, promoted: gate.promoted, comparison: gate.comparison)
     }
 
+    /// The records read at a time.
+    static let chunk = 100_000
+
     /// Fits on the rows of `columns` that have every feature. Pure: no I/O.
     /// - Throws: ``PipelineError/noTrainingRows(dataset:features:)`` when no row has them all.
     public func fit(_ columns: RecordColumns, schema: DatasetSchema, featureIndices indices: [Int], now: Date) throws -> ModelArtifact {
-        let names = indices.map { schema.features[$0].name }
-        let complete = (0..<columns.count).filter { row in columns.features.allSatisfy { !$0[row].isNaN } }
-        guard !complete.isEmpty else { throw PipelineError.noTrainingRows(dataset: schema.name, features: names) }
+        try fit(CompleteRows(columns), schema: schema, featureIndices: indices, now: now)
+    }
 
-        var values: [Double] = []
-        values.reserveCapacity(complete.count * indices.count)
-        var fingerprint = Fingerprint()
-        for row in complete {
-            fingerprint.add(columns.ids[row])
-            for column in columns.features {
-                values.append(column[row])
-                fingerprint.add(column[row].bitPattern)
-            }
-        }
-        let labels = complete.map { columns.targetClasses[$0] }
+    private func fit(_ rows: consuming CompleteRows, schema: DatasetSchema, featureIndices indices: [Int], now: Date) throws -> ModelArtifact {
+        let names = indices.map { schema.features[$0].name }
+        guard !rows.labels.isEmpty else { throw PipelineError.noTrainingRows(dataset: schema.name, features: names) }
+        let (values, labels, fingerprint) = (rows.values, rows.labels, rows.fingerprint)
         let all = FeatureMatrix(columnCount: indices.count, values: values)
         let classes = schema.target.classes
         let fitted = try ForestFit(all, labels: labels, classCount: classes.count, parameters: parameters, testFraction: testFraction)
@@ -119,5 +120,31 @@ public struct DatasetTrainer: Sendable {
         artifact.featureLevels = Dictionary(uniqueKeysWithValues: indices.map { schema.features[$0] }
             .filter { $0.kind == .categorical }.map { ($0.name, $0.levels) })
         return artifact
+    }
+}
+
+/// The rows of a dataset that have every feature read, row-major, with their classes and the
+/// fingerprint of their ids and values: what a forest is trained on.
+struct CompleteRows: Sendable {
+    var values: [Double] = []
+    var labels: [Int] = []
+    var fingerprint = Fingerprint()
+
+    init() {}
+
+    init(_ columns: RecordColumns) {
+        add(columns)
+    }
+
+    /// Copies the complete rows of `columns`.
+    mutating func add(_ columns: RecordColumns) {
+        for row in 0..<columns.count where columns.features.allSatisfy({ !$0[row].isNaN }) {
+            fingerprint.add(columns.ids[row])
+            for column in columns.features {
+                values.append(column[row])
+                fingerprint.add(column[row].bitPattern)
+            }
+            labels.append(columns.targetClasses[row])
+        }
     }
 }

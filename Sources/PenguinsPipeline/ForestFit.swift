@@ -13,7 +13,8 @@ struct ForestFit {
         split = StratifiedSplit.split(labels: labels, testFraction: testFraction, seed: parameters.seed)
         let train = all.selecting(rows: split.train)
         scaler = StandardScaler.fit(train)
-        forest = try parameters.fit(scaler.transform(train), labels: split.train.map { labels[$0] }, classCount: classCount)
+        // The training rows are scaled in place: they are not needed unscaled again.
+        forest = try parameters.fit(scaler.transform(consume train), labels: split.train.map { labels[$0] }, classCount: classCount)
         let evaluated = split.test.isEmpty ? split.train : split.test
         let predicted = forest.predict(scaler.transform(all.selecting(rows: evaluated)))
         metrics = ClassificationMetrics(actual: evaluated.map { labels[$0] }, predicted: predicted, classCount: classCount)
