@@ -73,11 +73,6 @@ public struct RegressionAggregate: Sendable {
         }
     }
 
-    /// The analysis whose split this aggregate keeps.
-    private var split: RegressionAnalysis {
-        RegressionAnalysis(target: "", predictors: [], testFraction: testFraction, seed: seed)
-    }
-
     /// Whether the aggregate is small enough to keep: the columns fit a pattern's bits and the
     /// records have few patterns of present columns (``patternLimit``).
     public var isCompact: Bool { columns.count <= 64 && products.count <= Self.patternLimit }
@@ -107,7 +102,6 @@ public struct RegressionAggregate: Sendable {
         // A categorical column's number of levels; -1 for a numeric one.
         let levelCounts = columns.map { $0.levels?.count ?? -1 }
         let firsts = columns.map(\.first)
-        let split = self.split
         var indices = [Int](repeating: 0, count: width + 1)
         var entries = [Double](repeating: 0, count: width + 1)
         var (lastPattern, lastProducts): (UInt64?, [CrossProducts]) = (nil, [])
@@ -130,7 +124,7 @@ public struct RegressionAggregate: Sendable {
                 used += 1
                 pattern |= 1 << UInt64(position)
             }
-            let side = split.isTest(id: records.ids[row]) ? 1 : 0
+            let side = RegressionAnalysis.isTest(id: records.ids[row], testFraction: testFraction, seed: seed) ? 1 : 0
             // Rows in key order often share their pattern: its sums stay at hand until another comes.
             if pattern != lastPattern {
                 if let lastPattern { products[lastPattern] = lastProducts }

@@ -1,6 +1,5 @@
 import Foundation
 import PenguinsCore
-import PenguinsML
 import PenguinsStatistics
 
 /// An OLS fit of one numeric variable on numeric and categorical predictors, with its error
@@ -106,16 +105,17 @@ public struct RegressionAnalysis: Sendable {
     /// uniform number in [0, 1), is below the test fraction. A record keeps its side whatever
     /// other records are stored, so the split of stored records stays put as new ones arrive.
     public func isTest(id: String) -> Bool {
-        Self.splitPoint(id: id, seed: seed) < testFraction
+        Self.isTest(id: id, testFraction: testFraction, seed: seed)
     }
 
-    /// The id's place in [0, 1) for `seed`: FNV-1a of its UTF-8 bytes, mixed with the seed by
-    /// SplitMix64's finalizer (the same on every platform and in every process).
-    static func splitPoint(id: String, seed: UInt64) -> Double {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var mixed = SplitMix64(seed: hash ^ seed)
-        return mixed.nextUniform()
+    /// Whether `id` is held out at `testFraction` with `seed`: its ``Fingerprint`` (FNV-1a),
+    /// mixed with the seed by SplitMix64's finalizer into [0, 1), is below the fraction (the
+    /// same on every platform and in every process).
+    static func isTest(id: String, testFraction: Double, seed: UInt64) -> Bool {
+        var fingerprint = Fingerprint()
+        fingerprint.add(id)
+        var mixed = SplitMix64(seed: fingerprint.value ^ seed)
+        return mixed.nextUniform() < testFraction
     }
 
     /// The points of the predicted-vs-actual plot: at most ``RegressionReport/plotSampleSize``

@@ -293,11 +293,7 @@ extension Endpoints {
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema)
         )
-        let warehouse = platform.warehouse.recordWarehouse
-        let report = try await self.analysis(Self.key(of: analysis), of: warehouse) { [self] in
-            guard let report = try await regressionReport(analysis, of: warehouse) else { throw PipelineError.emptyWarehouse }
-            return report
-        }
+        guard let report = try await regressionReport(analysis, of: platform.warehouse.recordWarehouse) else { throw PipelineError.emptyWarehouse }
         return try Responses.json(encoding: report)
     }
 

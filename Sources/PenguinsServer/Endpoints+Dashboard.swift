@@ -130,10 +130,8 @@ extension Endpoints {
             return Responses.html(page(request, nil, problem.detail), status: .unprocessableContent)
         }
         do {
-            // Nil when there are no rows yet; kept per version of the data like the API's fits.
-            let report: RegressionReport? = try await self.analysis(Self.key(of: analysis), of: warehouse) { [self] in
-                try await regressionReport(analysis, of: warehouse)
-            }
+            // Nil when there are no rows yet.
+            let report = try await regressionReport(analysis, of: warehouse)
             return Responses.html(page(request, report, report == nil ? emptyMessage : nil))
         } catch {
             let problem = Problem.from(error)

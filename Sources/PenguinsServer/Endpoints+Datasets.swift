@@ -315,11 +315,7 @@ extension Endpoints {
             target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
-        let warehouse = session.stores.warehouse
-        let report = try await self.analysis(Self.key(of: analysis), of: warehouse) { [self] in
-            guard let report = try await regressionReport(analysis, of: warehouse) else { throw PipelineError.emptyWarehouse }
-            return report
-        }
+        guard let report = try await regressionReport(analysis, of: session.stores.warehouse) else { throw PipelineError.emptyWarehouse }
         return try Responses.json(encoding: report)
     }
 

@@ -148,16 +148,20 @@ extension Endpoints {
         }
     }
 
-    /// The fit of `analysis` on `warehouse`'s records (``KeptRegressions``); nil when there are none.
+    /// The fit of `analysis` on `warehouse`'s records, made once per version of the data
+    /// (``AnalysisResults``) from the sums kept for its split (``KeptRegressions``); nil when
+    /// there are no records.
     func regressionReport(_ analysis: RegressionAnalysis, of warehouse: any RecordWarehouse) async throws -> RegressionReport? {
-        let source = try await store(.warehouse) { [keptRegressions] in
-            try await keptRegressions.current(of: warehouse, name: "test_fraction=\(analysis.testFraction)&seed=\(analysis.seed)") {
-                RegressionAggregate(schema: $0, testFraction: analysis.testFraction, seed: analysis.seed)
+        try await self.analysis(Self.key(of: analysis), of: warehouse) { [self] in
+            let source = try await store(.warehouse) { [keptRegressions] in
+                try await keptRegressions.current(of: warehouse, name: "test_fraction=\(analysis.testFraction)&seed=\(analysis.seed)") {
+                    RegressionAggregate(schema: $0, testFraction: analysis.testFraction, seed: analysis.seed)
+                }
             }
-        }
-        switch source {
-        case .aggregate(let aggregate): return aggregate.rows > 0 ? try aggregate.report(analysis) : nil
-        case .records(let columns): return columns.count > 0 ? try analysis.run(columns) : nil
+            switch source {
+            case .aggregate(let aggregate): return aggregate.rows > 0 ? try aggregate.report(analysis) : nil
+            case .records(let columns): return columns.count > 0 ? try analysis.run(columns) : nil
+            }
         }
     }
 }

@@ -170,9 +170,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     public func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns {
         let schema = tables.schema
         let coding = coding
-        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
-            + (predictions ? ["predicted_class", "model_version"] : [])
-        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
+        let sql = columnsQuery(featureIndices: featureIndices, predictions: predictions)
         return try await store.run(.warehouse, bulk: true) { client in
             var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
@@ -188,8 +186,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
     ) async throws -> (version: Int64, state: State)? {
         let (schema, coding) = (tables.schema, coding)
-        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
-        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
+        let sql = columnsQuery(featureIndices: featureIndices, predictions: false)
         return try await atOneVersion {
             try await store.run(.warehouse, bulk: true) { client -> State? in
                 var state = initial
@@ -205,6 +202,14 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 return state
             }
         }
+    }
+
+    /// Every record's id, class, features of `featureIndices` and, with `predictions`, predicted
+    /// class and model version, in key order (what ``append(_:to:schema:coding:featureIndices:predictions:)`` reads).
+    private func columnsQuery(featureIndices: [Int], predictions: Bool) -> String {
+        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
+            + (predictions ? ["predicted_class", "model_version"] : [])
+        return "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
     }
 
     /// Appends a row read as id, class, the features of `featureIndices` and, with

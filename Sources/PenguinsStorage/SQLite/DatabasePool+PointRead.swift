@@ -1,5 +1,6 @@
 import Dispatch
 import GRDB
+import PenguinsCore
 
 extension DatabasePool {
     /// Runs a short read on the calling thread. For point lookups, which take microseconds:
@@ -26,6 +27,12 @@ extension DatabasePool {
                 continuation.resume(with: Result { try self.read(value) })
             }
         }
+    }
+
+    /// ``readInBackground(_:)`` on a thread of low priority (``BackgroundThreads``): for a read of
+    /// a whole table for an analysis, so that serving keeps the cores it needs while it runs.
+    func readAtLowPriority<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await BackgroundThreads.shared.run { try self.read(value) }
     }
 }
 

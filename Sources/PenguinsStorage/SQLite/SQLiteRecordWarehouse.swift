@@ -127,15 +127,12 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let read = columnRead(featureIndices: featureIndices, predictions: false)
         let sql = read.select + " ORDER BY \(tables.partitionColumn), \(tables.idColumn)"
         let version = "SELECT version FROM \(tables.dataVersion)"
-        // A whole-table read for an analysis: on the threads of low priority, so that serving
-        // keeps the cores it needs while it runs.
-        let pool = self.pool
-        return try await BackgroundThreads.shared.run { try pool.read { db in
+        return try await pool.readAtLowPriority { db in
             let current = try Int64.fetchOne(db, sql: version) ?? 0
             var state = initial
             let finished = try read.run(db, sql: sql, chunk: chunk) { fold(&state, $0) }
             return finished ? (current, state) : nil
-        } }
+        }
     }
 
     /// The records the insertion log names after `version`, read by id in one read transaction.
