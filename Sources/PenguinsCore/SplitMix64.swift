@@ -2,7 +2,7 @@ import Foundation
 
 /// A small, fast, seeded random number generator (SplitMix64): the same seed gives the same
 /// sequence on every platform, which makes synthetic data reproducible.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable, Codable {
     private var state: UInt64
 
     public init(seed: UInt64) {

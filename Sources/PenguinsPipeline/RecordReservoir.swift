@@ -5,7 +5,7 @@ import PenguinsStorage
 /// A uniform sample of the records offered to it (reservoir sampling): the record offered after
 /// `seen` others takes a slot with probability `limit / (seen + 1)`, so every record offered so
 /// far is in the sample equally likely, however many there were.
-struct RecordReservoir: Sendable {
+struct RecordReservoir: Sendable, Codable {
     /// The records the sample holds at most.
     let limit: Int
     /// The sample, with every feature of the records offered.

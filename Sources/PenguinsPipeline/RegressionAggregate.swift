@@ -213,3 +213,43 @@ public struct RegressionAggregate: Sendable {
         )
     }
 }
+
+extension RegressionAggregate: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case schema, testFraction, seed, rows, origins, products, samples
+    }
+
+    /// Sums saved by ``encode(to:)``, with the schema and split they were made for (the
+    /// columns follow from the schema); sums of another size than the schema's are refused as
+    /// corrupt.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            schema: try container.decode(DatasetSchema.self, forKey: .schema),
+            testFraction: try container.decode(Double.self, forKey: .testFraction),
+            seed: try container.decode(UInt64.self, forKey: .seed)
+        )
+        rows = try container.decode(Int.self, forKey: .rows)
+        origins = try container.decode([Double].self, forKey: .origins)
+        products = try container.decode([UInt64: [CrossProducts]].self, forKey: .products)
+        samples = try container.decode([RecordReservoir].self, forKey: .samples)
+        let size = self.size
+        guard origins.count == size, samples.count == 2,
+              samples.allSatisfy({ $0.records.features.count == schema.features.count }),
+              products.values.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.size == size } })
+        else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "sums of another size than the schema's"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(testFraction, forKey: .testFraction)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(origins, forKey: .origins)
+        try container.encode(products, forKey: .products)
+        try container.encode(samples, forKey: .samples)
+    }
+}

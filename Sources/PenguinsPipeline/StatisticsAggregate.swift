@@ -34,7 +34,7 @@ public struct StatisticsAggregate: Sendable {
     }
 
     /// One numeric feature's counts, overall and by `[grouping][level]`.
-    private struct NumericCounts: Sendable {
+    private struct NumericCounts: Sendable, Codable {
         var overall = ValueCounts()
         var byLevel: [[ValueCounts]]
     }
@@ -232,5 +232,51 @@ public struct StatisticsAggregate: Sendable {
         var counts: [String: Int] = [:]
         for (level, count) in byLevel.enumerated() where count > 0 { counts[name(level)] = count }
         return counts
+    }
+}
+
+extension StatisticsAggregate: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case schema, rows, numeric, levelRows, levelClassRows, crossRows, reservoir, presentTogether
+    }
+
+    /// An aggregate saved by ``encode(to:)``: what it counted, with the schema it counted it
+    /// by (the rest follows from the schema); counts of another shape than the schema's are
+    /// refused as corrupt.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(schema: try container.decode(DatasetSchema.self, forKey: .schema))
+        let empty = self
+        rows = try container.decode(Int.self, forKey: .rows)
+        numeric = try container.decode([NumericCounts].self, forKey: .numeric)
+        levelRows = try container.decode([[Int]].self, forKey: .levelRows)
+        levelClassRows = try container.decode([[[Int]]].self, forKey: .levelClassRows)
+        crossRows = try container.decode([[Int]].self, forKey: .crossRows)
+        reservoir = try container.decode(RecordReservoir.self, forKey: .reservoir)
+        presentTogether = try container.decode([[Int]].self, forKey: .presentTogether)
+        guard shape == empty.shape else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "counts of another shape than the schema's"))
+        }
+    }
+
+    /// The sizes of its counts: the schema's.
+    private var shape: [Int] {
+        var sizes: [Int] = [numeric.count, levelRows.count, levelClassRows.count, crossRows.count, presentTogether.count]
+        sizes += numeric.flatMap { $0.byLevel.map(\.count) }
+        sizes += levelRows.map(\.count) + levelClassRows.flatMap { $0.map(\.count) }
+        sizes += crossRows.map(\.count) + presentTogether.map(\.count)
+        return sizes + [reservoir.records.features.count, reservoir.limit]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(numeric, forKey: .numeric)
+        try container.encode(levelRows, forKey: .levelRows)
+        try container.encode(levelClassRows, forKey: .levelClassRows)
+        try container.encode(crossRows, forKey: .crossRows)
+        try container.encode(reservoir, forKey: .reservoir)
+        try container.encode(presentTogether, forKey: .presentTogether)
     }
 }

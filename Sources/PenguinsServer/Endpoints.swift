@@ -61,11 +61,11 @@ final class Endpoints: Sendable {
         analyses = AnalysisResults(limiter: analysisLimiter) { [metrics] dataset, reused in
             metrics.analysisRequested(dataset: dataset, reused: reused)
         }
-        keptStatistics = KeptStatistics { [metrics] dataset, whole in
-            metrics.keptAggregateUpdated("statistics", dataset: dataset, whole: whole)
+        keptStatistics = KeptStatistics(logger: logger) { [metrics] dataset, update in
+            metrics.keptAggregateUpdated("statistics", dataset: dataset, update: update)
         }
-        keptRegressions = KeptRegressions(capacity: 16) { [metrics] dataset, whole in
-            metrics.keptAggregateUpdated("regression", dataset: dataset, whole: whole)
+        keptRegressions = KeptRegressions(capacity: 16, logger: logger) { [metrics] dataset, update in
+            metrics.keptAggregateUpdated("regression", dataset: dataset, update: update)
         }
         self.health = health
         self.cacheGeneration = cacheGeneration

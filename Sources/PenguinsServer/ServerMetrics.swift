@@ -189,15 +189,14 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Counts an update of one of `dataset`'s kept aggregates (``KeptAggregates``), `what`
-    /// they summarise (statistics, regression): from the records inserted since, or from every
-    /// record read again.
-    func keptAggregateUpdated(_ what: String, dataset: String, whole: Bool) {
+    /// they summarise (statistics, regression), by what it read (``AggregateUpdate``).
+    func keptAggregateUpdated(_ what: String, dataset: String, update: AggregateUpdate) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 namespace: "penguins", metricName: "\(what)_updates", unitName: "total",
-                helpText: "Updates of the \(what) kept as sums that new records add to, by dataset and whether they added the inserted records or read every record."
+                helpText: "Updates of the \(what) kept as sums that new records add to, by dataset and what they read: the inserted records, every record, or the copy saved in the store."
             ),
-            labels: [("dataset", dataset), ("read", whole ? "all" : "inserted")]
+            labels: [("dataset", dataset), ("read", update.rawValue)]
         ).increment()
     }
 

@@ -66,3 +66,17 @@ public struct CrossProducts: Sendable, Equatable {
         return total
     }
 }
+
+extension CrossProducts: Codable {
+    private enum CodingKeys: String, CodingKey { case size, sums }
+
+    /// Sums saved by ``encode(to:)``; their number must be `size × size`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        size = try container.decode(Int.self, forKey: .size)
+        sums = try container.decode([Double].self, forKey: .sums)
+        guard size >= 0, sums.count == size * size else {
+            throw DecodingError.dataCorruptedError(forKey: .sums, in: container, debugDescription: "\(sums.count) sums for \(size) variables")
+        }
+    }
+}

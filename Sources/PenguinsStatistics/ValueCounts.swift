@@ -7,7 +7,7 @@
 /// Its ``summary()`` has the same count, missing values, minimum, quartiles and maximum as
 /// ``Descriptive/summarize(_:)-([Double?])`` of the sample (numpy's linear quantiles, exactly)
 /// and the same mean and standard deviation up to the rounding of a different summation order.
-public struct ValueCounts: Sendable, Equatable {
+public struct ValueCounts: Sendable, Equatable, Codable {
     /// Occurrences of each present value (`-0.0` counted as `0.0`).
     public private(set) var counts: [Double: Int] = [:]
     /// Missing values: NaNs.

@@ -34,6 +34,39 @@ struct RegressionAggregateTests {
         }
     }
 
+    @Test("sums saved and read again go on as the sums kept: the same fit, the same plot")
+    func savedSumsGoOn() throws {
+        for (schema, file, analysis) in Self.fits {
+            let columns = try DatasetColumns.load(file: file, schema: schema)
+            var kept = RegressionAggregate(schema: schema, testFraction: analysis.testFraction, seed: analysis.seed)
+            kept.add(columns.records.slice(0..<columns.count / 2))
+            var saved = try AggregateCoding.decode(RegressionAggregate.self, from: try AggregateCoding.encode(kept))
+            let rest = columns.records.slice(columns.count / 2..<columns.count)
+            kept.add(rest)
+            saved.add(rest)
+            #expect(saved.rows == columns.count)
+            let (fromSaved, fromKept) = (try saved.report(analysis), try kept.report(analysis))
+            try expectSame(fromSaved, try analysis.run(columns), "\(schema.name) \(analysis.target) saved")
+            // The plot's sample draws on from where it was saved: the same points (the fit's
+            // sums added in another order of the patterns).
+            #expect(fromSaved.actual == fromKept.actual)
+            #expect(fromSaved.predicted.count == fromKept.predicted.count)
+            for (a, b) in zip(fromSaved.predicted, fromKept.predicted) { #expect(abs(a - b) <= 1e-9 * abs(b)) }
+        }
+    }
+
+    @Test("sums of another size than their schema's are refused")
+    func corruptSumsAreRefused() throws {
+        let schema = BundledSchemas.iris
+        var aggregate = RegressionAggregate(schema: schema, testFraction: 0.25, seed: 7)
+        aggregate.add(try DatasetColumns.load(file: BundledDataset.irisCSV, schema: schema).records)
+        var body = try #require(try JSONSerialization.jsonObject(with: try AggregateCoding.encode(aggregate)) as? [String: Any])
+        body["origins"] = (body["origins"] as? [Any])?.dropLast().map { $0 }
+        #expect(throws: DecodingError.self) {
+            try AggregateCoding.decode(RegressionAggregate.self, from: try JSONSerialization.data(withJSONObject: body))
+        }
+    }
+
     @Test("records keep their side of the split as others arrive, and it has about the fraction asked for")
     func splitByIdIsStable() throws {
         let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm"], testFraction: 0.2, seed: 42)

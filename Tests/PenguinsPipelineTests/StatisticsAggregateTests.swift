@@ -41,6 +41,35 @@ struct StatisticsAggregateTests {
         #expect(throws: PipelineError.self) { try aggregate.report(groupBy: "bill_length_mm") }
     }
 
+    @Test("counts saved and read again go on as the counts kept: the same report, the same sample")
+    func savedCountsGoOn() throws {
+        for (schema, file) in Self.datasets {
+            let columns = try DatasetColumns.load(file: file, schema: schema)
+            let half = columns.count / 2
+            var kept = StatisticsAggregate(schema: schema, records: slice(columns.records, 0..<half))
+            var saved = try AggregateCoding.decode(StatisticsAggregate.self, from: try AggregateCoding.encode(kept))
+            #expect(saved.rows == half && sameRecords(saved.sample, kept.sample) && saved.presentTogether == kept.presentTogether)
+            let rest = slice(columns.records, half..<columns.count)
+            kept.add(rest)
+            saved.add(rest)
+            #expect(sameRecords(saved.sample, kept.sample), "the sample draws on from where it was saved")
+            for groupBy in [nil] + columns.categoricalNames {
+                try expectSame(try saved.report(groupBy: groupBy), try StatisticsReport.compute(columns, groupBy: groupBy), "\(schema.name) saved")
+            }
+        }
+    }
+
+    @Test("counts of another shape than their schema's are refused")
+    func corruptCountsAreRefused() throws {
+        let schema = BundledSchemas.penguins
+        let aggregate = StatisticsAggregate(schema: schema, records: try DatasetColumns.load(file: BundledDataset.tidyCSV, schema: schema).records)
+        var body = try #require(try JSONSerialization.jsonObject(with: try AggregateCoding.encode(aggregate)) as? [String: Any])
+        body["levelRows"] = (body["levelRows"] as? [Any])?.dropLast().map { $0 }
+        #expect(throws: DecodingError.self) {
+            try AggregateCoding.decode(StatisticsAggregate.self, from: try JSONSerialization.data(withJSONObject: body))
+        }
+    }
+
     @Test("values with as many distinct values as rows are too many to keep")
     func continuousValuesAreNotCompact() {
         let schema = BundledSchemas.iris
@@ -48,6 +77,14 @@ struct StatisticsAggregateTests {
         let features = schema.features.indices.map { feature in (0..<rows).map { Double($0) + Double(feature) / 10 + 0.123 } }
         let records = RecordColumns(ids: (0..<rows).map(String.init), targetClasses: Array(repeating: 0, count: rows), features: features)
         #expect(!StatisticsAggregate(schema: schema, records: records).isCompact)
+    }
+
+    /// The same records, a missing value (nan) equal to a missing one.
+    private func sameRecords(_ a: RecordColumns, _ b: RecordColumns) -> Bool {
+        a.ids == b.ids && a.targetClasses == b.targetClasses && a.features.count == b.features.count
+            && zip(a.features, b.features).allSatisfy { x, y in
+                x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+            }
     }
 
     private func slice(_ records: RecordColumns, _ range: Range<Int>) -> RecordColumns {

@@ -184,6 +184,74 @@ import Testing
     }
 }
 
+extension AnalysisResultsTests {
+    /// A server started again on the same store reads the statistics and regressions the
+    /// previous one saved, adds the rows inserted since, and answers what a full recomputation
+    /// gives; a saved copy it cannot read is made anew from the rows.
+    @Test func aServerStartedAgainReadsTheSavedAggregates() async throws {
+        let platform = try await makePlatform(train: false)
+        let warehouse = platform.warehouse.recordWarehouse
+        let regression = "/api/v1/regression?target=body_mass_g&predictors=flipper_length_mm,sex"
+        let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"])
+        let saved = [StatisticsAggregate.savedName, RegressionAggregate.savedName + "#test_fraction=0.2&seed=42"]
+        #expect(analysis.testFraction == 0.2 && analysis.seed == 42, "the split the API uses by default")
+        /// The metrics' count of `what`'s updates that read `read`.
+        func updates(_ metrics: String, _ what: String, _ read: String) -> Bool {
+            metrics.contains("penguins_\(what)_updates_total{dataset=\"penguins\",read=\"\(read)\"} 1")
+        }
+        /// Answers of a server started on the platform, and its metrics after them.
+        func answersOfANewServer() async throws -> (stats: String, fit: String, metrics: String) {
+            let answers = try await makeApp(platform).test(.live) { client in
+                (
+                    try await client.send(.get, "/api/v1/stats?by=island").text, try await client.send(.get, regression).text,
+                    try await client.send(.get, "/api/v1/metrics").text
+                )
+            }
+            // Saved in the background: at most a few seconds later.
+            let version = try await warehouse.dataVersion()
+            for _ in 0..<200 {
+                var versions: [Int64?] = []
+                for name in saved { versions.append(try await warehouse.savedAggregate(named: name)?.version) }
+                if versions.allSatisfy({ $0 == version }) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return answers
+        }
+        func expectRecomputed(_ answers: (stats: String, fit: String, metrics: String)) async throws {
+            let columns = try await DatasetColumns.load(from: warehouse)
+            let recomputed = try StatisticsReport.compute(columns, groupBy: "island")
+            #expect(jsonDisagreement(Data(answers.stats.utf8), try Responses.encoded(recomputed), relative: 1e-12) == "")
+            try expectRecomputation(answers.fit, try analysis.run(columns))
+        }
+
+        let first = try await answersOfANewServer()
+        #expect(updates(first.metrics, "statistics", "all") && updates(first.metrics, "regression", "all"), "\(first.metrics)")
+        try await expectRecomputed(first)
+        for name in saved { #expect(try await warehouse.savedAggregate(named: name)?.version == (try await warehouse.dataVersion()), "\(name)") }
+
+        // Started again on unchanged data: no row is read.
+        let again = try await answersOfANewServer()
+        #expect(updates(again.metrics, "statistics", "saved") && updates(again.metrics, "regression", "saved"), "\(again.metrics)")
+        #expect(!again.metrics.contains("read=\"all\""))
+        try await expectRecomputed(again)
+
+        // Rows inserted while no server ran: the saved aggregates add them alone.
+        try SyntheticGenerator.fittedOnBundledData().write(rows: 300, seed: 11, toFileAt: platform.configuration.dataDirectory.appendingPathComponent("more.csv"))
+        #expect(try await Ingestor(platform: platform).ingest(file: platform.configuration.dataDirectory.appendingPathComponent("more.csv")).stored == 300)
+        let afterIngest = try await answersOfANewServer()
+        #expect(afterIngest.stats != again.stats)
+        #expect(updates(afterIngest.metrics, "statistics", "inserted") && updates(afterIngest.metrics, "regression", "inserted"), "\(afterIngest.metrics)")
+        #expect(!afterIngest.metrics.contains("read=\"all\""))
+        try await expectRecomputed(afterIngest)
+
+        // A saved copy that cannot be read is made anew from the rows.
+        try await warehouse.saveAggregate(Data("{}".utf8), named: saved[0], version: try await warehouse.dataVersion())
+        let unreadable = try await answersOfANewServer()
+        #expect(updates(unreadable.metrics, "statistics", "all"), "\(unreadable.metrics)")
+        try await expectRecomputed(unreadable)
+    }
+}
+
 private struct AnalysisFailure: Error {}
 
 private final class Runs: Sendable {

@@ -50,6 +50,10 @@ struct PostgresStoreTests {
         try await TestServers.withPostgresStore("dataset_tables") { try await checkDatasetTablesContract($0) }
     }
 
+    @Test func savedAggregatesContract() async throws {
+        try await TestServers.withPostgresStore("aggregates") { try await checkSavedAggregatesContract($0, saves: true) }
+    }
+
     @Test func insertionsContract() async throws {
         try await TestServers.withPostgresStore("insertions") { try await checkInsertionsContract($0, keepsLog: true) }
     }

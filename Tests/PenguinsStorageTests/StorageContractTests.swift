@@ -111,6 +111,14 @@ import Testing
         try await checkInsertionsContract(MemoryDatasetTables(), keepsLog: false)
     }
 
+    @Test func sqliteSavedAggregates() async throws {
+        try await withSQLiteStore { try await checkSavedAggregatesContract($0, saves: true) }
+    }
+
+    @Test func memorySavedAggregates() async throws {
+        try await checkSavedAggregatesContract(MemoryDatasetTables(), saves: false)
+    }
+
     @Test func sqliteInsertionLogIsBounded() async throws {
         try await withSQLiteStore { try await checkInsertionLogIsBounded($0) }
     }

@@ -32,6 +32,7 @@ extension DatasetTables {
             DatasetMigration(name: "create-data-version", statements: createDataVersion(dialect)),
         ]
         steps.append(DatasetMigration(name: "create-insertion-log", statements: createInsertionLog(dialect)))
+        steps.append(DatasetMigration(name: "create-aggregates", statements: createAggregates(dialect)))
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
                 steps.append(DatasetMigration(
@@ -296,6 +297,29 @@ extension DatasetTables {
                 "CREATE INDEX \(insertions)_by_version ON \(insertions) (version)",
             ]
         }
+    }
+
+    /// Aggregates of the records (statistics kept as counts, a regression's sums), one row per
+    /// name, with the schema fingerprint and the data version they are of: what a server
+    /// starting again brings up to date with the insertion log instead of reading every record.
+    private func createAggregates(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite:
+            ["CREATE TABLE \(aggregates) (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, version INTEGER NOT NULL, body BLOB NOT NULL)"]
+        case .postgres:
+            ["CREATE TABLE \(aggregates) (name text COLLATE \"C\" PRIMARY KEY, fingerprint text NOT NULL, version bigint NOT NULL, body bytea NOT NULL)"]
+        }
+    }
+
+    /// Saves an aggregate (name, fingerprint, version, body bound in that order) unless the one
+    /// saved under its name (for the same fingerprint) is of a later version.
+    func saveAggregate(_ dialect: SQLDialect) -> String {
+        let values = dialect == .sqlite ? "?, ?, ?, ?" : "$1, $2, $3, $4"
+        return """
+        INSERT INTO \(aggregates) (name, fingerprint, version, body) VALUES (\(values))
+        ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, version = excluded.version, body = excluded.body
+        WHERE excluded.version >= \(aggregates).version OR excluded.fingerprint <> \(aggregates).fingerprint
+        """
     }
 
     /// Ground truth: one row per prediction (`subject` `prediction`, by its id) or stored row

@@ -34,6 +34,9 @@ struct DatasetTables: Sendable {
     var dataVersion: String { "ds_\(schema.name)_data_version" }
     /// The log of the records each upsert inserted (see ``migrations(_:existingWarehouseColumns:)``).
     var insertions: String { "ds_\(schema.name)_insertions" }
+    /// Aggregates of the records saved by name with their data version
+    /// (``RecordWarehouse/saveAggregate(_:named:version:)``).
+    var aggregates: String { "ds_\(schema.name)_aggregates" }
     /// The PostgreSQL partition of the partition column's level `index`.
     func partition(level index: Int) -> String { "ds_\(schema.name)_warehouse_p\(index)" }
     var defaultPartition: String { "ds_\(schema.name)_warehouse_default" }

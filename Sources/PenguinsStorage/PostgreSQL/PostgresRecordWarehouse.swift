@@ -382,6 +382,30 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
     }
 
+    public func savedAggregate(named name: String) async throws -> SavedAggregate? {
+        let table = tables.aggregates
+        let fingerprint = schema.fingerprint
+        return try await store.run(.warehouse) { client in
+            let rows = try await client.query("SELECT version, body FROM \(unescaped: table) WHERE name = \(name) AND fingerprint = \(fingerprint)")
+            for try await (version, body) in rows.decode((Int64, Data).self) { return SavedAggregate(version: version, body: body) }
+            return nil
+        }
+    }
+
+    public func saveAggregate(_ body: Data, named name: String, version: Int64) async throws {
+        let (table, fingerprint) = (tables.aggregates, schema.fingerprint)
+        var binds = PostgresBindings()
+        binds.append(name)
+        binds.append(fingerprint)
+        binds.append(version)
+        try binds.append(body)
+        let save = PostgresQuery(unsafeSQL: tables.saveAggregate(.postgres), binds: binds)
+        try await store.transaction(.warehouse) { connection in
+            try await connection.query("DELETE FROM \(unescaped: table) WHERE fingerprint <> \(fingerprint)", logger: store.logger)
+            try await connection.query(save, logger: store.logger)
+        }
+    }
+
     /// The change log `ds_<name>_changes`, written by ``upsert(_:)``.
     private var changeLog: PostgresChangeLog { PostgresChangeLog(store: store, table: tables.changes, idColumn: "id") }
 

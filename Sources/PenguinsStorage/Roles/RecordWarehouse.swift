@@ -36,7 +36,7 @@ public struct StoredRecord: Hashable, Sendable {
 }
 
 /// Records held column-wise: what training, statistics and drift read from a warehouse.
-public struct RecordColumns: Hashable, Sendable {
+public struct RecordColumns: Hashable, Sendable, Codable {
     /// Ids in the warehouse's key order: by partition, then by id.
     public var ids: [String]
     /// Class indices, one per id.
@@ -211,6 +211,25 @@ public protocol RecordWarehouse: ChangeLog {
     /// updated), or the store no longer knows (or does not keep such a log): the analysis is
     /// then made anew from ``foldColumns(featureIndices:chunk:into:_:)``.
     func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords?
+    /// The aggregate of the records saved under `name` for this schema (its fingerprint) by
+    /// ``saveAggregate(_:named:version:)``, with the data version it is of; nil when none is.
+    func savedAggregate(named name: String) async throws -> SavedAggregate?
+    /// Saves `body`, an aggregate of the records at data version `version` (statistics kept as
+    /// counts, a regression's sums), under `name`, unless the one saved under it is of a later
+    /// version: a process starting again brings it up to date with
+    /// ``insertions(after:featureIndices:)`` instead of reading every record.
+    func saveAggregate(_ body: Data, named name: String, version: Int64) async throws
+}
+
+/// An aggregate of a warehouse's records as saved in its store, and the data version it is of.
+public struct SavedAggregate: Sendable, Equatable {
+    public var version: Int64
+    public var body: Data
+
+    public init(version: Int64, body: Data) {
+        self.version = version
+        self.body = body
+    }
 }
 
 /// Records read from a warehouse with the data version (``RecordWarehouse/dataVersion()``)
@@ -258,6 +277,12 @@ extension RecordWarehouse {
             return state
         }
     }
+
+    /// A store that saves no aggregates has none.
+    public func savedAggregate(named name: String) async throws -> SavedAggregate? { nil }
+
+    /// A store that saves no aggregates forgets them.
+    public func saveAggregate(_ body: Data, named name: String, version: Int64) async throws {}
 
     /// A store without an insertion log can only tell that nothing changed.
     public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {

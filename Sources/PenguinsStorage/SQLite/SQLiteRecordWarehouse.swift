@@ -152,6 +152,22 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
+    public func savedAggregate(named name: String) async throws -> SavedAggregate? {
+        let sql = "SELECT version, body FROM \(tables.aggregates) WHERE name = ? AND fingerprint = ?"
+        let fingerprint = schema.fingerprint
+        return try await pool.readInBackground { db in
+            try Row.fetchOne(db, sql: sql, arguments: [name, fingerprint]).map { SavedAggregate(version: $0[0], body: $0[1]) }
+        }
+    }
+
+    public func saveAggregate(_ body: Data, named name: String, version: Int64) async throws {
+        let (save, table, fingerprint) = (tables.saveAggregate(.sqlite), tables.aggregates, schema.fingerprint)
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM \(table) WHERE fingerprint <> ?", arguments: [fingerprint])
+            try db.execute(sql: save, arguments: [name, fingerprint, version, body])
+        }
+    }
+
     /// A read of ids, classes and the features of `featureIndices` (and with `predictions`, each
     /// record's predicted class and model version) into ``RecordColumns``.
     private func columnRead(featureIndices: [Int], predictions: Bool) -> ColumnRead {

@@ -187,14 +187,17 @@ func checkDatasetTablesEvolution(
 ) async throws {
     let before = otterSchema()
     let provider = try await makeProvider()
-    try await provider.warehouse(for: before).upsert([otter("o1", kind: 0, site: 0, length: 80, coat: 1)])
+    let former = try await provider.warehouse(for: before)
+    try await former.upsert([otter("o1", kind: 0, site: 0, length: 80, coat: 1)])
     try await provider.predictionLog(for: before).append([otterLogEntry(site: 0, length: 80, coat: 1, predicted: 0, second: 0)])
+    let saved = SavedAggregate(version: try await former.dataVersion(), body: Data("counts".utf8))
+    try await former.saveAggregate(saved.body, named: "counts", version: saved.version)
     /// The steps but the SQLite trigger's (which each dialect may need or not).
     func tableSteps() async throws -> [String] { try await migrations("otters").filter { !$0.hasPrefix("log-changes-") } }
     let steps = [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
         "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit", "create-data-version",
-        "create-insertion-log",
+        "create-insertion-log", "create-aggregates",
     ]
     #expect(try await tableSteps() == steps)
 
@@ -203,6 +206,13 @@ func checkDatasetTablesEvolution(
     let grown = try await makeProvider().warehouse(for: after)
     #expect(try await tableSteps() == steps + ["add-feature-weight_kg"])
     #expect(try await grown.record(id: "o1")?.record.features == [0, 80, 1, nil])
+    // An aggregate of the records as the former schema read them is not the new schema's; the
+    // first save of the new schema's removes it.
+    #expect(try await grown.savedAggregate(named: "counts") == nil)
+    #expect(try await former.savedAggregate(named: "counts") == saved)
+    try await grown.saveAggregate(Data("grown".utf8), named: "counts", version: saved.version)
+    #expect(try await grown.savedAggregate(named: "counts") == SavedAggregate(version: saved.version, body: Data("grown".utf8)))
+    #expect(try await former.savedAggregate(named: "counts") == nil)
     // The log needs no step: an older entry reads the new feature as missing.
     let log = try await makeProvider().predictionLog(for: after)
     #expect(try await log.recent(limit: 5).map(\.features) == [[0, 80, 1, nil]])
