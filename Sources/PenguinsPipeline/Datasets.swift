@@ -27,7 +27,7 @@ public struct DatasetDescription: Sendable, Encodable {
 }
 
 /// How much of a dataset is stored: warehouse rows (by partition), lake documents, quarantined rows.
-public struct StoredData: Sendable, Encodable, Equatable {
+public struct StoredData: Sendable, Codable, Equatable {
     public var rows: Int
     public var partitions: [String: Int]
     public var documents: Int

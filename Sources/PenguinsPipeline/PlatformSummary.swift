@@ -35,7 +35,7 @@ public struct PlatformSummary: Codable, Sendable {
     }
 
     /// What the summary reads by scanning the lake and the warehouse.
-    public struct StoredCounts: Sendable {
+    public struct StoredCounts: Sendable, Codable {
         public var lakeDocuments: Int
         public var warehouseRows: Int
         public var islands: [IslandAggregate]

@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsPipeline
 import PenguinsStorage
 
 /// Analyses of a dataset's stored rows (statistics, regressions), each computed once per
@@ -85,5 +86,35 @@ extension Endpoints {
         let version = try await store(.warehouse) { try await warehouse.dataVersion() }
         let key = AnalysisResults.Key(dataset: warehouse.schema.name, analysis: name + "#" + warehouse.schema.fingerprint)
         return try await analyses.value(key, version: version, compute: compute)
+    }
+
+    /// ``analysis(_:of:compute:)`` whose result is saved in the warehouse's store with the
+    /// version of the data it is of (``RecordWarehouse/saveAggregate(_:named:version:)``), in
+    /// the background: a server started again on data that has not changed reads it from there
+    /// instead of computing it. For results made by scans whose cost grows with the data (counts
+    /// of the lake, of the records usable and scored).
+    func savedAnalysis<Result: Sendable & Codable>(
+        _ name: String, of warehouse: any RecordWarehouse, compute: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await analysis(name, of: warehouse) { [self] in
+            let savedName = "result.v1." + name
+            let (version, saved) = try await store(.warehouse) {
+                (try await warehouse.dataVersion(), try await warehouse.savedAggregate(named: savedName))
+            }
+            if let saved, saved.version == version, let result = try? AggregateCoding.decode(Result.self, from: saved.body) {
+                return result
+            }
+            let result = try await compute()
+            // Saved only when no write came in between: the result is then of that version.
+            guard try await store(.warehouse, { try await warehouse.dataVersion() }) == version else { return result }
+            Task.detached(priority: .background) { [logger] in
+                do {
+                    try await warehouse.saveAggregate(try AggregateCoding.encode(result), named: savedName, version: version)
+                } catch {
+                    logger.warning("could not save the \(name) of \(warehouse.schema.name) at data version \(version): \(error)")
+                }
+            }
+            return result
+        }
     }
 }

@@ -67,12 +67,13 @@ extension Endpoints {
         table.add(.post, "/benchmarks", .page.limited.adminOnly, .runBenchmarks) { _, _ in await self.benchmarksPage() }
     }
 
-    /// The counts that scan the lake and the warehouse are kept per version of the data, and
-    /// made from the kept statistics (``KeptStatistics``) when there are some.
+    /// The counts that scan the lake and the warehouse are kept per version of the data (and
+    /// saved in the store, ``savedAnalysis(_:of:compute:)``), and made from the kept statistics
+    /// (``KeptStatistics``) when there are some.
     func overviewPage() async throws -> Response {
         let stored: @Sendable () async throws -> PlatformSummary.StoredCounts = { [self] in
             let warehouse = platform.warehouse.recordWarehouse
-            return try await analysis("stored-counts", of: warehouse) { [self] in
+            return try await savedAnalysis("stored-counts", of: warehouse) { [self] in
                 switch try await statisticsSource(of: warehouse) {
                 case .aggregate(let statistics): return try await PlatformSummary.StoredCounts.collect(platform, statistics: statistics)
                 case .records: return try await PlatformSummary.StoredCounts.collect(platform)
@@ -288,9 +289,10 @@ extension Endpoints {
     }
 
     /// What is stored of `dataset`: the counts that scan its lake and warehouse kept per version
-    /// of the data, the quarantine (which an ingestion may write alone) counted each time.
+    /// of the data (and saved in the store, ``savedAnalysis(_:of:compute:)``), the quarantine
+    /// (which an ingestion may write alone) counted each time.
     func storedData(of dataset: DatasetDescription, warehouse: any RecordWarehouse) async throws -> StoredData {
-        var stored = try await analysis("stored-data", of: warehouse) { [self] in
+        var stored = try await savedAnalysis("stored-data", of: warehouse) { [self] in
             try await store("dataset stores") { [platform] in try await platform.describeStoredData(of: dataset) }
         }
         stored.quarantined = try await store(.quarantine) { [platform] in try await platform.quarantinedRows(of: dataset) }

@@ -252,6 +252,52 @@ extension AnalysisResultsTests {
     }
 }
 
+extension AnalysisResultsTests {
+    /// The overview's and the datasets page's counts are saved with the data version they are
+    /// of: a server started again on unchanged data shows them without counting again, and
+    /// counts anew once the data moved on.
+    @Test func countsSavedWithTheirVersionServeAServerStartedAgain() async throws {
+        let platform = try await makePlatform(train: false)
+        let warehouse = platform.warehouse.recordWarehouse
+        let names = ["result.v1.stored-counts", "result.v1.stored-data"]
+        func pagesOfANewServer() async throws -> (overview: String, datasets: String) {
+            try await makeApp(platform).test(.live) { client in
+                (try await client.send(.get, "/").text, try await client.send(.get, "/datasets").text)
+            }
+        }
+        let first = try await pagesOfANewServer()
+        #expect(first.overview.contains(Format.integer(try await platform.lake.count())))
+        let version = try await warehouse.dataVersion()
+        var saved: [SavedAggregate] = []
+        for _ in 0..<200 {
+            saved = []
+            for name in names { if let copy = try await warehouse.savedAggregate(named: name) { saved.append(copy) } }
+            if saved.count == names.count { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(saved.map(\.version) == [version, version])
+
+        // Counts that no scan would give, saved at the data's version, are what a new server shows.
+        var counts = try AggregateCoding.decode(PlatformSummary.StoredCounts.self, from: try #require(saved.first).body)
+        counts.lakeDocuments = 987_654
+        try await warehouse.saveAggregate(try AggregateCoding.encode(counts), named: names[0], version: version)
+        var data = try AggregateCoding.decode(StoredData.self, from: try #require(saved.last).body)
+        data.rows = 876_543
+        try await warehouse.saveAggregate(try AggregateCoding.encode(data), named: names[1], version: version)
+        let again = try await pagesOfANewServer()
+        #expect(again.overview.contains("987,654"))
+        #expect(again.datasets.contains("876,543"))
+
+        // Data written since: counted again.
+        let columns = try await warehouse.columns(featureIndices: Array(warehouse.schema.features.indices))
+        let copy = columns.features.map { $0[0].isNaN ? nil : $0[0] }
+        try await warehouse.upsert([DatasetRecord(id: "one-more", targetClass: columns.targetClasses[0], features: copy)])
+        let moved = try await pagesOfANewServer()
+        #expect(!moved.overview.contains("987,654") && !moved.datasets.contains("876,543"))
+        #expect(moved.datasets.contains(Format.integer(try await warehouse.count())))
+    }
+}
+
 private struct AnalysisFailure: Error {}
 
 private final class Runs: Sendable {

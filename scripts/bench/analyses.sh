@@ -10,7 +10,9 @@
 # (`up --no-serve`) and the ROWS ingested; then it serves that directory and curl times each
 # path: the first answer after the start (cold), RUNS more (warm, median), and the first answer
 # after the 1,000 rows are ingested by another process (`penguins ingest` beside the server).
-# Last, the server's resident memory (VmRSS and VmHWM from /proc).
+# Then the server's resident memory (VmRSS and VmHWM from /proc). Last, the server is started
+# again on the same data and each path's first and second answers are timed: what a restart
+# costs when the data has not changed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-1000000}
@@ -50,6 +52,15 @@ for binary in "$@"; do
   "$binary" ingest "$work/more.csv" --data-dir "$data" > /dev/null
   for path in "${paths[@]}"; do
     echo "$path after ingesting 1,000 rows: $(time_of "$path") s, then $(time_of "$path") s"
+  done
+  grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | tr -s ' \t' ' '
+  kill -INT "$pid"
+  wait "$pid" || true
+  "$binary" serve --port "$PORT" --data-dir "$data" > /dev/null 2>&1 &
+  pid=$!
+  until curl -fs "http://127.0.0.1:$PORT/api/v1/health" > /dev/null; do sleep 0.2; done
+  for path in "${paths[@]}"; do
+    echo "$path after a restart: $(time_of "$path") s, then $(time_of "$path") s"
   done
   grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | tr -s ' \t' ' '
   kill -INT "$pid"
