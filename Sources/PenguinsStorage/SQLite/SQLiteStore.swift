@@ -57,10 +57,13 @@ public final class SQLiteStore: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.prepareDatabase { db in
+                // Page caches: 64 MB for the writer, where ingestion gains from it; 8 MB for each
+                // reader, since a whole-table read passes each page once and several run at once.
+                let cacheKiB = db.configuration.readonly ? 8_192 : 65_536
                 try db.execute(sql: """
                     PRAGMA page_size = 16384;
                     PRAGMA synchronous = NORMAL;
-                    PRAGMA cache_size = -65536;
+                    PRAGMA cache_size = -\(cacheKiB);
                     PRAGMA temp_store = MEMORY;
                     PRAGMA wal_autocheckpoint = 8192;
                     PRAGMA journal_size_limit = 67108864;
