@@ -1,6 +1,7 @@
 import Foundation
+import GRDB
 import PenguinsCore
-import PenguinsStorage
+@testable import PenguinsStorage
 import Testing
 
 /// What only the SQLite backend promises: one file, ordered migrations, persistence across
@@ -17,6 +18,16 @@ import Testing
         #expect(try store.appliedMigrations() == expected)
         // Reopening applies nothing twice.
         #expect(try SQLiteStore(directory: nested).appliedMigrations() == expected)
+    }
+
+    /// The writer keeps a large page cache for ingestion; each reader a small one, so that
+    /// whole-table reads side by side do not each hold tens of megabytes.
+    @Test func readersKeepSmallPageCaches() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteStore(directory: directory.url)
+        #expect(try store.pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -65_536)
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -8_192)
     }
 
     @Test func dataSurvivesReopening() async throws {
