@@ -58,4 +58,21 @@ public struct FeatureMatrix: Sendable, Equatable {
         }
         return FeatureMatrix(columnCount: columnCount, values: selected, rowCount: indices.count)
     }
+
+    /// The rows at `indices` (ascending) of `matrix`, moved to the front of its own storage:
+    /// no second matrix is allocated, which matters when the rows fill most of memory.
+    public init(keeping indices: [Int], of matrix: consuming FeatureMatrix) {
+        precondition(zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 }, "the rows kept must ascend")
+        precondition(indices.last.map { $0 < matrix.rowCount } ?? true, "row \(indices.last ?? 0) is outside 0..<\(matrix.rowCount)")
+        let columnCount = matrix.columnCount
+        var values = (consume matrix).values
+        values.withUnsafeMutableBufferPointer { buffer in
+            // Each row moves down (or stays), over rows already moved or dropped.
+            for (position, row) in indices.enumerated() where position != row {
+                for column in 0..<columnCount { buffer[position * columnCount + column] = buffer[row * columnCount + column] }
+            }
+        }
+        values.removeLast(values.count - indices.count * columnCount)
+        self.init(columnCount: columnCount, values: values, rowCount: indices.count)
+    }
 }

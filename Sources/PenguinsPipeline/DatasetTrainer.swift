@@ -57,8 +57,10 @@ public struct DatasetTrainer: Sendable {
         let schema = stores.warehouse.schema
         let indices = try Self.featureIndices(names, in: schema)
         let loadStart = Date()
-        // Copied a chunk at a time as the table is read: the read's columns are never held whole.
-        let folded = try await stores.warehouse.foldColumns(featureIndices: indices, chunk: Self.chunk, into: CompleteRows()) { rows, chunk in
+        // Copied a chunk at a time as the table is read: the read's columns are never held whole,
+        // and the rows' storage is made once, for as many rows as the table has.
+        let expected = CompleteRows(expectedRows: try await stores.warehouse.count())
+        let folded = try await stores.warehouse.foldColumns(featureIndices: indices, chunk: Self.chunk, into: expected) { rows, chunk in
             rows.add(chunk)
             return true
         }
@@ -89,12 +91,15 @@ public struct DatasetTrainer: Sendable {
     private func fit(_ rows: consuming CompleteRows, schema: DatasetSchema, featureIndices indices: [Int], now: Date) throws -> ModelArtifact {
         let names = indices.map { schema.features[$0].name }
         guard !rows.labels.isEmpty else { throw PipelineError.noTrainingRows(dataset: schema.name, features: names) }
-        let (values, labels, fingerprint) = (rows.values, rows.labels, rows.fingerprint)
-        let all = FeatureMatrix(columnCount: indices.count, values: values)
+        let (labels, fingerprint) = (rows.labels, rows.fingerprint)
+        // The rows handed over whole: the fit moves the training rows within them.
+        let all = FeatureMatrix(columnCount: indices.count, values: (consume rows).values)
         let classes = schema.target.classes
-        let fitted = try ForestFit(all, labels: labels, classCount: classes.count, parameters: parameters, testFraction: testFraction)
+        let categorical = indices.indices.filter { schema.features[indices[$0]].kind == .categorical }
+        let fitted = try ForestFit(
+            consume all, labels: labels, classCount: classes.count, parameters: parameters, testFraction: testFraction,
+            referenceSize: ModelArtifact.referenceSampleSize, counting: categorical)
 
-        let reference = fitted.referenceRows(size: ModelArtifact.referenceSampleSize)
         var sample: [String: [Double]] = [:]
         var categories: [String: [String: Int]] = [schema.target.name: [:]]
         for row in fitted.split.train { categories[schema.target.name]![classes[labels[row]], default: 0] += 1 }
@@ -102,10 +107,10 @@ public struct DatasetTrainer: Sendable {
             let feature = schema.features[index]
             switch feature.kind {
             case .numeric:
-                sample[feature.name] = reference.map { all.values[$0 * indices.count + column] }
+                sample[feature.name] = fitted.reference.column(column)
             case .categorical:
                 var counts: [String: Int] = [:]
-                for row in fitted.split.train { counts[feature.levels[Int(all.values[row * indices.count + column])], default: 0] += 1 }
+                for (level, count) in fitted.trainingCounts[column] ?? [:] { counts[feature.levels[Int(level)], default: 0] += count }
                 categories[feature.name] = counts
             }
         }
@@ -129,8 +134,13 @@ struct CompleteRows: Sendable {
     var values: [Double] = []
     var labels: [Int] = []
     var fingerprint = Fingerprint()
+    /// The rows storage is made for when the first are added (at most as many are).
+    private var expectedRows = 0
 
-    init() {}
+    /// No rows yet; as many as `expectedRows` will be added, at most.
+    init(expectedRows: Int) {
+        self.expectedRows = expectedRows
+    }
 
     init(_ columns: RecordColumns) {
         add(columns)
@@ -138,6 +148,12 @@ struct CompleteRows: Sendable {
 
     /// Copies the complete rows of `columns`.
     mutating func add(_ columns: RecordColumns) {
+        // Reserved here rather than in `init`: a state copied before its first change would
+        // otherwise copy the reserved storage, doubled.
+        if values.isEmpty, expectedRows > 0 {
+            values.reserveCapacity(expectedRows * columns.features.count)
+            labels.reserveCapacity(expectedRows)
+        }
         for row in 0..<columns.count where columns.features.allSatisfy({ !$0[row].isNaN }) {
             fingerprint.add(columns.ids[row])
             for column in columns.features {

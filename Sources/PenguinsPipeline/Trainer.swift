@@ -30,53 +30,78 @@ public struct TrainReport: Sendable {
 /// The rows of the warehouse usable for training, as a matrix in ``Feature/allCases`` order
 /// with species indices in ``Species/allCases`` order.
 public struct TrainingData: Sendable {
-    public var ids: [String] = []
-    public var features: [Double] = []
-    public var labels: [Int] = []
-    public var islands: [String] = []
-    public var sexes: [String] = []
+    public private(set) var features: [Double] = []
+    public private(set) var labels: [Int] = []
+    /// Each row's island, by its level index in the schema (``islandNames``).
+    private(set) var islands: [UInt8] = []
+    /// The schema's island levels.
+    private(set) var islandNames: [String] = []
+    /// Each row's sex, by its index in ``Sex/allCases``; ``missingSex`` when missing.
+    private(set) var sexes: [UInt8] = []
+    /// The ids read so far, hashed in order (the ids themselves are not kept).
+    private var idHash = Fingerprint()
+    /// The rows storage is made for when the first are added (at most as many are).
+    private var expectedRows = 0
+    static let missingSex = UInt8.max
     public var count: Int { labels.count }
 
-    /// Reads every usable row of the warehouse, one page at a time.
+    /// The records read at a time.
+    static let chunk = 100_000
+
+    /// Reads every usable row of the warehouse, a chunk at a time (the read's columns are never
+    /// held whole), in the warehouse's key order.
     public static func load(from warehouse: any Warehouse) async throws -> TrainingData {
-        let coding = PenguinRecords(schema: warehouse.recordWarehouse.schema)
-        let columns = try await warehouse.recordWarehouse.columns(
-            featureIndices: coding.measurementIndices + [coding.islandIndex, coding.sexIndex])
-        var data = TrainingData()
-        let (bill, depth, flipper, mass) = (columns.features[0], columns.features[1], columns.features[2], columns.features[3])
-        let (islands, sexes) = (columns.features[4], columns.features[5])
-        let labels = coding.schema.target.classes.map { name in Species.allCases.firstIndex { $0.rawValue == name } }
-        data.ids.reserveCapacity(columns.count)
-        data.features.reserveCapacity(columns.count * 4)
-        for row in 0..<columns.count {
-            let vector = (bill[row], depth[row], flipper[row], mass[row])
-            guard !vector.0.isNaN, !vector.1.isNaN, !vector.2.isNaN, !vector.3.isNaN,
-                  let label = labels[columns.targetClasses[row]], let island = coding.island(level: islands[row]) else { continue }
-            data.ids.append(columns.ids[row])
-            data.features.append(vector.0)
-            data.features.append(vector.1)
-            data.features.append(vector.2)
-            data.features.append(vector.3)
-            data.labels.append(label)
-            data.islands.append(island.rawValue)
-            data.sexes.append(coding.sex(level: sexes[row])?.rawValue ?? "missing")
+        let records = warehouse.recordWarehouse
+        let coding = PenguinRecords(schema: records.schema)
+        let indices = coding.measurementIndices + [coding.islandIndex, coding.sexIndex]
+        let empty = TrainingData(expectedRows: try await records.count())
+        if let folded = try await records.foldColumns(featureIndices: indices, chunk: chunk, into: empty, { data, chunk in
+            data.add(chunk, coding: coding)
+            return true
+        }) {
+            return folded.state
         }
+        var data = TrainingData(expectedRows: 0)
+        data.add(try await records.columns(featureIndices: indices), coding: coding)
         return data
     }
 
-    mutating func append(_ penguin: Penguin) {
-        guard let vector = penguin.measurements.featureVector else { return }
-        ids.append(penguin.id)
-        features += vector
-        labels.append(Species.allCases.firstIndex(of: penguin.species)!)
-        islands.append(penguin.island.rawValue)
-        sexes.append(penguin.sex?.rawValue ?? "missing")
+    private init(expectedRows: Int) {
+        self.expectedRows = expectedRows
     }
 
-    /// FNV-1a 64 over ids and feature values, as 16 hex digits.
+    /// Adds the usable rows of `columns`: the four measurements, then the island and the sex.
+    private mutating func add(_ columns: RecordColumns, coding: PenguinRecords) {
+        // Reserved here rather than in `init`: a state copied before its first change would
+        // otherwise copy the reserved storage, doubled.
+        if labels.isEmpty, expectedRows > 0 {
+            features.reserveCapacity(expectedRows * Feature.allCases.count)
+            labels.reserveCapacity(expectedRows)
+            islands.reserveCapacity(expectedRows)
+            sexes.reserveCapacity(expectedRows)
+        }
+        islandNames = coding.islands.map(\.rawValue)
+        let speciesOfClass = coding.schema.target.classes.map { name in Species.allCases.firstIndex { $0.rawValue == name } }
+        let (bill, depth, flipper, mass) = (columns.features[0], columns.features[1], columns.features[2], columns.features[3])
+        let (islandLevels, sexLevels) = (columns.features[4], columns.features[5])
+        for row in 0..<columns.count {
+            let vector = (bill[row], depth[row], flipper[row], mass[row])
+            guard !vector.0.isNaN, !vector.1.isNaN, !vector.2.isNaN, !vector.3.isNaN,
+                  let label = speciesOfClass[columns.targetClasses[row]], let island = coding.island(level: islandLevels[row]) else { continue }
+            idHash.add(columns.ids[row])
+            features.append(vector.0)
+            features.append(vector.1)
+            features.append(vector.2)
+            features.append(vector.3)
+            labels.append(label)
+            islands.append(UInt8(coding.islands.firstIndex(of: island)!))
+            sexes.append(coding.sex(level: sexLevels[row]).map { UInt8(Sex.allCases.firstIndex(of: $0)!) } ?? Self.missingSex)
+        }
+    }
+
+    /// FNV-1a 64 over ids, then feature values, as 16 hex digits.
     public var fingerprint: String {
-        var hash = Fingerprint()
-        for id in ids { hash.add(id) }
+        var hash = idHash
         for value in features { hash.add(value.bitPattern) }
         return hash.hex
     }
@@ -110,7 +135,7 @@ public struct Trainer: Sendable {
         let loadSeconds = Date().timeIntervalSince(loadStart)
 
         let fitStart = Date()
-        let artifact = try fit(data, now: now)
+        let artifact = try fit(consume data, now: now)
         let fitSeconds = Date().timeIntervalSince(fitStart)
 
         let version = try await platform.registry.register(artifact: try artifact.encoded(), createdAt: now)
@@ -120,10 +145,16 @@ public struct Trainer: Sendable {
     }
 
     /// Fits scaler and forest on the training split and evaluates on the test split. Pure: no I/O.
-    public func fit(_ data: TrainingData, now: Date) throws -> ModelArtifact {
-        let all = FeatureMatrix(columnCount: Feature.allCases.count, values: data.features)
-        let fitted = try ForestFit(all, labels: data.labels, classCount: Species.allCases.count, parameters: parameters, testFraction: testFraction)
+    /// The rows handed over (`consume`) are held once: the fit moves the training rows within them.
+    public func fit(_ data: consuming TrainingData, now: Date) throws -> ModelArtifact {
+        let (labels, islands, islandNames, sexes, fingerprint) = (data.labels, data.islands, data.islandNames, data.sexes, data.fingerprint)
+        let all = FeatureMatrix(columnCount: Feature.allCases.count, values: (consume data).features)
+        let fitted = try ForestFit(
+            consume all, labels: labels, classCount: Species.allCases.count, parameters: parameters, testFraction: testFraction,
+            referenceSize: ModelArtifact.referenceSampleSize)
         let train = fitted.split.train
+        var sample: [String: [Double]] = [:]
+        for (column, feature) in Feature.allCases.enumerated() { sample[feature.rawValue] = fitted.reference.column(column) }
         return ModelArtifact(
             engine: "swift",
             featureNames: Feature.allCases.map(\.rawValue),
@@ -135,12 +166,12 @@ public struct Trainer: Sendable {
             trainingRows: train.count,
             testRows: fitted.split.test.count,
             testFraction: testFraction,
-            trainingFingerprint: data.fingerprint,
-            referenceSample: referenceSample(data, rows: fitted.referenceRows(size: ModelArtifact.referenceSampleSize)),
+            trainingFingerprint: fingerprint,
+            referenceSample: sample,
             referenceCategories: [
-                "species": counts(train.map { Species.allCases[data.labels[$0]].rawValue }),
-                "island": counts(train.map { data.islands[$0] }),
-                "sex": counts(train.map { data.sexes[$0] }),
+                "species": counts(train.map { Species.allCases[labels[$0]].rawValue }),
+                "island": counts(train.map { islandNames[Int(islands[$0])] }),
+                "sex": counts(train.map { sexes[$0] == TrainingData.missingSex ? "missing" : Sex.allCases[Int(sexes[$0])].rawValue }),
             ],
             createdAt: now
         )
@@ -148,15 +179,6 @@ public struct Trainer: Sendable {
 
     private func counts(_ levels: [String]) -> [String: Int] {
         levels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
-    }
-
-    /// Each feature's values in the picked training rows.
-    private func referenceSample(_ data: TrainingData, rows picked: [Int]) -> [String: [Double]] {
-        var sample: [String: [Double]] = [:]
-        for (column, feature) in Feature.allCases.enumerated() {
-            sample[feature.rawValue] = picked.map { data.features[$0 * Feature.allCases.count + column] }
-        }
-        return sample
     }
 }
 

@@ -24,4 +24,19 @@ import Testing
         #expect(selected.values == [4, 5, 6, 1, 2, 3, 4, 5, 6])
         #expect(matrix.selecting(rows: []).rowCount == 0)
     }
+
+    @Test func keepingRowsMovesThemInPlace() {
+        let tall = FeatureMatrix(columnCount: 2, values: (0..<20).map(Double.init))
+        for kept in [[0, 3, 4, 9], [2, 5], [], Array(0..<10), [9]] {
+            let copy = tall
+            let expected = tall.selecting(rows: kept)
+            #expect(FeatureMatrix(keeping: kept, of: copy) == expected, "\(kept)")
+        }
+        // The matrix handed over lends its storage: no second buffer of its size is made.
+        var values = (0..<20).map(Double.init)
+        values.reserveCapacity(1_000)
+        let kept = FeatureMatrix(keeping: [1, 2], of: FeatureMatrix(columnCount: 2, values: consume values))
+        #expect(kept.values == [2, 3, 4, 5])
+        #expect(kept.values.capacity >= 1_000)
+    }
 }
