@@ -114,9 +114,8 @@ public struct ModelPromotion: Sendable {
         let candidateModel = try DatasetModel(version: version, artifact: try ModelArtifact.decode(registered.artifact), schema: schema)
         let currentModel = try DatasetModel(version: current.version, artifact: try ModelArtifact.decode(current.artifact), schema: schema)
 
-        let heldOut = try await heldOutRows(of: candidateModel, besides: currentModel, in: warehouse)
+        let heldOutEvaluation = try await heldOutEvaluation(of: candidateModel, besides: currentModel, in: warehouse)
         let labelled = try await platform.tables(for: schema).predictionLog.labelled(since: nil)
-        let heldOutEvaluation = Self.evaluate(candidateModel, currentModel, rows: heldOut.rows, labels: heldOut.labels)
         var production = Self.evaluate(candidateModel, currentModel, rows: labelled.map(\.features), labels: labelled.map(\.actualClass))
         if let rows = production?.rows, rows < Self.minimumProductionRows { production = nil }
         return (current.version, Self.verdict(candidate: version, current: current.version, margin: margin, heldOut: heldOutEvaluation, production: production))
@@ -147,47 +146,116 @@ public struct ModelPromotion: Sendable {
         }
     }
 
-    /// The candidate's held-out rows as the warehouse holds them now: its stratified split (its
-    /// seed and test fraction) of the rows with every feature it reads, which are the rows it
-    /// was evaluated on while the warehouse has not changed. Features by schema index.
-    func heldOutRows(of candidate: DatasetModel, besides current: DatasetModel, in warehouse: any RecordWarehouse) async throws -> (rows: [[Double?]], labels: [Int]) {
+    /// Both models on the candidate's held-out rows as the warehouse holds them now: its
+    /// stratified split (its seed and test fraction) of the rows with every feature it reads,
+    /// which are the rows it was evaluated on while the warehouse has not changed. The table is
+    /// read a chunk at a time, the complete rows kept compactly, and the held-out ones predicted
+    /// a part at a time, so that memory stays near the size of the rows' values.
+    func heldOutEvaluation(of candidate: DatasetModel, besides current: DatasetModel, in warehouse: any RecordWarehouse) async throws -> ModelComparison.Evaluation? {
         let indices = Array(Set(candidate.featureIndices + current.featureIndices)).sorted()
-        let columns = try await warehouse.columns(featureIndices: indices, predictions: false)
         let position = Dictionary(uniqueKeysWithValues: indices.enumerated().map { ($1, $0) })
         let needed = candidate.featureIndices.map { position[$0]! }
-        let complete = (0..<columns.count).filter { row in needed.allSatisfy { !columns.features[$0][row].isNaN } }
-        let labels = complete.map { columns.targetClasses[$0] }
-        let split = StratifiedSplit.split(labels: labels, testFraction: candidate.artifact.testFraction, seed: candidate.artifact.parameters.seed)
-        let evaluated = split.test.isEmpty ? split.train : split.test
-        let rows = evaluated.map { index -> [Double?] in
-            var features = [Double?](repeating: nil, count: candidate.schema.features.count)
-            for (column, schemaIndex) in indices.enumerated() {
-                let value = columns.features[column][complete[index]]
-                features[schemaIndex] = value.isNaN ? nil : value
-            }
-            return features
+        let empty = CompleteRows(needed: needed, expectedRows: try await warehouse.count())
+        let complete: CompleteRows
+        if let folded = try await warehouse.foldColumns(featureIndices: indices, chunk: Self.chunk, into: empty, { rows, chunk in
+            rows.add(chunk)
+            return true
+        }) {
+            complete = folded.state
+        } else {
+            var rows = CompleteRows(needed: needed, expectedRows: 0)
+            rows.add(try await warehouse.columns(featureIndices: indices, predictions: false))
+            complete = rows
         }
-        return (rows, evaluated.map { labels[$0] })
+        let split = StratifiedSplit.split(labels: complete.labels, testFraction: candidate.artifact.testFraction, seed: candidate.artifact.parameters.seed)
+        let evaluated = split.test.isEmpty ? split.train : split.test
+        var predictions = PairedPredictions(candidate: candidate, current: current)
+        let width = indices.count
+        for start in stride(from: 0, to: evaluated.count, by: Self.chunk) {
+            let part = evaluated[start..<min(start + Self.chunk, evaluated.count)]
+            let rows = part.map { row -> [Double?] in
+                var features = [Double?](repeating: nil, count: candidate.schema.features.count)
+                for (column, schemaIndex) in indices.enumerated() {
+                    let value = complete.values[row * width + column]
+                    features[schemaIndex] = value.isNaN ? nil : value
+                }
+                return features
+            }
+            predictions.add(rows: rows, labels: part.map { complete.labels[$0] })
+        }
+        return predictions.evaluation
+    }
+
+    /// The rows read at a time, and predicted at a time.
+    static let chunk = 100_000
+
+    /// The rows with every needed feature: their classes and their values, row-major.
+    private struct CompleteRows: Sendable {
+        let needed: [Int]
+        private let expectedRows: Int
+        var labels: [Int] = []
+        var values: [Double] = []
+
+        init(needed: [Int], expectedRows: Int) {
+            self.needed = needed
+            self.expectedRows = expectedRows
+        }
+
+        mutating func add(_ columns: RecordColumns) {
+            // Reserved at the first rows, not before: a copy of the empty state would copy it.
+            if labels.isEmpty, expectedRows > 0 {
+                labels.reserveCapacity(expectedRows)
+                values.reserveCapacity(expectedRows * columns.features.count)
+            }
+            for row in 0..<columns.count where needed.allSatisfy({ !columns.features[$0][row].isNaN }) {
+                labels.append(columns.targetClasses[row])
+                for column in columns.features { values.append(column[row]) }
+            }
+        }
     }
 
     /// Both models on the rows both can predict; nil when there is none.
     static func evaluate(_ candidate: DatasetModel, _ current: DatasetModel, rows: [[Double?]], labels: [Int]) -> ModelComparison.Evaluation? {
-        let first = candidate.probabilities(rows)
-        let second = current.probabilities(rows)
-        var truth: [Int] = [], candidatePredicted: [Int] = [], currentPredicted: [Int] = []
-        for index in rows.indices {
-            guard let a = first[index], let b = second[index] else { continue }
-            truth.append(labels[index])
-            candidatePredicted.append(candidate.prediction(from: a, at: .distantPast).predictedClass)
-            currentPredicted.append(current.prediction(from: b, at: .distantPast).predictedClass)
+        var predictions = PairedPredictions(candidate: candidate, current: current)
+        predictions.add(rows: rows, labels: labels)
+        return predictions.evaluation
+    }
+
+    /// Both models' predictions of labelled rows, gathered a part at a time.
+    private struct PairedPredictions {
+        let candidate: DatasetModel
+        let current: DatasetModel
+        var truth: [Int] = []
+        var candidatePredicted: [Int] = []
+        var currentPredicted: [Int] = []
+
+        init(candidate: DatasetModel, current: DatasetModel) {
+            self.candidate = candidate
+            self.current = current
         }
-        guard !truth.isEmpty else { return nil }
-        let classCount = candidate.schema.target.classes.count
-        let a = ClassificationMetrics(actual: truth, predicted: candidatePredicted, classCount: classCount)
-        let b = ClassificationMetrics(actual: truth, predicted: currentPredicted, classCount: classCount)
-        return ModelComparison.Evaluation(
-            rows: truth.count, candidate: .init(accuracy: a.accuracy, macroF1: a.macroF1), current: .init(accuracy: b.accuracy, macroF1: b.macroF1),
-            accuracyChange: a.accuracy - b.accuracy)
+
+        /// Predicts `rows` (features by schema index) with both; a row either cannot predict is left out.
+        mutating func add(rows: [[Double?]], labels: [Int]) {
+            let first = candidate.probabilities(rows)
+            let second = current.probabilities(rows)
+            for index in rows.indices {
+                guard let a = first[index], let b = second[index] else { continue }
+                truth.append(labels[index])
+                candidatePredicted.append(candidate.prediction(from: a, at: .distantPast).predictedClass)
+                currentPredicted.append(current.prediction(from: b, at: .distantPast).predictedClass)
+            }
+        }
+
+        /// The two models' accuracy and macro F1 on the rows both predicted; nil when none.
+        var evaluation: ModelComparison.Evaluation? {
+            guard !truth.isEmpty else { return nil }
+            let classCount = candidate.schema.target.classes.count
+            let a = ClassificationMetrics(actual: truth, predicted: candidatePredicted, classCount: classCount)
+            let b = ClassificationMetrics(actual: truth, predicted: currentPredicted, classCount: classCount)
+            return ModelComparison.Evaluation(
+                rows: truth.count, candidate: .init(accuracy: a.accuracy, macroF1: a.macroF1), current: .init(accuracy: b.accuracy, macroF1: b.macroF1),
+                accuracyChange: a.accuracy - b.accuracy)
+        }
     }
 
     /// The verdict and its sentence.
