@@ -93,10 +93,49 @@ public struct DriftSample: Sendable {
 
     public var values: [String: [Double]] = [:]
     public var categories: [String: [String: Int]] = [:]
+    /// Every value of a numeric column as distinct values and counts, when the sample stands for
+    /// more values than ``values`` holds (a warehouse's, from its kept statistics): the tests
+    /// read these, the charts draw ``values``.
+    public var counts: [String: DistinctCounts] = [:]
 
     public init(values: [String: [Double]] = [:], categories: [String: [String: Int]] = [:]) {
         self.values = values
         self.categories = categories
+    }
+
+    /// The sample of every record `statistics` counted: each numeric feature's values as counts
+    /// (what the tests read, exactly as if every value were listed) with the aggregate's uniform
+    /// sample of the records (what charts draw), and the level counts of the target and every
+    /// categorical feature over all the records.
+    public init(statistics: StatisticsAggregate) {
+        self.init(columns: statistics.sampleColumns)
+        counts = statistics.valueCounts.mapValues { DistinctCounts($0) }
+        categories = statistics.levelCounts
+    }
+
+    /// The sample of every record of `warehouse`, counted a chunk at a time as the table is read
+    /// (``StatisticsAggregate``); read whole when the values are too many distinct ones to count.
+    public static func counting(_ warehouse: any RecordWarehouse) async throws -> DriftSample {
+        let features = Array(warehouse.schema.features.indices)
+        let folded = try await warehouse.foldColumns(featureIndices: features, chunk: 100_000, into: StatisticsAggregate(schema: warehouse.schema)) {
+            statistics, records in
+            statistics.add(records)
+            return statistics.isCompact
+        }
+        if let statistics = folded?.state {
+            guard statistics.rows > 0 else { throw PipelineError.notEnoughRows(emptyWarehouse(warehouse.schema)) }
+            return DriftSample(statistics: statistics)
+        }
+        let columns = try await DatasetColumns.load(from: warehouse)
+        guard columns.count > 0 else { throw PipelineError.notEnoughRows(emptyWarehouse(warehouse.schema)) }
+        return DriftSample(columns: columns)
+    }
+
+    /// What to do about an empty warehouse.
+    public static func emptyWarehouse(_ schema: DatasetSchema) -> String {
+        Platform.isDefaultDataset(schema.name)
+            ? "the warehouse is empty; ingest a file first"
+            : "the warehouse of \(schema.name) is empty; ingest a file with `penguins ingest FILE --dataset \(schema.name)` first"
     }
 
     /// The sample of a column table: the present values of every numeric column and the level
@@ -130,9 +169,7 @@ public struct DriftSample: Sendable {
             return DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
         case .warehouse:
             guard let platform else { throw PipelineError.noModel }
-            let columns = try await DatasetColumns.load(from: platform.warehouse.recordWarehouse)
-            guard columns.count > 0 else { throw PipelineError.notEnoughRows("the warehouse is empty; ingest a file first") }
-            return DriftSample(columns: columns)
+            return try await counting(platform.warehouse.recordWarehouse)
         case .simulation:
             throw PipelineError.notEnoughRows("simulated streams are kept by the server: ask it for `current=simulation`")
         case .production:
@@ -176,11 +213,7 @@ public struct DriftSample: Sendable {
             let model = try await DatasetModel.current(of: dataset, in: stores.registry)
             return DriftSample(values: model.artifact.referenceSample, categories: model.artifact.referenceCategories)
         case .warehouse:
-            let columns = try await DatasetColumns.load(from: stores.warehouse)
-            guard columns.count > 0 else {
-                throw PipelineError.notEnoughRows("the warehouse of \(dataset.name) is empty; ingest a file with `penguins ingest FILE --dataset \(dataset.name)` first")
-            }
-            return DriftSample(columns: columns)
+            return try await counting(stores.warehouse)
         case .simulation:
             throw PipelineError.notEnoughRows("simulated streams are kept by the server: ask it for `current=simulation`")
         case .production:
@@ -280,16 +313,17 @@ public struct DriftAnalysis: Sendable {
         var features: [FeatureDrift] = []
         for name in feature.map({ [$0] }) ?? numericColumns {
             let a = reference.values[name] ?? []
-            let b = current.values[name] ?? []
-            guard !a.isEmpty, !b.isEmpty else {
+            // A sample that stands for more values than it lists is tested on all of them.
+            let b = current.counts[name] ?? DistinctCounts(unsorted: current.values[name] ?? [])
+            guard !a.isEmpty, b.total > 0 else {
                 if self.feature != nil {
                     throw PipelineError.notEnoughRows("no \(name) values in the \(a.isEmpty ? referenceName : currentName) sample")
                 }
                 continue
             }
-            let ks = KolmogorovSmirnov.twoSample(a, b)
+            let ks = KolmogorovSmirnov.twoSample(DistinctCounts(unsorted: a), b)
             features.append(FeatureDrift(
-                feature: name, referenceCount: a.count, currentCount: b.count, ks: ks,
+                feature: name, referenceCount: a.count, currentCount: b.total, ks: ks,
                 psi: PopulationStabilityIndex.compute(reference: a, current: b),
                 drift: DriftVerdict.isDrift(pValue: ks.pValue, threshold: threshold)
             ))

@@ -183,10 +183,7 @@ public struct StatisticsAggregate: Sendable {
                 ))
             }
         }
-        var categories: [String: [String: Int]] = [:]
-        for grouping in groupings.indices {
-            categories[groupings[grouping].name] = counts(levelRows[grouping]) { levelName(grouping, $0) }
-        }
+        let categories = levelCounts
         var islandBySex: [String: [String: Int]]?
         if let crossed {
             var table: [String: [String: Int]] = [:]
@@ -196,6 +193,21 @@ public struct StatisticsAggregate: Sendable {
             islandBySex = table
         }
         return StatisticsReport(tables: tables, categories: categories, countsByIslandAndSex: islandBySex)
+    }
+
+    /// The records of each level of the target and of every categorical feature, by column
+    /// name (a missing level as `missing`; levels without records left out).
+    public var levelCounts: [String: [String: Int]] {
+        var categories: [String: [String: Int]] = [:]
+        for grouping in groupings.indices {
+            categories[groupings[grouping].name] = counts(levelRows[grouping]) { levelName(grouping, $0) }
+        }
+        return categories
+    }
+
+    /// The values of each numeric feature over every record counted, by name.
+    public var valueCounts: [String: ValueCounts] {
+        Dictionary(uniqueKeysWithValues: zip(numericFeatures, numeric).map { (schema.features[$0].name, $1.overall) })
     }
 
     /// The summary of each partition that has records, ordered by partition value, as

@@ -400,6 +400,7 @@ extension Endpoints {
     func driftSamples(current source: DriftSource = .production) async throws -> (reference: DriftSample, current: DriftSample) {
         let reference = try await store(.registry) { [platform] in try await DriftSample.load(.training, platform: platform) }
         if source == .simulation { return (reference, try await simulations.sample(dataset: platform.warehouse.recordWarehouse.schema)) }
+        if source == .warehouse { return (reference, try await warehouseDriftSample(of: platform.warehouse.recordWarehouse)) }
         guard source == .production else {
             return (reference, try await store(.warehouse) { [platform] in try await DriftSample.load(source, platform: platform) })
         }

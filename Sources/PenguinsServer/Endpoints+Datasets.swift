@@ -340,6 +340,7 @@ extension Endpoints {
     /// predictions count) or its warehouse.
     func driftSample(_ source: DriftSource, of session: DatasetSessions.Session) async throws -> DriftSample {
         if source == .simulation { return try await simulations.sample(dataset: session.schema) }
+        if source == .warehouse { return try await warehouseDriftSample(of: session.stores.warehouse) }
         if source == .production { _ = try? await logWriter.flush() }
         return try await store(source == .production ? .predictionLog : .warehouse) {
             try await DriftSample.load(source, stores: session.stores)

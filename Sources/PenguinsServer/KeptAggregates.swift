@@ -221,6 +221,19 @@ extension Endpoints {
         }
     }
 
+    /// The drift sample of every record of `warehouse`, from its kept statistics: the tests read
+    /// every value (as counts), the charts a uniform sample.
+    func warehouseDriftSample(of warehouse: any RecordWarehouse) async throws -> DriftSample {
+        switch try await statisticsSource(of: warehouse) {
+        case .aggregate(let statistics):
+            guard statistics.rows > 0 else { throw PipelineError.notEnoughRows(DriftSample.emptyWarehouse(warehouse.schema)) }
+            return DriftSample(statistics: statistics)
+        case .records(let columns):
+            guard columns.count > 0 else { throw PipelineError.notEnoughRows(DriftSample.emptyWarehouse(warehouse.schema)) }
+            return DriftSample(columns: columns)
+        }
+    }
+
     /// The statistics report of `warehouse`'s records (nil when there is none) and the columns
     /// its scatter plots draw: a uniform sample of the records, or all of them.
     func statisticsWithSample(of warehouse: any RecordWarehouse) async throws -> (report: StatisticsReport?, columns: DatasetColumns) {

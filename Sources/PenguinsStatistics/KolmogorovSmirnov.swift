@@ -70,10 +70,14 @@ public enum KolmogorovSmirnov {
     /// NaNs are dropped. An empty sample has nothing to test: the result is a statistic of 0 and
     /// a p-value of 1 (the result stays JSON-encodable: no NaN).
     public static func twoSample(_ reference: [Double], _ current: [Double]) -> KolmogorovSmirnovResult {
-        let first = RadixSort.sorted(reference.filter { !$0.isNaN })
-        let second = RadixSort.sorted(current.filter { !$0.isNaN })
-        let n1 = first.count
-        let n2 = second.count
+        twoSample(DistinctCounts(unsorted: reference), DistinctCounts(unsorted: current))
+    }
+
+    /// ``twoSample(_:_:)`` of two samples given by their distinct values and counts: the same
+    /// result as for the samples written out, with no more work than their distinct values.
+    public static func twoSample(_ first: DistinctCounts, _ second: DistinctCounts) -> KolmogorovSmirnovResult {
+        let n1 = first.total
+        let n2 = second.total
         let sizes = KolmogorovSmirnovResult.SampleSizes(reference: n1, current: n2)
         guard n1 > 0, n2 > 0 else {
             return KolmogorovSmirnovResult(
@@ -123,36 +127,31 @@ public enum KolmogorovSmirnov {
 
     /// Largest positive and negative differences F₁ − F₂ of the empirical CDFs over all values,
     /// with the values where they occur (the first one, preferring values of the first sample).
-    static func largestDifferences(_ first: [Double], _ second: [Double])
+    static func largestDifferences(_ first: DistinctCounts, _ second: DistinctCounts)
         -> (maximum: Double, maximumLocation: Double, minimum: Double, minimumLocation: Double)
     {
-        let n1 = Double(first.count)
-        let n2 = Double(second.count)
-        var i = 0
-        var j = 0
+        let n1 = Double(first.total)
+        let n2 = Double(second.total)
+        // Positions in the distinct values, and the values at or below the current one.
+        var (i, j, below1, below2) = (0, 0, 0, 0)
         var maximum = -Double.infinity
         var maximumLocation = Double.nan
         var maximumInFirst = false
         var minimum = Double.infinity
         var minimumLocation = Double.nan
         var minimumInFirst = false
-        first.withUnsafeBufferPointer { a in
-            second.withUnsafeBufferPointer { b in
-                while i < a.count || j < b.count {
-                    let value: Double
-                    if j == b.count || (i < a.count && a[i] <= b[j]) { value = a[i] } else { value = b[j] }
-                    let startI = i
-                    while i < a.count && a[i] == value { i += 1 }
-                    while j < b.count && b[j] == value { j += 1 }
-                    let inFirst = i > startI
-                    let difference = Double(i) / n1 - Double(j) / n2
-                    if difference > maximum || (difference == maximum && inFirst && !maximumInFirst) {
-                        (maximum, maximumLocation, maximumInFirst) = (difference, value, inFirst)
-                    }
-                    if difference < minimum || (difference == minimum && inFirst && !minimumInFirst) {
-                        (minimum, minimumLocation, minimumInFirst) = (difference, value, inFirst)
-                    }
-                }
+        let (a, b) = (first.values, second.values)
+        while i < a.count || j < b.count {
+            let value = j == b.count || (i < a.count && a[i] <= b[j]) ? a[i] : b[j]
+            let inFirst = i < a.count && a[i] == value
+            if inFirst { below1 += first.counts[i]; i += 1 }
+            if j < b.count && b[j] == value { below2 += second.counts[j]; j += 1 }
+            let difference = Double(below1) / n1 - Double(below2) / n2
+            if difference > maximum || (difference == maximum && inFirst && !maximumInFirst) {
+                (maximum, maximumLocation, maximumInFirst) = (difference, value, inFirst)
+            }
+            if difference < minimum || (difference == minimum && inFirst && !minimumInFirst) {
+                (minimum, minimumLocation, minimumInFirst) = (difference, value, inFirst)
             }
         }
         return (maximum, maximumLocation, min(max(-minimum, 0), 1), minimumLocation)

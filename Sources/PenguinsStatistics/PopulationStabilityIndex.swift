@@ -63,18 +63,23 @@ public enum PopulationStabilityIndex {
 
     /// Computes the PSI of `current` against `reference` over `bins` (≥ 2) reference-quantile bins.
     public static func compute(reference: [Double], current: [Double], bins: Int = 10) -> PSIResult {
+        compute(reference: reference, current: DistinctCounts(unsorted: current), bins: bins)
+    }
+
+    /// ``compute(reference:current:bins:)`` with the current sample given by its distinct
+    /// values and counts: the same result as for the sample written out.
+    public static func compute(reference: [Double], current: DistinctCounts, bins: Int = 10) -> PSIResult {
         precondition(bins >= 2, "PSI needs at least two bins")
         let sortedReference = RadixSort.sorted(reference.filter { !$0.isNaN })
-        let sortedCurrent = RadixSort.sorted(current.filter { !$0.isNaN })
-        guard !sortedReference.isEmpty, !sortedCurrent.isEmpty else {
+        guard !sortedReference.isEmpty, current.total > 0 else {
             let zeros = [Double](repeating: 0, count: bins)
             return PSIResult(value: 0, binEdges: [], referenceShares: zeros, currentShares: zeros, verdict: .stable)
         }
         let edges = (1..<bins).map {
             Descriptive.quantile(sorted: sortedReference, probability: Double($0) / Double(bins))
         }
-        let referenceShares = shares(sorted: sortedReference, edges: edges)
-        let currentShares = shares(sorted: sortedCurrent, edges: edges)
+        let referenceShares = shares(DistinctCounts(sorted: sortedReference), edges: edges)
+        let currentShares = shares(current, edges: edges)
         var value = 0.0
         for (referenceShare, currentShare) in zip(referenceShares, currentShares) {
             let expected = max(referenceShare, emptyBinShare)
@@ -87,16 +92,16 @@ public enum PopulationStabilityIndex {
         )
     }
 
-    /// The fraction of an ascending sample in each right-closed bin delimited by `edges`.
-    static func shares(sorted values: [Double], edges: [Double]) -> [Double] {
+    /// The fraction of a sample in each right-closed bin delimited by `edges`.
+    static func shares(_ sample: DistinctCounts, edges: [Double]) -> [Double] {
         var counts = [Int](repeating: 0, count: edges.count + 1)
         var bin = 0
-        for value in values {
+        for (value, count) in zip(sample.values, sample.counts) {
             // Values ascend, so the bin index only moves forward.
             while bin < edges.count && value > edges[bin] { bin += 1 }
-            counts[bin] += 1
+            counts[bin] += count
         }
-        let total = Double(values.count)
+        let total = Double(sample.total)
         return counts.map { Double($0) / total }
     }
 }

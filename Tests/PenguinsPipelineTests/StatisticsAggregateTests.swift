@@ -185,3 +185,24 @@ struct StatisticsAggregateOverviewTests {
         }
     }
 }
+
+@Suite("Statistics kept as counts: drift against the stored records")
+struct StatisticsAggregateDriftTests {
+    @Test("the drift of the kept counts is the drift of every record written out, to the last digit")
+    func driftFromCountsEqualsDriftFromRecords() throws {
+        for (schema, file) in StatisticsAggregateTests.datasets {
+            let columns = try DatasetColumns.load(file: file, schema: schema)
+            // A reference of some records against all of them, as a model's training sample against the warehouse.
+            let reference = DriftSample(columns: DatasetColumns(schema: schema, records: columns.records.slice(0..<60)))
+            let counted = DriftSample(statistics: StatisticsAggregate(schema: schema, records: columns.records))
+            #expect(counted.counts.values.map(\.total).reduce(0, +) == DriftSample(columns: columns).values.values.map(\.count).reduce(0, +))
+            let analysis = DriftAnalysis(dataset: schema, minimumRows: 10)
+            let fromCounts = try analysis.compare(reference: reference, current: counted, referenceName: "part", currentName: "all")
+            let fromRecords = try analysis.compare(reference: reference, current: DriftSample(columns: columns), referenceName: "part", currentName: "all")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(try encoder.encode(fromCounts) == (try encoder.encode(fromRecords)), "\(schema.name)")
+            #expect(!fromCounts.features.isEmpty)
+        }
+    }
+}

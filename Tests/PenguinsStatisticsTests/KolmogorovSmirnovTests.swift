@@ -52,6 +52,21 @@ struct KolmogorovSmirnovTests {
         }
     }
 
+    @Test("samples given as value counts (a kept aggregate's) give scipy's result too")
+    func countedSamples() throws {
+        let fixture = try loadFixture("kolmogorov_smirnov", as: KolmogorovSmirnovFixture.self)
+        for test in fixture.stored {
+            let counted = KolmogorovSmirnov.twoSample(
+                DistinctCounts(ValueCounts(test.reference)), DistinctCounts(ValueCounts(test.current)))
+            check(counted, against: test.expected, test.name)
+        }
+        for test in Self.formulaCases where test.reference.count + test.current.count <= 200_000 {
+            let counted = KolmogorovSmirnov.twoSample(
+                DistinctCounts(ValueCounts(test.reference.values)), DistinctCounts(ValueCounts(test.current.values)))
+            check(counted, against: test.expected, test.name)
+        }
+    }
+
     @Test("large generated samples around the exact/asymptotic switch and 1M vs 1M", arguments: formulaCases)
     func generatedSamples(_ test: KolmogorovSmirnovFixture.FormulaCase) {
         let result = KolmogorovSmirnov.twoSample(test.reference.values, test.current.values)

@@ -35,6 +35,17 @@ struct PopulationStabilityIndexTests {
         }
     }
 
+    @Test("a current sample given as value counts gives numpy's shares and value too")
+    func countedCurrentSample() throws {
+        let fixture = try loadFixture("population_stability_index", as: PSIFixture.self)
+        for test in fixture.cases {
+            let counted = PopulationStabilityIndex.compute(
+                reference: test.reference, current: DistinctCounts(ValueCounts(test.current)), bins: test.bins)
+            #expect(counted.currentShares == test.expected.currentShares, "\(test.name)")
+            #expect(isClose(counted.value, test.expected.value, relative: 1e-10, absolute: 1e-14), "\(test.name)")
+        }
+    }
+
     @Test("verdict thresholds")
     func verdicts() {
         #expect(PSIResult.Verdict(value: 0) == .stable)
