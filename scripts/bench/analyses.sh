@@ -32,6 +32,10 @@ paths=(
   "/api/v1/regression?target=body_mass_g&predictors=flipper_length_mm,sex"
   "/statistics"
   "/regression"
+  "/api/v1/drift?current=warehouse"
+  "/classification"
+  "/drift"
+  "/predict"
 )
 time_of() { curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT$1"; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
