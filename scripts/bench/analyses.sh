@@ -39,13 +39,24 @@ paths=(
 )
 time_of() { curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT$1"; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+serve() {  # serve BINARY DATA: start the server in the background, wait until it answers
+  "$1" serve --port "$PORT" --data-dir "$2" > /dev/null 2>&1 &
+  pid=$!
+  until curl -fs "http://127.0.0.1:$PORT/api/v1/health" > /dev/null; do sleep 0.2; done
+}
+first_answers() {  # first_answers WHEN: each path's first and second answer
+  for path in "${paths[@]}"; do echo "$path $1: $(time_of "$path") s, then $(time_of "$path") s"; done
+}
+stop() {  # the server's memory, then stop it
+  grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | tr -s ' \t' ' '
+  kill -INT "$pid"
+  wait "$pid" || true
+}
 for binary in "$@"; do
   data="$work/data-$(basename "$(dirname "$binary")")-$RANDOM"
   "$binary" up --no-serve --data-dir "$data" > /dev/null
   "$binary" ingest "$work/rows.csv" --data-dir "$data" > /dev/null
-  "$binary" serve --port "$PORT" --data-dir "$data" > /dev/null 2>&1 &
-  pid=$!
-  until curl -fs "http://127.0.0.1:$PORT/api/v1/health" > /dev/null; do sleep 0.2; done
+  serve "$binary" "$data"
   echo "== $binary ($ROWS rows + the bundled 344)"
   for path in "${paths[@]}"; do
     cold=$(time_of "$path")
@@ -54,19 +65,9 @@ for binary in "$@"; do
     echo "$path: cold $cold s, warm median $(echo "$warm" | median) s ($warm)"
   done
   "$binary" ingest "$work/more.csv" --data-dir "$data" > /dev/null
-  for path in "${paths[@]}"; do
-    echo "$path after ingesting 1,000 rows: $(time_of "$path") s, then $(time_of "$path") s"
-  done
-  grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | tr -s ' \t' ' '
-  kill -INT "$pid"
-  wait "$pid" || true
-  "$binary" serve --port "$PORT" --data-dir "$data" > /dev/null 2>&1 &
-  pid=$!
-  until curl -fs "http://127.0.0.1:$PORT/api/v1/health" > /dev/null; do sleep 0.2; done
-  for path in "${paths[@]}"; do
-    echo "$path after a restart: $(time_of "$path") s, then $(time_of "$path") s"
-  done
-  grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | tr -s ' \t' ' '
-  kill -INT "$pid"
-  wait "$pid" || true
+  first_answers "after ingesting 1,000 rows"
+  stop
+  serve "$binary" "$data"
+  first_answers "after a restart"
+  stop
 done
