@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "PenguinsCore", "PenguinsStatistics", "PenguinsML", "PenguinsStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,11 +17,26 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let columns = try await loadColumns(file: file, csv: csv, global: global, dataset: dataset.name)
-            let report = try StatisticsReport.compute(columns, groupBy: by)
+            let platform = try global.platform()
+            let warehouse = try await platform.recordWarehouse(of: platform.schema(ofDataset: dataset.name))
+            let report: StatisticsReport
+            if let file {
+                let columns = try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: warehouse.schema, overrides: csv.overrides)
+                report = try StatisticsReport.compute(columns, groupBy: by)
+            } else {
+                // The counts saved in the store, brought up to date with the rows inserted since.
+                switch try await SavedAggregates.statistics(of: warehouse) {
+                case .aggregate(let statistics):
+                    guard statistics.rows > 0 else { throw PipelineError.emptyWarehouse }
+                    report = try statistics.report(groupBy: by)
+                case .records(let columns):
+                    guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
+                    report = try StatisticsReport.compute(columns, groupBy: by)
+                }
+            }
             switch global.format {
             case .json: try printJSON(report)
-            case .table: print(StatsCommand.render(report, numericNames: columns.numericNames))
+            case .table: print(StatsCommand.render(report, numericNames: DatasetColumns.numericNames(of: warehouse.schema)))
             }
         }
     }
@@ -59,19 +74,4 @@ struct StatsCommand: AsyncParsableCommand {
         }
         return out.joined(separator: "\n")
     }
-}
-
-/// The rows of a file of `dataset` when given, else of its warehouse (which must not be empty),
-/// read with the schema of its warehouse.
-func loadColumns(file: String?, csv: CSVOptions, global: GlobalOptions, dataset: String) async throws -> DatasetColumns {
-    try await loadColumns(file: file, csv: csv, platform: try global.platform(), dataset: dataset)
-}
-
-/// The columns of `file` read with dataset `dataset`'s schema, else of its warehouse on `platform`.
-func loadColumns(file: String?, csv: CSVOptions, platform: Platform, dataset: String) async throws -> DatasetColumns {
-    let warehouse = try await platform.recordWarehouse(of: platform.schema(ofDataset: dataset))
-    if let file { return try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: warehouse.schema, overrides: csv.overrides) }
-    let columns = try await DatasetColumns.load(from: warehouse)
-    guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-    return columns
 }

@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import PenguinsCore
+import PenguinsStorage
+
+/// A summary of a dataset's records that records added to it bring up to date, and that can be
+/// saved in the warehouse's store (``RecordWarehouse/saveAggregate(_:named:version:)``).
+public protocol RecordAggregate: Sendable, Codable {
+    /// The schema of the records it summarises.
+    var schema: DatasetSchema { get }
+    /// Adds `records`, read with every feature of the schema in its order.
+    mutating func add(_ records: RecordColumns)
+    /// Whether it is small enough to keep.
+    var isCompact: Bool { get }
+    /// What it is saved as in the store, with the version of its encoding.
+    static var savedName: String { get }
+}
+
+extension StatisticsAggregate: RecordAggregate {
+    public static var savedName: String { "statistics.v1" }
+}
+
+extension RegressionAggregate: RecordAggregate {
+    public static var savedName: String { "regression.v1" }
+}
+
+/// How an aggregate was brought up to date.
+public enum AggregateUpdate: String, Sendable {
+    /// The records inserted since it was made were added.
+    case inserted
+    /// Every record was read.
+    case all
+    /// It was read from the store, where a process saved it at the version the data is at.
+    case saved
+}
+
+/// An aggregate of a warehouse's records at a data version.
+public struct VersionedAggregate<Aggregate: RecordAggregate>: Sendable {
+    public var version: Int64
+    public var aggregate: Aggregate
+}
+
+/// What an analysis of a warehouse's records is made from now: an aggregate up to date, or
+/// every record when the aggregate of them is too large to keep (``RecordAggregate/isCompact``).
+public enum AggregateSource<Aggregate: RecordAggregate>: Sendable {
+    case aggregate(Aggregate)
+    case records(DatasetColumns)
+}
+
+/// Aggregates brought up to date with the least reading: from one kept in memory or saved in the
+/// store, adding the records inserted since (``RecordWarehouse/insertions(after:featureIndices:)``);
+/// every record is read, a chunk at a time, only the first time, after an update of stored
+/// records, or when the store cannot tell what was inserted.
+public enum SavedAggregates {
+    /// The records added at a time when all are read.
+    public static let chunk = 100_000
+
+    /// `previous` (nil when none is kept: the copy saved in the store is read then) brought up
+    /// to date with `warehouse`'s records; `make` starts one for the schema. Answers the source
+    /// of an answer, the aggregate to keep, and whether the store's copy is behind it.
+    public static func bringUpToDate<Aggregate: RecordAggregate>(
+        _ previous: VersionedAggregate<Aggregate>?, of warehouse: any RecordWarehouse, savedName: String,
+        make: @Sendable (DatasetSchema) -> Aggregate, observe: @Sendable (AggregateUpdate) -> Void = { _ in },
+        logger: Logger? = nil
+    ) async throws -> (source: AggregateSource<Aggregate>, kept: VersionedAggregate<Aggregate>?, unsaved: Bool) {
+        let schema = warehouse.schema
+        let features = Array(schema.features.indices)
+        var previous = previous
+        var loaded = false
+        if previous == nil, let saved = try await saved(Aggregate.self, savedName, in: warehouse, logger: logger) {
+            (previous, loaded) = (saved, true)
+        }
+        if let previous, let inserted = try await warehouse.insertions(after: previous.version, featureIndices: features) {
+            if inserted.version == previous.version {
+                if loaded { observe(.saved) }
+                return (.aggregate(previous.aggregate), previous, false)
+            }
+            var aggregate = previous.aggregate
+            aggregate.add(inserted.records)
+            if aggregate.isCompact {
+                observe(.inserted)
+                return (.aggregate(aggregate), VersionedAggregate(version: inserted.version, aggregate: aggregate), true)
+            }
+        }
+        observe(.all)
+        // Added a chunk at a time as the table is read: no more than a chunk of records is held.
+        let folded = try await warehouse.foldColumns(featureIndices: features, chunk: chunk, into: make(schema)) { aggregate, records in
+            aggregate.add(records)
+            return aggregate.isCompact
+        }
+        if let folded { return (.aggregate(folded.state), VersionedAggregate(version: folded.version, aggregate: folded.state), true) }
+        // Too large to keep (or writes kept moving the version): the records whole, for this
+        // answer alone.
+        return (.records(try await DatasetColumns.load(from: warehouse)), nil, false)
+    }
+
+    /// Saves `kept` in `warehouse`'s store under `savedName` (``AggregateCoding``).
+    public static func save<Aggregate: RecordAggregate>(
+        _ kept: VersionedAggregate<Aggregate>, as savedName: String, in warehouse: any RecordWarehouse
+    ) async throws {
+        try await warehouse.saveAggregate(try AggregateCoding.encode(kept.aggregate), named: savedName, version: kept.version)
+    }
+
+    /// The aggregate saved in the store for this schema, or nil when there is none or it cannot
+    /// be read (it is then made anew).
+    static func saved<Aggregate: RecordAggregate>(
+        _ type: Aggregate.Type, _ savedName: String, in warehouse: any RecordWarehouse, logger: Logger?
+    ) async throws -> VersionedAggregate<Aggregate>? {
+        guard let saved = try await warehouse.savedAggregate(named: savedName) else { return nil }
+        do {
+            let aggregate = try AggregateCoding.decode(Aggregate.self, from: saved.body)
+            guard aggregate.schema == warehouse.schema else { return nil }
+            return VersionedAggregate(version: saved.version, aggregate: aggregate)
+        } catch {
+            logger?.warning("the saved \(savedName) of \(warehouse.schema.name) cannot be read, made anew from the records: \(error)")
+            return nil
+        }
+    }
+
+    /// The statistics of `warehouse`'s records brought up to date from the copy saved in its
+    /// store, which is then saved again: what `penguins stats` reads.
+    public static func statistics(of warehouse: any RecordWarehouse) async throws -> AggregateSource<StatisticsAggregate> {
+        try await current(StatisticsAggregate.savedName, of: warehouse) { StatisticsAggregate(schema: $0) }
+    }
+
+    /// The regression sums of `analysis`'s split of `warehouse`'s records, brought up to date
+    /// the same way: what `penguins regress` reads.
+    public static func regression(_ analysis: RegressionAnalysis, of warehouse: any RecordWarehouse) async throws -> AggregateSource<RegressionAggregate> {
+        try await current(savedName(regression: analysis), of: warehouse) {
+            RegressionAggregate(schema: $0, testFraction: analysis.testFraction, seed: analysis.seed)
+        }
+    }
+
+    /// The name the sums of `analysis`'s split are saved under.
+    public static func savedName(regression analysis: RegressionAnalysis) -> String {
+        RegressionAggregate.savedName + "#" + split(of: analysis)
+    }
+
+    /// `analysis`'s split, which names its sums among a dataset's.
+    public static func split(of analysis: RegressionAnalysis) -> String {
+        "test_fraction=\(analysis.testFraction)&seed=\(analysis.seed)"
+    }
+
+    private static func current<Aggregate: RecordAggregate>(
+        _ savedName: String, of warehouse: any RecordWarehouse, make: @Sendable (DatasetSchema) -> Aggregate
+    ) async throws -> AggregateSource<Aggregate> {
+        let update = try await bringUpToDate(nil, of: warehouse, savedName: savedName, make: make)
+        if update.unsaved, let kept = update.kept { try await save(kept, as: savedName, in: warehouse) }
+        return update.source
+    }
+}

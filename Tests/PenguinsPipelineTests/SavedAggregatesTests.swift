@@ -1,0 +1,59 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+import Testing
+@testable import PenguinsPipeline
+
+/// What `penguins stats` and `penguins regress` read of a warehouse: the aggregates saved in its
+/// store, brought up to date with the rows inserted since, and saved again.
+@Suite struct SavedAggregatesTests {
+    @Test func statisticsAreReadFromTheSavedCopyAndAddTheInsertedRows() async throws {
+        let platform = try temporaryPlatform()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        let warehouse = platform.warehouse.recordWarehouse
+        let schema = warehouse.schema
+        guard case .aggregate(let first) = try await SavedAggregates.statistics(of: warehouse) else { Issue.record("not kept"); return }
+        let version = try await warehouse.dataVersion()
+        let saved = try #require(try await warehouse.savedAggregate(named: StatisticsAggregate.savedName))
+        #expect(saved.version == version)
+        #expect(first.rows == (try await warehouse.count()))
+
+        // A marker no stored row has, saved at the data's version: the next read is the saved copy.
+        let bill = try #require(schema.features.firstIndex { $0.name == "bill_length_mm" })
+        var features = schema.features.map { _ in [Double.nan] }
+        features[bill] = [99.5]
+        var marked = first
+        marked.add(RecordColumns(ids: ["marker"], targetClasses: [0], features: features))
+        try await warehouse.saveAggregate(try AggregateCoding.encode(marked), named: StatisticsAggregate.savedName, version: version)
+        guard case .aggregate(let read) = try await SavedAggregates.statistics(of: warehouse) else { Issue.record("not kept"); return }
+        #expect(read.rows == first.rows + 1)
+        #expect(try read.report().tables[0].variables["bill_length_mm"]?.maximum == 99.5)
+
+        // Rows inserted since: added to the saved copy (the marker stays), which is saved again.
+        let more = FileManager.default.temporaryDirectory.appendingPathComponent("more-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: more) }
+        try SyntheticGenerator.fittedOnBundledData().write(rows: 200, seed: 5, toFileAt: more)
+        #expect(try await Ingestor(platform: platform).ingest(file: more).stored == 200)
+        guard case .aggregate(let updated) = try await SavedAggregates.statistics(of: warehouse) else { Issue.record("not kept"); return }
+        #expect(updated.rows == first.rows + 1 + 200)
+        #expect(try updated.report().tables[0].variables["bill_length_mm"]?.maximum == 99.5)
+        #expect(try await warehouse.savedAggregate(named: StatisticsAggregate.savedName)?.version == (try await warehouse.dataVersion()))
+    }
+
+    @Test func regressionSumsAreSavedPerSplit() async throws {
+        let platform = try temporaryPlatform()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        let warehouse = platform.warehouse.recordWarehouse
+        let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0.3, seed: 9)
+        guard case .aggregate(let sums) = try await SavedAggregates.regression(analysis, of: warehouse) else { Issue.record("not kept"); return }
+        let columns = try await DatasetColumns.load(from: warehouse)
+        let computed = try analysis.run(columns)
+        let kept = try sums.report(analysis)
+        #expect(kept.trainingRows == computed.trainingRows && kept.testRows == computed.testRows)
+        #expect(abs(kept.model.rSquared - computed.model.rSquared) <= 1e-10)
+        #expect(SavedAggregates.savedName(regression: analysis) == "regression.v1#test_fraction=0.3&seed=9")
+        #expect(try await warehouse.savedAggregate(named: SavedAggregates.savedName(regression: analysis))?.version == (try await warehouse.dataVersion()))
+        let other = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm"], testFraction: 0.2, seed: 9)
+        #expect(try await warehouse.savedAggregate(named: SavedAggregates.savedName(regression: other)) == nil, "another split is saved apart")
+    }
+}
