@@ -76,11 +76,6 @@ actor KeptAggregates<Aggregate: RecordAggregate> {
         }
     }
 
-    /// Waits for the saves started so far to end.
-    func savesFinished() async {
-        for save in saving.values { await save.value }
-    }
-
     private func evictBeyondCapacity() {
         while kept.count > capacity, let oldest = kept.min(by: { $0.value.used < $1.value.used })?.key {
             kept[oldest] = nil
