@@ -38,20 +38,14 @@ struct RegressCommand: AsyncParsableCommand {
             let analysis = analysis(defaults: schema.defaultRegression)
             try analysis.validate(numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
             let warehouse = try await platform.recordWarehouse(of: schema)
-            let report: RegressionReport
+            let report: RegressionReport?
             if let file {
                 report = try analysis.run(try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: warehouse.schema, overrides: csv.overrides))
             } else {
                 // The sums saved in the store for this split, brought up to date with the rows inserted since.
-                switch try await SavedAggregates.regression(analysis, of: warehouse) {
-                case .aggregate(let sums):
-                    guard sums.rows > 0 else { throw PipelineError.emptyWarehouse }
-                    report = try sums.report(analysis)
-                case .records(let columns):
-                    guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-                    report = try analysis.run(columns)
-                }
+                report = try await SavedAggregates.regression(analysis, of: warehouse).report(analysis)
             }
+            guard let report else { throw PipelineError.emptyWarehouse }
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(RegressCommand.render(report))

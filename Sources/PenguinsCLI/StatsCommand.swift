@@ -19,21 +19,15 @@ struct StatsCommand: AsyncParsableCommand {
         try await reportingErrors {
             let platform = try global.platform()
             let warehouse = try await platform.recordWarehouse(of: platform.schema(ofDataset: dataset.name))
-            let report: StatisticsReport
+            let report: StatisticsReport?
             if let file {
                 let columns = try DatasetColumns.load(file: URL(fileURLWithPath: file), schema: warehouse.schema, overrides: csv.overrides)
                 report = try StatisticsReport.compute(columns, groupBy: by)
             } else {
                 // The counts saved in the store, brought up to date with the rows inserted since.
-                switch try await SavedAggregates.statistics(of: warehouse) {
-                case .aggregate(let statistics):
-                    guard statistics.rows > 0 else { throw PipelineError.emptyWarehouse }
-                    report = try statistics.report(groupBy: by)
-                case .records(let columns):
-                    guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-                    report = try StatisticsReport.compute(columns, groupBy: by)
-                }
+                report = try await SavedAggregates.statistics(of: warehouse).report(groupBy: by)
             }
+            guard let report else { throw PipelineError.emptyWarehouse }
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(StatsCommand.render(report, numericNames: DatasetColumns.numericNames(of: warehouse.schema)))

@@ -91,7 +91,7 @@ public struct DatasetTrainer: Sendable {
     private func fit(_ rows: consuming CompleteRows, schema: DatasetSchema, featureIndices indices: [Int], now: Date) throws -> ModelArtifact {
         let names = indices.map { schema.features[$0].name }
         guard !rows.labels.isEmpty else { throw PipelineError.noTrainingRows(dataset: schema.name, features: names) }
-        let (labels, fingerprint) = (rows.labels, rows.fingerprint)
+        let (labels, fingerprint) = (rows.labels, rows.fingerprint ?? Fingerprint())
         // The rows handed over whole: the fit moves the training rows within them.
         let all = FeatureMatrix(columnCount: indices.count, values: (consume rows).values)
         let classes = schema.target.classes
@@ -128,21 +128,28 @@ public struct DatasetTrainer: Sendable {
     }
 }
 
-/// The rows of a dataset that have every feature read, row-major, with their classes and the
-/// fingerprint of their ids and values: what a forest is trained on.
+/// The rows of a dataset that have every feature read (or every `required` one), row-major,
+/// with their classes and, when asked for, the fingerprint of their ids and values: what a
+/// forest is trained on, and what the promotion gate evaluates.
 struct CompleteRows: Sendable {
     var values: [Double] = []
     var labels: [Int] = []
-    var fingerprint = Fingerprint()
+    /// Of the ids and values kept, in order; nil when not asked for.
+    private(set) var fingerprint: Fingerprint?
+    /// The columns a row must have to be kept; every column when nil.
+    private let required: [Int]?
     /// The rows storage is made for when the first are added (at most as many are).
-    private var expectedRows = 0
+    private let expectedRows: Int
 
     /// No rows yet; as many as `expectedRows` will be added, at most.
-    init(expectedRows: Int) {
+    init(expectedRows: Int, required: [Int]? = nil, fingerprinted: Bool = true) {
         self.expectedRows = expectedRows
+        self.required = required
+        fingerprint = fingerprinted ? Fingerprint() : nil
     }
 
     init(_ columns: RecordColumns) {
+        self.init(expectedRows: 0)
         add(columns)
     }
 
@@ -154,11 +161,12 @@ struct CompleteRows: Sendable {
             values.reserveCapacity(expectedRows * columns.features.count)
             labels.reserveCapacity(expectedRows)
         }
-        for row in 0..<columns.count where columns.features.allSatisfy({ !$0[row].isNaN }) {
-            fingerprint.add(columns.ids[row])
+        let required = required ?? Array(columns.features.indices)
+        for row in 0..<columns.count where required.allSatisfy({ !columns.features[$0][row].isNaN }) {
+            fingerprint?.add(columns.ids[row])
             for column in columns.features {
                 values.append(column[row])
-                fingerprint.add(column[row].bitPattern)
+                fingerprint?.add(column[row].bitPattern)
             }
             labels.append(columns.targetClasses[row])
         }

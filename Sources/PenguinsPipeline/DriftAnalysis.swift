@@ -113,22 +113,14 @@ public struct DriftSample: Sendable {
         categories = statistics.levelCounts
     }
 
-    /// The sample of every record of `warehouse`, counted a chunk at a time as the table is read
-    /// (``StatisticsAggregate``); read whole when the values are too many distinct ones to count.
+    /// The sample of every record of `warehouse`, from the statistics saved in its store brought
+    /// up to date (``SavedAggregates/statistics(of:)``, which counts the table a chunk at a time
+    /// when none are saved).
     public static func counting(_ warehouse: any RecordWarehouse) async throws -> DriftSample {
-        let features = Array(warehouse.schema.features.indices)
-        let folded = try await warehouse.foldColumns(featureIndices: features, chunk: 100_000, into: StatisticsAggregate(schema: warehouse.schema)) {
-            statistics, records in
-            statistics.add(records)
-            return statistics.isCompact
+        guard let sample = try await SavedAggregates.statistics(of: warehouse).driftSample else {
+            throw PipelineError.notEnoughRows(emptyWarehouse(warehouse.schema))
         }
-        if let statistics = folded?.state {
-            guard statistics.rows > 0 else { throw PipelineError.notEnoughRows(emptyWarehouse(warehouse.schema)) }
-            return DriftSample(statistics: statistics)
-        }
-        let columns = try await DatasetColumns.load(from: warehouse)
-        guard columns.count > 0 else { throw PipelineError.notEnoughRows(emptyWarehouse(warehouse.schema)) }
-        return DriftSample(columns: columns)
+        return sample
     }
 
     /// What to do about an empty warehouse.

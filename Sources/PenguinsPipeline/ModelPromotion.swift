@@ -155,7 +155,7 @@ public struct ModelPromotion: Sendable {
         let indices = Array(Set(candidate.featureIndices + current.featureIndices)).sorted()
         let position = Dictionary(uniqueKeysWithValues: indices.enumerated().map { ($1, $0) })
         let needed = candidate.featureIndices.map { position[$0]! }
-        let empty = CompleteRows(needed: needed, expectedRows: try await warehouse.count())
+        let empty = CompleteRows(expectedRows: try await warehouse.count(), required: needed, fingerprinted: false)
         let complete: CompleteRows
         if let folded = try await warehouse.foldColumns(featureIndices: indices, chunk: Self.chunk, into: empty, { rows, chunk in
             rows.add(chunk)
@@ -163,7 +163,7 @@ public struct ModelPromotion: Sendable {
         }) {
             complete = folded.state
         } else {
-            var rows = CompleteRows(needed: needed, expectedRows: 0)
+            var rows = CompleteRows(expectedRows: 0, required: needed, fingerprinted: false)
             rows.add(try await warehouse.columns(featureIndices: indices, predictions: false))
             complete = rows
         }
@@ -188,31 +188,6 @@ public struct ModelPromotion: Sendable {
 
     /// The rows read at a time, and predicted at a time.
     static let chunk = 100_000
-
-    /// The rows with every needed feature: their classes and their values, row-major.
-    private struct CompleteRows: Sendable {
-        let needed: [Int]
-        private let expectedRows: Int
-        var labels: [Int] = []
-        var values: [Double] = []
-
-        init(needed: [Int], expectedRows: Int) {
-            self.needed = needed
-            self.expectedRows = expectedRows
-        }
-
-        mutating func add(_ columns: RecordColumns) {
-            // Reserved at the first rows, not before: a copy of the empty state would copy it.
-            if labels.isEmpty, expectedRows > 0 {
-                labels.reserveCapacity(expectedRows)
-                values.reserveCapacity(expectedRows * columns.features.count)
-            }
-            for row in 0..<columns.count where needed.allSatisfy({ !columns.features[$0][row].isNaN }) {
-                labels.append(columns.targetClasses[row])
-                for column in columns.features { values.append(column[row]) }
-            }
-        }
-    }
 
     /// Both models on the rows both can predict; nil when there is none.
     static func evaluate(_ candidate: DatasetModel, _ current: DatasetModel, rows: [[Double?]], labels: [Int]) -> ModelComparison.Evaluation? {

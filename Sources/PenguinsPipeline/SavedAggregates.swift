@@ -40,11 +40,55 @@ public struct VersionedAggregate<Aggregate: RecordAggregate>: Sendable {
     public var aggregate: Aggregate
 }
 
+extension RecordAggregate {
+    /// What the aggregate of one part of a dataset (a regression's split; "" when there is only
+    /// one) is saved as.
+    public static func savedName(part: String) -> String {
+        part.isEmpty ? savedName : savedName + "#" + part
+    }
+}
+
 /// What an analysis of a warehouse's records is made from now: an aggregate up to date, or
 /// every record when the aggregate of them is too large to keep (``RecordAggregate/isCompact``).
 public enum AggregateSource<Aggregate: RecordAggregate>: Sendable {
     case aggregate(Aggregate)
     case records(DatasetColumns)
+}
+
+extension AggregateSource where Aggregate == StatisticsAggregate {
+    /// The statistics report (one table per level of `groupBy` too); nil when there are no records.
+    public func report(groupBy: String? = nil) throws -> StatisticsReport? {
+        switch self {
+        case .aggregate(let statistics): statistics.rows > 0 ? try statistics.report(groupBy: groupBy) : nil
+        case .records(let columns): columns.count > 0 ? try StatisticsReport.compute(columns, groupBy: groupBy) : nil
+        }
+    }
+
+    /// The columns a scatter plot draws: a uniform sample of the records, or all of them.
+    public var plottedColumns: DatasetColumns {
+        switch self {
+        case .aggregate(let statistics): statistics.sampleColumns
+        case .records(let columns): columns
+        }
+    }
+
+    /// The drift sample of every record (``DriftSample/init(statistics:)``); nil when there are none.
+    public var driftSample: DriftSample? {
+        switch self {
+        case .aggregate(let statistics): statistics.rows > 0 ? DriftSample(statistics: statistics) : nil
+        case .records(let columns): columns.count > 0 ? DriftSample(columns: columns) : nil
+        }
+    }
+}
+
+extension AggregateSource where Aggregate == RegressionAggregate {
+    /// The fit of `analysis`, whose split the sums are of; nil when there are no records.
+    public func report(_ analysis: RegressionAnalysis) throws -> RegressionReport? {
+        switch self {
+        case .aggregate(let sums): sums.rows > 0 ? try sums.report(analysis) : nil
+        case .records(let columns): columns.count > 0 ? try analysis.run(columns) : nil
+        }
+    }
 }
 
 /// Aggregates brought up to date with the least reading: from one kept in memory or saved in the
@@ -133,7 +177,7 @@ public enum SavedAggregates {
 
     /// The name the sums of `analysis`'s split are saved under.
     public static func savedName(regression analysis: RegressionAnalysis) -> String {
-        RegressionAggregate.savedName + "#" + split(of: analysis)
+        RegressionAggregate.savedName(part: split(of: analysis))
     }
 
     /// `analysis`'s split, which names its sums among a dataset's.

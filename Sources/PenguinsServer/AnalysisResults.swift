@@ -83,9 +83,16 @@ extension Endpoints {
     func analysis<Result: Sendable>(
         _ name: String, of warehouse: any RecordWarehouse, compute: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
+        try await versionedAnalysis(name, of: warehouse) { _ in try await compute() }
+    }
+
+    /// ``analysis(_:of:compute:)`` whose computation is told the data version it is made for.
+    private func versionedAnalysis<Result: Sendable>(
+        _ name: String, of warehouse: any RecordWarehouse, compute: @escaping @Sendable (_ version: Int64) async throws -> Result
+    ) async throws -> Result {
         let version = try await store(.warehouse) { try await warehouse.dataVersion() }
         let key = AnalysisResults.Key(dataset: warehouse.schema.name, analysis: name + "#" + warehouse.schema.fingerprint)
-        return try await analyses.value(key, version: version, compute: compute)
+        return try await analyses.value(key, version: version) { try await compute(version) }
     }
 
     /// ``analysis(_:of:compute:)`` whose result is saved in the warehouse's store with the
@@ -96,11 +103,9 @@ extension Endpoints {
     func savedAnalysis<Result: Sendable & Codable>(
         _ name: String, of warehouse: any RecordWarehouse, compute: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await analysis(name, of: warehouse) { [self] in
+        try await versionedAnalysis(name, of: warehouse) { [self] version in
             let savedName = "result.v1." + name
-            let (version, saved) = try await store(.warehouse) {
-                (try await warehouse.dataVersion(), try await warehouse.savedAggregate(named: savedName))
-            }
+            let saved = try await store(.warehouse) { try await warehouse.savedAggregate(named: savedName) }
             if let saved, saved.version == version, let result = try? AggregateCoding.decode(Result.self, from: saved.body) {
                 return result
             }

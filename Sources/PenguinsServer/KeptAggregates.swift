@@ -55,7 +55,7 @@ actor KeptAggregates<Aggregate: RecordAggregate> {
         let key = warehouse.schema.name + "#" + warehouse.schema.fingerprint + "#" + name
         if let running = updating[key] { return try await running.value.source }
         let (previous, observe, logger, dataset) = (kept[key]?.versioned, observe, logger, warehouse.schema.name)
-        let savedName = Aggregate.savedName + (name.isEmpty ? "" : "#" + name)
+        let savedName = Aggregate.savedName(part: name)
         let task = Task {
             try await SavedAggregates.bringUpToDate(
                 previous, of: warehouse, savedName: savedName, make: make, observe: { observe(dataset, $0) }, logger: logger)
@@ -114,38 +114,24 @@ extension Endpoints {
     /// The statistics report of `warehouse`'s records (one table per level of `groupBy` too);
     /// a 409 when there is none.
     func statisticsReport(of warehouse: any RecordWarehouse, groupBy: String?) async throws -> StatisticsReport {
-        switch try await statisticsSource(of: warehouse) {
-        case .aggregate(let aggregate):
-            guard aggregate.rows > 0 else { throw PipelineError.emptyWarehouse }
-            return try aggregate.report(groupBy: groupBy)
-        case .records(let columns):
-            guard columns.count > 0 else { throw PipelineError.emptyWarehouse }
-            return try StatisticsReport.compute(columns, groupBy: groupBy)
-        }
+        guard let report = try await statisticsSource(of: warehouse).report(groupBy: groupBy) else { throw PipelineError.emptyWarehouse }
+        return report
     }
 
     /// The drift sample of every record of `warehouse`, from its kept statistics: the tests read
     /// every value (as counts), the charts a uniform sample.
     func warehouseDriftSample(of warehouse: any RecordWarehouse) async throws -> DriftSample {
-        switch try await statisticsSource(of: warehouse) {
-        case .aggregate(let statistics):
-            guard statistics.rows > 0 else { throw PipelineError.notEnoughRows(DriftSample.emptyWarehouse(warehouse.schema)) }
-            return DriftSample(statistics: statistics)
-        case .records(let columns):
-            guard columns.count > 0 else { throw PipelineError.notEnoughRows(DriftSample.emptyWarehouse(warehouse.schema)) }
-            return DriftSample(columns: columns)
+        guard let sample = try await statisticsSource(of: warehouse).driftSample else {
+            throw PipelineError.notEnoughRows(DriftSample.emptyWarehouse(warehouse.schema))
         }
+        return sample
     }
 
     /// The statistics report of `warehouse`'s records (nil when there is none) and the columns
     /// its scatter plots draw: a uniform sample of the records, or all of them.
     func statisticsWithSample(of warehouse: any RecordWarehouse) async throws -> (report: StatisticsReport?, columns: DatasetColumns) {
-        switch try await statisticsSource(of: warehouse) {
-        case .aggregate(let aggregate):
-            return (aggregate.rows > 0 ? try aggregate.report() : nil, aggregate.sampleColumns)
-        case .records(let columns):
-            return (columns.count > 0 ? try StatisticsReport.compute(columns) : nil, columns)
-        }
+        let source = try await statisticsSource(of: warehouse)
+        return (try source.report(), source.plottedColumns)
     }
 
     /// The fit of `analysis` on `warehouse`'s records, made once per version of the data
@@ -158,10 +144,7 @@ extension Endpoints {
                     RegressionAggregate(schema: $0, testFraction: analysis.testFraction, seed: analysis.seed)
                 }
             }
-            switch source {
-            case .aggregate(let aggregate): return aggregate.rows > 0 ? try aggregate.report(analysis) : nil
-            case .records(let columns): return columns.count > 0 ? try analysis.run(columns) : nil
-            }
+            return try source.report(analysis)
         }
     }
 }
