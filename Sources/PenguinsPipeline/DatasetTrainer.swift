@@ -91,7 +91,7 @@ public struct DatasetTrainer: Sendable {
     private func fit(_ rows: consuming CompleteRows, schema: DatasetSchema, featureIndices indices: [Int], now: Date) throws -> ModelArtifact {
         let names = indices.map { schema.features[$0].name }
         guard !rows.labels.isEmpty else { throw PipelineError.noTrainingRows(dataset: schema.name, features: names) }
-        let (labels, fingerprint) = (rows.labels, rows.fingerprint ?? Fingerprint())
+        let (labels, fingerprint) = (rows.labels, rows.fingerprint)
         // The rows handed over whole: the fit moves the training rows within them.
         let all = FeatureMatrix(columnCount: indices.count, values: (consume rows).values)
         let classes = schema.target.classes
@@ -134,8 +134,9 @@ public struct DatasetTrainer: Sendable {
 struct CompleteRows: Sendable {
     var values: [Double] = []
     var labels: [Int] = []
-    /// Of the ids and values kept, in order; nil when not asked for.
-    private(set) var fingerprint: Fingerprint?
+    /// Of the ids and values kept, in order, when asked for.
+    private(set) var fingerprint = Fingerprint()
+    private let fingerprinted: Bool
     /// The columns a row must have to be kept; every column when nil.
     private let required: [Int]?
     /// The rows storage is made for when the first are added (at most as many are).
@@ -145,7 +146,7 @@ struct CompleteRows: Sendable {
     init(expectedRows: Int, required: [Int]? = nil, fingerprinted: Bool = true) {
         self.expectedRows = expectedRows
         self.required = required
-        fingerprint = fingerprinted ? Fingerprint() : nil
+        self.fingerprinted = fingerprinted
     }
 
     init(_ columns: RecordColumns) {
@@ -161,12 +162,12 @@ struct CompleteRows: Sendable {
             values.reserveCapacity(expectedRows * columns.features.count)
             labels.reserveCapacity(expectedRows)
         }
-        let required = required ?? Array(columns.features.indices)
-        for row in 0..<columns.count where required.allSatisfy({ !columns.features[$0][row].isNaN }) {
-            fingerprint?.add(columns.ids[row])
+        let checked = required.map { $0.map { columns.features[$0] } } ?? columns.features
+        for row in 0..<columns.count where checked.allSatisfy({ !$0[row].isNaN }) {
+            if fingerprinted { fingerprint.add(columns.ids[row]) }
             for column in columns.features {
                 values.append(column[row])
-                fingerprint?.add(column[row].bitPattern)
+                if fingerprinted { fingerprint.add(column[row].bitPattern) }
             }
             labels.append(columns.targetClasses[row])
         }
