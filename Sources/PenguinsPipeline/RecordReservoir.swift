@@ -20,6 +20,16 @@ struct RecordReservoir: Sendable, Codable {
         sampler = SplitMix64(seed: seed)
     }
 
+    /// A sample drawn uniformly from `seen` records by other means (at most `limit` of them,
+    /// every one if there are fewer), going on as if it had been offered them.
+    init(limit: Int, sample: RecordColumns, seen: Int, seed: UInt64) {
+        precondition(sample.count <= limit && sample.count == min(limit, seen), "a uniform sample of min(limit, seen) records")
+        self.limit = limit
+        records = sample
+        self.seen = seen
+        sampler = SplitMix64(seed: seed)
+    }
+
     /// Offers the record at `row` of `offered`.
     mutating func offer(_ offered: RecordColumns, row: Int) {
         defer { seen += 1 }

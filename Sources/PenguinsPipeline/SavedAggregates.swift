@@ -14,10 +14,26 @@ public protocol RecordAggregate: Sendable, Codable {
     var isCompact: Bool { get }
     /// What it is saved as in the store, with the version of its encoding.
     static var savedName: String { get }
+    /// The aggregate of every record of `warehouse` made by its store, where the records are
+    /// (``RecordWarehouse/countRecords(sampleSize:cellLimit:)``), rather than read; nil when
+    /// the store cannot, or the result would not be compact.
+    static func counted(in warehouse: any RecordWarehouse) async throws -> VersionedAggregate<Self>?
+}
+
+extension RecordAggregate {
+    /// An aggregate the stores cannot make is made by reading the records.
+    public static func counted(in warehouse: any RecordWarehouse) async throws -> VersionedAggregate<Self>? { nil }
 }
 
 extension StatisticsAggregate: RecordAggregate {
     public static var savedName: String { "statistics.v1" }
+
+    public static func counted(in warehouse: any RecordWarehouse) async throws -> VersionedAggregate<Self>? {
+        guard let counts = try await warehouse.countRecords(sampleSize: sampleLimit, cellLimit: distinctLimit),
+              let aggregate = StatisticsAggregate(schema: warehouse.schema, counts: counts), aggregate.isCompact
+        else { return nil }
+        return VersionedAggregate(version: counts.version, aggregate: aggregate)
+    }
 }
 
 extension RegressionAggregate: RecordAggregate {
@@ -30,6 +46,8 @@ public enum AggregateUpdate: String, Sendable {
     case inserted
     /// Every record was read.
     case all
+    /// Every record was counted by the store (``RecordAggregate/counted(in:)``).
+    case counted
     /// It was read from the store, where a process saved it at the version the data is at.
     case saved
 }
@@ -93,8 +111,8 @@ extension AggregateSource where Aggregate == RegressionAggregate {
 
 /// Aggregates brought up to date with the least reading: from one kept in memory or saved in the
 /// store, adding the records inserted since (``RecordWarehouse/insertions(after:featureIndices:)``);
-/// every record is read, a chunk at a time, only the first time, after an update of stored
-/// records, or when the store cannot tell what was inserted.
+/// every record is counted by the store or read, a chunk at a time, only the first time, after
+/// an update of stored records, or when the store cannot tell what was inserted.
 public enum SavedAggregates {
     /// The records added at a time when all are read.
     public static let chunk = 100_000
@@ -125,6 +143,10 @@ public enum SavedAggregates {
                 observe(.inserted)
                 return (.aggregate(aggregate), VersionedAggregate(version: inserted.version, aggregate: aggregate), true)
             }
+        }
+        if let counted = try await Aggregate.counted(in: warehouse) {
+            observe(.counted)
+            return (.aggregate(counted.aggregate), counted, true)
         }
         observe(.all)
         // Added a chunk at a time as the table is read: no more than a chunk of records is held.

@@ -84,8 +84,52 @@ public struct StatisticsAggregate: Sendable {
             crossed = nil
             crossRows = []
         }
-        reservoir = RecordReservoir(limit: Self.sampleLimit, features: schema.features.count, seed: 0x5A4D_504C_4553)
+        reservoir = RecordReservoir(limit: Self.sampleLimit, features: schema.features.count, seed: Self.sampleSeed)
         presentTogether = Array(repeating: Array(repeating: 0, count: schema.features.count), count: schema.features.count)
+    }
+
+    /// The seed of the sample's draws.
+    private static let sampleSeed: UInt64 = 0x5A4D_504C_4553
+
+    /// The aggregate of the records a store counted (``RecordWarehouse/countRecords(sampleSize:cellLimit:)``),
+    /// with the store's sample as its own; nil when the sample is not one of the records
+    /// counted (``sampleLimit`` of them, or all when fewer).
+    public init?(schema: DatasetSchema, counts: RecordCounts) {
+        self.init(schema: schema)
+        let categorical = schema.categoricalFeatureIndices
+        // Each grouping's level of a cell: the class, then the categorical features' levels.
+        func level(_ grouping: Int, targetClass: Int, levels: [Int]) -> Int {
+            let missing = groupings[grouping].levels.count
+            let level = grouping == 0 ? targetClass : levels[grouping - 1]
+            return (0..<missing).contains(level) ? level : missing
+        }
+        precondition(groupings.dropFirst().map(\.feature) == categorical.map { Optional($0) }, "groupings follow the categorical features")
+        for (position, feature) in numericFeatures.enumerated() {
+            for cell in counts.values[feature] ?? [] {
+                numeric[position].overall.add(cell.key, count: cell.count)
+                for grouping in groupings.indices {
+                    numeric[position].byLevel[grouping][level(grouping, targetClass: cell.targetClass, levels: cell.levels)].add(cell.key, count: cell.count)
+                }
+            }
+        }
+        for cell in counts.presence {
+            let levels = groupings.indices.map { level($0, targetClass: cell.targetClass, levels: cell.levels) }
+            for grouping in groupings.indices {
+                levelRows[grouping][levels[grouping]] += cell.count
+                if levelClassRows[grouping][levels[grouping]].indices.contains(cell.targetClass) {
+                    levelClassRows[grouping][levels[grouping]][cell.targetClass] += cell.count
+                }
+            }
+            if let crossed { crossRows[levels[crossed.island]][levels[crossed.sex]] += cell.count }
+            for (i, a) in numericFeatures.enumerated() where cell.key & (1 << UInt64(i)) != 0 {
+                for (j, b) in numericFeatures.enumerated() where cell.key & (1 << UInt64(j)) != 0 {
+                    presentTogether[a][b] += cell.count
+                }
+            }
+            rows += cell.count
+        }
+        guard counts.sample.count == min(Self.sampleLimit, rows), counts.sample.features.count == schema.features.count else { return nil }
+        reservoir = RecordReservoir(limit: Self.sampleLimit, sample: counts.sample, seen: rows, seed: Self.sampleSeed)
     }
 
     /// The sample as columns of the dataset, which know how many of all the records counted

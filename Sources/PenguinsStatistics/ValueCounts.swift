@@ -38,6 +38,11 @@ public struct ValueCounts: Sendable, Equatable, Codable {
         if value.isNaN { missing += 1 } else { counts[value, default: 0] += 1 }
     }
 
+    /// Counts `value` `count` more times; NaN is a missing one.
+    public mutating func add(_ value: Double, count: Int) {
+        if value.isNaN { missing += count } else { counts[value, default: 0] += count }
+    }
+
     /// Adds the counts of `other`.
     public mutating func merge(_ other: ValueCounts) {
         missing += other.missing

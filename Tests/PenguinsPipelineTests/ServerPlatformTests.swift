@@ -134,6 +134,83 @@ struct ServerPlatformTests {
         try await Self.dropSchema(configuration, platform)
     }
 
+    @Test("statistics counted by PostgreSQL are the statistics of the stored rows, and go on with rows inserted later")
+    func statisticsCountedByPostgreSQL() async throws {
+        let configuration = Self.configuration("counted")
+        let platform = try await Platform.connect(configuration)
+        // The raw penguins (missing values, a missing sex) and more rows than a sample holds.
+        let generated = FileManager.default.temporaryDirectory.appendingPathComponent("generated-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: generated) }
+        try SyntheticGenerator.fittedOnBundledData().write(rows: 2_500, seed: 3, toFileAt: generated)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        _ = try await Ingestor(platform: platform).ingest(file: generated)
+        // Iris: partitioned by its target, no categorical feature.
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.irisCSV, dataset: "iris")
+        let warehouses = [platform.warehouse.recordWarehouse, try await platform.tables(for: BundledSchemas.iris).warehouse]
+        for warehouse in warehouses {
+            let schema = warehouse.schema
+            let counted = try #require(try await StatisticsAggregate.counted(in: warehouse), "\(schema.name)")
+            #expect(counted.version == (try await warehouse.dataVersion()))
+            let columns = try await DatasetColumns.load(from: warehouse)
+            let folded = StatisticsAggregate(schema: schema, records: columns.records)
+            let aggregate = counted.aggregate
+            #expect(aggregate.rows == columns.count)
+            for groupBy in [nil, schema.target.name] + columns.categoricalNames {
+                try StatisticsAggregateTests.expectSame(try aggregate.report(groupBy: groupBy), try folded.report(groupBy: groupBy), "\(schema.name) by \(groupBy ?? "nothing")")
+            }
+            #expect(aggregate.levelCounts == folded.levelCounts)
+            #expect(aggregate.presentTogether == folded.presentTogether)
+            let usable = try await warehouse.usableAndScoredByPartition()
+            let (summaries, expected) = (aggregate.partitionSummaries(usableAndScored: usable), folded.partitionSummaries(usableAndScored: usable))
+            #expect(summaries.map(\.partition) == expected.map(\.partition) && summaries.map(\.countByClass) == expected.map(\.countByClass))
+            #expect(summaries.map(\.featureCounts) == expected.map(\.featureCounts))
+            for (summary, other) in zip(summaries, expected) {
+                #expect(zip(summary.featureSums, other.featureSums).allSatisfy { abs($0 - $1) <= 1e-12 * max(abs($0), abs($1)) })
+            }
+            // The sample: stored records, each once, as many as a chart draws or all of them.
+            let sample = aggregate.sample
+            #expect(sample.count == min(StatisticsAggregate.sampleLimit, columns.count), "\(schema.name)")
+            #expect(Set(sample.ids).count == sample.count)
+            let byID = Dictionary(uniqueKeysWithValues: columns.records.ids.enumerated().map { ($1, $0) })
+            for (position, id) in sample.ids.enumerated() {
+                let row = try #require(byID[id])
+                #expect(sample.targetClasses[position] == columns.records.targetClasses[row])
+                #expect(sample.features.indices.allSatisfy { feature in
+                    let (a, b) = (sample.features[feature][position], columns.records.features[feature][row])
+                    return a == b || (a.isNaN && b.isNaN)
+                })
+            }
+        }
+        // What the server and the CLI read first is the store's count; rows inserted later are added to it.
+        let warehouse = platform.warehouse.recordWarehouse
+        let updates = Updates()
+        let first = try await SavedAggregates.bringUpToDate(
+            nil as VersionedAggregate<StatisticsAggregate>?, of: warehouse, savedName: "counted-test",
+            make: { StatisticsAggregate(schema: $0) }, observe: { updates.append($0) }
+        )
+        let more = FileManager.default.temporaryDirectory.appendingPathComponent("more-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: more) }
+        try SyntheticGenerator.fittedOnBundledData().write(rows: 300, seed: 4, toFileAt: more)
+        // New birds: ids the generated file above did not use.
+        try String(contentsOf: more, encoding: .utf8).replacingOccurrences(of: "\nP", with: "\nQ").write(to: more, atomically: true, encoding: .utf8)
+        _ = try await Ingestor(platform: platform).ingest(file: more)
+        let second = try await SavedAggregates.bringUpToDate(first.kept, of: warehouse, savedName: "counted-test", make: { StatisticsAggregate(schema: $0) }, observe: { updates.append($0) })
+        #expect(updates.all == [.counted, .inserted])
+        guard case .aggregate(let updated) = second.source else { Issue.record("not kept"); return }
+        let columns = try await DatasetColumns.load(from: warehouse)
+        #expect(updated.rows == columns.count)
+        try StatisticsAggregateTests.expectSame(try updated.report(groupBy: "species"), try StatisticsReport.compute(columns, groupBy: "species"), "after an ingest")
+        try await Self.dropSchema(configuration, platform)
+    }
+
+    /// The updates a test observes.
+    private final class Updates: @unchecked Sendable {
+        private let lock = NSLock()
+        private var updates: [AggregateUpdate] = []
+        func append(_ update: AggregateUpdate) { lock.withLock { updates.append(update) } }
+        var all: [AggregateUpdate] { lock.withLock { updates } }
+    }
+
     @Test(TestService.redis.gate("Redis pipeline tests"))
     func trainAndScoreWithTheCacheInRedis() async throws {
         let redis = (TestService.redis.value ?? "") + "?prefix=PREFIX"

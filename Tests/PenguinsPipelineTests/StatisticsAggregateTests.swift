@@ -24,7 +24,7 @@ struct StatisticsAggregateTests {
             for groupBy in [nil] + columns.categoricalNames {
                 let kept = try aggregate.report(groupBy: groupBy)
                 let computed = try StatisticsReport.compute(columns, groupBy: groupBy)
-                try expectSame(kept, computed, "\(schema.name) by \(groupBy ?? "nothing")")
+                try Self.expectSame(kept, computed, "\(schema.name) by \(groupBy ?? "nothing")")
             }
         }
     }
@@ -37,7 +37,7 @@ struct StatisticsAggregateTests {
         for range in [0..<100, 100..<101, 101..<columns.count] {
             aggregate.add(slice(columns.records, range))
         }
-        try expectSame(try aggregate.report(groupBy: "island"), try StatisticsReport.compute(columns, groupBy: "island"), "in parts")
+        try Self.expectSame(try aggregate.report(groupBy: "island"), try StatisticsReport.compute(columns, groupBy: "island"), "in parts")
         #expect(throws: PipelineError.self) { try aggregate.report(groupBy: "bill_length_mm") }
     }
 
@@ -54,7 +54,7 @@ struct StatisticsAggregateTests {
             saved.add(rest)
             #expect(sameRecords(saved.sample, kept.sample), "the sample draws on from where it was saved")
             for groupBy in [nil] + columns.categoricalNames {
-                try expectSame(try saved.report(groupBy: groupBy), try StatisticsReport.compute(columns, groupBy: groupBy), "\(schema.name) saved")
+                try Self.expectSame(try saved.report(groupBy: groupBy), try StatisticsReport.compute(columns, groupBy: groupBy), "\(schema.name) saved")
             }
         }
     }
@@ -92,7 +92,7 @@ struct StatisticsAggregateTests {
     }
 
     /// Same tables, rows, counts and order statistics; moments equal to 1e-12 relative.
-    private func expectSame(_ kept: StatisticsReport, _ computed: StatisticsReport, _ label: String) throws {
+    static func expectSame(_ kept: StatisticsReport, _ computed: StatisticsReport, _ label: String) throws {
         #expect(kept.tables.map(\.group) == computed.tables.map(\.group), "\(label)")
         #expect(kept.tables.map(\.rows) == computed.tables.map(\.rows), "\(label)")
         #expect(kept.categories == computed.categories, "\(label)")
@@ -110,7 +110,7 @@ struct StatisticsAggregateTests {
         }
     }
 
-    private func close(_ a: Double?, _ b: Double?) -> Bool {
+    private static func close(_ a: Double?, _ b: Double?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
         return abs(a - b) <= 1e-12 * max(abs(a), abs(b))
     }

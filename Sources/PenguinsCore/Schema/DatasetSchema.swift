@@ -75,6 +75,12 @@ public struct DatasetSchema: Hashable, Sendable, Codable {
     /// The feature named `name`, if any.
     public func feature(named name: String) -> FeatureColumn? { features.first { $0.name == name } }
 
+    /// The indices of the numeric features, in schema order.
+    public var numericFeatureIndices: [Int] { features.indices.filter { features[$0].kind == .numeric } }
+
+    /// The indices of the categorical features, in schema order.
+    public var categoricalFeatureIndices: [Int] { features.indices.filter { features[$0].kind == .categorical } }
+
     /// The features a model uses by default, in schema order.
     public var modelFeatures: [FeatureColumn] {
         guard let defaultFeatures else { return features }

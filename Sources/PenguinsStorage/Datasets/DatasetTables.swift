@@ -70,7 +70,7 @@ struct DatasetTables: Sendable {
     }
 
     /// The indices of the numeric features, whose sums and counts ``summaryQuery(_:)`` selects.
-    var numericFeatureIndices: [Int] { schema.features.indices.filter { schema.features[$0].kind == .numeric } }
+    var numericFeatureIndices: [Int] { schema.numericFeatureIndices }
 
     /// The query behind ``RecordWarehouse/summariesByPartition()``: per partition and class, the
     /// count, the usable and the scored records, then the sum and count of each numeric feature

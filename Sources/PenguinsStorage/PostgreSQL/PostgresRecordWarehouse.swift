@@ -214,7 +214,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
 
     /// Appends a row read as id, class, the features of `featureIndices` and, with
     /// `predictions`, the predicted class and model version.
-    private static func append(
+    static func append(
         _ cells: PostgresRandomAccessRow, to result: inout RecordColumns, schema: DatasetSchema, coding: RecordCoding,
         featureIndices: [Int], predictions: Bool
     ) throws {

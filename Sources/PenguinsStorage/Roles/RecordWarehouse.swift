@@ -219,6 +219,13 @@ public protocol RecordWarehouse: ChangeLog {
     /// version: a process starting again brings it up to date with
     /// ``insertions(after:featureIndices:)`` instead of reading every record.
     func saveAggregate(_ body: Data, named name: String, version: Int64) async throws
+    /// The records counted where they are stored (``RecordCounts``), with a uniform sample of
+    /// `sampleSize` of them: what a statistics summary is made of without reading every
+    /// record into the process. Nil when the store cannot count them so (then the records are
+    /// folded: ``foldColumns(featureIndices:chunk:into:_:)``), when the counts would have more
+    /// than `cellLimit` cells (the values are too many to keep as counts), or when writes
+    /// kept moving the data version.
+    func countRecords(sampleSize: Int, cellLimit: Int) async throws -> RecordCounts?
 }
 
 /// An aggregate of a warehouse's records as saved in its store, and the data version it is of.
@@ -283,6 +290,9 @@ extension RecordWarehouse {
 
     /// A store that saves no aggregates forgets them.
     public func saveAggregate(_ body: Data, named name: String, version: Int64) async throws {}
+
+    /// A store that reads its records as fast as it could count them folds them instead.
+    public func countRecords(sampleSize: Int, cellLimit: Int) async throws -> RecordCounts? { nil }
 
     /// A store without an insertion log can only tell that nothing changed.
     public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
