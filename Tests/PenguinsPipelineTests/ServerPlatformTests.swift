@@ -138,10 +138,11 @@ struct ServerPlatformTests {
     func statisticsCountedByPostgreSQL() async throws {
         let configuration = Self.configuration("counted")
         let platform = try await Platform.connect(configuration)
-        // The raw penguins (missing values, a missing sex) and more rows than a sample holds.
+        // The raw penguins (missing values, a missing sex) and more rows than three samples hold
+        // (the sample is drawn among rows kept by chance then).
         let generated = FileManager.default.temporaryDirectory.appendingPathComponent("generated-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: generated) }
-        try SyntheticGenerator.fittedOnBundledData().write(rows: 2_500, seed: 3, toFileAt: generated)
+        try SyntheticGenerator.fittedOnBundledData().write(rows: 6_500, seed: 3, toFileAt: generated)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
         _ = try await Ingestor(platform: platform).ingest(file: generated)
         // Iris: partitioned by its target, no categorical feature.

@@ -7,23 +7,31 @@ extension PostgresRecordWarehouse {
     /// numeric feature (class, categorical levels, the feature's value), and one per partition of
     /// which numeric features are present, joined by `UNION ALL` so that PostgreSQL's parallel
     /// workers take the branches side by side; within a partition its own level is written as a
-    /// constant rather than grouped. The sample is drawn beside it by `ORDER BY random()`, on
-    /// another connection; both are of one data version (``atOneVersion(_:)``). Only the counts
+    /// constant rather than grouped. The sample is drawn beside it (``sampleQuery(size:percent:)``)
+    /// on another connection; both are of one data version (``atOneVersion(_:)``). Only the counts
     /// travel: a few tens of thousands of rows for measured data, whatever the table holds.
     public func countRecords(sampleSize: Int, cellLimit: Int) async throws -> RecordCounts? {
         let numeric = schema.numericFeatureIndices
         guard numeric.count < 64 else { return nil }
         let counting = PostgresQuery(unsafeSQL: countsQuery())
-        let sampling = PostgresQuery(unsafeSQL: sampleQuery(size: sampleSize))
-        let (store, schema, coding) = (store, schema, coding)
+        let (store, schema, coding, table) = (store, schema, coding, tables.warehouse)
+        let sampleQuery = sampleQuery(size:percent:)
         let counted = try await atOneVersion { () -> RecordCounts? in
             async let sample = store.run(.warehouse, bulk: true) { client in
-                var sample = RecordColumns(features: Array(repeating: [], count: schema.features.count))
-                for try await row in try await client.query(sampling) {
-                    try Self.append(row.makeRandomAccess(), to: &sample, schema: schema, coding: coding,
-                                    featureIndices: Array(schema.features.indices), predictions: false)
+                func draw(percent: Double?) async throws -> RecordColumns {
+                    var sample = RecordColumns(features: Array(repeating: [], count: schema.features.count))
+                    for try await row in try await client.query(PostgresQuery(unsafeSQL: sampleQuery(sampleSize, percent))) {
+                        try Self.append(row.makeRandomAccess(), to: &sample, schema: schema, coding: coding,
+                                        featureIndices: Array(schema.features.indices), predictions: false)
+                    }
+                    return sample
                 }
-                return sample
+                // Rows kept with a chance of three times the sample's share, then drawn among;
+                // every row when too few were kept.
+                let rows = try await PostgresStore.count(client, "SELECT count(*) FROM \(unescaped: table)")
+                let percent = 100 * Double(3 * sampleSize) / Double(max(rows, 1))
+                let sample = try await draw(percent: percent < 100 ? percent : nil)
+                return sample.count >= min(sampleSize, rows) ? sample : try await draw(percent: nil)
             }
             let cells = try await store.run(.warehouse, bulk: true) { client in
                 try await Self.cells(of: client.query(counting), schema: schema, coding: coding, limit: cellLimit)
@@ -71,10 +79,13 @@ extension PostgresRecordWarehouse {
         return branches.joined(separator: "\nUNION ALL\n")
     }
 
-    /// `size` records drawn uniformly, with every feature.
-    func sampleQuery(size: Int) -> String {
+    /// `size` records drawn uniformly, with every feature: of all records, or of those a
+    /// Bernoulli sample keeps with a chance of `percent`. Each record kept independently,
+    /// then `size` of them drawn, is a uniform draw from all whenever `size` were kept.
+    func sampleQuery(size: Int, percent: Double?) -> String {
         let selected = [tables.idColumn, tables.targetColumn] + tables.featureColumns
-        return "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse) ORDER BY random() LIMIT \(max(0, size))"
+        let sampled = percent.map { " TABLESAMPLE BERNOULLI (\($0))" } ?? ""
+        return "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse)\(sampled) ORDER BY random() LIMIT \(max(0, size))"
     }
 
     /// The rows of ``countsQuery()`` as cells; nil when there are more than `limit`.
