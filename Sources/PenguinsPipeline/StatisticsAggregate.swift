@@ -34,7 +34,7 @@ public struct StatisticsAggregate: Sendable {
     }
 
     /// One numeric feature's counts, overall and by `[grouping][level]`.
-    private struct NumericCounts: Sendable, Codable {
+    fileprivate struct NumericCounts: Sendable, Codable {
         var overall = ValueCounts()
         var byLevel: [[ValueCounts]]
     }
@@ -185,27 +185,58 @@ public struct StatisticsAggregate: Sendable {
         }
         // The numeric features side by side, each with its own counts.
         let work = Array(zip(numericFeatures, numeric))
-        numeric = work.concurrentMap { feature, counts in
-            var counts = counts
-            let values = records.features[feature]
-            for (offset, row) in range.enumerated() {
-                let value = values[row]
-                counts.overall.add(value)
-                for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][offset]].add(value) }
+        if let combinations = Combinations(radices: groupings.map { $0.levels.count + 1 }, levels: levels) {
+            numeric = work.concurrentMap { feature, counts in
+                var counts = counts
+                combinations.count(records.features[feature], rows: range, into: &counts)
+                return counts
             }
-            return counts
-        }
-        for a in numericFeatures {
-            for b in numericFeatures where b >= a {
-                let (xs, ys) = (records.features[a], records.features[b])
-                var both = 0
-                for row in range where !xs[row].isNaN && !ys[row].isNaN { both += 1 }
-                presentTogether[a][b] += both
-                if a != b { presentTogether[b][a] += both }
+        } else {
+            numeric = work.concurrentMap { feature, counts in
+                var counts = counts
+                let values = records.features[feature]
+                for (offset, row) in range.enumerated() {
+                    let value = values[row]
+                    counts.overall.add(value)
+                    for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][offset]].add(value) }
+                }
+                return counts
             }
         }
+        countPresentTogether(records, rows: range)
         for row in range { reservoir.offer(records, row: row) }
         rows += range.count
+    }
+
+    /// Adds to ``presentTogether`` the records of `range` that have both of two numeric
+    /// features: the records of each pattern of present features are counted, then each
+    /// pattern adds them to the pairs it has (records have few patterns; with too many
+    /// features for patterns, each pair of columns is counted instead).
+    private mutating func countPresentTogether(_ records: RecordColumns, rows range: Range<Int>) {
+        guard numericFeatures.count <= 16 else {
+            for a in numericFeatures {
+                for b in numericFeatures where b >= a {
+                    let (xs, ys) = (records.features[a], records.features[b])
+                    var both = 0
+                    for row in range where !xs[row].isNaN && !ys[row].isNaN { both += 1 }
+                    presentTogether[a][b] += both
+                    if a != b { presentTogether[b][a] += both }
+                }
+            }
+            return
+        }
+        var patterns = [Int](repeating: 0, count: range.count)
+        for (bit, feature) in numericFeatures.enumerated() {
+            let values = records.features[feature]
+            for (offset, row) in range.enumerated() where !values[row].isNaN { patterns[offset] |= 1 << bit }
+        }
+        var rowsOfPattern = [Int](repeating: 0, count: 1 << numericFeatures.count)
+        for pattern in patterns { rowsOfPattern[pattern] += 1 }
+        for (pattern, count) in rowsOfPattern.enumerated() where count > 0 {
+            for (i, a) in numericFeatures.enumerated() where pattern & (1 << i) != 0 {
+                for (j, b) in numericFeatures.enumerated() where pattern & (1 << j) != 0 { presentTogether[a][b] += count }
+            }
+        }
     }
 
     /// The report of the records counted, with one table per level of `groupBy` when given.
@@ -288,6 +319,61 @@ public struct StatisticsAggregate: Sendable {
         var counts: [String: Int] = [:]
         for (level, count) in byLevel.enumerated() where count > 0 { counts[name(level)] = count }
         return counts
+    }
+}
+
+/// The levels of every grouping of a chunk's records as one number per record (mixed radix),
+/// so that a numeric feature's values are first counted once per distinct (value, levels) in
+/// the chunk, then added to the value counts of each level: one hash per value rather than one
+/// per grouping.
+private struct Combinations: Sendable {
+    /// The most combinations of levels counted so; more count per grouping.
+    static let limit = 1 << 20
+
+    /// Each grouping's level count, the missing level included.
+    let radices: [Int]
+    /// Each record's combination, by offset in the chunk.
+    let ofRecord: [Int]
+
+    /// Nil when the groupings have more than ``limit`` combinations of levels.
+    init?(radices: [Int], levels: [[Int]]) {
+        var combinations = 1
+        for radix in radices {
+            let (product, overflow) = combinations.multipliedReportingOverflow(by: radix)
+            guard !overflow, product <= Self.limit else { return nil }
+            combinations = product
+        }
+        self.radices = radices
+        var ofRecord = [Int](repeating: 0, count: levels.first?.count ?? 0)
+        for (grouping, recordLevels) in levels.enumerated() {
+            for (offset, level) in recordLevels.enumerated() { ofRecord[offset] = ofRecord[offset] * radices[grouping] + level }
+        }
+        self.ofRecord = ofRecord
+    }
+
+    /// A value (its bits, NaN's canonical ones) with a combination of levels.
+    private struct Cell: Hashable {
+        var value: UInt64
+        var combination: Int
+    }
+
+    /// Counts `values` of the records of `range` (the chunk `ofRecord` describes) into `counts`.
+    func count(_ values: [Double], rows range: Range<Int>, into counts: inout StatisticsAggregate.NumericCounts) {
+        var cells: [Cell: Int] = [:]
+        let missing = Double.nan.bitPattern
+        for (offset, row) in range.enumerated() {
+            let value = values[row]
+            cells[Cell(value: value.isNaN ? missing : value.bitPattern, combination: ofRecord[offset]), default: 0] += 1
+        }
+        for (cell, count) in cells {
+            let value = Double(bitPattern: cell.value)
+            counts.overall.add(value, count: count)
+            var rest = cell.combination
+            for grouping in radices.indices.reversed() {
+                counts.byLevel[grouping][rest % radices[grouping]].add(value, count: count)
+                rest /= radices[grouping]
+            }
+        }
     }
 }
 
