@@ -42,12 +42,18 @@ public final class BackgroundThreads: @unchecked Sendable {
         }
     }
 
-    private func work() {
-        Thread.current.threadDictionary[Self.marker] = true
+    /// Lowers the calling thread's priority to the threads' and marks it as one of them
+    /// (``isCurrent``): for a thread made for one piece of bulk work (``ChunkFolder``).
+    static func lowerCurrentThread() {
+        Thread.current.threadDictionary[marker] = true
         #if canImport(Glibc)
         // On Linux the niceness is the thread's own: `who` 0 names the calling thread alone.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         #endif
+    }
+
+    private func work() {
+        Self.lowerCurrentThread()
         while true {
             condition.lock()
             while jobs.isEmpty { condition.wait() }

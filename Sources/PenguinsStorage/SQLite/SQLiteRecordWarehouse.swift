@@ -119,7 +119,8 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         return try await pool.readInBackground { db in try read.run(db, sql: sql) }
     }
 
-    /// The columns folded a chunk at a time as the table is read, in one read transaction.
+    /// The columns folded a chunk at a time as the table is read, in one read transaction;
+    /// each chunk is folded on a thread of its own (``ChunkFolder``) while the next is read.
     public func foldColumns<State: Sendable>(
         featureIndices: [Int], chunk: Int, into initial: State,
         _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
@@ -129,9 +130,15 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let version = "SELECT version FROM \(tables.dataVersion)"
         return try await pool.readAtLowPriority { db in
             let current = try Int64.fetchOne(db, sql: version) ?? 0
-            var state = initial
-            let finished = try read.run(db, sql: sql, chunk: chunk) { fold(&state, $0) }
-            return finished ? (current, state) : nil
+            // Each chunk folded on a thread of its own while the next is read.
+            let folder = ChunkFolder(into: initial, fold)
+            do {
+                _ = try read.run(db, sql: sql, chunk: chunk) { folder.offer($0) }
+            } catch {
+                _ = folder.finish()
+                throw error
+            }
+            return folder.finish().map { (current, $0) }
         }
     }
 
