@@ -152,7 +152,7 @@ let package = Package(
         .target(name: "PenguinsTestSupport", path: "Tests/PenguinsTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsCoreTests",
-            dependencies: ["PenguinsCore"],
+            dependencies: ["PenguinsCore", "PenguinsTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -20,7 +20,7 @@ struct PenguinsExecutable {
     /// How long one command may run before it is stopped and the test fails.
     static let defaultTimeout: Duration = .seconds(300)
 
-    let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-cli-\(UUID().uuidString)")
+    let dataDirectory = Scratch.directory.appendingPathComponent("penguins-cli-\(UUID().uuidString)")
     /// Variables set for every command, over the test process's own.
     var environment: [String: String] = [:]
 
@@ -48,7 +48,7 @@ struct PenguinsExecutable {
     }
 
     func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
+        let url = Scratch.directory.appendingPathComponent("\(UUID().uuidString)-\(name)")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
@@ -166,7 +166,7 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
 
     @Test func driftBetweenTwoGeneratedFilesNeedsNoStore() async throws {
         let penguins = PenguinsExecutable()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)")
+        let folder = Scratch.directory.appendingPathComponent("gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let reference = folder.appendingPathComponent("a.csv").path
         let current = folder.appendingPathComponent("b.csv").path

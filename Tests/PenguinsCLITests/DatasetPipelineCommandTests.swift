@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsTestSupport
 import Testing
 
 /// The bundled iris dataset through every command the penguins have: ingest, train, score,
@@ -132,7 +133,7 @@ import Testing
         let penguins = PenguinsExecutable()
         expectUserError(try await penguins.run("generate", "--dataset", "iris", "--rows", "5"), mentioning: "iris has no stored rows")
         #expect(try await penguins.run("ingest", "--dataset", "iris").status == 0)
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("generated-iris-\(UUID().uuidString).csv").path
+        let output = Scratch.directory.appendingPathComponent("generated-iris-\(UUID().uuidString).csv").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let generated = try await penguins.run(
             "generate", "--dataset", "iris", "--rows", "400", "--seed", "9", "--shift", "petal_length_cm=2", "--output", output, "--format", "json"

@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsTestSupport
 import Testing
 
 /// `penguins datasets`: registering a table the platform has never seen, and the bundled ones.
@@ -30,7 +31,7 @@ import Testing
     @Test func aNewTableIsInferredRegisteredEditedAndVersioned() async throws {
         let penguins = PenguinsExecutable()
         let file = try penguins.temporaryFile("wine.csv", Self.wine)
-        let yaml = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
+        let yaml = Scratch.directory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
         let added = try await penguins.run(
             "datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--partition", "colour",
             "--schema-out", yaml, "--format", "json")
@@ -185,7 +186,7 @@ import Testing
     @Test func anEditedSchemaWithANewFeatureIsBackfilled() async throws {
         let penguins = PenguinsExecutable()
         let file = try penguins.temporaryFile("wine.csv", Self.wine)
-        let yaml = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
+        let yaml = Scratch.directory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
         _ = try await penguins.run("datasets", "add", "wine", "--file", file, "--target", "quality", "--id", "label", "--schema-out", yaml)
         // Without alcohol at first: the lake keeps the column all the same.
         var text = try String(contentsOfFile: yaml, encoding: .utf8)
@@ -198,7 +199,7 @@ import Testing
         while end < lines.count, lines[end].prefix(while: { $0 == " " }).count > indent, !lines[end].isEmpty { end += 1 }
         lines.removeSubrange(start..<end)
         text = lines.joined(separator: "\n")
-        let reduced = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
+        let reduced = Scratch.directory.appendingPathComponent("\(UUID().uuidString)-wine.yaml").path
         try text.write(toFile: reduced, atomically: true, encoding: .utf8)
         _ = try await penguins.run("datasets", "add", "wine", "--schema", reduced)
         #expect(try await penguins.run("ingest", file, "--dataset", "wine").status == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsTestSupport
 import Testing
 @testable import PenguinsCore
 
@@ -83,7 +84,7 @@ struct DatasetGeneratorTests {
     @Test func aGeneratedFileReadsBackWithTheSchema() throws {
         let (classes, features) = try Self.iris()
         let generator = try DatasetGenerator(schema: BundledSchemas.iris, classes: classes, features: features)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("generated-iris-\(UUID().uuidString).csv")
+        let url = Scratch.directory.appendingPathComponent("generated-iris-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
         try Self.generate(generator, rows: 500, seed: 2).write(to: url, atomically: true, encoding: .utf8)
         var file = try DatasetFile(url: url, schema: BundledSchemas.iris)

@@ -1,12 +1,13 @@
 import Foundation
 import PenguinsCore
+import PenguinsTestSupport
 import Testing
 
 /// Scratch files for tests, each in its own new temporary directory.
 enum TestFiles {
     /// A new empty directory under the system's temporary directory.
     static func makeDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-core-tests-\(UUID().uuidString)")
+        let directory = Scratch.directory.appendingPathComponent("penguins-core-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }

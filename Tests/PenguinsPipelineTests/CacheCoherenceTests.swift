@@ -3,12 +3,13 @@ import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStorage
+import PenguinsTestSupport
 import Synchronization
 import Testing
 
 /// Writes `text` to a new temporary CSV file.
 func temporaryCSV(_ name: String, _ text: String) throws -> URL {
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
+    let file = Scratch.directory.appendingPathComponent("\(UUID().uuidString)-\(name)")
     try text.write(to: file, atomically: true, encoding: .utf8)
     return file
 }

@@ -3,6 +3,7 @@ import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// The bundled penguins schema registered under another name, so that its rows go through the
@@ -210,7 +211,7 @@ func palmerSchema() -> DatasetSchema {
     @Test(arguments: ["sqlite", "memory"])
     func anIngestionDropsTheCachedPredictionsOfTheRowsItChanges(kind: String) async throws {
         let platform = try platform(kind)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("coherence-\(UUID().uuidString)")
+        let folder = Scratch.directory.appendingPathComponent("coherence-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func file(_ name: String, _ rows: [String]) throws -> URL {
             let url = folder.appendingPathComponent(name)
@@ -247,7 +248,7 @@ func palmerSchema() -> DatasetSchema {
     @Test(arguments: ["sqlite", "memory"])
     func anAddedFeatureIsBackfilledFromTheLake(kind: String) async throws {
         let platform = try platform(kind)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evolution-\(UUID().uuidString)")
+        let folder = Scratch.directory.appendingPathComponent("evolution-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("ponds.csv")
         var lines = ["pond,state,depth_m,clarity_m,bottom"]

@@ -3,11 +3,12 @@ import PenguinsCore
 import PenguinsML
 import PenguinsPipeline
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// A platform on a fresh SQLite database in a temporary folder.
 func temporaryPlatform() throws -> Platform {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-pipeline-\(UUID().uuidString)")
+    let folder = Scratch.directory.appendingPathComponent("penguins-pipeline-\(UUID().uuidString)")
     return try Platform.embedded(PlatformConfiguration(dataDirectory: folder))
 }
 
@@ -46,7 +47,7 @@ func platform(_ kind: String) throws -> Platform {
     @Test(arguments: ["sqlite", "memory"])
     func aFileThatBreaksPartWayKeepsTheBatchesBeforeTheBreak(kind: String) async throws {
         let platform = try platform(kind)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("breaks-\(UUID().uuidString).csv")
+        let file = Scratch.directory.appendingPathComponent("breaks-\(UUID().uuidString).csv")
         try """
         penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
         A1,Adelie,Torgersen,39.1,18.7,181,3750,male,2007
@@ -82,7 +83,7 @@ func platform(_ kind: String) throws -> Platform {
 
     @Test func aNewColumnIsKeptInTheLakeDocuments() async throws {
         let platform = try temporaryPlatform()
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("new-column-\(UUID().uuidString).csv")
+        let file = Scratch.directory.appendingPathComponent("new-column-\(UUID().uuidString).csv")
         try """
         penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year,Tag Colour
         A1,Adelie,Torgersen,39.1,18.7,181,3750,male,2007,red
@@ -133,7 +134,7 @@ func platform(_ kind: String) throws -> Platform {
                 badLines[lines.count] = bad[index].names
             }
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-rows-\(UUID().uuidString).csv")
+        let file = Scratch.directory.appendingPathComponent("bad-rows-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: file) }
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
 
@@ -161,7 +162,7 @@ func platform(_ kind: String) throws -> Platform {
 
     @Test func badRowsGoToTheQuarantineWithTheirLineAndReason() async throws {
         let platform = try temporaryPlatform()
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
+        let file = Scratch.directory.appendingPathComponent("bad-\(UUID().uuidString).csv")
         try """
         species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
         Adelie,Torgersen,39.1,18.7,181,3750,male,2007
@@ -281,7 +282,7 @@ func platform(_ kind: String) throws -> Platform {
     }
 
     @Test func aShiftedSampleDriftsOnlyOnTheShiftedFeature() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drift-\(UUID().uuidString)")
+        let folder = Scratch.directory.appendingPathComponent("drift-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let generator = try SyntheticGenerator.fittedOnBundledData()
         let reference = folder.appendingPathComponent("reference.csv")

@@ -1,6 +1,7 @@
 import Foundation
 import PenguinsCore
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 @testable import PenguinsPipeline
 
@@ -30,7 +31,7 @@ import Testing
         #expect(try read.report().tables[0].variables["bill_length_mm"]?.maximum == 99.5)
 
         // Rows inserted since: added to the saved copy (the marker stays), which is saved again.
-        let more = FileManager.default.temporaryDirectory.appendingPathComponent("more-\(UUID().uuidString).csv")
+        let more = Scratch.directory.appendingPathComponent("more-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: more) }
         try SyntheticGenerator.fittedOnBundledData().write(rows: 200, seed: 5, toFileAt: more)
         #expect(try await Ingestor(platform: platform).ingest(file: more).stored == 200)

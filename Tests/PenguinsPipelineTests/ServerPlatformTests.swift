@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func anyMixOfEmbeddedStoresWorks() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-mix-\(UUID().uuidString)")
+        let folder = Scratch.directory.appendingPathComponent("penguins-mix-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = PlatformConfiguration(
             dataDirectory: folder, locations: [.warehouse: "memory://", .cache: "sqlite://\(folder.path)"]
@@ -140,7 +140,7 @@ struct ServerPlatformTests {
         let platform = try await Platform.connect(configuration)
         // The raw penguins (missing values, a missing sex) and more rows than three samples hold
         // (the sample is drawn among rows kept by chance then).
-        let generated = FileManager.default.temporaryDirectory.appendingPathComponent("generated-\(UUID().uuidString).csv")
+        let generated = Scratch.directory.appendingPathComponent("generated-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: generated) }
         try SyntheticGenerator.fittedOnBundledData().write(rows: 6_500, seed: 3, toFileAt: generated)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
@@ -189,7 +189,7 @@ struct ServerPlatformTests {
             nil as VersionedAggregate<StatisticsAggregate>?, of: warehouse, savedName: "counted-test",
             make: { StatisticsAggregate(schema: $0) }, observe: { updates.append($0) }
         )
-        let more = FileManager.default.temporaryDirectory.appendingPathComponent("more-\(UUID().uuidString).csv")
+        let more = Scratch.directory.appendingPathComponent("more-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: more) }
         try SyntheticGenerator.fittedOnBundledData().write(rows: 300, seed: 4, toFileAt: more)
         // New birds: ids the generated file above did not use.

@@ -2,6 +2,7 @@ import Foundation
 import PenguinsCore
 import PenguinsStatistics
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 @testable import PenguinsPipeline
 
@@ -158,7 +159,7 @@ struct StatisticsAggregateSampleTests {
 struct StatisticsAggregateOverviewTests {
     @Test("the overview's counts from kept statistics are those of a scan of the warehouse")
     func overviewCountsFromStatistics() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("overview-\(UUID().uuidString)")
+        let directory = Scratch.directory.appendingPathComponent("overview-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let platform = try Platform.embedded(PlatformConfiguration(dataDirectory: directory))
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)

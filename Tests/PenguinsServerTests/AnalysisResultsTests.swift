@@ -99,7 +99,7 @@ import Testing
     @Test func theDatasetsPageCountsNewRows() async throws {
         let platform = try await makePlatform(train: false)
         let app = try await makeApp(platform)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).csv")
+        let file = Scratch.directory.appendingPathComponent("one-\(UUID().uuidString).csv")
         try "species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\nAdelie,Dream,39.1,18.7,181,3750,male,2007\n"
             .write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -316,7 +316,7 @@ struct PostgresStatisticsTests {
         let platform = try await Platform.connect(configuration)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
         let app = try await makeApp(platform)
-        let more = FileManager.default.temporaryDirectory.appendingPathComponent("more-\(UUID().uuidString).csv")
+        let more = Scratch.directory.appendingPathComponent("more-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: more) }
         try await app.test(.live) { client in
             let first = try await client.send(.get, "/api/v1/stats?by=sex").text

@@ -6,6 +6,7 @@ import PenguinsCore
 import PenguinsPipeline
 @testable import PenguinsServer
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// The bundled penguin `knownPenguinID` (an Adelie) with a Gentoo's measurements.
@@ -86,7 +87,7 @@ func remeasuredAsGentoo(_ platform: Platform) async throws -> Penguin {
             #expect(before["source"] as? String == "cache")
 
             let otherProcess = try Platform.embedded(platform.configuration)
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("remeasured-\(UUID().uuidString).csv")
+            let file = Scratch.directory.appendingPathComponent("remeasured-\(UUID().uuidString).csv")
             let penguin = try await remeasuredAsGentoo(platform)
             try """
             penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year

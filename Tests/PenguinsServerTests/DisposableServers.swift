@@ -87,7 +87,7 @@ final class DisposableRedis: @unchecked Sendable {
         }
         self.executable = executable
         port = try freeLoopbackPort()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-outage-redis-\(UUID().uuidString)")
+        directory = Scratch.directory.appendingPathComponent("penguins-outage-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try await start()
     }

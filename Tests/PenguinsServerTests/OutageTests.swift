@@ -120,7 +120,7 @@ func withOutageServers(
     let postgres = try await DisposablePostgres()
     let redis: DisposableRedis
     do { redis = try await DisposableRedis() } catch { await postgres.remove(); throw error }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-outage-\(UUID().uuidString)")
+    let directory = Scratch.directory.appendingPathComponent("penguins-outage-\(UUID().uuidString)")
     let configuration = PlatformConfiguration(
         dataDirectory: directory, locations: [.lake: postgres.url, .warehouse: postgres.url, .cache: redis.url]
     )

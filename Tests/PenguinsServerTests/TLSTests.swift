@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PenguinsServer
+import PenguinsTestSupport
 import Testing
 
 /// HTTPS with `--tls-cert` and `--tls-key`: a self-signed certificate for 127.0.0.1 is made by
@@ -33,7 +34,7 @@ import Testing
 
     /// A self-signed certificate for 127.0.0.1 and its key, in a fresh folder.
     static func selfSigned() async throws -> (certificate: String, key: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-tls-\(UUID().uuidString)")
+        let folder = Scratch.directory.appendingPathComponent("penguins-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let certificate = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
@@ -75,7 +76,7 @@ import Testing
         )
         try await app.test(.live) { client in
             let base = "https://127.0.0.1:\(try #require(client.port))"
-            let jar = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-jar-\(UUID().uuidString)").path
+            let jar = Scratch.directory.appendingPathComponent("penguins-jar-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: jar) }
             let form = try await Self.run("curl", ["-sS", "-i", "--max-time", "10", "--cacert", certificate, "-c", jar, base + "/login"])
             let formCookie = try #require(form.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: penguins_csrf=") })

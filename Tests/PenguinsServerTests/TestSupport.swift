@@ -6,6 +6,7 @@ import PenguinsML
 import PenguinsPipeline
 import PenguinsServer
 import PenguinsStorage
+import PenguinsTestSupport
 import Testing
 
 /// A penguin of the bundled data with all four measurements.
@@ -27,7 +28,7 @@ let smallForest = RandomForestClassifier(numTrees: 5, maxDepth: 4)
 /// An embedded platform in a new temporary directory: the bundled raw data ingested, a
 /// small model trained (version 1) and every row scored, as `penguins up` leaves it.
 func makePlatform(ingest: Bool = true, train: Bool = true, score: Bool = true) async throws -> Platform {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-server-\(UUID().uuidString)")
+    let directory = Scratch.directory.appendingPathComponent("penguins-server-\(UUID().uuidString)")
     let platform = try Platform.embedded(PlatformConfiguration(dataDirectory: directory))
     if ingest { _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV) }
     if ingest && train { _ = try await Trainer(platform: platform, parameters: smallForest).train() }

@@ -108,7 +108,7 @@ struct SparkIntegrationTests {
     }
 
     private static var modelRoot: String {
-        environment["PENGUINS_SPARK_MODELS"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("penguins-spark-test-models").path
+        environment["PENGUINS_SPARK_MODELS"] ?? Scratch.directory.appendingPathComponent("penguins-spark-test-models").path
     }
 
     @Test(TestService.postgres.gate("Spark pipeline tests"))

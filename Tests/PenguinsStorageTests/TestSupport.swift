@@ -1,6 +1,7 @@
 import Foundation
 import PenguinsCore
 import PenguinsStorage
+import PenguinsTestSupport
 
 /// A clock the tests move by hand, so TTL checks need no sleeping.
 final class ManualClock: @unchecked Sendable {
@@ -30,7 +31,7 @@ struct TemporaryDirectory {
     let url: URL
 
     init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("penguins-storage-\(UUID().uuidString)")
+        url = Scratch.directory.appendingPathComponent("penguins-storage-\(UUID().uuidString)")
     }
 
     func cleanUp() {

@@ -140,7 +140,7 @@ public final class ChildProcess: Sendable {
 
     /// A new path in the temporary folder.
     public static func temporaryPath(_ suffix: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("penguins-child-\(UUID().uuidString).\(suffix)").path
+        Scratch.directory.appendingPathComponent("penguins-child-\(UUID().uuidString).\(suffix)").path
     }
 
     private static func read(_ path: String) -> String {
