@@ -189,7 +189,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PenguinsCLITests", dependencies: ["penguins", "PenguinsTestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings
+            name: "PenguinsCLITests", dependencies: ["penguins", "PenguinsStorage", "PenguinsTestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PenguinsSparkTests",

@@ -5,6 +5,7 @@ import FoundationNetworking
 #if canImport(Glibc)
 import Glibc
 #endif
+import PenguinsStorage
 import PenguinsTestSupport
 import Testing
 
@@ -196,6 +197,12 @@ final class ServerProcess: Sendable {
         ]
         try await checkReingestWhileServing(penguins)
         try await checkDatasetReingestWhileServing(penguins)
+        // The schema the commands made goes with the test.
+        if case .postgres(let location) = try StoreLocation.parse(postgres + "&schema=\(name)", role: .warehouse) {
+            let store = try PostgresStore(location: location)
+            try await store.dropSchema()
+            await store.shutdown()
+        }
     }
 
     /// The PostgreSQL and Redis URLs of the integration tests, when both are set.
