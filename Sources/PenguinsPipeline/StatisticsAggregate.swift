@@ -327,20 +327,18 @@ public struct StatisticsAggregate: Sendable {
 /// the chunk, then added to the value counts of each level: one hash per value rather than one
 /// per grouping.
 private struct Combinations: Sendable {
-    /// The most combinations of levels counted so; more count per grouping.
-    static let limit = 1 << 20
-
     /// Each grouping's level count, the missing level included.
     let radices: [Int]
     /// Each record's combination, by offset in the chunk.
     let ofRecord: [Int]
 
-    /// Nil when the groupings have more than ``limit`` combinations of levels.
+    /// Nil when the groupings have more combinations of levels than an `Int` counts (the
+    /// values are then counted per grouping).
     init?(radices: [Int], levels: [[Int]]) {
         var combinations = 1
         for radix in radices {
             let (product, overflow) = combinations.multipliedReportingOverflow(by: radix)
-            guard !overflow, product <= Self.limit else { return nil }
+            guard !overflow else { return nil }
             combinations = product
         }
         self.radices = radices

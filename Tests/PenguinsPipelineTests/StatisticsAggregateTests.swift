@@ -71,6 +71,33 @@ struct StatisticsAggregateTests {
         }
     }
 
+    @Test("with more combinations of levels than a number holds, the values are counted per grouping: the same report")
+    func manyCategoricalColumns() throws {
+        // 40 two-level columns and the target: 3^40 combinations (a missing level each) overflow an Int.
+        let categorical = (0..<40).map { FeatureColumn.categorical("c\($0)", levels: ["x", "y"]) }
+        let schema = DatasetSchema(
+            name: "wide", id: IdentifierRule(column: "id"), target: TargetColumn(name: "label", classes: ["a", "b"]),
+            features: [.numeric("v")] + categorical, partition: "label"
+        )
+        var generator = SplitMix64(seed: 11)
+        let rows = 500
+        let features: [[Double]] = schema.features.indices.map { feature in
+            (0..<rows).map { _ in
+                let draw = generator.next()
+                if feature == 0 { return draw % 10 == 0 ? .nan : Double(draw % 40) / 4 }
+                return draw % 7 == 0 ? .nan : Double(draw % 2)
+            }
+        }
+        let records = RecordColumns(ids: (0..<rows).map { "r\($0)" }, targetClasses: (0..<rows).map { $0 % 2 }, features: features)
+        let columns = DatasetColumns(schema: schema, records: records)
+        var aggregate = StatisticsAggregate(schema: schema)
+        aggregate.add(records, rows: 0..<200)
+        aggregate.add(records, rows: 200..<rows)
+        for groupBy in [nil, "label", "c0", "c39"] {
+            try Self.expectSame(try aggregate.report(groupBy: groupBy), try StatisticsReport.compute(columns, groupBy: groupBy), "wide by \(groupBy ?? "nothing")")
+        }
+    }
+
     @Test("values with as many distinct values as rows are too many to keep")
     func continuousValuesAreNotCompact() {
         let schema = BundledSchemas.iris
