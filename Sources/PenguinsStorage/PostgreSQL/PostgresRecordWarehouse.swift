@@ -168,37 +168,64 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     }
 
     public func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns {
-        let schema = tables.schema
-        let coding = coding
+        let (schema, coding) = (tables.schema, coding)
         let sql = columnsQuery(featureIndices: featureIndices, predictions: predictions)
-        return try await store.run(.warehouse, bulk: true) { client in
-            var result = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
-            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
-                try Self.append(row.makeRandomAccess(), to: &result, schema: schema, coding: coding, featureIndices: featureIndices, predictions: predictions)
-            }
-            return result
+        let empty = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+        return try await readInBatches(sql, schema: schema, coding: coding, featureIndices: featureIndices, predictions: predictions, into: empty) {
+            result, batch in
+            result.append(contentsOf: batch)
+            return true
         }
     }
 
-    /// The columns folded a chunk at a time as the rows stream in, at one version (``atOneVersion(_:)``).
+    /// The columns folded a chunk at a time as they are fetched, at one version (``atOneVersion(_:)``).
     public func foldColumns<State: Sendable>(
         featureIndices: [Int], chunk: Int, into initial: State,
         _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
     ) async throws -> (version: Int64, state: State)? {
         let (schema, coding) = (tables.schema, coding)
         let sql = columnsQuery(featureIndices: featureIndices, predictions: false)
-        return try await atOneVersion {
-            try await store.run(.warehouse, bulk: true) { client -> State? in
+        return try await atOneVersion { () -> State? in
+            let folded = try await readInBatches(
+                sql, batch: max(1, min(chunk, Self.fetchSize)), schema: schema, coding: coding, featureIndices: featureIndices,
+                predictions: false, into: (state: initial, stopped: false)
+            ) { folding, batch in
+                folding.stopped = !fold(&folding.state, batch)
+                return !folding.stopped
+            }
+            return folded.stopped ? nil : folded.state
+        }
+    }
+
+    /// The rows fetched at a time by ``readInBatches(_:batch:schema:coding:featureIndices:predictions:_:)``.
+    static let fetchSize = 100_000
+
+    /// Reads the rows of `sql` (as ``columnsQuery(featureIndices:predictions:)`` selects them)
+    /// `batch` at a time through a cursor, in one transaction (so one snapshot), adding each
+    /// batch to `initial` with `add`, which answers false to stop. Each `FETCH` hands its rows
+    /// to a callback on the connection's event loop, which gathers them; streaming the rows one
+    /// by one as an async sequence costs more than decoding them (a hop between the event loop
+    /// and the reading task every few rows), a batch costs one.
+    private func readInBatches<State: Sendable>(
+        _ sql: String, batch: Int = fetchSize, schema: DatasetSchema, coding: RecordCoding, featureIndices: [Int], predictions: Bool,
+        into initial: State, _ add: @escaping @Sendable (inout State, RecordColumns) throws -> Bool
+    ) async throws -> State {
+        let logger = store.logger
+        return try await store.run(.warehouse, bulk: true) { client in
+            try await client.withTransaction(logger: logger) { connection in
                 var state = initial
-                var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
-                for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
-                    try Self.append(row.makeRandomAccess(), to: &records, schema: schema, coding: coding, featureIndices: featureIndices, predictions: false)
-                    if records.count >= chunk {
-                        guard fold(&state, records) else { return nil }
-                        records.removeAll(keepingCapacity: true)
-                    }
+                try await connection.query(PostgresQuery(unsafeSQL: "DECLARE columns_read NO SCROLL CURSOR FOR \(sql)"), logger: logger)
+                let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batch) FROM columns_read")
+                while true {
+                    let rows = RowBatch(features: featureIndices.count, predictions: predictions)
+                    _ = try await connection.query(fetch, logger: logger) { row in
+                        try rows.append(row, schema: schema, coding: coding, featureIndices: featureIndices)
+                    }.get()
+                    let records = rows.records
+                    if records.count > 0 { guard try add(&state, records) else { break } }
+                    if records.count < batch { break }
                 }
-                if records.count > 0 { guard fold(&state, records) else { return nil } }
+                try await connection.query("CLOSE columns_read", logger: logger)
                 return state
             }
         }
@@ -461,5 +488,22 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             }
             return records
         }
+    }
+}
+
+/// The rows of one `FETCH`, gathered as the connection's event loop hands them over (one at a
+/// time: the callbacks of a query do not overlap, and the batch is read once the query is done).
+private final class RowBatch: @unchecked Sendable {
+    private(set) var records: RecordColumns
+    private let predictions: Bool
+
+    init(features: Int, predictions: Bool) {
+        records = RecordColumns(features: Array(repeating: [], count: features))
+        self.predictions = predictions
+    }
+
+    func append(_ row: PostgresRow, schema: DatasetSchema, coding: RecordCoding, featureIndices: [Int]) throws {
+        try PostgresRecordWarehouse.append(
+            row.makeRandomAccess(), to: &records, schema: schema, coding: coding, featureIndices: featureIndices, predictions: predictions)
     }
 }
