@@ -198,14 +198,15 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     }
 
     /// The rows fetched at a time by ``readInBatches(_:batch:schema:coding:featureIndices:predictions:_:)``.
-    static let fetchSize = 100_000
+    static let fetchSize = 50_000
 
     /// Reads the rows of `sql` (as ``columnsQuery(featureIndices:predictions:)`` selects them)
     /// `batch` at a time through a cursor, in one transaction (so one snapshot), adding each
     /// batch to `initial` with `add`, which answers false to stop. Each `FETCH` hands its rows
-    /// to a callback on the connection's event loop, which gathers them; streaming the rows one
-    /// by one as an async sequence costs more than decoding them (a hop between the event loop
-    /// and the reading task every few rows), a batch costs one.
+    /// to a callback on the connection's event loop, which only gathers them, and they are
+    /// decoded on the reading task once all have come; streaming the rows one by one as an async
+    /// sequence costs more than decoding them (a hop between the event loop and the reading task
+    /// every few rows), a batch costs one.
     private func readInBatches<State: Sendable>(
         _ sql: String, batch: Int = fetchSize, schema: DatasetSchema, coding: RecordCoding, featureIndices: [Int], predictions: Bool,
         into initial: State, _ add: @escaping @Sendable (inout State, RecordColumns) throws -> Bool
@@ -217,13 +218,15 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 try await connection.query(PostgresQuery(unsafeSQL: "DECLARE columns_read NO SCROLL CURSOR FOR \(sql)"), logger: logger)
                 let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batch) FROM columns_read")
                 while true {
-                    let rows = RowBatch(features: featureIndices.count, predictions: predictions)
-                    _ = try await connection.query(fetch, logger: logger) { row in
-                        try rows.append(row, schema: schema, coding: coding, featureIndices: featureIndices)
-                    }.get()
-                    let records = rows.records
+                    let fetched = RowBatch()
+                    _ = try await connection.query(fetch, logger: logger) { fetched.append($0) }.get()
+                    // Decoded here, on the reading task: the event loop only gathered the rows.
+                    var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+                    for row in fetched.rows {
+                        try Self.append(row.makeRandomAccess(), to: &records, schema: schema, coding: coding, featureIndices: featureIndices, predictions: predictions)
+                    }
                     if records.count > 0 { guard try add(&state, records) else { break } }
-                    if records.count < batch { break }
+                    if fetched.rows.count < batch { break }
                 }
                 try await connection.query("CLOSE columns_read", logger: logger)
                 return state
@@ -492,18 +495,9 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
 }
 
 /// The rows of one `FETCH`, gathered as the connection's event loop hands them over (one at a
-/// time: the callbacks of a query do not overlap, and the batch is read once the query is done).
+/// time: the callbacks of a query do not overlap, and the rows are read once it is done).
 private final class RowBatch: @unchecked Sendable {
-    private(set) var records: RecordColumns
-    private let predictions: Bool
+    private(set) var rows: [PostgresRow] = []
 
-    init(features: Int, predictions: Bool) {
-        records = RecordColumns(features: Array(repeating: [], count: features))
-        self.predictions = predictions
-    }
-
-    func append(_ row: PostgresRow, schema: DatasetSchema, coding: RecordCoding, featureIndices: [Int]) throws {
-        try PostgresRecordWarehouse.append(
-            row.makeRandomAccess(), to: &records, schema: schema, coding: coding, featureIndices: featureIndices, predictions: predictions)
-    }
+    func append(_ row: PostgresRow) { rows.append(row) }
 }
