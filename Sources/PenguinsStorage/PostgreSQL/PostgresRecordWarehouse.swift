@@ -197,7 +197,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
     }
 
-    /// The rows fetched at a time by ``readInBatches(_:batch:schema:coding:featureIndices:predictions:_:)``.
+    /// The rows fetched at a time by ``readInBatches(_:batch:schema:coding:featureIndices:predictions:into:_:)``.
     static let fetchSize = 50_000
 
     /// Reads the rows of `sql` (as ``columnsQuery(featureIndices:predictions:)`` selects them)
