@@ -105,8 +105,10 @@ source=$(get "/api/v1/predictions/$id" | field 'd["source"]')
 version=$(get /api/v1/model | field 'd["version"]')
 keys=$(docker-compose exec -T redis sh -c 'redis-cli --no-auth-warning -a "$REDIS_PASSWORD" --scan --pattern "prediction:*" | wc -l')
 [ "${keys//[^0-9]/}" -gt 0 ] || fail "Redis holds no prediction"
-docker-compose exec -T redis sh -c "redis-cli --no-auth-warning -a \"\$REDIS_PASSWORD\" exists 'prediction:$version:$id'" | grep -q '^1' \
-  || fail "Redis has no entry prediction:$version:$id"
+# (Each answer is read whole before it is searched: `grep -q` stops reading at its first match,
+# and under pipefail the writer's broken pipe would fail the check.)
+exists=$(docker-compose exec -T redis sh -c "redis-cli --no-auth-warning -a \"\$REDIS_PASSWORD\" exists 'prediction:$version:$id'")
+grep -q '^1' <<< "$exists" || fail "Redis has no entry prediction:$version:$id"
 say "lookup of $id served from the cache; Redis holds ${keys//[^0-9]/} predictions"
 
 # Keys: nothing answers without one but health, readiness and the OpenAPI document.
@@ -118,9 +120,11 @@ jar=$(mktemp)
 curl -fsS -c "$jar" -o /dev/null "$base/login"
 token=$(awk '$6 == "penguins_csrf" { print $7 }' "$jar")
 curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "key=$PENGUINS_ADMIN_KEY" --data-urlencode "csrf_token=$token" "$base/login"
-curl -fsS -b "$jar" "$base/" | grep -q 'PENGUINS_ADMIN_KEY (admin)' || fail "the dashboard did not sign in with the admin key"
+page=$(curl -fsS -b "$jar" "$base/") || fail "the dashboard did not answer after signing in"
+grep -q 'PENGUINS_ADMIN_KEY (admin)' <<< "$page" || fail "the dashboard did not sign in with the admin key"
 rm -f "$jar"
-get /assets/dashboard.css | grep -q 'svg.chart' || fail "the dashboard's style sheet is not served"
+css=$(get /assets/dashboard.css) || fail "the dashboard's style sheet is not served"
+grep -q 'svg.chart' <<< "$css" || fail "the dashboard's style sheet has no chart styles"
 get /api/v1/model | field 'd["accuracy"]' >/dev/null || fail "/api/v1/model has no accuracy"
 
 # --- Spark --------------------------------------------------------------------------------------
