@@ -18,10 +18,12 @@ command -v schemathesis >/dev/null || python3 -m pip install --quiet schemathesi
 fresh_platform schemathesis-check "$PORT" "$OUT_DIR" schemathesis-reader
 
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
+# One worker: with two, schemathesis's generation now and then fails inside itself (a KeyError
+# in a strategy cache its threads share), which says nothing of the API.
 run() {
     local name=$1; shift
     if schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.yaml" --include-path-regex '^/api/' \
-        --max-examples 20 --workers 2 --seed 20261206 "$@" > "$OUT_DIR/$name.log" 2>&1; then
+        --max-examples 20 --workers 1 --seed 20261206 "$@" > "$OUT_DIR/$name.log" 2>&1; then
         echo "ok    schemathesis $name ($(grep -Eo '[0-9]+ generated' "$OUT_DIR/$name.log" | head -1) cases)"
     else
         echo "FAIL  schemathesis $name; see $OUT_DIR/$name.log" >&2
