@@ -42,7 +42,4 @@ public struct RecordCounts: Sendable {
         self.presence = presence
         self.sample = sample
     }
-
-    /// The records counted.
-    public var rows: Int { presence.reduce(0) { $0 + $1.count } }
 }
