@@ -14,8 +14,8 @@ struct RegressCommand: AsyncParsableCommand {
     var target: String?
     @Option(help: "Comma-separated predictors: numeric and categorical columns (default: the predictors of the schema's regression).")
     var predictors: String?
-    @Option(help: "Share of rows held out for the test error, a row by a hash of its id and the seed (0 fits on all rows).") var testFraction = 0.2
-    @Option(help: "Seed of the train/test split.") var seed: UInt64 = 42
+    @Option(help: "Share of rows held out for the test error, a row by a hash of its id and the seed (0 fits on all rows).") var testFraction = RegressionAnalysis.defaultTestFraction
+    @Option(help: "Seed of the train/test split.") var seed = RegressionAnalysis.defaultSeed
     @Option(help: "Analyse this CSV file instead of the warehouse.") var file: String?
     @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions

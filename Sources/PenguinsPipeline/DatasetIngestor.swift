@@ -36,13 +36,14 @@ public struct DatasetIngestor: Sendable {
         await coherence.correct(&report)  // the position that this file's changes follow
         let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let schema = stores.schema
+        let aggregates = try await IngestAggregates.start(stores.warehouse)
         @Sendable func nextPrepared() async throws -> DatasetBatch? {
             guard let batch = try await batches.next() else { return nil }
             return DatasetBatch(batch, schema: schema, source: source, at: Date())
         }
         let pipeline = WritePipeline<DatasetBatch>(
             lake: { [lake = stores.lake] in try await lake.upsert($0.records, from: provenance) },
-            warehouse: { [warehouse = stores.warehouse] in try await warehouse.upsert($0.records) },
+            warehouse: { [warehouse = stores.warehouse] in try await warehouse.upsert($0.records, following: aggregates) },
             quarantine: stores.quarantine
         )
         try await pipeline.run(next: nextPrepared) { written in
@@ -50,6 +51,7 @@ public struct DatasetIngestor: Sendable {
             await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
+        try await aggregates?.finish()
         report.releasedFromQuarantine = try await stores.quarantine.release(file: source, keepingLines: badLines)
         try await stores.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
         report.seconds = Date().timeIntervalSince(start)

@@ -68,13 +68,15 @@ public struct Ingestor: Sendable {
         await coherence.correct(&report)  // the position that this file's changes follow
         let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let warehouse = platform.warehouse
+        let records = warehouse.recordWarehouse
+        let aggregates = try await IngestAggregates.start(records)
         @Sendable func nextPrepared() async throws -> PreparedBatch? {
             guard let batch = try await batches.next() else { return nil }
             return try PreparedBatch(batch, source: source, provenance: provenance, warehouse: warehouse, at: Date())
         }
         let pipeline = WritePipeline<PreparedBatch>(
             lake: { [lake = platform.lake] in try await lake.upsert($0.lake) },
-            warehouse: { [warehouse = platform.warehouse.recordWarehouse] in try await warehouse.upsert($0.records) },
+            warehouse: { try await records.upsert($0.records, following: aggregates) },
             quarantine: platform.quarantine
         )
         try await pipeline.run(next: nextPrepared) { written in
@@ -82,6 +84,7 @@ public struct Ingestor: Sendable {
             await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
+        try await aggregates?.finish()
         report.releasedFromQuarantine = try await platform.quarantine.release(file: source, keepingLines: badLines)
         try await platform.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
         report.seconds = Date().timeIntervalSince(start)
@@ -123,6 +126,14 @@ struct PreparedBatch: IngestBatch {
         records = try warehouse.records(of: penguins)
         lake = LakeBatch(penguins, from: provenance)
         self.rejected = rejected
+    }
+}
+
+extension RecordWarehouse {
+    /// Upserts `records`, then hands them to `aggregates` with what the upsert did.
+    func upsert(_ records: [DatasetRecord], following aggregates: IngestAggregates?) async throws {
+        let outcome = try await upsert(records)
+        if let aggregates, !records.isEmpty { await aggregates.stored(records, outcome) }
     }
 }
 

@@ -35,10 +35,15 @@ public struct RegressionAnalysis: Sendable {
     public var testFraction: Double
     public var seed: UInt64
 
+    /// The split a regression takes unless asked for another: the one whose sums an ingestion
+    /// keeps up to date (``IngestAggregates``).
+    public static let defaultTestFraction = 0.2
+    public static let defaultSeed: UInt64 = 42
+
     /// - Parameters:
     ///   - testFraction: the share of records held out to measure the fit on (each record's
     ///     side is decided by its id, ``isTest(id:)``).
-    public init(target: String, predictors: [String], testFraction: Double = 0.2, seed: UInt64 = 42) {
+    public init(target: String, predictors: [String], testFraction: Double = defaultTestFraction, seed: UInt64 = defaultSeed) {
         self.target = target
         self.predictors = predictors
         self.testFraction = testFraction

@@ -129,7 +129,12 @@ public enum SavedAggregates {
         let features = Array(schema.features.indices)
         var previous = previous
         var loaded = false
-        if previous == nil, let saved = try await saved(Aggregate.self, savedName, in: warehouse, logger: logger) {
+        // The store's copy, when there is no other or it is newer than the one given (an
+        // ingestion, ``IngestAggregates``, or another process saved it since).
+        if let kept = previous?.version, let newer = try await warehouse.savedAggregateVersion(named: savedName), newer > kept,
+           let saved = try await saved(Aggregate.self, savedName, in: warehouse, logger: logger), saved.version > kept {
+            (previous, loaded) = (saved, true)
+        } else if previous == nil, let saved = try await saved(Aggregate.self, savedName, in: warehouse, logger: logger) {
             (previous, loaded) = (saved, true)
         }
         if let previous, let inserted = try await warehouse.insertions(after: previous.version, featureIndices: features) {
@@ -199,12 +204,21 @@ public enum SavedAggregates {
 
     /// The name the sums of `analysis`'s split are saved under.
     public static func savedName(regression analysis: RegressionAnalysis) -> String {
-        RegressionAggregate.savedName(part: split(of: analysis))
+        savedName(testFraction: analysis.testFraction, seed: analysis.seed)
+    }
+
+    /// The name the sums of the split of `testFraction` and `seed` are saved under.
+    public static func savedName(testFraction: Double, seed: UInt64) -> String {
+        RegressionAggregate.savedName(part: split(testFraction: testFraction, seed: seed))
     }
 
     /// `analysis`'s split, which names its sums among a dataset's.
     public static func split(of analysis: RegressionAnalysis) -> String {
-        "test_fraction=\(analysis.testFraction)&seed=\(analysis.seed)"
+        split(testFraction: analysis.testFraction, seed: analysis.seed)
+    }
+
+    private static func split(testFraction: Double, seed: UInt64) -> String {
+        "test_fraction=\(testFraction)&seed=\(seed)"
     }
 
     private static func current<Aggregate: RecordAggregate>(

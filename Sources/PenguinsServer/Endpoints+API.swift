@@ -318,14 +318,14 @@ extension Endpoints {
             throw Problem.invalidParameter("predictors", "must name columns among \(known.joined(separator: ", ")), not \"\(name)\"")
         }
         if predictors.contains(target) { throw Problem.invalidParameter("predictors", "cannot include the target \(target)") }
-        var fraction = 0.2
+        var fraction = RegressionAnalysis.defaultTestFraction
         if let testFraction, !testFraction.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let value = Double(testFraction.trimmingCharacters(in: .whitespaces)), (0..<1).contains(value) else {
                 throw Problem.invalidParameter("test_fraction", "must be a number at least 0 and below 1, not \"\(testFraction)\"")
             }
             fraction = value
         }
-        var seedValue: UInt64 = 42
+        var seedValue = RegressionAnalysis.defaultSeed
         if let seed, !seed.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let value = UInt64(seed.trimmingCharacters(in: .whitespaces)) else {
                 throw Problem.invalidParameter("seed", "must be a non-negative integer, not \"\(seed)\"")

@@ -222,7 +222,7 @@ private final class ChangingBeforeWrites: RecordWarehouse {
         return try await base.writePredictions(predictions, featureIndices: featureIndices)
     }
 
-    func upsert(_ records: [DatasetRecord]) async throws { try await base.upsert(records) }
+    func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome { try await base.upsert(records) }
     func record(id: String) async throws -> StoredRecord? { try await base.record(id: id) }
     func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] {
         try await base.scan(partition: partition, after: after, limit: limit)

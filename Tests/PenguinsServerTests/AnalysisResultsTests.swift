@@ -161,10 +161,11 @@ import Testing
                     #expect(newPage.contains(">\(Format.fixed(shown, 2))<"), "\(name): \(Format.fixed(shown, 2))")
                 }
             }
-            // The kept statistics read the 40 new rows alone.
+            // The kept statistics were the copy the ingestion saved, and read the 40 new rows alone.
             let updates = try await client.send(.get, "/api/v1/metrics").text
-            #expect(updates.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"} 1"#), "\(updates)")
+            #expect(updates.contains(#"penguins_statistics_updates_total{dataset="penguins",read="saved"} 1"#), "\(updates)")
             #expect(updates.contains(#"penguins_statistics_updates_total{dataset="penguins",read="inserted"} 1"#))
+            #expect(!updates.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"}"#))
 
             // A stored row updated: the counts cannot take its old values out, so every row is
             // read again, and the answer is still the full recomputation's.
@@ -177,7 +178,7 @@ import Testing
             // The regression too: kept as sums that the 40 rows added to, read whole after the update.
             try expectRecomputation(try await client.send(.get, regression).text, try analysis.run(try await DatasetColumns.load(from: warehouse)))
             let counted = try await client.send(.get, "/api/v1/metrics").text
-            #expect(counted.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"} 2"#))
+            #expect(counted.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"} 1"#))
             #expect(counted.contains(#"penguins_regression_updates_total{dataset="penguins",read="all"} 2"#), "\(counted)")
             #expect(counted.contains(#"penguins_regression_updates_total{dataset="penguins",read="inserted"} 1"#))
         }
@@ -185,9 +186,10 @@ import Testing
 }
 
 extension AnalysisResultsTests {
-    /// A server started again on the same store reads the statistics and regressions the
-    /// previous one saved, adds the rows inserted since, and answers what a full recomputation
-    /// gives; a saved copy it cannot read is made anew from the rows.
+    /// A server started on a store reads the statistics and default regression the ingestion
+    /// saved, and those the previous server saved; adds the rows another writer inserted since,
+    /// and answers what a full recomputation gives; a saved copy it cannot read is made anew
+    /// from the rows.
     @Test func aServerStartedAgainReadsTheSavedAggregates() async throws {
         let platform = try await makePlatform(train: false)
         let warehouse = platform.warehouse.recordWarehouse
@@ -224,8 +226,11 @@ extension AnalysisResultsTests {
             try expectRecomputation(answers.fit, try analysis.run(columns))
         }
 
+        // Saved by the ingestion: no row is read.
+        for name in saved { #expect(try await warehouse.savedAggregate(named: name)?.version == (try await warehouse.dataVersion()), "\(name)") }
         let first = try await answersOfANewServer()
-        #expect(updates(first.metrics, "statistics", "all") && updates(first.metrics, "regression", "all"), "\(first.metrics)")
+        #expect(updates(first.metrics, "statistics", "saved") && updates(first.metrics, "regression", "saved"), "\(first.metrics)")
+        #expect(!first.metrics.contains("read=\"all\""))
         try await expectRecomputed(first)
         for name in saved { #expect(try await warehouse.savedAggregate(named: name)?.version == (try await warehouse.dataVersion()), "\(name)") }
 
@@ -235,14 +240,27 @@ extension AnalysisResultsTests {
         #expect(!again.metrics.contains("read=\"all\""))
         try await expectRecomputed(again)
 
-        // Rows inserted while no server ran: the saved aggregates add them alone.
+        // Rows ingested while no server ran: the ingestion brought the saved copies up to date.
         try SyntheticGenerator.fittedOnBundledData().write(rows: 300, seed: 11, toFileAt: platform.configuration.dataDirectory.appendingPathComponent("more.csv"))
         #expect(try await Ingestor(platform: platform).ingest(file: platform.configuration.dataDirectory.appendingPathComponent("more.csv")).stored == 300)
         let afterIngest = try await answersOfANewServer()
         #expect(afterIngest.stats != again.stats)
-        #expect(updates(afterIngest.metrics, "statistics", "inserted") && updates(afterIngest.metrics, "regression", "inserted"), "\(afterIngest.metrics)")
+        #expect(updates(afterIngest.metrics, "statistics", "saved") && updates(afterIngest.metrics, "regression", "saved"), "\(afterIngest.metrics)")
         #expect(!afterIngest.metrics.contains("read=\"all\""))
         try await expectRecomputed(afterIngest)
+
+        // Rows inserted by a writer that keeps no aggregates: the saved copies add them alone.
+        let columns = try await warehouse.columns(featureIndices: Array(warehouse.schema.features.indices))
+        try await warehouse.upsert((0..<25).map { index in
+            DatasetRecord(
+                id: "direct-\(index)", targetClass: columns.targetClasses[index],
+                features: columns.features.map { $0[index].isNaN ? nil : $0[index] })
+        })
+        let afterInsert = try await answersOfANewServer()
+        #expect(afterInsert.stats != afterIngest.stats)
+        #expect(updates(afterInsert.metrics, "statistics", "inserted") && updates(afterInsert.metrics, "regression", "inserted"), "\(afterInsert.metrics)")
+        #expect(!afterInsert.metrics.contains("read=\"all\""))
+        try await expectRecomputed(afterInsert)
 
         // A saved copy that cannot be read is made anew from the rows.
         try await warehouse.saveAggregate(Data("{}".utf8), named: saved[0], version: try await warehouse.dataVersion())
@@ -315,31 +333,67 @@ struct PostgresStatisticsTests {
             dataDirectory: URL(fileURLWithPath: "/nonexistent"), locations: [.lake: postgres, .warehouse: postgres, .cache: "memory://"])
         let platform = try await Platform.connect(configuration)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        // A stored row corrected by a writer that keeps no aggregates: the copies the ingestion
+        // saved cannot take its old values out, so the server's first statistics count every row.
+        let warehouse = platform.warehouse.recordWarehouse
+        let stored = try #require(try await warehouse.record(id: (try await warehouse.columns(featureIndices: []).ids[0])))
+        var corrected = stored.record
+        corrected.features[try #require(warehouse.schema.features.firstIndex { $0.name == "body_mass_g" })] = 4_321
+        try await warehouse.upsert([corrected])
         let app = try await makeApp(platform)
         let more = Scratch.directory.appendingPathComponent("more-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: more) }
         try await app.test(.live) { client in
             let first = try await client.send(.get, "/api/v1/stats?by=sex").text
             let regression = "/api/v1/regression?target=bill_depth_mm&predictors=bill_length_mm,species,island"
+            let analysis = RegressionAnalysis(target: "bill_depth_mm", predictors: ["bill_length_mm", "species", "island"])
             let fit = try await client.send(.get, regression).text
+            /// Whether the answers are a full recomputation's.
+            func expectRecomputed(_ stats: String, _ fit: String) async throws {
+                let columns = try await DatasetColumns.load(from: warehouse)
+                let recomputed = try StatisticsReport.compute(columns, groupBy: "sex")
+                #expect(jsonDisagreement(Data(stats.utf8), try Responses.encoded(recomputed), relative: 1e-12) == "")
+                try expectRecomputation(fit, try analysis.run(columns))
+            }
+            try await expectRecomputed(first, fit)
+            // The first statistics are counted by PostgreSQL, not read row by row.
+            let metrics = try await client.send(.get, "/api/v1/metrics").text
+            #expect(metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="counted"} 1"#), "\(metrics)")
+            #expect(!metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"}"#))
+
+            // Once the server saved them (in the background), an ingestion follows them and saves
+            // them again: the server reads the store's newer copies, not the 500 rows.
+            let names = [StatisticsAggregate.savedName, SavedAggregates.savedName(regression: analysis)]
+            for _ in 0..<200 {
+                var versions: [Int64?] = []
+                for name in names { versions.append(try await warehouse.savedAggregateVersion(named: name)) }
+                if versions.allSatisfy({ $0 == 3 }) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await warehouse.dataVersion() == 3, "the ingestion and the correction")
             try SyntheticGenerator.fittedOnBundledData().write(rows: 500, seed: 3, toFileAt: more)
             #expect(try await Ingestor(platform: platform).ingest(file: more).stored == 500)
             let second = try await client.send(.get, "/api/v1/stats?by=sex").text
-            #expect(second != first)
-            let recomputed = try StatisticsReport.compute(try await DatasetColumns.load(from: platform.warehouse.recordWarehouse), groupBy: "sex")
-            #expect(jsonDisagreement(Data(second.utf8), try Responses.encoded(recomputed), relative: 1e-12) == "")
-            let metrics = try await client.send(.get, "/api/v1/metrics").text
-            // The first statistics are counted by PostgreSQL, not read row by row.
-            #expect(metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="counted"} 1"#), "\(metrics)")
-            #expect(!metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="all"}"#))
-            #expect(metrics.contains(#"penguins_statistics_updates_total{dataset="penguins",read="inserted"} 1"#))
-            // The regression's sums add the 500 inserted rows too.
             let refit = try await client.send(.get, regression).text
-            #expect(refit != fit)
-            let analysis = RegressionAnalysis(target: "bill_depth_mm", predictors: ["bill_length_mm", "species", "island"])
-            try expectRecomputation(refit, try analysis.run(try await DatasetColumns.load(from: platform.warehouse.recordWarehouse)))
-            #expect(try await client.send(.get, "/api/v1/metrics").text
-                .contains(#"penguins_regression_updates_total{dataset="penguins",read="inserted"} 1"#))
+            #expect(second != first && refit != fit)
+            try await expectRecomputed(second, refit)
+            let followed = try await client.send(.get, "/api/v1/metrics").text
+            #expect(followed.contains(#"penguins_statistics_updates_total{dataset="penguins",read="saved"} 1"#), "\(followed)")
+            #expect(followed.contains(#"penguins_regression_updates_total{dataset="penguins",read="saved"} 1"#))
+
+            // Rows inserted by a writer that keeps no aggregates: added to the kept ones.
+            let columns = try await warehouse.columns(featureIndices: Array(warehouse.schema.features.indices))
+            try await warehouse.upsert((0..<30).map { index in
+                DatasetRecord(
+                    id: "direct-\(index)", targetClass: columns.targetClasses[index],
+                    features: columns.features.map { $0[index].isNaN ? nil : $0[index] })
+            })
+            let third = try await client.send(.get, "/api/v1/stats?by=sex").text
+            let thirdFit = try await client.send(.get, regression).text
+            try await expectRecomputed(third, thirdFit)
+            let inserted = try await client.send(.get, "/api/v1/metrics").text
+            #expect(inserted.contains(#"penguins_statistics_updates_total{dataset="penguins",read="inserted"} 1"#), "\(inserted)")
+            #expect(inserted.contains(#"penguins_regression_updates_total{dataset="penguins",read="inserted"} 1"#))
         }
         if case .postgres(let location) = try configuration.location(of: .lake) {
             let store = try PostgresStore(location: location)

@@ -147,7 +147,7 @@ func failingWarehouse() -> PenguinWarehouse<FailingRecordWarehouse> { PenguinWar
 struct FailingRecordWarehouse: RecordWarehouse {
     struct Failure: Error, CustomStringConvertible { var description: String { "disk I/O error" } }
     var schema: DatasetSchema { BundledSchemas.penguins }
-    func upsert(_ records: [DatasetRecord]) async throws { throw Failure() }
+    func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome { throw Failure() }
     func record(id: String) async throws -> StoredRecord? { throw Failure() }
     func scan(partition: String, after: String?, limit: Int) async throws -> [StoredRecord] { throw Failure() }
     func columns(featureIndices: [Int], predictions: Bool) async throws -> RecordColumns { throw Failure() }

@@ -66,16 +66,26 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
         return MemoryRecordWarehouse(schema: schema, rows: migrated, changeLog: changeLog, version: version + 1)
     }
 
-    public func upsert(_ records: [DatasetRecord]) {
+    @discardableResult
+    public func upsert(_ records: [DatasetRecord]) -> UpsertOutcome {
         let now = Date()
-        for record in records.lastOfEachID(\.id) {
+        let records = records.lastOfEachID(\.id)
+        guard !records.isEmpty else { return UpsertOutcome(version: version, change: .none) }
+        var (inserted, updated) = (0, 0)
+        for record in records {
             let stored = DatasetRecord(id: record.id, targetClass: record.targetClass, features: record.features)
             let previous = rows[record.id]
             let unchanged = previous.map { $0.record.targetClass == stored.targetClass && $0.record.features == stored.features } ?? false
             rows[record.id] = StoredRecord(record: stored, prediction: unchanged ? previous?.prediction : nil)
-            if previous != nil && !unchanged { changeLog.append(record.id, at: now) }
+            if previous == nil { inserted += 1 }
+            if previous != nil && !unchanged {
+                updated += 1
+                changeLog.append(record.id, at: now)
+            }
         }
         version += 1
+        let change: UpsertOutcome.Change = inserted == records.count ? .insertedAll : inserted + updated == 0 ? .none : .other
+        return UpsertOutcome(version: version, change: change)
     }
 
     public func dataVersion() -> Int64 { version }

@@ -32,20 +32,34 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     /// upserts, so change numbers become visible in order. The data version moves first, so
     /// that each statement logs what it inserted at the version the upsert makes (and a
     /// concurrent write of predictions waits for the version until the upsert commits).
-    public func upsert(_ records: [DatasetRecord]) async throws {
+    @discardableResult
+    public func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome {
         let records = records.lastOfEachID(\.id)
-        guard !records.isEmpty else { return }
+        guard !records.isEmpty else { return UpsertOutcome(version: try await dataVersion(), change: .none) }
         let tables = tables
         let statements = stride(from: 0, to: records.count, by: Self.rowsPerStatement).map { start in
             upsertStatement(records[start..<min(start + Self.rowsPerStatement, records.count)])
         }
-        try await store.transaction(.warehouse) { connection in
+        let count = records.count
+        return try await store.transaction(.warehouse) { connection in
             let logger = store.logger
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-warehouse-upsert:" + tables.warehouse) || current_schema()))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: tables.nextDataVersion), logger: logger)
+            var version: Int64 = 0
+            let next = try await connection.query(PostgresQuery(unsafeSQL: tables.nextDataVersion + " RETURNING version"), logger: logger)
+            for try await made in next.decode(Int64.self) { version = made }
             for statement in statements { try await connection.query(statement, logger: logger) }
+            // What the statements logged at this version: a row each that wrote anything, its
+            // inserted ids, or NULL when it updated or moved stored records.
+            let logged = try await connection.query(
+                "SELECT count(*), count(*) FILTER (WHERE ids IS NULL), coalesce(sum(cardinality(ids)), 0) FROM \(unescaped: tables.insertions) WHERE version = \(version)",
+                logger: logger)
+            var change = UpsertOutcome.Change.other
+            for try await (rows, unknown, inserted) in logged.decode((Int64, Int64, Int64).self) {
+                change = rows == 0 ? .none : unknown == 0 && inserted == count ? .insertedAll : .other
+            }
             for statement in Self.insertionLogPruning(tables) { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            return UpsertOutcome(version: version, change: change)
         }
     }
 
@@ -418,6 +432,16 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         return try await store.run(.warehouse) { client in
             let rows = try await client.query("SELECT version, body FROM \(unescaped: table) WHERE name = \(name) AND fingerprint = \(fingerprint)")
             for try await (version, body) in rows.decode((Int64, Data).self) { return SavedAggregate(version: version, body: body) }
+            return nil
+        }
+    }
+
+    public func savedAggregateVersion(named name: String) async throws -> Int64? {
+        let table = tables.aggregates
+        let fingerprint = schema.fingerprint
+        return try await store.run(.warehouse) { client in
+            let rows = try await client.query("SELECT version FROM \(unescaped: table) WHERE name = \(name) AND fingerprint = \(fingerprint)")
+            for try await version in rows.decode(Int64.self) { return version }
             return nil
         }
     }

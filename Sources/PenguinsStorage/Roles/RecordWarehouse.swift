@@ -163,8 +163,10 @@ public protocol RecordWarehouse: ChangeLog {
     var schema: DatasetSchema { get }
     /// Inserts or updates records by id (a record that changes partition moves). The prediction
     /// survives an upsert that leaves the target and features unchanged and is cleared otherwise.
-    /// Within a batch, the last record of an id wins.
-    func upsert(_ records: [DatasetRecord]) async throws
+    /// Within a batch, the last record of an id wins. Answers the data version the upsert made
+    /// and what it did to the stored records.
+    @discardableResult
+    func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome
     /// The stored record of `id`, or nil.
     func record(id: String) async throws -> StoredRecord?
     /// One partition's records ordered by id, after `after`, at most `limit`.
@@ -214,6 +216,9 @@ public protocol RecordWarehouse: ChangeLog {
     /// The aggregate of the records saved under `name` for this schema (its fingerprint) by
     /// ``saveAggregate(_:named:version:)``, with the data version it is of; nil when none is.
     func savedAggregate(named name: String) async throws -> SavedAggregate?
+    /// The data version of the aggregate saved under `name` for this schema, nil when none is:
+    /// whether a saved copy is newer than one kept in memory, without reading its body.
+    func savedAggregateVersion(named name: String) async throws -> Int64?
     /// Saves `body`, an aggregate of the records at data version `version` (statistics kept as
     /// counts, a regression's sums), under `name`, unless the one saved under it is of a later
     /// version: a process starting again brings it up to date with
@@ -226,6 +231,30 @@ public protocol RecordWarehouse: ChangeLog {
     /// than `cellLimit` cells (the values are too many to keep as counts), or when writes
     /// kept moving the data version.
     func countRecords(sampleSize: Int, cellLimit: Int) async throws -> RecordCounts?
+}
+
+/// What an upsert did: the data version it made, one more than the version it started from (a
+/// writer that knows the version before its upsert knows whether another write came between),
+/// and how it changed the stored records.
+public struct UpsertOutcome: Sendable, Equatable {
+    /// How an upsert changed the stored records.
+    public enum Change: Sendable, Equatable {
+        /// Every record given (the last of each id) was new and is now stored.
+        case insertedAll
+        /// No stored record changed: every record given was stored already, as it is.
+        case none
+        /// Some stored records were updated, or some records given were new and others unchanged.
+        case other
+    }
+
+    /// The data version the upsert made.
+    public var version: Int64
+    public var change: Change
+
+    public init(version: Int64, change: Change) {
+        self.version = version
+        self.change = change
+    }
 }
 
 /// An aggregate of a warehouse's records as saved in its store, and the data version it is of.
@@ -287,6 +316,9 @@ extension RecordWarehouse {
 
     /// A store that saves no aggregates has none.
     public func savedAggregate(named name: String) async throws -> SavedAggregate? { nil }
+
+    /// A store that saves no aggregates has none.
+    public func savedAggregateVersion(named name: String) async throws -> Int64? { nil }
 
     /// A store that saves no aggregates forgets them.
     public func saveAggregate(_ body: Data, named name: String, version: Int64) async throws {}

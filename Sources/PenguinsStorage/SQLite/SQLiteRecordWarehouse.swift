@@ -34,9 +34,10 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     /// Inserts or updates records in one transaction, many rows per statement. The prediction
     /// columns are cleared when the target or a feature changes; an identical row is not rewritten.
-    public func upsert(_ records: [DatasetRecord]) async throws {
+    @discardableResult
+    public func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome {
         let records = records.lastOfEachID(\.id)
-        guard !records.isEmpty else { return }
+        guard !records.isEmpty else { return UpsertOutcome(version: try await dataVersion(), change: .none) }
         let schema = tables.schema
         let coding = coding
         let columns = tables.recordColumns + ["usable_for_training"]
@@ -53,7 +54,8 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let usable = schema.usableForTraining(records)
         let nextDataVersion = tables.nextDataVersion
         let (lastChange, insertionLog) = (lastChange, insertionLog)
-        try await pool.write { db in
+        let version = "SELECT version FROM \(tables.dataVersion)"
+        return try await pool.write { db in
             let changesBefore = try Int.fetchOne(db, sql: lastChange) ?? 0
             // As many rows per statement as the penguins' warehouse writes, fewer for a schema so
             // wide that they would pass SQLite's limit of 32,766 parameters a statement.
@@ -77,6 +79,8 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             // Every written row is an insertion or an update, and the trigger logged each update.
             let updated = (try Int.fetchOne(db, sql: lastChange) ?? 0) - changesBefore
             try insertionLog.record(db, written: written, updated: updated, ids: records.map(\.id))
+            let change: UpsertOutcome.Change = written == 0 ? .none : updated == 0 && written == records.count ? .insertedAll : .other
+            return UpsertOutcome(version: try Int64.fetchOne(db, sql: version) ?? 0, change: change)
         }
     }
 
@@ -165,6 +169,12 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         return try await pool.readInBackground { db in
             try Row.fetchOne(db, sql: sql, arguments: [name, fingerprint]).map { SavedAggregate(version: $0[0], body: $0[1]) }
         }
+    }
+
+    public func savedAggregateVersion(named name: String) async throws -> Int64? {
+        let sql = "SELECT version FROM \(tables.aggregates) WHERE name = ? AND fingerprint = ?"
+        let fingerprint = schema.fingerprint
+        return try await pool.readInBackground { db in try Int64.fetchOne(db, sql: sql, arguments: [name, fingerprint]) }
     }
 
     public func saveAggregate(_ body: Data, named name: String, version: Int64) async throws {

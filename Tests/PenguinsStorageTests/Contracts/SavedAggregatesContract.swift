@@ -14,9 +14,12 @@ func checkSavedAggregatesContract(_ provider: some DatasetTablesProvider, saves:
     try await warehouse.saveAggregate(bytes, named: "counts", version: 3)
     guard saves else {
         #expect(try await warehouse.savedAggregate(named: "counts") == nil)
+        #expect(try await warehouse.savedAggregateVersion(named: "counts") == nil)
         return
     }
     #expect(try await warehouse.savedAggregate(named: "counts") == SavedAggregate(version: 3, body: bytes))
+    #expect(try await warehouse.savedAggregateVersion(named: "counts") == 3)
+    #expect(try await warehouse.savedAggregateVersion(named: "sums#seed=7") == nil)
 
     // A save of an earlier version (a slower process) keeps the later one; the same or a later
     // version replaces it.
@@ -24,6 +27,7 @@ func checkSavedAggregatesContract(_ provider: some DatasetTablesProvider, saves:
     #expect(try await warehouse.savedAggregate(named: "counts") == SavedAggregate(version: 3, body: bytes))
     try await warehouse.saveAggregate(Data("at 5".utf8), named: "counts", version: 5)
     #expect(try await warehouse.savedAggregate(named: "counts") == SavedAggregate(version: 5, body: Data("at 5".utf8)))
+    #expect(try await warehouse.savedAggregateVersion(named: "counts") == 5)
 
     // Names apart; another dataset's apart.
     try await warehouse.saveAggregate(Data("sums".utf8), named: "sums#seed=7", version: 4)
@@ -31,4 +35,5 @@ func checkSavedAggregatesContract(_ provider: some DatasetTablesProvider, saves:
     #expect(try await warehouse.savedAggregate(named: "counts")?.version == 5)
     let other = try await provider.warehouse(for: otterSchema(name: "otters_b"))
     #expect(try await other.savedAggregate(named: "counts") == nil)
+    #expect(try await other.savedAggregateVersion(named: "counts") == nil)
 }

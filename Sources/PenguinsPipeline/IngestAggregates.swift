@@ -1,0 +1,117 @@
+import Foundation
+import PenguinsCore
+import PenguinsStorage
+
+/// The saved aggregates of a warehouse that an ingestion keeps up to date as it writes: the
+/// statistics and the regression sums of the default split, which the dashboard's first pages,
+/// `penguins stats` and `penguins regress` read. Each batch the warehouse stored is added on a
+/// thread of low priority (``BackgroundThreads``) while the next batch is written, and at the
+/// end they are saved at the data version the ingestion left: right after a bulk load, nothing
+/// has to read the warehouse again to summarise it.
+///
+/// They are followed only from a known start (a copy saved at the data's version, or an empty
+/// warehouse) and only while each upsert is the next write of the warehouse (no other process
+/// wrote in between) and inserted every record it was given or changed none. Anything else stops
+/// the following; readers then bring the aggregates up to date as before (``SavedAggregates``).
+actor IngestAggregates {
+    /// The aggregates and the data version they are of, changed by one fold at a time.
+    private final class Followed: @unchecked Sendable {
+        var version: Int64
+        var statistics: StatisticsAggregate?
+        var regression: RegressionAggregate?
+
+        init(version: Int64, statistics: StatisticsAggregate?, regression: RegressionAggregate?) {
+            self.version = version
+            self.statistics = statistics
+            self.regression = regression
+        }
+    }
+
+    private let warehouse: any RecordWarehouse
+    private let followed: Followed
+    /// The fold of the last batch handed over; each fold waits for the one before. Nil once a
+    /// fold stopped the following.
+    private var folding: Task<Bool, Never>? = Task { true }
+
+    /// The split whose regression sums are followed: the one the regression pages and
+    /// `penguins regress` take unless asked for another.
+    private static let testFraction = RegressionAnalysis.defaultTestFraction
+    private static let seed = RegressionAnalysis.defaultSeed
+    private static let regressionName = SavedAggregates.savedName(testFraction: testFraction, seed: seed)
+
+    private init(warehouse: any RecordWarehouse, followed: Followed) {
+        self.warehouse = warehouse
+        self.followed = followed
+    }
+
+    /// The aggregates of `warehouse` to follow from now, or nil when none is known at the data's
+    /// current version (none saved there and the warehouse not empty).
+    static func start(_ warehouse: any RecordWarehouse) async throws -> IngestAggregates? {
+        let version = try await warehouse.dataVersion()
+        let schema = warehouse.schema
+        var statistics = try await SavedAggregates.saved(StatisticsAggregate.self, StatisticsAggregate.savedName, in: warehouse, logger: nil)
+        var regression = try await SavedAggregates.saved(RegressionAggregate.self, regressionName, in: warehouse, logger: nil)
+        if statistics?.version != version || regression?.version != version, try await warehouse.count() == 0 {
+            statistics = VersionedAggregate(version: version, aggregate: StatisticsAggregate(schema: schema))
+            regression = VersionedAggregate(
+                version: version, aggregate: RegressionAggregate(schema: schema, testFraction: testFraction, seed: seed))
+        }
+        let followed = Followed(
+            version: version,
+            statistics: statistics?.version == version ? statistics?.aggregate : nil,
+            regression: regression?.version == version ? regression?.aggregate : nil)
+        guard followed.statistics != nil || followed.regression != nil else { return nil }
+        return IngestAggregates(warehouse: warehouse, followed: followed)
+    }
+
+    /// Adds `records`, which the warehouse's upsert stored with `outcome`, once the batch before
+    /// is added. Waits for the fold of the batch before this one, so that no more than two
+    /// batches are held.
+    func stored(_ records: [DatasetRecord], _ outcome: UpsertOutcome) async {
+        guard let previous = folding else { return }
+        let followed = followed
+        folding = Task {
+            guard await previous.value else { return false }
+            return (try? await BackgroundThreads.shared.run { Self.add(records, outcome, to: followed) }) ?? false
+        }
+        _ = await previous.value
+    }
+
+    /// Saves the aggregates when they are still followed, at the data version of the last upsert.
+    /// Answers whether they were saved.
+    @discardableResult
+    func finish() async throws -> Bool {
+        guard let last = folding, await last.value else { return false }
+        folding = nil
+        if let statistics = followed.statistics {
+            try await SavedAggregates.save(
+                VersionedAggregate(version: followed.version, aggregate: statistics), as: StatisticsAggregate.savedName, in: warehouse)
+        }
+        if let regression = followed.regression {
+            try await SavedAggregates.save(
+                VersionedAggregate(version: followed.version, aggregate: regression),
+                as: Self.regressionName, in: warehouse)
+        }
+        return true
+    }
+
+    /// Adds one upsert's records to `followed`; false when they can no longer be followed.
+    private static func add(_ records: [DatasetRecord], _ outcome: UpsertOutcome, to followed: Followed) -> Bool {
+        guard outcome.version == followed.version + 1 else { return false }
+        switch outcome.change {
+        case .other: return false
+        case .none: break
+        case .insertedAll:
+            let features = Array(followed.statistics?.schema.features.indices ?? followed.regression!.schema.features.indices)
+            var columns = RecordColumns(features: features.map { _ in [] })
+            for record in records.lastOfEachID(\.id) { columns.append(record, featureIndices: features) }
+            followed.statistics?.add(columns)
+            followed.regression?.add(columns)
+            if followed.statistics?.isCompact == false { followed.statistics = nil }
+            if followed.regression?.isCompact == false { followed.regression = nil }
+            if followed.statistics == nil && followed.regression == nil { return false }
+        }
+        followed.version = outcome.version
+        return true
+    }
+}
