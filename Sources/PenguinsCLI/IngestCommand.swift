@@ -12,6 +12,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: "CSV file to ingest (default: the dataset's bundled file, for the penguins the raw Palmer file).")
     var file: String?
 
+    @Flag(help: "Leave the statistics and regression summaries to their first reader: a faster ingestion, a slower first summary after it.")
+    var noSummaries = false
+
     @OptionGroup var dataset: DatasetOption
     @OptionGroup var csv: CSVOptions
     @OptionGroup var global: GlobalOptions
@@ -26,7 +29,7 @@ struct IngestCommand: AsyncParsableCommand {
                 throw ValidationError("dataset \(name) has no bundled file: name the CSV file to ingest")
             }
             let progress = ProgressLine()
-            let report = try await Ingestor(platform: platform).ingest(file: url, dataset: name, overrides: csv.overrides) {
+            let report = try await Ingestor(platform: platform, keepsSummaries: !noSummaries).ingest(file: url, dataset: name, overrides: csv.overrides) {
                 progress.update(rows: $0.rowsRead, elapsed: $0.elapsedSeconds)
             }
             progress.finish()
@@ -52,6 +55,7 @@ struct IngestCommand: AsyncParsableCommand {
             let rows = Platform.isDefaultDataset(dataset) ? "re-measured penguins" : "changed rows of \(dataset)"
             lines.append("\(report.cacheInvalidated) \(rows): their predictions were dropped from the cache and the warehouse; run penguins score to refresh them")
         }
+        if report.summariesSaved { lines.append("statistics and regression summaries saved at this data version") }
         if let warning = report.cacheWarning { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n")
     }

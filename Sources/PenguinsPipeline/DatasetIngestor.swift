@@ -11,10 +11,13 @@ public struct DatasetIngestor: Sendable {
     public var platform: Platform
     /// Rows per write transaction.
     public var batchSize: Int
+    /// Whether the saved summaries are kept up to date as the rows are written (``Ingestor/keepsSummaries``).
+    public var keepsSummaries: Bool
 
-    public init(platform: Platform, batchSize: Int = 10_000) {
+    public init(platform: Platform, batchSize: Int = 10_000, keepsSummaries: Bool = true) {
         self.platform = platform
         self.batchSize = batchSize
+        self.keepsSummaries = keepsSummaries
     }
 
     /// Ingests `file` into the tables of `schema`'s dataset; `progress` is called after each batch.
@@ -36,7 +39,7 @@ public struct DatasetIngestor: Sendable {
         await coherence.correct(&report)  // the position that this file's changes follow
         let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let schema = stores.schema
-        let aggregates = try await IngestAggregates.start(stores.warehouse)
+        let aggregates = keepsSummaries ? try await IngestAggregates.start(stores.warehouse) : nil
         @Sendable func nextPrepared() async throws -> DatasetBatch? {
             guard let batch = try await batches.next() else { return nil }
             return DatasetBatch(batch, schema: schema, source: source, at: Date())
@@ -51,7 +54,7 @@ public struct DatasetIngestor: Sendable {
             await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
-        try await aggregates?.finish()
+        report.summariesSaved = try await aggregates?.finish() ?? false
         report.releasedFromQuarantine = try await stores.quarantine.release(file: source, keepingLines: badLines)
         try await stores.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
         report.seconds = Date().timeIntervalSince(start)

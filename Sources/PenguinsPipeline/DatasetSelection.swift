@@ -53,7 +53,7 @@ extension Ingestor {
     ) async throws -> IngestReport {
         if Platform.isDefaultDataset(name) { return try await ingest(file: file, overrides: overrides, progress: progress) }
         let schema = try await platform.schema(ofDataset: name)
-        return try await DatasetIngestor(platform: platform, batchSize: batchSize)
+        return try await DatasetIngestor(platform: platform, batchSize: batchSize, keepsSummaries: keepsSummaries)
             .ingest(file: file, schema: schema, overrides: overrides, progress: progress)
     }
 }

@@ -29,9 +29,13 @@ actor IngestAggregates {
 
     private let warehouse: any RecordWarehouse
     private let followed: Followed
-    /// The fold of the last batch handed over; each fold waits for the one before. Nil once a
-    /// fold stopped the following.
-    private var folding: Task<Bool, Never>? = Task { true }
+    /// The folds of the batches handed over and not known to be done, oldest first; each waits
+    /// for the one before and answers false once the following stopped. Nil after ``finish()``.
+    private var folding: [Task<Bool, Never>]? = []
+    /// The most batches waiting to be added before the writes wait for the fold: enough that a
+    /// fold of low priority takes what the writes leave of the processor without holding them
+    /// up, few enough that memory stays flat.
+    static let waitingLimit = 8
 
     /// The split whose regression sums are followed: the one the regression pages and
     /// `penguins regress` take unless asked for another.
@@ -64,25 +68,29 @@ actor IngestAggregates {
         return IngestAggregates(warehouse: warehouse, followed: followed)
     }
 
-    /// Adds `records`, which the warehouse's upsert stored with `outcome`, once the batch before
-    /// is added. Waits for the fold of the batch before this one, so that no more than two
-    /// batches are held.
+    /// Adds `records`, which the warehouse's upsert stored with `outcome`, once the batches
+    /// before are added. Waits while more than ``waitingLimit`` batches wait.
     func stored(_ records: [DatasetRecord], _ outcome: UpsertOutcome) async {
-        guard let previous = folding else { return }
+        guard folding != nil else { return }
+        let previous = folding?.last
         let followed = followed
-        folding = Task {
-            guard await previous.value else { return false }
+        folding?.append(Task {
+            guard await previous?.value ?? true else { return false }
             return (try? await BackgroundThreads.shared.run { Self.add(records, outcome, to: followed) }) ?? false
+        })
+        while let oldest = folding?.first, folding!.count > Self.waitingLimit {
+            _ = await oldest.value
+            folding?.removeFirst()
         }
-        _ = await previous.value
     }
 
     /// Saves the aggregates when they are still followed, at the data version of the last upsert.
     /// Answers whether they were saved.
     @discardableResult
     func finish() async throws -> Bool {
-        guard let last = folding, await last.value else { return false }
+        guard let folds = folding else { return false }
         folding = nil
+        guard await folds.last?.value ?? true else { return false }
         if let statistics = followed.statistics {
             try await SavedAggregates.save(
                 VersionedAggregate(version: followed.version, aggregate: statistics), as: StatisticsAggregate.savedName, in: warehouse)
@@ -104,7 +112,9 @@ actor IngestAggregates {
         case .insertedAll:
             let features = Array(followed.statistics?.schema.features.indices ?? followed.regression!.schema.features.indices)
             var columns = RecordColumns(features: features.map { _ in [] })
-            for record in records.lastOfEachID(\.id) { columns.append(record, featureIndices: features) }
+            // The upsert kept the last record of each id; a batch without repeated ids is whole.
+            let stored = outcome.records == records.count ? records : records.lastOfEachID(\.id)
+            for record in stored { columns.append(record, featureIndices: features) }
             followed.statistics?.add(columns)
             followed.regression?.add(columns)
             if followed.statistics?.isCompact == false { followed.statistics = nil }

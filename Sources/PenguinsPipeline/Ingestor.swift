@@ -21,6 +21,9 @@ public struct IngestReport: Codable, Sendable, Equatable {
     /// Why the prediction cache could not be corrected, when it could not (the next command or
     /// a running server does it); nil when it was.
     public var cacheWarning: String?
+    /// The statistics and the default regression sums were saved at the data version the
+    /// ingestion left (``IngestAggregates``): the first summary after it reads them.
+    public var summariesSaved: Bool = false
     public var seconds: Double
     public var rowsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
 }
@@ -44,10 +47,15 @@ public struct Ingestor: Sendable {
     public var platform: Platform
     /// Rows per write transaction.
     public var batchSize: Int
+    /// Whether the saved statistics and default regression sums are kept up to date as the
+    /// rows are written (``IngestAggregates``); without, the ingestion is faster and the first
+    /// summary after it reads the rows it cannot catch up with.
+    public var keepsSummaries: Bool
 
-    public init(platform: Platform, batchSize: Int = 10_000) {
+    public init(platform: Platform, batchSize: Int = 10_000, keepsSummaries: Bool = true) {
         self.platform = platform
         self.batchSize = batchSize
+        self.keepsSummaries = keepsSummaries
     }
 
     /// Ingests `file`; `progress` is called after each batch.
@@ -69,7 +77,7 @@ public struct Ingestor: Sendable {
         let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let warehouse = platform.warehouse
         let records = warehouse.recordWarehouse
-        let aggregates = try await IngestAggregates.start(records)
+        let aggregates = keepsSummaries ? try await IngestAggregates.start(records) : nil
         @Sendable func nextPrepared() async throws -> PreparedBatch? {
             guard let batch = try await batches.next() else { return nil }
             return try PreparedBatch(batch, source: source, provenance: provenance, warehouse: warehouse, at: Date())
@@ -84,7 +92,7 @@ public struct Ingestor: Sendable {
             await coherence.correct(&report)
             progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
         }
-        try await aggregates?.finish()
+        report.summariesSaved = try await aggregates?.finish() ?? false
         report.releasedFromQuarantine = try await platform.quarantine.release(file: source, keepingLines: badLines)
         try await platform.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
         report.seconds = Date().timeIntervalSince(start)

@@ -353,11 +353,18 @@ private struct Combinations: Sendable {
     private struct Cell: Hashable {
         var value: UInt64
         var combination: Int
+
+        /// One word hashed instead of two: the combination's number spread over the bits
+        /// (Fibonacci hashing) before it is mixed into the value's.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(value ^ (UInt64(bitPattern: Int64(combination)) &* 0x9E37_79B9_7F4A_7C15))
+        }
     }
 
     /// Counts `values` of the records of `range` (the chunk `ofRecord` describes) into `counts`.
     func count(_ values: [Double], rows range: Range<Int>, into counts: inout StatisticsAggregate.NumericCounts) {
         var cells: [Cell: Int] = [:]
+        cells.reserveCapacity(Swift.min(range.count, 4_096))
         let missing = Double.nan.bitPattern
         for (offset, row) in range.enumerated() {
             let value = values[row]

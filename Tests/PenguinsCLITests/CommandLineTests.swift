@@ -106,6 +106,18 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect(report["stored"] as? Int == 2)
         #expect(report["quarantined"] as? Int == 1)
         #expect(report["not_usable_for_training"] as? Int == 1)
+        #expect(report["summaries_saved"] as? Bool == true, "an ingestion into an empty warehouse saves its summaries")
+
+        // Without summaries: the rows are stored, the summaries left to their first reader.
+        let more = try penguins.temporaryFile("more.csv", """
+        species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
+        Gentoo,Biscoe,46.1,13.2,211,4500,female,2007
+
+        """)
+        let quick = try await penguins.run("ingest", more, "--no-summaries", "--format", "json")
+        #expect(quick.status == 0, "\(quick.standardError)")
+        #expect(try quick.json()["stored"] as? Int == 1)
+        #expect(try quick.json()["summaries_saved"] as? Bool == false)
 
         let quarantine = try await penguins.run("quarantine", "--format", "json")
         #expect(quarantine.status == 0, "\(quarantine.standardError)")

@@ -17,6 +17,7 @@ import Testing
         let report = try await Ingestor(platform: platform, batchSize: 50).ingest(file: file, dataset: dataset)
         let warehouse = try await platform.recordWarehouse(of: try await platform.schema(ofDataset: dataset))
         #expect(report.stored == (try await warehouse.count()) && report.stored > 100)
+        #expect(report.summariesSaved)
         try await expectSavedAtTheDataVersion(warehouse)
     }
 
@@ -41,7 +42,8 @@ import Testing
         let before = try await warehouse.dataVersion()
         let changed = Scratch.directory.appendingPathComponent("changed-\(UUID().uuidString).csv")
         try generator.write(rows: 500, seed: 4, toFileAt: changed)
-        #expect(try await Ingestor(platform: platform).ingest(file: changed).stored == 500)
+        let update = try await Ingestor(platform: platform).ingest(file: changed)
+        #expect(update.stored == 500 && !update.summariesSaved)
         #expect(try await warehouse.dataVersion() > before)
         #expect(try await warehouse.savedAggregateVersion(named: StatisticsAggregate.savedName) == before)
         #expect(try await warehouse.savedAggregateVersion(named: Self.regressionName) == before)
@@ -53,6 +55,17 @@ import Testing
         #expect(try disagreement(statistics.report(groupBy: "island"), StatisticsReport.compute(columns, groupBy: "island")) == "")
     }
 
+    @Test(arguments: ["penguins", "iris"])
+    func anIngestionToldNotToKeepsNone(dataset: String) async throws {
+        let platform = try temporaryPlatform()
+        let file = dataset == "iris" ? BundledDataset.irisCSV : BundledDataset.rawCSV
+        let report = try await Ingestor(platform: platform, keepsSummaries: false).ingest(file: file, dataset: dataset)
+        #expect(!report.summariesSaved && report.stored > 100)
+        let warehouse = try await platform.recordWarehouse(of: try await platform.schema(ofDataset: dataset))
+        #expect(try await warehouse.savedAggregateVersion(named: StatisticsAggregate.savedName) == nil)
+        #expect(try await warehouse.savedAggregateVersion(named: Self.regressionName) == nil)
+    }
+
     @Test func aWarehouseWithRowsAndNoSavedCopyIsLeftToTheReaders() async throws {
         let platform = try temporaryPlatform()
         let warehouse = platform.warehouse.recordWarehouse
@@ -60,7 +73,7 @@ import Testing
         try await warehouse.upsert([
             DatasetRecord(id: "one", targetClass: 0, features: warehouse.schema.features.map { $0.kind == .numeric ? 1 : 0 })
         ])
-        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        #expect(!(try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)).summariesSaved)
         #expect(try await warehouse.savedAggregateVersion(named: StatisticsAggregate.savedName) == nil)
         #expect(try await warehouse.savedAggregateVersion(named: Self.regressionName) == nil)
     }

@@ -70,7 +70,7 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
     public func upsert(_ records: [DatasetRecord]) -> UpsertOutcome {
         let now = Date()
         let records = records.lastOfEachID(\.id)
-        guard !records.isEmpty else { return UpsertOutcome(version: version, change: .none) }
+        guard !records.isEmpty else { return UpsertOutcome(version: version, change: .none, records: 0) }
         var (inserted, updated) = (0, 0)
         for record in records {
             let stored = DatasetRecord(id: record.id, targetClass: record.targetClass, features: record.features)
@@ -85,7 +85,7 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
         }
         version += 1
         let change: UpsertOutcome.Change = inserted == records.count ? .insertedAll : inserted + updated == 0 ? .none : .other
-        return UpsertOutcome(version: version, change: change)
+        return UpsertOutcome(version: version, change: change, records: records.count)
     }
 
     public func dataVersion() -> Int64 { version }

@@ -35,7 +35,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     @discardableResult
     public func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome {
         let records = records.lastOfEachID(\.id)
-        guard !records.isEmpty else { return UpsertOutcome(version: try await dataVersion(), change: .none) }
+        guard !records.isEmpty else { return UpsertOutcome(version: try await dataVersion(), change: .none, records: 0) }
         let tables = tables
         let statements = stride(from: 0, to: records.count, by: Self.rowsPerStatement).map { start in
             upsertStatement(records[start..<min(start + Self.rowsPerStatement, records.count)])
@@ -59,7 +59,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 change = rows == 0 ? .none : unknown == 0 && inserted == count ? .insertedAll : .other
             }
             for statement in Self.insertionLogPruning(tables) { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-            return UpsertOutcome(version: version, change: change)
+            return UpsertOutcome(version: version, change: change, records: count)
         }
     }
 

@@ -31,6 +31,7 @@ extension Array {
     /// Only the last element of each id kept, in the order of those last ones; an array without
     /// repeats comes back unchanged. (A PostgreSQL `INSERT ... ON CONFLICT` may not touch a row
     /// twice, and within a batch the last version of a row wins.)
+    @inlinable
     public func lastOfEachID(_ id: (Element) -> String) -> [Element] {
         var lastIndex: [String: Int] = [:]
         lastIndex.reserveCapacity(count)

@@ -250,10 +250,13 @@ public struct UpsertOutcome: Sendable, Equatable {
     /// The data version the upsert made.
     public var version: Int64
     public var change: Change
+    /// The records the upsert wrote or found as they were: the last of each id given.
+    public var records: Int
 
-    public init(version: Int64, change: Change) {
+    public init(version: Int64, change: Change, records: Int) {
         self.version = version
         self.change = change
+        self.records = records
     }
 }
 

@@ -37,7 +37,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     @discardableResult
     public func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome {
         let records = records.lastOfEachID(\.id)
-        guard !records.isEmpty else { return UpsertOutcome(version: try await dataVersion(), change: .none) }
+        guard !records.isEmpty else { return UpsertOutcome(version: try await dataVersion(), change: .none, records: 0) }
         let schema = tables.schema
         let coding = coding
         let columns = tables.recordColumns + ["usable_for_training"]
@@ -80,7 +80,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             let updated = (try Int.fetchOne(db, sql: lastChange) ?? 0) - changesBefore
             try insertionLog.record(db, written: written, updated: updated, ids: records.map(\.id))
             let change: UpsertOutcome.Change = written == 0 ? .none : updated == 0 && written == records.count ? .insertedAll : .other
-            return UpsertOutcome(version: try Int64.fetchOne(db, sql: version) ?? 0, change: change)
+            return UpsertOutcome(version: try Int64.fetchOne(db, sql: version) ?? 0, change: change, records: records.count)
         }
     }
 

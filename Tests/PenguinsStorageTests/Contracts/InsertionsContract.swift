@@ -29,10 +29,10 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
         otter("o1", kind: 0, site: 0, length: 90, coat: 0), otter("o1", kind: 0, site: 0, length: 95.5, coat: 1),
         otter("o2", kind: 1, site: 1, length: nil, coat: nil),
     ])
-    #expect(first == UpsertOutcome(version: empty.version + 1, change: .insertedAll))
+    #expect(first == UpsertOutcome(version: empty.version + 1, change: .insertedAll, records: 2))
     let second = try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)])
-    #expect(second == UpsertOutcome(version: empty.version + 2, change: .insertedAll))
-    #expect(try await warehouse.upsert([]) == UpsertOutcome(version: second.version, change: .none), "no records: no write")
+    #expect(second == UpsertOutcome(version: empty.version + 2, change: .insertedAll, records: 1))
+    #expect(try await warehouse.upsert([]) == UpsertOutcome(version: second.version, change: .none, records: 0), "no records: no write")
     let afterInsertions = try await warehouse.dataVersion()
     #expect(afterInsertions == second.version)
     if let inserted = try await warehouse.insertions(after: empty.version, featureIndices: all) {
@@ -65,7 +65,7 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     #expect(stopped == nil)
 
     // Writing the same records again, or batch predictions, inserts nothing.
-    #expect(try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)]) == UpsertOutcome(version: afterInsertions + 1, change: .none))
+    #expect(try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)]) == UpsertOutcome(version: afterInsertions + 1, change: .none, records: 1))
     let prediction = RecordPrediction(predictedClass: 0, probabilities: [1, 0], modelVersion: 1, predictedAt: Date())
     #expect(try await warehouse.writePredictions([("o1", prediction, [0, 95.5, 1])], featureIndices: all) == 1)
     let unchanged = try await warehouse.insertions(after: afterInsertions, featureIndices: all)
@@ -76,13 +76,13 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
 
     // An update of a stored record cannot be told record by record: the old values are gone.
     let beforeUpdate = try await warehouse.dataVersion()
-    #expect(try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 96, coat: 1)]) == UpsertOutcome(version: beforeUpdate + 1, change: .other))
+    #expect(try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 96, coat: 1)]) == UpsertOutcome(version: beforeUpdate + 1, change: .other, records: 1))
     #expect(try await warehouse.insertions(after: beforeUpdate, featureIndices: all) == nil)
     // Nor, on some stores, a batch that both inserts and leaves a record as it was; those that
     // tell name the inserted one alone.
     let beforeMixed = try await warehouse.dataVersion()
     let mixedOutcome = try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0), otter("o4", kind: 1, site: 0, length: 70, coat: 0)])
-    #expect(mixedOutcome == UpsertOutcome(version: beforeMixed + 1, change: .other), "one record inserted, one unchanged")
+    #expect(mixedOutcome == UpsertOutcome(version: beforeMixed + 1, change: .other, records: 2), "one record inserted, one unchanged")
     if let mixed = try await warehouse.insertions(after: beforeMixed, featureIndices: all) {
         #expect(mixed.records.ids == ["o4"])
     }
