@@ -45,6 +45,11 @@ public struct ServerConfiguration: Sendable, Equatable {
 public struct ServerOptions: Sendable {
     /// Forest parameters of the model trained at start when the registry has none.
     public var trainingParameters: RandomForestClassifier
+    /// The most warehouse rows a model is trained on at start when the registry has none;
+    /// beyond it the server starts without a model (``LiveModel/load(platform:parameters:trainingLimit:logger:)``).
+    public var startTrainingLimit: Int
+    /// A million rows: a fit the serving process holds in about 130 MB and makes in seconds.
+    public static let defaultStartTrainingLimit = 1_000_000
     /// How often the registry is polled for promotions made by another process.
     public var registryPollInterval: Duration
     /// How often the warehouse's change log is read, to drop cached predictions of re-measured
@@ -93,6 +98,7 @@ public struct ServerOptions: Sendable {
 
     public init(
         trainingParameters: RandomForestClassifier = RandomForestClassifier(),
+        startTrainingLimit: Int = ServerOptions.defaultStartTrainingLimit,
         registryPollInterval: Duration = .seconds(2),
         warehousePollInterval: Duration = .milliseconds(500),
         logFlushInterval: Duration = .milliseconds(100),
@@ -113,6 +119,7 @@ public struct ServerOptions: Sendable {
         logger: Logger = Logger(label: "penguins.server")
     ) {
         self.trainingParameters = trainingParameters
+        self.startTrainingLimit = startTrainingLimit
         self.registryPollInterval = registryPollInterval
         self.warehousePollInterval = warehousePollInterval
         self.logFlushInterval = logFlushInterval
@@ -248,7 +255,8 @@ public enum PenguinsServer {
     static func makeRouter(
         platform: Platform, options: ServerOptions, access: AccessControl
     ) async throws -> (Router<PenguinsRequestContext>, [any Service]) {
-        let model = try await LiveModel.load(platform: platform, parameters: options.trainingParameters, logger: options.logger)
+        let model = try await LiveModel.load(
+            platform: platform, parameters: options.trainingParameters, trainingLimit: options.startTrainingLimit, logger: options.logger)
         let health = StoreHealth(
             retryInterval: options.storeRetryInterval, pointTimeout: options.storeTimeout, metrics: options.metrics, logger: options.logger
         )

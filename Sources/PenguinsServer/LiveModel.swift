@@ -77,11 +77,23 @@ public final class LiveModel: Sendable {
     }
 
     /// The model to serve at start: the registry's current version; if there is none but the
-    /// warehouse has complete rows, one is trained with `parameters`, registered and promoted.
-    /// Nil when there is nothing to train on.
-    public static func load(platform: Platform, parameters: RandomForestClassifier, logger: Logger) async throws -> LiveModel {
+    /// warehouse has complete rows, at most `trainingLimit`, one is trained with `parameters`,
+    /// registered and promoted. None when there is nothing to train on, or more rows than a
+    /// serving process should read while it starts (a 10-million-row fit holds close to 900 MB
+    /// and keeps the server from listening for a quarter of a minute): `penguins train` makes
+    /// one then, which the registry poll picks up.
+    public static func load(
+        platform: Platform, parameters: RandomForestClassifier, trainingLimit: Int = ServerOptions.defaultStartTrainingLimit, logger: Logger
+    ) async throws -> LiveModel {
         if let registered = try await platform.registry.current() {
             return LiveModel(try platform.speciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact)))
+        }
+        let rows = try await platform.warehouse.count()
+        guard rows <= trainingLimit else {
+            logger.warning(
+                "no model, and \(rows) rows are more than the server trains on while it starts (\(trainingLimit)): predictions answer 503 until penguins train promotes one"
+            )
+            return LiveModel(schema: platform.warehouse.recordWarehouse.schema)
         }
         do {
             let report = try await Trainer(platform: platform, parameters: parameters).train()

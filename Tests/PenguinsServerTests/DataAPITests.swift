@@ -243,6 +243,22 @@ import Testing
         #expect(live.current?.model.predict(measurements)?.modelVersion == 2)
     }
 
+    @Test func aServerDoesNotTrainOnMoreRowsThanItsLimitWhileItStarts() async throws {
+        let platform = try await makePlatform(train: false)
+        let rows = try await platform.warehouse.count()
+        let live = try await LiveModel.load(platform: platform, parameters: smallForest, trainingLimit: rows - 1, logger: .init(label: "test"))
+        #expect(live.version == nil)
+        #expect(try await platform.registry.current() == nil, "nothing trained")
+        // The registry poll serves the model another process trains.
+        _ = try await Trainer(platform: platform, parameters: smallForest).train()
+        #expect(try await live.refresh(from: platform.registry))
+        #expect(live.version == 1)
+        // At the limit, the server trains one itself.
+        let other = try await makePlatform(train: false)
+        let trained = try await LiveModel.load(platform: other, parameters: smallForest, trainingLimit: rows, logger: .init(label: "test"))
+        #expect(trained.version == 1)
+    }
+
     @Test func theRegistryWatcherPicksUpAPromotionFromAnotherProcess() async throws {
         let platform = try await makePlatform()
         let app = try await makeApp(platform, options: testOptions(poll: .milliseconds(20)))
