@@ -85,7 +85,8 @@ actor IngestAggregates {
     }
 
     /// Saves the aggregates when they are still followed, at the data version of the last upsert.
-    /// Answers whether they were saved.
+    /// Answers whether the store keeps them at that version now (a store that saves no
+    /// aggregates does not).
     @discardableResult
     func finish() async throws -> Bool {
         guard let folds = folding else { return false }
@@ -100,7 +101,8 @@ actor IngestAggregates {
                 VersionedAggregate(version: followed.version, aggregate: regression),
                 as: Self.regressionName, in: warehouse)
         }
-        return true
+        let name = followed.statistics != nil ? StatisticsAggregate.savedName : Self.regressionName
+        return try await warehouse.savedAggregateVersion(named: name) == followed.version
     }
 
     /// Adds one upsert's records to `followed`; false when they can no longer be followed.

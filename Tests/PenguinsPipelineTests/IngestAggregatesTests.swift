@@ -66,6 +66,11 @@ import Testing
         #expect(try await warehouse.savedAggregateVersion(named: Self.regressionName) == nil)
     }
 
+    @Test func aStoreThatSavesNoAggregatesIsNotSaidToHaveThem() async throws {
+        let report = try await Ingestor(platform: Platform.inMemory()).ingest(file: BundledDataset.rawCSV)
+        #expect(report.stored > 300 && !report.summariesSaved)
+    }
+
     @Test func aWarehouseWithRowsAndNoSavedCopyIsLeftToTheReaders() async throws {
         let platform = try temporaryPlatform()
         let warehouse = platform.warehouse.recordWarehouse
