@@ -55,7 +55,15 @@ actor IngestAggregates {
         let schema = warehouse.schema
         var statistics = try await SavedAggregates.saved(StatisticsAggregate.self, StatisticsAggregate.savedName, in: warehouse, logger: nil)
         var regression = try await SavedAggregates.saved(RegressionAggregate.self, regressionName, in: warehouse, logger: nil)
-        if statistics?.version != version || regression?.version != version, try await warehouse.count() == 0 {
+        // A copy at the data's version counts the rows; else the warehouse does.
+        let rows = if let statistics, statistics.version == version {
+            statistics.aggregate.rows
+        } else if let regression, regression.version == version {
+            regression.aggregate.rows
+        } else {
+            try await warehouse.count()
+        }
+        if statistics?.version != version || regression?.version != version, rows == 0 {
             statistics = VersionedAggregate(version: version, aggregate: StatisticsAggregate(schema: schema))
             regression = VersionedAggregate(
                 version: version, aggregate: RegressionAggregate(schema: schema, testFraction: testFraction, seed: seed))
@@ -71,17 +79,14 @@ actor IngestAggregates {
     /// Adds `records`, which the warehouse's upsert stored with `outcome`, once the batches
     /// before are added. Waits while more than ``waitingLimit`` batches wait.
     func stored(_ records: [DatasetRecord], _ outcome: UpsertOutcome) async {
-        guard folding != nil else { return }
-        let previous = folding?.last
-        let followed = followed
-        folding?.append(Task {
+        guard var folds = folding else { return }
+        let (previous, followed) = (folds.last, followed)
+        folds.append(Task {
             guard await previous?.value ?? true else { return false }
             return (try? await BackgroundThreads.shared.run { Self.add(records, outcome, to: followed) }) ?? false
         })
-        while let oldest = folding?.first, folding!.count > Self.waitingLimit {
-            _ = await oldest.value
-            folding?.removeFirst()
-        }
+        while folds.count > Self.waitingLimit { _ = await folds.removeFirst().value }
+        folding = folds
     }
 
     /// Saves the aggregates when they are still followed, at the data version of the last upsert.
