@@ -9,11 +9,13 @@ public struct DatasetFile {
     /// How the file is written, as detected (or overridden).
     public var dialect: CSVDialect { reader.dialect }
     /// The parser built from the schema and the header.
-    public private(set) var parser: SchemaRowParser
+    public let parser: SchemaRowParser
     /// Data records read so far (the header is not counted).
     public private(set) var recordsRead = 0
 
     private var reader: CSVReader
+    /// The ids made so far from rows' contents.
+    private var occurrences = SchemaRowParser.Occurrences()
 
     /// Opens `url` and matches its header to `schema`.
     /// - Throws: an ``IngestError``: the file is missing, unreadable or empty, or lacks a
@@ -34,7 +36,7 @@ public struct DatasetFile {
         var batch: [DatasetRowOutcome] = []
         batch.reserveCapacity(min(maxCount, 65_536))
         while batch.count < maxCount, let record = try reader.next() {
-            batch.append(parser.parse(record))
+            batch.append(parser.parse(record, occurrences: &occurrences))
         }
         recordsRead += batch.count
         return batch.isEmpty ? nil : batch

@@ -101,7 +101,13 @@ public struct SchemaRowParser: Sendable {
     private let validator: SchemaValidator
     /// The order the content hash takes the features in.
     private let hashOrder: [Int]
-    private var contentIDCounts: [UInt64: Int] = [:]
+
+    /// How often each content hash has made an id so far in one stream of rows: a file's
+    /// second identical row (of a schema without an id column) gets the suffix `-2`.
+    public struct Occurrences: Sendable {
+        var counts: [UInt64: Int] = [:]
+        public init() {}
+    }
 
     private enum TemplatePiece: Sendable {
         case text(String)
@@ -190,10 +196,11 @@ public struct SchemaRowParser: Sendable {
         return true
     }
 
-    /// Cleans and validates one data record.
-    public mutating func parse(_ record: CSVRecord) -> DatasetRowOutcome {
+    /// Cleans and validates one data record, the `occurrences` of the rows before it in its
+    /// stream counting its id.
+    public func parse(_ record: CSVRecord, occurrences: inout Occurrences) -> DatasetRowOutcome {
         do {
-            return .accepted(try self.record(from: record))
+            return .accepted(try self.record(from: record, occurrences: &occurrences))
         } catch {
             return .rejected(RejectedRow(line: record.line, rawText: record.rawText, reason: error.reason))
         }
@@ -219,7 +226,7 @@ public struct SchemaRowParser: Sendable {
         }
     }
 
-    private mutating func record(from record: CSVRecord) throws(Rejection) -> DatasetRecord {
+    private func record(from record: CSVRecord, occurrences: inout Occurrences) throws(Rejection) -> DatasetRecord {
         try RowChecks.checkShape(of: record, columnCount: columnNames.count)
         let fields = record.fields
         let target = schema.target
@@ -239,7 +246,7 @@ public struct SchemaRowParser: Sendable {
             otherFields[other.name] = try otherValue(fields[other.column], name: other.name, kind: other.kind)
         }
         var result = DatasetRecord(id: "", targetClass: targetClass, features: values, otherFields: otherFields, sourceLine: record.line)
-        result.id = try id(of: result, fields: fields)
+        result.id = try id(of: result, fields: fields, occurrences: &occurrences)
         return result
     }
 
@@ -286,7 +293,7 @@ public struct SchemaRowParser: Sendable {
         try RowChecks.number(text, column: column, decimalMark: dialect.decimalMark)
     }
 
-    private mutating func id(of record: DatasetRecord, fields: [String]) throws(Rejection) -> String {
+    private func id(of record: DatasetRecord, fields: [String], occurrences: inout Occurrences) throws(Rejection) -> String {
         if let idColumn {
             guard let id = present(fields[idColumn]) else { throw Rejection("\(columnNames[idColumn]): missing") }
             return id
@@ -305,8 +312,8 @@ public struct SchemaRowParser: Sendable {
             return id
         }
         let hash = contentHash(of: record)
-        let occurrence = (contentIDCounts[hash] ?? 0) + 1
-        contentIDCounts[hash] = occurrence
+        let occurrence = (occurrences.counts[hash] ?? 0) + 1
+        occurrences.counts[hash] = occurrence
         let hex = String(hash, radix: 16)
         let id = "T" + String(repeating: "0", count: 16 - hex.count) + hex
         return occurrence == 1 ? id : "\(id)-\(occurrence)"
