@@ -53,26 +53,26 @@ actor IngestAggregates {
     static func start(_ warehouse: any RecordWarehouse) async throws -> IngestAggregates? {
         let version = try await warehouse.dataVersion()
         let schema = warehouse.schema
-        var statistics = try await SavedAggregates.saved(StatisticsAggregate.self, StatisticsAggregate.savedName, in: warehouse, logger: nil)
-        var regression = try await SavedAggregates.saved(RegressionAggregate.self, regressionName, in: warehouse, logger: nil)
-        // A copy at the data's version counts the rows; else the warehouse does.
-        let rows = if let statistics, statistics.version == version {
-            statistics.aggregate.rows
-        } else if let regression, regression.version == version {
-            regression.aggregate.rows
-        } else {
-            try await warehouse.count()
+        // Only a copy at the data's version is read: an older one cannot be followed.
+        func saved<Aggregate: RecordAggregate>(_ type: Aggregate.Type, _ name: String) async throws -> Aggregate? {
+            guard try await warehouse.savedAggregateVersion(named: name) == version,
+                  let copy = try await SavedAggregates.saved(type, name, in: warehouse, logger: nil), copy.version == version
+            else { return nil }
+            return copy.aggregate
         }
-        if statistics?.version != version || regression?.version != version, rows == 0 {
-            statistics = VersionedAggregate(version: version, aggregate: StatisticsAggregate(schema: schema))
-            regression = VersionedAggregate(
-                version: version, aggregate: RegressionAggregate(schema: schema, testFraction: testFraction, seed: seed))
+        var statistics = try await saved(StatisticsAggregate.self, StatisticsAggregate.savedName)
+        var regression = try await saved(RegressionAggregate.self, regressionName)
+        if statistics == nil || regression == nil {
+            // A copy counts the rows; without one, the warehouse does. An empty one is summarised
+            // by empty aggregates.
+            let rows = if let statistics { statistics.rows } else if let regression { regression.rows } else { try await warehouse.count() }
+            if rows == 0 {
+                statistics = StatisticsAggregate(schema: schema)
+                regression = RegressionAggregate(schema: schema, testFraction: testFraction, seed: seed)
+            }
         }
-        let followed = Followed(
-            version: version,
-            statistics: statistics?.version == version ? statistics?.aggregate : nil,
-            regression: regression?.version == version ? regression?.aggregate : nil)
-        guard followed.statistics != nil || followed.regression != nil else { return nil }
+        guard statistics != nil || regression != nil else { return nil }
+        let followed = Followed(version: version, statistics: statistics, regression: regression)
         return IngestAggregates(warehouse: warehouse, followed: followed)
     }
 
@@ -130,5 +130,13 @@ actor IngestAggregates {
         }
         followed.version = outcome.version
         return true
+    }
+}
+
+extension RecordWarehouse {
+    /// Upserts `records`, then hands them to `aggregates` with what the upsert did.
+    func upsert(_ records: [DatasetRecord], following aggregates: IngestAggregates?) async throws {
+        let outcome = try await upsert(records)
+        if let aggregates, !records.isEmpty { await aggregates.stored(records, outcome) }
     }
 }

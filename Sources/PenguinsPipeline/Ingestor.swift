@@ -137,14 +137,6 @@ struct PreparedBatch: IngestBatch {
     }
 }
 
-extension RecordWarehouse {
-    /// Upserts `records`, then hands them to `aggregates` with what the upsert did.
-    func upsert(_ records: [DatasetRecord], following aggregates: IngestAggregates?) async throws {
-        let outcome = try await upsert(records)
-        if let aggregates, !records.isEmpty { await aggregates.stored(records, outcome) }
-    }
-}
-
 extension CacheCoherence {
     /// Removes the cached predictions of the rows an ingestion batch changed. A cache that
     /// cannot be reached does not fail the ingestion (the rows are stored): its position is not

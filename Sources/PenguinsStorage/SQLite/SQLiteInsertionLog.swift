@@ -9,12 +9,11 @@ struct SQLiteInsertionLog {
     /// The upserts the log remembers; a reader further behind reads all the records again.
     static let retained = 256
 
-    /// Logs an upsert of `ids` that wrote `written` rows, `updated` of them stored records,
-    /// at the data version the upsert has just made.
-    func record(_ db: Database, written: Int, updated: Int, ids: [String]) throws {
-        guard written > 0 else { return }
+    /// Logs an upsert of `ids` that made `change`, at the data version the upsert has just made.
+    func record(_ db: Database, change: UpsertOutcome.Change, ids: [String]) throws {
+        guard change != .none else { return }
         // Only an upsert that inserted every record it was given is known record by record.
-        let inserted: String? = updated == 0 && written == ids.count ? Self.jsonArray(ids) : nil
+        let inserted: String? = change == .insertedAll ? Self.jsonArray(ids) : nil
         try db.execute(sql: "INSERT OR REPLACE INTO \(table) (version, ids) SELECT version, ? FROM \(dataVersion)", arguments: [inserted])
         // Beyond the retained upserts, the oldest one kept stands for all before it: unknown.
         let sql = "SELECT version FROM \(table) ORDER BY version DESC LIMIT 1 OFFSET \(Self.retained - 1)"

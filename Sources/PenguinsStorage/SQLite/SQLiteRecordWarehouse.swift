@@ -78,8 +78,8 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             try db.execute(sql: nextDataVersion)
             // Every written row is an insertion or an update, and the trigger logged each update.
             let updated = (try Int.fetchOne(db, sql: lastChange) ?? 0) - changesBefore
-            try insertionLog.record(db, written: written, updated: updated, ids: records.map(\.id))
             let change: UpsertOutcome.Change = written == 0 ? .none : updated == 0 && written == records.count ? .insertedAll : .other
+            try insertionLog.record(db, change: change, ids: records.map(\.id))
             return UpsertOutcome(version: try Int64.fetchOne(db, sql: version) ?? 0, change: change, records: records.count)
         }
     }
