@@ -11,8 +11,9 @@ import PenguinsStorage
 ///
 /// They are followed only from a known start (a copy saved at the data's version, or an empty
 /// warehouse) and only while each upsert is the next write of the warehouse (no other process
-/// wrote in between) and inserted every record it was given or changed none. Anything else stops
-/// the following; readers then bring the aggregates up to date as before (``SavedAggregates``).
+/// wrote in between) and tells what it changed (the records it inserted, the values its updates
+/// replaced, which are taken out). Anything else stops the following; readers then bring the
+/// aggregates up to date as before (``SavedAggregates``).
 actor IngestAggregates {
     /// The aggregates and the data version they are of, changed by one fold at a time.
     private final class Followed: @unchecked Sendable {
@@ -113,21 +114,40 @@ actor IngestAggregates {
     /// Adds one upsert's records to `followed`; false when they can no longer be followed.
     private static func add(_ records: [DatasetRecord], _ outcome: UpsertOutcome, to followed: Followed) -> Bool {
         guard outcome.version == followed.version + 1 else { return false }
+        let features = Array(followed.statistics?.schema.features.indices ?? followed.regression!.schema.features.indices)
+        let empty = RecordColumns(features: features.map { _ in [] })
+        // The upsert kept the last record of each id; a batch without repeated ids is whole.
+        let kept = outcome.records == records.count ? records : records.lastOfEachID(\.id)
+        var changes = RecordChanges.none(at: outcome.version, features: features.count)
         switch outcome.change {
-        case .other: return false
         case .none: break
         case .insertedAll:
-            let features = Array(followed.statistics?.schema.features.indices ?? followed.regression!.schema.features.indices)
-            var columns = RecordColumns(features: features.map { _ in [] })
-            // The upsert kept the last record of each id; a batch without repeated ids is whole.
-            let stored = outcome.records == records.count ? records : records.lastOfEachID(\.id)
-            for record in stored { columns.append(record, featureIndices: features) }
-            followed.statistics?.add(columns)
-            followed.regression?.add(columns)
-            if followed.statistics?.isCompact == false { followed.statistics = nil }
-            if followed.regression?.isCompact == false { followed.regression = nil }
-            if followed.statistics == nil && followed.regression == nil { return false }
+            for record in kept { changes.inserted.append(record, featureIndices: features) }
+        case .other:
+            guard let told = outcome.changes else { return false }
+            let inserted = Set(told.inserted)
+            var current: [String: DatasetRecord] = [:]
+            current.reserveCapacity(told.previous.count)
+            let updated = Set(told.previous.ids)
+            for record in kept {
+                if inserted.contains(record.id) {
+                    changes.inserted.append(record, featureIndices: features)
+                } else if updated.contains(record.id) {
+                    current[record.id] = record
+                }
+            }
+            changes.previous = told.previous
+            changes.current = empty
+            for id in told.previous.ids {
+                guard let record = current[id] else { return false }
+                changes.current.append(record, featureIndices: features)
+            }
         }
+        followed.statistics?.apply(changes)
+        followed.regression?.apply(changes)
+        if followed.statistics?.isCompact == false { followed.statistics = nil }
+        if followed.regression?.isCompact == false { followed.regression = nil }
+        if followed.statistics == nil && followed.regression == nil { return false }
         followed.version = outcome.version
         return true
     }

@@ -30,6 +30,18 @@ struct RecordReservoir: Sendable, Codable {
         sampler = SplitMix64(seed: seed)
     }
 
+    /// Gives the records of the sample that are among `updated` (by id) their values there: an
+    /// update changes a record's values, not which records are in the sample.
+    mutating func update(_ updated: RecordColumns) {
+        guard updated.count > 0, records.count > 0 else { return }
+        let slots = Dictionary(records.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (row, id) in updated.ids.enumerated() {
+            guard let slot = slots[id] else { continue }
+            records.targetClasses[slot] = updated.targetClasses[row]
+            for feature in records.features.indices { records.features[feature][slot] = updated.features[feature][row] }
+        }
+    }
+
     /// Offers the record at `row` of `offered`.
     mutating func offer(_ offered: RecordColumns, row: Int) {
         defer { seen += 1 }

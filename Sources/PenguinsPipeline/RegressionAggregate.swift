@@ -79,9 +79,34 @@ public struct RegressionAggregate: Sendable {
 
     /// Adds `records`, read with every feature of the schema in its order.
     public mutating func add(_ records: RecordColumns) {
+        rows += records.count
+        fold(records, weight: 1)
+        for row in 0..<records.count { samples[side(of: records.ids[row])].offer(records, row: row) }
+    }
+
+    /// Takes out `previous`, the values of records added before, and adds `current`, the same
+    /// records' values now (an update of stored records). A record stays on its side (the
+    /// split goes by id) and in the plot's sample if it was there, with its new values.
+    public mutating func replace(_ previous: RecordColumns, with current: RecordColumns) {
+        precondition(previous.count == current.count, "the same records before and after")
+        fold(previous, weight: -1)
+        fold(current, weight: 1)
+        for side in samples.indices { samples[side].update(current) }
+        // Patterns no record has any more are dropped (their counts are whole numbers, exact).
+        for (pattern, sides) in products where sides.allSatisfy({ $0[0, 0] == 0 }) { products[pattern] = nil }
+    }
+
+    /// 0 for a record of the training side, 1 for the test side.
+    private func side(of id: String) -> Int {
+        RegressionAnalysis.isTest(id: id, testFraction: testFraction, seed: seed) ? 1 : 0
+    }
+
+    /// Adds the cross products of `records` to their side's sums, times `weight` (-1 takes
+    /// them out).
+    private mutating func fold(_ records: RecordColumns, weight: Double) {
         precondition(records.features.count == schema.features.count, "records must carry every feature of the schema")
         let count = records.count
-        guard columns.count <= 64 else { rows += count; return }
+        guard columns.count <= 64 else { return }
         // The columns' values side by side, row after row: a numeric value, a level's index, nan.
         let width = columns.count
         var values = [Double](repeating: .nan, count: count * width)
@@ -124,7 +149,7 @@ public struct RegressionAggregate: Sendable {
                 used += 1
                 pattern |= 1 << UInt64(position)
             }
-            let side = RegressionAnalysis.isTest(id: records.ids[row], testFraction: testFraction, seed: seed) ? 1 : 0
+            let side = side(of: records.ids[row])
             // Rows in key order often share their pattern: its sums stay at hand until another comes.
             if pattern != lastPattern {
                 if let lastPattern { products[lastPattern] = lastProducts }
@@ -133,13 +158,12 @@ public struct RegressionAggregate: Sendable {
             }
             indices.withUnsafeBufferPointer { indices in
                 entries.withUnsafeBufferPointer { entries in
-                    lastProducts[side].add(indices: UnsafeBufferPointer(rebasing: indices[..<used]), values: UnsafeBufferPointer(rebasing: entries[..<used]))
+                    lastProducts[side].add(
+                        indices: UnsafeBufferPointer(rebasing: indices[..<used]), values: UnsafeBufferPointer(rebasing: entries[..<used]), weight: weight)
                 }
             }
-            samples[side].offer(records, row: row)
         }
         if let lastPattern { products[lastPattern] = lastProducts }
-        rows += count
     }
 
     /// The fit of `analysis` (whose test fraction and seed must be this aggregate's) on the

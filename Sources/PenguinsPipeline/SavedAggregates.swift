@@ -10,6 +10,9 @@ public protocol RecordAggregate: Sendable, Codable {
     var schema: DatasetSchema { get }
     /// Adds `records`, read with every feature of the schema in its order.
     mutating func add(_ records: RecordColumns)
+    /// Takes out `previous`, the values of records added before, and adds `current`, the same
+    /// records' values now, in the same order (an update of stored records).
+    mutating func replace(_ previous: RecordColumns, with current: RecordColumns)
     /// Whether it is small enough to keep.
     var isCompact: Bool { get }
     /// What it is saved as in the store, with the version of its encoding.
@@ -21,6 +24,12 @@ public protocol RecordAggregate: Sendable, Codable {
 }
 
 extension RecordAggregate {
+    /// Brings the aggregate up to date with `changes`, read with every feature of the schema.
+    public mutating func apply(_ changes: RecordChanges) {
+        if changes.previous.count > 0 { replace(changes.previous, with: changes.current) }
+        if changes.inserted.count > 0 { add(changes.inserted) }
+    }
+
     /// An aggregate the stores cannot make is made by reading the records.
     public static func counted(in warehouse: any RecordWarehouse) async throws -> VersionedAggregate<Self>? { nil }
 }
@@ -44,6 +53,9 @@ extension RegressionAggregate: RecordAggregate {
 public enum AggregateUpdate: String, Sendable {
     /// The records inserted since it was made were added.
     case inserted
+    /// The records inserted and updated since it was made were added, the values the updates
+    /// replaced taken out.
+    case changed
     /// Every record was read.
     case all
     /// Every record was counted by the store (``RecordAggregate/counted(in:)``).
@@ -110,9 +122,10 @@ extension AggregateSource where Aggregate == RegressionAggregate {
 }
 
 /// Aggregates brought up to date with the least reading: from one kept in memory or saved in the
-/// store, adding the records inserted since (``RecordWarehouse/insertions(after:featureIndices:)``);
-/// every record is counted by the store or read, a chunk at a time, only the first time, after
-/// an update of stored records, or when the store cannot tell what was inserted.
+/// store, adding the records inserted and updated since and taking out the values the updates
+/// replaced (``RecordWarehouse/changes(after:featureIndices:)``); every record is counted by the
+/// store or read, a chunk at a time, only the first time, or when the store cannot tell what
+/// changed.
 public enum SavedAggregates {
     /// The records added at a time when all are read.
     public static let chunk = 100_000
@@ -137,16 +150,16 @@ public enum SavedAggregates {
         } else if previous == nil, let saved = try await saved(Aggregate.self, savedName, in: warehouse, logger: logger) {
             (previous, loaded) = (saved, true)
         }
-        if let previous, let inserted = try await warehouse.insertions(after: previous.version, featureIndices: features) {
-            if inserted.version == previous.version {
+        if let previous, let changes = try await warehouse.changes(after: previous.version, featureIndices: features) {
+            if changes.version == previous.version {
                 if loaded { observe(.saved) }
                 return (.aggregate(previous.aggregate), previous, false)
             }
             var aggregate = previous.aggregate
-            aggregate.add(inserted.records)
+            aggregate.apply(changes)
             if aggregate.isCompact {
-                observe(.inserted)
-                return (.aggregate(aggregate), VersionedAggregate(version: inserted.version, aggregate: aggregate), true)
+                observe(changes.previous.count > 0 ? .changed : .inserted)
+                return (.aggregate(aggregate), VersionedAggregate(version: changes.version, aggregate: aggregate), true)
             }
         }
         if let counted = try await Aggregate.counted(in: warehouse) {

@@ -162,6 +162,24 @@ public struct StatisticsAggregate: Sendable {
 
     /// Counts the records of `rows` too.
     public mutating func add(_ records: RecordColumns, rows range: Range<Int>) {
+        count(records, rows: range, sign: 1)
+        for row in range { reservoir.offer(records, row: row) }
+        rows += range.count
+    }
+
+    /// Takes out `previous`, the values of records counted before, and counts `current`, the
+    /// same records' values now (an update of stored records): the records counted stay the
+    /// same, and so do those in the sample, which take their new values.
+    public mutating func replace(_ previous: RecordColumns, with current: RecordColumns) {
+        precondition(previous.count == current.count, "the same records before and after")
+        count(previous, rows: 0..<previous.count, sign: -1)
+        count(current, rows: 0..<current.count, sign: 1)
+        reservoir.update(current)
+    }
+
+    /// Adds the values of the records of `rows` to every count (with `sign` -1, takes them out);
+    /// the sample and the number of records are left to the caller.
+    private mutating func count(_ records: RecordColumns, rows range: Range<Int>, sign: Int) {
         precondition(records.features.count == schema.features.count, "records must carry every feature of the schema")
         guard !range.isEmpty else { return }
         // Each row's level in each grouping, by offset in `range`.
@@ -176,19 +194,19 @@ public struct StatisticsAggregate: Sendable {
         let classes = records.targetClasses[range]
         for (grouping, rowLevels) in levels.enumerated() {
             for (level, targetClass) in zip(rowLevels, classes) {
-                levelRows[grouping][level] += 1
-                if levelClassRows[grouping][level].indices.contains(targetClass) { levelClassRows[grouping][level][targetClass] += 1 }
+                levelRows[grouping][level] += sign
+                if levelClassRows[grouping][level].indices.contains(targetClass) { levelClassRows[grouping][level][targetClass] += sign }
             }
         }
         if let crossed {
-            for (island, sex) in zip(levels[crossed.island], levels[crossed.sex]) { crossRows[island][sex] += 1 }
+            for (island, sex) in zip(levels[crossed.island], levels[crossed.sex]) { crossRows[island][sex] += sign }
         }
         // The numeric features side by side, each with its own counts.
         let work = Array(zip(numericFeatures, numeric))
         if let combinations = Combinations(radices: groupings.map { $0.levels.count + 1 }, levels: levels) {
             numeric = work.concurrentMap { feature, counts in
                 var counts = counts
-                combinations.count(records.features[feature], rows: range, into: &counts)
+                combinations.count(records.features[feature], rows: range, sign: sign, into: &counts)
                 return counts
             }
         } else {
@@ -197,30 +215,28 @@ public struct StatisticsAggregate: Sendable {
                 let values = records.features[feature]
                 for (offset, row) in range.enumerated() {
                     let value = values[row]
-                    counts.overall.add(value)
-                    for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][offset]].add(value) }
+                    counts.overall.add(value, count: sign)
+                    for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][offset]].add(value, count: sign) }
                 }
                 return counts
             }
         }
-        countPresentTogether(records, rows: range)
-        for row in range { reservoir.offer(records, row: row) }
-        rows += range.count
+        countPresentTogether(records, rows: range, sign: sign)
     }
 
     /// Adds to ``presentTogether`` the records of `range` that have both of two numeric
-    /// features: the records of each pattern of present features are counted, then each
-    /// pattern adds them to the pairs it has (records have few patterns; with too many
-    /// features for patterns, each pair of columns is counted instead).
-    private mutating func countPresentTogether(_ records: RecordColumns, rows range: Range<Int>) {
+    /// features (times `sign`): the records of each pattern of present features are counted,
+    /// then each pattern adds them to the pairs it has (records have few patterns; with too
+    /// many features for patterns, each pair of columns is counted instead).
+    private mutating func countPresentTogether(_ records: RecordColumns, rows range: Range<Int>, sign: Int) {
         guard numericFeatures.count <= 16 else {
             for a in numericFeatures {
                 for b in numericFeatures where b >= a {
                     let (xs, ys) = (records.features[a], records.features[b])
                     var both = 0
                     for row in range where !xs[row].isNaN && !ys[row].isNaN { both += 1 }
-                    presentTogether[a][b] += both
-                    if a != b { presentTogether[b][a] += both }
+                    presentTogether[a][b] += sign * both
+                    if a != b { presentTogether[b][a] += sign * both }
                 }
             }
             return
@@ -234,7 +250,7 @@ public struct StatisticsAggregate: Sendable {
         for pattern in patterns { rowsOfPattern[pattern] += 1 }
         for (pattern, count) in rowsOfPattern.enumerated() where count > 0 {
             for (i, a) in numericFeatures.enumerated() where pattern & (1 << i) != 0 {
-                for (j, b) in numericFeatures.enumerated() where pattern & (1 << j) != 0 { presentTogether[a][b] += count }
+                for (j, b) in numericFeatures.enumerated() where pattern & (1 << j) != 0 { presentTogether[a][b] += sign * count }
             }
         }
     }
@@ -361,8 +377,9 @@ private struct Combinations: Sendable {
         }
     }
 
-    /// Counts `values` of the records of `range` (the chunk `ofRecord` describes) into `counts`.
-    func count(_ values: [Double], rows range: Range<Int>, into counts: inout StatisticsAggregate.NumericCounts) {
+    /// Counts `values` of the records of `range` (the chunk `ofRecord` describes) into `counts`,
+    /// each `sign` times (-1 takes them out).
+    func count(_ values: [Double], rows range: Range<Int>, sign: Int, into counts: inout StatisticsAggregate.NumericCounts) {
         var cells: [Cell: Int] = [:]
         cells.reserveCapacity(Swift.min(range.count, 4_096))
         let missing = Double.nan.bitPattern
@@ -370,8 +387,8 @@ private struct Combinations: Sendable {
             let value = values[row]
             cells[Cell(value: value.isNaN ? missing : value.bitPattern, combination: ofRecord[offset]), default: 0] += 1
         }
-        for (cell, count) in cells {
-            let value = Double(bitPattern: cell.value)
+        for (cell, cellCount) in cells {
+            let (value, count) = (Double(bitPattern: cell.value), sign * cellCount)
             counts.overall.add(value, count: count)
             var rest = cell.combination
             for grouping in radices.indices.reversed() {

@@ -194,7 +194,7 @@ public final class ServerMetrics: Sendable {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 namespace: "penguins", metricName: "\(what)_updates", unitName: "total",
-                helpText: "Updates of the \(what) kept as sums that new records add to, by dataset and what they read: the inserted records, every record, the store's counts of every record, or the copy saved in the store."
+                helpText: "Updates of the \(what) kept as sums that changes of the records move on, by dataset and what they read: the inserted records, the inserted and updated records with the values the updates replaced, every record, the store's counts of every record, or the copy saved in the store."
             ),
             labels: [("dataset", dataset), ("read", update.rawValue)]
         ).increment()

@@ -29,12 +29,12 @@ public struct CrossProducts: Sendable, Equatable {
     }
 
     /// Adds one row given by its non-zero entries: `indices` ascending, `values` beside them
-    /// (the first `indices.count`).
-    public mutating func add(indices: UnsafeBufferPointer<Int>, values: UnsafeBufferPointer<Double>) {
+    /// (the first `indices.count`), its products times `weight` (-1 takes out a row added before).
+    public mutating func add(indices: UnsafeBufferPointer<Int>, values: UnsafeBufferPointer<Double>, weight: Double = 1) {
         let size = self.size
         sums.withUnsafeMutableBufferPointer { sums in
             for a in 0..<indices.count {
-                let (row, value) = (indices[a] * size, values[a])
+                let (row, value) = (indices[a] * size, values[a] * weight)
                 for b in a..<indices.count { sums[row + indices[b]] += value * values[b] }
             }
         }

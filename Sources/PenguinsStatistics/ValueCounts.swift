@@ -38,9 +38,18 @@ public struct ValueCounts: Sendable, Equatable, Codable {
         if value.isNaN { missing += 1 } else { counts[value, default: 0] += 1 }
     }
 
-    /// Counts `value` `count` more times; NaN is a missing one.
+    /// Counts `value` `count` more times (fewer when `count` is negative: values taken out of
+    /// the sample, which must hold them); NaN is a missing one.
     public mutating func add(_ value: Double, count: Int) {
-        if value.isNaN { missing += count } else { counts[value, default: 0] += count }
+        if value.isNaN {
+            missing += count
+        } else if count < 0 {
+            let left = (counts[value] ?? 0) + count
+            precondition(left >= 0, "a value taken out more often than it was counted")
+            counts[value] = left == 0 ? nil : left
+        } else {
+            counts[value, default: 0] += count
+        }
     }
 
     /// Adds the counts of `other`.

@@ -34,6 +34,24 @@ struct RegressionAggregateTests {
         }
     }
 
+    @Test("records updated after they were added: the fit of the records as they are now")
+    func updatesReplaceTheirValues() throws {
+        for (schema, file, analysis) in Self.fits {
+            let columns = try DatasetColumns.load(file: file, schema: schema)
+            let edits = RecordEdits(columns.records, schema: schema)
+            var aggregate = RegressionAggregate(schema: schema, testFraction: analysis.testFraction, seed: analysis.seed)
+            aggregate.add(columns.records)
+            let (previous, current) = edits.pairs(of: columns.records)
+            aggregate.replace(previous, with: current)
+            #expect(aggregate.rows == columns.count)
+            let edited = DatasetColumns(schema: schema, records: edits.edited)
+            try expectSame(try aggregate.report(analysis), try analysis.run(edited), "\(schema.name) \(analysis.target) ~ \(analysis.predictors) edited")
+            // Edited back: the first fit again.
+            aggregate.replace(current, with: previous)
+            try expectSame(try aggregate.report(analysis), try analysis.run(columns), "\(schema.name) \(analysis.target) edited back")
+        }
+    }
+
     @Test("sums saved and read again go on as the sums kept: the same fit, the same plot")
     func savedSumsGoOn() throws {
         for (schema, file, analysis) in Self.fits {

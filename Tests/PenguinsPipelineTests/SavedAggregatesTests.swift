@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PenguinsCore
 import PenguinsStorage
 import PenguinsTestSupport
@@ -39,6 +40,43 @@ import Testing
         #expect(updated.rows == first.rows + 1 + 200)
         #expect(try updated.report().tables[0].variables["bill_length_mm"]?.maximum == 99.5)
         #expect(try await warehouse.savedAggregate(named: StatisticsAggregate.savedName)?.version == (try await warehouse.dataVersion()))
+    }
+
+    @Test func rowsAnotherWriterUpdatedReplaceTheirValuesInTheSavedCopies() async throws {
+        let platform = try temporaryPlatform()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        let warehouse = platform.warehouse.recordWarehouse
+        let schema = warehouse.schema
+        let analysis = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"])
+        _ = try await SavedAggregates.regression(analysis, of: warehouse)
+        // Every seventh row edited and one new row, written straight to the warehouse.
+        let stored = try await warehouse.columns(featureIndices: Array(schema.features.indices))
+        let edits = RecordEdits(stored, schema: schema)
+        var records = edits.rows.map { row in
+            DatasetRecord(
+                id: edits.edited.ids[row], targetClass: edits.edited.targetClasses[row],
+                features: edits.edited.features.map { $0[row].isNaN ? nil : $0[row] })
+        }
+        records.append(DatasetRecord(id: "new-one", targetClass: 1, features: schema.features.map { $0.kind == .numeric ? 50 : 0 }))
+        let outcome = try await warehouse.upsert(records)
+        #expect(outcome.changes?.inserted == ["new-one"] && outcome.changes?.previous.count == edits.rows.count)
+
+        let updates = Mutex<[AggregateUpdate]>([])
+        let observe: @Sendable (AggregateUpdate) -> Void = { update in updates.withLock { $0.append(update) } }
+        let statistics = try await SavedAggregates.bringUpToDate(
+            nil, of: warehouse, savedName: StatisticsAggregate.savedName, make: { StatisticsAggregate(schema: $0) }, observe: observe)
+        let sums = try await SavedAggregates.bringUpToDate(
+            nil, of: warehouse, savedName: SavedAggregates.savedName(regression: analysis),
+            make: { RegressionAggregate(schema: $0, testFraction: analysis.testFraction, seed: analysis.seed) }, observe: observe)
+        #expect(updates.withLock { $0 } == [.changed, .changed], "the saved copies took the changes, no row was read again")
+        let columns = try await DatasetColumns.load(from: warehouse)
+        let report = try #require(try statistics.source.report(groupBy: "island"))
+        try StatisticsAggregateTests.expectSame(report, try StatisticsReport.compute(columns, groupBy: "island"), "after the updates")
+        let fit = try #require(try sums.source.report(analysis))
+        let computed = try analysis.run(columns)
+        #expect(fit.trainingRows == computed.trainingRows && fit.testRows == computed.testRows)
+        #expect(abs(fit.model.rSquared - computed.model.rSquared) <= 1e-9)
+        #expect(zip(fit.model.terms, computed.model.terms).allSatisfy { abs($0.estimate - $1.estimate) <= 1e-8 * abs($1.estimate) })
     }
 
     @Test func regressionSumsAreSavedPerSplit() async throws {

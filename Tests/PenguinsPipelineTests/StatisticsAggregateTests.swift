@@ -42,6 +42,30 @@ struct StatisticsAggregateTests {
         #expect(throws: PipelineError.self) { try aggregate.report(groupBy: "bill_length_mm") }
     }
 
+    @Test("records updated after they were counted: the counts of the records as they are now, the same sample records with their new values")
+    func updatesReplaceTheirValues() throws {
+        for (schema, file) in Self.datasets {
+            let columns = try DatasetColumns.load(file: file, schema: schema)
+            let edits = RecordEdits(columns.records, schema: schema)
+            var aggregate = StatisticsAggregate(schema: schema, records: columns.records)
+            let sampled = aggregate.sample.ids
+            let (previous, current) = edits.pairs(of: columns.records)
+            aggregate.replace(previous, with: current)
+            let edited = DatasetColumns(schema: schema, records: edits.edited)
+            #expect(aggregate.rows == columns.count)
+            for groupBy in [nil] + columns.categoricalNames {
+                try Self.expectSame(try aggregate.report(groupBy: groupBy), try StatisticsReport.compute(edited, groupBy: groupBy), "\(schema.name) edited by \(groupBy ?? "nothing")")
+            }
+            let recounted = StatisticsAggregate(schema: schema, records: edits.edited)
+            #expect(aggregate.presentTogether == recounted.presentTogether)
+            #expect(aggregate.levelCounts == recounted.levelCounts)
+            #expect(aggregate.distinctCount == recounted.distinctCount, "values no record has any more are gone")
+            #expect(aggregate.sample.ids == sampled)
+            let rowOfID = Dictionary(uniqueKeysWithValues: edits.edited.ids.enumerated().map { ($1, $0) })
+            #expect(sameRecords(aggregate.sample, RecordEdits.pick(sampled.map { rowOfID[$0]! }, of: edits.edited)))
+        }
+    }
+
     @Test("counts saved and read again go on as the counts kept: the same report, the same sample")
     func savedCountsGoOn() throws {
         for (schema, file) in Self.datasets {

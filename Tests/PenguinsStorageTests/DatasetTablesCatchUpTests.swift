@@ -26,12 +26,13 @@ func checkDatasetTablesCatchUp(
         "DROP TABLE ds_old_otters_data_version",
         "DROP TABLE ds_old_otters_insertions",
         "DROP TABLE ds_old_otters_aggregates",
+        "DROP TABLE ds_old_otters_replaced",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_class",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_model_version",
         "ALTER TABLE ds_old_otters_warehouse DROP COLUMN spark_predicted_at",
         """
         DELETE FROM dataset_migrations WHERE dataset = 'old_otters'
-        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log', 'add-prediction-ids', 'create-feedback', 'create-model-audit', 'create-data-version', 'create-insertion-log', 'create-aggregates')
+        AND (name IN ('create-prediction-log', 'add-spark-columns', 'create-change-log', 'add-prediction-ids', 'create-feedback', 'create-model-audit', 'create-data-version', 'create-insertion-log', 'create-aggregates', 'create-replaced-log')
             OR name LIKE 'log-changes-%')
         """,
     ])
@@ -50,11 +51,12 @@ func checkDatasetTablesCatchUp(
     #expect(try await migrations("old_otters").filter { !$0.hasPrefix("log-changes-") } == [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
         "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit", "create-data-version", "create-insertion-log",
-        "create-aggregates",
+        "create-aggregates", "create-replaced-log",
     ])
     // The change log and the data version work from then on.
     let version = try await warehouse.dataVersion()
-    try await warehouse.upsert([otter("o1", kind: 1, site: 0, length: 81, coat: 1)])
+    let update = try await warehouse.upsert([otter("o1", kind: 1, site: 0, length: 81, coat: 1)])
+    #expect(update.changes?.previous == RecordColumns(ids: ["o1"], targetClasses: [1], features: [[0], [80], [1]]))
     #expect(try await warehouse.dataVersion() == version + 1)
     #expect(try await warehouse.changes(after: 0, limit: 5).ids == ["o1"])
     try await warehouse.saveAggregate(Data("counts".utf8), named: "counts", version: version + 1)

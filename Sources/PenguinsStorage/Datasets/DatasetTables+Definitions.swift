@@ -33,11 +33,17 @@ extension DatasetTables {
         ]
         steps.append(DatasetMigration(name: "create-insertion-log", statements: createInsertionLog(dialect)))
         steps.append(DatasetMigration(name: "create-aggregates", statements: createAggregates(dialect)))
+        // Made with the warehouse's feature columns as they are; the steps that add a feature
+        // add it to both.
+        let present = existing.isEmpty ? schema.features : schema.features.filter { existing.contains($0.name) }
+        steps.append(DatasetMigration(name: "create-replaced-log", statements: createReplacedLog(dialect, features: present)))
         if !existing.isEmpty {
             for feature in schema.features where !existing.contains(feature.name) {
                 steps.append(DatasetMigration(
                     name: Self.addFeatureMigration(feature.name),
-                    statements: ["ALTER TABLE \(warehouse) ADD COLUMN \(Self.quoted(feature.name)) \(type(of: feature, dialect))"]
+                    statements: [warehouse, replaced].map {
+                        "ALTER TABLE \($0) ADD COLUMN \(Self.quoted(feature.name)) \(type(of: feature, dialect))"
+                    }
                 ))
             }
         }
@@ -73,17 +79,47 @@ extension DatasetTables {
         }
     }
 
+    /// The log of the values updates replaced: a row per stored record whose target or
+    /// features an upsert changed, with the data version the upsert made and the record's
+    /// values before it (the warehouse's columns of the same names). Written by the change-log
+    /// trigger (and, in PostgreSQL, by the upsert for records that move partition); what an
+    /// analysis takes out to follow an update (``RecordWarehouse/changes(after:featureIndices:)``).
+    /// Kept as long as the insertion log.
+    private func createReplacedLog(_ dialect: SQLDialect, features: [FeatureColumn]) -> [String] {
+        let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
+        let version = dialect == .sqlite ? "INTEGER" : "bigint"
+        let columns = ["version \(version) NOT NULL", "\(idColumn) \(text) NOT NULL", "\(targetColumn) \(text) NOT NULL"]
+            + features.map { "\(Self.quoted($0.name)) \(type(of: $0, dialect))" }
+        return [
+            "CREATE TABLE \(replaced) (\(columns.joined(separator: ", ")))",
+            "CREATE INDEX \(replaced)_by_version ON \(replaced) (version)",
+        ]
+    }
+
+    /// The statement that logs the values of the records `source` names in ``replaced``, at the
+    /// warehouse's data version: the row a trigger replaces (`old`), or with `table`, the rows
+    /// of a table (or common table expression) of the warehouse's record columns.
+    func logReplaced(from source: String, table: Bool = false) -> String {
+        let inputs = recordColumns
+        return """
+            INSERT INTO \(replaced) (version, \(inputs.joined(separator: ", ")))
+            SELECT d.version, \(inputs.map { "\(source).\($0)" }.joined(separator: ", ")) FROM \(dataVersion) d\(table ? ", \(source)" : "")
+            """
+    }
+
     /// The trigger that logs every update of a row's target or features, in the writing
-    /// transaction, whichever process writes; prediction writes, which set neither, do not run it.
-    /// Its step is named after the columns it compares, so a schema that gains a
-    /// feature gets the trigger made again over the new column too.
+    /// transaction, whichever process writes: its id in the change log, its values before in
+    /// ``replaced``. Prediction writes, which set neither, do not run it. Its step is named
+    /// after the columns it compares, so a schema that gains a feature gets the trigger made
+    /// again over the new column too.
     private func logChangesTrigger(_ dialect: SQLDialect) -> DatasetMigration {
         let trigger = Self.quoted("\(warehouse)_inputs_changed")
         let inputs = [targetColumn] + featureColumns
         var hash = ContentHash()
-        // The trigger's second layout: it fires on updates of the inputs only (`UPDATE OF`), so
-        // prediction writes do not run it.
+        // The trigger's third layout: it fires on updates of the inputs only (`UPDATE OF`), so
+        // prediction writes do not run it, and logs the values it replaced.
         hash.add("update-of")
+        hash.add("replaced")
         for column in inputs { hash.add(column) }
         let name = "log-changes-\(String(hash.value, radix: 16))"
         switch dialect {
@@ -95,6 +131,7 @@ extension DatasetTables {
                 WHEN \(inputs.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR "))
                 BEGIN
                     INSERT INTO \(changes) (id, changed_at) VALUES (new.\(idColumn), (julianday('now') - 2440587.5) * 86400.0);
+                    \(logReplaced(from: "old"));
                 END
                 """,
             ])
@@ -105,6 +142,7 @@ extension DatasetTables {
                 CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     INSERT INTO \(changes) (id, changed_at) VALUES (NEW.\(idColumn), extract(epoch FROM clock_timestamp()));
+                    \(logReplaced(from: "OLD"));
                     RETURN NULL;
                 END
                 $$
@@ -281,10 +319,10 @@ extension DatasetTables {
     /// The statement that counts one more version of the warehouse's data.
     var nextDataVersion: String { "UPDATE \(dataVersion) SET version = version + 1" }
 
-    /// The insertion log: what each upsert that changed records inserted, at the data version
-    /// it made, or NULL when it did anything else (updated or moved a stored record; in SQLite,
-    /// also an upsert that inserted some of its records and left others as they were). What an
-    /// analysis kept at a version needs to catch up (``RecordWarehouse/insertions(after:featureIndices:)``).
+    /// The insertion log: the ids each upsert that changed records inserted, at the data version
+    /// it made (what it updated is in ``replaced``), or NULL when that is not known (the oldest
+    /// row kept stands for every upsert before it). What an analysis kept at a version needs to
+    /// catch up (``RecordWarehouse/changes(after:featureIndices:)``).
     /// SQLite: one row per upsert, the ids as a JSON array. PostgreSQL: one row per statement
     /// of an upsert, the ids as an array.
     private func createInsertionLog(_ dialect: SQLDialect) -> [String] {

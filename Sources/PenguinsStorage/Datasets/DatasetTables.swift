@@ -34,6 +34,8 @@ struct DatasetTables: Sendable {
     var dataVersion: String { "ds_\(schema.name)_data_version" }
     /// The log of the records each upsert inserted (see ``migrations(_:existingWarehouseColumns:)``).
     var insertions: String { "ds_\(schema.name)_insertions" }
+    /// The values that updates replaced (see ``migrations(_:existingWarehouseColumns:)``).
+    var replaced: String { "ds_\(schema.name)_replaced" }
     /// Aggregates of the records saved by name with their data version
     /// (``RecordWarehouse/saveAggregate(_:named:version:)``).
     var aggregates: String { "ds_\(schema.name)_aggregates" }

@@ -71,21 +71,26 @@ public actor MemoryRecordWarehouse: RecordWarehouse {
         let now = Date()
         let records = records.lastOfEachID(\.id)
         guard !records.isEmpty else { return UpsertOutcome(version: version, change: .none, records: 0) }
-        var (inserted, updated) = (0, 0)
+        var inserted: [String] = []
+        let everyFeature = Array(schema.features.indices)
+        var replaced = RecordColumns(features: everyFeature.map { _ in [] })
         for record in records {
             let stored = DatasetRecord(id: record.id, targetClass: record.targetClass, features: record.features)
             let previous = rows[record.id]
             let unchanged = previous.map { $0.record.targetClass == stored.targetClass && $0.record.features == stored.features } ?? false
             rows[record.id] = StoredRecord(record: stored, prediction: unchanged ? previous?.prediction : nil)
-            if previous == nil { inserted += 1 }
-            if previous != nil && !unchanged {
-                updated += 1
+            if previous == nil { inserted.append(record.id) }
+            if let previous, !unchanged {
+                replaced.append(previous.record, featureIndices: everyFeature)
                 changeLog.append(record.id, at: now)
             }
         }
         version += 1
-        let change: UpsertOutcome.Change = inserted == records.count ? .insertedAll : inserted + updated == 0 ? .none : .other
-        return UpsertOutcome(version: version, change: change, records: records.count)
+        let change: UpsertOutcome.Change = inserted.count == records.count ? .insertedAll : inserted.isEmpty && replaced.count == 0 ? .none : .other
+        return UpsertOutcome(
+            version: version, change: change, records: records.count,
+            changes: change == .other ? UpsertChanges(inserted: inserted, previous: replaced) : nil
+        )
     }
 
     public func dataVersion() -> Int64 { version }

@@ -49,17 +49,25 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             let next = try await connection.query(PostgresQuery(unsafeSQL: tables.nextDataVersion + " RETURNING version"), logger: logger)
             for try await made in next.decode(Int64.self) { version = made }
             for statement in statements { try await connection.query(statement, logger: logger) }
-            // What the statements logged at this version: a row each that wrote anything, its
-            // inserted ids, or NULL when it updated or moved stored records.
+            // What the statements logged at this version: a row each that wrote anything, with
+            // its inserted ids, and the values its updates replaced.
             let logged = try await connection.query(
-                "SELECT count(*), count(*) FILTER (WHERE ids IS NULL), coalesce(sum(cardinality(ids)), 0) FROM \(unescaped: tables.insertions) WHERE version = \(version)",
-                logger: logger)
-            var change = UpsertOutcome.Change.other
-            for try await (rows, unknown, inserted) in logged.decode((Int64, Int64, Int64).self) {
-                change = rows == 0 ? .none : unknown == 0 && inserted == count ? .insertedAll : .other
+                "SELECT ids FROM \(unescaped: tables.insertions) WHERE version = \(version)", logger: logger)
+            var (statementsLogged, inserted) = (0, [String]())
+            for try await ids in logged.decode([String]?.self) {
+                statementsLogged += 1
+                inserted += ids ?? []
+            }
+            var previous = RecordColumns(features: Array(repeating: [], count: schema.features.count))
+            for try await row in try await connection.query(replacedAt(version, featureIndices: Array(schema.features.indices)), logger: logger) {
+                try Self.append(row.makeRandomAccess(), to: &previous, schema: schema, coding: coding, featureIndices: Array(schema.features.indices), predictions: false)
             }
             for statement in Self.insertionLogPruning(tables) { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-            return UpsertOutcome(version: version, change: change, records: count)
+            let change: UpsertOutcome.Change = statementsLogged == 0 ? .none : previous.count == 0 && inserted.count == count ? .insertedAll : .other
+            return UpsertOutcome(
+                version: version, change: change, records: count,
+                changes: change == .other ? UpsertChanges(inserted: inserted, previous: previous) : nil
+            )
         }
     }
 
@@ -71,6 +79,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         let log = tables.insertions
         let oldest = "(SELECT version FROM (SELECT DISTINCT version FROM \(log) ORDER BY version DESC OFFSET \(retainedUpserts - 1) LIMIT 1) AS kept)"
         return [
+            "DELETE FROM \(tables.replaced) WHERE version <= \(oldest)",
             "DELETE FROM \(log) WHERE version < \(oldest)",
             "UPDATE \(log) SET ids = NULL WHERE version = \(oldest) AND ids IS NOT NULL",
         ]
@@ -120,7 +129,9 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             ), moved AS (
                 DELETE FROM \(w) AS w USING known
                 WHERE NOT known.same_key AND w.\(part) = known.old_partition AND w.\(id) = known.\(id)
-                RETURNING w.\(id) AS id
+                RETURNING \(tables.recordColumns.map { "w.\($0)" }.joined(separator: ", "))
+            ), moved_from AS (
+                \(tables.logReplaced(from: "moved", table: true))
             ), rekeyed AS (
                 UPDATE \(tables.warehouseIDs) k SET partition = known.\(part) FROM known
                 WHERE NOT known.same_key AND k.id = known.\(id)
@@ -141,10 +152,10 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             ), logged AS (
                 INSERT INTO \(tables.insertions) (version, ids)
                 SELECT (SELECT version FROM \(tables.dataVersion)),
-                    CASE WHEN NOT EXISTS (SELECT 1 FROM updated) AND NOT EXISTS (SELECT 1 FROM moved) THEN ARRAY(SELECT id FROM inserted) END
+                    ARRAY(SELECT i.id FROM inserted i WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.\(id) = i.id))
                 WHERE EXISTS (SELECT 1 FROM inserted) OR EXISTS (SELECT 1 FROM updated) OR EXISTS (SELECT 1 FROM moved)
             )
-            INSERT INTO \(tables.changes) (id, changed_at) SELECT id, extract(epoch FROM clock_timestamp()) FROM moved
+            INSERT INTO \(tables.changes) (id, changed_at) SELECT \(id), extract(epoch FROM clock_timestamp()) FROM moved
             """
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
@@ -282,7 +293,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
 
     /// The version and the insertion log read in one statement (one snapshot), then the
     /// inserted records by id.
-    public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
+    public func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges? {
         let (schema, coding) = (tables.schema, coding)
         var binds = PostgresBindings()
         binds.append(version)
@@ -296,26 +307,48 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             JOIN \(tables.warehouse) w ON w.\(tables.partitionColumn) = k.partition AND w.\(tables.idColumn) = k.id
             WHERE k.id = ANY($1)
             """
-        return try await store.run(.warehouse) { client in
+        let replaced = replacedAt(version, featureIndices: featureIndices, since: true)
+        // One read transaction, so that the logs and the records are of the same version.
+        return try await store.transaction(.warehouse) { client in
+            let logger = store.logger
+            try await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             var now: Int64 = 0
-            var ids: [String] = []
-            for try await (current, logged, inserted) in try await client.query(log).decode((Int64, Bool, [String]?).self) {
+            var inserted: [String] = []
+            for try await (current, logged, ids) in try await client.query(log, logger: logger).decode((Int64, Bool, [String]?).self) {
                 now = current
                 guard logged else { continue }
-                guard let inserted else { return nil }
-                ids += inserted
+                guard let ids else { return nil }
+                inserted += ids
             }
             guard now >= version else { return nil }
-            var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
-            if !ids.isEmpty {
+            let empty = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+            var replacedSince = empty
+            for try await row in try await client.query(replaced, logger: logger) {
+                try Self.append(row.makeRandomAccess(), to: &replacedSince, schema: schema, coding: coding, featureIndices: featureIndices, predictions: false)
+            }
+            let previous = RecordChanges.valuesAtStart(of: replacedSince, inserted: inserted)
+            func read(_ ids: [String]) async throws -> RecordColumns {
+                var records = empty
+                guard !ids.isEmpty else { return records }
                 var binds = PostgresBindings()
                 binds.append(ids)
-                for try await row in try await client.query(PostgresQuery(unsafeSQL: byIDs, binds: binds)) {
+                for try await row in try await client.query(PostgresQuery(unsafeSQL: byIDs, binds: binds), logger: logger) {
                     try Self.append(row.makeRandomAccess(), to: &records, schema: schema, coding: coding, featureIndices: featureIndices, predictions: false)
                 }
+                return records
             }
-            return VersionedRecords(version: now, records: records)
+            return RecordChanges(version: now, inserted: try await read(inserted), previous: previous, current: try await read(previous.ids).ordered(as: previous.ids))
         }
+    }
+
+    /// The values updates replaced at data version `version` (with `since`, after it, in the
+    /// order they were logged), with the features of `featureIndices`.
+    private func replacedAt(_ version: Int64, featureIndices: [Int], since: Bool = false) -> PostgresQuery {
+        let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
+        var binds = PostgresBindings()
+        binds.append(version)
+        let condition = since ? "version > $1 ORDER BY version" : "version = $1"
+        return PostgresQuery(unsafeSQL: "SELECT \(selected.joined(separator: ", ")) FROM \(tables.replaced) WHERE \(condition)", binds: binds)
     }
 
     @discardableResult

@@ -207,12 +207,13 @@ public protocol RecordWarehouse: ChangeLog {
         featureIndices: [Int], chunk: Int, into initial: State,
         _ fold: @escaping @Sendable (inout State, RecordColumns) -> Bool
     ) async throws -> (version: Int64, state: State)?
-    /// The records inserted after data version `version`, with the version they bring their
-    /// reader to: what an analysis kept at `version` adds to be up to date without reading the
-    /// other records. Nil when the records changed in any other way since (a stored record was
-    /// updated), or the store no longer knows (or does not keep such a log): the analysis is
-    /// then made anew from ``foldColumns(featureIndices:chunk:into:_:)``.
-    func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords?
+    /// What changed in the records after data version `version`, with the version it brings
+    /// its reader to: the records inserted since, and the records stored then and updated
+    /// since with their values then and now. What an analysis kept at `version` takes out and
+    /// adds to be up to date without reading the other records. Nil when the store no longer
+    /// knows (or keeps no such log): the analysis is then made anew from
+    /// ``foldColumns(featureIndices:chunk:into:_:)``.
+    func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges?
     /// The aggregate of the records saved under `name` for this schema (its fingerprint) by
     /// ``saveAggregate(_:named:version:)``, with the data version it is of; nil when none is.
     func savedAggregate(named name: String) async throws -> SavedAggregate?
@@ -222,7 +223,7 @@ public protocol RecordWarehouse: ChangeLog {
     /// Saves `body`, an aggregate of the records at data version `version` (statistics kept as
     /// counts, a regression's sums), under `name`, unless the one saved under it is of a later
     /// version: a process starting again brings it up to date with
-    /// ``insertions(after:featureIndices:)`` instead of reading every record.
+    /// ``changes(after:featureIndices:)`` instead of reading every record.
     func saveAggregate(_ body: Data, named name: String, version: Int64) async throws
     /// The records counted where they are stored (``RecordCounts``), with a uniform sample of
     /// `sampleSize` of them: what a statistics summary is made of without reading every
@@ -252,11 +253,30 @@ public struct UpsertOutcome: Sendable, Equatable {
     public var change: Change
     /// The records the upsert wrote or found as they were: the last of each id given.
     public var records: Int
+    /// For ``Change/other``, which records it inserted and what it updated, when the store
+    /// tells (nil otherwise).
+    public var changes: UpsertChanges?
 
-    public init(version: Int64, change: Change, records: Int) {
+    public init(version: Int64, change: Change, records: Int, changes: UpsertChanges? = nil) {
         self.version = version
         self.change = change
         self.records = records
+        self.changes = changes
+    }
+}
+
+/// What an upsert that did more than insert changed: what an aggregate of the records takes
+/// out and adds to follow it.
+public struct UpsertChanges: Sendable, Equatable {
+    /// The ids of the records given that were new, in the order given.
+    public var inserted: [String]
+    /// The stored records it updated, as they were before, with every feature of the schema
+    /// (in any order).
+    public var previous: RecordColumns
+
+    public init(inserted: [String], previous: RecordColumns) {
+        self.inserted = inserted
+        self.previous = previous
     }
 }
 
@@ -271,15 +291,63 @@ public struct SavedAggregate: Sendable, Equatable {
     }
 }
 
-/// Records read from a warehouse with the data version (``RecordWarehouse/dataVersion()``)
-/// they are of.
-public struct VersionedRecords: Sendable {
+/// What changed in a warehouse's records after a data version (``RecordWarehouse/changes(after:featureIndices:)``).
+public struct RecordChanges: Sendable {
+    /// The data version the changes bring their reader to.
     public var version: Int64
-    public var records: RecordColumns
+    /// The records inserted since, as they are now.
+    public var inserted: RecordColumns
+    /// The records stored at the earlier version and updated since, as they were then...
+    public var previous: RecordColumns
+    /// ...and as they are now, in the same order.
+    public var current: RecordColumns
 
-    public init(version: Int64, records: RecordColumns) {
+    public init(version: Int64, inserted: RecordColumns, previous: RecordColumns, current: RecordColumns) {
         self.version = version
-        self.records = records
+        self.inserted = inserted
+        self.previous = previous
+        self.current = current
+    }
+
+    /// No change, at `version`, with `features` columns.
+    public static func none(at version: Int64, features: Int) -> RecordChanges {
+        let empty = RecordColumns(features: Array(repeating: [], count: features))
+        return RecordChanges(version: version, inserted: empty, previous: empty, current: empty)
+    }
+
+    /// Whether nothing changed.
+    public var isEmpty: Bool { inserted.count == 0 && previous.count == 0 }
+
+    /// Of the values updates replaced after a version (`replaced`, in the order they were
+    /// logged), each record's first: its values at that version. Records `inserted` after it
+    /// had none then and are left out.
+    static func valuesAtStart(of replaced: RecordColumns, inserted: [String]) -> RecordColumns {
+        var skipped = Set(inserted)
+        var rows: [Int] = []
+        for (row, id) in replaced.ids.enumerated() where skipped.insert(id).inserted { rows.append(row) }
+        return rows.count == replaced.count ? replaced : replaced.rows(rows)
+    }
+}
+
+extension RecordColumns {
+    /// The records at `rows`, in that order.
+    func rows(_ rows: [Int]) -> RecordColumns {
+        var picked = RecordColumns(
+            ids: rows.map { ids[$0] }, targetClasses: rows.map { targetClasses[$0] },
+            features: features.map { column in rows.map { column[$0] } }
+        )
+        if !predictedClasses.isEmpty {
+            picked.predictedClasses = rows.map { predictedClasses[$0] }
+            picked.modelVersions = rows.map { modelVersions[$0] }
+        }
+        return picked
+    }
+
+    /// The records of `order`'s ids, in that order (each id once among the records).
+    func ordered(as order: [String]) -> RecordColumns {
+        guard ids != order else { return self }
+        let row = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return rows(order.compactMap { row[$0] })
     }
 }
 
@@ -330,8 +398,8 @@ extension RecordWarehouse {
     public func countRecords(sampleSize: Int, cellLimit: Int) async throws -> RecordCounts? { nil }
 
     /// A store without an insertion log can only tell that nothing changed.
-    public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
+    public func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges? {
         guard try await dataVersion() == version else { return nil }
-        return VersionedRecords(version: version, records: RecordColumns(features: Array(repeating: [], count: featureIndices.count)))
+        return .none(at: version, features: featureIndices.count)
     }
 }

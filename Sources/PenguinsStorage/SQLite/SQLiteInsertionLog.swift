@@ -2,23 +2,25 @@ import Foundation
 import GRDB
 
 /// A warehouse's insertion log in SQLite (`ds_<name>_insertions`: a row per upsert, its data
-/// version and inserted ids as a JSON array, or NULL), written by each upsert in its transaction.
+/// version and inserted ids as a JSON array, or NULL when not known), written by each upsert in
+/// its transaction, and kept together with the log of the values its updates replaced
+/// (`ds_<name>_replaced`).
 struct SQLiteInsertionLog {
     let table: String
+    let replaced: String
     let dataVersion: String
     /// The upserts the log remembers; a reader further behind reads all the records again.
     static let retained = 256
 
-    /// Logs an upsert of `ids` that made `change`, at the data version the upsert has just made.
-    func record(_ db: Database, change: UpsertOutcome.Change, ids: [String]) throws {
-        guard change != .none else { return }
-        // Only an upsert that inserted every record it was given is known record by record.
-        let inserted: String? = change == .insertedAll ? Self.jsonArray(ids) : nil
-        try db.execute(sql: "INSERT OR REPLACE INTO \(table) (version, ids) SELECT version, ? FROM \(dataVersion)", arguments: [inserted])
+    /// Logs an upsert that changed records and inserted `inserted`, at the data version the
+    /// upsert has just made.
+    func record(_ db: Database, inserted: [String]) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO \(table) (version, ids) SELECT version, ? FROM \(dataVersion)", arguments: [Self.jsonArray(inserted)])
         // Beyond the retained upserts, the oldest one kept stands for all before it: unknown.
         let sql = "SELECT version FROM \(table) ORDER BY version DESC LIMIT 1 OFFSET \(Self.retained - 1)"
         if let oldest = try Int64.fetchOne(db, sql: sql) {
             try db.execute(sql: "DELETE FROM \(table) WHERE version < ?", arguments: [oldest])
+            try db.execute(sql: "DELETE FROM \(replaced) WHERE version <= ?", arguments: [oldest])
             try db.execute(sql: "UPDATE \(table) SET ids = NULL WHERE version = ?", arguments: [oldest])
         }
     }

@@ -52,35 +52,69 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             WHERE NOT (\(unchanged) AND \(tables.warehouse).usable_for_training IS excluded.usable_for_training)
             """
         let usable = schema.usableForTraining(records)
-        let nextDataVersion = tables.nextDataVersion
-        let (lastChange, insertionLog) = (lastChange, insertionLog)
+        let (nextDataVersion, insertionLog) = (tables.nextDataVersion, insertionLog)
         let version = "SELECT version FROM \(tables.dataVersion)"
+        let replacedAt = columnRead(featureIndices: Array(schema.features.indices), predictions: false, from: tables.replaced)
+        let replacedSQL = replacedAt.select + " WHERE version = ?"
+        let stored = "SELECT \(tables.idColumn) FROM \(tables.warehouse) WHERE \(tables.idColumn) IN (SELECT value FROM json_each(?))"
+        let ids = records.map(\.id)
         return try await pool.write { db in
-            let changesBefore = try Int.fetchOne(db, sql: lastChange) ?? 0
+            // The version moves first: the trigger logs the values updates replace at the
+            // version this upsert makes.
+            try db.execute(sql: nextDataVersion)
+            let made = try Int64.fetchOne(db, sql: version) ?? 0
             // As many rows per statement as the penguins' warehouse writes, fewer for a schema so
             // wide that they would pass SQLite's limit of 32,766 parameters a statement.
             let rowsPerStatement = max(1, min(256, 32_000 / columns.count))
-            let written = try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
-                let record = records[index]
-                statement.bind(record.id, at: first)
-                statement.bind(coding.classes[record.targetClass], at: first + 1)
-                for (offset, kind) in coding.kinds.enumerated() {
-                    let position = first + 2 + Int32(offset)
-                    switch kind {
-                    case .numeric:
-                        if let value = record.features[offset] { statement.bind(value, at: position) } else { statement.bindNull(at: position) }
-                    case .categorical:
-                        if let text = coding.levelText(record.features[offset], feature: offset) { statement.bind(text, at: position) } else { statement.bindNull(at: position) }
+            func write() throws -> (written: Int, previous: RecordColumns) {
+                let written = try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
+                    let record = records[index]
+                    statement.bind(record.id, at: first)
+                    statement.bind(coding.classes[record.targetClass], at: first + 1)
+                    for (offset, kind) in coding.kinds.enumerated() {
+                        let position = first + 2 + Int32(offset)
+                        switch kind {
+                        case .numeric:
+                            if let value = record.features[offset] { statement.bind(value, at: position) } else { statement.bindNull(at: position) }
+                        case .categorical:
+                            if let text = coding.levelText(record.features[offset], feature: offset) { statement.bind(text, at: position) } else { statement.bindNull(at: position) }
+                        }
                     }
+                    statement.bind(usable[index] ? 1 : 0, at: first + 2 + Int32(schema.features.count))
                 }
-                statement.bind(usable[index] ? 1 : 0, at: first + 2 + Int32(schema.features.count))
+                // Every written row is an insertion or an update, and the trigger logged each update.
+                return (written, try replacedAt.run(db, sql: replacedSQL, arguments: [made]))
             }
-            try db.execute(sql: nextDataVersion)
-            // Every written row is an insertion or an update, and the trigger logged each update.
-            let updated = (try Int.fetchOne(db, sql: lastChange) ?? 0) - changesBefore
-            let change: UpsertOutcome.Change = written == 0 ? .none : updated == 0 && written == records.count ? .insertedAll : .other
-            try insertionLog.record(db, change: change, ids: records.map(\.id))
-            return UpsertOutcome(version: try Int64.fetchOne(db, sql: version) ?? 0, change: change, records: records.count)
+            // Every record not updated was either new or stored as it is: when both happened,
+            // which is which is told by the ids stored before the write, so the write is undone,
+            // they are read, and it is made again.
+            var (written, previous) = (0, RecordColumns(features: []))
+            var told: [String]? = nil
+            try db.inSavepoint {
+                (written, previous) = try write()
+                let insertedCount = written - previous.count
+                if insertedCount == 0 {
+                    told = []
+                } else if insertedCount + previous.count == records.count {
+                    let updated = Set(previous.ids)
+                    told = ids.filter { !updated.contains($0) }
+                }
+                return told == nil ? .rollback : .commit
+            }
+            let inserted: [String]
+            if let told {
+                inserted = told
+            } else {
+                let before = Set(try String.fetchAll(db, sql: stored, arguments: [SQLiteInsertionLog.jsonArray(ids)]))
+                (written, previous) = try write()
+                inserted = ids.filter { !before.contains($0) }
+            }
+            let change: UpsertOutcome.Change = written == 0 ? .none : previous.count == 0 && inserted.count == records.count ? .insertedAll : .other
+            if change != .none { try insertionLog.record(db, inserted: inserted) }
+            return UpsertOutcome(
+                version: made, change: change, records: records.count,
+                changes: change == .other ? UpsertChanges(inserted: inserted, previous: previous) : nil
+            )
         }
     }
 
@@ -146,20 +180,28 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         }
     }
 
-    /// The records the insertion log names after `version`, read by id in one read transaction.
-    public func insertions(after version: Int64, featureIndices: [Int]) async throws -> VersionedRecords? {
+    /// The records the insertion log names after `version` and the values the replaced log
+    /// holds since, the records read by id, in one read transaction.
+    public func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges? {
         let read = columnRead(featureIndices: featureIndices, predictions: false)
         let byIDs = read.select + " WHERE \(tables.idColumn) IN (SELECT value FROM json_each(?))"
+        let replaced = columnRead(featureIndices: featureIndices, predictions: false, from: tables.replaced)
+        let replacedSince = replaced.select + " WHERE version > ? ORDER BY version, rowid"
         let (current, log) = ("SELECT version FROM \(tables.dataVersion)", "SELECT ids FROM \(tables.insertions) WHERE version > ? ORDER BY version")
         return try await pool.readInBackground { db in
             let now = try Int64.fetchOne(db, sql: current) ?? 0
             guard now >= version else { return nil }
-            var records = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+            var inserted: [String] = []
             for ids in try Optional<String>.fetchAll(db, sql: log, arguments: [version]) {
                 guard let ids else { return nil }
-                records.append(contentsOf: try read.run(db, sql: byIDs, arguments: [ids]))
+                inserted += try JSONDecoder().decode([String].self, from: Data(ids.utf8))
             }
-            return VersionedRecords(version: now, records: records)
+            let previous = RecordChanges.valuesAtStart(of: try replaced.run(db, sql: replacedSince, arguments: [version]), inserted: inserted)
+            let readByID = { (ids: [String]) in
+                ids.isEmpty ? RecordColumns(features: Array(repeating: [], count: featureIndices.count))
+                    : try read.run(db, sql: byIDs, arguments: [SQLiteInsertionLog.jsonArray(ids)])
+            }
+            return RecordChanges(version: now, inserted: try readByID(inserted), previous: previous, current: try readByID(previous.ids).ordered(as: previous.ids))
         }
     }
 
@@ -187,17 +229,19 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     /// A read of ids, classes and the features of `featureIndices` (and with `predictions`, each
     /// record's predicted class and model version) into ``RecordColumns``.
-    private func columnRead(featureIndices: [Int], predictions: Bool) -> ColumnRead {
+    /// `table`: the warehouse unless another of its columns is named (``DatasetTables/replaced``).
+    private func columnRead(featureIndices: [Int], predictions: Bool, from table: String? = nil) -> ColumnRead {
         let selected = [tables.idColumn, tables.targetColumn] + featureIndices.map { tables.featureColumns[$0] }
             + (predictions ? ["predicted_class", "model_version"] : [])
         return ColumnRead(
-            select: "SELECT \(selected.joined(separator: ", ")) FROM \(tables.warehouse)",
+            select: "SELECT \(selected.joined(separator: ", ")) FROM \(table ?? tables.warehouse)",
             reader: reader, featureIndices: featureIndices, predictions: predictions
         )
     }
 
-    private var lastChange: String { "SELECT coalesce(max(sequence), 0) FROM \(tables.changes)" }
-    private var insertionLog: SQLiteInsertionLog { SQLiteInsertionLog(table: tables.insertions, dataVersion: tables.dataVersion) }
+    private var insertionLog: SQLiteInsertionLog {
+        SQLiteInsertionLog(table: tables.insertions, replaced: tables.replaced, dataVersion: tables.dataVersion)
+    }
 
     @discardableResult
     public func writePredictions(

@@ -197,7 +197,7 @@ func checkDatasetTablesEvolution(
     let steps = [
         "create-lake", "create-warehouse", "create-quarantine", "create-registry", "create-prediction-log", "add-spark-columns",
         "create-change-log", "add-prediction-ids", "create-feedback", "create-model-audit", "create-data-version",
-        "create-insertion-log", "create-aggregates",
+        "create-insertion-log", "create-aggregates", "create-replaced-log",
     ]
     #expect(try await tableSteps() == steps)
 
@@ -206,6 +206,11 @@ func checkDatasetTablesEvolution(
     let grown = try await makeProvider().warehouse(for: after)
     #expect(try await tableSteps() == steps + ["add-feature-weight_kg"])
     #expect(try await grown.record(id: "o1")?.record.features == [0, 80, 1, nil])
+    // The log of replaced values has the new feature's column too.
+    let weighed = try await grown.upsert([DatasetRecord(id: "o1", targetClass: 0, features: [0, 80, 1, 12.5])])
+    let replaced = try #require(weighed.changes?.previous)
+    #expect(replaced.ids == ["o1"] && replaced.features.prefix(3) == [[0], [80], [1]] && replaced.features[3].count == 1 && replaced.features[3][0].isNaN)
+    #expect(try await grown.record(id: "o1")?.record.features == [0, 80, 1, 12.5])
     // An aggregate of the records as the former schema read them is not the new schema's; the
     // first save of the new schema's removes it.
     #expect(try await grown.savedAggregate(named: "counts") == nil)
