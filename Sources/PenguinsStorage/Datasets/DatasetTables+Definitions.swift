@@ -82,7 +82,7 @@ extension DatasetTables {
     /// The log of the values updates replaced: a row per stored record whose target or
     /// features an upsert changed, with the data version the upsert made and the record's
     /// values before it (the warehouse's columns of the same names). Written by the change-log
-    /// trigger (and, in PostgreSQL, by the upsert for records that move partition); what an
+    /// trigger in SQLite and by the upsert in PostgreSQL; what an
     /// analysis takes out to follow an update (``RecordWarehouse/changes(after:featureIndices:)``).
     /// Kept as long as the insertion log.
     private func createReplacedLog(_ dialect: SQLDialect, features: [FeatureColumn]) -> [String] {
@@ -97,19 +97,22 @@ extension DatasetTables {
     }
 
     /// The statement that logs the values of the records `source` names in ``replaced``, at the
-    /// warehouse's data version: the row a trigger replaces (`old`), or with `table`, the rows
-    /// of a table (or common table expression) of the warehouse's record columns.
-    func logReplaced(from source: String, table: Bool = false) -> String {
+    /// warehouse's data version: the row a trigger replaces (`old`), or the rows of a table (or
+    /// common table expression) of the warehouse's record columns that `from` selects (the
+    /// rest of a `FROM` clause).
+    func logReplaced(_ source: String, from: String? = nil) -> String {
         let inputs = recordColumns
         return """
             INSERT INTO \(replaced) (version, \(inputs.joined(separator: ", ")))
-            SELECT d.version, \(inputs.map { "\(source).\($0)" }.joined(separator: ", ")) FROM \(dataVersion) d\(table ? ", \(source)" : "")
+            SELECT d.version, \(inputs.map { "\(source).\($0)" }.joined(separator: ", ")) FROM \(dataVersion) d\(from.map { ", " + $0 } ?? "")
             """
     }
 
     /// The trigger that logs every update of a row's target or features, in the writing
-    /// transaction, whichever process writes: its id in the change log, its values before in
-    /// ``replaced``. Prediction writes, which set neither, do not run it. Its step is named
+    /// transaction, whichever process writes: its id in the change log and, in SQLite, its
+    /// values before in ``replaced`` (PostgreSQL's upsert logs those itself, set-based, which
+    /// costs a fraction of a row-by-row trigger there). Prediction writes, which set neither,
+    /// do not run it. Its step is named
     /// after the columns it compares, so a schema that gains a feature gets the trigger made
     /// again over the new column too.
     private func logChangesTrigger(_ dialect: SQLDialect) -> DatasetMigration {
@@ -117,7 +120,7 @@ extension DatasetTables {
         let inputs = [targetColumn] + featureColumns
         var hash = ContentHash()
         // The trigger's third layout: it fires on updates of the inputs only (`UPDATE OF`), so
-        // prediction writes do not run it, and logs the values it replaced.
+        // prediction writes do not run it, and in SQLite logs the values it replaced.
         hash.add("update-of")
         hash.add("replaced")
         for column in inputs { hash.add(column) }
@@ -131,7 +134,7 @@ extension DatasetTables {
                 WHEN \(inputs.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR "))
                 BEGIN
                     INSERT INTO \(changes) (id, changed_at) VALUES (new.\(idColumn), (julianday('now') - 2440587.5) * 86400.0);
-                    \(logReplaced(from: "old"));
+                    \(logReplaced("old"));
                 END
                 """,
             ])
@@ -142,7 +145,6 @@ extension DatasetTables {
                 CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     INSERT INTO \(changes) (id, changed_at) VALUES (NEW.\(idColumn), extract(epoch FROM clock_timestamp()));
-                    \(logReplaced(from: "OLD"));
                     RETURN NULL;
                 END
                 $$

@@ -27,11 +27,12 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
     /// it deletes the old rows of records that moved partition, records each id's partition,
     /// updates the rows of known ids in place and inserts the rest (an identical row is not rewritten; the prediction is kept when
     /// target and features are unchanged). Stored rows whose target or features change are
-    /// logged in `ds_<name>_changes`: by the warehouse's trigger when updated in place, by this
-    /// statement when moved to another partition. An advisory lock serialises concurrent
-    /// upserts, so change numbers become visible in order. The data version moves first, so
-    /// that each statement logs what it inserted at the version the upsert makes (and a
-    /// concurrent write of predictions waits for the version until the upsert commits).
+    /// logged in `ds_<name>_changes` (by the warehouse's trigger when updated in place, by this
+    /// statement when moved to another partition), and their values before in
+    /// `ds_<name>_replaced` (by this statement, from the rows as they were when it began). An advisory lock serialises concurrent upserts, so change numbers become
+    /// visible in order. The data version moves first, so that each statement logs what it
+    /// inserted and replaced at the version the upsert makes (and a concurrent write of
+    /// predictions waits for the version until the upsert commits).
     @discardableResult
     public func upsert(_ records: [DatasetRecord]) async throws -> UpsertOutcome {
         let records = records.lastOfEachID(\.id)
@@ -131,7 +132,12 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 WHERE NOT known.same_key AND w.\(part) = known.old_partition AND w.\(id) = known.\(id)
                 RETURNING \(tables.recordColumns.map { "w.\($0)" }.joined(separator: ", "))
             ), moved_from AS (
-                \(tables.logReplaced(from: "moved", table: true))
+                \(tables.logReplaced("moved", from: "moved"))
+            ), replaced AS (
+                \(tables.logReplaced("w", from: """
+                    known AS input JOIN \(w) AS w ON w.\(part) = input.\(part) AND w.\(id) = input.\(id)
+                    WHERE input.same_key AND NOT (\(unchanged))
+                    """))
             ), rekeyed AS (
                 UPDATE \(tables.warehouseIDs) k SET partition = known.\(part) FROM known
                 WHERE NOT known.same_key AND k.id = known.\(id)
@@ -291,8 +297,8 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
         }
     }
 
-    /// The version and the insertion log read in one statement (one snapshot), then the
-    /// inserted records by id.
+    /// The version and the insertion log, the values the replaced log holds since, then the
+    /// inserted and updated records by id, all in one snapshot (a repeatable-read transaction).
     public func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges? {
         let (schema, coding) = (tables.schema, coding)
         var binds = PostgresBindings()

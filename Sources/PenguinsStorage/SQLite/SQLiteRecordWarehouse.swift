@@ -92,13 +92,7 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             var told: [String]? = nil
             try db.inSavepoint {
                 (written, previous) = try write()
-                let insertedCount = written - previous.count
-                if insertedCount == 0 {
-                    told = []
-                } else if insertedCount + previous.count == records.count {
-                    let updated = Set(previous.ids)
-                    told = ids.filter { !updated.contains($0) }
-                }
+                told = Self.insertedIDs(ids, written: written, updated: previous)
                 return told == nil ? .rollback : .commit
             }
             let inserted: [String]
@@ -116,6 +110,17 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
                 changes: change == .other ? UpsertChanges(inserted: inserted, previous: previous) : nil
             )
         }
+    }
+
+    /// Which of an upsert's `ids` it inserted, told by the count of rows it `written` and the
+    /// rows it `updated`: none when it wrote only updates, the ids not updated when it wrote
+    /// every one of them; nil when some records were new and others stored as they are.
+    static func insertedIDs(_ ids: [String], written: Int, updated: RecordColumns) -> [String]? {
+        let inserted = written - updated.count
+        if inserted == 0 { return [] }
+        guard inserted + updated.count == ids.count else { return nil }
+        let updatedIDs = Set(updated.ids)
+        return ids.filter { !updatedIDs.contains($0) }
     }
 
     public func record(id: String) async throws -> StoredRecord? {
