@@ -123,12 +123,16 @@ extension AggregateSource where Aggregate == RegressionAggregate {
 
 /// Aggregates brought up to date with the least reading: from one kept in memory or saved in the
 /// store, adding the records inserted and updated since and taking out the values the updates
-/// replaced (``RecordWarehouse/changes(after:featureIndices:)``); every record is counted by the
+/// replaced (``RecordWarehouse/changes(after:featureIndices:limit:)``); every record is counted by the
 /// store or read, a chunk at a time, only the first time, or when the store cannot tell what
 /// changed.
 public enum SavedAggregates {
     /// The records added at a time when all are read.
     public static let chunk = 100_000
+    /// The most changed records read by id to bring an aggregate up to date (the values the
+    /// updates replaced counting too): beyond, every record is read a chunk at a time, which
+    /// holds less at once.
+    public static let changeLimit = 2 * chunk
 
     /// `previous` (nil when none is kept: the copy saved in the store is read then) brought up
     /// to date with `warehouse`'s records; `make` starts one for the schema. Answers the source
@@ -150,7 +154,7 @@ public enum SavedAggregates {
         } else if previous == nil, let saved = try await saved(Aggregate.self, savedName, in: warehouse, logger: logger) {
             (previous, loaded) = (saved, true)
         }
-        if let previous, let changes = try await warehouse.changes(after: previous.version, featureIndices: features) {
+        if let previous, let changes = try await warehouse.changes(after: previous.version, featureIndices: features, limit: changeLimit) {
             if changes.version == previous.version {
                 if loaded { observe(.saved) }
                 return (.aggregate(previous.aggregate), previous, false)

@@ -335,12 +335,16 @@ struct PostgresStatisticsTests {
             dataDirectory: URL(fileURLWithPath: "/nonexistent"), locations: [.lake: postgres, .warehouse: postgres, .cache: "memory://"])
         let platform = try await Platform.connect(configuration)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
-        // A stored row corrected by a writer that keeps no aggregates: the server's first
-        // statistics take its old values out of the copies the ingestion saved.
+        // A stored row corrected (and moved to another island) by a writer that keeps no
+        // aggregates: the server's first statistics take its old values out of the copies the
+        // ingestion saved.
         let warehouse = platform.warehouse.recordWarehouse
         let stored = try #require(try await warehouse.record(id: (try await warehouse.columns(featureIndices: []).ids[0])))
         var corrected = stored.record
         corrected.features[try #require(warehouse.schema.features.firstIndex { $0.name == "body_mass_g" })] = 4_321
+        // On another island too: the row moves to another partition.
+        let island = try #require(warehouse.schema.features.firstIndex { $0.name == "island" })
+        corrected.features[island] = Double((Int(try #require(corrected.features[island])) + 1) % 3)
         try await warehouse.upsert([corrected])
         let app = try await makeApp(platform)
         let more = Scratch.directory.appendingPathComponent("more-\(UUID().uuidString).csv")

@@ -83,7 +83,7 @@ extension DatasetTables {
     /// features an upsert changed, with the data version the upsert made and the record's
     /// values before it (the warehouse's columns of the same names). Written by the change-log
     /// trigger in SQLite and by the upsert in PostgreSQL; what an
-    /// analysis takes out to follow an update (``RecordWarehouse/changes(after:featureIndices:)``).
+    /// analysis takes out to follow an update (``RecordWarehouse/changes(after:featureIndices:limit:)``).
     /// Kept as long as the insertion log.
     private func createReplacedLog(_ dialect: SQLDialect, features: [FeatureColumn]) -> [String] {
         let text = dialect == .sqlite ? "TEXT" : "text COLLATE \"C\""
@@ -324,7 +324,7 @@ extension DatasetTables {
     /// The insertion log: the ids each upsert that changed records inserted, at the data version
     /// it made (what it updated is in ``replaced``), or NULL when that is not known (the oldest
     /// row kept stands for every upsert before it). What an analysis kept at a version needs to
-    /// catch up (``RecordWarehouse/changes(after:featureIndices:)``).
+    /// catch up (``RecordWarehouse/changes(after:featureIndices:limit:)``).
     /// SQLite: one row per upsert, the ids as a JSON array. PostgreSQL: one row per statement
     /// of an upsert, the ids as an array.
     private func createInsertionLog(_ dialect: SQLDialect) -> [String] {

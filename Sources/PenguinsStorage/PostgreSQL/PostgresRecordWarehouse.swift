@@ -299,7 +299,7 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
 
     /// The version and the insertion log, the values the replaced log holds since, then the
     /// inserted and updated records by id, all in one snapshot (a repeatable-read transaction).
-    public func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges? {
+    public func changes(after version: Int64, featureIndices: [Int], limit: Int) async throws -> RecordChanges? {
         let (schema, coding) = (tables.schema, coding)
         var binds = PostgresBindings()
         binds.append(version)
@@ -326,7 +326,13 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 guard let ids else { return nil }
                 inserted += ids
             }
-            guard now >= version else { return nil }
+            guard now >= version, inserted.count <= limit else { return nil }
+            var replacedRows = 0
+            for try await count in try await client.query(
+                "SELECT count(*) FROM \(unescaped: tables.replaced) WHERE version > \(version)", logger: logger).decode(Int.self) {
+                replacedRows = count
+            }
+            guard inserted.count + replacedRows <= limit else { return nil }
             let empty = RecordColumns(features: Array(repeating: [], count: featureIndices.count))
             var replacedSince = empty
             for try await row in try await client.query(replaced, logger: logger) {

@@ -211,9 +211,10 @@ public protocol RecordWarehouse: ChangeLog {
     /// its reader to: the records inserted since, and the records stored then and updated
     /// since with their values then and now. What an analysis kept at `version` takes out and
     /// adds to be up to date without reading the other records. Nil when the store no longer
-    /// knows (or keeps no such log): the analysis is then made anew from
-    /// ``foldColumns(featureIndices:chunk:into:_:)``.
-    func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges?
+    /// knows (or keeps no such log), or when more than `limit` records changed (reading them
+    /// by id would hold more at once than reading them all a chunk at a time): the analysis is
+    /// then made anew from ``foldColumns(featureIndices:chunk:into:_:)``.
+    func changes(after version: Int64, featureIndices: [Int], limit: Int) async throws -> RecordChanges?
     /// The aggregate of the records saved under `name` for this schema (its fingerprint) by
     /// ``saveAggregate(_:named:version:)``, with the data version it is of; nil when none is.
     func savedAggregate(named name: String) async throws -> SavedAggregate?
@@ -223,7 +224,7 @@ public protocol RecordWarehouse: ChangeLog {
     /// Saves `body`, an aggregate of the records at data version `version` (statistics kept as
     /// counts, a regression's sums), under `name`, unless the one saved under it is of a later
     /// version: a process starting again brings it up to date with
-    /// ``changes(after:featureIndices:)`` instead of reading every record.
+    /// ``changes(after:featureIndices:limit:)`` instead of reading every record.
     func saveAggregate(_ body: Data, named name: String, version: Int64) async throws
     /// The records counted where they are stored (``RecordCounts``), with a uniform sample of
     /// `sampleSize` of them: what a statistics summary is made of without reading every
@@ -291,7 +292,7 @@ public struct SavedAggregate: Sendable, Equatable {
     }
 }
 
-/// What changed in a warehouse's records after a data version (``RecordWarehouse/changes(after:featureIndices:)``).
+/// What changed in a warehouse's records after a data version (``RecordWarehouse/changes(after:featureIndices:limit:)``).
 public struct RecordChanges: Sendable {
     /// The data version the changes bring their reader to.
     public var version: Int64
@@ -398,7 +399,7 @@ extension RecordWarehouse {
     public func countRecords(sampleSize: Int, cellLimit: Int) async throws -> RecordCounts? { nil }
 
     /// A store without an insertion log can only tell that nothing changed.
-    public func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges? {
+    public func changes(after version: Int64, featureIndices: [Int], limit: Int) async throws -> RecordChanges? {
         guard try await dataVersion() == version else { return nil }
         return .none(at: version, features: featureIndices.count)
     }

@@ -28,6 +28,7 @@ struct SQLiteInsertionLog {
     /// `strings` as a JSON array: quoted as they are when no character needs escaping (ids
     /// rarely have one), else through the encoder.
     static func jsonArray(_ strings: [String]) -> String {
+        guard !strings.isEmpty else { return "[]" }
         let plain = strings.allSatisfy { string in
             string.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         }

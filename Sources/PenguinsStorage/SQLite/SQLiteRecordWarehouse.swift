@@ -187,12 +187,13 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
 
     /// The records the insertion log names after `version` and the values the replaced log
     /// holds since, the records read by id, in one read transaction.
-    public func changes(after version: Int64, featureIndices: [Int]) async throws -> RecordChanges? {
+    public func changes(after version: Int64, featureIndices: [Int], limit: Int) async throws -> RecordChanges? {
         let read = columnRead(featureIndices: featureIndices, predictions: false)
         let byIDs = read.select + " WHERE \(tables.idColumn) IN (SELECT value FROM json_each(?))"
         let replaced = columnRead(featureIndices: featureIndices, predictions: false, from: tables.replaced)
         let replacedSince = replaced.select + " WHERE version > ? ORDER BY version, rowid"
         let (current, log) = ("SELECT version FROM \(tables.dataVersion)", "SELECT ids FROM \(tables.insertions) WHERE version > ? ORDER BY version")
+        let replacedCount = "SELECT count(*) FROM \(tables.replaced) WHERE version > ?"
         return try await pool.readInBackground { db in
             let now = try Int64.fetchOne(db, sql: current) ?? 0
             guard now >= version else { return nil }
@@ -200,7 +201,9 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             for ids in try Optional<String>.fetchAll(db, sql: log, arguments: [version]) {
                 guard let ids else { return nil }
                 inserted += try JSONDecoder().decode([String].self, from: Data(ids.utf8))
+                guard inserted.count <= limit else { return nil }
             }
+            guard inserted.count + (try Int.fetchOne(db, sql: replacedCount, arguments: [version]) ?? 0) <= limit else { return nil }
             let previous = RecordChanges.valuesAtStart(of: try replaced.run(db, sql: replacedSince, arguments: [version]), inserted: inserted)
             let readByID = { (ids: [String]) in
                 ids.isEmpty ? RecordColumns(features: Array(repeating: [], count: featureIndices.count))

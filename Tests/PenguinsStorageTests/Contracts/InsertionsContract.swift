@@ -22,7 +22,7 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     let empty = try await whole()
     #expect(empty.records.count == 0)
     #expect(empty.version == (try await warehouse.dataVersion()))
-    #expect(try await warehouse.changes(after: empty.version, featureIndices: all)?.isEmpty == true, "nothing changed")
+    #expect(try await warehouse.changes(after: empty.version, featureIndices: all, limit: 1_000)?.isEmpty == true, "nothing changed")
 
     // New records: exactly those, at the version they made. Each upsert tells the version it
     // made, one past the one before, and that it inserted every record (the last of an id).
@@ -36,7 +36,7 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     #expect(try await warehouse.upsert([]) == UpsertOutcome(version: second.version, change: .none, records: 0), "no records: no write")
     let afterInsertions = try await warehouse.dataVersion()
     #expect(afterInsertions == second.version)
-    if let inserted = try await warehouse.changes(after: empty.version, featureIndices: all) {
+    if let inserted = try await warehouse.changes(after: empty.version, featureIndices: all, limit: 1_000) {
         #expect(inserted.version == afterInsertions)
         #expect(inserted.inserted.ids.sorted() == ["o1", "o2", "o3"])
         #expect(inserted.previous.count == 0 && inserted.current.count == 0)
@@ -70,7 +70,7 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     #expect(try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0)]) == UpsertOutcome(version: afterInsertions + 1, change: .none, records: 1))
     let prediction = RecordPrediction(predictedClass: 0, probabilities: [1, 0], modelVersion: 1, predictedAt: Date())
     #expect(try await warehouse.writePredictions([("o1", prediction, [0, 95.5, 1])], featureIndices: all) == 1)
-    let unchanged = try await warehouse.changes(after: afterInsertions, featureIndices: all)
+    let unchanged = try await warehouse.changes(after: afterInsertions, featureIndices: all, limit: 1_000)
     if keepsLog {
         #expect(unchanged?.isEmpty == true)
         #expect(unchanged?.version == (try await warehouse.dataVersion()))
@@ -83,7 +83,7 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     #expect(update.changes?.inserted == [])
     #expect(update.changes?.previous == RecordColumns(ids: ["o1"], targetClasses: [0], features: [[0], [95.5], [1]]))
     if keepsLog {
-        let changed = try #require(try await warehouse.changes(after: beforeUpdate, featureIndices: [1]))
+        let changed = try #require(try await warehouse.changes(after: beforeUpdate, featureIndices: [1], limit: 1_000))
         #expect(changed.version == update.version)
         #expect(changed.inserted.count == 0)
         #expect(changed.previous == RecordColumns(ids: ["o1"], targetClasses: [0], features: [[95.5]]))
@@ -105,7 +105,7 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     #expect(replaced.features[0][o2Before] == 1 && replaced.targetClasses[o2Before] == 1, "o2 was in the second partition")
     try await warehouse.upsert([otter("o1", kind: 1, site: 0, length: 98, coat: 1)])
     if keepsLog {
-        let changed = try #require(try await warehouse.changes(after: beforeMixed, featureIndices: all))
+        let changed = try #require(try await warehouse.changes(after: beforeMixed, featureIndices: all, limit: 1_000))
         #expect(changed.version == (try await warehouse.dataVersion()))
         #expect(changed.inserted == RecordColumns(ids: ["o4"], targetClasses: [1], features: [[0], [70], [0]]))
         let o1 = try #require(changed.previous.ids.firstIndex(of: "o1"))
@@ -114,8 +114,12 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
         #expect(changed.current.features[1][o1] == 98 && changed.current.targetClasses[o1] == 1)
         let o2 = try #require(changed.previous.ids.firstIndex(of: "o2"))
         #expect(changed.previous.features[0][o2] == 1 && changed.current.features[0][o2] == 0)
+        // More changed records than asked for: read them all instead.
+        #expect(try await warehouse.changes(after: beforeMixed, featureIndices: all, limit: 2) == nil, "o4 inserted, o1 updated twice, o2 moved")
+        #expect(try await warehouse.changes(after: beforeMixed, featureIndices: all, limit: 4) != nil, "four records to read: o1's values counted twice")
+        #expect(try await warehouse.changes(after: beforeMixed, featureIndices: all, limit: 3) == nil)
         // From before the first update: o1's values then.
-        let sinceUpdate = try #require(try await warehouse.changes(after: beforeUpdate, featureIndices: [1]))
+        let sinceUpdate = try #require(try await warehouse.changes(after: beforeUpdate, featureIndices: [1], limit: 1_000))
         #expect(sinceUpdate.previous.features[0][try #require(sinceUpdate.previous.ids.firstIndex(of: "o1"))] == 95.5)
     }
 
@@ -124,7 +128,7 @@ func checkInsertionsContract(_ provider: some DatasetTablesProvider, keepsLog: B
     let last = try await warehouse.upsert([otter("o3", kind: 0, site: 1, length: 60, coat: 0), otter("o5", kind: 1, site: 0, length: 71, coat: 0)])
     #expect(last.change == .other && last.changes == UpsertChanges(inserted: ["o5"], previous: RecordColumns(features: [[], [], []])))
     if keepsLog {
-        let changed = try await warehouse.changes(after: beforeLast, featureIndices: all)
+        let changed = try await warehouse.changes(after: beforeLast, featureIndices: all, limit: 1_000)
         #expect(changed?.inserted.ids == ["o5"] && changed?.previous.count == 0)
     }
     #expect(try await warehouse.count() == 5)
@@ -142,9 +146,9 @@ func checkInsertionLogIsBounded(_ provider: some DatasetTablesProvider) async th
         try await warehouse.upsert([first, otter("o\(index + 1)", kind: index % 2, site: index % 2, length: Double(index % 50) + 20, coat: 0)])
         versions.append(try await warehouse.dataVersion())
     }
-    #expect(try await warehouse.changes(after: start, featureIndices: [0, 1, 2]) == nil)
-    #expect(try await warehouse.changes(after: versions[2], featureIndices: [0, 1, 2]) == nil)
-    let recent = try #require(try await warehouse.changes(after: versions[4], featureIndices: [0, 1, 2]))
+    #expect(try await warehouse.changes(after: start, featureIndices: [0, 1, 2], limit: 1_000) == nil)
+    #expect(try await warehouse.changes(after: versions[2], featureIndices: [0, 1, 2], limit: 1_000) == nil)
+    let recent = try #require(try await warehouse.changes(after: versions[4], featureIndices: [0, 1, 2], limit: 1_000))
     #expect(recent.inserted.ids.sorted() == (6...260).map { "o\($0)" }.sorted())
     #expect(recent.previous == RecordColumns(ids: ["o0"], targetClasses: [0], features: [[0], [104], [0]]), "o0 as it was at versions[4]")
     #expect(recent.current == RecordColumns(ids: ["o0"], targetClasses: [0], features: [[0], [359], [0]]))
