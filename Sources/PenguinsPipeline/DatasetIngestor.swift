@@ -30,35 +30,23 @@ public struct DatasetIngestor: Sendable {
         let stores = try await platform.tables(for: schema)
         let source = file.lastPathComponent
         let provenance = Provenance(file: source, dialect: reader.dialect)
-        var report = IngestReport(
+        let report = IngestReport(
             file: file.path, layout: "dataset \(schema.name)", dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
-        let coherence = CacheCoherence(stores: stores)
-        var badLines: Set<Int> = []
-        await coherence.correct(&report)  // the position that this file's changes follow
         let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let schema = stores.schema
-        let aggregates = keepsSummaries ? try await IngestAggregates.start(stores.warehouse) : nil
-        @Sendable func nextPrepared() async throws -> DatasetBatch? {
-            guard let batch = try await batches.next() else { return nil }
-            return DatasetBatch(batch, schema: schema, source: source, at: Date())
-        }
-        let pipeline = WritePipeline<DatasetBatch>(
-            lake: { [lake = stores.lake] in try await lake.upsert($0.records, from: provenance) },
-            warehouse: { [warehouse = stores.warehouse] in try await warehouse.upsert($0.records, following: aggregates) },
-            quarantine: stores.quarantine
-        )
-        try await pipeline.run(next: nextPrepared) { written in
-            report.add(written, badLines: &badLines)
-            await coherence.correct(&report)
-            progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
-        }
-        report.summariesSaved = try await aggregates?.finish() ?? false
-        report.releasedFromQuarantine = try await stores.quarantine.release(file: source, keepingLines: badLines)
-        try await stores.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
-        report.seconds = Date().timeIntervalSince(start)
-        return report
+        let steps = IngestionRun(
+            source: source, warehouse: stores.warehouse, quarantine: stores.quarantine,
+            coherence: CacheCoherence(stores: stores), keepsSummaries: keepsSummaries)
+        return try await steps.run(
+            report, start: start,
+            next: {
+                guard let batch = try await batches.next() else { return nil }
+                return DatasetBatch(batch, schema: schema, source: source, at: Date())
+            },
+            lake: { [lake = stores.lake] (batch: DatasetBatch) in try await lake.upsert(batch.records, from: provenance) },
+            records: { $0.records }, progress: progress)
     }
 }
 

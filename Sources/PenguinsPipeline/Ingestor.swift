@@ -42,7 +42,7 @@ public struct IngestProgress: Sendable {
 /// After each batch the prediction cache drops the penguins whose measurements changed (see
 /// ``CacheCoherence``). After the whole file, the quarantine keeps only this file's lines that
 /// are still bad: a line repaired since an earlier ingestion leaves it. A file that fails part
-/// way leaves the earlier entries of its unread lines in place.
+/// way leaves the earlier entries of its unread lines in place (``IngestionRun``).
 public struct Ingestor: Sendable {
     public var platform: Platform
     /// Rows per write transaction.
@@ -66,43 +66,25 @@ public struct Ingestor: Sendable {
         let start = Date()
         let reader = try PenguinFile(url: file, overrides: overrides)
         let source = file.lastPathComponent
-        var report = IngestReport(
+        let report = IngestReport(
             file: file.path, layout: reader.layout.displayName, dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
         let provenance = reader.provenance
-        let coherence = CacheCoherence(platform: platform)
-        var badLines: Set<Int> = []
-        await coherence.correct(&report)  // the position that this file's changes follow
         let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let warehouse = platform.warehouse
-        let records = warehouse.recordWarehouse
-        let aggregates = keepsSummaries ? try await IngestAggregates.start(records) : nil
-        @Sendable func nextPrepared() async throws -> PreparedBatch? {
-            guard let batch = try await batches.next() else { return nil }
-            return try PreparedBatch(batch, source: source, provenance: provenance, warehouse: warehouse, at: Date())
-        }
-        let pipeline = WritePipeline<PreparedBatch>(
-            lake: { [lake = platform.lake] in try await lake.upsert($0.lake) },
-            warehouse: { try await records.upsert($0.records, following: aggregates) },
-            quarantine: platform.quarantine
-        )
-        try await pipeline.run(next: nextPrepared) { written in
-            report.add(written, badLines: &badLines)
-            await coherence.correct(&report)
-            progress(IngestProgress(rowsRead: report.read, elapsedSeconds: Date().timeIntervalSince(start)))
-        }
-        report.summariesSaved = try await aggregates?.finish() ?? false
-        report.releasedFromQuarantine = try await platform.quarantine.release(file: source, keepingLines: badLines)
-        try await platform.warehouse.pruneChanges(before: Date().addingTimeInterval(-Ingestor.changeLogRetention))
-        report.seconds = Date().timeIntervalSince(start)
-        return report
+        let steps = IngestionRun(
+            source: source, warehouse: warehouse.recordWarehouse, quarantine: platform.quarantine,
+            coherence: CacheCoherence(platform: platform), keepsSummaries: keepsSummaries)
+        return try await steps.run(
+            report, start: start,
+            next: {
+                guard let batch = try await batches.next() else { return nil }
+                return try PreparedBatch(batch, source: source, provenance: provenance, warehouse: warehouse, at: Date())
+            },
+            lake: { [lake = platform.lake] (batch: PreparedBatch) in try await lake.upsert(batch.lake) },
+            records: { $0.records }, progress: progress)
     }
-
-    /// How long the warehouse keeps its change log: a day, far longer than any server takes to
-    /// read it (every half second) and than the default cache TTL. A cache behind the pruned
-    /// log is emptied rather than left stale.
-    static let changeLogRetention: TimeInterval = 86_400
 }
 
 /// A parsed batch made ready for its write, so that the work before the stores are reached

@@ -133,7 +133,7 @@ enum ClassificationPage {
     /// The audit trail: every promotion and rollback, newest first, with who made it and the
     /// comparison it was decided on.
     static func auditTable(_ trail: [PromotionAudit]) -> String {
-        var out = "<h2>Promotions</h2>"
+        let out = "<h2>Promotions</h2>"
         guard !trail.isEmpty else { return out + HTML.note("No promotion yet.") }
         let rows: [[HTML.Cell]] = trail.map { entry in
             let comparison = entry.comparison.flatMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
