@@ -145,8 +145,8 @@ actor IngestAggregates {
         }
         followed.statistics?.apply(changes)
         followed.regression?.apply(changes)
-        if followed.statistics?.isCompact == false { followed.statistics = nil }
-        if followed.regression?.isCompact == false { followed.regression = nil }
+        if followed.statistics.map({ !$0.isCompact || !$0.isConsistent }) == true { followed.statistics = nil }
+        if followed.regression.map({ !$0.isCompact || !$0.isConsistent }) == true { followed.regression = nil }
         if followed.statistics == nil && followed.regression == nil { return false }
         followed.version = outcome.version
         return true

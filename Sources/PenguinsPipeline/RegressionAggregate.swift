@@ -77,6 +77,13 @@ public struct RegressionAggregate: Sendable {
     /// records have few patterns of present columns (``patternLimit``).
     public var isCompact: Bool { columns.count <= 64 && products.count <= Self.patternLimit }
 
+    /// Whether its sums can still be those of records: false once records were taken out
+    /// (``replace(_:with:)``) that it never added, as when the records were changed behind the
+    /// store's logs (a pattern's count of records below zero); it is then made anew.
+    public var isConsistent: Bool {
+        products.values.allSatisfy { sides in sides.allSatisfy { $0[0, 0] >= 0 } }
+    }
+
     /// Adds `records`, read with every feature of the schema in its order.
     public mutating func add(_ records: RecordColumns) {
         rows += records.count

@@ -15,6 +15,9 @@ public protocol RecordAggregate: Sendable, Codable {
     mutating func replace(_ previous: RecordColumns, with current: RecordColumns)
     /// Whether it is small enough to keep.
     var isCompact: Bool { get }
+    /// Whether it can still be the aggregate of records: false once it took out records it
+    /// never added (the records were changed behind the store's logs); it is made anew then.
+    var isConsistent: Bool { get }
     /// What it is saved as in the store, with the version of its encoding.
     static var savedName: String { get }
     /// The aggregate of every record of `warehouse` made by its store, where the records are
@@ -161,7 +164,10 @@ public enum SavedAggregates {
             }
             var aggregate = previous.aggregate
             aggregate.apply(changes)
-            if aggregate.isCompact {
+            if !aggregate.isConsistent {
+                logger?.warning("the kept \(savedName) of \(schema.name) took out values it never counted, made anew from the records")
+            }
+            if aggregate.isCompact && aggregate.isConsistent {
                 observe(changes.previous.count > 0 ? .changed : .inserted)
                 return (.aggregate(aggregate), VersionedAggregate(version: changes.version, aggregate: aggregate), true)
             }

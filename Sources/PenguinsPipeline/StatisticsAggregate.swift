@@ -56,6 +56,9 @@ public struct StatisticsAggregate: Sendable {
     private var crossRows: [[Int]]
     /// A uniform sample of the records counted.
     private var reservoir: RecordReservoir
+    /// Whether values were taken out that were not counted (``isConsistent``); not saved: an
+    /// aggregate in that state is made anew rather than kept.
+    private var overdrawn = false
     /// A uniform sample of the records counted, with every feature.
     public var sample: RecordColumns { reservoir.records }
     /// The records that have both features, by `[feature][feature]` schema index (numeric ones).
@@ -154,6 +157,14 @@ public struct StatisticsAggregate: Sendable {
     /// Whether the aggregate is small enough to keep (``distinctLimit``).
     public var isCompact: Bool { distinctCount <= Self.distinctLimit }
 
+    /// Whether its counts can still be those of records: false once values were taken out
+    /// (``replace(_:with:)``) that it never counted, as when the records were changed behind
+    /// the store's logs; it is then made anew from the records.
+    public var isConsistent: Bool {
+        !overdrawn && rows >= 0 && levelRows.joined().allSatisfy { $0 >= 0 } && crossRows.joined().allSatisfy { $0 >= 0 }
+            && levelClassRows.joined().joined().allSatisfy { $0 >= 0 } && presentTogether.joined().allSatisfy { $0 >= 0 }
+    }
+
     /// Counts `records` too; they carry every feature of the schema, in its order, as
     /// ``RecordWarehouse/columns(featureIndices:)`` reads them.
     public mutating func add(_ records: RecordColumns) {
@@ -203,24 +214,29 @@ public struct StatisticsAggregate: Sendable {
         }
         // The numeric features side by side, each with its own counts.
         let work = Array(zip(numericFeatures, numeric))
+        // Each feature's counts, and whether they held every value taken out.
+        let counted: [(NumericCounts, Bool)]
         if let combinations = Combinations(radices: groupings.map { $0.levels.count + 1 }, levels: levels) {
-            numeric = work.concurrentMap { feature, counts in
+            counted = work.concurrentMap { feature, counts in
                 var counts = counts
-                combinations.count(records.features[feature], rows: range, sign: sign, into: &counts)
-                return counts
+                let held = combinations.count(records.features[feature], rows: range, sign: sign, into: &counts)
+                return (counts, held)
             }
         } else {
-            numeric = work.concurrentMap { feature, counts in
+            counted = work.concurrentMap { feature, counts in
                 var counts = counts
+                var held = true
                 let values = records.features[feature]
                 for (offset, row) in range.enumerated() {
                     let value = values[row]
-                    counts.overall.add(value, count: sign)
-                    for grouping in levels.indices { counts.byLevel[grouping][levels[grouping][offset]].add(value, count: sign) }
+                    held = counts.overall.add(value, count: sign) && held
+                    for grouping in levels.indices { held = counts.byLevel[grouping][levels[grouping][offset]].add(value, count: sign) && held }
                 }
-                return counts
+                return (counts, held)
             }
         }
+        numeric = counted.map(\.0)
+        if counted.contains(where: { !$0.1 }) { overdrawn = true }
         countPresentTogether(records, rows: range, sign: sign)
     }
 
@@ -378,8 +394,9 @@ private struct Combinations: Sendable {
     }
 
     /// Counts `values` of the records of `range` (the chunk `ofRecord` describes) into `counts`,
-    /// each `sign` times (-1 takes them out).
-    func count(_ values: [Double], rows range: Range<Int>, sign: Int, into counts: inout StatisticsAggregate.NumericCounts) {
+    /// each `sign` times (-1 takes them out). Answers false when some were taken out that the
+    /// counts did not hold.
+    func count(_ values: [Double], rows range: Range<Int>, sign: Int, into counts: inout StatisticsAggregate.NumericCounts) -> Bool {
         var cells: [Cell: Int] = [:]
         cells.reserveCapacity(Swift.min(range.count, 4_096))
         let missing = Double.nan.bitPattern
@@ -387,15 +404,17 @@ private struct Combinations: Sendable {
             let value = values[row]
             cells[Cell(value: value.isNaN ? missing : value.bitPattern, combination: ofRecord[offset]), default: 0] += 1
         }
+        var held = true
         for (cell, cellCount) in cells {
             let (value, count) = (Double(bitPattern: cell.value), sign * cellCount)
-            counts.overall.add(value, count: count)
+            held = counts.overall.add(value, count: count) && held
             var rest = cell.combination
             for grouping in radices.indices.reversed() {
-                counts.byLevel[grouping][rest % radices[grouping]].add(value, count: count)
+                held = counts.byLevel[grouping][rest % radices[grouping]].add(value, count: count) && held
                 rest /= radices[grouping]
             }
         }
+        return held
     }
 }
 

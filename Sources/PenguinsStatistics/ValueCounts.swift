@@ -39,16 +39,22 @@ public struct ValueCounts: Sendable, Equatable, Codable {
     }
 
     /// Counts `value` `count` more times (fewer when `count` is negative: values taken out of
-    /// the sample, which must hold them); NaN is a missing one.
-    public mutating func add(_ value: Double, count: Int) {
+    /// the sample); NaN is a missing one. Answers false when more were taken out than the
+    /// sample held (it then holds none of them): the counts no longer describe the sample.
+    @discardableResult
+    public mutating func add(_ value: Double, count: Int) -> Bool {
         if value.isNaN {
             missing += count
+            guard missing < 0 else { return true }
+            missing = 0
+            return false
         } else if count < 0 {
             let left = (counts[value] ?? 0) + count
-            precondition(left >= 0, "a value taken out more often than it was counted")
-            counts[value] = left == 0 ? nil : left
+            counts[value] = left <= 0 ? nil : left
+            return left >= 0
         } else {
             counts[value, default: 0] += count
+            return true
         }
     }
 

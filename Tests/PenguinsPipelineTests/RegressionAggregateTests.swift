@@ -52,6 +52,20 @@ struct RegressionAggregateTests {
         }
     }
 
+    @Test("records taken out that were never added leave sums that say so")
+    func takingOutWhatWasNeverAddedIsInconsistent() throws {
+        let (schema, file, analysis) = Self.fits[0]
+        let columns = try DatasetColumns.load(file: file, schema: schema)
+        var aggregate = RegressionAggregate(schema: schema, testFraction: analysis.testFraction, seed: analysis.seed)
+        aggregate.add(columns.records.slice(0..<10))
+        #expect(aggregate.isConsistent)
+        // Told that 300-odd records it never added changed (some losing a value, so changing
+        // their pattern of present columns): a pattern's count of records drops below zero.
+        let rest = columns.records.slice(10..<columns.count)
+        aggregate.replace(rest, with: RecordEdits(rest, schema: schema).edited)
+        #expect(!aggregate.isConsistent)
+    }
+
     @Test("sums saved and read again go on as the sums kept: the same fit, the same plot")
     func savedSumsGoOn() throws {
         for (schema, file, analysis) in Self.fits {

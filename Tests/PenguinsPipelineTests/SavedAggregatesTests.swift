@@ -79,6 +79,34 @@ import Testing
         #expect(zip(fit.model.terms, computed.model.terms).allSatisfy { abs($0.estimate - $1.estimate) <= 1e-8 * abs($1.estimate) })
     }
 
+    @Test func aSavedCopyThatDisagreesWithTheRecordsIsMadeAnew() async throws {
+        let platform = try temporaryPlatform()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        let warehouse = platform.warehouse.recordWarehouse
+        let schema = warehouse.schema
+        let bill = try #require(schema.features.firstIndex { $0.name == "bill_length_mm" })
+        var stored = try #require(try await warehouse.record(id: try await warehouse.columns(featureIndices: []).ids[0])).record
+        stored.features[bill] = 123.45
+        try await warehouse.upsert([stored])
+        // A copy saved at the data's version that counted another value for that row, as if
+        // the row had been changed behind the store's logs.
+        var columns = try await warehouse.columns(featureIndices: Array(schema.features.indices))
+        columns.features[bill][try #require(columns.ids.firstIndex(of: stored.id))] = 39.1
+        let version = try await warehouse.dataVersion()
+        try await warehouse.saveAggregate(
+            try AggregateCoding.encode(StatisticsAggregate(schema: schema, records: columns)), named: StatisticsAggregate.savedName, version: version)
+        // The row updated: its value before (123.45) is not in the copy's counts.
+        stored.features[bill] = 50
+        try await warehouse.upsert([stored])
+        let updates = Mutex<[AggregateUpdate]>([])
+        let statistics = try await SavedAggregates.bringUpToDate(
+            nil, of: warehouse, savedName: StatisticsAggregate.savedName, make: { StatisticsAggregate(schema: $0) },
+            observe: { update in updates.withLock { $0.append(update) } })
+        #expect(updates.withLock { $0 } == [.all], "made anew from every record")
+        let report = try #require(try statistics.source.report())
+        try StatisticsAggregateTests.expectSame(report, try StatisticsReport.compute(try await DatasetColumns.load(from: warehouse)), "made anew")
+    }
+
     @Test func regressionSumsAreSavedPerSplit() async throws {
         let platform = try temporaryPlatform()
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)

@@ -66,6 +66,19 @@ struct StatisticsAggregateTests {
         }
     }
 
+    @Test("values taken out that were never counted leave counts that say so, not a crash")
+    func takingOutWhatWasNeverCountedIsInconsistent() throws {
+        let schema = BundledSchemas.penguins
+        let columns = try DatasetColumns.load(file: BundledDataset.tidyCSV, schema: schema)
+        var aggregate = StatisticsAggregate(schema: schema, records: columns.records)
+        #expect(aggregate.isConsistent)
+        let edits = RecordEdits(columns.records, schema: schema, shift: 1_000)
+        let (previous, current) = edits.pairs(of: columns.records)
+        // Told that the shifted values were replaced, which it never counted.
+        aggregate.replace(current, with: previous)
+        #expect(!aggregate.isConsistent)
+    }
+
     @Test("counts saved and read again go on as the counts kept: the same report, the same sample")
     func savedCountsGoOn() throws {
         for (schema, file) in Self.datasets {

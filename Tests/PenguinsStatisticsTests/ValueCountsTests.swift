@@ -43,4 +43,17 @@ struct ValueCountsTests {
         let single = ValueCounts([4.5]).summary()
         #expect(single.count == 1 && single.mean == 4.5 && single.standardDeviation == nil && single.q3 == 4.5)
     }
+
+    @Test("values taken out leave the counts of the rest; taking out more than was counted says so")
+    func valuesTakenOut() {
+        var counts = ValueCounts([1, 2, 2, 3, .nan])
+        let held = [counts.add(2, count: -1), counts.add(.nan, count: -1), counts.add(3, count: -1)]
+        #expect(held == [true, true, true])
+        #expect(counts == ValueCounts([1, 2]), "a value no longer counted is gone")
+        #expect(counts.summary().maximum == 2 && counts.distinctCount == 2)
+        // 7 was never counted, 2 was counted once, no missing value is left.
+        let overdrawn = [counts.add(7, count: -1), counts.add(2, count: -2), counts.add(.nan, count: -1)]
+        #expect(overdrawn == [false, false, false])
+        #expect(counts == ValueCounts([1]))
+    }
 }
