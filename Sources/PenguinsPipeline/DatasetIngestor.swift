@@ -34,17 +34,13 @@ public struct DatasetIngestor: Sendable {
             file: file.path, layout: "dataset \(schema.name)", dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
-        let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let schema = stores.schema
         let steps = IngestionRun(
             source: source, warehouse: stores.warehouse, quarantine: stores.quarantine,
             coherence: CacheCoherence(stores: stores), keepsSummaries: keepsSummaries)
         return try await steps.run(
-            report, start: start,
-            next: {
-                guard let batch = try await batches.next() else { return nil }
-                return DatasetBatch(batch, schema: schema, source: source, at: Date())
-            },
+            report, start: start, batches: ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) },
+            prepare: { DatasetBatch($0, schema: schema, source: source, at: Date()) },
             lake: { [lake = stores.lake] (batch: DatasetBatch) in try await lake.upsert(batch.records, from: provenance) },
             records: { $0.records }, progress: progress)
     }

@@ -16,12 +16,12 @@ struct IngestionRun: Sendable {
     var coherence: CacheCoherence
     var keepsSummaries: Bool
 
-    /// Ingests the batches `next` gives into `report` (started at `start`), each written to
-    /// the lake by `lake` and its `records` to the warehouse; `progress` is called after each
-    /// batch. Answers the report complete.
-    func run<Batch: IngestBatch>(
-        _ report: IngestReport, start: Date,
-        next: @escaping @Sendable () async throws -> Batch?,
+    /// Ingests the batches of rows `batches` reads into `report` (started at `start`), each
+    /// made ready by `prepare`, written to the lake by `lake` and its `records` to the
+    /// warehouse; `progress` is called after each batch. Answers the report complete.
+    func run<Reader, Rows: Sendable, Batch: IngestBatch>(
+        _ report: IngestReport, start: Date, batches: ReadAhead<Reader, Rows>,
+        prepare: @escaping @Sendable (Rows) throws -> Batch,
         lake: @escaping @Sendable (Batch) async throws -> Void,
         records: @escaping @Sendable (Batch) -> [DatasetRecord],
         progress: @Sendable (IngestProgress) -> Void
@@ -33,6 +33,7 @@ struct IngestionRun: Sendable {
         let aggregates = keepsSummaries ? try await IngestAggregates.start(warehouse) : nil
         let pipeline = WritePipeline<Batch>(
             lake: lake, warehouse: { try await warehouse.upsert(records($0), following: aggregates) }, quarantine: quarantine)
+        @Sendable func next() async throws -> Batch? { try await batches.next().map(prepare) }
         try await pipeline.run(next: next) { written in
             report.add(written, badLines: &badLines)
             await coherence.correct(&report)

@@ -71,17 +71,13 @@ public struct Ingestor: Sendable {
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
         let provenance = reader.provenance
-        let batches = ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) }
         let warehouse = platform.warehouse
         let steps = IngestionRun(
             source: source, warehouse: warehouse.recordWarehouse, quarantine: platform.quarantine,
             coherence: CacheCoherence(platform: platform), keepsSummaries: keepsSummaries)
         return try await steps.run(
-            report, start: start,
-            next: {
-                guard let batch = try await batches.next() else { return nil }
-                return try PreparedBatch(batch, source: source, provenance: provenance, warehouse: warehouse, at: Date())
-            },
+            report, start: start, batches: ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) },
+            prepare: { try PreparedBatch($0, source: source, provenance: provenance, warehouse: warehouse, at: Date()) },
             lake: { [lake = platform.lake] (batch: PreparedBatch) in try await lake.upsert(batch.lake) },
             records: { $0.records }, progress: progress)
     }
