@@ -115,7 +115,6 @@ actor IngestAggregates {
     private static func add(_ records: [DatasetRecord], _ outcome: UpsertOutcome, to followed: Followed) -> Bool {
         guard outcome.version == followed.version + 1 else { return false }
         let features = Array(followed.statistics?.schema.features.indices ?? followed.regression!.schema.features.indices)
-        let empty = RecordColumns(features: features.map { _ in [] })
         // The upsert kept the last record of each id; a batch without repeated ids is whole.
         let kept = outcome.records == records.count ? records : records.lastOfEachID(\.id)
         var changes = RecordChanges.none(at: outcome.version, features: features.count)
@@ -125,19 +124,17 @@ actor IngestAggregates {
             for record in kept { changes.inserted.append(record, featureIndices: features) }
         case .other:
             guard let told = outcome.changes else { return false }
+            // The records not inserted were updated (those `previous` names) or left as they were.
             let inserted = Set(told.inserted)
             var current: [String: DatasetRecord] = [:]
-            current.reserveCapacity(told.previous.count)
-            let updated = Set(told.previous.ids)
             for record in kept {
                 if inserted.contains(record.id) {
                     changes.inserted.append(record, featureIndices: features)
-                } else if updated.contains(record.id) {
+                } else {
                     current[record.id] = record
                 }
             }
             changes.previous = told.previous
-            changes.current = empty
             for id in told.previous.ids {
                 guard let record = current[id] else { return false }
                 changes.current.append(record, featureIndices: features)

@@ -30,13 +30,6 @@ struct RecordEdits {
 
     /// The edited records as they were in `records`, and as they are now.
     func pairs(of records: RecordColumns) -> (previous: RecordColumns, current: RecordColumns) {
-        (Self.pick(rows, of: records), Self.pick(rows, of: edited))
-    }
-
-    static func pick(_ rows: [Int], of records: RecordColumns) -> RecordColumns {
-        RecordColumns(
-            ids: rows.map { records.ids[$0] }, targetClasses: rows.map { records.targetClasses[$0] },
-            features: records.features.map { column in rows.map { column[$0] } }
-        )
+        (records.rows(rows), edited.rows(rows))
     }
 }

@@ -62,7 +62,7 @@ struct StatisticsAggregateTests {
             #expect(aggregate.distinctCount == recounted.distinctCount, "values no record has any more are gone")
             #expect(aggregate.sample.ids == sampled)
             let rowOfID = Dictionary(uniqueKeysWithValues: edits.edited.ids.enumerated().map { ($1, $0) })
-            #expect(sameRecords(aggregate.sample, RecordEdits.pick(sampled.map { rowOfID[$0]! }, of: edits.edited)))
+            #expect(sameRecords(aggregate.sample, edits.edited.rows(sampled.map { rowOfID[$0]! })))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsCore
 import Testing
 @testable import PenguinsStorage
 
@@ -19,5 +20,18 @@ import Testing
         #expect(SQLiteRecordWarehouse.insertedIDs(["a", "b", "c"], written: 1, updated: updated) == [], "only the update was written")
         #expect(SQLiteRecordWarehouse.insertedIDs(["a", "b"], written: 2, updated: none) == ["a", "b"])
         #expect(SQLiteRecordWarehouse.insertedIDs(["a", "b", "c"], written: 2, updated: updated) == nil, "a or c is new, the other as it was")
+    }
+
+    @Test func aRecordUpdatedAndRemovedByHandCannotBeFollowed() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteStore(directory: directory.url)
+        let warehouse = try await store.warehouse(for: otterSchema())
+        try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 90, coat: 0), otter("o2", kind: 1, site: 1, length: 70, coat: 1)])
+        let version = try await warehouse.dataVersion()
+        try await warehouse.upsert([otter("o1", kind: 0, site: 0, length: 91, coat: 0)])
+        #expect(try await warehouse.changes(after: version, featureIndices: [1], limit: 10)?.current.ids == ["o1"])
+        try await store.pool.write { db in try db.execute(sql: "DELETE FROM ds_otters_warehouse WHERE otter_id = 'o1'") }
+        #expect(try await warehouse.changes(after: version, featureIndices: [1], limit: 10) == nil, "read every record instead")
     }
 }

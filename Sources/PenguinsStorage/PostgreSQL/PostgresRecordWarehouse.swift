@@ -51,24 +51,30 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
             for try await made in next.decode(Int64.self) { version = made }
             for statement in statements { try await connection.query(statement, logger: logger) }
             // What the statements logged at this version: a row each that wrote anything, with
-            // its inserted ids, and the values its updates replaced.
-            let logged = try await connection.query(
-                "SELECT ids FROM \(unescaped: tables.insertions) WHERE version = \(version)", logger: logger)
-            var (statementsLogged, inserted) = (0, [String]())
-            for try await ids in logged.decode([String]?.self) {
-                statementsLogged += 1
-                inserted += ids ?? []
+            // its inserted ids, and the values its updates replaced; counted first, so that a
+            // batch of new records (a bulk load's every batch) reads no ids back.
+            let logged = try await connection.query("""
+                SELECT count(*), coalesce(sum(cardinality(ids)), 0),
+                    (SELECT count(*) FROM \(unescaped: tables.replaced) WHERE version = \(version))
+                FROM \(unescaped: tables.insertions) WHERE version = \(version)
+                """, logger: logger)
+            var change = UpsertOutcome.Change.other
+            for try await (statements, inserted, replaced) in logged.decode((Int64, Int64, Int64).self) {
+                change = statements == 0 ? .none : replaced == 0 && inserted == count ? .insertedAll : .other
             }
-            var previous = RecordColumns(features: Array(repeating: [], count: schema.features.count))
-            for try await row in try await connection.query(replacedAt(version, featureIndices: Array(schema.features.indices)), logger: logger) {
-                try Self.append(row.makeRandomAccess(), to: &previous, schema: schema, coding: coding, featureIndices: Array(schema.features.indices), predictions: false)
+            var changes: UpsertChanges?
+            if change == .other {
+                let everyFeature = Array(schema.features.indices)
+                var told = UpsertChanges(inserted: [], previous: RecordColumns(features: everyFeature.map { _ in [] }))
+                let ids = try await connection.query("SELECT ids FROM \(unescaped: tables.insertions) WHERE version = \(version)", logger: logger)
+                for try await inserted in ids.decode([String]?.self) { told.inserted += inserted ?? [] }
+                for try await row in try await connection.query(replacedAt(version, featureIndices: everyFeature), logger: logger) {
+                    try Self.append(row.makeRandomAccess(), to: &told.previous, schema: schema, coding: coding, featureIndices: everyFeature, predictions: false)
+                }
+                changes = told
             }
             for statement in Self.insertionLogPruning(tables) { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-            let change: UpsertOutcome.Change = statementsLogged == 0 ? .none : previous.count == 0 && inserted.count == count ? .insertedAll : .other
-            return UpsertOutcome(
-                version: version, change: change, records: count,
-                changes: change == .other ? UpsertChanges(inserted: inserted, previous: previous) : nil
-            )
+            return UpsertOutcome(version: version, change: change, records: count, changes: changes)
         }
     }
 
@@ -349,7 +355,11 @@ public struct PostgresRecordWarehouse: RecordWarehouse {
                 }
                 return records
             }
-            return RecordChanges(version: now, inserted: try await read(inserted), previous: previous, current: try await read(previous.ids).ordered(as: previous.ids))
+            // A record updated and since gone (removed by hand: the platform deletes none) cannot
+            // be followed.
+            let current = try await read(previous.ids).ordered(as: previous.ids)
+            guard current.count == previous.count else { return nil }
+            return RecordChanges(version: now, inserted: try await read(inserted), previous: previous, current: current)
         }
     }
 

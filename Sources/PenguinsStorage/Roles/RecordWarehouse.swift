@@ -332,7 +332,7 @@ public struct RecordChanges: Sendable {
 
 extension RecordColumns {
     /// The records at `rows`, in that order.
-    func rows(_ rows: [Int]) -> RecordColumns {
+    public func rows(_ rows: [Int]) -> RecordColumns {
         var picked = RecordColumns(
             ids: rows.map { ids[$0] }, targetClasses: rows.map { targetClasses[$0] },
             features: features.map { column in rows.map { column[$0] } }

@@ -209,7 +209,11 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
                 ids.isEmpty ? RecordColumns(features: Array(repeating: [], count: featureIndices.count))
                     : try read.run(db, sql: byIDs, arguments: [SQLiteInsertionLog.jsonArray(ids)])
             }
-            return RecordChanges(version: now, inserted: try readByID(inserted), previous: previous, current: try readByID(previous.ids).ordered(as: previous.ids))
+            // A record updated and since gone (removed by hand: the platform deletes none) cannot
+            // be followed.
+            let current = try readByID(previous.ids).ordered(as: previous.ids)
+            guard current.count == previous.count else { return nil }
+            return RecordChanges(version: now, inserted: try readByID(inserted), previous: previous, current: current)
         }
     }
 
