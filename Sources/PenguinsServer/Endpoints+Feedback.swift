@@ -22,18 +22,19 @@ extension Endpoints {
         // A prediction answered a moment ago may still wait in the log's buffer.
         _ = try? await logWriter.flush()
         let truth = try await store(.predictionLog) { [platform] in try await GroundTruth(dataset: schema, platform: platform) }
+        let recorded: Int
         do {
-            try await store(.predictionLog) { [items] in try await truth.record(items) }
+            recorded = try await store(.predictionLog) { [items] in try await truth.record(items) }
         } catch let refused as FeedbackRefused {
             throw Problem.invalidBody(refused.problems.prefix(100).map {
                 FieldError(field: "feedback[\($0.index)].\($0.field)", detail: $0.detail)
             })
         }
-        metrics.feedbackRecorded(dataset: schema.name, count: items.count)
+        metrics.feedbackRecorded(dataset: schema.name, count: recorded)
         productionCache.forget(schema.name)
         let version = try await store(.registry) { [platform] in try await platform.registry(ofDataset: schema.name).current()?.version }
         let production = try await production(of: schema, version: version)
-        return try Responses.json(encoding: FeedbackResult(dataset: schema.name, recorded: items.count, production: production))
+        return try Responses.json(encoding: FeedbackResult(dataset: schema.name, recorded: recorded, production: production))
     }
 
     /// One answer of a feedback body: `prediction_id` or `id`, and `actual`; nil (with the

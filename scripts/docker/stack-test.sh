@@ -8,7 +8,8 @@
 #   4. trains once on the stack's Spark Connect server (`penguins train --engine spark`) and
 #      waits for the running API to take the new version live;
 #   5. `down` and `up` again: the model version and the lake's count must survive;
-#   6. `down -v`.
+#   6. `down -v`, and at exit (passed or failed) removes the images it built and the build
+#      cache, which take gigabytes: the base images stay for the next run.
 # It talks only to the port the stack publishes on 127.0.0.1 (PENGUINS_PORT, here 18080 unless
 # set) and runs commands inside the containers with `exec`/`run`.
 set -euo pipefail
@@ -28,7 +29,10 @@ cleanup() {
     docker-compose ps >&2 || true
     docker-compose logs --no-color --tail=40 >&2 || true
   fi
-  if docker info >/dev/null 2>&1; then docker-compose down -v --remove-orphans >/dev/null 2>&1 || true; fi
+  if docker info >/dev/null 2>&1; then
+    docker-compose down -v --remove-orphans --rmi all >/dev/null 2>&1 || true
+    docker builder prune -af >/dev/null 2>&1 || true
+  fi
   if [ -n "$started_dockerd" ]; then
     kill "$started_dockerd" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.2; done
