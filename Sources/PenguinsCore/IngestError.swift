@@ -16,8 +16,9 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     /// The header matches neither supported layout. `found` are the columns read from it with
     /// `dialect`'s separator; `missingByLayout` lists, for each layout, the expected columns it lacks.
     case unknownHeader(source: String, found: [String], missingByLayout: [PenguinLayout: [String]], dialect: CSVDialect)
-    /// The header lacks columns the dataset's schema requires. `found` are the columns read from
-    /// it with `dialect`'s separator.
+    /// The header lacks columns the dataset's schema requires: `missing` names each, with the
+    /// other spellings the schema accepts for it. `found` are the columns read from the header
+    /// with `dialect`'s separator.
     case missingColumns(source: String, dataset: String, missing: [String], found: [String], dialect: CSVDialect)
     /// Two header columns normalise to the same name, so their values cannot be told apart.
     case duplicateColumn(source: String, name: String)

@@ -40,19 +40,19 @@ enum RowChecks {
 
     /// A finite number written with `decimalMark`, or a rejection naming `column`. With a
     /// decimal comma, a point is refused: it may group thousands (`3.750`).
-    static func number(_ text: String, column: String, decimalMark: CSVDialect.DecimalMark) throws(RowRejection) -> Double {
+    static func number(_ text: String, column: @autoclosure () -> String, decimalMark: CSVDialect.DecimalMark) throws(RowRejection) -> Double {
         let comma = UInt8(ascii: ","), point = UInt8(ascii: ".")
         var written = text
         if decimalMark == .comma {
             if text.utf8.contains(point) {
                 throw RowRejection(
-                    "\(column): \(quoted(text)) has a \".\" but the file's decimal mark is \",\" "
+                    "\(column()): \(quoted(text)) has a \".\" but the file's decimal mark is \",\" "
                         + "(a \".\" may group thousands); write the number with a decimal comma, or pass --decimal point")
             }
             if text.utf8.contains(comma) { written = String(decoding: text.utf8.map { $0 == comma ? point : $0 }, as: UTF8.self) }
         }
-        guard let value = Double(written) else { throw RowRejection("\(column): \(quoted(text)) is not a number") }
-        guard value.isFinite else { throw RowRejection("\(column): \(quoted(text)) is not a finite number") }
+        guard let value = Double(written) else { throw RowRejection("\(column()): \(quoted(text)) is not a number") }
+        guard value.isFinite else { throw RowRejection("\(column()): \(quoted(text)) is not a finite number") }
         return value
     }
 

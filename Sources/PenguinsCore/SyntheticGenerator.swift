@@ -92,10 +92,10 @@ public struct SyntheticGenerator: Sendable {
 
     /// A generator fitted on the complete penguins of the bundled tidy data set.
     public static func fittedOnBundledData() throws -> SyntheticGenerator {
-        var file = try PenguinFile(url: BundledDataset.tidyCSV)
+        var file = try DatasetFile(url: BundledDataset.tidyCSV, schema: BundledSchemas.penguins)
         var penguins: [Penguin] = []
         while let batch = try file.nextBatch(maxCount: 1024) {
-            penguins += batch.compactMap(\.penguin)
+            for case .accepted(let record) in batch { penguins += PenguinRecords.bundled.penguin(record).map { [$0] } ?? [] }
         }
         return try SyntheticGenerator(fittedOn: penguins)
     }

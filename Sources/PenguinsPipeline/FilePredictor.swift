@@ -17,7 +17,8 @@ public struct FilePredictionRow: Codable, Sendable {
     public var predictionID: String?
 }
 
-/// Predicts every row of a CSV file (either layout) with a model, without storing anything.
+/// Predicts every row of a CSV file of the penguins (read with the model's schema, so either
+/// bundled layout) with a model, without storing anything.
 public struct FilePredictor: Sendable {
     public var model: SpeciesModel
 
@@ -31,15 +32,14 @@ public struct FilePredictor: Sendable {
         file: URL, overrides: CSVDialect.Overrides = .none, batchSize: Int = 10_000,
         _ body: (_ rows: [FilePredictionRow], _ logEntries: [RecordLogEntry]) async throws -> Void
     ) async throws {
-        var reader = try PenguinFile(url: file, overrides: overrides)
+        var reader = try DatasetFile(url: file, schema: model.coding.schema, overrides: overrides)
         while let batch = try reader.nextBatch(maxCount: batchSize) {
-            let accepted = batch.compactMap { outcome -> Penguin? in
-                if case .accepted(let penguin) = outcome { return penguin }
+            let accepted = batch.compactMap { outcome -> DatasetRecord? in
+                if case .accepted(let record) = outcome { return record }
                 return nil
             }
-            let features = accepted.map { model.coding.record($0, otherFields: false).features }
-            var predictions = model.predict(features: features).makeIterator()
-            var penguins = zip(accepted, features).makeIterator()
+            var predictions = model.predict(features: accepted.map(\.features)).makeIterator()
+            var records = accepted.makeIterator()
             var rows: [FilePredictionRow] = []
             var logEntries: [RecordLogEntry] = []
             rows.reserveCapacity(batch.count)
@@ -48,19 +48,20 @@ public struct FilePredictor: Sendable {
                 case .rejected(let rejected):
                     rows.append(FilePredictionRow(line: rejected.line, error: rejected.reason))
                 case .accepted:
-                    let (penguin, features) = penguins.next()!
+                    let record = records.next()!
+                    let features = record.features
                     if let prediction = predictions.next()! {
                         let id = PredictionIDs.shared.next()
                         logEntries.append(RecordLogEntry(features: features, prediction: model.coding.recordPrediction(prediction), predictionID: id))
                         rows.append(FilePredictionRow(
-                            penguinID: penguin.id, species: prediction.species.rawValue,
+                            penguinID: record.id, species: prediction.species.rawValue,
                             probabilities: Dictionary(uniqueKeysWithValues: prediction.probabilities.map { ($0.key.rawValue, $0.value) }),
                             predictionID: id
                         ))
                     } else {
                         let missing = model.missingFeatures(features)
                         rows.append(FilePredictionRow(
-                            penguinID: penguin.id, error: "missing \(missing.joined(separator: ", ")), which the model reads"))
+                            penguinID: record.id, error: "missing \(missing.joined(separator: ", ")), which the model reads"))
                     }
                 }
             }

@@ -34,10 +34,14 @@ public struct IngestProgress: Sendable {
     public var elapsedSeconds: Double
 }
 
-/// Streams a CSV file into the lake, the warehouse and the quarantine in batches, so memory
-/// stays flat whatever the file's size. Parsing the next batch, on a thread of its own
-/// (``ReadAhead``), and preparing it (its documents and rows, ``PreparedBatch``) overlap
-/// writing the current one, and each store's writes queue behind its own (``WritePipeline``).
+/// Streams a CSV file of the penguins into their lake, warehouse and quarantine in batches, so
+/// memory stays flat whatever the file's size. The rows are read with the penguins' schema (the
+/// warehouse's) as every dataset's are (``DatasetFile``), and take the steps every ingestion
+/// takes (``IngestionRun``); what is the penguins' own is their lake, whose documents keep the
+/// shape they have always had (``PenguinsCore/PenguinRecords/penguin(read:fileColumns:)``).
+/// Parsing the next batch, on a thread of its own (``ReadAhead``), and preparing it (its
+/// documents serialised, ``PenguinBatch``) overlap writing the current one, and each store's
+/// writes queue behind its own (``WritePipeline``).
 ///
 /// After each batch the prediction cache drops the penguins whose measurements changed (see
 /// ``CacheCoherence``). After the whole file, the quarantine keeps only this file's lines that
@@ -60,58 +64,71 @@ public struct Ingestor: Sendable {
 
     /// Ingests `file`; `progress` is called after each batch.
     /// - Parameter overrides: parts of the file's dialect to take as given instead of detecting them.
+    /// - Throws: an ``IngestError`` when the file cannot be read or lacks a column the penguins' schema requires.
     public func ingest(
         file: URL, overrides: CSVDialect.Overrides = .none, progress: @Sendable (IngestProgress) -> Void = { _ in }
     ) async throws -> IngestReport {
         let start = Date()
-        let reader = try PenguinFile(url: file, overrides: overrides)
+        let warehouse = platform.warehouse.recordWarehouse
+        let schema = warehouse.schema
+        let reader = try DatasetFile(url: file, schema: schema, overrides: overrides)
         let source = file.lastPathComponent
         let report = IngestReport(
-            file: file.path, layout: reader.layout.displayName, dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
+            file: file.path, layout: "dataset \(schema.name)", dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
-        let provenance = reader.provenance
-        let warehouse = platform.warehouse
+        let documents = PenguinDocuments(
+            coding: PenguinRecords(schema: schema), fileColumns: schema.features.indices.map(reader.parser.hasColumn(ofFeature:)),
+            provenance: Provenance(file: source, dialect: reader.dialect))
         let steps = IngestionRun(
-            source: source, warehouse: warehouse.recordWarehouse, quarantine: platform.quarantine,
+            source: source, warehouse: warehouse, quarantine: platform.quarantine,
             coherence: CacheCoherence(platform: platform), keepsSummaries: keepsSummaries)
         return try await steps.run(
             report, start: start, batches: ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) },
-            prepare: { try PreparedBatch($0, source: source, provenance: provenance, warehouse: warehouse, at: Date()) },
-            lake: { [lake = platform.lake] (batch: PreparedBatch) in try await lake.upsert(batch.lake) },
-            records: { $0.records }, progress: progress)
+            prepare: { try PenguinBatch($0, schema: schema, documents: documents, source: source, at: Date()) },
+            lake: { [lake = platform.lake] (batch: PenguinBatch) in try await lake.upsert(batch.lake) },
+            records: { $0.rows.records }, progress: progress)
     }
 }
 
-/// A parsed batch made ready for its write, so that the work before the stores are reached
-/// overlaps the previous batch's write: the lake documents serialised, the warehouse rows made,
-/// the refused rows gathered.
-struct PreparedBatch: IngestBatch {
-    var read: Int
-    var stored: Int
-    var notUsable: Int
-    var lake: LakeBatch
-    var records: [DatasetRecord]
-    var rejected: [QuarantinedRow]
+/// How the penguins' rows, read with their schema, become the documents of their lake.
+struct PenguinDocuments: Sendable {
+    var coding: PenguinRecords
+    /// Per feature of the schema, whether the file has its column.
+    var fileColumns: [Bool]
+    var provenance: Provenance
 
-    init(_ batch: [RowOutcome], source: String, provenance: Provenance, warehouse: any Warehouse, at time: Date) throws {
+    /// The lake batch of `records`.
+    /// - Throws: ``StorageError/notFound(_:)`` for a record that is not a penguin (a class of
+    ///   an edited schema that is not a species), which the bundled schema never reads.
+    func batch(of records: [DatasetRecord]) throws -> LakeBatch {
         var penguins: [Penguin] = []
-        var rejected: [QuarantinedRow] = []
-        penguins.reserveCapacity(batch.count)
-        for outcome in batch {
-            switch outcome {
-            case .accepted(let penguin):
-                penguins.append(penguin)
-            case .rejected(let row):
-                rejected.append(QuarantinedRow(file: source, line: row.line, rawText: row.rawText, reason: row.reason, quarantinedAt: time))
+        penguins.reserveCapacity(records.count)
+        for record in records {
+            guard let penguin = coding.penguin(read: record, fileColumns: fileColumns) else {
+                let species = Species.allCases.map(\.rawValue).joined(separator: ", ")
+                throw StorageError.notFound("the species of row \(record.id) among the penguins' (\(species))")
             }
+            penguins.append(penguin)
         }
-        read = batch.count
-        stored = penguins.count
-        notUsable = penguins.count { !$0.isUsableForTraining }
-        records = try warehouse.records(of: penguins)
-        lake = LakeBatch(penguins, from: provenance)
-        self.rejected = rejected
+        return LakeBatch(penguins, from: provenance)
+    }
+}
+
+/// A parsed batch of the penguins made ready for its write, so that the work before the stores
+/// are reached overlaps the previous batch's write: the records and refused rows
+/// (``DatasetBatch``), and the lake documents serialised.
+struct PenguinBatch: IngestBatch {
+    var rows: DatasetBatch
+    var lake: LakeBatch
+    var read: Int { rows.read }
+    var stored: Int { rows.stored }
+    var notUsable: Int { rows.notUsable }
+    var rejected: [QuarantinedRow] { rows.rejected }
+
+    init(_ batch: [DatasetRowOutcome], schema: DatasetSchema, documents: PenguinDocuments, source: String, at time: Date) throws {
+        rows = DatasetBatch(batch, schema: schema, source: source, at: time)
+        lake = try documents.batch(of: rows.records)
     }
 }
 

@@ -101,6 +101,19 @@ import Testing
         #expect(year.reason == "year: missing")
     }
 
+    @Test func aMissingColumnIsNamedWithTheSpellingsTheSchemaAccepts() throws {
+        let url = try TestFiles.write("species,island,sex\nAdelie,Dream,male\n")
+        let error = #expect(throws: IngestError.self) { try DatasetFile(url: url, schema: BundledSchemas.penguins) }
+        guard case .missingColumns(_, let dataset, let missing, _, _) = try #require(error) else {
+            Issue.record("expected missing columns, got \(String(describing: error))")
+            return
+        }
+        #expect(dataset == "penguins")
+        #expect(missing.contains("bill_length_mm (or Culmen Length (mm))"), "the raw layout's header is named too")
+        #expect(missing.contains("year (or the year of date_egg)"), "the column a year can come from is named")
+        #expect(!missing.contains { $0.hasPrefix("species") || $0.hasPrefix("island") })
+    }
+
     @Test func irisReadsWithItsSchema() throws {
         let outcomes = try Self.datasetOutcomes(of: BundledDataset.irisCSV, schema: BundledSchemas.iris)
         let records = outcomes.compactMap { if case .accepted(let record) = $0 { record } else { nil } }

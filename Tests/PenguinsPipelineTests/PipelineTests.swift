@@ -95,6 +95,31 @@ func platform(_ kind: String) throws -> Platform {
         #expect(document.body["features"]?["body_mass"] == .number(3750))
     }
 
+    /// The penguins are read with their schema, as every dataset is; their lake documents keep
+    /// the shape they had when the penguins had a parser of their own (these texts were stored
+    /// by that parser's release): the measurements under `features`, the isotope ratios of the
+    /// raw file as numbers or null, every other column of the row beside them.
+    @Test(arguments: ["sqlite", "memory"])
+    func theLakeDocumentsOfTheBundledFilesKeepTheirShape(kind: String) async throws {
+        let platform = try platform(kind)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
+        let expected = [
+            "PAL0708-Adelie-2": #"{"clutch_completion":"Yes","comments":null,"date_egg":"2007-11-11","delta_13_c":-24.69454,"delta_15_n":8.94956,"features":{"bill_depth":17.4,"bill_length":39.5,"body_mass":3800,"flipper_length":186},"individual_id":"N1A2","island":"Torgersen","penguin_id":"PAL0708-Adelie-2","region":"Anvers","sample_number":2,"sex":"female","species":"Adelie","stage":"Adult, 1 Egg Stage","study_name":"PAL0708","usable_for_training":true,"year":2007}"#,
+            "PAL0708-Adelie-4": #"{"clutch_completion":"Yes","comments":"Adult not sampled.","date_egg":"2007-11-16","delta_13_c":null,"delta_15_n":null,"features":{"bill_depth":null,"bill_length":null,"body_mass":null,"flipper_length":null},"individual_id":"N2A2","island":"Torgersen","penguin_id":"PAL0708-Adelie-4","region":"Anvers","sample_number":4,"sex":null,"species":"Adelie","stage":"Adult, 1 Egg Stage","study_name":"PAL0708","usable_for_training":false,"year":2007}"#,
+            "Tdc6990655bfeb838": #"{"features":{"bill_depth":18.7,"bill_length":39.1,"body_mass":3750,"flipper_length":181},"island":"Torgersen","penguin_id":"Tdc6990655bfeb838","sex":"male","species":"Adelie","usable_for_training":true,"year":2007}"#,
+        ]
+        for (id, text) in expected {
+            guard case .object(var members) = try #require(try await platform.lake.document(id: id)).body else {
+                Issue.record("the document of \(id) is an object")
+                continue
+            }
+            #expect(members.removeValue(forKey: Provenance.documentKey) != nil, "\(id) knows where it was read")
+            #expect(JSONValue.object(members).jsonText == text, "\(id)")
+        }
+        #expect(try await platform.lake.count() == 688)
+    }
+
     @Test(arguments: [1, 4, 10_000])
     func readIsStoredPlusQuarantinedOnAFileWithBadRowsOfEveryKind(batchSize: Int) async throws {
         let platform = Platform.inMemory()

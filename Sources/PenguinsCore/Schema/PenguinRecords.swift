@@ -93,6 +93,22 @@ public struct PenguinRecords: Sendable {
         )
     }
 
+    /// The penguin a row of a file was read as, for its lake document: ``penguin(_:)`` with
+    /// the record's other fields and source line, and each other numeric feature of the schema
+    /// among its other fields as the penguins' parser kept it: a number, null when the file has
+    /// the column (`fileColumns`, by feature index: ``SchemaRowParser/hasColumn(ofFeature:)``)
+    /// but the row no value, absent when the file lacks the column.
+    public func penguin(read record: DatasetRecord, fileColumns: [Bool]) -> Penguin? {
+        guard var penguin = penguin(record) else { return nil }
+        var otherFields = record.otherFields
+        for (index, name) in otherNumeric where fileColumns[index] {
+            otherFields[name] = record.features[index].map(JSONValue.number) ?? .null
+        }
+        penguin.otherFields = otherFields
+        penguin.sourceLine = record.sourceLine
+        return penguin
+    }
+
     /// The island of a level index of the island feature, or nil.
     public func island(level value: Double) -> Island? { level(value, in: islands) }
 

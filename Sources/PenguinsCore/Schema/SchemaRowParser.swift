@@ -101,6 +101,10 @@ public struct SchemaRowParser: Sendable {
     private let validator: SchemaValidator
     /// The order the content hash takes the features in.
     private let hashOrder: [Int]
+    /// The target's classes and each feature's levels (empty for a numeric one), read per row
+    /// for ids without copying the target or a feature.
+    private let classNames: [String]
+    private let levelNames: [[String]]
 
     /// How often each content hash has made an id so far in one stream of rows: a file's
     /// second identical row (of a schema without an id column) gets the suffix `-2`.
@@ -134,9 +138,14 @@ public struct SchemaRowParser: Sendable {
         func column(_ name: String, headers: [String]) -> Int? {
             ([name] + headers).lazy.compactMap { indexByName[normalizedColumnName($0)] }.first
         }
+        // A missing column is named with the other spellings the schema accepts for it.
+        func described(_ name: String, headers: [String], yearFrom: String? = nil) -> String {
+            let others = headers.filter { $0 != name } + (yearFrom.map { ["the year of \($0)"] } ?? [])
+            return others.isEmpty ? name : "\(name) (or \(others.joined(separator: " or ")))"
+        }
         var missingColumns: [String] = []
         let target = column(schema.target.name, headers: schema.target.headers)
-        if target == nil, requiringTarget { missingColumns.append(schema.target.name) }
+        if target == nil, requiringTarget { missingColumns.append(described(schema.target.name, headers: schema.target.headers)) }
         var sources: [FeatureSource] = []
         for feature in schema.features {
             if let index = column(feature.name, headers: feature.headers) {
@@ -144,7 +153,7 @@ public struct SchemaRowParser: Sendable {
             } else if let from = feature.yearFrom, let index = indexByName[normalizedColumnName(from)] {
                 sources.append(.yearOf(index))
             } else {
-                if feature.required { missingColumns.append(feature.name) }
+                if feature.required { missingColumns.append(described(feature.name, headers: feature.headers, yearFrom: feature.yearFrom)) }
                 sources.append(.absent)
             }
         }
@@ -181,6 +190,8 @@ public struct SchemaRowParser: Sendable {
         featureKinds = schema.features.map(\.kind)
         featureValueRequired = schema.features.map(\.valueRequired)
         validator = SchemaValidator(schema: schema)
+        classNames = schema.target.classes
+        levelNames = schema.features.map(\.levels)
         let partitionIndex = schema.features.firstIndex { $0.name == schema.partition }
         hashOrder = (partitionIndex.map { [$0] } ?? [])
             + schema.features.indices.filter { index in
@@ -229,10 +240,9 @@ public struct SchemaRowParser: Sendable {
     private func record(from record: CSVRecord, occurrences: inout Occurrences) throws(Rejection) -> DatasetRecord {
         try RowChecks.checkShape(of: record, columnCount: columnNames.count)
         let fields = record.fields
-        let target = schema.target
-        guard let targetColumn, let targetText = present(fields[targetColumn]) else { throw Rejection("\(target.name): missing") }
+        guard let targetColumn, let targetText = present(fields[targetColumn]) else { throw Rejection("\(schema.target.name): missing") }
         let targetClass: Int
-        do { targetClass = try validator.targetClass(of: targetText) } catch { throw Rejection("\(target.name): \(error.detail)") }
+        do { targetClass = try validator.targetClass(of: targetText) } catch { throw Rejection("\(schema.target.name): \(error.detail)") }
 
         var values: [Double?] = []
         values.reserveCapacity(featureKinds.count)
@@ -241,7 +251,8 @@ public struct SchemaRowParser: Sendable {
         }
 
         var otherFields: [String: JSONValue] = [:]
-        otherFields.reserveCapacity(otherColumns.count)
+        // Reserving room in an empty dictionary literal costs a copy: only when there are columns.
+        if !otherColumns.isEmpty { otherFields.reserveCapacity(otherColumns.count) }
         for other in otherColumns {
             otherFields[other.name] = try otherValue(fields[other.column], name: other.name, kind: other.kind)
         }
@@ -289,8 +300,8 @@ public struct SchemaRowParser: Sendable {
     }
 
     /// A finite number written with the file's decimal mark.
-    private func number(_ text: String, column: String) throws(Rejection) -> Double {
-        try RowChecks.number(text, column: column, decimalMark: dialect.decimalMark)
+    private func number(_ text: String, column: @autoclosure () -> String) throws(Rejection) -> Double {
+        try RowChecks.number(text, column: column(), decimalMark: dialect.decimalMark)
     }
 
     private func id(of record: DatasetRecord, fields: [String], occurrences: inout Occurrences) throws(Rejection) -> String {
@@ -303,7 +314,7 @@ public struct SchemaRowParser: Sendable {
             for piece in template {
                 switch piece {
                 case .text(let text): id += text
-                case .target: id += schema.target.classes[record.targetClass]
+                case .target: id += classNames[record.targetClass]
                 case .column(let column, let name):
                     guard let value = present(fields[column]) else { throw Rejection("\(name): missing (the id is made from it)") }
                     id += value
@@ -322,14 +333,13 @@ public struct SchemaRowParser: Sendable {
     /// FNV-1a 64-bit hash of the cleaned row, each part followed by a unit separator byte.
     private func contentHash(of record: DatasetRecord) -> UInt64 {
         var hash = ContentHash()
-        hash.add(schema.target.classes[record.targetClass])
+        hash.add(classNames[record.targetClass])
         for index in hashOrder {
-            let feature = schema.features[index]
             guard let value = record.features[index] else {
                 hash.add("NA")
                 continue
             }
-            hash.add(feature.kind == .categorical ? feature.levels[Int(value)] : JSONValue.format(value))
+            hash.add(featureKinds[index] == .categorical ? levelNames[index][Int(value)] : JSONValue.format(value))
         }
         for name in record.otherFields.keys.sorted() {
             hash.add(name)

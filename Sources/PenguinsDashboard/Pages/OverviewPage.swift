@@ -56,7 +56,7 @@ enum OverviewPage {
 
     /// The scheduled jobs (`serve --schedule`): each one's next run and how its last went.
     static func jobsSection(_ jobs: [JobStatus]) -> String {
-        var out = "<h2>Scheduled jobs</h2>"
+        let out = "<h2>Scheduled jobs</h2>"
         guard !jobs.isEmpty else {
             return out + HTML.note("None: <code>penguins serve --schedule 'score daily 02:00' --schedule 'drift hourly'</code> runs batch scoring and drift on their own.")
         }
