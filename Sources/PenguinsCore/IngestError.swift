@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a source file could not be read as penguin data. Each description says what to do.
+/// Why a source file could not be read as a dataset's data. Each description says what to do.
 ///
 /// These errors concern a whole file. A single bad row is not an error: it becomes a
 /// ``RejectedRow`` and the rest of the file is still read.
@@ -13,9 +13,6 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case emptyFile(path: String)
     /// A quoted field opened on `line` is never closed before the end of the file.
     case unterminatedQuote(path: String, line: Int)
-    /// The header matches neither supported layout. `found` are the columns read from it with
-    /// `dialect`'s separator; `missingByLayout` lists, for each layout, the expected columns it lacks.
-    case unknownHeader(source: String, found: [String], missingByLayout: [PenguinLayout: [String]], dialect: CSVDialect)
     /// The header lacks columns the dataset's schema requires: `missing` names each, with the
     /// other spellings the schema accepts for it. `found` are the columns read from the header
     /// with `dialect`'s separator.
@@ -30,26 +27,10 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible, Lo
         case .unreadable(let path, let reason):
             return "Cannot read \(path): \(reason). Check that it is a regular file you are allowed to read."
         case .emptyFile(let path):
-            return "\(path) is empty: a penguin CSV needs a header line followed by one line per penguin."
+            return "\(path) is empty: a CSV needs a header line followed by one line per row."
         case .unterminatedQuote(let path, let line):
             return "\(path): the quoted field that starts on line \(line) is never closed. "
                 + "Close the quote, or double any quote character inside the field (\"\")."
-        case .unknownHeader(let source, let found, let missingByLayout, let dialect):
-            let separator = dialect.delimiter == .tab ? "tab" : "\"\(dialect.delimiter.rawValue)\""
-            var text = "\(source): the header matches no known layout. Read with the separator \(separator), it has "
-                + "\(found.count) column\(found.count == 1 ? "" : "s"): \(found.map { "\"\($0)\"" }.joined(separator: ", "))."
-            // The layout the header comes closest to first: its missing columns are the useful ones.
-            let layouts = PenguinLayout.allCases.sorted { (missingByLayout[$0]?.count ?? 0) < (missingByLayout[$1]?.count ?? 0) }
-            for layout in layouts {
-                let missing = missingByLayout[layout] ?? []
-                text += " The \(layout.displayName) layout lacks \(missing.count) of its \(layout.requiredColumns.count) columns: \(missing.joined(separator: ", "))."
-            }
-            if found.count == 1 {
-                text += " A single column usually means another separator: pass --delimiter comma, semicolon, tab or pipe."
-            } else {
-                text += " Rename the columns to one of these layouts (order does not matter, extra columns are kept)."
-            }
-            return text
         case .missingColumns(let source, let dataset, let missing, let found, let dialect):
             let separator = dialect.delimiter == .tab ? "tab" : "\"\(dialect.delimiter.rawValue)\""
             var text = "\(source): the header lacks the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "

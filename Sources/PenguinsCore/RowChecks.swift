@@ -5,7 +5,7 @@ struct RowRejection: Error {
 }
 
 /// FNV-1a 64 over the parts of a cleaned row, each followed by a unit separator byte: the
-/// content id both parsers give a row that has no id column, and the name of a dataset's
+/// content id the schema's parser gives a row that has no id column, and the name of a dataset's
 /// change-log trigger step (over its column names).
 public struct ContentHash: Sendable {
     public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -23,7 +23,7 @@ public struct ContentHash: Sendable {
     }
 }
 
-/// The checks every row parser makes the same way, with the same messages.
+/// The checks of a row's fields, with their messages, shared by the schema's parser and its validator.
 enum RowChecks {
     /// Refuses a record that cannot be read field by field: bytes that are not the file's
     /// UTF-8, or another number of fields than the header has.
@@ -77,12 +77,54 @@ enum RowChecks {
 
     /// The value of a plain decimal number written with `decimalMark`, or nil for any other text.
     static func inferredNumber(_ text: String, decimalMark: CSVDialect.DecimalMark) -> Double? {
-        guard PenguinRowParser.looksLikeDecimalNumber(text, decimalMark: decimalMark) else { return nil }
+        guard looksLikeDecimalNumber(text, decimalMark: decimalMark) else { return nil }
         return try? number(text, column: "", decimalMark: decimalMark)
     }
 
     /// The value in quotes for a message, with inner quotes escaped.
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// True for plain decimal numbers: optional sign, digits with an optional fraction after
+    /// `decimalMark`, optional exponent.
+    static func looksLikeDecimalNumber(_ text: String, decimalMark: CSVDialect.DecimalMark = .point) -> Bool {
+        var bytes = text.utf8[...]
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        let isDigit: (UInt8) -> Bool = { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let integerDigits = bytes.prefix(while: isDigit).count
+        bytes = bytes.dropFirst(integerDigits)
+        var fractionDigits = 0
+        if bytes.first == UInt8(ascii: decimalMark == .point ? "." : ",") {
+            bytes = bytes.dropFirst()
+            fractionDigits = bytes.prefix(while: isDigit).count
+            bytes = bytes.dropFirst(fractionDigits)
+        }
+        guard integerDigits + fractionDigits > 0 else { return false }
+        if let first = bytes.first, first == UInt8(ascii: "e") || first == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+            let exponentDigits = bytes.prefix(while: isDigit).count
+            guard exponentDigits > 0 else { return false }
+            bytes = bytes.dropFirst(exponentDigits)
+        }
+        return bytes.isEmpty
+    }
+
+    /// The first run of exactly four digits, e.g. 2007 in `2007-11-11` or `11/16/2007`.
+    static func firstFourDigitNumber(in text: String) -> Int? {
+        var run = 0
+        var value = 0
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                run += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            } else {
+                if run == 4 { return value }
+                run = 0
+                value = 0
+            }
+        }
+        return run == 4 ? value : nil
     }
 }

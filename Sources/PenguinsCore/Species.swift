@@ -4,16 +4,6 @@ public enum Species: String, CaseIterable, Codable, CodingKeyRepresentable, Send
     case chinstrap = "Chinstrap"
     case gentoo = "Gentoo"
 
-    /// Reads a species name in either layout: `Adelie`, `adelie` or the LTER long form
-    /// `Adelie Penguin (Pygoscelis adeliae)`. Returns nil for anything else.
-    public init?(name: String) {
-        let word = name.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
-        guard let match = Species.allCases.first(where: { $0.rawValue.lowercased() == word.lowercased() }) else {
-            return nil
-        }
-        self = match
-    }
-
     public static func < (lhs: Species, rhs: Species) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
@@ -21,15 +11,6 @@ public enum Species: String, CaseIterable, Codable, CodingKeyRepresentable, Send
 public enum Sex: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
     case female
     case male
-
-    /// Reads `male`, `MALE`, `Female`, ... Returns nil for anything else (including `.` and `NA`).
-    public init?(name: String) {
-        switch name.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "male", "m": self = .male
-        case "female", "f": self = .female
-        default: return nil
-        }
-    }
 
     public static func < (lhs: Sex, rhs: Sex) -> Bool { lhs.rawValue < rhs.rawValue }
 }

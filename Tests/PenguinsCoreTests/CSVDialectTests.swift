@@ -152,8 +152,7 @@ import Testing
     @Test func frenchExcelExportReadsWithNoOptionAndEqualsTheSource() throws {
         let url = try TestFiles.fixture("penguins-raw-excel-fr", "csv")
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: TestFiles.fixture("penguins-raw-excel-fr", "json")))
-        let file = try PenguinFile(url: url)
-        #expect(file.layout == .raw)
+        let file = try DatasetFile(url: url, schema: BundledSchemas.penguins)
         #expect(file.dialect == CSVDialect(delimiter: .semicolon, decimalMark: .comma, encoding: .windows1252))
 
         let outcomes = try TestFiles.outcomes(of: url)
@@ -162,7 +161,6 @@ import Testing
         #expect(penguins.count == expected.rows)
         #expect(expected.rows == 344)
         var compared = 0
-        #expect(file.provenance == Provenance(file: "penguins-raw-excel-fr.csv", dialect: file.dialect))
         for penguin in penguins {
             let line = try #require(penguin.sourceLine)
             let row = try #require(expected.byLine[String(line)], "line \(line)")
@@ -199,10 +197,9 @@ import Testing
         let badLine = Array("Adelie,Dream,39.1,18.7,181,3750,male,2008,".utf8) + [0xE9, 0x74, 0xE9, 0x0A]
         bytes += badLine
         let url = try TestFiles.write(bytes: bytes)
-        #expect(try PenguinFile(url: url).dialect.encoding == .windows1252, "the whole file is in the first chunk")
+        #expect(try DatasetFile(url: url, schema: BundledSchemas.penguins).dialect.encoding == .windows1252, "the whole file is in the first chunk")
         // As when the bad line comes after a first chunk of valid UTF-8:
-        var file = try PenguinFile(url: url, overrides: CSVDialect.Overrides(encoding: .utf8))
-        let outcomes = try #require(try file.nextBatch(maxCount: 10))
+        let outcomes = try TestFiles.outcomes(of: url, overrides: CSVDialect.Overrides(encoding: .utf8))
         #expect(outcomes.first?.penguin?.otherFields["note"] == .string("été"))
         let rejection = try #require(outcomes.last?.rejection)
         #expect(rejection.reason.contains("not valid UTF-8"))
@@ -215,12 +212,14 @@ import Testing
 
     @Test func aHeaderReadWithTheWrongSeparatorSaysSo() throws {
         let url = try TestFiles.write("species;island;bill_length_mm;bill_depth_mm;flipper_length_mm;body_mass_g;sex;year\n")
-        let error = #expect(throws: IngestError.self) { try PenguinFile(url: url, overrides: CSVDialect.Overrides(delimiter: .comma)) }
+        let error = #expect(throws: IngestError.self) {
+            try DatasetFile(url: url, schema: BundledSchemas.penguins, overrides: CSVDialect.Overrides(delimiter: .comma))
+        }
         let message = try #require(error).description
         #expect(message.contains("separator \",\""))
         #expect(message.contains("1 column:"))
         #expect(message.contains("--delimiter"))
-        // Detected, the same header is the tidy layout.
-        #expect(try PenguinFile(url: url).layout == .tidy)
+        // Detected, the same header reads.
+        #expect(try DatasetFile(url: url, schema: BundledSchemas.penguins).dialect.delimiter == .semicolon)
     }
 }

@@ -30,7 +30,7 @@ struct SyntheticFitFixture: Decodable {
     /// Generated text, parsed back.
     static func generate(
         _ generator: SyntheticGenerator, rows: Int, seed: UInt64, shift: [Feature: Double] = [:]
-    ) throws -> (text: String, outcomes: [RowOutcome]) {
+    ) throws -> (text: String, outcomes: [PenguinOutcome]) {
         var text = ""
         try generator.write(rows: rows, seed: seed, shift: shift) { text += $0 }
         let outcomes = try TestFiles.outcomes(of: TestFiles.write(text))

@@ -47,11 +47,59 @@ enum TestFiles {
         return records
     }
 
-    /// Every outcome of a penguin file, read in small batches.
-    static func outcomes(of url: URL, overrides: CSVDialect.Overrides = .none) throws -> [RowOutcome] {
-        var file = try PenguinFile(url: url, overrides: overrides)
-        var outcomes: [RowOutcome] = []
-        while let batch = try file.nextBatch(maxCount: 50) { outcomes += batch }
+    /// Every outcome of a penguin file, read in small batches as the platform reads it (with
+    /// the penguins' schema), each accepted row seen as its penguin.
+    static func outcomes(of url: URL, overrides: CSVDialect.Overrides = .none) throws -> [PenguinOutcome] {
+        var file = try DatasetFile(url: url, schema: BundledSchemas.penguins, overrides: overrides)
+        let fileColumns = BundledSchemas.penguins.features.indices.map(file.parser.hasColumn(ofFeature:))
+        var outcomes: [PenguinOutcome] = []
+        while let batch = try file.nextBatch(maxCount: 50) {
+            outcomes += batch.map { PenguinOutcome($0, fileColumns: fileColumns) }
+        }
         return outcomes
+    }
+}
+
+/// A row of a penguin file as the platform reads it: the penguin its lake document describes,
+/// or the rejection.
+enum PenguinOutcome: Hashable {
+    case accepted(Penguin)
+    case rejected(RejectedRow)
+
+    init(_ outcome: DatasetRowOutcome, fileColumns: [Bool]) {
+        switch outcome {
+        case .accepted(let record):
+            guard let penguin = PenguinRecords.bundled.penguin(read: record, fileColumns: fileColumns) else {
+                preconditionFailure("the bundled schema reads only penguins, not \(record)")
+            }
+            self = .accepted(penguin)
+        case .rejected(let row): self = .rejected(row)
+        }
+    }
+
+    var penguin: Penguin? {
+        if case .accepted(let penguin) = self { return penguin }
+        return nil
+    }
+
+    var rejection: RejectedRow? {
+        if case .rejected(let row) = self { return row }
+        return nil
+    }
+}
+
+/// Reads the rows of a penguin file one by one with the penguins' schema, as the platform does.
+struct PenguinRowReader {
+    let parser: SchemaRowParser
+    let fileColumns: [Bool]
+    var occurrences = SchemaRowParser.Occurrences()
+
+    init(header: CSVRecord, source: String, dialect: CSVDialect = .standard) throws {
+        parser = try SchemaRowParser(schema: BundledSchemas.penguins, header: header, source: source, dialect: dialect)
+        fileColumns = BundledSchemas.penguins.features.indices.map(parser.hasColumn(ofFeature:))
+    }
+
+    mutating func parse(_ record: CSVRecord) -> PenguinOutcome {
+        PenguinOutcome(parser.parse(record, occurrences: &occurrences), fileColumns: fileColumns)
     }
 }

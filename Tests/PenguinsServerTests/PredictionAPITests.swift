@@ -63,10 +63,13 @@ import Testing
         let app = try await makeApp(try await makePlatform(score: false))
         let quarantined = "body_mass_g: 37.5 is outside the plausible range 1000...10000"
         // The CSV reader's reason for the same value, for reference.
-        var parser = try PenguinRowParser(
+        let parser = try SchemaRowParser(
+            schema: BundledSchemas.penguins,
             header: CSVRecord(fields: ["species", "island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex", "year"], line: 1, rawText: ""),
             source: "test.csv")
-        let parsed = parser.parse(CSVRecord(fields: ["Adelie", "Dream", "39.1", "18.7", "181", "37.5", "female", "2008"], line: 2, rawText: ""))
+        var occurrences = SchemaRowParser.Occurrences()
+        let parsed = parser.parse(
+            CSVRecord(fields: ["Adelie", "Dream", "39.1", "18.7", "181", "37.5", "female", "2008"], line: 2, rawText: ""), occurrences: &occurrences)
         guard case .rejected(let rejected) = parsed else { Issue.record("the row was accepted"); return }
         #expect(rejected.reason == quarantined)
         try await app.test(.router) { client in

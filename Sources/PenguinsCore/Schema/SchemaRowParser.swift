@@ -283,10 +283,13 @@ public struct SchemaRowParser: Sendable {
             do { return try validator.level(of: text, feature: index) } catch { throw Rejection("\(schema.features[index].name): \(error.detail)") }
         case .numeric:
             if let fromDate {
-                guard let year = PenguinRowParser.firstFourDigitNumber(in: text) else {
+                guard let year = RowChecks.firstFourDigitNumber(in: text) else {
                     throw Rejection("\(fromDate): \(RowChecks.quoted(text)) has no year (expected a date like 2007-11-11)")
                 }
-                value = Double(year)
+                // A year out of range is the date's fault: the message names the date's column.
+                do { return try validator.checked(Double(year), written: String(year), feature: index) } catch {
+                    throw Rejection("\(fromDate): year \(error.detail)")
+                }
             } else {
                 value = try number(text, column: schema.features[index].name)
             }

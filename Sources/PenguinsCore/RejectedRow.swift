@@ -1,21 +1,3 @@
-/// What became of one source row: a clean penguin, or a rejection with its reason.
-public enum RowOutcome: Hashable, Sendable {
-    case accepted(Penguin)
-    case rejected(RejectedRow)
-
-    /// The penguin of an accepted row.
-    public var penguin: Penguin? {
-        if case .accepted(let penguin) = self { return penguin }
-        return nil
-    }
-
-    /// The rejection of a refused row.
-    public var rejection: RejectedRow? {
-        if case .rejected(let row) = self { return row }
-        return nil
-    }
-}
-
 /// A source row that failed validation.
 public struct RejectedRow: Hashable, Sendable {
     /// 1-based line of the row's first line in the file (the header is line 1).

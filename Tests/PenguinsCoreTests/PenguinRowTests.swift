@@ -2,7 +2,9 @@ import Foundation
 import PenguinsCore
 import Testing
 
-@Suite struct PenguinRowParserTests {
+/// The penguins' rows as the platform reads them, with their bundled schema: the cleaning, the
+/// ids and the reasons of both bundled layouts.
+@Suite struct PenguinRowTests {
     static let tidyHeader = "species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year"
     static let rawHeader = "studyName,Sample Number,Species,Region,Island,Stage,Individual ID,Clutch Completion,Date Egg,"
         + "Culmen Length (mm),Culmen Depth (mm),Flipper Length (mm),Body Mass (g),Sex,Delta 15 N (o/oo),Delta 13 C (o/oo),Comments"
@@ -10,20 +12,20 @@ import Testing
         + "2007-11-11,39.1,18.7,181,3750,MALE,8.94956,-24.69454,NA"
 
     /// A parser for a header line (fields split on commas: test lines have no quotes).
-    static func parser(_ header: String) throws -> PenguinRowParser {
-        try PenguinRowParser(header: record(header, line: 1), source: "test.csv")
+    static func parser(_ header: String) throws -> PenguinRowReader {
+        try PenguinRowReader(header: record(header, line: 1), source: "test.csv")
     }
 
     static func record(_ text: String, line: Int = 2) -> CSVRecord {
         CSVRecord(fields: text.split(separator: ",", omittingEmptySubsequences: false).map(String.init), line: line, rawText: text)
     }
 
-    static func tidyOutcome(_ row: String) throws -> RowOutcome {
+    static func tidyOutcome(_ row: String) throws -> PenguinOutcome {
         var parser = try parser(tidyHeader)
         return parser.parse(record(row))
     }
 
-    static func rawOutcome(_ row: String) throws -> RowOutcome {
+    static func rawOutcome(_ row: String) throws -> PenguinOutcome {
         var parser = try parser(rawHeader)
         return parser.parse(record(row))
     }
@@ -130,11 +132,11 @@ import Testing
         ("NA,Dream,39.1,18.7,181,3750,female,2008", "species: missing"),
         ("Adelie,Anvers,39.1,18.7,181,3750,female,2008", #"island: "Anvers" is not a known island (Biscoe, Dream, Torgersen)"#),
         ("Adelie,,39.1,18.7,181,3750,female,2008", "island: missing"),
-        ("Adelie,Dream,39.1,18.7,181,3750,unknown,2008", #"sex: "unknown" is neither male nor female"#),
+        ("Adelie,Dream,39.1,18.7,181,3750,unknown,2008", #"sex: "unknown" is not a known sex (female, male)"#),
         ("Adelie,Dream,39.1,18.7,181,3750,female,NA", "year: missing"),
-        ("Adelie,Dream,39.1,18.7,181,3750,female,last year", #"year: "last year" is not a year"#),
-        ("Adelie,Dream,39.1,18.7,181,3750,female,1850", "year: year 1850 is outside 1900...2100"),
-        ("Adelie,Dream,39.1,18.7,181,3750,female,2150", "year: year 2150 is outside 1900...2100"),
+        ("Adelie,Dream,39.1,18.7,181,3750,female,last year", #"year: "last year" is not a number"#),
+        ("Adelie,Dream,39.1,18.7,181,3750,female,1850", "year: 1850 is outside the plausible range 1900...2100"),
+        ("Adelie,Dream,39.1,18.7,181,3750,female,2150", "year: 2150 is outside the plausible range 1900...2100"),
     ])
     func rejectsTidyRowWithReason(row: String, reason: String) throws {
         var parser = try Self.parser(Self.tidyHeader)
@@ -145,9 +147,9 @@ import Testing
     @Test(arguments: [
         ("2007-11-11", "n/a", #"date_egg: "n/a" has no year (expected a date like 2007-11-11)"#),
         ("2007-11-11", "NA", "date_egg: missing (the year comes from it)"),
-        ("2007-11-11", "1850-01-02", "date_egg: year 1850 is outside 1900...2100"),
-        ("PAL0708,1,", "NA,1,", "study_name: missing (the penguin id is made from it)"),
-        ("PAL0708,1,", "PAL0708,,", "sample_number: missing (the penguin id is made from it)"),
+        ("2007-11-11", "1850-01-02", "date_egg: year 1850 is outside the plausible range 1900...2100"),
+        ("PAL0708,1,", "NA,1,", "study_name: missing (the id is made from it)"),
+        ("PAL0708,1,", "PAL0708,,", "sample_number: missing (the id is made from it)"),
         ("8.94956", "heavy", #"delta_15_n: "heavy" is not a number"#),
     ])
     func rejectsRawRowWithReason(original: String, replacement: String, reason: String) throws {

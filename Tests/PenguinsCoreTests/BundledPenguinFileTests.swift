@@ -2,7 +2,8 @@ import Foundation
 import PenguinsCore
 import Testing
 
-@Suite struct PenguinFileTests {
+/// The bundled penguin files, read with the penguins' schema.
+@Suite struct BundledPenguinFileTests {
     @Test func rawBundledFile() throws {
         let outcomes = try TestFiles.outcomes(of: BundledDataset.rawCSV)
         #expect(outcomes.count == 344)
@@ -19,13 +20,12 @@ import Testing
     }
 
     @Test func tidyBundledFile() throws {
-        var file = try PenguinFile(url: BundledDataset.tidyCSV)
-        #expect(file.layout == .tidy)
+        var file = try DatasetFile(url: BundledDataset.tidyCSV, schema: BundledSchemas.penguins)
         var batchSizes: [Int] = []
-        var outcomes: [RowOutcome] = []
+        var outcomes: [PenguinOutcome] = []
         while let batch = try file.nextBatch(maxCount: 100) {
             batchSizes.append(batch.count)
-            outcomes += batch
+            outcomes += batch.map { PenguinOutcome($0, fileColumns: BundledSchemas.penguins.features.indices.map(file.parser.hasColumn(ofFeature:))) }
         }
         #expect(batchSizes == [100, 100, 100, 44])
         #expect(file.recordsRead == 344)
@@ -36,10 +36,13 @@ import Testing
         #expect(penguins.filter { $0.sex == nil }.count == 11)
         #expect(Set(penguins.map(\.id)).count == 344)
         #expect(penguins.allSatisfy { $0.otherFields.isEmpty })
+        // The content ids the tidy rows have always had (the first two rows of the file).
+        #expect(penguins[0].id == "Tdc6990655bfeb838")
+        #expect(penguins[1].id == "T11cee437cf5986fc")
+        #expect(penguins[343].id == "Td13e9fba5c3b23ae")
     }
 
     @Test func rawAndTidyRowsDescribeTheSameBirds() throws {
-        #expect(try PenguinFile(url: BundledDataset.rawCSV).layout == .raw)
         let raw = try TestFiles.outcomes(of: BundledDataset.rawCSV).compactMap(\.penguin)
         let tidy = try TestFiles.outcomes(of: BundledDataset.tidyCSV).compactMap(\.penguin)
         #expect(raw.count == tidy.count)
@@ -75,11 +78,12 @@ import Testing
 
     @Test func fileErrors() throws {
         let empty = try TestFiles.write("")
-        #expect(throws: IngestError.emptyFile(path: empty.path)) { try PenguinFile(url: empty) }
+        let schema = BundledSchemas.penguins
+        #expect(throws: IngestError.emptyFile(path: empty.path)) { try DatasetFile(url: empty, schema: schema) }
         let odd = try TestFiles.write("name,weight\nPingu,4\n")
-        #expect(throws: IngestError.self) { try PenguinFile(url: odd) }
+        #expect(throws: IngestError.self) { try DatasetFile(url: odd, schema: schema) }
         let absent = try TestFiles.makeDirectory().appendingPathComponent("none.csv")
-        #expect(throws: IngestError.fileNotFound(path: absent.path)) { try PenguinFile(url: absent) }
+        #expect(throws: IngestError.fileNotFound(path: absent.path)) { try DatasetFile(url: absent, schema: schema) }
     }
 
     @Test func provenanceIsBundled() throws {
