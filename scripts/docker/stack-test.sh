@@ -31,6 +31,8 @@ cleanup() {
   fi
   if docker info >/dev/null 2>&1; then
     docker-compose down -v --remove-orphans --rmi all >/dev/null 2>&1 || true
+    # The build stage's image, left untagged by a multi-stage build, and any build cache.
+    docker image prune -f >/dev/null 2>&1 || true
     docker builder prune -af >/dev/null 2>&1 || true
   fi
   if [ -n "$started_dockerd" ]; then
