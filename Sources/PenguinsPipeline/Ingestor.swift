@@ -78,7 +78,7 @@ public struct Ingestor: Sendable {
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
         )
         let documents = PenguinDocuments(
-            coding: PenguinRecords(schema: schema), fileColumns: schema.features.indices.map(reader.parser.hasColumn(ofFeature:)),
+            coding: PenguinRecords(schema: schema), fileColumns: reader.parser.featureColumns,
             provenance: Provenance(file: source, dialect: reader.dialect))
         let steps = IngestionRun(
             source: source, warehouse: warehouse, quarantine: platform.quarantine,

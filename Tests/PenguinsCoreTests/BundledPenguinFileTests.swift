@@ -25,7 +25,7 @@ import Testing
         var outcomes: [PenguinOutcome] = []
         while let batch = try file.nextBatch(maxCount: 100) {
             batchSizes.append(batch.count)
-            outcomes += batch.map { PenguinOutcome($0, fileColumns: BundledSchemas.penguins.features.indices.map(file.parser.hasColumn(ofFeature:))) }
+            outcomes += batch.map { PenguinOutcome($0, fileColumns: file.parser.featureColumns) }
         }
         #expect(batchSizes == [100, 100, 100, 44])
         #expect(file.recordsRead == 344)

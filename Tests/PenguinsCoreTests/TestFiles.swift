@@ -51,7 +51,7 @@ enum TestFiles {
     /// the penguins' schema), each accepted row seen as its penguin.
     static func outcomes(of url: URL, overrides: CSVDialect.Overrides = .none) throws -> [PenguinOutcome] {
         var file = try DatasetFile(url: url, schema: BundledSchemas.penguins, overrides: overrides)
-        let fileColumns = BundledSchemas.penguins.features.indices.map(file.parser.hasColumn(ofFeature:))
+        let fileColumns = file.parser.featureColumns
         var outcomes: [PenguinOutcome] = []
         while let batch = try file.nextBatch(maxCount: 50) {
             outcomes += batch.map { PenguinOutcome($0, fileColumns: fileColumns) }
@@ -96,7 +96,7 @@ struct PenguinRowReader {
 
     init(header: CSVRecord, source: String, dialect: CSVDialect = .standard) throws {
         parser = try SchemaRowParser(schema: BundledSchemas.penguins, header: header, source: source, dialect: dialect)
-        fileColumns = BundledSchemas.penguins.features.indices.map(parser.hasColumn(ofFeature:))
+        fileColumns = parser.featureColumns
     }
 
     mutating func parse(_ record: CSVRecord) -> PenguinOutcome {

@@ -96,7 +96,7 @@ public struct PenguinRecords: Sendable {
     /// The penguin a row of a file was read as, for its lake document: ``penguin(_:)`` with
     /// the record's other fields and source line, and each other numeric feature of the schema
     /// among its other fields as the penguins' parser kept it: a number, null when the file has
-    /// the column (`fileColumns`, by feature index: ``SchemaRowParser/hasColumn(ofFeature:)``)
+    /// the column (`fileColumns`, ``SchemaRowParser/featureColumns``)
     /// but the row no value, absent when the file lacks the column.
     public func penguin(read record: DatasetRecord, fileColumns: [Bool]) -> Penguin? {
         guard var penguin = penguin(record) else { return nil }

@@ -207,6 +207,9 @@ public struct SchemaRowParser: Sendable {
         return true
     }
 
+    /// ``hasColumn(ofFeature:)`` of every feature, in the schema's order.
+    public var featureColumns: [Bool] { featureSources.indices.map(hasColumn(ofFeature:)) }
+
     /// Cleans and validates one data record, the `occurrences` of the rows before it in its
     /// stream counting its id.
     public func parse(_ record: CSVRecord, occurrences: inout Occurrences) -> DatasetRowOutcome {
