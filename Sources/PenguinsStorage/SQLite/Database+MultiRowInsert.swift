@@ -38,6 +38,8 @@ extension Database {
             changed += Int(sqlite3_changes(sqliteConnection))
             start = end
         }
+        // No statement keeps pointing at the caller's bytes (``Statement/bindStaticText(_:at:)``).
+        full?.clearBindings()
         return changed
     }
 }

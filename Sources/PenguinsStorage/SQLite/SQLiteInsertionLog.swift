@@ -12,10 +12,10 @@ struct SQLiteInsertionLog {
     /// The upserts the log remembers; a reader further behind reads all the records again.
     static let retained = 256
 
-    /// Logs an upsert that changed records and inserted `inserted`, at the data version the
-    /// upsert has just made.
-    func record(_ db: Database, inserted: [String]) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO \(table) (version, ids) SELECT version, ? FROM \(dataVersion)", arguments: [Self.jsonArray(inserted)])
+    /// Logs an upsert that changed records, at the data version the upsert has just made,
+    /// with the ids it inserted as their ``jsonArray(_:)``.
+    func record(_ db: Database, insertedText: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO \(table) (version, ids) SELECT version, ? FROM \(dataVersion)", arguments: [insertedText])
         // Beyond the retained upserts, the oldest one kept stands for all before it: unknown.
         let sql = "SELECT version FROM \(table) ORDER BY version DESC LIMIT 1 OFFSET \(Self.retained - 1)"
         if let oldest = try Int64.fetchOne(db, sql: sql) {

@@ -17,7 +17,7 @@ public struct SQLiteLake: Lake {
     public func upsert(_ batch: LakeBatch) async throws {
         guard !batch.penguins.isEmpty else { return }
         let source = batch.provenance.map(LakeSource.init)
-        let ids = batch.penguins.map(\.id), lines = batch.penguins.map(\.sourceLine)
+        let ids = BoundTexts(batch.penguins.map(\.id)), lines = batch.penguins.map(\.sourceLine)
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
             try db.upsertLakeDocuments(

@@ -27,7 +27,7 @@ public struct SQLiteRecordLake: RecordLake {
         let ends = documentEnds
         let source = provenance.map(LakeSource.init)
         let table = tables.lake
-        let ids = records.map(\.id), lines = records.map(\.sourceLine)
+        let ids = BoundTexts(records.map(\.id)), lines = records.map(\.sourceLine)
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
             try db.upsertLakeDocuments(table: table, idColumn: "id", ids: ids, lines: lines, documents: documents, ends: ends, sourceID: sourceID)
@@ -77,32 +77,33 @@ public struct SQLiteRecordLake: RecordLake {
 }
 
 extension Database {
-    /// Inserts or replaces lake rows, many a statement: each id with its document (the bytes
-    /// of `documents` from the previous row's end to `ends[i]`) and, when the batch has a
+    /// Inserts or replaces lake rows, many a statement: each id (text `i` of `ids`) with its
+    /// document (the bytes of `documents` from the previous row's end to `ends[i]`) and, when the batch has a
     /// source, its line. A row whose text and source are unchanged is not rewritten, so
     /// re-ingesting the same data changes no page.
     func upsertLakeDocuments(
-        table: String, idColumn: String, ids: [String], lines: [Int?], documents: [UInt8], ends: [Int], sourceID: Int?
+        table: String, idColumn: String, ids: BoundTexts, lines: [Int?], documents: [UInt8], ends: [Int], sourceID: Int?
     ) throws {
-        _ = try documents.withUnsafeBufferPointer { documents in
-            try insertRows(
-                Array(ids.indices), head: "INSERT INTO \(table) (\(idColumn), document, source_id, source_line)", columnCount: 4,
-                clause: """
-                    ON CONFLICT (\(idColumn)) DO UPDATE SET
-                        document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
-                    WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
-                        OR source_line IS NOT excluded.source_line
-                    """
-            ) { statement, index, first in
-                let start = index == 0 ? 0 : ends[index - 1]
-                statement.bind(ids[index], at: first)
-                statement.bindText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
-                if let sourceID, let line = lines[index] {
-                    statement.bind(sourceID, at: first + 2)
-                    statement.bind(line, at: first + 3)
-                } else {
-                    statement.bindNull(at: first + 2)
-                    statement.bindNull(at: first + 3)
+        let clause = """
+            ON CONFLICT (\(idColumn)) DO UPDATE SET
+                document = excluded.document, source_id = excluded.source_id, source_line = excluded.source_line
+            WHERE document <> excluded.document OR source_id IS NOT excluded.source_id
+                OR source_line IS NOT excluded.source_line
+            """
+        let head = "INSERT INTO \(table) (\(idColumn), document, source_id, source_line)"
+        try documents.withUnsafeBufferPointer { documents in
+            try ids.bytes.withUnsafeBufferPointer { idBytes in
+                try insertRows(Array(lines.indices), head: head, columnCount: 4, clause: clause) { statement, index, first in
+                    let start = index == 0 ? 0 : ends[index - 1]
+                    statement.bindStaticText(UnsafeBufferPointer(rebasing: idBytes[ids.range(index)]), at: first)
+                    statement.bindStaticText(UnsafeBufferPointer(rebasing: documents[start..<ends[index]]), at: first + 1)
+                    if let sourceID, let line = lines[index] {
+                        statement.bind(sourceID, at: first + 2)
+                        statement.bind(line, at: first + 3)
+                    } else {
+                        statement.bindNull(at: first + 2)
+                        statement.bindNull(at: first + 3)
+                    }
                 }
             }
         }

@@ -58,6 +58,10 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
         let replacedSQL = replacedAt.select + " WHERE version = ?"
         let stored = "SELECT \(tables.idColumn) FROM \(tables.warehouse) WHERE \(tables.idColumn) IN (SELECT value FROM json_each(?))"
         let ids = records.map(\.id)
+        let texts = Self.texts(of: records, coding: coding)
+        // The log's text when every record is new, as on a first ingestion: made before the
+        // write, so the writer does not.
+        let idsText = SQLiteInsertionLog.jsonArray(ids)
         return try await pool.write { db in
             // The version moves first: the trigger logs the values updates replace at the
             // version this upsert makes.
@@ -67,20 +71,27 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             // wide that they would pass SQLite's limit of 32,766 parameters a statement.
             let rowsPerStatement = max(1, min(256, 32_000 / columns.count))
             func write() throws -> (written: Int, previous: RecordColumns) {
-                let written = try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
-                    let record = records[index]
-                    statement.bind(record.id, at: first)
-                    statement.bind(coding.classes[record.targetClass], at: first + 1)
-                    for (offset, kind) in coding.kinds.enumerated() {
-                        let position = first + 2 + Int32(offset)
-                        switch kind {
-                        case .numeric:
-                            if let value = record.features[offset] { statement.bind(value, at: position) } else { statement.bindNull(at: position) }
-                        case .categorical:
-                            if let text = coding.levelText(record.features[offset], feature: offset) { statement.bind(text, at: position) } else { statement.bindNull(at: position) }
+                let written = try texts.bytes.withUnsafeBufferPointer { bytes in
+                    func text(_ index: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[texts.range(index)]) }
+                    return try db.insertRows(Array(records.indices), head: head, columnCount: columns.count, clause: clause, rowsPerStatement: rowsPerStatement) { statement, index, first in
+                        let record = records[index]
+                        statement.bindStaticText(text(index), at: first)
+                        statement.bindStaticText(text(texts.classes + record.targetClass), at: first + 1)
+                        for (offset, kind) in coding.kinds.enumerated() {
+                            let position = first + 2 + Int32(offset)
+                            switch kind {
+                            case .numeric:
+                                if let value = record.features[offset] { statement.bind(value, at: position) } else { statement.bindNull(at: position) }
+                            case .categorical:
+                                if let level = texts.level(record.features[offset], feature: offset) {
+                                    statement.bindStaticText(text(level), at: position)
+                                } else {
+                                    statement.bindNull(at: position)
+                                }
+                            }
                         }
+                        statement.bind(usable[index] ? 1 : 0, at: first + 2 + Int32(schema.features.count))
                     }
-                    statement.bind(usable[index] ? 1 : 0, at: first + 2 + Int32(schema.features.count))
                 }
                 // Every written row is an insertion or an update, and the trigger logged each update.
                 return (written, try replacedAt.run(db, sql: replacedSQL, arguments: [made]))
@@ -99,17 +110,30 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
             if let told {
                 inserted = told
             } else {
-                let before = Set(try String.fetchAll(db, sql: stored, arguments: [SQLiteInsertionLog.jsonArray(ids)]))
+                let before = Set(try String.fetchAll(db, sql: stored, arguments: [idsText]))
                 (written, previous) = try write()
                 inserted = ids.filter { !before.contains($0) }
             }
             let change: UpsertOutcome.Change = written == 0 ? .none : previous.count == 0 && inserted.count == records.count ? .insertedAll : .other
-            if change != .none { try insertionLog.record(db, inserted: inserted) }
+            if change != .none {
+                try insertionLog.record(db, insertedText: inserted.count == ids.count ? idsText : SQLiteInsertionLog.jsonArray(inserted))
+            }
             return UpsertOutcome(
                 version: made, change: change, records: records.count,
                 changes: change == .other ? UpsertChanges(inserted: inserted, previous: previous) : nil
             )
         }
+    }
+
+    /// The texts an upsert of `records` binds: each record's id (by the record's index), then
+    /// the schema's classes, then each categorical feature's levels.
+    static func texts(of records: [DatasetRecord], coding: RecordCoding) -> UpsertTexts {
+        var texts = BoundTexts(capacity: records.count * 12)
+        for record in records { texts.append(record.id) }
+        let classes = records.count
+        for name in coding.classes { texts.append(name) }
+        let levels = coding.levels.map { $0.map { texts.append($0) } }
+        return UpsertTexts(texts: texts, classes: classes, levels: levels)
     }
 
     /// Which of an upsert's `ids` it inserted, told by the count of rows it `written` and the
@@ -348,4 +372,25 @@ public struct SQLiteRecordWarehouse: RecordWarehouse {
     }
 
     public func pruneChanges(before date: Date) async throws { try await changeLog.pruneChanges(before: date) }
+}
+
+/// The texts of an upsert (``SQLiteRecordWarehouse/texts(of:coding:)``) and where its parts begin.
+struct UpsertTexts {
+    var texts: BoundTexts
+    /// The index of the first class's text.
+    var classes: Int
+    /// Each feature's levels' text indices (none for a numeric feature).
+    var levels: [[Int]]
+
+    var bytes: [UInt8] { texts.bytes }
+    func range(_ index: Int) -> Range<Int> { texts.range(index) }
+
+    /// The text index of a categorical value (a level index), or nil when missing or unknown,
+    /// as ``RecordCoding/levelText(_:feature:)`` reads it.
+    func level(_ value: Double?, feature: Int) -> Int? {
+        guard let value else { return nil }
+        let levels = self.levels[feature]
+        let index = Int(value)
+        return levels.indices.contains(index) ? levels[index] : nil
+    }
 }

@@ -32,6 +32,24 @@ extension Statement {
         }
     }
 
+    /// Binds UTF-8 bytes as text that SQLite reads in place: the bytes must stay where they are,
+    /// unchanged, until the parameter is bound again or the statement is finalized (see
+    /// ``clearBindings()``).
+    func bindStaticText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bytes.withMemoryRebound(to: CChar.self) { text in
+            if let base = text.baseAddress, !text.isEmpty {
+                _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(text.count), nil)
+            } else {
+                _ = sqlite3_bind_text(sqliteStatement, index, "", 0, sqliteTransient)
+            }
+        }
+    }
+
+    /// Sets every parameter to NULL, so that none points at bytes bound in place any more.
+    func clearBindings() {
+        _ = sqlite3_clear_bindings(sqliteStatement)
+    }
+
     /// Binds a string as text, or NULL.
     func bind(_ value: String?, at index: Int32) {
         if let value { bind(value, at: index) } else { bindNull(at: index) }
