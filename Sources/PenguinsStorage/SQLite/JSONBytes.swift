@@ -52,12 +52,63 @@ struct JSONBytes {
 
     /// Integers without a fraction, other finite numbers in Swift's shortest round-tripping
     /// form, non-finite numbers as null: the rules of `JSONValue.jsonText`.
+    ///
+    /// Field measurements mostly have one to three decimals: those are written digit by digit
+    /// (``decimal(_:)``), which is what `description` writes for them, without making a string.
     mutating func writeNumber(_ value: Double) {
         guard value.isFinite else { return writeLiteral("null") }
         if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: String(Int64(value)).utf8)
+            writeInteger(Int64(value))
+        } else if let (scaled, decimals) = Self.decimal(value) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            let magnitude = scaled.magnitude
+            let unit = JSONBytes.powersOfTen[decimals]
+            writeDigits(magnitude / unit, minimumCount: 1)
+            bytes.append(UInt8(ascii: "."))
+            writeDigits(magnitude % unit, minimumCount: decimals)
         } else {
             bytes.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    private static let powersOfTen: [UInt64] = [1, 10, 100, 1_000]
+    private static let scales: [Double] = [1, 10, 100, 1_000]
+
+    /// `value` as `scaled` / 10^`decimals` with the fewest decimals (one to three) whose decimal
+    /// number reads back as exactly `value`; nil when it needs more, or is too large for the
+    /// test to be exact. Below 10^9 two decimal numbers of at most three decimals are further
+    /// apart than a `Double`'s spacing, so the one found is the one `description` writes
+    /// (the shortest that reads back), in plain notation.
+    static func decimal(_ value: Double) -> (scaled: Int64, decimals: Int)? {
+        guard abs(value) < 1e9 else { return nil }
+        for decimals in 1...3 {
+            let scale = scales[decimals]
+            let scaled = (value * scale).rounded()
+            // An integer below 10^12 over a power of ten is correctly rounded: the Double the
+            // decimal number reads as.
+            if scaled / scale == value { return (Int64(scaled), decimals) }
+        }
+        return nil
+    }
+
+    /// An integer in decimal digits.
+    private mutating func writeInteger(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        writeDigits(value.magnitude, minimumCount: 1)
+    }
+
+    /// The decimal digits of `value`, left-padded with zeros to `minimumCount`.
+    private mutating func writeDigits(_ value: UInt64, minimumCount: Int) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits, written from the end
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var rest = value
+            repeat {
+                count += 1
+                buffer[24 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0 || count < minimumCount
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
         }
     }
 

@@ -15,40 +15,49 @@ struct LakeDocumentWriter {
     /// The document of the last ``write(_:)``, or the documents appended since.
     var bytes: [UInt8] { out.bytes }
 
-    /// A member of the document: one of the fields every document has, or one of `otherFields`.
+    /// A member of the document: one of the fields every document has, or one of `otherFields`
+    /// (by its index in ``Layout/otherNames``). A plain value, so walking a layout retains nothing.
     private enum Member {
         case features, island, penguinID, sex, species, usableForTraining, year
-        case other(String)
+        case other(Int)
+    }
 
-        var name: String {
-            switch self {
-            case .features: "features"
-            case .island: "island"
-            case .penguinID: "penguin_id"
-            case .sex: "sex"
-            case .species: "species"
-            case .usableForTraining: "usable_for_training"
-            case .year: "year"
-            case .other(let name): name
+    /// The members of the documents being written, sorted by name, with their `"name":` bytes
+    /// one after the other.
+    private struct Layout {
+        var members: [Member] = []
+        var quotedNames: [UInt8] = []
+        var nameEnds: [Int] = []
+        var otherNames: [String] = []
+
+        /// The layout of documents with the fixed members and `otherNames`.
+        init(otherNames: [String]) {
+            let fixed: [(String, Member)] = [
+                ("features", .features), ("island", .island), ("penguin_id", .penguinID), ("sex", .sex),
+                ("species", .species), ("usable_for_training", .usableForTraining), ("year", .year),
+            ]
+            let others = otherNames.enumerated().map { ($1, Member.other($0)) }
+            for (name, member) in (fixed + others).sorted(by: { $0.0 < $1.0 }) {
+                members.append(member)
+                quotedNames += JSONBytes.quotedKey(name)
+                nameEnds.append(quotedNames.count)
             }
+            self.otherNames = otherNames
         }
     }
 
-    /// The members every document has, sorted by name, each with its `"name":` bytes.
-    private static let fixedMembers: [(member: Member, quotedName: [UInt8])] =
-        [Member.features, .island, .penguinID, .sex, .species, .usableForTraining, .year]
-            .map { ($0, Array("\"\($0.name)\":".utf8)) }
-            .sorted { $0.member.name < $1.member.name }
-    private static let fixedNames = Set(fixedMembers.map(\.member.name))
-    /// The features in the order of their sorted document keys, each with its `"key":` bytes.
-    private static let featuresByKey: [(feature: Feature, quotedKey: [UInt8])] = Feature.allCases
-        .sorted { $0.documentKey < $1.documentKey }
-        .map { ($0, Array("\"\($0.documentKey)\":".utf8)) }
+    private static let fixedNames: Set<String> = ["features", "island", "penguin_id", "sex", "species", "usable_for_training", "year"]
+    /// The features in the order of their sorted document keys, and their `"key":` bytes one
+    /// after the other.
+    private static let featuresByKey: [Feature] = Feature.allCases.sorted { $0.documentKey < $1.documentKey }
+    private static let featureKeys: [UInt8] = featuresByKey.flatMap { JSONBytes.quotedKey($0.documentKey) }
+    private static let featureKeyEnds: [Int] = featuresByKey.reduce(into: []) { ends, feature in
+        ends.append((ends.last ?? 0) + JSONBytes.quotedKey(feature.documentKey).count)
+    }
 
-    /// The members of the documents being written, sorted by name, each with its `"name":`
-    /// bytes. Rows of one source file share their field names, so the order is worked out once
-    /// and reused while the names stay the same.
-    private var layout = LakeDocumentWriter.fixedMembers
+    /// The layout of the documents being written. Rows of one source file share their field
+    /// names, so the order is worked out once and reused while the names stay the same.
+    private var layout = Layout(otherNames: [])
     /// The number of `otherFields` that ``layout`` covers, or nil when it cannot be reused
     /// (its penguin had fields named like the fixed members, which the document overrides).
     private var layoutOtherFieldCount: Int? = 0
@@ -70,8 +79,7 @@ struct LakeDocumentWriter {
         if layoutOtherFieldCount == penguin.otherFields.count, appendMembers(of: penguin) { return }
         out.bytes.removeSubrange(start...)
         let otherNames = penguin.otherFields.keys.filter { !LakeDocumentWriter.fixedNames.contains($0) }
-        let otherMembers = otherNames.map { name -> (member: Member, quotedName: [UInt8]) in (.other(name), JSONBytes.quotedKey(name)) }
-        layout = (LakeDocumentWriter.fixedMembers + otherMembers).sorted { $0.member.name < $1.member.name }
+        layout = Layout(otherNames: otherNames)
         layoutOtherFieldCount = otherNames.count == penguin.otherFields.count ? otherNames.count : nil
         _ = appendMembers(of: penguin)
     }
@@ -79,39 +87,45 @@ struct LakeDocumentWriter {
     /// Appends the document with the members of ``layout``; false when `penguin` lacks one of them.
     private mutating func appendMembers(of penguin: Penguin) -> Bool {
         out.bytes.append(UInt8(ascii: "{"))
-        for (index, entry) in layout.enumerated() {
-            if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
-            out.bytes.append(contentsOf: entry.quotedName)
-            switch entry.member {
-            case .features: writeFeatures(penguin.measurements)
-            case .island: writeString(penguin.island.rawValue)
-            case .penguinID: writeString(penguin.id)
-            case .sex: if let sex = penguin.sex { writeString(sex.rawValue) } else { writeLiteral("null") }
-            case .species: writeString(penguin.species.rawValue)
-            case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
-            case .year: writeNumber(Double(penguin.year))
-            case .other(let name):
-                guard let value = penguin.otherFields[name] else { return false }
-                writeValue(value)
+        let (members, ends, otherNames) = (layout.members, layout.nameEnds, layout.otherNames)
+        let complete = layout.quotedNames.withUnsafeBufferPointer { names in
+            for (index, member) in members.enumerated() {
+                if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: names[(index == 0 ? 0 : ends[index - 1])..<ends[index]]))
+                switch member {
+                case .features: writeFeatures(penguin.measurements)
+                case .island: writeString(penguin.island.rawValue)
+                case .penguinID: writeString(penguin.id)
+                case .sex: if let sex = penguin.sex { writeString(sex.rawValue) } else { writeLiteral("null") }
+                case .species: writeString(penguin.species.rawValue)
+                case .usableForTraining: writeLiteral(penguin.isUsableForTraining ? "true" : "false")
+                case .year: out.writeNumber(Double(penguin.year))
+                case .other(let name):
+                    guard let value = penguin.otherFields[otherNames[name]] else { return false }
+                    writeValue(value)
+                }
             }
+            return true
         }
+        guard complete else { return false }
         out.bytes.append(UInt8(ascii: "}"))
         return true
     }
 
     private mutating func writeFeatures(_ measurements: Measurements) {
         out.bytes.append(UInt8(ascii: "{"))
-        for (index, entry) in LakeDocumentWriter.featuresByKey.enumerated() {
-            let feature = entry.feature
-            if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
-            out.bytes.append(contentsOf: entry.quotedKey)
-            if let value = measurements[feature] { writeNumber(value) } else { writeLiteral("null") }
+        let ends = LakeDocumentWriter.featureKeyEnds
+        LakeDocumentWriter.featureKeys.withUnsafeBufferPointer { keys in
+            for (index, feature) in LakeDocumentWriter.featuresByKey.enumerated() {
+                if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: keys[(index == 0 ? 0 : ends[index - 1])..<ends[index]]))
+                if let value = measurements[feature] { out.writeNumber(value) } else { writeLiteral("null") }
+            }
         }
         out.bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func writeValue(_ value: JSONValue) { out.writeValue(value) }
     private mutating func writeLiteral(_ literal: StaticString) { out.writeLiteral(literal) }
-    private mutating func writeNumber(_ value: Double) { out.writeNumber(value) }
     private mutating func writeString(_ string: String) { out.writeString(string) }
 }
