@@ -5,7 +5,8 @@
 //
 // Kernels: KS on two samples of body_mass_g (the values and the values + 50 g, as the seed's
 // benchmark does), random-forest fit on a stratified 80 % (20 trees, depth 5), descriptive
-// statistics of every numeric column, OLS of body mass on flipper length and sex.
+// statistics of every numeric column, the statistics aggregate an ingestion keeps, OLS of body
+// mass on flipper length and sex.
 import Foundation
 import PenguinsCore
 import PenguinsML
@@ -47,6 +48,17 @@ report("ks_2samp", try (0..<runs).map { _ in seconds { ks = KolmogorovSmirnov.tw
 
 // Descriptive statistics of every numeric column, overall.
 report("describe", try (0..<runs).map { _ in try seconds { _ = try StatisticsReport.compute(columns) } })
+
+// The statistics an ingestion keeps up to date: the aggregate folded over the rows in batches
+// of 10,000, as the ingestion's batches come.
+report("statistics_aggregate", (0..<runs).map { _ in
+    seconds {
+        var aggregate = StatisticsAggregate(schema: columns.schema)
+        for start in stride(from: 0, to: columns.count, by: 10_000) {
+            aggregate.add(columns.records, rows: start..<min(start + 10_000, columns.count))
+        }
+    }
+})
 
 // OLS: body_mass_g ~ flipper_length_mm + sex on every complete row.
 let regression = RegressionAnalysis(target: "body_mass_g", predictors: ["flipper_length_mm", "sex"], testFraction: 0)

@@ -363,6 +363,9 @@ private struct Combinations: Sendable {
     let radices: [Int]
     /// Each record's combination, by offset in the chunk.
     let ofRecord: [Int]
+    /// How many combinations of levels there are: missing values are counted per combination
+    /// in an array of this size when it is small (``missingInArray``), without hashing.
+    let combinationCount: Int
 
     /// Nil when the groupings have more combinations of levels than an `Int` counts (the
     /// values are then counted per grouping).
@@ -374,6 +377,7 @@ private struct Combinations: Sendable {
             combinations = product
         }
         self.radices = radices
+        combinationCount = combinations
         var ofRecord = [Int](repeating: 0, count: levels.first?.count ?? 0)
         for (grouping, recordLevels) in levels.enumerated() {
             for (offset, level) in recordLevels.enumerated() { ofRecord[offset] = ofRecord[offset] * radices[grouping] + level }
@@ -381,40 +385,105 @@ private struct Combinations: Sendable {
         self.ofRecord = ofRecord
     }
 
-    /// A value (its bits, NaN's canonical ones) with a combination of levels.
-    private struct Cell: Hashable {
-        var value: UInt64
-        var combination: Int
-
-        /// One word hashed instead of two: the combination's number spread over the bits
-        /// (Fibonacci hashing) before it is mixed into the value's.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(value ^ (UInt64(bitPattern: Int64(combination)) &* 0x9E37_79B9_7F4A_7C15))
-        }
-    }
+    /// The most combinations whose missing values are counted in an array.
+    static let missingInArray = 4_096
 
     /// Counts `values` of the records of `range` (the chunk `ofRecord` describes) into `counts`,
     /// each `sign` times (-1 takes them out). Answers false when some were taken out that the
     /// counts did not hold.
     func count(_ values: [Double], rows range: Range<Int>, sign: Int, into counts: inout StatisticsAggregate.NumericCounts) -> Bool {
-        var cells: [Cell: Int] = [:]
-        cells.reserveCapacity(Swift.min(range.count, 4_096))
+        var cells = CellCounts(expected: Swift.min(range.count, 1_024))
         let missing = Double.nan.bitPattern
-        for (offset, row) in range.enumerated() {
-            let value = values[row]
-            cells[Cell(value: value.isNaN ? missing : value.bitPattern, combination: ofRecord[offset]), default: 0] += 1
+        if combinationCount <= Self.missingInArray {
+            // A column that is often missing (a measurement the file lacks) costs no hash.
+            var missingByCombination = [Int](repeating: 0, count: combinationCount)
+            for (offset, row) in range.enumerated() {
+                let value = values[row]
+                if value.isNaN {
+                    missingByCombination[ofRecord[offset]] += 1
+                } else {
+                    cells.add(value.bitPattern, ofRecord[offset], count: 1)
+                }
+            }
+            for (combination, count) in missingByCombination.enumerated() where count > 0 {
+                cells.add(missing, combination, count: count)
+            }
+        } else {
+            for (offset, row) in range.enumerated() {
+                let value = values[row]
+                cells.add(value.isNaN ? missing : value.bitPattern, ofRecord[offset], count: 1)
+            }
         }
         var held = true
-        for (cell, cellCount) in cells {
-            let (value, count) = (Double(bitPattern: cell.value), sign * cellCount)
+        cells.forEach { valueBits, combination, cellCount in
+            let (value, count) = (Double(bitPattern: valueBits), sign * cellCount)
             held = counts.overall.add(value, count: count) && held
-            var rest = cell.combination
+            var rest = combination
             for grouping in radices.indices.reversed() {
                 held = counts.byLevel[grouping][rest % radices[grouping]].add(value, count: count) && held
                 rest /= radices[grouping]
             }
         }
         return held
+    }
+}
+
+/// How many times each (value, combination of levels) occurs in a chunk: the cells that
+/// ``Combinations/count(_:rows:sign:into:)`` counts before adding them to the value counts.
+///
+/// An open-addressing table with linear probing and a multiplicative (Fibonacci) hash of the
+/// value's bits and the combination, written here rather than taken from `Dictionary`,
+/// whose hash of every key (SipHash) was a fifth of the time the summaries took in an
+/// ingestion. The values' bits are NaN's canonical ones for a missing value.
+private struct CellCounts {
+    private var values: [UInt64]
+    private var combinations: [Int]
+    /// Each slot's count; 0 marks an empty slot (every cell added has a positive count).
+    private var counts: [Int]
+    private var shift: Int
+    private var filled = 0
+
+    /// A table with room for `expected` cells before it grows.
+    init(expected: Int) {
+        var slots = 16
+        while slots < 2 * expected { slots *= 2 }
+        values = [UInt64](repeating: 0, count: slots)
+        combinations = [Int](repeating: 0, count: slots)
+        counts = [Int](repeating: 0, count: slots)
+        shift = 64 - slots.trailingZeroBitCount
+    }
+
+    private func slot(_ value: UInt64, _ combination: Int) -> Int {
+        let mixed = value ^ (UInt64(bitPattern: Int64(combination)) &* 0x9E37_79B9_7F4A_7C15)
+        return Int(truncatingIfNeeded: (mixed &* 0xBF58_476D_1CE4_E5B9) >> UInt64(shift))
+    }
+
+    /// Adds `count` (positive) occurrences of the cell (`value`'s bits, `combination`).
+    mutating func add(_ value: UInt64, _ combination: Int, count: Int) {
+        let mask = counts.count - 1
+        var index = slot(value, combination)
+        while counts[index] != 0 {
+            if values[index] == value, combinations[index] == combination {
+                counts[index] += count
+                return
+            }
+            index = (index + 1) & mask
+        }
+        (values[index], combinations[index], counts[index]) = (value, combination, count)
+        filled += 1
+        if filled * 2 > counts.count { grow() }
+    }
+
+    /// Doubles the slots, each cell placed anew.
+    private mutating func grow() {
+        let old = (values, combinations, counts)
+        self = CellCounts(expected: counts.count)
+        for index in old.2.indices where old.2[index] != 0 { add(old.0[index], old.1[index], count: old.2[index]) }
+    }
+
+    /// Calls `body` with each cell's value bits, combination and count.
+    func forEach(_ body: (UInt64, Int, Int) -> Void) {
+        for index in counts.indices where counts[index] != 0 { body(values[index], combinations[index], counts[index]) }
     }
 }
 
