@@ -92,3 +92,48 @@ import Testing
         #expect(try #require(error).description.contains("sepal_width_cm, petal_length_cm, petal_width_cm"))
     }
 }
+
+/// The reading of short decimal numbers without `Double(_:)` must give exactly its values.
+@Suite struct ShortDecimalTests {
+    @Test func shortDecimalsReadAsDoubleReadsThem() {
+        var generator = SplitMix64(seed: 7_081)
+        var mismatches: [String] = []
+        for _ in 0..<200_000 {
+            let integerDigits = Int(generator.next() % 10) + 1
+            let fractionDigits = Int(generator.next() % 7)
+            var text = generator.next() % 4 == 0 ? "-" : ""
+            for _ in 0..<integerDigits { text += String(generator.next() % 10) }
+            if fractionDigits > 0 {
+                text += "."
+                for _ in 0..<fractionDigits { text += String(generator.next() % 10) }
+            }
+            let expected = Double(text)!
+            guard let read = RowChecks.shortDecimal(text, mark: UInt8(ascii: ".")) else {
+                if integerDigits + fractionDigits <= 15 { mismatches.append("\(text): not read") }
+                continue
+            }
+            if read.bitPattern != expected.bitPattern { mismatches.append("\(text): \(read) instead of \(expected)") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+    }
+
+    @Test(arguments: [
+        ("-0", -0.0), ("+5", 5.0), ("007", 7.0), ("0.1", 0.1), ("999999999999999", 999_999_999_999_999.0),
+        ("-24.69454", -24.69454), ("8.94956", 8.94956), ("3750", 3750.0), ("0.00000000000001", 1e-14),
+    ])
+    func edgeNumbersReadAsDoubleReadsThem(text: String, value: Double) {
+        #expect(RowChecks.shortDecimal(text, mark: UInt8(ascii: "."))?.bitPattern == value.bitPattern)
+    }
+
+    @Test(arguments: ["", "-", "+", ".5", "5.", "1.2.3", "1e5", "1,5", " 5", "5 ", "nan", "inf", "0x10", "1234567890123456", "--5"])
+    func otherTextsAreLeftToDouble(text: String) {
+        #expect(RowChecks.shortDecimal(text, mark: UInt8(ascii: ".")) == nil)
+    }
+
+    @Test func aDecimalCommaIsReadWithItsMark() {
+        #expect(RowChecks.shortDecimal("3,5", mark: UInt8(ascii: ","))?.bitPattern == 3.5.bitPattern)
+        #expect(RowChecks.shortDecimal("3.5", mark: UInt8(ascii: ",")) == nil)
+        #expect((try? RowChecks.number("3,5", column: "x", decimalMark: .comma)) == 3.5)
+        #expect((try? RowChecks.number("3.500", column: "x", decimalMark: .comma)) == nil)
+    }
+}

@@ -356,8 +356,12 @@ public struct SchemaRowParser: Sendable {
 
     /// The field without surrounding blanks, or nil when it is a missing value.
     private func present(_ field: String) -> String? {
-        let trimmed = field.utf8.first.map { $0 == 0x20 || $0 == 0x09 } == true || field.utf8.last.map { $0 == 0x20 || $0 == 0x09 } == true
-            ? field.trimmingCharacters(in: .whitespaces) : field
+        var field = field
+        let blankAtAnEnd = field.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+        }
+        let trimmed = blankAtAnEnd ? field.trimmingCharacters(in: .whitespaces) : field
         guard trimmed.utf8.count <= longestMissing else { return trimmed }
         return missing.contains(trimmed) ? nil : trimmed
     }

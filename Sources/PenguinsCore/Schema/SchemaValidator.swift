@@ -25,6 +25,11 @@ public struct SchemaValidator: Sendable {
     /// mostly written so, and then need no lowercased copy.
     private let classesByExactText: [String: Int]
     private let levelsByExactText: [[String: Int]]
+    /// The classes' and each categorical feature's levels' own spellings with their index,
+    /// compared one by one before any table is looked up when there are few: a few comparisons
+    /// of short strings cost less than hashing one.
+    private let fewClasses: [(text: String, index: Int)]
+    private let fewLevels: [[(text: String, index: Int)]]
     /// Per feature: whether it must be whole, and its plausible range (read on every value,
     /// without copying the feature).
     private let integer: [Bool]
@@ -37,6 +42,8 @@ public struct SchemaValidator: Sendable {
         levelsByText = schema.features.map { $0.kind == .categorical ? Self.lookup($0.levels, aliases: $0.aliases) : [:] }
         classesByExactText = Self.lookup(schema.target.classes, aliases: schema.target.aliases, lowercased: false)
         levelsByExactText = schema.features.map { $0.kind == .categorical ? Self.lookup($0.levels, aliases: $0.aliases, lowercased: false) : [:] }
+        fewClasses = Self.few(schema.target.classes, table: classesByExactText)
+        fewLevels = zip(schema.features, levelsByExactText).map { feature, table in Self.few(feature.levels, table: table) }
         integer = schema.features.map(\.integer)
         ranges = schema.features.map(\.range)
         kinds = schema.features.map(\.kind)
@@ -44,6 +51,7 @@ public struct SchemaValidator: Sendable {
 
     /// The class index of `text`.
     public func targetClass(of text: String) throws(ValueProblem) -> Int {
+        for entry in fewClasses where entry.text == text { return entry.index }
         if let index = classesByExactText[text] { return index }
         guard let index = classesByText[text.lowercased()] else {
             let target = schema.target
@@ -54,6 +62,7 @@ public struct SchemaValidator: Sendable {
 
     /// The level index of `text` for categorical feature `index`.
     public func level(of text: String, feature index: Int) throws(ValueProblem) -> Double {
+        for entry in fewLevels[index] where entry.text == text { return Double(entry.index) }
         if let level = levelsByExactText[index][text] { return Double(level) }
         guard let level = levelsByText[index][text.lowercased()] else {
             let feature = schema.features[index]
@@ -100,6 +109,13 @@ public struct SchemaValidator: Sendable {
     private static func detail(of rejection: RowRejection, column: String) -> String {
         let prefix = column + ": "
         return rejection.reason.hasPrefix(prefix) ? String(rejection.reason.dropFirst(prefix.count)) : rejection.reason
+    }
+
+    /// The spellings of `values` that `table` (exact spellings → index) maps to their own
+    /// index, when there are at most eight values; else none, and the table answers.
+    private static func few(_ values: [String], table: [String: Int]) -> [(text: String, index: Int)] {
+        guard values.count <= 8 else { return [] }
+        return values.enumerated().compactMap { index, text in table[text] == index ? (text, index) : nil }
     }
 
     /// Spellings → index; lowercased unless told otherwise. When two exact spellings differ only
