@@ -312,8 +312,8 @@ func platform(_ kind: String) throws -> Platform {
         let generator = try SyntheticGenerator.fittedOnBundledData()
         let reference = folder.appendingPathComponent("reference.csv")
         let current = folder.appendingPathComponent("current.csv")
-        FileManager.default.createFile(atPath: reference.path, contents: nil)
-        FileManager.default.createFile(atPath: current.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: reference.path, contents: nil))
+        #expect(FileManager.default.createFile(atPath: current.path, contents: nil))
         try generator.write(rows: 3_000, seed: 1, shift: [:], to: try FileHandle(forWritingTo: reference))
         try generator.write(rows: 3_000, seed: 2, shift: [.bodyMass: 400], to: try FileHandle(forWritingTo: current))
 
