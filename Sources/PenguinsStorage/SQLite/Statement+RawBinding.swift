@@ -5,9 +5,9 @@ import GRDBSQLite
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// Argument binding straight through the SQLite C API, for the statements of bulk writes:
-/// no `StatementArguments` array and no `DatabaseValue` per argument. Strings and bytes are
-/// copied by SQLite, so they may change as soon as the call returns. Parameter indexes are
-/// 1-based, as in SQLite.
+/// no `StatementArguments` array and no `DatabaseValue` per argument. Strings are copied by
+/// SQLite, so they may change as soon as the call returns; bytes bound with
+/// ``bindStaticText(_:at:)`` are read in place. Parameter indexes are 1-based, as in SQLite.
 extension Statement {
     /// Binds a string as text.
     func bind(_ value: String, at index: Int32) {
@@ -15,17 +15,6 @@ extension Statement {
         value.withUTF8 { bytes in
             if let base = bytes.baseAddress {
                 _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(bytes.count), sqliteTransient)
-            } else {
-                _ = sqlite3_bind_text(sqliteStatement, index, "", 0, sqliteTransient)
-            }
-        }
-    }
-
-    /// Binds UTF-8 bytes as text.
-    func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
-        bytes.withMemoryRebound(to: CChar.self) { text in
-            if let base = text.baseAddress, !text.isEmpty {
-                _ = sqlite3_bind_text(sqliteStatement, index, base, Int32(text.count), sqliteTransient)
             } else {
                 _ = sqlite3_bind_text(sqliteStatement, index, "", 0, sqliteTransient)
             }
