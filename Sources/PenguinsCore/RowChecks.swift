@@ -49,9 +49,11 @@ enum RowChecks {
                     "\(column()): \(quoted(text)) has a \".\" but the file's decimal mark is \",\" "
                         + "(a \".\" may group thousands); write the number with a decimal comma, or pass --decimal point")
             }
+            if let value = shortDecimal(text, mark: comma) { return value }
             if text.utf8.contains(comma) { written = String(decoding: text.utf8.map { $0 == comma ? point : $0 }, as: UTF8.self) }
+        } else if let value = shortDecimal(text, mark: point) {
+            return value
         }
-        if let value = shortDecimal(text, mark: decimalMark == .comma ? comma : point) { return value }
         guard let value = Double(written) else { throw RowRejection("\(column()): \(quoted(text)) is not a number") }
         guard value.isFinite else { throw RowRejection("\(column()): \(quoted(text)) is not a finite number") }
         return value

@@ -27,6 +27,14 @@ struct BoundTexts {
         return ends.count - 1
     }
 
+    /// Appends text already written as UTF-8 bytes; answers its index.
+    @discardableResult
+    mutating func append(bytes text: [UInt8]) -> Int {
+        bytes += text
+        ends.append(bytes.count)
+        return ends.count - 1
+    }
+
     /// Where text `index` lies in ``bytes``.
     func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
 }

@@ -22,37 +22,36 @@ struct LakeDocumentWriter {
         case other(Int)
     }
 
+    /// The members every document has, by name.
+    private static let fixedMembers: [(name: String, member: Member)] = [
+        ("features", .features), ("island", .island), ("penguin_id", .penguinID), ("sex", .sex),
+        ("species", .species), ("usable_for_training", .usableForTraining), ("year", .year),
+    ]
+    private static let fixedNames = Set(fixedMembers.map(\.name))
+
     /// The members of the documents being written, sorted by name, with their `"name":` bytes
-    /// one after the other.
+    /// (text `i` of `quotedNames` for member `i`).
     private struct Layout {
         var members: [Member] = []
-        var quotedNames: [UInt8] = []
-        var nameEnds: [Int] = []
+        var quotedNames = BoundTexts(capacity: 256)
         var otherNames: [String] = []
 
         /// The layout of documents with the fixed members and `otherNames`.
         init(otherNames: [String]) {
-            let fixed: [(String, Member)] = [
-                ("features", .features), ("island", .island), ("penguin_id", .penguinID), ("sex", .sex),
-                ("species", .species), ("usable_for_training", .usableForTraining), ("year", .year),
-            ]
-            let others = otherNames.enumerated().map { ($1, Member.other($0)) }
-            for (name, member) in (fixed + others).sorted(by: { $0.0 < $1.0 }) {
+            let others = otherNames.enumerated().map { (name: $1, member: Member.other($0)) }
+            for (name, member) in (LakeDocumentWriter.fixedMembers + others).sorted(by: { $0.name < $1.name }) {
                 members.append(member)
-                quotedNames += JSONBytes.quotedKey(name)
-                nameEnds.append(quotedNames.count)
+                quotedNames.append(bytes: JSONBytes.quotedKey(name))
             }
             self.otherNames = otherNames
         }
     }
 
-    private static let fixedNames: Set<String> = ["features", "island", "penguin_id", "sex", "species", "usable_for_training", "year"]
-    /// The features in the order of their sorted document keys, and their `"key":` bytes one
-    /// after the other.
+    /// The features in the order of their sorted document keys, and their `"key":` bytes (text
+    /// `i` of `featureKeys` for feature `i`).
     private static let featuresByKey: [Feature] = Feature.allCases.sorted { $0.documentKey < $1.documentKey }
-    private static let featureKeys: [UInt8] = featuresByKey.flatMap { JSONBytes.quotedKey($0.documentKey) }
-    private static let featureKeyEnds: [Int] = featuresByKey.reduce(into: []) { ends, feature in
-        ends.append((ends.last ?? 0) + JSONBytes.quotedKey(feature.documentKey).count)
+    private static let featureKeys: BoundTexts = featuresByKey.reduce(into: BoundTexts(capacity: 128)) { keys, feature in
+        keys.append(bytes: JSONBytes.quotedKey(feature.documentKey))
     }
 
     /// The layout of the documents being written. Rows of one source file share their field
@@ -87,11 +86,11 @@ struct LakeDocumentWriter {
     /// Appends the document with the members of ``layout``; false when `penguin` lacks one of them.
     private mutating func appendMembers(of penguin: Penguin) -> Bool {
         out.bytes.append(UInt8(ascii: "{"))
-        let (members, ends, otherNames) = (layout.members, layout.nameEnds, layout.otherNames)
-        let complete = layout.quotedNames.withUnsafeBufferPointer { names in
+        let (members, names, otherNames) = (layout.members, layout.quotedNames, layout.otherNames)
+        let complete = names.bytes.withUnsafeBufferPointer { quoted in
             for (index, member) in members.enumerated() {
                 if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
-                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: names[(index == 0 ? 0 : ends[index - 1])..<ends[index]]))
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: quoted[names.range(index)]))
                 switch member {
                 case .features: writeFeatures(penguin.measurements)
                 case .island: writeString(penguin.island.rawValue)
@@ -114,11 +113,11 @@ struct LakeDocumentWriter {
 
     private mutating func writeFeatures(_ measurements: Measurements) {
         out.bytes.append(UInt8(ascii: "{"))
-        let ends = LakeDocumentWriter.featureKeyEnds
-        LakeDocumentWriter.featureKeys.withUnsafeBufferPointer { keys in
+        let keys = LakeDocumentWriter.featureKeys
+        keys.bytes.withUnsafeBufferPointer { quoted in
             for (index, feature) in LakeDocumentWriter.featuresByKey.enumerated() {
                 if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
-                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: keys[(index == 0 ? 0 : ends[index - 1])..<ends[index]]))
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: quoted[keys.range(index)]))
                 if let value = measurements[feature] { out.writeNumber(value) } else { writeLiteral("null") }
             }
         }
