@@ -363,9 +363,6 @@ private struct Combinations: Sendable {
     let radices: [Int]
     /// Each record's combination, by offset in the chunk.
     let ofRecord: [Int]
-    /// How many combinations of levels there are: missing values are counted per combination
-    /// in an array of this size when it is small (``missingInArray``), without hashing.
-    let combinationCount: Int
 
     /// Nil when the groupings have more combinations of levels than an `Int` counts (the
     /// values are then counted per grouping).
@@ -377,7 +374,6 @@ private struct Combinations: Sendable {
             combinations = product
         }
         self.radices = radices
-        combinationCount = combinations
         var ofRecord = [Int](repeating: 0, count: levels.first?.count ?? 0)
         for (grouping, recordLevels) in levels.enumerated() {
             for (offset, level) in recordLevels.enumerated() { ofRecord[offset] = ofRecord[offset] * radices[grouping] + level }
@@ -385,34 +381,15 @@ private struct Combinations: Sendable {
         self.ofRecord = ofRecord
     }
 
-    /// The most combinations whose missing values are counted in an array.
-    static let missingInArray = 4_096
-
     /// Counts `values` of the records of `range` (the chunk `ofRecord` describes) into `counts`,
     /// each `sign` times (-1 takes them out). Answers false when some were taken out that the
     /// counts did not hold.
     func count(_ values: [Double], rows range: Range<Int>, sign: Int, into counts: inout StatisticsAggregate.NumericCounts) -> Bool {
         var cells = CellCounts(expected: Swift.min(range.count, 1_024))
         let missing = Double.nan.bitPattern
-        if combinationCount <= Self.missingInArray {
-            // A column that is often missing (a measurement the file lacks) costs no hash.
-            var missingByCombination = [Int](repeating: 0, count: combinationCount)
-            for (offset, row) in range.enumerated() {
-                let value = values[row]
-                if value.isNaN {
-                    missingByCombination[ofRecord[offset]] += 1
-                } else {
-                    cells.add(value.bitPattern, ofRecord[offset], count: 1)
-                }
-            }
-            for (combination, count) in missingByCombination.enumerated() where count > 0 {
-                cells.add(missing, combination, count: count)
-            }
-        } else {
-            for (offset, row) in range.enumerated() {
-                let value = values[row]
-                cells.add(value.isNaN ? missing : value.bitPattern, ofRecord[offset], count: 1)
-            }
+        for (offset, row) in range.enumerated() {
+            let value = values[row]
+            cells.add(value.isNaN ? missing : value.bitPattern, ofRecord[offset], count: 1)
         }
         var held = true
         cells.forEach { valueBits, combination, cellCount in
@@ -434,7 +411,8 @@ private struct Combinations: Sendable {
 /// An open-addressing table with linear probing and a multiplicative (Fibonacci) hash of the
 /// value's bits and the combination, written here rather than taken from `Dictionary`,
 /// whose hash of every key (SipHash) was a fifth of the time the summaries took in an
-/// ingestion. The values' bits are NaN's canonical ones for a missing value.
+/// ingestion. The values' bits are NaN's canonical ones for a missing value, so a column the
+/// file lacks fills one cell per combination of levels.
 private struct CellCounts {
     private var values: [UInt64]
     private var combinations: [Int]
