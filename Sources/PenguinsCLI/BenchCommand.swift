@@ -19,7 +19,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let platform = try global.platform()
+            let platform = try await global.platform()
             let benchmark = StoreBenchmark(platform: platform, iterations: iterations, warmUp: warmUp)
             let results = Platform.isDefaultDataset(dataset.name)
                 ? try await benchmark.run()

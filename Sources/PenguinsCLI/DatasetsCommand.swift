@@ -73,9 +73,11 @@ struct DatasetsCommand: AsyncParsableCommand {
                     schema = try DatasetSchema(yaml: text, source: path)
                 }
                 schema.name = name
-                let platform = try global.platform()
+                let platform = try await global.platform()
                 let datasets = Datasets(catalog: platform.datasets)
-                let previous = try await datasets.versions(of: name).first?.schema
+                // The newest registered version, else the bundled schema the stored rows were read with.
+                let previous: DatasetSchema?
+                do { previous = try await datasets.dataset(named: name).schema } catch PipelineError.unknownDataset { previous = nil }
                 var registered = try await datasets.register(schema)
                 if let previous, previous != registered.schema {
                     registered.evolution = try await SchemaEvolution(platform: platform).evolve(from: previous, to: registered.schema)
@@ -116,7 +118,7 @@ struct DatasetsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let platform = try global.platform()
+                let platform = try await global.platform()
                 var dataset = try await Datasets(catalog: platform.datasets).dataset(named: name)
                 dataset.stored = try await platform.describeStoredData(of: dataset)
                 try DatasetsCommand.print(dataset, format: global.format)
@@ -131,7 +133,7 @@ struct DatasetsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let datasets = Datasets(catalog: try global.platform().datasets)
+                let datasets = Datasets(catalog: try await global.platform().datasets)
                 let versions = try await datasets.versions(of: name)
                 if versions.isEmpty { _ = try await datasets.dataset(named: name) }  // an unknown name is an error
                 switch global.format {

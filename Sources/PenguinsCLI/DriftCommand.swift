@@ -46,7 +46,7 @@ struct DriftCommand: AsyncParsableCommand {
             let isDefault = Platform.isDefaultDataset(dataset.name)
             // Two files of the penguins need no store at all.
             let needsStore = !isDefault || [referenceSource, currentSource].contains { if case .file = $0 { false } else { true } }
-            let platform = needsStore ? try global.platform() : nil
+            let platform = needsStore ? try await global.platform() : nil
             let schema = try await platform?.schema(ofDataset: dataset.name) ?? BundledSchemas.penguins
             let analysis = DriftAnalysis(threshold: threshold, feature: feature, dataset: schema, minimumRows: minRows)
             if let feature, !analysis.numericColumns.contains(feature) {
@@ -66,7 +66,7 @@ struct DriftCommand: AsyncParsableCommand {
 
     /// `--window`: the prediction log's windows, each against the training sample.
     func history(window: DriftWindow) async throws {
-        let platform = try global.platform()
+        let platform = try await global.platform()
         let schema = try await platform.schema(ofDataset: dataset.name)
         let analysis = DriftHistoryAnalysis(window: window, pValueThreshold: threshold, driftShare: share, minimumRows: minRows)
         let report = try await analysis.run(dataset: schema, platform: platform, since: try since.map(DriftHistoryAnalysis.since))

@@ -23,7 +23,7 @@ struct FeedbackCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let window = try DriftWindow(argument: window)
-            let platform = try global.platform()
+            let platform = try await global.platform()
             let schema = try await platform.schema(ofDataset: dataset.name)
             let truth = try await GroundTruth(dataset: schema, platform: platform)
             let (items, lines) = try truth.items(inFile: URL(fileURLWithPath: file), overrides: csv.overrides)

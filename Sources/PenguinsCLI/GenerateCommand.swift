@@ -56,7 +56,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 let shifts = try shifts()
                 write = { try generator.write(rows: rows, seed: seed, shift: shifts, to: $0) }
             } else {
-                let platform = try global.platform()
+                let platform = try await global.platform()
                 let schema = try await platform.schema(ofDataset: dataset.name)
                 let columns = try await platform.tables(for: schema).warehouse.columns(featureIndices: Array(schema.features.indices))
                 let generator = try DatasetGenerator(schema: schema, classes: columns.targetClasses, features: columns.features)

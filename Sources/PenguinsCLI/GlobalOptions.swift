@@ -64,8 +64,9 @@ struct GlobalOptions: ParsableArguments {
         .resolving(dataDirectory: dataDirectory, locations: explicitLocations)
     }
 
-    /// The platform built from these options: the one place the CLI constructs backends.
+    /// The platform built from these options: the one place the CLI constructs backends, with
+    /// the penguins' newest registered schema (``Platform/followingRegisteredPenguinSchema()``).
     /// A bad location URL throws an error naming the role and the URL (password masked); a
     /// server that cannot be reached fails the first operation the same way.
-    func platform() throws -> Platform { try Platform.make(configuration) }
+    func platform() async throws -> Platform { try await Platform.make(configuration).followingRegisteredPenguinSchema() }
 }

@@ -23,7 +23,7 @@ struct IngestCommand: AsyncParsableCommand {
         try await reportingErrors {
             let name = dataset.name
             let bundled = Platform.isDefaultDataset(name) ? BundledDataset.rawCSV : BundledSchemas.dataFile(of: name)
-            let platform = try global.platform()
+            let platform = try await global.platform()
             guard let url = file.map({ URL(fileURLWithPath: $0) }) ?? bundled else {
                 _ = try await platform.schema(ofDataset: name)  // an unknown dataset is the error to report
                 throw ValidationError("dataset \(name) has no bundled file: name the CSV file to ingest")

@@ -58,7 +58,7 @@ struct ModelsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let platform = try global.platform()
+                let platform = try await global.platform()
                 let schema = try await platform.schema(ofDataset: dataset.name)
                 let outcome = try await ModelPromotion(platform: platform, schema: schema, margin: margin)
                     .promote(version: version, actor: "cli", force: force)

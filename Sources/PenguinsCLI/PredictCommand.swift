@@ -18,7 +18,7 @@ struct PredictCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let platform = try global.platform()
+            let platform = try await global.platform()
             if !Platform.isDefaultDataset(dataset.name) { return try await predictDataset(on: platform) }
             let model = try await platform.currentModel()
             let log = self.log

@@ -33,7 +33,7 @@ struct RegressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let platform = try global.platform()
+            let platform = try await global.platform()
             let schema = try await platform.schema(ofDataset: dataset.name)
             let analysis = analysis(defaults: schema.defaultRegression)
             try analysis.validate(numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))

@@ -22,7 +22,7 @@ struct ScoreCommand: AsyncParsableCommand {
         try await reportingErrors {
             let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
             if !Platform.isDefaultDataset(dataset.name) {
-                let platform = try global.platform()
+                let platform = try await global.platform()
                 let schema = try await platform.schema(ofDataset: dataset.name)
                 if case .spark(let url) = engine {
                     let report = try await SparkScorer(platform: platform, url: url).score(dataset: schema)
@@ -40,14 +40,14 @@ struct ScoreCommand: AsyncParsableCommand {
                 return
             }
             if case .spark(let url) = engine {
-                let report = try await SparkScorer(platform: try global.platform(), url: url).score()
+                let report = try await SparkScorer(platform: try await global.platform(), url: url).score()
                 switch global.format {
                 case .json: try printJSON(report)
                 case .table: print(ScoreCommand.sparkSummary(report))
                 }
                 return
             }
-            let platform = try global.platform()
+            let platform = try await global.platform()
             let report = try await Scorer(platform: platform, fillsCache: !platform.cacheIsInProcess).score()
             switch global.format {
             case .json: try printJSON(report)

@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            try await ServeCommand.serve(platform: try global.platform(), listen: listen)
+            try await ServeCommand.serve(platform: try await global.platform(), listen: listen)
         }
     }
 

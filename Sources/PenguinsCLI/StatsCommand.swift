@@ -17,7 +17,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let platform = try global.platform()
+            let platform = try await global.platform()
             let warehouse = try await platform.recordWarehouse(of: platform.schema(ofDataset: dataset.name))
             let report: StatisticsReport?
             if let file {

@@ -64,7 +64,7 @@ struct TrainCommand: AsyncParsableCommand {
             // The penguins' default model (the four measurements) keeps its own trainer; chosen
             // features, and every other dataset, train on the dataset's warehouse by its schema.
             if !Platform.isDefaultDataset(name) || featureNames != nil {
-                let platform = try global.platform()
+                let platform = try await global.platform()
                 let schema = try await platform.schema(ofDataset: name)
                 if case .spark(let url) = engine {
                     let report = try await SparkTrainer(
@@ -86,7 +86,7 @@ struct TrainCommand: AsyncParsableCommand {
             }
             if case .spark(let url) = engine {
                 let report = try await SparkTrainer(
-                    platform: try global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot, force: force
+                    platform: try await global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot, force: force
                 ).train()
                 switch global.format {
                 case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
@@ -94,7 +94,7 @@ struct TrainCommand: AsyncParsableCommand {
                 }
                 return
             }
-            let report = try await Trainer(platform: try global.platform(), parameters: parameters, testFraction: testFraction, force: force).train()
+            let report = try await Trainer(platform: try await global.platform(), parameters: parameters, testFraction: testFraction, force: force).train()
             switch global.format {
             case .json: try printJSON(TrainOutput(report))
             case .table: print(TrainCommand.summary(report))

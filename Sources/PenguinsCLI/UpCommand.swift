@@ -16,7 +16,7 @@ struct UpCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let platform = try global.platform()
+            let platform = try await global.platform()
             // Whom the server would admit is settled before any work: an open bind without a key stops here.
             if !noServe { try await PenguinsServer.checkAccess(platform: platform, configuration: listen.configuration, options: try listen.options()) }
             var steps: [String] = []

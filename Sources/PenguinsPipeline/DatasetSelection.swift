@@ -57,3 +57,29 @@ extension Ingestor {
             .ingest(file: file, schema: schema, overrides: overrides, progress: progress)
     }
 }
+
+extension Platform {
+    /// The platform with the penguins' warehouse and prediction log read and written with their
+    /// newest registered schema, when an edited one is registered (a feature added with
+    /// `penguins datasets add penguins --schema FILE`): the same tables, brought up to that
+    /// schema (``tables(for:)``), so that ingestion fills the added columns and models, analyses
+    /// and the API can use them. Unchanged when none is registered, when the registered schema
+    /// departs from what the penguins' own types read (``PenguinsCore/PenguinRecords/departures(of:from:)``,
+    /// which registration refuses), or when the catalog cannot be read now (the next use of the
+    /// stores reports why).
+    public func followingRegisteredPenguinSchema() async -> Platform {
+        guard let registered = try? await datasets.schema(named: BundledSchemas.defaultName),
+              let schema = try? DatasetSchema(yaml: registered.document, source: "the catalog's penguins schema"),
+              schema != warehouse.recordWarehouse.schema, PenguinRecords.departures(of: schema).isEmpty,
+              let stores = try? await tables(for: schema)
+        else { return self }
+        var platform = self
+        platform.warehouse = Self.penguinWarehouse(over: stores.warehouse)
+        platform.predictionLog = stores.predictionLog
+        return platform
+    }
+
+    private static func penguinWarehouse<Records: RecordWarehouse>(over records: Records) -> any Warehouse {
+        PenguinWarehouse(records: records)
+    }
+}

@@ -64,10 +64,16 @@ public struct Datasets: Sendable {
     public init(catalog: any DatasetCatalog) { self.catalog = catalog }
 
     /// Registers `schema` (validated first) as its dataset's newest version. Registering an
-    /// unchanged schema adds no version.
+    /// unchanged schema adds no version. An edited schema of the default dataset must keep what
+    /// the penguins' own types read of it (``PenguinsCore/PenguinRecords/departures(of:from:)``).
     /// - Throws: ``SchemaError`` for an invalid schema, or a storage error.
     public func register(_ schema: DatasetSchema, at time: Date = Date()) async throws -> DatasetDescription {
         try schema.validate()
+        if Platform.isDefaultDataset(schema.name), let departure = PenguinRecords.departures(of: schema).first {
+            throw SchemaError.invalid(
+                schema: schema.name, field: departure.field,
+                problem: departure.problem + " (an edited penguins schema may add features, aliases and kept columns, not change these)")
+        }
         let stored = try await catalog.register(name: schema.name, fingerprint: schema.fingerprint, document: schema.yaml(), at: time)
         return try describe(stored)
     }

@@ -20,11 +20,13 @@ public struct EvolutionReport: Codable, Sendable, Equatable {
     }
 }
 
-/// Schema evolution of a dataset with its own tables: a feature added to the registered schema
-/// gets its warehouse column (the store records the migration when the tables are next opened),
-/// then its values from the lake, which kept every source column: the document's member under
-/// the feature's name or one of its `headers`, validated as ingestion validates it. No file is
-/// read again. Rows whose inputs changed this way lose their batch prediction, as on any upsert.
+/// Schema evolution of a dataset: a feature added to the registered schema gets its warehouse
+/// column (the store records the migration when the tables are next opened), then its values
+/// from the lake, which kept every source column: the document's member under the feature's
+/// name or one of its `headers`, validated as ingestion validates it. No file is read again.
+/// Rows whose inputs changed this way lose their batch prediction, as on any upsert. The
+/// penguins' documents are read from their own lake, where their other columns sit beside their
+/// measurements (`clutch_completion`, `date_egg`, ...).
 public struct SchemaEvolution: Sendable {
     public var platform: Platform
     /// Rows read and rewritten at a time.
@@ -40,8 +42,14 @@ public struct SchemaEvolution: Sendable {
         let known = Set(previous?.features.map(\.name) ?? [])
         let added = previous == nil ? [] : schema.features.indices.filter { !known.contains(schema.features[$0].name) }
         var report = EvolutionReport(addedFeatures: added.map { schema.features[$0].name }, backfilled: [:], rejected: [:], rows: 0)
-        guard !added.isEmpty, !Platform.isDefaultDataset(schema.name) else { return report }
+        guard !added.isEmpty else { return report }
         let stores = try await platform.tables(for: schema)
+        let penguins = Platform.isDefaultDataset(schema.name)
+        func page(after: String?) async throws -> [LakeDocument] {
+            penguins
+                ? try await platform.lake.scan(after: after, limit: batchSize)
+                : try await stores.lake.scan(after: after, limit: batchSize)
+        }
         let validator = SchemaValidator(schema: schema)
         let keys = added.map { index in
             let feature = schema.features[index]
@@ -57,7 +65,7 @@ public struct SchemaEvolution: Sendable {
         // The lake in pages, in its own order; each document patches its warehouse row.
         var after: String?
         while true {
-            let documents = try await stores.lake.scan(after: after, limit: batchSize)
+            let documents = try await page(after: after)
             guard let last = documents.last else { break }
             after = last.id
             var changed: [DatasetRecord] = []
@@ -88,7 +96,8 @@ public struct SchemaEvolution: Sendable {
         }
         // The backfilled rows' cached predictions go too, as their batch predictions did. A cache
         // out of reach is corrected by the next pass: a server's within a second, or an ingestion's.
-        _ = try? await CacheCoherence(stores: stores).reconcile()
+        let coherence = penguins ? CacheCoherence(platform: platform) : CacheCoherence(stores: stores)
+        _ = try? await coherence.reconcile()
         return report
     }
 }

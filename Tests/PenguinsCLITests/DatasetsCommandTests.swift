@@ -212,4 +212,33 @@ import Testing
         let trained = try await penguins.run("train", "--dataset", "wine", "--features", "alcohol", "--format", "json").json()
         #expect((trained["training_rows"] as? Int ?? 0) + (trained["test_rows"] as? Int ?? 0) == 5)
     }
+
+    /// The penguins' own schema evolves the same way: the raw file's clutch completion, kept in
+    /// the lake, becomes a feature the next model trains on and the API asks for.
+    @Test func thePenguinsSchemaGainsAFeatureFromTheLake() async throws {
+        let penguins = PenguinsExecutable()
+        #expect(try await penguins.run("ingest").status == 0)
+        let shown = try await penguins.run("datasets", "show", "penguins").standardOutput
+        var lines = shown.components(separatedBy: "\n").filter { !$0.hasPrefix("#") && $0 != "  - clutch_completion" }
+        let partition = try #require(lines.firstIndex(of: "partition: island"))
+        lines.insert(contentsOf: ["- name: clutch_completion", "  kind: categorical", "  required: false", "  levels: ['Yes', 'No']"], at: partition)
+        let edited = try penguins.temporaryFile("penguins.yaml", lines.joined(separator: "\n"))
+
+        let registered = try await penguins.run("datasets", "add", "penguins", "--schema", edited, "--format", "json")
+        #expect(registered.status == 0, "\(registered.standardError)")
+        let evolution = try #require(try registered.json()["evolution"] as? [String: Any])
+        #expect(evolution["added_features"] as? [String] == ["clutch_completion"])
+        #expect(evolution["backfilled"] as? [String: Int] == ["clutch_completion": 344])
+        let trained = try await penguins.run("train", "--features", "bill_length_mm,clutch_completion", "--format", "json")
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let report = try trained.json()
+        #expect((report["training_rows"] as? Int ?? 0) + (report["test_rows"] as? Int ?? 0) == 342)
+        #expect((report["feature_importances"] as? [String: Double])?.keys.sorted() == ["bill_length_mm", "clutch_completion"])
+
+        // What the penguins' pages and API read stays as it is.
+        let broken = try penguins.temporaryFile("penguins.yaml", lines.map { $0 == "  - Torgersen" ? "  - Anvers" : $0 }.joined(separator: "\n"))
+        expectUserError(
+            try await penguins.run("datasets", "add", "penguins", "--schema", broken),
+            mentioning: "features.island.levels must begin with Biscoe, Dream, Torgersen")
+    }
 }

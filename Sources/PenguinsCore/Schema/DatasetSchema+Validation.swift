@@ -15,6 +15,7 @@ public enum SchemaError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     public var description: String {
         switch self {
         case .unreadable(let source, let reason):
+            let reason = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
             return "\(source) is not a dataset schema: \(reason). Start from the output of `penguins datasets show penguins`."
         case .invalid(let schema, let field, let problem):
             return "schema \(schema): \(field) \(problem)."
