@@ -1,4 +1,5 @@
 import PenguinsCore
+import PenguinsPipeline
 
 /// The parts of the OpenAPI 3.1 document that describe one route, as its registration gives
 /// them (``RouteTable/add(_:_:_:_:_:)``): the operation, its parameters, request body and
@@ -59,6 +60,15 @@ enum OpenAPI {
             return copy
         }
 
+        /// The operation with the values of the default dataset's columns its parameters and body
+        /// name (``Columns``) generated from `schema`.
+        func naming(columnsOf schema: DatasetSchema) -> Operation {
+            var copy = self
+            copy.parameters = parameters.flatMap { $0.naming(columnsOf: schema) }
+            copy.requestBody = requestBody?.naming(columnsOf: schema)
+            return copy
+        }
+
         /// The operation object of the document.
         var value: JSONValue {
             var members: [String: JSONValue] = [
@@ -97,10 +107,60 @@ enum OpenAPI {
         }
     }
 
+    /// Which columns of the default dataset's schema a parameter or a form field names: its
+    /// values are generated from the schema the document is built with
+    /// (``Operation/naming(columnsOf:)``), so that they follow an edited schema.
+    enum Columns: Sendable {
+        /// Its numeric columns (``PenguinsPipeline/DatasetColumns/numericNames(of:)``).
+        case numeric
+        /// Its target and categorical features (``PenguinsPipeline/DatasetColumns/categoricalNames(of:)``).
+        case categorical
+        /// The levels of its partition column.
+        case partitionLevels
+        /// One parameter per feature, named as the feature, its value as text (a form's fields).
+        case eachFeature
+
+        /// The names or levels these columns are in `schema`.
+        func values(in schema: DatasetSchema) -> [String] {
+            switch self {
+            case .numeric: DatasetColumns.numericNames(of: schema)
+            case .categorical: DatasetColumns.categoricalNames(of: schema)
+            case .partitionLevels: schema.feature(named: schema.partition)?.levels ?? schema.target.classes
+            case .eachFeature: schema.features.map(\.name)
+            }
+        }
+    }
+
     /// A parameter of an operation: a written one by name, or one of the operation's own.
     struct Parameter: Sendable {
         /// The parameter object (or the reference to one) of the document.
         let value: JSONValue
+        /// The columns whose names or levels the parameter takes, generated from the schema.
+        var columns: Columns?
+
+        /// The parameter with the values of its ``columns`` in `schema`: one of them (an
+        /// `enum`), or, for ``Columns/eachFeature``, one parameter per feature.
+        func naming(columnsOf schema: DatasetSchema) -> [Parameter] {
+            guard let columns, case .object(let members) = value, case .string(let location)? = members["in"] else { return [self] }
+            let values = columns.values(in: schema)
+            if columns == .eachFeature {
+                let example = OpenAPIDatasets.example(of: schema)
+                return values.map { name in
+                    let text: JSONValue = switch example[name] {
+                    case .number(let number)?: .string(number == number.rounded() ? String(Int(number)) : "\(number)")
+                    case .string(let level)?: .string(level)
+                    default: .null
+                    }
+                    return Parameter.make(
+                        name, in: location, .string, required: false, description: "The feature \(name), as text.",
+                        example: text == .null ? nil : JSONLiteral(text))
+                }
+            }
+            var named = members
+            named["schema"] = .object(["type": .string("string"), "enum": .array(values.map(JSONValue.string))])
+            if case .string(let example)? = members["example"], !values.contains(example) { named["example"] = values.first.map(JSONValue.string) }
+            return [Parameter(value: .object(named))]
+        }
 
         /// The written parameter `#/components/parameters/<name>`.
         static func reference(_ name: String) -> Parameter {
@@ -122,6 +182,16 @@ enum OpenAPI {
         /// The seed of a regression's split.
         static let splitSeed = query("seed", ["type": "integer", "minimum": 0, "default": 42], description: "Seed of the hash that splits the rows.")
 
+        /// One query parameter per feature of the default dataset's schema, as text (a form's fields).
+        static let featureQueries = query("feature", .eachFeature)
+
+        /// A query parameter that names one of `columns` of the default dataset's schema.
+        static func query(_ name: String, _ columns: Columns, required: Bool = false, description: String? = nil, example: String? = nil) -> Parameter {
+            var parameter = make(name, in: "query", .string, required: required, description: description, example: example.map { JSONLiteral(.string($0)) })
+            parameter.columns = columns
+            return parameter
+        }
+
         /// A parameter in the query string.
         static func query(
             _ name: String, _ schema: JSONLiteral, required: Bool = false, description: String? = nil, example: JSONLiteral? = nil
@@ -142,7 +212,7 @@ enum OpenAPI {
             make(name, in: "path", schema, required: true, description: description, example: example)
         }
 
-        private static func make(
+        fileprivate static func make(
             _ name: String, in location: String, _ schema: JSONLiteral, required: Bool, description: String?, example: JSONLiteral?,
             serialisation: [String: JSONValue] = [:]
         ) -> Parameter {
@@ -158,6 +228,30 @@ enum OpenAPI {
     struct RequestBody: Sendable {
         /// The request body object of the document.
         let value: JSONValue
+        /// A field of the body that names one of these columns, generated from the schema.
+        var namedField: (name: String, columns: Columns)?
+
+        /// The same body with field `name` naming one of `columns` of the schema the document is built with.
+        func naming(_ name: String, _ columns: Columns) -> RequestBody {
+            var body = self
+            body.namedField = (name, columns)
+            return body
+        }
+
+        /// The body with its ``namedField``'s values (an `enum`) in `schema`.
+        func naming(columnsOf schema: DatasetSchema) -> RequestBody {
+            guard let field = namedField, case .object(var body) = value, case .object(var content)? = body["content"] else { return self }
+            for (mediaType, media) in content {
+                guard case .object(var media) = media, case .object(var bodySchema)? = media["schema"],
+                      case .object(var properties)? = bodySchema["properties"] else { continue }
+                properties[field.name] = .object(["type": .string("string"), "enum": .array(field.columns.values(in: schema).map(JSONValue.string))])
+                bodySchema["properties"] = .object(properties)
+                media["schema"] = .object(bodySchema)
+                content[mediaType] = .object(media)
+            }
+            body["content"] = .object(content)
+            return RequestBody(value: .object(body))
+        }
 
         /// A JSON body (`application/json`).
         static func json(_ schema: JSONLiteral, example: JSONLiteral? = nil) -> RequestBody {
@@ -187,7 +281,7 @@ enum OpenAPI {
             }
             content[mediaType] = .object(media)
             body["content"] = .object(content)
-            return RequestBody(value: .object(body))
+            return RequestBody(value: .object(body), namedField: namedField)
         }
 
         private static func required(_ mediaType: String, _ schema: JSONLiteral, example: JSONLiteral?) -> RequestBody {

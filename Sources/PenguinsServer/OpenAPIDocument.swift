@@ -30,14 +30,12 @@ struct OpenAPIDocument: Sendable {
     /// The document, with the generated operations and schemas of every dataset in `datasets`
     /// but the penguins, and the penguins' request body generated from their schema.
     func yaml(datasets: [DatasetSchema] = []) -> String {
+        let penguins = datasets.first { Platform.isDefaultDataset($0.name) } ?? BundledSchemas.penguins
         var paths: [String: [String: JSONValue]] = [:]
         for (route, operation) in operations {
-            paths[route.path, default: [:]][route.method.lowercased()] = operation.value
+            paths[route.path, default: [:]][route.method.lowercased()] = operation.naming(columnsOf: penguins).value
         }
-        var schemas: [String: JSONValue] = [
-            "PenguinMeasurements": OpenAPIDatasets.penguinBody(
-                of: datasets.first { Platform.isDefaultDataset($0.name) } ?? BundledSchemas.penguins),
-        ]
+        var schemas: [String: JSONValue] = ["PenguinMeasurements": OpenAPIDatasets.penguinBody(of: penguins)]
         for schema in datasets where !Platform.isDefaultDataset(schema.name) {
             for (path, method, operation) in OpenAPIDatasets.operations(of: schema) {
                 paths[path, default: [:]][method] = operation.value

@@ -160,11 +160,7 @@ extension OpenAPI.Operation {
         summary: "A page of warehouse rows",
         description: "Rows ordered by island, then penguin id; pass `next` as `after` for the following page.",
         parameters: [
-            .query(
-                "island", ["type": "string", "enum": ["Biscoe", "Dream", "Torgersen"]],
-                description: "Only this island (Biscoe, Dream or Torgersen). All islands when absent.",
-                example: "Biscoe"
-            ),
+            .query("island", .partitionLevels, description: "Only this island. All islands when absent.", example: "Biscoe"),
             .query("limit", ["type": "integer", "minimum": 1, "maximum": 1000, "default": 50], description: "Rows per page."),
             .query("after", .string, description: "The `next` cursor of the previous page."),
         ],
@@ -209,7 +205,7 @@ extension OpenAPI.Operation {
         "getStatistics", .analyses,
         summary: "Descriptive statistics of the warehouse",
         parameters: [
-            .query("by", ["type": "string", "enum": ["species", "island", "sex"]], description: "Add one table per level of this column."),
+            .query("by", .categorical, description: "Add one table per level of this column."),
         ],
         responses: [
             200: .json(
@@ -249,19 +245,11 @@ extension OpenAPI.Operation {
         summary: "An OLS regression on the warehouse",
         description: "Categorical predictors are one-hot encoded with the first level dropped.",
         parameters: [
-            .query(
-                "target",
-                [
-                    "type": "string",
-                    "enum": ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "year"],
-                ],
-                required: true,
-                example: "body_mass_g"
-            ),
+            .query("target", .numeric, required: true, description: "A numeric column of the penguins' schema.", example: "body_mass_g"),
             .query(
                 "predictors", .string,
                 required: true,
-                description: "Comma-separated column names (numeric or species, island, sex), not the target; the parameter may also repeat.",
+                description: "Comma-separated column names of the penguins' schema (numeric or categorical), not the target; the parameter may also repeat.",
                 example: "flipper_length_mm,sex"
             ),
             .testFraction,
@@ -318,10 +306,7 @@ extension OpenAPI.Operation {
             `--min-drift-rows`), the `verdict` is `not_enough_data` whatever the tests say.
             """,
         parameters: [
-            .query(
-                "feature", ["type": "string", "enum": ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]],
-                description: "One feature only (default all four and the categorical columns)."
-            ),
+            .query("feature", .numeric, description: "One numeric column only (default every numeric column the model's training sample has, and the categorical columns)."),
             .query(
                 "threshold", ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.05],
                 description: "Drift when a p-value is below this."

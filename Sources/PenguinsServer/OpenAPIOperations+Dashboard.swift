@@ -103,16 +103,13 @@ extension OpenAPI.Operation {
                 "type": "object",
                 "required": ["feature"],
                 "properties": [
-                    "feature": [
-                        "type": "string",
-                        "enum": JSONLiteral(.array(DatasetColumns.numericNames(of: BundledSchemas.penguins).map(JSONValue.string))),
-                    ],
+                    "feature": .string,
                     "delta": ["type": "number", "default": 0],
                     "rows": ["type": "integer", "minimum": 1, "maximum": 100000, "default": 1000],
                 ],
             ],
             example: ["feature": "body_mass_g", "delta": 300, "rows": 1000]
-        ),
+        ).naming("feature", .numeric),
         responses: [303: .redirect("Simulated; see the simulated stream's drift.", location: "/drift?current=simulation"), 400: .errorPage, 409: .errorPage, 503: .errorPage]
     )
 
@@ -121,12 +118,7 @@ extension OpenAPI.Operation {
         "predictPage", .dashboard,
         summary: "Dashboard: predict form",
         description: "With the live model's features in the query (the four measurements for the default model), the page shows the prediction (and logs it).",
-        parameters: [
-            .query("bill_length_mm", .string, example: "39.1"),
-            .query("bill_depth_mm", .string, example: "18.7"),
-            .query("flipper_length_mm", .string, example: "181"),
-            .query("body_mass_g", .string, example: "3750"),
-        ],
+        parameters: [.featureQueries],
         responses: [200: .page, 422: .errorPage, 503: .errorPage]
     )
 

@@ -301,6 +301,44 @@ struct OpenAPIContractTests {
         #expect(operation["requestBody"]?["content"]?["application/json"]?["example"]?.jsonText == #"{"coast":"east","dives":1,"length_cm":105}"#)
     }
 
+    /// The penguins' routes document the columns their schema has, bundled or edited, as the
+    /// handlers accept them: the regression's target, the drift's feature, the statistics'
+    /// grouping, the islands, the predict form's fields and the simulation's feature.
+    @Test func thePenguinsColumnsAreTheirSchemas() async throws {
+        var edited = BundledSchemas.penguins
+        edited.features.append(.numeric("egg_mass_g", unit: "g", range: 20...200, required: false))
+        edited.features.append(.categorical("clutch_completion", levels: ["Yes", "No"], required: false))
+        edited.kept.texts.removeAll { $0 == "clutch_completion" }
+        edited.features[edited.features.firstIndex { $0.name == "island" }!].levels.append("Anvers")
+
+        func parameters(_ document: JSONValue, _ path: String, _ method: String) -> [JSONValue] {
+            guard case .array(let parameters)? = document["paths"]?[path]?[method]?["parameters"] else { return [] }
+            return parameters
+        }
+        func choices(_ document: JSONValue, _ path: String, _ name: String) -> [String] {
+            let parameter = parameters(document, path, "get").first { $0["name"] == .string(name) }
+            guard case .array(let values)? = parameter?["schema"]?["enum"] else { return [] }
+            return values.compactMap(\.stringValue)
+        }
+        for schema in [BundledSchemas.penguins, edited] {
+            let platform = try await makePlatform(ingest: false)
+            if schema != BundledSchemas.penguins { _ = try await Datasets(catalog: platform.datasets).register(schema) }
+            let app = try await makeApp(platform)
+            let document = try parseYAML(try await app.test(.router) { client in try await client.send(.get, "/api/v1/openapi.yaml").text })
+            let numeric = DatasetColumns.numericNames(of: schema)
+            #expect(numeric.contains("delta_15_n"))
+            #expect(numeric.contains("egg_mass_g") == (schema == edited))
+            #expect(choices(document, "/api/v1/regression", "target") == numeric)
+            #expect(choices(document, "/api/v1/drift", "feature") == numeric)
+            #expect(choices(document, "/api/v1/stats", "by") == DatasetColumns.categoricalNames(of: schema))
+            #expect(choices(document, "/api/v1/penguins", "island") == schema.feature(named: "island")!.levels)
+            #expect(parameters(document, "/predict", "get").compactMap { $0["name"]?.stringValue } == schema.features.map(\.name))
+            let form = document["paths"]?["/drift/simulate"]?["post"]?["requestBody"]?["content"]?["application/x-www-form-urlencoded"]
+            #expect(form?["schema"]?["properties"]?["feature"]?["enum"] == .array(numeric.map(JSONValue.string)))
+            #expect(form?["schema"]?["required"]?.jsonText == #"["feature","csrf_token"]"#, "the form token is still asked for")
+        }
+    }
+
     @Test func theDashboardsLinkToTheDocumentAnswers() async throws {
         let app = try await makeApp(try await makePlatform(ingest: false))
         try await app.test(.router) { client in
