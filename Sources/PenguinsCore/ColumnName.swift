@@ -3,16 +3,15 @@ import Foundation
 /// The normalised (snake_case) name of a source column, used for matching headers to a schema's
 /// columns and as the name of a kept column in the lake.
 ///
-/// "Culmen" becomes "bill" (`Culmen Length (mm)` → `bill_length_mm`), camelCase is split
-/// (`studyName` → `study_name`), every run of characters other than letters and digits becomes
-/// one underscore (`Sample Number` → `sample_number`, `Body Mass (g)` → `body_mass_g`), and the
-/// isotope columns drop their per-mille unit (`Delta 15 N (o/oo)` → `delta_15_n`).
+/// camelCase is split (`studyName` → `study_name`), every run of characters other than letters
+/// and digits becomes one underscore (`Sample Number` → `sample_number`, `Body Mass (g)` →
+/// `body_mass_g`), and a per-mille mark, which says how a ratio is written rather than what it
+/// is, is dropped (`Delta 15 N (o/oo)` → `delta_15_n`). Other renamings (`Culmen Length (mm)` for
+/// `bill_length_mm`) are a schema's `headers`, not a rule of every dataset.
 public func normalizedColumnName(_ name: String) -> String {
-    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-    switch trimmed.lowercased() {
-    case "delta 15 n (o/oo)": return "delta_15_n"
-    case "delta 13 c (o/oo)": return "delta_13_c"
-    default: break
+    var trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    for mark in ["(o/oo)", "(‰)", "‰"] {
+        trimmed = trimmed.replacingOccurrences(of: mark, with: " ", options: .caseInsensitive)
     }
     var words: [String] = []
     var word = ""
@@ -33,5 +32,5 @@ public func normalizedColumnName(_ name: String) -> String {
         previous = character
     }
     if !word.isEmpty { words.append(word) }
-    return words.map { $0 == "culmen" ? "bill" : $0 }.joined(separator: "_")
+    return words.joined(separator: "_")
 }

@@ -7,10 +7,11 @@ import Testing
         ("studyName", "study_name"), ("Sample Number", "sample_number"), ("Species", "species"),
         ("Region", "region"), ("Island", "island"), ("Stage", "stage"), ("Individual ID", "individual_id"),
         ("Clutch Completion", "clutch_completion"), ("Date Egg", "date_egg"),
-        ("Culmen Length (mm)", "bill_length_mm"), ("Culmen Depth (mm)", "bill_depth_mm"),
+        ("Culmen Length (mm)", "culmen_length_mm"), ("Culmen Depth (mm)", "culmen_depth_mm"),
         ("Flipper Length (mm)", "flipper_length_mm"), ("Body Mass (g)", "body_mass_g"), ("Sex", "sex"),
         ("Delta 15 N (o/oo)", "delta_15_n"), ("Delta 13 C (o/oo)", "delta_13_c"), ("Comments", "comments"),
-        ("My New Column", "my_new_column"), ("bill_length_mm", "bill_length_mm"), ("culmen_depth_mm", "bill_depth_mm"),
+        ("Delta 18 O (‰)", "delta_18_o"), ("Salinity ‰", "salinity"), ("Ratio (O/OO)", "ratio"),
+        ("My New Column", "my_new_column"), ("bill_length_mm", "bill_length_mm"), ("culmen_depth_mm", "culmen_depth_mm"),
         (" penguin_id ", "penguin_id"), ("penguinID", "penguin_id"),
     ])
     func normalizesColumnNames(name: String, expected: String) {
