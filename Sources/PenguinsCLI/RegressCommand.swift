@@ -45,7 +45,7 @@ struct RegressCommand: AsyncParsableCommand {
                 // The sums saved in the store for this split, brought up to date with the rows inserted since.
                 report = try await SavedAggregates.regression(analysis, of: warehouse).report(analysis)
             }
-            guard let report else { throw PipelineError.emptyWarehouse }
+            guard let report else { throw PipelineError.emptyWarehouse(dataset: warehouse.schema.name) }
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(RegressCommand.render(report))

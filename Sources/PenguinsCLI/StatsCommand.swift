@@ -27,7 +27,7 @@ struct StatsCommand: AsyncParsableCommand {
                 // The counts saved in the store, brought up to date with the rows inserted since.
                 report = try await SavedAggregates.statistics(of: warehouse).report(groupBy: by)
             }
-            guard let report else { throw PipelineError.emptyWarehouse }
+            guard let report else { throw PipelineError.emptyWarehouse(dataset: warehouse.schema.name) }
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(StatsCommand.render(report, numericNames: DatasetColumns.numericNames(of: warehouse.schema)))
@@ -48,6 +48,7 @@ struct StatsCommand: AsyncParsableCommand {
             out.append(text.rendered)
             out.append("")
         }
+        var counted: Set<String> = []
         if let islandBySex = report.countsByIslandAndSex {
             let sexes = Set(islandBySex.values.flatMap(\.keys)).sorted()
             var counts = TextTable(headers: ["island"] + sexes + ["total"])
@@ -57,14 +58,15 @@ struct StatsCommand: AsyncParsableCommand {
             }
             out.append("counts by island and sex")
             out.append(counts.rendered)
-        } else {
-            for name in report.categories.keys.sorted() {
-                let levels = report.categories[name]!
-                var counts = TextTable(name, "rows")
-                for level in levels.keys.sorted() { counts.add(level, "\(levels[level]!)") }
-                out.append("counts of \(name)")
-                out.append(counts.rendered)
-            }
+            counted = ["island", "sex"]
+        }
+        for name in report.categories.keys.sorted() where !counted.contains(name) {
+            let levels = report.categories[name]!
+            var counts = TextTable(name, "rows")
+            for level in levels.keys.sorted() { counts.add(level, "\(levels[level]!)") }
+            if !out.isEmpty, out.last != "" { out.append("") }
+            out.append("counts of \(name)")
+            out.append(counts.rendered)
         }
         return out.joined(separator: "\n")
     }

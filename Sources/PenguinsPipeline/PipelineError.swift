@@ -1,11 +1,13 @@
+import PenguinsCore
+
 /// Errors of the platform's workflows: each says what the user should do next.
 public enum PipelineError: Error, Equatable, CustomStringConvertible {
     /// The warehouse has no row usable for training.
     case noTrainingData
     /// No model has been promoted yet.
     case noModel
-    /// The warehouse is empty.
-    case emptyWarehouse
+    /// The dataset's warehouse is empty.
+    case emptyWarehouse(dataset: String)
     /// A named column is not one the command understands.
     case unknownColumn(String, expected: [String])
     /// An option value is out of range.
@@ -25,7 +27,10 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noTrainingData: "no penguin in the warehouse has all four measurements; run `penguins ingest` first"
         case .noModel: "there is no model yet; run `penguins train` first"
-        case .emptyWarehouse: "the warehouse is empty; run `penguins ingest` first"
+        case .emptyWarehouse(let dataset):
+            dataset == BundledSchemas.defaultName
+                ? "the warehouse is empty; run `penguins ingest` first"
+                : "the warehouse of dataset \(dataset) is empty; run `penguins ingest --dataset \(dataset)` first"
         case .unknownColumn(let name, let expected): "unknown column \"\(name)\"; expected one of: \(expected.joined(separator: ", "))"
         case .invalidOption(let message): message
         case .notEnoughRows(let message): message

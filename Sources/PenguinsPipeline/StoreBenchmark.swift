@@ -49,7 +49,7 @@ public struct StoreBenchmark: Sendable {
     public func run() async throws -> [StoreLatency] {
         guard iterations > 0, warmUp >= 0 else { throw PipelineError.invalidOption("--iterations must be positive") }
         let ids = try await platform.lake.scan(after: nil, limit: iterations + warmUp).map(\.id)
-        guard !ids.isEmpty else { throw PipelineError.emptyWarehouse }
+        guard !ids.isEmpty else { throw PipelineError.emptyWarehouse(dataset: BundledSchemas.defaultName) }
 
         // The cache holds what scoring put there; in a fresh process, fill it for the keys read.
         let version = (try? await platform.currentModel().version) ?? 0

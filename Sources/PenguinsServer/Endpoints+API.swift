@@ -293,7 +293,7 @@ extension Endpoints {
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema)
         )
-        guard let report = try await regressionReport(analysis, of: platform.warehouse.recordWarehouse) else { throw PipelineError.emptyWarehouse }
+        guard let report = try await regressionReport(analysis, of: platform.warehouse.recordWarehouse) else { throw PipelineError.emptyWarehouse(dataset: platform.warehouse.recordWarehouse.schema.name) }
         return try Responses.json(encoding: report)
     }
 

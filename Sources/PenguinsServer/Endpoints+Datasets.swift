@@ -315,7 +315,7 @@ extension Endpoints {
             target: query["target"], predictors: query.all("predictors").flatMap { $0.split(separator: ",").map(String.init) },
             testFraction: query["test_fraction"], seed: query["seed"],
             numeric: DatasetColumns.numericNames(of: schema), categorical: DatasetColumns.categoricalNames(of: schema))
-        guard let report = try await regressionReport(analysis, of: session.stores.warehouse) else { throw PipelineError.emptyWarehouse }
+        guard let report = try await regressionReport(analysis, of: session.stores.warehouse) else { throw PipelineError.emptyWarehouse(dataset: session.schema.name) }
         return try Responses.json(encoding: report)
     }
 

@@ -114,7 +114,7 @@ extension Endpoints {
     /// The statistics report of `warehouse`'s records (one table per level of `groupBy` too);
     /// a 409 when there is none.
     func statisticsReport(of warehouse: any RecordWarehouse, groupBy: String?) async throws -> StatisticsReport {
-        guard let report = try await statisticsSource(of: warehouse).report(groupBy: groupBy) else { throw PipelineError.emptyWarehouse }
+        guard let report = try await statisticsSource(of: warehouse).report(groupBy: groupBy) else { throw PipelineError.emptyWarehouse(dataset: warehouse.schema.name) }
         return report
     }
 

@@ -234,6 +234,10 @@ import Testing
         let report = try trained.json()
         #expect((report["training_rows"] as? Int ?? 0) + (report["test_rows"] as? Int ?? 0) == 342)
         #expect((report["feature_importances"] as? [String: Double])?.keys.sorted() == ["bill_length_mm", "clutch_completion"])
+        let statistics = try await penguins.run("stats").standardOutput
+        #expect(statistics.contains("counts by island and sex"))
+        #expect(statistics.contains("counts of clutch_completion"), "\(statistics)")
+        expectUserError(try await penguins.run("stats", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris` first")
 
         // What the penguins' pages and API read stays as it is.
         let broken = try penguins.temporaryFile("penguins.yaml", lines.map { $0 == "  - Torgersen" ? "  - Anvers" : $0 }.joined(separator: "\n"))
