@@ -132,10 +132,12 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         for header in ["count", "missing", "mean", "std", "min", "25 %", "median", "75 %", "max"] {
             #expect(html.contains("<th scope=\"col\">\(header)</th>"))
         }
-        #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 2)
+        // By island and sex, and by every other categorical column: the species.
+        #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 3)
+        #expect(html.contains("Penguins by species"))
         // The two seed plots and the reader's own (bill length against flipper length by island until chosen).
         #expect(occurrences(of: "data-chart=\"scatter\"", in: html) == 3)
-        #expect(chartCount(html) == 5)
+        #expect(chartCount(html) == 6)
         #expect(html.contains("bill_length_mm vs flipper_length_mm, by island"))
         #expect(html.contains("Bill length vs bill depth, by species"))
         #expect(html.contains("Flipper length vs body mass, by sex"))
@@ -157,7 +159,7 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         }
         for penguin in penguins { records.append(PenguinRecords.bundled.record(penguin), featureIndices: Array(schema.features.indices)) }
         let html = Pages.statistics(report: fixture.statistics, columns: DatasetColumns(schema: schema, records: records))
-        #expect(chartCount(html) == 5)
+        #expect(chartCount(html) == 6)
         #expect(html.contains("2,000 of 200,000 points shown"))
         #expect(html.utf8.count < 1_500_000)
     }

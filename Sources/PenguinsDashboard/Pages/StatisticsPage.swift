@@ -2,7 +2,8 @@ import PenguinsCore
 import PenguinsPipeline
 import PenguinsStatistics
 
-/// Descriptive statistics, counts by island and by sex, and the two scatter plots.
+/// Descriptive statistics, counts by island and by sex and of every other categorical column,
+/// and the two scatter plots.
 enum StatisticsPage {
     /// `choice` is the reader's own scatter plot (`x`, `y`, `colour` of the query), shown after the two seed plots.
     static func render(
@@ -22,7 +23,7 @@ enum StatisticsPage {
         report: StatisticsReport?, columns: DatasetColumns, choice: (x: String?, y: String?, colour: String?) = (nil, nil, nil),
         defaults: ScatterDefault? = nil
     ) -> String {
-        var body = "<h1>Statistics</h1><p class=\"lead\">Descriptive statistics of every numeric variable in the warehouse, the counts by island and sex, and how the measurements separate the species and the sexes.</p>"
+        var body = "<h1>Statistics</h1><p class=\"lead\">Descriptive statistics of every numeric variable in the warehouse, the counts by island and sex and of every other categorical column, and how the measurements separate the species and the sexes.</p>"
         let report = report ?? (columns.count > 0 ? try? StatisticsReport.compute(columns) : nil)
         guard let report, (report.tables.first?.rows ?? 0) > 0 || columns.count > 0 else {
             body += HTML.noDataYet
@@ -49,7 +50,14 @@ enum StatisticsPage {
                 title: "Penguins by sex", xTitle: "sex", yTitle: "penguins",
                 bars: sexes.map { ($0, Double(bySex[$0] ?? 0)) }, colorByCategory: true
             ).render()),
-        ])
+        ] + report.categories.keys.sorted().filter { $0 != "island" && $0 != "sex" }.map { name in
+            // Every other categorical column: the species, and any feature an edited schema adds.
+            let levels = report.categories[name]!
+            return Layout.figure(BarChart(
+                title: "Penguins by \(name)", xTitle: name, yTitle: "penguins",
+                bars: levels.keys.sorted().map { ($0, Double(levels[$0]!)) }, colorByCategory: true
+            ).render())
+        })
 
         body += "<h2>Measurements</h2>"
         body += Layout.grid([
