@@ -154,7 +154,8 @@ import Testing
             let answeredAt = ContinuousClock.now
             // On a machine too busy to answer within the lifetime, the session has expired already.
             if answeredAt - signedInAt < lifetime { #expect(first == .ok) }
-            // Waited from the first page's answer: however slow it was, the session is over then.
+            // Waited from the first page's answer too, so that a slow answer cannot leave the
+            // session alive; a failure says what came instead of the way to the sign-in form.
             try await Task.sleep(until: answeredAt + lifetime + .milliseconds(300))
             let after = try await client.send(.get, "/", headers: session)
             #expect(after.status == .seeOther, "\(after.status) after \(ContinuousClock.now - signedInAt)")
