@@ -58,7 +58,7 @@ struct StatsCommand: AsyncParsableCommand {
             }
             out.append("counts by island and sex")
             out.append(counts.rendered)
-            counted = ["island", "sex"]
+            counted = StatisticsReport.crossedColumns
         }
         for name in report.categories.keys.sorted() where !counted.contains(name) {
             let levels = report.categories[name]!

@@ -4,10 +4,10 @@ import Foundation
 /// columns and as the name of a kept column in the lake.
 ///
 /// camelCase is split (`studyName` → `study_name`), every run of characters other than letters
-/// and digits becomes one underscore (`Sample Number` → `sample_number`, `Body Mass (g)` →
-/// `body_mass_g`), and a per-mille mark, which says how a ratio is written rather than what it
-/// is, is dropped (`Delta 15 N (o/oo)` → `delta_15_n`). Other renamings (`Culmen Length (mm)` for
-/// `bill_length_mm`) are a schema's `headers`, not a rule of every dataset.
+/// and digits becomes one underscore (`Sample Number` → `sample_number`, `Mass (g)` → `mass_g`),
+/// and a per-mille mark, which says how a ratio is written rather than what it is, is dropped
+/// (`Salinity (o/oo)` → `salinity`). Other renamings (an older header of a column) are a schema's
+/// `headers`, not a rule of every dataset.
 public func normalizedColumnName(_ name: String) -> String {
     var trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
     for mark in ["(o/oo)", "(‰)", "‰"] {

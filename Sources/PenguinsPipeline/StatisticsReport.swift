@@ -18,6 +18,8 @@ public struct StatisticsReport: Codable, Sendable {
     public var categories: [String: [String: Int]]
     /// `countsByIslandAndSex[island][sex]`, missing sex as `missing`; only for columns named island and sex.
     public var countsByIslandAndSex: [String: [String: Int]]?
+    /// The two columns ``countsByIslandAndSex`` crosses, whose counts it gives.
+    public static let crossedColumns: Set<String> = ["island", "sex"]
 
     /// Computes the report; `groupBy` (a categorical column) adds one table per level.
     public static func compute(_ columns: some ColumnTable, groupBy: String? = nil) throws -> StatisticsReport {

@@ -117,6 +117,8 @@ enum OpenAPI {
         case categorical
         /// The levels of its partition column.
         case partitionLevels
+        /// Its numeric and categorical columns: what a regression may take as predictors.
+        case any
         /// One parameter per feature, named as the feature, its value as text (a form's fields).
         case eachFeature
 
@@ -126,6 +128,7 @@ enum OpenAPI {
             case .numeric: DatasetColumns.numericNames(of: schema)
             case .categorical: DatasetColumns.categoricalNames(of: schema)
             case .partitionLevels: schema.feature(named: schema.partition)?.levels ?? schema.target.classes
+            case .any: DatasetColumns.numericNames(of: schema) + DatasetColumns.categoricalNames(of: schema)
             case .eachFeature: schema.features.map(\.name)
             }
         }
@@ -156,9 +159,12 @@ enum OpenAPI {
                         example: text == .null ? nil : JSONLiteral(text))
                 }
             }
+            // One of the values, or (a repeated parameter) an array of them; the example is the first.
             var named = members
-            named["schema"] = .object(["type": .string("string"), "enum": .array(values.map(JSONValue.string))])
-            if case .string(let example)? = members["example"], !values.contains(example) { named["example"] = values.first.map(JSONValue.string) }
+            let choice: JSONValue = .object(["type": .string("string"), "enum": .array(values.map(JSONValue.string))])
+            let repeated = members["schema"]?["type"] == .string("array")
+            named["schema"] = repeated ? .object(["type": .string("array"), "items": choice]) : choice
+            named["example"] = values.first.map { repeated ? .array([.string($0)]) : .string($0) }
             return [Parameter(value: .object(named))]
         }
 
@@ -186,8 +192,8 @@ enum OpenAPI {
         static let featureQueries = query("feature", .eachFeature)
 
         /// A query parameter that names one of `columns` of the default dataset's schema.
-        static func query(_ name: String, _ columns: Columns, required: Bool = false, description: String? = nil, example: String? = nil) -> Parameter {
-            var parameter = make(name, in: "query", .string, required: required, description: description, example: example.map { JSONLiteral(.string($0)) })
+        static func query(_ name: String, _ columns: Columns, required: Bool = false, description: String? = nil) -> Parameter {
+            var parameter = make(name, in: "query", .string, required: required, description: description, example: nil)
             parameter.columns = columns
             return parameter
         }
@@ -197,6 +203,13 @@ enum OpenAPI {
             _ name: String, _ schema: JSONLiteral, required: Bool = false, description: String? = nil, example: JSONLiteral? = nil
         ) -> Parameter {
             make(name, in: "query", schema, required: required, description: description, example: example)
+        }
+
+        /// A query parameter given once per value, each naming one of `columns` of the default dataset's schema.
+        static func repeatedQuery(_ name: String, _ columns: Columns, description: String? = nil) -> Parameter {
+            var parameter = repeatedQuery(name, items: .string, description: description)
+            parameter.columns = columns
+            return parameter
         }
 
         /// A query parameter given once per value (`?predictors=a&predictors=b`), each one of `items`.
@@ -238,19 +251,36 @@ enum OpenAPI {
             return body
         }
 
-        /// The body with its ``namedField``'s values (an `enum`) in `schema`.
+        /// The body with its ``namedField``'s values (an `enum`) in `schema`; an example whose
+        /// field is not one of them takes the first.
         func naming(columnsOf schema: DatasetSchema) -> RequestBody {
-            guard let field = namedField, case .object(var body) = value, case .object(var content)? = body["content"] else { return self }
-            for (mediaType, media) in content {
-                guard case .object(var media) = media, case .object(var bodySchema)? = media["schema"],
-                      case .object(var properties)? = bodySchema["properties"] else { continue }
-                properties[field.name] = .object(["type": .string("string"), "enum": .array(field.columns.values(in: schema).map(JSONValue.string))])
+            guard let field = namedField else { return self }
+            let values = field.columns.values(in: schema)
+            var body = editingMedia { _, bodySchema, example in
+                var properties: [String: JSONValue] = if case .object(let members)? = bodySchema["properties"] { members } else { [:] }
+                properties[field.name] = .object(["type": .string("string"), "enum": .array(values.map(JSONValue.string))])
                 bodySchema["properties"] = .object(properties)
+                if example != nil, !values.contains(where: { example?[field.name] == .string($0) }) {
+                    example?[field.name] = values.first.map(JSONValue.string)
+                }
+            }
+            body.namedField = nil
+            return body
+        }
+
+        /// The body with each media type's schema and example (nil when it has none) edited by `edit`.
+        private func editingMedia(_ edit: (_ mediaType: String, inout [String: JSONValue], inout [String: JSONValue]?) -> Void) -> RequestBody {
+            guard case .object(var body) = value, case .object(var content)? = body["content"] else { return self }
+            for (mediaType, media) in content {
+                guard case .object(var media) = media, case .object(var bodySchema)? = media["schema"] else { continue }
+                var example: [String: JSONValue]? = if case .object(let members)? = media["example"] { members } else { nil }
+                edit(mediaType, &bodySchema, &example)
                 media["schema"] = .object(bodySchema)
+                if let example { media["example"] = .object(example) }
                 content[mediaType] = .object(media)
             }
             body["content"] = .object(content)
-            return RequestBody(value: .object(body))
+            return RequestBody(value: .object(body), namedField: namedField)
         }
 
         /// A JSON body (`application/json`).
@@ -265,23 +295,16 @@ enum OpenAPI {
 
         /// The same form body with the required field `csrf_token` (the dashboard's form token).
         var addingFormToken: RequestBody {
-            let mediaType = "application/x-www-form-urlencoded"
-            guard case .object(var body) = value, case .object(var content)? = body["content"],
-                  case .object(var media)? = content[mediaType], case .object(var schema)? = media["schema"] else { return self }
-            var properties: [String: JSONValue] = if case .object(let members)? = schema["properties"] { members } else { [:] }
-            properties["csrf_token"] = .object(["type": .string("string"), "description": .string("The form token of the page that showed the form.")])
-            schema["properties"] = .object(properties)
-            var required: [JSONValue] = if case .array(let names)? = schema["required"] { names } else { [] }
-            required.append(.string("csrf_token"))
-            schema["required"] = .array(required)
-            media["schema"] = .object(schema)
-            if case .object(var example)? = media["example"] {
-                example["csrf_token"] = .string("9JmZ0Qm8qF3cO3xq2E5J0R8o6sS1pXh4vN7bT2kLwYc")
-                media["example"] = .object(example)
+            editingMedia { mediaType, schema, example in
+                guard mediaType == "application/x-www-form-urlencoded" else { return }
+                var properties: [String: JSONValue] = if case .object(let members)? = schema["properties"] { members } else { [:] }
+                properties["csrf_token"] = .object(["type": .string("string"), "description": .string("The form token of the page that showed the form.")])
+                schema["properties"] = .object(properties)
+                var required: [JSONValue] = if case .array(let names)? = schema["required"] { names } else { [] }
+                required.append(.string("csrf_token"))
+                schema["required"] = .array(required)
+                example?["csrf_token"] = .string("9JmZ0Qm8qF3cO3xq2E5J0R8o6sS1pXh4vN7bT2kLwYc")
             }
-            content[mediaType] = .object(media)
-            body["content"] = .object(content)
-            return RequestBody(value: .object(body), namedField: namedField)
         }
 
         private static func required(_ mediaType: String, _ schema: JSONLiteral, example: JSONLiteral?) -> RequestBody {

@@ -160,7 +160,7 @@ extension OpenAPI.Operation {
         summary: "A page of warehouse rows",
         description: "Rows ordered by island, then penguin id; pass `next` as `after` for the following page.",
         parameters: [
-            .query("island", .partitionLevels, description: "Only this island. All islands when absent.", example: "Biscoe"),
+            .query("island", .partitionLevels, description: "Only this island. All islands when absent."),
             .query("limit", ["type": "integer", "minimum": 1, "maximum": 1000, "default": 50], description: "Rows per page."),
             .query("after", .string, description: "The `next` cursor of the previous page."),
         ],
@@ -245,7 +245,7 @@ extension OpenAPI.Operation {
         summary: "An OLS regression on the warehouse",
         description: "Categorical predictors are one-hot encoded with the first level dropped.",
         parameters: [
-            .query("target", .numeric, required: true, description: "A numeric column of the penguins' schema.", example: "body_mass_g"),
+            .query("target", .numeric, required: true, description: "A numeric column of the penguins' schema."),
             .query(
                 "predictors", .string,
                 required: true,

@@ -40,12 +40,8 @@ extension OpenAPI.Operation {
         summary: "Dashboard: regression lab",
         description: "Without a query the form's defaults are fitted.",
         parameters: [
-            .query("target", .string, example: "body_mass_g"),
-            .repeatedQuery(
-                "predictors", items: .string,
-                description: "One parameter per checked predictor.",
-                example: ["flipper_length_mm", "sex"]
-            ),
+            .query("target", .numeric),
+            .repeatedQuery("predictors", .any, description: "One parameter per checked predictor."),
             .query("test_fraction", .string, example: "0.2"),
             .query("seed", .string, example: "42"),
         ],
@@ -108,8 +104,8 @@ extension OpenAPI.Operation {
                     "rows": ["type": "integer", "minimum": 1, "maximum": 100000, "default": 1000],
                 ],
             ],
-            example: ["feature": "body_mass_g", "delta": 300, "rows": 1000]
-        ).naming("feature", .numeric),
+            example: ["delta": 300, "rows": 1000]
+        ).naming("feature", .numeric), // the example's feature: the schema's first numeric column
         responses: [303: .redirect("Simulated; see the simulated stream's drift.", location: "/drift?current=simulation"), 400: .errorPage, 409: .errorPage, 503: .errorPage]
     )
 

@@ -1,25 +1,17 @@
 import Foundation
 import PenguinsCore
+import PenguinsTestSupport
 import Testing
 
 /// The penguins as records of their schema, bundled or edited.
 @Suite struct PenguinRecordsTests {
-    /// The bundled schema with the raw file's `Clutch Completion` as a feature instead of a kept
-    /// column (as the pipeline's schema evolution tests edit it).
-    static func withClutchCompletion() -> DatasetSchema {
-        var schema = BundledSchemas.penguins
-        schema.features.append(.categorical("clutch_completion", levels: ["Yes", "No"], required: false))
-        schema.kept.texts.removeAll { $0 == "clutch_completion" }
-        return schema
-    }
-
     static let penguin = Penguin(
         id: "PAL0708-Adelie-1", species: .adelie, island: Island(rawValue: "Torgersen"),
         measurements: Measurements(billLength: 39.1, billDepth: 18.7, flipperLength: 181, bodyMass: 3750),
         sex: .male, year: 2007, otherFields: ["clutch_completion": .string("No"), "delta_15_n": .number(8.9), "comments": .string("x")])
 
     @Test func anAddedCategoricalFeatureIsTakenFromTheOtherFieldsAndGivenBack() throws {
-        let schema = Self.withClutchCompletion()
+        let schema = BundledSchemas.penguinsWithClutchCompletion
         let coding = PenguinRecords(schema: schema)
         let record = coding.record(Self.penguin)
         let clutch = try #require(schema.features.firstIndex { $0.name == "clutch_completion" })
@@ -38,7 +30,7 @@ import Testing
     }
 
     @Test func aFileRowKeepsItsAddedFeatureAsALevelOrNull() throws {
-        let schema = Self.withClutchCompletion()
+        let schema = BundledSchemas.penguinsWithClutchCompletion
         let coding = PenguinRecords(schema: schema)
         var record = coding.record(Self.penguin)
         let clutch = schema.features.count - 1
@@ -52,7 +44,7 @@ import Testing
 
     @Test func anEditedSchemaMayAddButNotChangeWhatThePenguinsRead() {
         #expect(PenguinRecords.departures(of: BundledSchemas.penguins).isEmpty)
-        var edited = Self.withClutchCompletion()
+        var edited = BundledSchemas.penguinsWithClutchCompletion
         edited.features[edited.features.firstIndex { $0.name == "island" }!].levels.append("Anvers")
         edited.features[0].range = 20...80
         #expect(PenguinRecords.departures(of: edited).isEmpty, "features, islands after the bundled ones and ranges may change")

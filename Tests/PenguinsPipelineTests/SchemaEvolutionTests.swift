@@ -8,17 +8,9 @@ import Testing
 /// The penguins' schema evolved: the raw file's `Clutch Completion`, kept in the lake all along,
 /// becomes a feature without a new ingestion.
 enum PenguinSchemaEvolution {
-    /// The bundled schema with `clutch_completion` moved from the kept columns to the features.
-    static func edited() -> DatasetSchema {
-        var schema = BundledSchemas.penguins
-        schema.features.append(.categorical("clutch_completion", levels: ["Yes", "No"], required: false))
-        schema.kept.texts.removeAll { $0 == "clutch_completion" }
-        return schema
-    }
-
-    /// Ingests the bundled raw file into `platform`, registers and evolves to ``edited()``, then
-    /// checks a platform opened afterwards (`reopen`): its warehouse holds the lake's values,
-    /// ingesting again changes nothing, and a model trains on the feature.
+    /// Ingests the bundled raw file into `platform`, registers and evolves to the edit that adds
+    /// `clutch_completion`, then checks a platform opened afterwards (`reopen`): its warehouse
+    /// holds the lake's values, ingesting again changes nothing, and a model trains on the feature.
     static func check(_ platform: Platform, reopen: () async throws -> Platform) async throws {
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
         let lake = try await platform.lake.scan(after: nil, limit: 1_000)
@@ -29,7 +21,7 @@ enum PenguinSchemaEvolution {
         }
         #expect(Set(expected.values) == [0, 1], "the raw file has clutches of both kinds")
 
-        let schema = edited()
+        let schema = BundledSchemas.penguinsWithClutchCompletion
         let datasets = Datasets(catalog: platform.datasets)
         _ = try await datasets.register(schema)
         let report = try await SchemaEvolution(platform: platform, batchSize: 100).evolve(from: BundledSchemas.penguins, to: schema)

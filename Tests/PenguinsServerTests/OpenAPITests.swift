@@ -305,10 +305,8 @@ struct OpenAPIContractTests {
     /// handlers accept them: the regression's target, the drift's feature, the statistics'
     /// grouping, the islands, the predict form's fields and the simulation's feature.
     @Test func thePenguinsColumnsAreTheirSchemas() async throws {
-        var edited = BundledSchemas.penguins
+        var edited = BundledSchemas.penguinsWithClutchCompletion
         edited.features.append(.numeric("egg_mass_g", unit: "g", range: 20...200, required: false))
-        edited.features.append(.categorical("clutch_completion", levels: ["Yes", "No"], required: false))
-        edited.kept.texts.removeAll { $0 == "clutch_completion" }
         edited.features[edited.features.firstIndex { $0.name == "island" }!].levels.append("Anvers")
 
         func parameters(_ document: JSONValue, _ path: String, _ method: String) -> [JSONValue] {
@@ -336,6 +334,10 @@ struct OpenAPIContractTests {
             let form = document["paths"]?["/drift/simulate"]?["post"]?["requestBody"]?["content"]?["application/x-www-form-urlencoded"]
             #expect(form?["schema"]?["properties"]?["feature"]?["enum"] == .array(numeric.map(JSONValue.string)))
             #expect(form?["schema"]?["required"]?.jsonText == #"["feature","csrf_token"]"#, "the form token is still asked for")
+            #expect(form?["example"]?["feature"] == numeric.first.map(JSONValue.string), "the example's feature is one of them")
+            let predictors = parameters(document, "/regression", "get").first { $0["name"] == .string("predictors") }
+            #expect(predictors?["schema"]?["items"]?["enum"] == .array((numeric + DatasetColumns.categoricalNames(of: schema)).map(JSONValue.string)))
+            #expect(choices(document, "/regression", "target") == numeric)
         }
     }
 

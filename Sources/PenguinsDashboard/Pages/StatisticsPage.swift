@@ -50,7 +50,7 @@ enum StatisticsPage {
                 title: "Penguins by sex", xTitle: "sex", yTitle: "penguins",
                 bars: sexes.map { ($0, Double(bySex[$0] ?? 0)) }, colorByCategory: true
             ).render()),
-        ] + report.categories.keys.sorted().filter { $0 != "island" && $0 != "sex" }.map { name in
+        ] + report.categories.keys.sorted().filter { !StatisticsReport.crossedColumns.contains($0) }.map { name in
             // Every other categorical column: the species, and any feature an edited schema adds.
             let levels = report.categories[name]!
             return Layout.figure(BarChart(
