@@ -149,7 +149,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What the test targets share: the services a test needs, and how it is gated on them.
-        .target(name: "PenguinsTestSupport", dependencies: ["PenguinsCore"], path: "Tests/PenguinsTestSupport", swiftSettings: swiftSettings),
+        .target(name: "PenguinsTestSupport", dependencies: ["PenguinsCore", "PenguinsStorage"], path: "Tests/PenguinsTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "PenguinsCoreTests",
             dependencies: ["PenguinsCore", "PenguinsTestSupport"],

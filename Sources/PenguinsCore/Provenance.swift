@@ -10,10 +10,15 @@ public struct Provenance: Hashable, Sendable {
     public var file: String
     /// How the file was read.
     public var dialect: CSVDialect
+    /// Per feature of the schema the file was read with, whether the file has its column
+    /// (``SchemaRowParser/featureColumns``); nil when not known. A lake that writes a document
+    /// member only for the columns of its source (the penguins') reads it.
+    public var featureColumns: [Bool]?
 
-    public init(file: String, dialect: CSVDialect) {
+    public init(file: String, dialect: CSVDialect, featureColumns: [Bool]? = nil) {
         self.file = file
         self.dialect = dialect
+        self.featureColumns = featureColumns
     }
 
     /// The key of the provenance in a lake document.

@@ -29,7 +29,7 @@ public struct DatasetIngestor: Sendable {
         let reader = try DatasetFile(url: file, schema: schema, overrides: overrides)
         let stores = try await platform.tables(for: schema)
         let source = file.lastPathComponent
-        let provenance = Provenance(file: source, dialect: reader.dialect)
+        let provenance = Provenance(file: source, dialect: reader.dialect, featureColumns: reader.parser.featureColumns)
         let report = IngestReport(
             file: file.path, layout: "dataset \(schema.name)", dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
             notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0

@@ -15,38 +15,32 @@ extension Platform {
 
     /// The quarantine of dataset `name`.
     public func quarantine(ofDataset name: String) async throws -> any Quarantine {
-        if Platform.isDefaultDataset(name) { return quarantine }
-        return try await tables(for: schema(ofDataset: name)).quarantine
+        try await tables(for: schema(ofDataset: name)).quarantine
     }
 }
 
 extension Platform {
     /// The warehouse the models of `schema`'s dataset learn from and the registry that keeps
-    /// them: for the default dataset, the penguins' warehouse and registry, which the served
-    /// penguins' models come from.
+    /// them (for the default dataset, the penguins', which the served penguins' models come from).
     public func modelStores(of schema: DatasetSchema) async throws -> (warehouse: any RecordWarehouse, registry: any ModelRegistry) {
-        if Platform.isDefaultDataset(schema.name) { return (warehouse.recordWarehouse, registry) }
         let stores = try await tables(for: schema)
         return (stores.warehouse, stores.registry)
     }
 
-    /// The warehouse of `schema`'s dataset, read as records: for the default dataset, the
-    /// penguins' warehouse (their tables are made at start-up, not per dataset).
+    /// The warehouse of `schema`'s dataset, read as records.
     public func recordWarehouse(of schema: DatasetSchema) async throws -> any RecordWarehouse {
-        if Platform.isDefaultDataset(schema.name) { return warehouse.recordWarehouse }
-        return try await tables(for: schema).warehouse
+        try await tables(for: schema).warehouse
     }
 
     /// The model registry of dataset `name`.
     public func registry(ofDataset name: String) async throws -> any ModelRegistry {
-        if Platform.isDefaultDataset(name) { return registry }
-        return try await tables(for: schema(ofDataset: name)).registry
+        try await tables(for: schema(ofDataset: name)).registry
     }
 }
 
 extension Ingestor {
-    /// Ingests `file` into dataset `name`: the penguins' own tables for the default dataset,
-    /// else the dataset's tables, read with its schema (``DatasetIngestor``).
+    /// Ingests `file` into dataset `name`, read with its schema (``DatasetIngestor``); the
+    /// penguins with the schema of their warehouse.
     public func ingest(
         file: URL, dataset name: String, overrides: CSVDialect.Overrides = .none,
         progress: @Sendable (IngestProgress) -> Void = { _ in }

@@ -37,18 +37,11 @@ public struct StoredData: Sendable, Codable, Equatable {
 extension Platform {
     /// The number of quarantined rows of `dataset`.
     public func quarantinedRows(of dataset: DatasetDescription) async throws -> Int {
-        if Platform.isDefaultDataset(dataset.name) { return try await quarantine.count() }
-        return try await tables(for: dataset.schema).quarantine.count()
+        try await tables(for: dataset.schema).quarantine.count()
     }
 
     /// The counts of what is stored of `dataset`.
     public func describeStoredData(of dataset: DatasetDescription) async throws -> StoredData {
-        if Platform.isDefaultDataset(dataset.name) {
-            return StoredData(
-                rows: try await warehouse.count(), partitions: try await warehouse.recordWarehouse.countsByPartition(),
-                documents: try await lake.count(),
-                quarantined: try await quarantine.count())
-        }
         let stores = try await tables(for: dataset.schema)
         return StoredData(
             rows: try await stores.warehouse.count(), partitions: try await stores.warehouse.countsByPartition(),

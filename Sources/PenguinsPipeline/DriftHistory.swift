@@ -253,8 +253,7 @@ extension DriftHistoryAnalysis {
     /// - Throws: ``PipelineError/notEnoughRows(_:)`` when nothing is logged (since `since`).
     public func run(dataset schema: DatasetSchema, platform: Platform, since: Date? = nil, limit: Int = defaultLogWindow) async throws -> DriftHistoryReport {
         let reference = try await DriftSample.load(.training, dataset: schema, platform: platform)
-        let log: any RecordPredictionLog = Platform.isDefaultDataset(schema.name)
-            ? platform.predictionLog : try await platform.tables(for: schema).predictionLog
+        let log = try await platform.tables(for: schema).predictionLog
         let report = try run(reference: reference, log: try await log.columns(limit: limit), schema: schema, since: since)
         guard !report.windows.isEmpty else {
             throw PipelineError.notEnoughRows(

@@ -35,13 +35,10 @@ public struct IngestProgress: Sendable {
 }
 
 /// Streams a CSV file of the penguins into their lake, warehouse and quarantine in batches, so
-/// memory stays flat whatever the file's size. The rows are read with the penguins' schema (the
-/// warehouse's) as every dataset's are (``DatasetFile``), and take the steps every ingestion
-/// takes (``IngestionRun``); what is the penguins' own is their lake, whose documents keep the
-/// shape they have always had (``PenguinsCore/PenguinRecords/penguin(read:fileColumns:)``).
-/// Parsing the next batch, on a thread of its own (``ReadAhead``), and preparing it (its
-/// documents serialised, ``PenguinBatch``) overlap writing the current one, and each store's
-/// writes queue behind its own (``WritePipeline``).
+/// memory stays flat whatever the file's size: the rows are read with the schema of the
+/// penguins' warehouse (the bundled one, or an edited one registered since) and take exactly
+/// the path every dataset's rows take (``DatasetIngestor``), into the default dataset's stores,
+/// which are the penguins' own (``Platform/tables(for:)``).
 ///
 /// After each batch the prediction cache drops the penguins whose measurements changed (see
 /// ``CacheCoherence``). After the whole file, the quarantine keeps only this file's lines that
@@ -68,67 +65,8 @@ public struct Ingestor: Sendable {
     public func ingest(
         file: URL, overrides: CSVDialect.Overrides = .none, progress: @Sendable (IngestProgress) -> Void = { _ in }
     ) async throws -> IngestReport {
-        let start = Date()
-        let warehouse = platform.warehouse.recordWarehouse
-        let schema = warehouse.schema
-        let reader = try DatasetFile(url: file, schema: schema, overrides: overrides)
-        let source = file.lastPathComponent
-        let report = IngestReport(
-            file: file.path, layout: "dataset \(schema.name)", dialect: reader.dialect, read: 0, stored: 0, quarantined: 0,
-            notUsableForTraining: 0, releasedFromQuarantine: 0, cacheInvalidated: 0, cacheWarning: nil, seconds: 0
-        )
-        let documents = PenguinDocuments(
-            coding: PenguinRecords(schema: schema), fileColumns: reader.parser.featureColumns,
-            provenance: Provenance(file: source, dialect: reader.dialect))
-        let steps = IngestionRun(
-            source: source, warehouse: warehouse, quarantine: platform.quarantine,
-            coherence: CacheCoherence(platform: platform), keepsSummaries: keepsSummaries)
-        return try await steps.run(
-            report, start: start, batches: ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) },
-            prepare: { try PenguinBatch($0, schema: schema, documents: documents, source: source, at: Date()) },
-            lake: { [lake = platform.lake] (batch: PenguinBatch) in try await lake.upsert(batch.lake) },
-            records: { $0.rows.records }, progress: progress)
-    }
-}
-
-/// How the penguins' rows, read with their schema, become the documents of their lake.
-struct PenguinDocuments: Sendable {
-    var coding: PenguinRecords
-    /// Per feature of the schema, whether the file has its column.
-    var fileColumns: [Bool]
-    var provenance: Provenance
-
-    /// The lake batch of `records`.
-    /// - Throws: ``StorageError/notFound(_:)`` for a record that is not a penguin (a class of
-    ///   an edited schema that is not a species), which the bundled schema never reads.
-    func batch(of records: [DatasetRecord]) throws -> LakeBatch {
-        var penguins: [Penguin] = []
-        penguins.reserveCapacity(records.count)
-        for record in records {
-            guard let penguin = coding.penguin(read: record, fileColumns: fileColumns) else {
-                let species = Species.allCases.map(\.rawValue).joined(separator: ", ")
-                throw StorageError.notFound("the species of row \(record.id) among the penguins' (\(species))")
-            }
-            penguins.append(penguin)
-        }
-        return LakeBatch(penguins, from: provenance)
-    }
-}
-
-/// A parsed batch of the penguins made ready for its write, so that the work before the stores
-/// are reached overlaps the previous batch's write: the records and refused rows
-/// (``DatasetBatch``), and the lake documents serialised.
-struct PenguinBatch: IngestBatch {
-    var rows: DatasetBatch
-    var lake: LakeBatch
-    var read: Int { rows.read }
-    var stored: Int { rows.stored }
-    var notUsable: Int { rows.notUsable }
-    var rejected: [QuarantinedRow] { rows.rejected }
-
-    init(_ batch: [DatasetRowOutcome], schema: DatasetSchema, documents: PenguinDocuments, source: String, at time: Date) throws {
-        rows = DatasetBatch(batch, schema: schema, source: source, at: time)
-        lake = try documents.batch(of: rows.records)
+        try await DatasetIngestor(platform: platform, batchSize: batchSize, keepsSummaries: keepsSummaries)
+            .ingest(file: file, schema: platform.warehouse.recordWarehouse.schema, overrides: overrides, progress: progress)
     }
 }
 

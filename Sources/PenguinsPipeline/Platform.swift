@@ -67,7 +67,8 @@ public struct PlatformConfiguration: Sendable, Equatable {
 /// The platform value: one store per role. The CLI and the server build it from a
 /// configuration; nothing else constructs backends.
 public struct Platform: Sendable {
-    public var lake: any Lake
+    /// The penguins' lake: the dataset lake of their schema, the platform's first (`lake`).
+    public var lake: any RecordLake
     public var warehouse: any Warehouse
     /// The penguins' prediction cache: the record cache of their schema, read as species.
     public var cache: PenguinPredictionCache
@@ -89,7 +90,7 @@ public struct Platform: Sendable {
     private var servers = ServerConnections()
 
     public init(
-        lake: any Lake, warehouse: any Warehouse, cache: PenguinPredictionCache, registry: any ModelRegistry,
+        lake: any RecordLake, warehouse: any Warehouse, cache: PenguinPredictionCache, registry: any ModelRegistry,
         predictionLog: any RecordPredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
         accessKeys: any AccessKeyStore = MemoryAccessKeyStore(),
         datasetTables: DatasetTableStores = DatasetTableStores(all: MemoryDatasetTables()),
@@ -141,7 +142,7 @@ public struct Platform: Sendable {
             throw StoreLocationError(role: .cache, location: location.maskedURL, reason: "the cache cannot be kept in postgres://; use redis:// or memory://")
         }
         var platform = Platform(
-            lake: try builder.role(.lake, configuration, as: (any Lake).self) { $0.lake } sqlite: { $0.lake } postgres: { $0.lake },
+            lake: try builder.role(.lake, configuration, as: (any RecordLake).self) { $0.lake } sqlite: { $0.lake } postgres: { $0.lake },
             warehouse: try builder.role(.warehouse, configuration, as: (any Warehouse).self) { $0.warehouse } sqlite: { $0.warehouse } postgres: { $0.warehouse },
             cache: cache,
             registry: try builder.role(.registry, configuration, as: (any ModelRegistry).self) { $0.registry } sqlite: { $0.registry } postgres: { $0.registry },
@@ -211,8 +212,10 @@ public struct Platform: Sendable {
         )
     }
 
-    /// The lake, warehouse, quarantine, model registry and prediction log of a dataset other than the penguins, made (or brought
-    /// up to its schema) in their stores on first use.
+    /// The lake, warehouse, quarantine, model registry, prediction log and prediction cache of
+    /// the dataset of `schema`, made (or brought up to its schema) in their stores on first use.
+    /// The default dataset's are the penguins' own: their first lake, quarantine and registry,
+    /// their warehouse and log, and their prediction cache.
     public func tables(for schema: DatasetSchema) async throws -> DatasetStores {
         DatasetStores(
             schema: schema,
@@ -221,7 +224,7 @@ public struct Platform: Sendable {
             quarantine: try await datasetTables.quarantine.quarantine(for: schema),
             registry: try await datasetTables.registry.registry(for: schema),
             predictionLog: try await datasetTables.predictionLog.predictionLog(for: schema),
-            cache: datasetCaches.cache(ofDataset: schema.name)
+            cache: Platform.isDefaultDataset(schema.name) ? cache.records : datasetCaches.cache(ofDataset: schema.name)
         )
     }
 

@@ -25,7 +25,7 @@ public struct EvolutionReport: Codable, Sendable, Equatable {
 /// from the lake, which kept every source column: the document's member under the feature's
 /// name or one of its `headers`, validated as ingestion validates it. No file is read again.
 /// Rows whose inputs changed this way lose their batch prediction, as on any upsert. The
-/// penguins' documents are read from their own lake, where their other columns sit beside their
+/// penguins' documents, in their lake's own layout, keep their other columns beside their
 /// measurements (`clutch_completion`, `date_egg`, ...).
 public struct SchemaEvolution: Sendable {
     public var platform: Platform
@@ -44,12 +44,7 @@ public struct SchemaEvolution: Sendable {
         var report = EvolutionReport(addedFeatures: added.map { schema.features[$0].name }, backfilled: [:], rejected: [:], rows: 0)
         guard !added.isEmpty else { return report }
         let stores = try await platform.tables(for: schema)
-        let penguins = Platform.isDefaultDataset(schema.name)
-        func page(after: String?) async throws -> [LakeDocument] {
-            penguins
-                ? try await platform.lake.scan(after: after, limit: batchSize)
-                : try await stores.lake.scan(after: after, limit: batchSize)
-        }
+        func page(after: String?) async throws -> [LakeDocument] { try await stores.lake.scan(after: after, limit: batchSize) }
         let validator = SchemaValidator(schema: schema)
         let keys = added.map { index in
             let feature = schema.features[index]
@@ -96,8 +91,7 @@ public struct SchemaEvolution: Sendable {
         }
         // The backfilled rows' cached predictions go too, as their batch predictions did. A cache
         // out of reach is corrected by the next pass: a server's within a second, or an ingestion's.
-        let coherence = penguins ? CacheCoherence(platform: platform) : CacheCoherence(stores: stores)
-        _ = try? await coherence.reconcile()
+        _ = try? await CacheCoherence(stores: stores).reconcile()
         return report
     }
 }

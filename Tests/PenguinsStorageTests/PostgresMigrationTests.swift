@@ -58,7 +58,7 @@ struct PostgresMigrationTests {
         }
 
         try await withPreparedStore(location) { store in
-            #expect(try await store.appliedMigrations().suffix(5) == ["v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations", "v7-access-keys", "v8-model-audit"])
+            #expect(try await store.appliedMigrations().suffix(5) == ["v5-lake-sources", "v6-dataset-migrations", "v7-access-keys", "v8-model-audit", "v9-drop-lake-features-index"])
             #expect(try await store.lake.document(id: "p-old")?.body == old.document, "an old document reads as it was")
             var new = Fixtures.penguin("p-new")
             new.sourceLine = 7
@@ -88,7 +88,7 @@ struct PostgresMigrationTests {
             #expect(try await store.warehouse.shadowComparison(modelVersion: 3, limit: 5)?.disagreements
                 == [ShadowDisagreement(penguinID: "p-1", island: "Biscoe", species: "Gentoo", swift: "Gentoo", spark: "Adelie")])
             try await FirstPredictionLog.check(store.predictionLog)
-            #expect(try await store.datasetMigrations(of: "penguins").suffix(2) == ["adopt-first-warehouse", "adopt-first-prediction-log"])
+            #expect(try await store.datasetMigrations(of: "penguins").suffix(3) == ["adopt-first-warehouse", "adopt-first-prediction-log", "drop-own-tables-of-first-dataset"])
             var tables: [String] = []
             try await TestServers.withAdministrator { connection, logger in
                 for try await name in try await connection.query(

@@ -124,7 +124,7 @@ struct PostgresStoreTests {
 
     @Test func migrationsAreNamedOrderedAndAppliedOnce() async throws {
         try await TestServers.withPostgresStore("migrations") { store in
-            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations", "v7-access-keys", "v8-model-audit"]
+            let expected = ["v1-lake", "v1-warehouse", "v1-registry", "v1-prediction-log", "v1-quarantine", "v2-warehouse-spark", "v3-warehouse-changes", "v4-dataset-schemas", "v5-lake-sources", "v6-dataset-migrations", "v7-access-keys", "v8-model-audit", "v9-drop-lake-features-index"]
             #expect(try await store.appliedMigrations() == expected)
             // A second store on the same schema applies nothing again and sees the same data.
             try await store.lake.upsert([Fixtures.penguin("p-1")])
@@ -185,31 +185,6 @@ struct PostgresStoreTests {
             #expect(sparkSpecies == ["p-1": nil, "p-2": "Gentoo"])
             #expect(try await warehouse.row(id: "p-1")?.prediction == nil)
             #expect(try await warehouse.shadowComparison(modelVersion: 1, limit: 10)?.compared == 1)
-        }
-    }
-
-    @Test func lakeDocumentsAreQueryableByAMeasurement() async throws {
-        try await TestServers.withPostgresStore("features") { store in
-            var heavy = Fixtures.penguin("p-2", bodyMass: 6000)
-            heavy.otherFields["note"] = .string("heavy")
-            try await store.lake.upsert([Fixtures.penguin("p-1", bodyMass: 3750), heavy, Fixtures.penguin("p-3", bodyMass: 6000)])
-            let found = try await store.lake.documents(where: .bodyMass, equals: 6000, limit: 10)
-            #expect(found.map(\.id) == ["p-2", "p-3"])
-            #expect(found.first?.body == heavy.document)
-            #expect(try await store.lake.documents(where: .bodyMass, equals: 1234, limit: 10).isEmpty)
-            #expect(try await store.lake.documents(where: .bodyMass, equals: 6000, limit: 1).map(\.id) == ["p-2"])
-
-            // The GIN index that answers such queries exists.
-            let schema = try #require(store.location.schema)
-            var definitions: [String] = []
-            try await TestServers.withAdministrator { connection, logger in
-                for try await definition in try await connection.query(
-                    "SELECT indexdef FROM pg_indexes WHERE schemaname = \(schema) AND tablename = 'lake'", logger: logger
-                ).decode(String.self) {
-                    definitions.append(definition)
-                }
-            }
-            #expect(definitions.contains { $0.contains("USING gin") && $0.contains("features") })
         }
     }
 

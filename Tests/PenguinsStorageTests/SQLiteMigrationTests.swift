@@ -51,7 +51,7 @@ import Testing
         let store = try SQLiteStore(directory: directory.url)
         try await FirstWarehouse.check(store.warehouse)
         try await FirstPredictionLog.check(store.predictionLog)
-        #expect(try await store.datasetMigrations(of: "penguins").suffix(2) == ["adopt-first-warehouse", "adopt-first-prediction-log"])
+        #expect(try await store.datasetMigrations(of: "penguins").suffix(3) == ["adopt-first-warehouse", "adopt-first-prediction-log", "drop-own-tables-of-first-dataset"])
         let tables = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
         #expect(!tables.contains("warehouse") && !tables.contains("warehouse_changes") && !tables.contains("prediction_log"))
         #expect(tables.contains("lake"), "the lake stays where it is")
@@ -60,6 +60,37 @@ import Testing
         #expect(try await again.warehouse.count() == 2)
         #expect(try await again.predictionLog.count() == 3)
         #expect(try await again.datasetMigrations(of: "penguins").filter { $0 == "adopt-first-warehouse" }.count == 1)
+    }
+
+    /// The default dataset's lake, quarantine and registry are the platform's first tables,
+    /// which the stores of its name (``DatasetTablesProvider``) read and write; the empty tables
+    /// of its own name that an earlier version made beside them are dropped once.
+    @Test func thePenguinsKeepTheFirstLakeQuarantineAndRegistry() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ownTables = ["ds_penguins_lake", "ds_penguins_quarantine", "ds_penguins_model_versions", "ds_penguins_model_promotions", "ds_penguins_model_audit"]
+        func tables(_ store: SQLiteStore) async throws -> Set<String> {
+            Set(try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
+        }
+        do {
+            // As an earlier version left the store: the penguins' own tables made, and empty.
+            let store = try SQLiteStore(directory: directory.url)
+            try await store.pool.write { db in
+                for table in ownTables { try db.execute(sql: "CREATE TABLE \(table) (id INTEGER)") }
+                try db.execute(sql: "DELETE FROM dataset_migrations WHERE name = 'drop-own-tables-of-first-dataset'")
+            }
+        }
+        let store = try SQLiteStore(directory: directory.url)
+        #expect(try await tables(store).isDisjoint(with: ownTables))
+        #expect(try await tables(store).isSuperset(of: ["lake", "quarantine", "model_versions", "model_promotions", "model_audit"]))
+
+        let penguins = BundledSchemas.penguins
+        try await store.lake(for: penguins).upsert([Fixtures.penguin("p-1")])
+        #expect(try await store.lake.document(id: "p-1")?.body == Fixtures.penguin("p-1").document)
+        try await store.quarantine(for: penguins).append([QuarantinedRow(file: "f.csv", line: 3, rawText: "x", reason: "bad", quarantinedAt: Date())])
+        #expect(try await store.quarantine.count() == 1)
+        let version = try await store.registry(for: penguins).register(artifact: Data("model".utf8), createdAt: Date())
+        #expect(try await store.registry.model(version: version)?.artifact == Data("model".utf8))
     }
 
     /// An entry the penguins' first cache wrote (by species name) still reads as the prediction

@@ -10,7 +10,7 @@ import Testing
     }
 
     @Test func memoryLake() async throws {
-        try await checkLakeContract(MemoryLake())
+        try await checkLakeContract(MemoryRecordLake(schema: BundledSchemas.penguins))
     }
 
     @Test func sqliteWarehouse() async throws {

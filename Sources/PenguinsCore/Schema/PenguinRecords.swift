@@ -153,6 +153,12 @@ public struct PenguinRecords: Sendable {
         return penguin
     }
 
+    /// The penguin a row of `provenance`'s file was read as (``penguin(read:fileColumns:)``,
+    /// with the file's columns when known, else the features the record has).
+    public func penguin(read record: DatasetRecord, from provenance: Provenance?) -> Penguin? {
+        penguin(read: record, fileColumns: provenance?.featureColumns ?? record.features.map { $0 != nil })
+    }
+
     /// The island of a level index of the island feature, or nil.
     public func island(level value: Double) -> Island? { level(value, in: islands) }
 

@@ -93,4 +93,14 @@ extension DatasetTables {
             "DROP TABLE prediction_log",
         ])
     }
+
+    /// The step that drops the lake, quarantine and registry tables the default dataset was
+    /// once given of its own name (`ds_penguins_lake`, ...) beside the first ones, which it
+    /// keeps: nothing wrote to them, since every write of the penguins went to the first tables.
+    func dropOwnTablesOfFirstDataset() -> DatasetMigration {
+        let own = ownRegistry
+        return DatasetMigration(
+            name: "drop-own-tables-of-first-dataset",
+            statements: [ownLake, ownQuarantine, own.audit, own.promotions, own.versions].map { "DROP TABLE IF EXISTS \($0)" })
+    }
 }

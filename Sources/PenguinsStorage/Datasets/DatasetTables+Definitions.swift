@@ -18,17 +18,19 @@ extension DatasetTables {
     /// feature the schema gained since the warehouse was made (its column is added, empty, to be
     /// backfilled from the lake, which kept the source column all along).
     func migrations(_ dialect: SQLDialect, existingWarehouseColumns existing: Set<String>) -> [DatasetMigration] {
+        // The first tables exist already: the platform's own migrations made them.
+        let first = keepsFirstTables
         var steps = [
-            DatasetMigration(name: "create-lake", statements: createLake(dialect)),
+            DatasetMigration(name: "create-lake", statements: first ? [] : createLake(dialect)),
             DatasetMigration(name: "create-warehouse", statements: createWarehouse(dialect)),
-            DatasetMigration(name: "create-quarantine", statements: createQuarantine(dialect)),
-            DatasetMigration(name: "create-registry", statements: createRegistry(dialect)),
+            DatasetMigration(name: "create-quarantine", statements: first ? [] : createQuarantine(dialect)),
+            DatasetMigration(name: "create-registry", statements: first ? [] : createRegistry(dialect)),
             DatasetMigration(name: "create-prediction-log", statements: createPredictionLog(dialect)),
             DatasetMigration(name: "add-spark-columns", statements: addSparkColumns(dialect)),
             DatasetMigration(name: "create-change-log", statements: createChangeLog(dialect)),
             DatasetMigration(name: "add-prediction-ids", statements: addPredictionIDs(dialect)),
             DatasetMigration(name: "create-feedback", statements: createFeedback(dialect)),
-            DatasetMigration(name: "create-model-audit", statements: registry.createAudit(dialect)),
+            DatasetMigration(name: "create-model-audit", statements: first ? [] : registry.createAudit(dialect)),
             DatasetMigration(name: "create-data-version", statements: createDataVersion(dialect)),
         ]
         steps.append(DatasetMigration(name: "create-insertion-log", statements: createInsertionLog(dialect)))
@@ -51,6 +53,7 @@ extension DatasetTables {
         if schema.name == BundledSchemas.defaultName {
             steps.append(adoptFirstWarehouse(dialect))
             steps.append(adoptFirstPredictionLog(dialect))
+            steps.append(dropOwnTablesOfFirstDataset())
         }
         return steps
     }

@@ -7,15 +7,30 @@ import PenguinsCore
 /// `ds_<name>_quarantine`, `ds_<name>_prediction_log`, `ds_<name>_changes` and the registry's two tables. Columns take the schema's names: the id column, the target, each
 /// feature, then ``PenguinsCore/DatasetSchema/warehouseColumnNames``.
 ///
+/// The default dataset keeps the platform's first lake, quarantine and registry (`lake`,
+/// `quarantine`, `model_versions`, ...), which held the penguins before every dataset had
+/// tables of its own (``keepsFirstTables``); its other tables are named as any dataset's.
+///
 /// Dataset and column names are validated by the schema (lowercase letters, digits and
 /// underscores), and are quoted wherever they are written into SQL all the same.
 struct DatasetTables: Sendable {
     let schema: DatasetSchema
 
-    var lake: String { "ds_\(schema.name)_lake" }
+    /// Whether the dataset's lake, quarantine and registry are the platform's first tables:
+    /// true for the default dataset.
+    var keepsFirstTables: Bool { schema.name == BundledSchemas.defaultName }
+
+    var lake: String { keepsFirstTables ? "lake" : ownLake }
+    /// The column of ``lake`` that holds a document's id.
+    var lakeIDColumn: String { keepsFirstTables ? "penguin_id" : "id" }
+    /// How the documents of ``lake`` are written.
+    var lakeLayout: LakeLayout { keepsFirstTables ? .penguins : .records }
     var warehouse: String { "ds_\(schema.name)_warehouse" }
     var warehouseIDs: String { "ds_\(schema.name)_warehouse_ids" }
-    var quarantine: String { "ds_\(schema.name)_quarantine" }
+    var quarantine: String { keepsFirstTables ? "quarantine" : ownQuarantine }
+    /// The names the dataset's lake and quarantine have when it does not keep the first tables.
+    var ownLake: String { "ds_\(schema.name)_lake" }
+    var ownQuarantine: String { "ds_\(schema.name)_quarantine" }
     var predictionLog: String { "ds_\(schema.name)_prediction_log" }
     /// The ground truth of logged and stored predictions.
     var feedback: String { "ds_\(schema.name)_feedback" }
@@ -307,9 +322,22 @@ struct ModelRegistryTables: Sendable {
 }
 
 extension DatasetTables {
-    /// The dataset's model registry: `ds_<name>_model_versions` and `ds_<name>_model_promotions`.
-    var registry: ModelRegistryTables {
+    /// The dataset's model registry: `ds_<name>_model_versions`, `ds_<name>_model_promotions`
+    /// and `ds_<name>_model_audit`, or the platform's first registry (``keepsFirstTables``).
+    var registry: ModelRegistryTables { keepsFirstTables ? .penguins : ownRegistry }
+
+    /// The registry's tables when the dataset does not keep the first tables.
+    var ownRegistry: ModelRegistryTables {
         ModelRegistryTables(
             versions: "ds_\(schema.name)_model_versions", promotions: "ds_\(schema.name)_model_promotions", audit: "ds_\(schema.name)_model_audit")
     }
+}
+
+/// How a lake writes its documents.
+enum LakeLayout: Sendable {
+    /// The schema's document of each record (``PenguinsCore/DatasetSchema/document(of:from:)``).
+    case records
+    /// The penguins' document of each record: the shape the platform's first lake has always
+    /// kept (``PenguinsCore/Penguin/document``), its measurements under `features`.
+    case penguins
 }

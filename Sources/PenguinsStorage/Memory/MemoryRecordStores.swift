@@ -1,14 +1,18 @@
 import Foundation
 import PenguinsCore
 
-/// The lake of one dataset held in memory. Same semantics as ``SQLiteRecordLake``.
+/// The lake of one dataset held in memory. Same semantics as ``SQLiteRecordLake``, the
+/// penguins' documents in their own layout too.
 public actor MemoryRecordLake: RecordLake {
     public nonisolated let schema: DatasetSchema
     private var documents: [String: LakeDocument] = [:]
+    /// The penguins' coding when the documents are theirs (``LakeLayout/penguins``).
+    private let penguins: PenguinRecords?
 
     public init(schema: DatasetSchema, documents: [String: LakeDocument] = [:]) {
         self.schema = schema
         self.documents = documents
+        penguins = DatasetTables(schema: schema).lakeLayout == .penguins ? PenguinRecords(schema: schema) : nil
     }
 
     /// The same documents, written from now on with `schema`.
@@ -16,10 +20,12 @@ public actor MemoryRecordLake: RecordLake {
         MemoryRecordLake(schema: schema, documents: documents)
     }
 
-    public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) {
-        for record in records {
-            documents[record.id] = LakeDocument(id: record.id, body: schema.document(of: record, from: provenance))
+    public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) throws {
+        let bodies = try records.map { record in
+            guard let penguins else { return schema.document(of: record, from: provenance) }
+            return try LakeDocumentEncoder.penguin(record, coding: penguins, provenance: provenance).document(from: provenance)
         }
+        for (record, body) in zip(records, bodies) { documents[record.id] = LakeDocument(id: record.id, body: body) }
     }
 
     public func document(id: String) -> LakeDocument? { documents[id] }
@@ -295,10 +301,17 @@ public actor MemoryDatasetTables: DatasetTablesProvider {
     private var registries: [String: MemoryModelRegistry] = [:]
     private var predictionLogs: [String: MemoryRecordPredictionLog] = [:]
 
-    /// Tables holding `warehouses` and `predictionLogs` (by their schema's dataset) from the start.
-    public init(warehouses: [MemoryRecordWarehouse] = [], predictionLogs: [MemoryRecordPredictionLog] = []) {
+    /// Tables holding `lakes`, `warehouses` and `predictionLogs` (by their schema's dataset),
+    /// and `quarantines` and `registries` (by dataset name) from the start.
+    public init(
+        lakes: [MemoryRecordLake] = [], warehouses: [MemoryRecordWarehouse] = [], predictionLogs: [MemoryRecordPredictionLog] = [],
+        quarantines: [String: MemoryQuarantine] = [:], registries: [String: MemoryModelRegistry] = [:]
+    ) {
+        for lake in lakes { self.lakes[lake.schema.name] = lake }
         for warehouse in warehouses { self.warehouses[warehouse.schema.name] = warehouse }
         for log in predictionLogs { self.predictionLogs[log.schema.name] = log }
+        self.quarantines = quarantines
+        self.registries = registries
     }
 
     public func lake(for schema: DatasetSchema) async -> any RecordLake {

@@ -179,6 +179,9 @@ enum PostgresMigrations {
         ]),
         // The audit trail of the penguins' registry: every promotion and rollback.
         ("v8-model-audit", ModelRegistryTables.penguins.createAudit(.postgres)),
+        // The lake is read by id only, as every dataset's: the index on the penguins'
+        // measurements only slowed its writes.
+        ("v9-drop-lake-features-index", ["DROP INDEX IF EXISTS lake_features"]),
     ]
 
     /// The name of an island's warehouse partition: `warehouse_` and the island's name in

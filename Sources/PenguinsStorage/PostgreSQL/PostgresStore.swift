@@ -42,8 +42,8 @@ public final class PostgresStore: Sendable {
     /// within ``slowOperationCheck``, by a probe of its own).
     public let bulkOperationTimeout: Duration
 
-    /// The document lake.
-    public var lake: PostgresLake { PostgresLake(store: self) }
+    /// The penguins' document lake, the first lake: the dataset lake of their bundled schema.
+    public var lake: PostgresRecordLake { PostgresRecordLake(store: self, tables: Self.penguinTables) }
     /// The analytical warehouse.
     public var warehouse: PenguinWarehouse<PostgresRecordWarehouse> {
         PenguinWarehouse(records: PostgresRecordWarehouse(store: self, tables: Self.penguinTables))

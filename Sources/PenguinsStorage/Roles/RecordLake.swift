@@ -1,5 +1,15 @@
 import PenguinsCore
 
+/// A stored lake document: the record's id and its schema-free JSON.
+public struct LakeDocument: Hashable, Sendable {
+    public var id: String
+    public var body: JSONValue
+    public init(id: String, body: JSONValue) {
+        self.id = id
+        self.body = body
+    }
+}
+
 /// The document lake of one dataset: one JSON document per record with every column of its
 /// source row (``PenguinsCore/DatasetSchema/document(of:from:)``), `_provenance` included when
 /// the record was read from a file.

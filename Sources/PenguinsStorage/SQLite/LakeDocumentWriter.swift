@@ -68,9 +68,12 @@ struct LakeDocumentWriter {
 
     /// Replaces ``bytes`` with the document of `penguin`.
     mutating func write(_ penguin: Penguin) {
-        out.bytes.removeAll(keepingCapacity: true)
+        removeAll()
         append(penguin)
     }
+
+    /// Empties ``bytes``, keeping the buffer.
+    mutating func removeAll() { out.bytes.removeAll(keepingCapacity: true) }
 
     /// Appends the document of `penguin` to ``bytes``.
     mutating func append(_ penguin: Penguin) {

@@ -3,8 +3,12 @@ import GRDB
 import PenguinsCore
 
 /// The lake of one dataset in SQLite: table `ds_<name>_lake (id, document, source_id,
-/// source_line)`, each document as compact JSON text with sorted keys and its source kept in
-/// columns (shared `lake_sources`), as ``SQLiteLake`` keeps the penguins'.
+/// source_line)` (for the default dataset, the first lake, `lake (penguin_id, ...)`), each
+/// document as compact JSON text with sorted keys in its layout (``LakeLayout``), and where it
+/// was read from kept in columns: `source_id` names a (file, encoding) of the shared
+/// `lake_sources`, `source_line` the line. Reads put `_provenance` back.
+///
+/// New fields of a document need no migration: the document is stored whole.
 public struct SQLiteRecordLake: RecordLake {
     let pool: DatabasePool
     let tables: DatasetTables
@@ -16,21 +20,22 @@ public struct SQLiteRecordLake: RecordLake {
         guard !records.isEmpty else { return }
         // The documents are written before the write transaction starts, so the warehouse upsert
         // of the same batch (run concurrently) overlaps with that work.
-        var writer = RecordDocumentWriter(schema: tables.schema, capacity: records.count * 192)
+        let records = records.lastOfEachID(\.id)
+        var writer = LakeDocumentEncoder(tables.lakeLayout, schema: tables.schema, provenance: provenance, capacity: records.count * 256)
         var documentEnds: [Int] = []
         documentEnds.reserveCapacity(records.count)
         for record in records {
-            writer.append(record)
+            try writer.append(record)
             documentEnds.append(writer.bytes.count)
         }
         let documents = writer.bytes
         let ends = documentEnds
         let source = provenance.map(LakeSource.init)
-        let table = tables.lake
+        let (table, idColumn) = (tables.lake, tables.lakeIDColumn)
         let ids = BoundTexts(records.map(\.id)), lines = records.map(\.sourceLine)
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
-            try db.upsertLakeDocuments(table: table, idColumn: "id", ids: ids, lines: lines, documents: documents, ends: ends, sourceID: sourceID)
+            try db.upsertLakeDocuments(table: table, idColumn: idColumn, ids: ids, lines: lines, documents: documents, ends: ends, sourceID: sourceID)
         }
     }
 
@@ -44,23 +49,23 @@ public struct SQLiteRecordLake: RecordLake {
     }
 
     private var selection: String {
-        "SELECT l.id, l.document, s.file, s.encoding, l.source_line FROM \(tables.lake) l LEFT JOIN lake_sources s ON s.source_id = l.source_id"
+        "SELECT l.\(tables.lakeIDColumn), l.document, s.file, s.encoding, l.source_line FROM \(tables.lake) l LEFT JOIN lake_sources s ON s.source_id = l.source_id"
     }
 
     public func document(id: String) async throws -> LakeDocument? {
-        let sql = "\(selection) WHERE l.id = ?"
+        let sql = "\(selection) WHERE l.\(tables.lakeIDColumn) = ?"
         // A point read, run on the calling thread (see `readOnCallingThread`).
         return try pool.readOnCallingThread { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map(SQLiteRecordLake.document) }
     }
 
     public func scan(after: String?, limit: Int) async throws -> [LakeDocument] {
         guard limit > 0 else { return [] }
-        let selection = selection
+        let (selection, id) = (selection, tables.lakeIDColumn)
         return try await pool.readInBackground { db in
             if let after {
-                return try Row.fetchAll(db.cachedStatement(sql: "\(selection) WHERE l.id > ? ORDER BY l.id LIMIT ?"), arguments: [after, limit]).map(SQLiteRecordLake.document)
+                return try Row.fetchAll(db.cachedStatement(sql: "\(selection) WHERE l.\(id) > ? ORDER BY l.\(id) LIMIT ?"), arguments: [after, limit]).map(SQLiteRecordLake.document)
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "\(selection) ORDER BY l.id LIMIT ?"), arguments: [limit]).map(SQLiteRecordLake.document)
+            return try Row.fetchAll(db.cachedStatement(sql: "\(selection) ORDER BY l.\(id) LIMIT ?"), arguments: [limit]).map(SQLiteRecordLake.document)
         }
     }
 

@@ -18,8 +18,8 @@ public final class SQLiteStore: Sendable {
 
     /// The database file.
     public let url: URL
-    /// The document lake.
-    public let lake: SQLiteLake
+    /// The penguins' document lake, the first lake: the dataset lake of their bundled schema.
+    public let lake: SQLiteRecordLake
     /// The penguins' analytical warehouse: the dataset warehouse of their bundled schema.
     public let warehouse: PenguinWarehouse<SQLiteRecordWarehouse>
     /// Versioned model artifacts.
@@ -81,7 +81,7 @@ public final class SQLiteStore: Sendable {
                 reason: "\(error). Check that the data directory exists, is writable, and holds a penguins database."
             )
         }
-        lake = SQLiteLake(pool: pool)
+        lake = SQLiteRecordLake(pool: pool, tables: penguinTables)
         warehouse = PenguinWarehouse(records: SQLiteRecordWarehouse(pool: pool, tables: penguinTables))
         registry = SQLiteModelRegistry(pool: pool)
         datasets = SQLiteDatasetCatalog(pool: pool)

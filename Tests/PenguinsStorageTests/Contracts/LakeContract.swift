@@ -3,8 +3,8 @@ import PenguinsCore
 import PenguinsStorage
 import Testing
 
-/// The behaviour every ``Lake`` backend must show. `lake` must start empty.
-func checkLakeContract(_ lake: some Lake) async throws {
+/// The behaviour every penguins' lake (``RecordLake`` of their schema) must show. `lake` must start empty.
+func checkLakeContract(_ lake: some RecordLake) async throws {
     #expect(try await lake.count() == 0)
     #expect(try await lake.document(id: "nobody") == nil)
     #expect(try await lake.scan(after: nil, limit: 10).isEmpty)
