@@ -38,23 +38,28 @@ public struct DatasetIngestor: Sendable {
         let steps = IngestionRun(
             source: source, warehouse: stores.warehouse, quarantine: stores.quarantine,
             coherence: CacheCoherence(stores: stores), keepsSummaries: keepsSummaries)
+        let lake = stores.lake
         return try await steps.run(
             report, start: start, batches: ReadAhead(reader) { [batchSize] in try $0.nextBatch(maxCount: batchSize) },
-            prepare: { DatasetBatch($0, schema: schema, source: source, at: Date()) },
-            lake: { [lake = stores.lake] (batch: DatasetBatch) in try await lake.upsert(batch.records, from: provenance) },
+            prepare: { try DatasetBatch($0, schema: schema, source: source, at: Date(), lake: lake, provenance: provenance) },
+            lake: { (batch: DatasetBatch) in try await lake.upsert(batch.lake) },
             records: { $0.records }, progress: progress)
     }
 }
 
-/// A parsed batch of a dataset's rows, split into the records to store and the rows refused.
+/// A parsed batch of a dataset's rows made ready for its writes, so that the work before the
+/// stores are reached overlaps the previous batch's writes: the records to store, their lake
+/// documents written, and the rows refused.
 struct DatasetBatch: IngestBatch {
     var read: Int
     var records: [DatasetRecord]
+    var lake: LakeBatch
     var rejected: [QuarantinedRow]
     var notUsable: Int
     var stored: Int { records.count }
 
-    init(_ batch: [DatasetRowOutcome], schema: DatasetSchema, source: String, at time: Date) {
+    /// - Throws: ``PenguinsStorage/StorageError/notFound(_:)`` for a record `lake` cannot write.
+    init(_ batch: [DatasetRowOutcome], schema: DatasetSchema, source: String, at time: Date, lake: any RecordLake, provenance: Provenance) throws {
         var records: [DatasetRecord] = []
         var rejected: [QuarantinedRow] = []
         records.reserveCapacity(batch.count)
@@ -67,6 +72,7 @@ struct DatasetBatch: IngestBatch {
         }
         read = batch.count
         self.records = records
+        self.lake = try lake.batch(records, from: provenance)
         self.rejected = rejected
         notUsable = schema.usableForTraining(records).count { !$0 }
     }

@@ -1,18 +1,14 @@
 import Foundation
 import PenguinsCore
 
-/// The lake of one dataset held in memory. Same semantics as ``SQLiteRecordLake``, the
-/// penguins' documents in their own layout too.
+/// The lake of one dataset held in memory. Same semantics as ``SQLiteRecordLake``.
 public actor MemoryRecordLake: RecordLake {
     public nonisolated let schema: DatasetSchema
     private var documents: [String: LakeDocument] = [:]
-    /// The penguins' coding when the documents are theirs (``LakeLayout/penguins``).
-    private let penguins: PenguinRecords?
 
     public init(schema: DatasetSchema, documents: [String: LakeDocument] = [:]) {
         self.schema = schema
         self.documents = documents
-        penguins = DatasetTables(schema: schema).lakeLayout == .penguins ? PenguinRecords(schema: schema) : nil
     }
 
     /// The same documents, written from now on with `schema`.
@@ -20,12 +16,10 @@ public actor MemoryRecordLake: RecordLake {
         MemoryRecordLake(schema: schema, documents: documents)
     }
 
-    public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) throws {
-        let bodies = try records.map { record in
-            guard let penguins else { return schema.document(of: record, from: provenance) }
-            return try LakeDocumentEncoder.penguin(record, coding: penguins, provenance: provenance).document(from: provenance)
-        }
-        for (record, body) in zip(records, bodies) { documents[record.id] = LakeDocument(id: record.id, body: body) }
+    /// Keeps the documents of the batch as they read back from the text the other lakes store.
+    public func upsert(_ batch: LakeBatch) throws {
+        let bodies = try batch.records.indices.map(batch.document)
+        for (record, body) in zip(batch.records, bodies) { documents[record.id] = LakeDocument(id: record.id, body: body) }
     }
 
     public func document(id: String) -> LakeDocument? { documents[id] }

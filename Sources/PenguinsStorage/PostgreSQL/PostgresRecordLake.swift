@@ -26,15 +26,13 @@ public struct PostgresRecordLake: RecordLake {
     /// the server's work of `INSERT ... ON CONFLICT DO UPDATE`, whose speculative insertion
     /// dominates bulk loads.) An advisory lock serialises concurrent upserts of the table, so
     /// two writers cannot insert one id twice. Within a batch, the last record of an id wins.
-    public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) async throws {
-        let records = records.lastOfEachID(\.id)
+    public func upsert(_ batch: LakeBatch) async throws {
+        let records = batch.records
         guard !records.isEmpty else { return }
-        let source = provenance.map(LakeSource.init)
+        let source = batch.provenance.map(LakeSource.init)
         let (table, id) = (tables.lake, tables.lakeIDColumn)
-        let (layout, schema) = (tables.lakeLayout, tables.schema)
         try await store.transaction(.lake) { connection in
             let logger = store.logger
-            var writer = LakeDocumentEncoder(layout, schema: schema, provenance: provenance, capacity: 512)
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("penguins-lake-upsert:" + table) || current_schema()))", logger: logger)
             try await PostgresStore.prepareBulkWrite(connection, logger: logger)
             var sourceID: Int32?
@@ -45,13 +43,14 @@ public struct PostgresRecordLake: RecordLake {
                 var documents = PostgresArray(of: .jsonb, capacity: (end - chunk) * 256)
                 var sources = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
                 var lines = PostgresArray(of: .int4, capacity: (end - chunk) * 8)
-                for record in records[chunk..<end] {
-                    ids.append(record.id)
-                    try writer.write(record)
-                    writer.bytes.withUnsafeBufferPointer { documents.appendJSONB($0) }
-                    let line = sourceID == nil ? nil : record.sourceLine
-                    sources.append(line == nil ? nil : sourceID)
-                    lines.append(line.map { Int32(clamping: $0) })
+                batch.documents.withUnsafeBufferPointer { texts in
+                    for index in chunk..<end {
+                        ids.append(records[index].id)
+                        documents.appendJSONB(UnsafeBufferPointer(rebasing: texts[batch.range(of: index)]))
+                        let line = sourceID == nil ? nil : records[index].sourceLine
+                        sources.append(line == nil ? nil : sourceID)
+                        lines.append(line.map { Int32(clamping: $0) })
+                    }
                 }
                 try await connection.query("""
                     WITH input AS (

@@ -16,26 +16,15 @@ public struct SQLiteRecordLake: RecordLake {
     public var schema: DatasetSchema { tables.schema }
 
     /// Inserts or replaces documents in one transaction; an unchanged row is not rewritten.
-    public func upsert(_ records: [DatasetRecord], from provenance: Provenance?) async throws {
-        guard !records.isEmpty else { return }
-        // The documents are written before the write transaction starts, so the warehouse upsert
-        // of the same batch (run concurrently) overlaps with that work.
-        let records = records.lastOfEachID(\.id)
-        var writer = LakeDocumentEncoder(tables.lakeLayout, schema: tables.schema, provenance: provenance, capacity: records.count * 256)
-        var documentEnds: [Int] = []
-        documentEnds.reserveCapacity(records.count)
-        for record in records {
-            try writer.append(record)
-            documentEnds.append(writer.bytes.count)
-        }
-        let documents = writer.bytes
-        let ends = documentEnds
-        let source = provenance.map(LakeSource.init)
+    public func upsert(_ batch: LakeBatch) async throws {
+        guard !batch.records.isEmpty else { return }
+        let source = batch.provenance.map(LakeSource.init)
         let (table, idColumn) = (tables.lake, tables.lakeIDColumn)
-        let ids = BoundTexts(records.map(\.id)), lines = records.map(\.sourceLine)
+        let ids = BoundTexts(batch.records.map(\.id)), lines = batch.records.map(\.sourceLine)
         try await pool.write { db in
             let sourceID = try source.flatMap { try SQLiteRecordLake.sourceID(of: $0, in: db) }
-            try db.upsertLakeDocuments(table: table, idColumn: idColumn, ids: ids, lines: lines, documents: documents, ends: ends, sourceID: sourceID)
+            try db.upsertLakeDocuments(
+                table: table, idColumn: idColumn, ids: ids, lines: lines, documents: batch.documents, ends: batch.ends, sourceID: sourceID)
         }
     }
 
