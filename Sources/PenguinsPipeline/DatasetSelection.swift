@@ -73,7 +73,7 @@ extension Platform {
         return platform
     }
 
-    private static func penguinWarehouse<Records: RecordWarehouse>(over records: Records) -> any Warehouse {
+    private static func penguinWarehouse<Records: RecordWarehouse>(over records: Records) -> any PenguinWarehouseView {
         PenguinWarehouse(records: records)
     }
 }

@@ -69,7 +69,7 @@ public struct PlatformConfiguration: Sendable, Equatable {
 public struct Platform: Sendable {
     /// The penguins' lake: the dataset lake of their schema, the platform's first (`lake`).
     public var lake: any RecordLake
-    public var warehouse: any Warehouse
+    public var warehouse: any PenguinWarehouseView
     /// The penguins' prediction cache: the record cache of their schema, read as species.
     public var cache: PenguinPredictionCache
     public var registry: any ModelRegistry
@@ -81,8 +81,9 @@ public struct Platform: Sendable {
     /// The API keys (their digests), kept where the registry is.
     public var accessKeys: any AccessKeyStore
     public var configuration: PlatformConfiguration
-    /// The stores that keep the tables of datasets other than the penguins, by role: each
-    /// dataset's lake, warehouse and quarantine live where the platform's do.
+    /// The stores that keep the tables of every dataset, by role (the default dataset's being
+    /// the penguins' own): each dataset's lake, warehouse and quarantine live where the
+    /// platform's do.
     public var datasetTables: DatasetTableStores
     /// The prediction caches of datasets other than the penguins, where the penguins' cache is.
     public var datasetCaches: any RecordPredictionCaches
@@ -90,7 +91,7 @@ public struct Platform: Sendable {
     private var servers = ServerConnections()
 
     public init(
-        lake: any RecordLake, warehouse: any Warehouse, cache: PenguinPredictionCache, registry: any ModelRegistry,
+        lake: any RecordLake, warehouse: any PenguinWarehouseView, cache: PenguinPredictionCache, registry: any ModelRegistry,
         predictionLog: any RecordPredictionLog, quarantine: any Quarantine, datasets: any DatasetCatalog = MemoryDatasetCatalog(),
         accessKeys: any AccessKeyStore = MemoryAccessKeyStore(),
         datasetTables: DatasetTableStores = DatasetTableStores(all: MemoryDatasetTables()),
@@ -143,7 +144,7 @@ public struct Platform: Sendable {
         }
         var platform = Platform(
             lake: try builder.role(.lake, configuration, as: (any RecordLake).self) { $0.lake } sqlite: { $0.lake } postgres: { $0.lake },
-            warehouse: try builder.role(.warehouse, configuration, as: (any Warehouse).self) { $0.warehouse } sqlite: { $0.warehouse } postgres: { $0.warehouse },
+            warehouse: try builder.role(.warehouse, configuration, as: (any PenguinWarehouseView).self) { $0.warehouse } sqlite: { $0.warehouse } postgres: { $0.warehouse },
             cache: cache,
             registry: try builder.role(.registry, configuration, as: (any ModelRegistry).self) { $0.registry } sqlite: { $0.registry } postgres: { $0.registry },
             predictionLog: try builder.role(.predictionLog, configuration, as: (any RecordPredictionLog).self) { $0.predictionLog } sqlite: { $0.predictionLog } postgres: { $0.predictionLog },

@@ -50,7 +50,7 @@ public struct TrainingData: Sendable {
 
     /// Reads every usable row of the warehouse, a chunk at a time (the read's columns are never
     /// held whole), in the warehouse's key order.
-    public static func load(from warehouse: any Warehouse) async throws -> TrainingData {
+    public static func load(from warehouse: any PenguinWarehouseView) async throws -> TrainingData {
         let records = warehouse.recordWarehouse
         let coding = PenguinRecords(schema: records.schema)
         let indices = coding.measurementIndices + [coding.islandIndex, coding.sexIndex]

@@ -8,7 +8,7 @@ import PenguinsCore
 /// penguins' other fields; see ``PenguinsCore/PenguinRecords``), so models of any features can
 /// train on the penguins. Rows of an island come in id order; a change of any feature (sex and
 /// year too) clears a row's prediction and is logged, as in every dataset's warehouse.
-public struct PenguinWarehouse<Records: RecordWarehouse>: Warehouse {
+public struct PenguinWarehouse<Records: RecordWarehouse>: PenguinWarehouseView {
     /// The dataset warehouse the penguins are stored in.
     public let records: Records
     let coding: PenguinRecords

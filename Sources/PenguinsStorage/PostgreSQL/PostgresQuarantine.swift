@@ -1,10 +1,10 @@
 import Foundation
 import PostgresNIO
 
-/// The quarantine in PostgreSQL: table `quarantine`, unique on (file, line). Appending a row for
-/// a (file, line) already present replaces it and gives it a new position in the append order,
-/// so it counts as new for ``rows(limit:)``, as in ``SQLiteQuarantine``. Each dataset other than
-/// the penguins has a table of the same shape of its own (`ds_<name>_quarantine`).
+/// The quarantine of a dataset in PostgreSQL: table `ds_<name>_quarantine` (the default
+/// dataset's, the first one, `quarantine`), unique on (file, line). Appending a row for a
+/// (file, line) already present replaces it and gives it a new position in the append order,
+/// so it counts as new for ``rows(limit:)``, as in ``SQLiteQuarantine``.
 public struct PostgresQuarantine: Quarantine {
     let store: PostgresStore
     /// The table: `quarantine`, or a dataset's.

@@ -14,8 +14,8 @@ public protocol ChangeLog: Sendable {
 
 /// Rows whose prediction inputs changed, read from a warehouse's change log.
 ///
-/// Every upsert that changes a stored row's prediction inputs (the penguins' island, species or
-/// measurements; a dataset's target or features: what clears its prediction columns) appends the
+/// Every upsert that changes a stored row's prediction inputs (its target or features: what
+/// clears its prediction columns) appends the
 /// row's id to the log under a new, increasing sequence number, in the same transaction as the
 /// change. Caches follow the log to drop the predictions computed from old values (see
 /// `CacheCoherence` in the pipeline).

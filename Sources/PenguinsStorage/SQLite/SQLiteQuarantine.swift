@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 
-/// The quarantine in SQLite: table `quarantine`, unique on (file, line). Appending a row for a
-/// (file, line) already present replaces it, so re-ingesting a file adds nothing. Each dataset
-/// other than the penguins has a table of the same shape of its own (`ds_<name>_quarantine`).
+/// The quarantine of a dataset in SQLite: table `ds_<name>_quarantine` (the default dataset's,
+/// the first one, `quarantine`), unique on (file, line). Appending a row for a (file, line)
+/// already present replaces it, so re-ingesting a file adds nothing.
 public struct SQLiteQuarantine: Quarantine {
     let pool: DatabasePool
     /// The table: `quarantine`, or a dataset's.

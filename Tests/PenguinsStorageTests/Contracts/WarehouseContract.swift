@@ -3,8 +3,8 @@ import PenguinsCore
 import PenguinsStorage
 import Testing
 
-/// The behaviour every ``Warehouse`` backend must show. `warehouse` must start empty.
-func checkWarehouseContract(_ warehouse: some Warehouse) async throws {
+/// The behaviour the penguins' warehouse (``PenguinWarehouseView``) must show over every backend. `warehouse` must start empty.
+func checkWarehouseContract(_ warehouse: some PenguinWarehouseView) async throws {
     #expect(try await warehouse.count() == 0)
     #expect(try await warehouse.row(id: "nobody") == nil)
     #expect(try await warehouse.aggregatesByIsland().isEmpty)
@@ -87,7 +87,7 @@ func checkWarehouseContract(_ warehouse: some Warehouse) async throws {
 }
 
 /// Paging and aggregates on a larger mixed set. `warehouse` must start empty.
-func checkWarehouseBatchesAndAggregates(_ warehouse: some Warehouse) async throws {
+func checkWarehouseBatchesAndAggregates(_ warehouse: some PenguinWarehouseView) async throws {
     let penguins = Fixtures.mixedPenguins(count: 250)
     try await warehouse.upsert(penguins)
     let scoredIDs = penguins.prefix(40).map(\.id)
@@ -133,7 +133,7 @@ func checkWarehouseBatchesAndAggregates(_ warehouse: some Warehouse) async throw
 
 /// The change log: every change of a stored row's prediction inputs, and nothing else, is
 /// logged in order. `warehouse` must start empty.
-func checkWarehouseChangeLog(_ warehouse: some Warehouse) async throws {
+func checkWarehouseChangeLog(_ warehouse: some PenguinWarehouseView) async throws {
     #expect(try await warehouse.latestChange() == 0)
     #expect(try await warehouse.changes(after: 0, limit: 10) == WarehouseChanges(ids: [], through: 0, isComplete: true))
 

@@ -41,12 +41,14 @@ public struct IslandAggregate: Hashable, Sendable, Codable {
     }
 }
 
-/// The penguins' analytical warehouse, partitioned by island and keyed (island, penguin id):
-/// ``PenguinWarehouse``, over the dataset warehouse of their schema.
+/// The penguins' warehouse read and written as ``PenguinsCore/Penguin``s: not a storage role
+/// of its own but a view of the dataset warehouse of their schema (``recordWarehouse``), for the
+/// penguins' own API routes, pages and commands, which speak of species, islands and
+/// measurements. ``PenguinWarehouse`` is the view over each store's warehouse.
 ///
 /// Only the warehouse columns of a ``Penguin`` are kept (id, species, island, measurements,
 /// sex, year); `otherFields` come back empty.
-public protocol Warehouse: ChangeLog {
+public protocol PenguinWarehouseView: ChangeLog {
     /// Inserts or updates rows by penguin id. Prediction columns survive an upsert whose
     /// species and features are unchanged and are cleared when one changes.
     func upsert(_ penguins: [Penguin]) async throws
