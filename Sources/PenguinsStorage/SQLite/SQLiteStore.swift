@@ -36,6 +36,8 @@ public final class SQLiteStore: Sendable {
     public let predictionCache: PenguinPredictionCache
 
     let pool: DatabasePool
+    /// Copies the pool's write-ahead log into the database on a connection of its own.
+    private let checkpointer: WALCheckpointer
     /// The tables of the penguins' bundled schema, made when the store opens.
     let penguinTables: DatasetTables
     /// The clock of the prediction caches.
@@ -53,9 +55,11 @@ public final class SQLiteStore: Sendable {
         let url = directory.appendingPathComponent(SQLiteStore.fileName)
         self.url = url
         self.now = now
+        checkpointer = WALCheckpointer(path: url.path)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
+            let checkpointer = self.checkpointer
             configuration.prepareDatabase { db in
                 // Page caches: 64 MB for the writer, where ingestion gains from it; 8 MB for each
                 // reader, since a whole-table read passes each page once and several run at once.
@@ -65,9 +69,10 @@ public final class SQLiteStore: Sendable {
                     PRAGMA synchronous = NORMAL;
                     PRAGMA cache_size = -\(cacheKiB);
                     PRAGMA temp_store = MEMORY;
-                    PRAGMA wal_autocheckpoint = 8192;
                     PRAGMA journal_size_limit = 67108864;
                     """)
+                // The log is copied back into the database on a connection of its own.
+                if !db.configuration.readonly { checkpointer.install(on: db) }
             }
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try SQLiteStore.migrator.migrate(pool)
@@ -91,6 +96,12 @@ public final class SQLiteStore: Sendable {
         predictionCache = PenguinPredictionCache(records: SQLiteRecordPredictionCache(penguinsIn: pool, now: now, schema: penguinTables.schema))
         let penguins = penguinTables.schema
         preparedDatasets.withLock { $0[penguins.name] = penguins.fingerprint }
+    }
+
+    /// Closes the checkpointer's connection first, so that the pool's connections, closed
+    /// next, leave the log copied into the database and removed.
+    deinit {
+        checkpointer.close()
     }
 
     /// True once the SQLite library is configured for the platform (see
