@@ -28,7 +28,8 @@ struct LakeDocumentEncoder {
         }
     }
 
-    /// Appends the document of `record`.
+    /// Appends the document of `record`: in the penguins' layout, the document of the penguin
+    /// it was read as (``PenguinsCore/PenguinRecords/penguin(read:from:)``).
     /// - Throws: ``StorageError/notFound(_:)`` for a record that is not a penguin in a
     ///   penguins' lake (a class that is no species, or no island), which their schema never reads.
     mutating func append(_ record: DatasetRecord) throws {
@@ -36,24 +37,10 @@ struct LakeDocumentEncoder {
             records?.append(record)
             return
         }
-        penguins?.append(try Self.penguin(record, coding: coding, provenance: provenance))
-    }
-
-    /// The penguin of a record of a penguins' lake read from `provenance`
-    /// (``PenguinsCore/PenguinRecords/penguin(read:from:)``).
-    /// - Throws: ``StorageError/notFound(_:)`` when the record is not a penguin.
-    static func penguin(_ record: DatasetRecord, coding: PenguinRecords, provenance: Provenance?) throws -> Penguin {
         guard let penguin = coding.penguin(read: record, from: provenance) else {
             let species = Species.allCases.map(\.rawValue).joined(separator: ", ")
             throw StorageError.notFound("the species and island of row \(record.id) among the penguins' (\(species))")
         }
-        return penguin
-    }
-
-    /// Replaces the texts with the document of `record` alone.
-    mutating func write(_ record: DatasetRecord) throws {
-        records?.removeAll()
-        penguins?.removeAll()
-        try append(record)
+        penguins?.append(penguin)
     }
 }

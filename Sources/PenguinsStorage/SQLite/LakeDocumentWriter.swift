@@ -68,12 +68,9 @@ struct LakeDocumentWriter {
 
     /// Replaces ``bytes`` with the document of `penguin`.
     mutating func write(_ penguin: Penguin) {
-        removeAll()
+        out.bytes.removeAll(keepingCapacity: true)
         append(penguin)
     }
-
-    /// Empties ``bytes``, keeping the buffer.
-    mutating func removeAll() { out.bytes.removeAll(keepingCapacity: true) }
 
     /// Appends the document of `penguin` to ``bytes``.
     mutating func append(_ penguin: Penguin) {

@@ -44,12 +44,9 @@ struct RecordDocumentWriter {
 
     /// Replaces ``bytes`` with the document of `record`.
     mutating func write(_ record: DatasetRecord) {
-        removeAll()
+        out.bytes.removeAll(keepingCapacity: true)
         append(record)
     }
-
-    /// Empties ``bytes``, keeping the buffer.
-    mutating func removeAll() { out.bytes.removeAll(keepingCapacity: true) }
 
     /// Appends the document of `record` to ``bytes``.
     mutating func append(_ record: DatasetRecord) {
