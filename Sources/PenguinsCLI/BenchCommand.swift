@@ -21,9 +21,7 @@ struct BenchCommand: AsyncParsableCommand {
         try await reportingErrors {
             let platform = try await global.platform()
             let benchmark = StoreBenchmark(platform: platform, iterations: iterations, warmUp: warmUp)
-            let results = Platform.isDefaultDataset(dataset.name)
-                ? try await benchmark.run()
-                : try await benchmark.run(dataset: try await platform.schema(ofDataset: dataset.name))
+            let results = try await benchmark.run(dataset: try await platform.schema(ofDataset: dataset.name))
             switch global.format {
             case .json: try printJSON(results)
             case .table:

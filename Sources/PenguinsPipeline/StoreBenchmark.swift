@@ -33,8 +33,8 @@ public struct StoreLatency: Codable, Sendable {
     }
 }
 
-/// The store benchmark: for the cache, the lake and the warehouse, `warmUp` reads then
-/// `iterations` timed sequential reads of single keys, cycling over real penguin ids.
+/// The store benchmark: for the cache, the lake and the warehouse of a dataset, `warmUp` reads
+/// then `iterations` timed sequential reads of single keys, cycling over its stored ids.
 public struct StoreBenchmark: Sendable {
     public var platform: Platform
     public var iterations: Int
@@ -46,41 +46,16 @@ public struct StoreBenchmark: Sendable {
         self.warmUp = warmUp
     }
 
+    /// The reads of the penguins' stores (``run(dataset:)`` with the schema of their warehouse).
     public func run() async throws -> [StoreLatency] {
-        guard iterations > 0, warmUp >= 0 else { throw PipelineError.invalidOption("--iterations must be positive") }
-        let ids = try await platform.lake.scan(after: nil, limit: iterations + warmUp).map(\.id)
-        guard !ids.isEmpty else { throw PipelineError.emptyWarehouse(dataset: BundledSchemas.defaultName) }
-
-        // The cache holds what scoring put there; in a fresh process, fill it for the keys read.
-        let version = (try? await platform.currentModel().version) ?? 0
-        var entries: [(penguinID: String, prediction: Prediction)] = []
-        for id in ids {
-            let stored = try await platform.warehouse.row(id: id)?.prediction
-            var prediction = stored ?? Prediction(species: .adelie, probabilities: [.adelie: 1], modelVersion: version, predictedAt: Date())
-            prediction.modelVersion = version
-            entries.append((id, prediction))
-        }
-        try await platform.cache.store(entries, ttlSeconds: platform.configuration.cacheTTLSeconds)
-
-        return [
-            try await measure("cache", backend: String(describing: type(of: platform.cache.records)), ids: ids) {
-                _ = try await platform.cache.prediction(penguinID: $0, modelVersion: version)
-            },
-            try await measure("lake", backend: String(describing: type(of: platform.lake)), ids: ids) {
-                _ = try await platform.lake.document(id: $0)
-            },
-            try await measure("warehouse", backend: String(describing: type(of: platform.warehouse)), ids: ids) {
-                _ = try await platform.warehouse.row(id: $0)
-            },
-        ]
+        try await run(dataset: platform.warehouse.recordWarehouse.schema)
     }
 
-    /// The cache, lake and warehouse reads of any dataset's stores (the penguins' go through
-    /// ``run()``): the first `iterations + warmUp` ids of its lake, each read by key. The cache
-    /// is filled for those ids first, as lookups would fill it, with the rows' stored
-    /// predictions (a placeholder for a row not scored yet), under the current model's version.
+    /// The cache, lake and warehouse reads of a dataset's stores (the penguins' their own): the
+    /// first `iterations + warmUp` ids of its lake, each read by key. The cache is filled for
+    /// those ids first, as lookups would fill it, with the rows' stored predictions (a
+    /// placeholder for a row not scored yet), under the current model's version.
     public func run(dataset schema: DatasetSchema) async throws -> [StoreLatency] {
-        if Platform.isDefaultDataset(schema.name) { return try await run() }
         guard iterations > 0, warmUp >= 0 else { throw PipelineError.invalidOption("--iterations must be positive") }
         let stores = try await platform.tables(for: schema)
         let ids = try await stores.lake.scan(after: nil, limit: iterations + warmUp).map(\.id)

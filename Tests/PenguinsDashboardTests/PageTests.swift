@@ -297,13 +297,13 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
     @Test func benchmarksShowsTheTableAndTheLatencyChart() {
         let results = [
             StoreLatency(store: "cache", backend: "MemoryPredictionCache", durations: Array(repeating: 0.000002, count: 1_000)),
-            StoreLatency(store: "lake", backend: "SQLiteLake", durations: Array(repeating: 0.00004, count: 1_000)),
+            StoreLatency(store: "lake", backend: "SQLiteRecordLake", durations: Array(repeating: 0.00004, count: 1_000)),
             StoreLatency(store: "warehouse", backend: "SQLiteWarehouse", durations: Array(repeating: 0.00003, count: 1_000)),
         ]
         let html = Pages.benchmarks(results: results, error: nil)
         expectPage(html, current: .benchmarks)
         for header in ["store", "backend", "reads", "mean (ms)", "p50 (ms)", "p99 (ms)", "reads/s"] { #expect(html.contains(">\(header)</th>")) }
-        #expect(html.contains("<th scope=\"row\">lake</th><td>SQLiteLake</td><td class=\"num\">1,000</td><td class=\"num\">0.0400</td>"))
+        #expect(html.contains("<th scope=\"row\">lake</th><td>SQLiteRecordLake</td><td class=\"num\">1,000</td><td class=\"num\">0.0400</td>"))
         #expect(html.contains("<td class=\"num\">25,000</td>"))
         #expect(occurrences(of: "data-chart=\"bar\"", in: html) == 1)
     }
