@@ -53,8 +53,8 @@ extension Ingestor {
 }
 
 extension Platform {
-    /// The platform with the penguins' warehouse and prediction log read and written with their
-    /// newest registered schema, when an edited one is registered (a feature added with
+    /// The platform with the penguins' lake, warehouse and prediction log read and written with
+    /// their newest registered schema, when an edited one is registered (a feature added with
     /// `penguins datasets add penguins --schema FILE`): the same tables, brought up to that
     /// schema (``tables(for:)``), so that ingestion fills the added columns and models, analyses
     /// and the API can use them. Unchanged when none is registered, when the registered schema
@@ -68,6 +68,7 @@ extension Platform {
               let stores = try? await tables(for: schema)
         else { return self }
         var platform = self
+        platform.lake = stores.lake
         platform.warehouse = Self.penguinWarehouse(over: stores.warehouse)
         platform.predictionLog = stores.predictionLog
         return platform

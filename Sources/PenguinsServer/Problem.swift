@@ -5,9 +5,10 @@ import NIOCore
 import PenguinsPipeline
 import PenguinsStorage
 
-/// One offending input of a rejected request: the field (a body member such as
-/// `bill_length_mm` or `penguins[3].body_mass_g`, a query parameter, a path parameter or a
-/// header) and what is wrong with it.
+/// One offending input of a rejected request: the field (a body member, named as the schema
+/// names it, with the index of its item in a batch, `rows[3].<feature>`, whose items the
+/// penguins' batch calls `penguins`; a query parameter, a path parameter or a header) and what
+/// is wrong with it.
 public struct FieldError: Sendable, Equatable, Codable {
     public var field: String
     public var detail: String
