@@ -41,7 +41,8 @@ extension PostgresStore: DatasetTablesProvider {
         let tables = DatasetTables(schema: schema)
         if preparedDatasets.withLock({ $0[schema.name] == schema.fingerprint }) { return tables }
         let logger = logger
-        try await transaction(.warehouse) { connection in try await Self.applySteps(of: tables, on: connection, logger: logger) }
+        // Like the migrations, a one-time step that can take seconds on a busy server.
+        try await transaction(.warehouse, schemaChange: true) { connection in try await Self.applySteps(of: tables, on: connection, logger: logger) }
         preparedDatasets.withLock { $0[schema.name] = schema.fingerprint }
         return tables
     }

@@ -236,10 +236,12 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` with the pool once the store is prepared, failing with
     /// ``StorageError/unavailable(role:location:reason:)`` after ``operationTimeout`` (with
-    /// `bulk`, a read of a whole table, ``bulkOperationTimeout``) or on any server error.
+    /// `bulk`, a read of a whole table, ``bulkOperationTimeout``; with `schemaChange`, a one-time
+    /// change of tables, ``migrationTimeout``) or on any server error.
     @discardableResult
     func run<Result: Sendable>(
-        _ role: StoreRole, bulk: Bool = false, _ body: @escaping @Sendable (PostgresClient) async throws -> Result
+        _ role: StoreRole, bulk: Bool = false, schemaChange: Bool = false,
+        _ body: @escaping @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {
         if !readiness.withLock({ if case .ready = $0 { true } else { false } }) {
             try await prepare(role: role)
@@ -247,7 +249,9 @@ public final class PostgresStore: Sendable {
         try await checkServer(role)
         let client = client
         do {
-            return try await withServerWatch(timeout: bulk ? bulkOperationTimeout : operationTimeout) { try await body(client) }
+            let timeout = schemaChange ? max(operationTimeout, PostgresStore.migrationTimeout)
+                : bulk ? bulkOperationTimeout : operationTimeout
+            return try await withServerWatch(timeout: timeout) { try await body(client) }
         } catch let error as StorageError {
             throw error
         } catch {
@@ -390,10 +394,11 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` in one transaction on one pooled connection.
     func transaction<Result: Sendable>(
-        _ role: StoreRole, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        _ role: StoreRole, schemaChange: Bool = false,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let logger = logger
-        return try await run(role) { client in
+        return try await run(role, schemaChange: schemaChange) { client in
             try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         }
     }
