@@ -60,41 +60,20 @@ struct TrainCommand: AsyncParsableCommand {
             parameters.maxBins = maxBins
             parameters.seed = seed
             let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
-            let name = dataset.name
-            // The penguins' default model (the four measurements) keeps its own trainer; chosen
-            // features, and every other dataset, train on the dataset's warehouse by its schema.
-            if !Platform.isDefaultDataset(name) || featureNames != nil {
-                let platform = try await global.platform()
-                let schema = try await platform.schema(ofDataset: name)
-                if case .spark(let url) = engine {
-                    let report = try await SparkTrainer(
-                        platform: platform, url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot, force: force
-                    ).train(dataset: schema, features: featureNames)
-                    switch global.format {
-                    case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
-                    case .table: print(TrainCommand.summary(report.swift) + "\n\n" + TrainCommand.sparkSummary(report.spark))
-                    }
-                    return
-                }
-                let report = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction, force: force)
-                    .train(schema: schema, features: featureNames)
-                switch global.format {
-                case .json: try printJSON(TrainOutput(report))
-                case .table: print(TrainCommand.summary(report))
-                }
-                return
-            }
+            let platform = try await global.platform()
+            let schema = try await platform.schema(ofDataset: dataset.name)
             if case .spark(let url) = engine {
                 let report = try await SparkTrainer(
-                    platform: try await global.platform(), url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot, force: force
-                ).train()
+                    platform: platform, url: url, parameters: parameters, testFraction: testFraction, modelRoot: sparkModelRoot, force: force
+                ).train(dataset: schema, features: featureNames)
                 switch global.format {
                 case .json: try printJSON(TrainOutput(report.swift, spark: report.spark))
                 case .table: print(TrainCommand.summary(report.swift) + "\n\n" + TrainCommand.sparkSummary(report.spark))
                 }
                 return
             }
-            let report = try await Trainer(platform: try await global.platform(), parameters: parameters, testFraction: testFraction, force: force).train()
+            let report = try await Trainer(platform: platform, parameters: parameters, testFraction: testFraction, force: force)
+                .train(schema: schema, features: featureNames)
             switch global.format {
             case .json: try printJSON(TrainOutput(report))
             case .table: print(TrainCommand.summary(report))

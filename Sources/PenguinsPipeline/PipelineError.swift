@@ -2,8 +2,6 @@ import PenguinsCore
 
 /// Errors of the platform's workflows: each says what the user should do next.
 public enum PipelineError: Error, Equatable, CustomStringConvertible {
-    /// The warehouse has no row usable for training.
-    case noTrainingData
     /// No model has been promoted yet.
     case noModel
     /// The dataset's warehouse is empty.
@@ -25,7 +23,6 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .noTrainingData: "no penguin in the warehouse has all four measurements; run `penguins ingest` first"
         case .noModel: "there is no model yet; run `penguins train` first"
         case .emptyWarehouse(let dataset):
             dataset == BundledSchemas.defaultName
@@ -38,7 +35,7 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .modelDoesNotMatch(let dataset, let version, let reason):
             "model version \(version) of dataset \(dataset) does not match the dataset's schema: \(reason); train it again with `penguins train --dataset \(dataset)`"
         case .noTrainingRows(let dataset, let features):
-            "no row of dataset \(dataset) has all of \(features.joined(separator: ", ")); run `penguins ingest --dataset \(dataset) FILE` first, or train on other features with --features"
+            "no row of dataset \(dataset) has all of \(features.joined(separator: ", ")); run `penguins ingest \(dataset == BundledSchemas.defaultName ? "" : "--dataset \(dataset) ")FILE` first, or train on other features with --features"
         case .unknownDataset(let name, let known):
             "there is no dataset \"\(name)\"; the datasets are \(known.joined(separator: ", ")), or register one with `penguins datasets add \(name) --file CSV --target COLUMN`"
         }

@@ -3,112 +3,18 @@ import PenguinsCore
 import PenguinsML
 import PenguinsStorage
 
-/// What a training run produced.
-public struct TrainReport: Sendable {
-    public var version: Int
-    public var artifact: ModelArtifact
-    /// Seconds spent reading the warehouse, and fitting the scaler and the forest.
-    public var loadSeconds: Double
-    public var fitSeconds: Double
-    /// False when the new version stays a candidate: the current one is better (see ``comparison``).
-    public var promoted: Bool
-    /// The new version against the version current before; nil when there was none.
-    public var comparison: ModelComparison?
-
-    public init(
-        version: Int, artifact: ModelArtifact, loadSeconds: Double, fitSeconds: Double, promoted: Bool = true, comparison: ModelComparison? = nil
-    ) {
-        self.version = version
-        self.artifact = artifact
-        self.loadSeconds = loadSeconds
-        self.fitSeconds = fitSeconds
-        self.promoted = promoted
-        self.comparison = comparison
-    }
-}
-
-/// The rows of the warehouse usable for training, as a matrix in ``Feature/allCases`` order
-/// with species indices in ``Species/allCases`` order.
-public struct TrainingData: Sendable {
-    public private(set) var features: [Double] = []
-    public private(set) var labels: [Int] = []
-    /// Each row's island, by its level index in the schema (``islandNames``).
-    private(set) var islands: [UInt8] = []
-    /// The schema's island levels.
-    private(set) var islandNames: [String] = []
-    /// Each row's sex, by its index in ``Sex/allCases``; ``missingSex`` when missing.
-    private(set) var sexes: [UInt8] = []
-    /// The ids read so far, hashed in order (the ids themselves are not kept).
-    private var idHash = Fingerprint()
-    /// The rows storage is made for when the first are added (at most as many are).
-    private var expectedRows = 0
-    static let missingSex = UInt8.max
-    public var count: Int { labels.count }
-
-    /// The records read at a time.
-    static let chunk = 100_000
-
-    /// Reads every usable row of the warehouse, a chunk at a time (the read's columns are never
-    /// held whole), in the warehouse's key order.
-    public static func load(from warehouse: any PenguinWarehouseView) async throws -> TrainingData {
-        let records = warehouse.recordWarehouse
-        let coding = PenguinRecords(schema: records.schema)
-        let indices = coding.measurementIndices + [coding.islandIndex, coding.sexIndex]
-        let empty = TrainingData(expectedRows: try await records.count())
-        if let folded = try await records.foldColumns(featureIndices: indices, chunk: chunk, into: empty, { data, chunk in
-            data.add(chunk, coding: coding)
-            return true
-        }) {
-            return folded.state
-        }
-        var data = TrainingData(expectedRows: 0)
-        data.add(try await records.columns(featureIndices: indices), coding: coding)
-        return data
-    }
-
-    private init(expectedRows: Int) {
-        self.expectedRows = expectedRows
-    }
-
-    /// Adds the usable rows of `columns`: the four measurements, then the island and the sex.
-    private mutating func add(_ columns: RecordColumns, coding: PenguinRecords) {
-        // Reserved here rather than in `init`: a state copied before its first change would
-        // otherwise copy the reserved storage, doubled.
-        if labels.isEmpty, expectedRows > 0 {
-            features.reserveCapacity(expectedRows * Feature.allCases.count)
-            labels.reserveCapacity(expectedRows)
-            islands.reserveCapacity(expectedRows)
-            sexes.reserveCapacity(expectedRows)
-        }
-        islandNames = coding.islands.map(\.rawValue)
-        let speciesOfClass = coding.schema.target.classes.map { name in Species.allCases.firstIndex { $0.rawValue == name } }
-        let (bill, depth, flipper, mass) = (columns.features[0], columns.features[1], columns.features[2], columns.features[3])
-        let (islandLevels, sexLevels) = (columns.features[4], columns.features[5])
-        for row in 0..<columns.count {
-            let vector = (bill[row], depth[row], flipper[row], mass[row])
-            guard !vector.0.isNaN, !vector.1.isNaN, !vector.2.isNaN, !vector.3.isNaN,
-                  let label = speciesOfClass[columns.targetClasses[row]], let island = coding.island(level: islandLevels[row]) else { continue }
-            idHash.add(columns.ids[row])
-            features.append(vector.0)
-            features.append(vector.1)
-            features.append(vector.2)
-            features.append(vector.3)
-            labels.append(label)
-            islands.append(UInt8(coding.islands.firstIndex(of: island)!))
-            sexes.append(coding.sex(level: sexLevels[row]).map { UInt8(Sex.allCases.firstIndex(of: $0)!) } ?? Self.missingSex)
-        }
-    }
-
-    /// FNV-1a 64 over ids, then feature values, as 16 hex digits.
-    public var fingerprint: String {
-        var hash = idHash
-        for value in features { hash.add(value.bitPattern) }
-        return hash.hex
-    }
-}
-
-/// Trains a species model on the warehouse, evaluates it on a held-out stratified split,
-/// registers it and makes it current.
+/// Trains a classifier for any dataset on chosen features of its warehouse, evaluates it on a
+/// held-out stratified split, registers it in the dataset's registry and makes it current
+/// unless it is worse than the current version (``ModelPromotion``: it then stays a candidate). For
+/// the penguins, the warehouse and the registry are those their served models come from
+/// (``Platform/modelStores(of:)``).
+///
+/// Numeric features enter the forest as they are; a categorical feature enters as its level's
+/// index in the schema (`levels` order), a plain number the Spark engine can be given as well.
+/// Rows missing any chosen feature are left out. The model keeps a reference of its training
+/// rows for drift tests: a sample of each numeric feature it reads, and the level counts of
+/// the target and of every categorical feature of the schema, read or not (a missing level
+/// counted as `missing`).
 public struct Trainer: Sendable {
     public var platform: Platform
     public var parameters: RandomForestClassifier
@@ -125,83 +31,182 @@ public struct Trainer: Sendable {
         self.force = force
     }
 
-    public func train(now: Date = Date()) async throws -> TrainReport {
+    /// The indices of the features named `names` (the schema's model features when nil).
+    /// - Throws: ``PipelineError/invalidOption(_:)`` for an unknown, repeated or empty list.
+    public static func featureIndices(_ names: [String]?, in schema: DatasetSchema) throws -> [Int] {
+        guard let names else { return schema.modelFeatureIndices }
+        guard !names.isEmpty else { throw PipelineError.invalidOption("--features needs at least one feature of dataset \(schema.name)") }
+        var seen: Set<String> = []
+        return try names.map { name in
+            guard seen.insert(name).inserted else { throw PipelineError.invalidOption("--features names \"\(name)\" twice") }
+            guard let index = schema.features.firstIndex(where: { $0.name == name }) else {
+                throw PipelineError.invalidOption(
+                    "--features names \"\(name)\", which is not a feature of dataset \(schema.name) (its features: \(schema.features.map(\.name).joined(separator: ", ")))")
+            }
+            return index
+        }
+    }
+
+    /// Reads the rows of dataset `schema` (the penguins' by default) column-wise, fits,
+    /// registers and promotes; `spark`, the record of a Spark model trained on the same rows,
+    /// is registered in the same version.
+    public func train(
+        schema: DatasetSchema = BundledSchemas.penguins, features names: [String]? = nil, spark: SparkModelRecord? = nil, now: Date = Date()
+    ) async throws -> TrainReport {
         guard (0..<1).contains(testFraction) else {
             throw PipelineError.invalidOption("--test-fraction must be at least 0 and below 1, got \(testFraction)")
         }
+        let stores = try await platform.modelStores(of: schema)
+        // The penguins' warehouse may keep an older registered version of their schema.
+        let schema = stores.warehouse.schema
+        let indices = try Self.featureIndices(names, in: schema)
         let loadStart = Date()
-        let data = try await TrainingData.load(from: platform.warehouse)
-        guard data.count > 0 else { throw PipelineError.noTrainingData }
+        // Copied a chunk at a time as the table is read: the read's columns are never held whole,
+        // and the rows' storage is made once, for as many rows as the table has.
+        // The categorical columns the model does not read are read beside its features, for
+        // the training reference (rows missing them are kept).
+        let described = schema.features.indices.filter { schema.features[$0].kind == .categorical && !indices.contains($0) }
+        let expected = CompleteRows(expectedRows: try await stores.warehouse.count(), modelWidth: indices.count)
+        let folded = try await stores.warehouse.foldColumns(featureIndices: indices + described, chunk: Self.chunk, into: expected) { rows, chunk in
+            rows.add(chunk)
+            return true
+        }
+        var rows: CompleteRows
+        if let folded {
+            rows = folded.state
+        } else {
+            rows = CompleteRows(expectedRows: 0, modelWidth: indices.count)
+            rows.add(try await stores.warehouse.columns(featureIndices: indices + described))
+        }
         let loadSeconds = Date().timeIntervalSince(loadStart)
 
         let fitStart = Date()
-        let artifact = try fit(consume data, now: now)
+        var artifact = try fit(consume rows, schema: schema, featureIndices: indices, described: described, now: now)
+        artifact.spark = spark
         let fitSeconds = Date().timeIntervalSince(fitStart)
 
-        let version = try await platform.registry.register(artifact: try artifact.encoded(), createdAt: now)
-        let gate = try await ModelPromotion(platform: platform, schema: platform.warehouse.recordWarehouse.schema).promoteTrained(version: version, force: force)
+        let version = try await stores.registry.register(artifact: try artifact.encoded(), createdAt: now)
+        let gate = try await ModelPromotion(platform: platform, schema: schema).promoteTrained(version: version, force: force)
         return TrainReport(
             version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds, promoted: gate.promoted, comparison: gate.comparison)
     }
 
-    /// Fits scaler and forest on the training split and evaluates on the test split. Pure: no I/O.
-    /// The rows handed over (`consume`) are held once: the fit moves the training rows within them.
-    public func fit(_ data: consuming TrainingData, now: Date) throws -> ModelArtifact {
-        let (labels, islands, islandNames, sexes, fingerprint) = (data.labels, data.islands, data.islandNames, data.sexes, data.fingerprint)
-        let all = FeatureMatrix(columnCount: Feature.allCases.count, values: (consume data).features)
-        let fitted = try ForestFit(
-            consume all, labels: labels, classCount: Species.allCases.count, parameters: parameters, testFraction: testFraction,
-            referenceSize: ModelArtifact.referenceSampleSize)
-        let train = fitted.split.train
-        var sample: [String: [Double]] = [:]
-        for (column, feature) in Feature.allCases.enumerated() { sample[feature.rawValue] = fitted.reference.column(column) }
-        return ModelArtifact(
-            engine: "swift",
-            featureNames: Feature.allCases.map(\.rawValue),
-            classLabels: Species.allCases.map(\.rawValue),
-            parameters: parameters,
-            scaler: fitted.scaler,
-            forest: fitted.forest,
-            metrics: fitted.metrics,
-            trainingRows: train.count,
-            testRows: fitted.split.test.count,
-            testFraction: testFraction,
-            trainingFingerprint: fingerprint,
-            referenceSample: sample,
-            referenceCategories: [
-                "species": counts(train.map { Species.allCases[labels[$0]].rawValue }),
-                "island": counts(train.map { islandNames[Int(islands[$0])] }),
-                "sex": counts(train.map { sexes[$0] == TrainingData.missingSex ? "missing" : Sex.allCases[Int(sexes[$0])].rawValue }),
-            ],
-            createdAt: now
-        )
+    /// The records read at a time.
+    static let chunk = 100_000
+
+    /// Fits on the rows of `columns` that have every feature. Pure: no I/O.
+    /// - Throws: ``PipelineError/noTrainingRows(dataset:features:)`` when no row has them all.
+    public func fit(_ columns: RecordColumns, schema: DatasetSchema, featureIndices indices: [Int], now: Date) throws -> ModelArtifact {
+        try fit(CompleteRows(columns), schema: schema, featureIndices: indices, described: [], now: now)
     }
 
-    private func counts(_ levels: [String]) -> [String: Int] {
-        levels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    /// Fits on `rows`, whose columns are the features `indices` then the categorical features
+    /// `described`, which only the training reference counts.
+    private func fit(
+        _ rows: consuming CompleteRows, schema: DatasetSchema, featureIndices indices: [Int], described: [Int], now: Date
+    ) throws -> ModelArtifact {
+        let names = indices.map { schema.features[$0].name }
+        guard !rows.labels.isEmpty else { throw PipelineError.noTrainingRows(dataset: schema.name, features: names) }
+        let (labels, fingerprint, others) = (rows.labels, rows.fingerprint, rows.others)
+        // The rows handed over whole: the fit moves the training rows within them.
+        let all = FeatureMatrix(columnCount: indices.count, values: (consume rows).values)
+        let classes = schema.target.classes
+        let categorical = indices.indices.filter { schema.features[indices[$0]].kind == .categorical }
+        let fitted = try ForestFit(
+            consume all, labels: labels, classCount: classes.count, parameters: parameters, testFraction: testFraction,
+            referenceSize: ModelArtifact.referenceSampleSize, counting: categorical)
+
+        var sample: [String: [Double]] = [:]
+        var categories: [String: [String: Int]] = [schema.target.name: [:]]
+        for row in fitted.split.train { categories[schema.target.name]![classes[labels[row]], default: 0] += 1 }
+        for (column, index) in indices.enumerated() {
+            let feature = schema.features[index]
+            switch feature.kind {
+            case .numeric:
+                sample[feature.name] = fitted.reference.column(column)
+            case .categorical:
+                var counts: [String: Int] = [:]
+                for (level, count) in fitted.trainingCounts[column] ?? [:] { counts[feature.levels[Int(level)], default: 0] += count }
+                categories[feature.name] = counts
+            }
+        }
+        for (column, index) in described.enumerated() {
+            let feature = schema.features[index]
+            var counts: [String: Int] = [:]
+            for row in fitted.split.train {
+                let value = others[row * described.count + column]
+                counts[value.isNaN ? "missing" : feature.levels[Int(value)], default: 0] += 1
+            }
+            categories[feature.name] = counts
+        }
+        var artifact = ModelArtifact(
+            engine: "swift", featureNames: names, classLabels: classes, parameters: parameters,
+            scaler: fitted.scaler, forest: fitted.forest, metrics: fitted.metrics,
+            trainingRows: fitted.split.train.count, testRows: fitted.split.test.count, testFraction: testFraction,
+            trainingFingerprint: fingerprint.hex, referenceSample: sample, referenceCategories: categories, createdAt: now
+        )
+        artifact.dataset = schema.name
+        artifact.schemaFingerprint = schema.fingerprint
+        artifact.featureLevels = Dictionary(uniqueKeysWithValues: indices.map { schema.features[$0] }
+            .filter { $0.kind == .categorical }.map { ($0.name, $0.levels) })
+        return artifact
     }
 }
 
-/// FNV-1a, 64 bits: a fast, stable fingerprint (not a cryptographic hash).
-struct Fingerprint {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+/// The rows of a dataset that have every feature read (or every `required` one), row-major,
+/// with their classes and, when asked for, the fingerprint of their ids and values: what a
+/// forest is trained on, and what the promotion gate evaluates.
+///
+/// With a `modelWidth`, the columns after the first `modelWidth` are described, not modelled:
+/// a row needs the first ones only, and the others' values (NaN when missing) go to ``others``.
+struct CompleteRows: Sendable {
+    var values: [Double] = []
+    /// The values of the columns after the model's, row-major, NaN where missing.
+    var others: [Double] = []
+    var labels: [Int] = []
+    /// Of the ids and the model's values kept, in order, when asked for.
+    private(set) var fingerprint = Fingerprint()
+    private let fingerprinted: Bool
+    /// The columns a row must have to be kept; every column of the model when nil.
+    private let required: [Int]?
+    /// How many of the columns read are the model's; every column when nil.
+    private let modelWidth: Int?
+    /// The rows storage is made for when the first are added (at most as many are).
+    private let expectedRows: Int
 
-    mutating func add(_ string: String) {
-        for byte in string.utf8 { mix(byte) }
-        mix(0)
+    /// No rows yet; as many as `expectedRows` will be added, at most.
+    init(expectedRows: Int, required: [Int]? = nil, fingerprinted: Bool = true, modelWidth: Int? = nil) {
+        self.expectedRows = expectedRows
+        self.required = required
+        self.fingerprinted = fingerprinted
+        self.modelWidth = modelWidth
     }
 
-    mutating func add(_ bits: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { mix(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+    init(_ columns: RecordColumns) {
+        self.init(expectedRows: 0)
+        add(columns)
     }
 
-    private mutating func mix(_ byte: UInt8) {
-        value ^= UInt64(byte)
-        value = value &* 0x0000_0100_0000_01b3
-    }
-
-    var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// Copies the complete rows of `columns`.
+    mutating func add(_ columns: RecordColumns) {
+        // Reserved here rather than in `init`: a state copied before its first change would
+        // otherwise copy the reserved storage, doubled.
+        let modelled = columns.features.prefix(modelWidth ?? columns.features.count)
+        let described = columns.features.dropFirst(modelled.count)
+        if values.isEmpty, expectedRows > 0 {
+            values.reserveCapacity(expectedRows * modelled.count)
+            others.reserveCapacity(expectedRows * described.count)
+            labels.reserveCapacity(expectedRows)
+        }
+        let checked = required.map { $0.map { columns.features[$0] } } ?? Array(modelled)
+        for row in 0..<columns.count where checked.allSatisfy({ !$0[row].isNaN }) {
+            if fingerprinted { fingerprint.add(columns.ids[row]) }
+            for column in modelled {
+                values.append(column[row])
+                if fingerprinted { fingerprint.add(column[row].bitPattern) }
+            }
+            for column in described { others.append(column[row]) }
+            labels.append(columns.targetClasses[row])
+        }
     }
 }

@@ -99,7 +99,7 @@ public final class LiveModel: Sendable {
             let report = try await Trainer(platform: platform, parameters: parameters).train()
             logger.info("no current model: trained and promoted version \(report.version) on \(report.artifact.trainingRows) rows")
             return LiveModel(try platform.speciesModel(version: report.version, artifact: report.artifact))
-        } catch PipelineError.noTrainingData {
+        } catch PipelineError.noTrainingRows {
             logger.warning("no model and nothing to train on: predictions answer 503 until penguins ingest and penguins train")
             return LiveModel(schema: platform.warehouse.recordWarehouse.schema)
         }

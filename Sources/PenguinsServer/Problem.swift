@@ -187,7 +187,7 @@ extension Problem {
                 return .noModel
             case .noDatasetModel, .modelDoesNotMatch:
                 return Problem(status: .serviceUnavailable, type: "no-model", title: "No model", detail: error.description)
-            case .noTrainingData, .noTrainingRows, .emptyWarehouse, .notEnoughRows:
+            case .noTrainingRows, .emptyWarehouse, .notEnoughRows:
                 return Problem(status: .conflict, type: "not-enough-data", title: "Not enough data", detail: error.description)
             case .unknownDataset:
                 return Problem(status: .notFound, type: "not-found", title: "Not found", detail: error.description,

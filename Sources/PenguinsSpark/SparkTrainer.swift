@@ -52,48 +52,15 @@ public struct SparkTrainer: Sendable {
         self.force = force
     }
 
-    /// Fits on the cluster, then the Swift model locally; registers one version with both and
-    /// promotes it through the gate of ``ModelPromotion``.
-    public func train(now: Date = Date()) async throws -> SparkTrainReport {
-        guard testFraction > 0, testFraction < 1 else {
-            throw PipelineError.invalidOption("--test-fraction must be above 0 and below 1 with --engine sc://, got \(testFraction)")
-        }
-        let warehouse = try SparkTrainer.sparkWarehouse(of: platform)
-        try await warehouse.prepareForSpark()
-        let fit = try await fitOnCluster(warehouse: warehouse, now: now)
-
-        let local = Trainer(platform: platform, parameters: parameters, testFraction: testFraction)
-        let loadStart = Date()
-        let data = try await TrainingData.load(from: platform.warehouse)
-        guard data.count > 0 else { throw PipelineError.noTrainingData }
-        let loadSeconds = Date().timeIntervalSince(loadStart)
-        let fitStart = Date()
-        var artifact = try local.fit(data, now: now)
-        let fitSeconds = Date().timeIntervalSince(fitStart)
-        let record = SparkModelRecord(
-            url: url.description, sparkVersion: fit.sparkVersion, modelPath: fit.modelPath,
-            accuracy: fit.accuracy, macroF1: fit.macroF1, f1ByLabel: fit.f1ByLabel,
-            testFraction: testFraction, seed: parameters.seed, seconds: fit.seconds
-        )
-        artifact.spark = record
-        let version = try await platform.registry.register(artifact: try artifact.encoded(), createdAt: now)
-        let gate = try await ModelPromotion(platform: platform, schema: platform.warehouse.recordWarehouse.schema).promoteTrained(version: version, force: force)
-        return SparkTrainReport(
-            swift: TrainReport(
-                version: version, artifact: artifact, loadSeconds: loadSeconds, fitSeconds: fitSeconds, promoted: gate.promoted, comparison: gate.comparison),
-            spark: record
-        )
-    }
-
     /// Fits dataset `schema`'s model on the cluster on `features` (the schema's model features
     /// when nil; a categorical one encoded as its level index, as the Swift model does), then
     /// the Swift model locally on the same warehouse; registers and promotes one version of the
-    /// dataset's registry with both.
-    public func train(dataset schema: DatasetSchema, features names: [String]? = nil, now: Date = Date()) async throws -> SparkTrainReport {
+    /// dataset's registry with both. The penguins' by default.
+    public func train(dataset schema: DatasetSchema = BundledSchemas.penguins, features names: [String]? = nil, now: Date = Date()) async throws -> SparkTrainReport {
         guard testFraction > 0, testFraction < 1 else {
             throw PipelineError.invalidOption("--test-fraction must be above 0 and below 1 with --engine sc://, got \(testFraction)")
         }
-        let indices = try DatasetTrainer.featureIndices(names, in: schema)
+        let indices = try Trainer.featureIndices(names, in: schema)
         let warehouse = try SparkTrainer.sparkWarehouse(of: platform)
         // The dataset's tables are made (or migrated) before the cluster reads them.
         guard try await platform.recordWarehouse(of: schema).count() > 0 else {
@@ -106,7 +73,7 @@ public struct SparkTrainer: Sendable {
             accuracy: fit.accuracy, macroF1: fit.macroF1, f1ByLabel: fit.f1ByLabel,
             testFraction: testFraction, seed: parameters.seed, seconds: fit.seconds
         )
-        let swift = try await DatasetTrainer(platform: platform, parameters: parameters, testFraction: testFraction, force: force)
+        let swift = try await Trainer(platform: platform, parameters: parameters, testFraction: testFraction, force: force)
             .train(schema: schema, features: names, spark: record, now: now)
         return SparkTrainReport(swift: swift, spark: record)
     }

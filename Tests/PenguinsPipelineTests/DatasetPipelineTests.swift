@@ -35,7 +35,7 @@ func palmerSchema() -> DatasetSchema {
         #expect(try await stores.quarantine.rows(limit: 100).map(\.reason).sorted()
             == (try await platform.quarantine.rows(limit: 100)).map(\.reason).sorted())
         let measurements = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
-        let indices = try DatasetTrainer.featureIndices(measurements, in: schema)
+        let indices = try Trainer.featureIndices(measurements, in: schema)
         let columns = try await stores.warehouse.columns(featureIndices: indices)
         var legacyRows: [String: WarehouseRow] = [:]
         try await platform.warehouse.forEachBatch(batchSize: 1_000) { rows in for row in rows { legacyRows[row.penguin.id] = row } }
@@ -49,7 +49,7 @@ func palmerSchema() -> DatasetSchema {
             }
         }
         // The isotopes, which the penguins' tables leave out, are stored for most birds.
-        let isotopes = try await stores.warehouse.columns(featureIndices: try DatasetTrainer.featureIndices(["delta_15_n", "delta_13_c"], in: schema))
+        let isotopes = try await stores.warehouse.columns(featureIndices: try Trainer.featureIndices(["delta_15_n", "delta_13_c"], in: schema))
         let measured = isotopes.features[0].count { !$0.isNaN }
         #expect(measured > 300 && measured < legacy.stored)
         #expect(try await stores.warehouse.record(id: "PAL0708-Adelie-1")?.record.features[schema.features.firstIndex { $0.name == "delta_15_n" }!] == nil)
@@ -64,12 +64,12 @@ func palmerSchema() -> DatasetSchema {
         _ = try await Datasets(catalog: platform.datasets).register(schema)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV, dataset: "palmer")
         // Forced: this test is about the features, not about which version is better.
-        let trainer = DatasetTrainer(platform: platform, force: true)
+        let trainer = Trainer(platform: platform, force: true)
 
         let isotopes = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "delta_15_n", "delta_13_c"]
         let first = try await trainer.train(schema: schema, features: isotopes)
         let stores = try await platform.tables(for: schema)
-        let columns = try await stores.warehouse.columns(featureIndices: try DatasetTrainer.featureIndices(isotopes, in: schema))
+        let columns = try await stores.warehouse.columns(featureIndices: try Trainer.featureIndices(isotopes, in: schema))
         let complete = (0..<columns.count).count { row in columns.features.allSatisfy { !$0[row].isNaN } }
         #expect(first.artifact.trainingRows + first.artifact.testRows == complete)
         #expect(complete < columns.count, "some birds lack their isotopes")
@@ -95,10 +95,36 @@ func palmerSchema() -> DatasetSchema {
         #expect(try await platform.registry.versions().isEmpty, "the penguins' registry is another one")
 
         // The same data and seed give the same model; other features another one.
-        let again = try trainer.fit(columns, schema: schema, featureIndices: try DatasetTrainer.featureIndices(isotopes, in: schema), now: first.artifact.createdAt)
+        let again = try trainer.fit(columns, schema: schema, featureIndices: try Trainer.featureIndices(isotopes, in: schema), now: first.artifact.createdAt)
         #expect(again.trainingFingerprint == first.artifact.trainingFingerprint)
         #expect(again.forest == first.artifact.forest)
         #expect(second.artifact.trainingFingerprint != first.artifact.trainingFingerprint)
+    }
+
+    /// The training reference counts every categorical column of the schema, those the model
+    /// does not read too, over the training rows; a row missing its level is counted as missing.
+    @Test func theReferenceCountsTheCategoricalColumnsTheModelDoesNotRead() async throws {
+        let platform = Platform.inMemory()
+        _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV)
+        let schema = platform.warehouse.recordWarehouse.schema
+        let isotopes = ["bill_length_mm", "delta_15_n"]
+        // Nothing held out: the training rows are every row having both features.
+        let trained = try await Trainer(platform: platform, testFraction: 0).train(features: isotopes)
+        let indices = try Trainer.featureIndices(isotopes + ["island", "sex"], in: schema)
+        let columns = try await platform.warehouse.recordWarehouse.columns(featureIndices: indices)
+        var expected: [String: [String: Int]] = ["island": [:], "sex": [:]]
+        for row in 0..<columns.count where !columns.features[0][row].isNaN && !columns.features[1][row].isNaN {
+            for (name, column) in [("island", 2), ("sex", 3)] {
+                let value = columns.features[column][row]
+                let levels = schema.features[indices[column]].levels
+                expected[name]![value.isNaN ? "missing" : levels[Int(value)], default: 0] += 1
+            }
+        }
+        #expect(trained.artifact.referenceCategories["island"] == expected["island"])
+        #expect(trained.artifact.referenceCategories["sex"] == expected["sex"])
+        #expect(expected["sex"]?["missing"] != nil, "some birds with isotope ratios have no recorded sex")
+        #expect(trained.artifact.referenceCategories["species"]?.values.reduce(0, +) == trained.artifact.trainingRows)
+        #expect(trained.artifact.referenceSample.keys.sorted() == isotopes.sorted())
     }
 
     /// A categorical feature that decides the class is learnt from its level index alone.
@@ -119,7 +145,7 @@ func palmerSchema() -> DatasetSchema {
         columns.targetClasses.append(0)
         columns.features[0].append(.nan)
         columns.features[1].append(1)
-        let artifact = try DatasetTrainer(platform: .inMemory()).fit(columns, schema: schema, featureIndices: [0, 1], now: Date())
+        let artifact = try Trainer(platform: .inMemory()).fit(columns, schema: schema, featureIndices: [0, 1], now: Date())
         #expect(artifact.trainingRows + artifact.testRows == 90)
         #expect(artifact.metrics.accuracy == 1)
         #expect(artifact.forest.featureImportances[0] > 0.9)
@@ -128,14 +154,14 @@ func palmerSchema() -> DatasetSchema {
 
     @Test func badFeatureListsAreRefusedByName() throws {
         let schema = BundledSchemas.iris
-        #expect(try DatasetTrainer.featureIndices(nil, in: schema) == [0, 1, 2, 3])
-        #expect(try DatasetTrainer.featureIndices(["petal_width_cm", "sepal_length_cm"], in: schema) == [3, 0])
+        #expect(try Trainer.featureIndices(nil, in: schema) == [0, 1, 2, 3])
+        #expect(try Trainer.featureIndices(["petal_width_cm", "sepal_length_cm"], in: schema) == [3, 0])
         #expect(throws: PipelineError.invalidOption(
             "--features names \"beak\", which is not a feature of dataset iris (its features: sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm)")) {
-            try DatasetTrainer.featureIndices(["beak"], in: schema)
+            try Trainer.featureIndices(["beak"], in: schema)
         }
         #expect(throws: PipelineError.invalidOption("--features names \"petal_width_cm\" twice")) {
-            try DatasetTrainer.featureIndices(["petal_width_cm", "petal_width_cm"], in: schema)
+            try Trainer.featureIndices(["petal_width_cm", "petal_width_cm"], in: schema)
         }
     }
 
@@ -146,13 +172,13 @@ func palmerSchema() -> DatasetSchema {
         _ = try await Datasets(catalog: platform.datasets).register(schema)
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.rawCSV, dataset: "palmer")
         let features = ["bill_length_mm", "delta_15_n", "sex"]
-        _ = try await DatasetTrainer(platform: platform).train(schema: schema, features: features)
+        _ = try await Trainer(platform: platform).train(schema: schema, features: features)
         let time = Date(timeIntervalSince1970: 1_800_000_000)
         let report = try await DatasetScorer(platform: platform, batchSize: 50).score(schema: schema, now: time)
         let stores = try await platform.tables(for: schema)
         #expect(report.rows > 300)
         let model = try await DatasetModel.current(of: schema, in: stores.registry)
-        #expect(model.featureIndices == (try DatasetTrainer.featureIndices(features, in: schema)))
+        #expect(model.featureIndices == (try Trainer.featureIndices(features, in: schema)))
         #expect(report.rows == (try await stores.warehouse.count()))
         #expect(report.scored + report.unscorable == report.rows)
         #expect(report.unscorable > 0, "some birds lack an isotope or their sex")
@@ -183,8 +209,8 @@ func palmerSchema() -> DatasetSchema {
             columns.features[0].append(Double(40 + row))
             columns.features[1].append(Double(row % 2))
         }
-        let indices = try DatasetTrainer.featureIndices(["bill_length_mm", "sex"], in: schema)
-        let artifact = try DatasetTrainer(platform: .inMemory()).fit(columns, schema: schema, featureIndices: indices, now: Date())
+        let indices = try Trainer.featureIndices(["bill_length_mm", "sex"], in: schema)
+        let artifact = try Trainer(platform: .inMemory()).fit(columns, schema: schema, featureIndices: indices, now: Date())
         #expect(artifact.featureLevels == ["sex": ["female", "male"]])
         _ = try DatasetModel(version: 1, artifact: artifact, schema: schema)
 
@@ -224,8 +250,8 @@ func palmerSchema() -> DatasetSchema {
             features: [.numeric("depth_m", range: 0...20)], partition: "state")
         _ = try await Datasets(catalog: platform.datasets).register(schema)
         _ = try await Ingestor(platform: platform).ingest(file: try file("ponds.csv", rows), dataset: "ponds")
-        _ = try await DatasetTrainer(platform: platform).train(schema: schema)
-        _ = try await DatasetTrainer(platform: platform).train(schema: schema)
+        _ = try await Trainer(platform: platform).train(schema: schema)
+        _ = try await Trainer(platform: platform).train(schema: schema)
         let stores = try await platform.tables(for: schema)
         let cached = RecordPrediction(predictedClass: 0, probabilities: [0.9, 0.1], modelVersion: 1, predictedAt: Date())
         var byVersion2 = cached
@@ -283,7 +309,7 @@ func palmerSchema() -> DatasetSchema {
             let expected = number == 7 || number == 8 ? Double.nan : Double(number % 3) * 2 + 0.5
             #expect(columns.features[0][row].bitPattern == expected.bitPattern, "\(id)")
         }
-        let trained = try await DatasetTrainer(platform: platform).train(schema: after, features: ["clarity_m"])
+        let trained = try await Trainer(platform: platform).train(schema: after, features: ["clarity_m"])
         #expect(trained.artifact.trainingRows + trained.artifact.testRows == 58)
         #expect(trained.artifact.metrics.accuracy == 1, "clarity tells the states apart")
         // Registering the same schema again changes nothing.

@@ -13,9 +13,9 @@ import Testing
     static func twoVersions() async throws -> (Platform, TrainReport, TrainReport) {
         let platform = Platform.inMemory()
         _ = try await Ingestor(platform: platform).ingest(file: BundledSchemas.dataFile(of: "iris")!, dataset: "iris")
-        let good = try await DatasetTrainer(platform: platform, parameters: RandomForestClassifier(numTrees: 10, maxDepth: 4))
+        let good = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 10, maxDepth: 4))
             .train(schema: BundledSchemas.iris)
-        let weak = try await DatasetTrainer(platform: platform, parameters: RandomForestClassifier(numTrees: 1, maxDepth: 1))
+        let weak = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 1, maxDepth: 1))
             .train(schema: BundledSchemas.iris, features: ["sepal_width_cm"])
         return (platform, good, weak)
     }

@@ -260,17 +260,20 @@ func platform(_ kind: String) throws -> Platform {
     @Test func theSameSeedOnTheSameDataGivesTheSameModel() async throws {
         let platform = try temporaryPlatform()
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.tidyCSV)
-        let data = try await TrainingData.load(from: platform.warehouse)
+        let schema = BundledSchemas.penguins
+        let columns = try await platform.warehouse.recordWarehouse.columns(featureIndices: schema.modelFeatureIndices)
         let date = Date(timeIntervalSince1970: 0)
-        let first = try Trainer(platform: platform).fit(data, now: date)
-        let second = try Trainer(platform: platform).fit(data, now: date)
+        let first = try Trainer(platform: platform).fit(columns, schema: schema, featureIndices: schema.modelFeatureIndices, now: date)
+        let second = try Trainer(platform: platform).fit(columns, schema: schema, featureIndices: schema.modelFeatureIndices, now: date)
         #expect(try first.encoded() == second.encoded())
         #expect(first.trainingFingerprint == second.trainingFingerprint)
     }
 
     @Test func trainingAnEmptyWarehouseSaysToIngestFirst() async throws {
         let platform = try temporaryPlatform()
-        await #expect(throws: PipelineError.noTrainingData) { try await Trainer(platform: platform).train() }
+        let measurements = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+        await #expect(throws: PipelineError.noTrainingRows(dataset: "penguins", features: measurements)) { try await Trainer(platform: platform).train() }
+        #expect(PipelineError.noTrainingRows(dataset: "penguins", features: measurements).description.contains("run `penguins ingest FILE` first"))
         await #expect(throws: PipelineError.noModel) { try await Scorer(platform: platform).score() }
     }
 }

@@ -42,7 +42,7 @@ enum PenguinSchemaEvolution {
         #expect(try await following.lake.scan(after: nil, limit: 1_000) == lake, "the documents keep the column as they did")
         #expect(try await stored() == expected)
 
-        let trained = try await DatasetTrainer(platform: following).train(schema: schema, features: ["bill_length_mm", "clutch_completion"])
+        let trained = try await Trainer(platform: following).train(schema: schema, features: ["bill_length_mm", "clutch_completion"])
         #expect(trained.artifact.featureNames == ["bill_length_mm", "clutch_completion"])
         #expect(trained.artifact.trainingRows + trained.artifact.testRows == 342, "two birds have no bill length")
     }

@@ -16,7 +16,7 @@ import Testing
     /// The bundled raw data with a model of `features` current.
     func platform() async throws -> Platform {
         let platform = try await makePlatform(train: false)
-        _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.penguins, features: Self.features)
+        _ = try await Trainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.penguins, features: Self.features)
         return platform
     }
 
@@ -102,7 +102,7 @@ import Testing
     @Test func aSimulatedStreamReachesAModelOfTheIsotopeRatios() async throws {
         let platform = try await makePlatform(train: false)
         let isotopes = ["bill_length_mm", "flipper_length_mm", "delta_15_n", "delta_13_c"]
-        _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.penguins, features: isotopes)
+        _ = try await Trainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.penguins, features: isotopes)
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
             let page = try await client.send(.get, "/drift")

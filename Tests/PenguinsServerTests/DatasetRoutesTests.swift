@@ -12,7 +12,7 @@ import Testing
 func makeIrisPlatform(score: Bool = true) async throws -> Platform {
     let platform = try await makePlatform(ingest: false)
     _ = try await Ingestor(platform: platform).ingest(file: BundledSchemas.dataFile(of: "iris")!, dataset: "iris")
-    _ = try await DatasetTrainer(platform: platform, parameters: smallForest)
+    _ = try await Trainer(platform: platform, parameters: smallForest)
         .train(schema: BundledSchemas.iris, features: ["petal_length_cm", "petal_width_cm"])
     if score { _ = try await DatasetScorer(platform: platform).score(schema: BundledSchemas.iris) }
     return platform
@@ -103,7 +103,7 @@ func makeIrisPlatform(score: Bool = true) async throws -> Platform {
 
     @Test func modelsAreListedDescribedAndPromotedPerDataset() async throws {
         let platform = try await makeIrisPlatform(score: false)
-        _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.iris)
+        _ = try await Trainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.iris)
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
             let model = try await client.send(.get, "/api/v1/datasets/iris/model").object()
@@ -329,7 +329,7 @@ private func anyIrisID(_ platform: Platform) async throws -> String {
 
     @Test func aDatasetsClassificationPageListsItsModelVersionsAndPromotesOne() async throws {
         let platform = try await makeIrisPlatform(score: false)
-        _ = try await DatasetTrainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.iris, features: ["petal_width_cm"])
+        _ = try await Trainer(platform: platform, parameters: smallForest).train(schema: BundledSchemas.iris, features: ["petal_width_cm"])
         let app = try await makeApp(platform)
         try await app.test(.router) { client in
             let page = try await client.send(.get, "/datasets/iris/classification")

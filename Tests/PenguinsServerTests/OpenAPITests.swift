@@ -156,7 +156,7 @@ struct OpenAPIContractTests {
         let python = try #require(TestService.openAPIValidator.value)
         let platform = try await makePlatform()
         _ = try await Ingestor(platform: platform).ingest(file: BundledSchemas.dataFile(of: "iris")!, dataset: "iris")
-        _ = try await DatasetTrainer(platform: platform, parameters: smallForest)
+        _ = try await Trainer(platform: platform, parameters: smallForest)
             .train(schema: BundledSchemas.iris, features: ["petal_length_cm", "petal_width_cm"])
         _ = try await DatasetScorer(platform: platform).score(schema: BundledSchemas.iris)
         let irisID = try #require(try await platform.tables(for: BundledSchemas.iris).warehouse.columns(featureIndices: []).ids.first)

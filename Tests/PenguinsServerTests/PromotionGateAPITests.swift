@@ -52,7 +52,7 @@ import Testing
 
     @Test func aDatasetsPromotionGoesThroughTheSameGate() async throws {
         let platform = try await makeIrisPlatform()
-        _ = try await DatasetTrainer(platform: platform, parameters: RandomForestClassifier(numTrees: 1, maxDepth: 1))
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 1, maxDepth: 1))
             .train(schema: BundledSchemas.iris, features: ["sepal_width_cm"])
         let app = try await makeApp(platform)
         try await app.test(.router) { client in

@@ -211,7 +211,7 @@ struct SparkIntegrationTests {
 
             // The cluster's encoded rows, written back to PostgreSQL and read with psql.
             let location = try #require(try Self.postgresLocation(configuration))
-            let indices = try DatasetTrainer.featureIndices(features, in: schema)
+            let indices = try Trainer.featureIndices(features, in: schema)
             let source = JDBCSource(location)
             let pipeline = DatasetPipeline(schema: schema, featureIndices: indices, source: source, parameters: RandomForestClassifier())
             try await SparkConnectSession.with(try url) { session in
@@ -285,7 +285,7 @@ struct SparkIntegrationTests {
         }
         // A dataset's model trained without Spark: the fix names the dataset.
         _ = try await Ingestor(platform: platform).ingest(file: BundledDataset.irisCSV, dataset: "iris")
-        _ = try await DatasetTrainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3)).train(schema: BundledSchemas.iris)
+        _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 3, maxDepth: 3)).train(schema: BundledSchemas.iris)
         await #expect(throws: SparkError.noSparkModel(version: 1, dataset: "iris")) {
             _ = try await SparkScorer(platform: platform, url: try url).score(dataset: BundledSchemas.iris)
         }
