@@ -21,34 +21,26 @@ struct ScoreCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let engine = try Engine(parsing: engine, environment: ProcessInfo.processInfo.environment)
-            if !Platform.isDefaultDataset(dataset.name) {
-                let platform = try await global.platform()
-                let schema = try await platform.schema(ofDataset: dataset.name)
-                if case .spark(let url) = engine {
-                    let report = try await SparkScorer(platform: platform, url: url).score(dataset: schema)
+            let platform = try await global.platform()
+            let schema = try await platform.schema(ofDataset: dataset.name)
+            if case .spark(let url) = engine {
+                if Platform.isDefaultDataset(schema.name) {
+                    // The penguins' shadow comparison speaks of species and islands.
+                    let report = try await SparkScorer(platform: platform, url: url).score()
                     switch global.format {
                     case .json: try printJSON(report)
                     case .table: print(ScoreCommand.sparkSummary(report))
                     }
                     return
                 }
-                let report = try await DatasetScorer(platform: platform).score(schema: schema)
-                switch global.format {
-                case .json: try printJSON(report)
-                case .table: print(ScoreCommand.summary(report))
-                }
-                return
-            }
-            if case .spark(let url) = engine {
-                let report = try await SparkScorer(platform: try await global.platform(), url: url).score()
+                let report = try await SparkScorer(platform: platform, url: url).score(dataset: schema)
                 switch global.format {
                 case .json: try printJSON(report)
                 case .table: print(ScoreCommand.sparkSummary(report))
                 }
                 return
             }
-            let platform = try await global.platform()
-            let report = try await Scorer(platform: platform, fillsCache: !platform.cacheIsInProcess).score()
+            let report = try await Scorer(platform: platform, fillsCache: !platform.cacheIsInProcess).score(schema: schema)
             switch global.format {
             case .json: try printJSON(report)
             case .table: print(ScoreCommand.summary(report))
@@ -57,13 +49,13 @@ struct ScoreCommand: AsyncParsableCommand {
     }
 
     static func summary(_ report: ScoreReport) -> String {
-        var table = TextTable("model version", "rows", "scored", "refreshed", "unscorable (missing measurement)", "cached", "seconds")
+        var table = TextTable("dataset", "model version", "rows", "scored", "refreshed", "unscorable (missing feature)", "cached", "seconds")
         table.add(
-            "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.refreshed)", "\(report.unscorable)",
+            report.dataset, "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.refreshed)", "\(report.unscorable)",
             "\(report.cached)", fixed(report.seconds, 2)
         )
         let changed = report.changedWhileScoring == 0 ? "" :
-            "\n\(report.changedWhileScoring) penguins re-measured by an ingestion while they were scored keep no prediction; score again to predict them"
+            "\n\(report.changedWhileScoring) rows changed by an ingestion while they were scored were scored again as they are now"
         return table.rendered + "\n" + cacheLine(report) + changed
     }
 
@@ -71,19 +63,12 @@ struct ScoreCommand: AsyncParsableCommand {
     static func cacheLine(_ report: ScoreReport) -> String {
         let removed = report.cacheInvalidated == 0
             ? "no stale entries"
-            : "removed the stale entries of \(report.cacheInvalidated) re-measured penguins"
+            : "removed the stale entries of \(report.cacheInvalidated) changed rows"
         if report.cacheInProcess && report.cached == 0 {
             return "cache: \(report.cacheLocation) lives in each process, so this command leaves it alone; "
-                + "a running server drops re-measured penguins from its own within a second and answers \(report.refreshed) refreshed rows from the warehouse"
+                + "a running server drops changed rows from its own within a second and answers \(report.refreshed) refreshed rows from the warehouse"
         }
         return "cache: \(report.cacheLocation): \(removed), wrote \(report.cached) predictions"
-    }
-
-    static func summary(_ report: DatasetScoreReport) -> String {
-        var table = TextTable("dataset", "model version", "rows", "scored", "unscorable (missing feature)", "seconds")
-        table.add(report.dataset, "\(report.modelVersion)", "\(report.rows)", "\(report.scored)", "\(report.unscorable)", fixed(report.seconds, 2))
-        guard report.changedWhileScoring > 0 else { return table.rendered }
-        return table.rendered + "\n\(report.changedWhileScoring) rows changed by an ingestion while they were scored keep no prediction; score again to predict them"
     }
 
     static func sparkSummary(_ report: DatasetSparkScoreReport) -> String {

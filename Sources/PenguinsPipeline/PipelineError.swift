@@ -31,7 +31,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .unknownColumn(let name, let expected): "unknown column \"\(name)\"; expected one of: \(expected.joined(separator: ", "))"
         case .invalidOption(let message): message
         case .notEnoughRows(let message): message
-        case .noDatasetModel(let dataset): "dataset \(dataset) has no model yet; run `penguins train --dataset \(dataset)` first"
+        case .noDatasetModel(let dataset):
+            "dataset \(dataset) has no model yet; run `penguins train\(dataset == BundledSchemas.defaultName ? "" : " --dataset \(dataset)")` first"
         case .modelDoesNotMatch(let dataset, let version, let reason):
             "model version \(version) of dataset \(dataset) does not match the dataset's schema: \(reason); train it again with `penguins train --dataset \(dataset)`"
         case .noTrainingRows(let dataset, let features):

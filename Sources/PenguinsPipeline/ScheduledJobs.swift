@@ -158,18 +158,14 @@ public protocol BatchScoring: Sendable {
     func score(_ schema: DatasetSchema, platform: Platform) async throws -> String
 }
 
-/// Batch scoring in this process: the penguins' ``Scorer``, every other dataset's ``DatasetScorer``.
+/// Batch scoring in this process (``Scorer``).
 public struct LocalBatchScoring: BatchScoring {
     public init() {}
 
     public var engine: String { "local" }
 
     public func score(_ schema: DatasetSchema, platform: Platform) async throws -> String {
-        if Platform.isDefaultDataset(schema.name) {
-            let report = try await Scorer(platform: platform).score()
-            return "\(schema.name): scored \(report.scored) of \(report.rows) rows with model version \(report.modelVersion)"
-        }
-        let report = try await DatasetScorer(platform: platform).score(schema: schema)
+        let report = try await Scorer(platform: platform).score(schema: schema)
         return "\(schema.name): scored \(report.scored) of \(report.rows) rows with model version \(report.modelVersion)"
     }
 }

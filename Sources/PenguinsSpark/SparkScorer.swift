@@ -29,8 +29,8 @@ public struct DatasetSparkScoreReport: Codable, Sendable {
     /// Seconds of the cluster's part, and of the merge of the staging table.
     public var sparkSeconds: Double
     public var mergeSeconds: Double
-    /// The Swift model's pass over the warehouse.
-    public var swift: DatasetScoreReport
+    /// The Swift model's pass: warehouse prediction columns and the cache refilled.
+    public var swift: ScoreReport
     /// How often the two agree, with some rows where they differ.
     public var shadow: DatasetShadow?
 }
@@ -98,7 +98,7 @@ public struct SparkScorer: Sendable {
             record: record, pipeline: pipeline,
             merge: { try await warehouse.mergeSparkPredictions(fromStaging: $0, modelVersion: model.version, at: now) },
             drop: { try? await warehouse.dropStagingTable($0) })
-        let swift = try await DatasetScorer(platform: platform).score(schema: schema, now: now)
+        let swift = try await Scorer(platform: platform).score(schema: schema, now: now)
         let shadow = try await warehouse.shadowComparison(modelVersion: model.version, limit: disagreementLimit)
         return DatasetSparkScoreReport(
             dataset: schema.name, modelVersion: model.version, sparkScored: merged, sparkSeconds: sparkSeconds, mergeSeconds: mergeSeconds,

@@ -66,12 +66,11 @@ let tidyHeader = "penguin_id,species,island,bill_length_mm,bill_depth_mm,flipper
         let platform = try await scoredPlatform("memory")
         var remeasured = try #require(try await platform.warehouse.row(id: "PAL0708-Adelie-1")).penguin
         remeasured.measurements = Measurements(billLength: 49.5, billDepth: 15.9, flipperLength: 224, bodyMass: 5600)
-        var racing = platform
-        racing.warehouse = PenguinWarehouse(records: ChangingBeforeWrites(
-            base: platform.warehouse.recordWarehouse, change: PenguinRecords.bundled.record(remeasured, otherFields: false)))
+        var racing = try await platform.tables(for: BundledSchemas.penguins)
+        racing.warehouse = ChangingBeforeWrites(base: racing.warehouse, change: PenguinRecords.bundled.record(remeasured, otherFields: false))
         // A new model version, so that every row is scored anew (made current even if it is less accurate).
         _ = try await Trainer(platform: platform, parameters: RandomForestClassifier(numTrees: 5, maxDepth: 4, seed: 7), force: true).train()
-        let report = try await Scorer(platform: racing).score()
+        let report = try await Scorer(platform: platform).score(stores: racing)
         #expect(report.changedWhileScoring == 1)
         #expect(report.scored == 342)
         let model = try await platform.currentModel()

@@ -174,7 +174,7 @@ func palmerSchema() -> DatasetSchema {
         let features = ["bill_length_mm", "delta_15_n", "sex"]
         _ = try await Trainer(platform: platform).train(schema: schema, features: features)
         let time = Date(timeIntervalSince1970: 1_800_000_000)
-        let report = try await DatasetScorer(platform: platform, batchSize: 50).score(schema: schema, now: time)
+        let report = try await Scorer(platform: platform, batchSize: 50).score(schema: schema, now: time)
         let stores = try await platform.tables(for: schema)
         #expect(report.rows > 300)
         let model = try await DatasetModel.current(of: schema, in: stores.registry)
@@ -196,6 +196,10 @@ func palmerSchema() -> DatasetSchema {
             }
         }
         #expect(scored == report.scored)
+        // The dataset's cache holds every prediction written, under its own keys.
+        #expect(report.cached == report.scored)
+        #expect(try await stores.cache.count() == report.scored)
+        #expect(try await platform.cache.records.count() == 0, "the penguins' cache is another one")
     }
 
     /// A model is bound to the schema it was trained with: a feature gone, a kind or the

@@ -274,7 +274,8 @@ func platform(_ kind: String) throws -> Platform {
         let measurements = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
         await #expect(throws: PipelineError.noTrainingRows(dataset: "penguins", features: measurements)) { try await Trainer(platform: platform).train() }
         #expect(PipelineError.noTrainingRows(dataset: "penguins", features: measurements).description.contains("run `penguins ingest FILE` first"))
-        await #expect(throws: PipelineError.noModel) { try await Scorer(platform: platform).score() }
+        await #expect(throws: PipelineError.noDatasetModel("penguins")) { try await Scorer(platform: platform).score() }
+        #expect(PipelineError.noDatasetModel("penguins").description.contains("run `penguins train` first"))
     }
 }
 

@@ -14,7 +14,7 @@ func makeIrisPlatform(score: Bool = true) async throws -> Platform {
     _ = try await Ingestor(platform: platform).ingest(file: BundledSchemas.dataFile(of: "iris")!, dataset: "iris")
     _ = try await Trainer(platform: platform, parameters: smallForest)
         .train(schema: BundledSchemas.iris, features: ["petal_length_cm", "petal_width_cm"])
-    if score { _ = try await DatasetScorer(platform: platform).score(schema: BundledSchemas.iris) }
+    if score { _ = try await Scorer(platform: platform).score(schema: BundledSchemas.iris) }
     return platform
 }
 
@@ -93,9 +93,15 @@ func makeIrisPlatform(score: Bool = true) async throws -> Platform {
             let document = try await client.send(.get, "/api/v1/datasets/iris/rows/\(id)").object()
             #expect(document["id"] as? String == id)
             #expect((document["_provenance"] as? [String: Any])?["file"] as? String == "iris.csv")
+            // Scoring filled the dataset's cache; without the entry, the warehouse answers.
+            let cached = try await client.send(.get, "/api/v1/datasets/iris/predictions/\(id)").object()
+            #expect(cached["source"] as? String == "cache")
+            #expect(cached["prediction"] is String)
+            try await platform.tables(for: BundledSchemas.iris).cache.removeAll()
             let lookup = try await client.send(.get, "/api/v1/datasets/iris/predictions/\(id)").object()
             #expect(lookup["source"] as? String == "warehouse")
             #expect(lookup["id"] as? String == id)
+            #expect(lookup["prediction"] as? String == cached["prediction"] as? String)
             try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/rows/nobody"), status: .notFound, field: "id")
             try expectProblem(try await client.send(.get, "/api/v1/datasets/iris/predictions/nobody"), status: .notFound, field: "id")
         }

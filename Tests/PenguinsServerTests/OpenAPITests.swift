@@ -158,7 +158,7 @@ struct OpenAPIContractTests {
         _ = try await Ingestor(platform: platform).ingest(file: BundledSchemas.dataFile(of: "iris")!, dataset: "iris")
         _ = try await Trainer(platform: platform, parameters: smallForest)
             .train(schema: BundledSchemas.iris, features: ["petal_length_cm", "petal_width_cm"])
-        _ = try await DatasetScorer(platform: platform).score(schema: BundledSchemas.iris)
+        _ = try await Scorer(platform: platform).score(schema: BundledSchemas.iris)
         let irisID = try #require(try await platform.tables(for: BundledSchemas.iris).warehouse.columns(featureIndices: []).ids.first)
         let iris = #"{"petal_length_cm": 5.6, "petal_width_cm": 2.2}"#
         let app = try await makeApp(platform)
