@@ -7,6 +7,12 @@ extension Platform {
     /// `warehouse`, `quarantine`, ...) rather than tables of its own name.
     public static func isDefaultDataset(_ name: String) -> Bool { name == BundledSchemas.defaultName }
 
+    /// The option a command needs to work on dataset `name`, with its leading space: none for
+    /// the default dataset, ` --dataset NAME` for another. What messages suggesting a command use.
+    public static func datasetOption(_ name: String) -> String {
+        isDefaultDataset(name) ? "" : " --dataset \(name)"
+    }
+
     /// The schema of dataset `name`: its newest registered version, else the bundled one.
     /// - Throws: ``PipelineError/unknownDataset(_:known:)``.
     public func schema(ofDataset name: String) async throws -> DatasetSchema {

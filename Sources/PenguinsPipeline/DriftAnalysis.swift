@@ -125,9 +125,7 @@ public struct DriftSample: Sendable {
 
     /// What to do about an empty warehouse.
     public static func emptyWarehouse(_ schema: DatasetSchema) -> String {
-        Platform.isDefaultDataset(schema.name)
-            ? "the warehouse is empty; ingest a file first"
-            : "the warehouse of \(schema.name) is empty; ingest a file with `penguins ingest FILE --dataset \(schema.name)` first"
+        PipelineError.emptyWarehouse(dataset: schema.name).description
     }
 
     /// The sample of a column table: the present values of every numeric column and the level
@@ -148,32 +146,13 @@ public struct DriftSample: Sendable {
         DriftSample(columns: try DatasetColumns.load(file: file, schema: schema, overrides: overrides))
     }
 
-    /// The penguins' sample of a source; `platform` is only needed for the stored ones.
+    /// The penguins' sample of a source, read with the schema of their warehouse; `platform`
+    /// is only needed for the stored ones.
     public static func load(
         _ source: DriftSource, platform: Platform?, overrides: CSVDialect.Overrides = .none, logWindow: Int = productionWindow
     ) async throws -> DriftSample {
-        switch source {
-        case .file(let url):
-            return try load(file: url, schema: platform?.warehouse.recordWarehouse.schema ?? BundledSchemas.penguins, overrides: overrides)
-        case .training:
-            guard let platform else { throw PipelineError.noModel }
-            let artifact = try await platform.currentModel().artifact
-            return DriftSample(values: artifact.referenceSample, categories: artifact.referenceCategories)
-        case .warehouse:
-            guard let platform else { throw PipelineError.noModel }
-            return try await counting(platform.warehouse.recordWarehouse)
-        case .simulation:
-            throw PipelineError.notEnoughRows("simulated streams are kept by the server: ask it for `current=simulation`")
-        case .production:
-            guard let platform else { throw PipelineError.noModel }
-            let log = try await platform.predictionLog.columns(limit: logWindow)
-            guard log.count > 0 else {
-                throw PipelineError.notEnoughRows(
-                    "the prediction log is empty; log a production sample with `penguins predict FILE --log` first"
-                )
-            }
-            return DriftSample(log: log, schema: platform.predictionLog.schema)
-        }
+        let schema = platform?.warehouse.recordWarehouse.schema ?? BundledSchemas.penguins
+        return try await load(source, dataset: schema, platform: platform, overrides: overrides, logWindow: logWindow)
     }
 
     /// The sample of a source of any registered dataset: its current model's training sample,
@@ -183,24 +162,21 @@ public struct DriftSample: Sendable {
         _ source: DriftSource, dataset: DatasetSchema, platform: Platform?, overrides: CSVDialect.Overrides = .none,
         logWindow: Int = productionWindow
     ) async throws -> DriftSample {
-        if Platform.isDefaultDataset(dataset.name) {
-            return try await load(source, platform: platform, overrides: overrides, logWindow: logWindow)
-        }
         if case .file(let url) = source {
-            return DriftSample(columns: try DatasetColumns.load(file: url, schema: dataset, overrides: overrides))
+            return try load(file: url, schema: dataset, overrides: overrides)
         }
         guard let platform else { throw PipelineError.noModel }
         return try await load(source, stores: try await platform.tables(for: dataset), overrides: overrides, logWindow: logWindow)
     }
 
-    /// The sample of a source of a dataset other than the penguins, read from its stores.
+    /// The sample of a source of a dataset, read from its stores.
     public static func load(
         _ source: DriftSource, stores: DatasetStores, overrides: CSVDialect.Overrides = .none, logWindow: Int = productionWindow
     ) async throws -> DriftSample {
         let dataset = stores.schema
         switch source {
         case .file(let url):
-            return DriftSample(columns: try DatasetColumns.load(file: url, schema: dataset, overrides: overrides))
+            return try load(file: url, schema: dataset, overrides: overrides)
         case .training:
             let model = try await DatasetModel.current(of: dataset, in: stores.registry)
             return DriftSample(values: model.artifact.referenceSample, categories: model.artifact.referenceCategories)
@@ -212,7 +188,7 @@ public struct DriftSample: Sendable {
             let log = try await stores.predictionLog.columns(limit: logWindow)
             guard log.count > 0 else {
                 throw PipelineError.notEnoughRows(
-                    "the prediction log of \(dataset.name) is empty; log a production sample with `penguins predict FILE --dataset \(dataset.name) --log` first"
+                    "the prediction log of \(dataset.name) is empty; log a production sample with `penguins predict FILE\(Platform.datasetOption(dataset.name)) --log` first"
                 )
             }
             return DriftSample(log: log, schema: dataset)

@@ -25,18 +25,16 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noModel: "there is no model yet; run `penguins train` first"
         case .emptyWarehouse(let dataset):
-            dataset == BundledSchemas.defaultName
-                ? "the warehouse is empty; run `penguins ingest` first"
-                : "the warehouse of dataset \(dataset) is empty; run `penguins ingest --dataset \(dataset)` first"
+            "the warehouse of dataset \(dataset) is empty; run `penguins ingest FILE\(Platform.datasetOption(dataset))` first"
         case .unknownColumn(let name, let expected): "unknown column \"\(name)\"; expected one of: \(expected.joined(separator: ", "))"
         case .invalidOption(let message): message
         case .notEnoughRows(let message): message
         case .noDatasetModel(let dataset):
-            "dataset \(dataset) has no model yet; run `penguins train\(dataset == BundledSchemas.defaultName ? "" : " --dataset \(dataset)")` first"
+            "dataset \(dataset) has no model yet; run `penguins train\(Platform.datasetOption(dataset))` first"
         case .modelDoesNotMatch(let dataset, let version, let reason):
             "model version \(version) of dataset \(dataset) does not match the dataset's schema: \(reason); train it again with `penguins train --dataset \(dataset)`"
         case .noTrainingRows(let dataset, let features):
-            "no row of dataset \(dataset) has all of \(features.joined(separator: ", ")); run `penguins ingest \(dataset == BundledSchemas.defaultName ? "" : "--dataset \(dataset) ")FILE` first, or train on other features with --features"
+            "no row of dataset \(dataset) has all of \(features.joined(separator: ", ")); run `penguins ingest FILE\(Platform.datasetOption(dataset))` first, or train on other features with --features"
         case .unknownDataset(let name, let known):
             "there is no dataset \"\(name)\"; the datasets are \(known.joined(separator: ", ")), or register one with `penguins datasets add \(name) --file CSV --target COLUMN`"
         }

@@ -60,7 +60,7 @@ public struct StoreBenchmark: Sendable {
         let stores = try await platform.tables(for: schema)
         let ids = try await stores.lake.scan(after: nil, limit: iterations + warmUp).map(\.id)
         guard !ids.isEmpty else {
-            throw PipelineError.notEnoughRows("\(schema.name) has no stored rows to read; run `penguins ingest --dataset \(schema.name)` first")
+            throw PipelineError.emptyWarehouse(dataset: schema.name)
         }
         let version = try await stores.registry.current()?.version ?? 0
         var entries: [(id: String, prediction: RecordPrediction)] = []

@@ -308,7 +308,7 @@ extension Endpoints {
         let categorical = DatasetColumns.categoricalNames(of: schema)
         return try await regressionLab(
             query, defaults: RegressionRequest(defaultOf: schema),
-            numeric: numeric, categorical: categorical, emptyMessage: "no data yet: run penguins ingest --dataset \(schema.name)",
+            numeric: numeric, categorical: categorical, emptyMessage: "no data yet: run penguins ingest FILE\(Platform.datasetOption(schema.name))",
             page: { Pages.regression(dataset: schema.name, numeric: numeric, categorical: categorical, request: $0, report: $1, error: $2) },
             warehouse: session.stores.warehouse
         )

@@ -64,7 +64,7 @@ public struct SparkTrainer: Sendable {
         let warehouse = try SparkTrainer.sparkWarehouse(of: platform)
         // The dataset's tables are made (or migrated) before the cluster reads them.
         guard try await platform.recordWarehouse(of: schema).count() > 0 else {
-            throw PipelineError.notEnoughRows("the warehouse of \(schema.name) is empty; ingest a file with `penguins ingest FILE --dataset \(schema.name)` first")
+            throw PipelineError.emptyWarehouse(dataset: schema.name)
         }
         let pipeline = DatasetPipeline(schema: schema, featureIndices: indices, source: JDBCSource(warehouse.jdbcLocation), parameters: parameters)
         let fit = try await fitOnCluster(pipeline, warehouse: warehouse, now: now)

@@ -162,7 +162,7 @@ import Testing
     /// `bench --dataset iris` times key reads of its own cache, lake and warehouse.
     @Test func irisStoresAreBenchmarked() async throws {
         let penguins = PenguinsExecutable()
-        expectUserError(try await penguins.run("bench", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris` first")
+        expectUserError(try await penguins.run("bench", "--dataset", "iris"), mentioning: "run `penguins ingest FILE --dataset iris` first")
         #expect(try await penguins.run("ingest", "--dataset", "iris").status == 0)
         let result = try await penguins.run("bench", "--dataset", "iris", "--iterations", "50", "--warm-up", "5", "--format", "json")
         #expect(result.status == 0, "\(result.standardError)")
@@ -175,7 +175,7 @@ import Testing
     @Test func datasetCommandsRefuseWhatTheyCannotDo() async throws {
         let penguins = PenguinsExecutable()
         expectUserError(try await penguins.run("score", "--dataset", "iris"), mentioning: "penguins train --dataset iris")
-        expectUserError(try await penguins.run("train", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris")
+        expectUserError(try await penguins.run("train", "--dataset", "iris"), mentioning: "run `penguins ingest FILE --dataset iris` first")
         _ = try await penguins.run("ingest", "--dataset", "iris")
         expectUserError(try await penguins.run("train", "--dataset", "iris", "--features", "petal_length_cm,wings"), mentioning: "\"wings\", which is not a feature of dataset iris")
         expectUserError(try await penguins.run("train", "--features", "bill_length_mm,wings"), mentioning: "\"wings\", which is not a feature of dataset penguins")

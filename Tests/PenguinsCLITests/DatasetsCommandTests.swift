@@ -237,7 +237,7 @@ import Testing
         let statistics = try await penguins.run("stats").standardOutput
         #expect(statistics.contains("counts by island and sex"))
         #expect(statistics.contains("counts of clutch_completion"), "\(statistics)")
-        expectUserError(try await penguins.run("stats", "--dataset", "iris"), mentioning: "run `penguins ingest --dataset iris` first")
+        expectUserError(try await penguins.run("stats", "--dataset", "iris"), mentioning: "run `penguins ingest FILE --dataset iris` first")
 
         // What the penguins' pages and API read stays as it is.
         let broken = try penguins.temporaryFile("penguins.yaml", lines.map { $0 == "  - Torgersen" ? "  - Anvers" : $0 }.joined(separator: "\n"))

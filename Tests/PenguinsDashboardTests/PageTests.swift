@@ -68,10 +68,10 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
     }
 
     @Test func driftWithoutAReportShowsTheMessageAndTheSimulation() {
-        let message = "the prediction log is empty; log a production sample with `penguins predict FILE --log` first"
+        let message = "the prediction log of penguins is empty; log a production sample with `penguins predict FILE --log` first"
         let html = Pages.drift(report: nil, reference: nil, current: nil, message: message)
         expectPage(html, current: .drift)
-        #expect(html.contains("the prediction log is empty; log a production sample with <code>penguins predict FILE --log</code> first"))
+        #expect(html.contains("the prediction log of penguins is empty; log a production sample with <code>penguins predict FILE --log</code> first"))
         #expect(html.contains("<form class=\"panel\" method=\"post\" action=\"/drift/simulate\">"))
         #expect(html.contains("name=\"rows\" min=\"1\" step=\"1\" value=\"1000\""))
         #expect(html.contains("name=\"delta\""))

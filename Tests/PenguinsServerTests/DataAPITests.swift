@@ -148,7 +148,7 @@ import Testing
         // drift endpoint's own flush can bring the predictions to the log.
         let app = try await makeApp(try await makePlatform(), options: testOptions(logFlush: .seconds(3600)))
         try await app.test(.router) { client in
-            try expectProblem(try await client.send(.get, "/api/v1/drift"), status: .conflict, detailContains: "prediction log is empty")
+            try expectProblem(try await client.send(.get, "/api/v1/drift"), status: .conflict, detailContains: "prediction log of penguins is empty")
             // The stored penguins need no log: the training sample was drawn from them.
             let stored = try await client.send(.get, "/api/v1/drift?current=warehouse&feature=flipper_length_mm").object()
             #expect(stored["current"] as? String == "warehouse")
