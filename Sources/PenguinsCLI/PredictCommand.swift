@@ -17,52 +17,15 @@ struct PredictCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        try await reportingErrors {
-            let platform = try await global.platform()
-            if !Platform.isDefaultDataset(dataset.name) { return try await predictDataset(on: platform) }
-            let model = try await platform.currentModel()
-            let log = self.log
-            var logged = 0
-            let predictor = FilePredictor(model: model)
-            let url = URL(fileURLWithPath: file)
-            switch global.format {
-            case .json:
-                // Streams a JSON array, one row per line, so large files need no buffering.
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                var first = true
-                print("{\"model_version\":\(model.version),\"rows\":[")
-                try await predictor.predict(file: url, overrides: csv.overrides) { rows, entries in
-                    if log { try await platform.predictionLog.append(entries); logged += entries.count }
-                    for var row in rows {
-                        if !log { row.predictionID = nil }
-                        print((first ? "" : ",") + String(decoding: try encoder.encode(row), as: UTF8.self))
-                        first = false
-                    }
-                }
-                print("],\"logged\":\(logged)}")
-            case .table:
-                var table = TextTable(headers: ["row", "species"] + Species.allCases.map { "P(\($0.rawValue))" } + ["note"])
-                try await predictor.predict(file: url, overrides: csv.overrides) { rows, entries in
-                    if log { try await platform.predictionLog.append(entries); logged += entries.count }
-                    for row in rows {
-                        let name = row.penguinID ?? "line \(row.line ?? 0)"
-                        let probabilities = Species.allCases.map { fixed(row.probabilities?[$0.rawValue], 3) }
-                        table.add(cells: [name, row.species ?? "-"] + probabilities + [row.error ?? ""])
-                    }
-                }
-                print("model version \(model.version)")
-                print(table.rendered)
-                if log { print("logged \(logged) predictions to the prediction log") }
-            }
-        }
+        try await reportingErrors { try await predict(on: try await global.platform()) }
     }
 
-    /// Predicts the file with the current model of a dataset other than the penguins.
-    private func predictDataset(on platform: Platform) async throws {
-        let schema = try await platform.schema(ofDataset: dataset.name)
-        let stores = try await platform.tables(for: schema)
+    /// Predicts the file with the current model of the dataset: per row its id (or line), the
+    /// predicted class and every class's probability, or why it has none.
+    private func predict(on platform: Platform) async throws {
+        let stores = try await platform.tables(for: try await platform.schema(ofDataset: dataset.name))
+        // The schema the rows are stored with, which the models are trained on.
+        let schema = stores.warehouse.schema
         let model = try await DatasetModel.current(of: schema, in: stores.registry)
         let url = URL(fileURLWithPath: file)
         let log = self.log

@@ -125,11 +125,38 @@ public struct DatasetPredictionRow: Codable, Sendable, Equatable {
     /// The id its log entry carries, for its ground truth (`penguins feedback`); the command
     /// shows it only when it logs the predictions.
     public var predictionID: String?
+    /// The name of the dataset's target, under which the predicted class is written as well
+    /// (as a row of the dataset's files holds its class), unless that is a name of the row's
+    /// own members; nil to write it under `prediction` only.
+    public var targetName: String? = nil
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, line, prediction, probabilities, error
         case predictionID = "prediction_id"
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encode(line, forKey: .line)
+        try container.encodeIfPresent(prediction, forKey: .prediction)
+        try container.encodeIfPresent(probabilities, forKey: .probabilities)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(predictionID, forKey: .predictionID)
+        if let targetName, let prediction, !CodingKeys.allCases.contains(where: { $0.rawValue == targetName }) {
+            var named = encoder.container(keyedBy: MemberName.self)
+            try named.encode(prediction, forKey: MemberName(targetName))
+        }
+    }
+}
+
+/// A JSON member named at run time.
+struct MemberName: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.init(stringValue) }
+    init?(intValue: Int) { nil }
 }
 
 extension DatasetModel {
@@ -168,7 +195,8 @@ extension DatasetModel {
                         entries.append(RecordLogEntry(features: row.features, prediction: prediction, predictionID: id))
                         rows.append(DatasetPredictionRow(
                             id: row.id, line: row.line, prediction: classes[prediction.predictedClass],
-                            probabilities: Dictionary(uniqueKeysWithValues: zip(classes, probabilities)), predictionID: id))
+                            probabilities: Dictionary(uniqueKeysWithValues: zip(classes, probabilities)), predictionID: id,
+                            targetName: schema.target.name))
                     } else {
                         rows.append(DatasetPredictionRow(
                             id: row.id, line: row.line, error: "missing \(missingFeatures(row.features).joined(separator: ", ")), which the model needs"))

@@ -231,7 +231,7 @@ extension Endpoints {
         try generator.write(rows: rows, seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: [feature: delta], to: handle)
         try handle.close()
         let simulations = self.simulations
-        try await FilePredictor(model: loaded.model).predict(file: file) { _, entries in
+        try await loaded.model.bound.predict(file: file) { _, entries in
             await simulations.append(entries, dataset: schema.name)
         }
     }

@@ -166,9 +166,24 @@ func expectUserError(_ result: CommandResult, mentioning text: String, sourceLoc
         #expect(predicted.status == 0, "\(predicted.standardError)")
         let rows = try #require(try predicted.json()["rows"] as? [[String: Any]])
         #expect(rows.count == 3)
+        // The class under `prediction`, and under the target's name as the file holds it.
+        #expect(rows[0]["prediction"] as? String == "Gentoo")
         #expect(rows[0]["species"] as? String == "Gentoo")
+        #expect(rows[0]["id"] as? String == "N1")
+        #expect(rows[1]["prediction"] as? String == "Adelie")
         #expect(rows[1]["species"] as? String == "Adelie")
         #expect(rows[2]["line"] as? Int == 4)
+        #expect(rows[2]["prediction"] == nil && rows[2]["species"] == nil)
+
+        // A file to predict needs the model's features, not the class.
+        let unlabelled = try penguins.temporaryFile("unlabelled.csv", """
+        penguin_id,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year
+        N1,Biscoe,49.0,15.5,225,5400,male,2009
+
+        """)
+        let answered = try await penguins.run("predict", unlabelled, "--format", "json")
+        #expect(answered.status == 0, "\(answered.standardError)")
+        #expect((try answered.json()["rows"] as? [[String: Any]])?.first?["prediction"] as? String == "Gentoo")
         #expect((rows[2]["error"] as? String)?.contains("bill_depth_mm") == true)
 
         #expect(try await penguins.run("models", "rollback").standardOutput.contains("version 1 is current"))
