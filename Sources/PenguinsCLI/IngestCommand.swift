@@ -22,7 +22,7 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let name = dataset.name
-            let bundled = Platform.isDefaultDataset(name) ? BundledDataset.rawCSV : BundledSchemas.dataFile(of: name)
+            let bundled = BundledSchemas.dataFile(of: name)
             let platform = try await global.platform()
             guard let url = file.map({ URL(fileURLWithPath: $0) }) ?? bundled else {
                 _ = try await platform.schema(ofDataset: name)  // an unknown dataset is the error to report
@@ -52,8 +52,9 @@ struct IngestCommand: AsyncParsableCommand {
             lines.append("\(report.releasedFromQuarantine) lines quarantined by an earlier ingestion of this file are valid now and left the quarantine")
         }
         if report.cacheInvalidated > 0 {
-            let rows = Platform.isDefaultDataset(dataset) ? "re-measured penguins" : "changed rows of \(dataset)"
-            lines.append("\(report.cacheInvalidated) \(rows): their predictions were dropped from the cache and the warehouse; run penguins score to refresh them")
+            lines.append(
+                "\(report.cacheInvalidated) changed rows of \(dataset): their predictions were dropped from the cache and the warehouse; "
+                    + "run penguins score\(Platform.datasetOption(dataset)) to refresh them")
         }
         if report.summariesSaved { lines.append("statistics and regression summaries saved at this data version") }
         if let warning = report.cacheWarning { lines.append("warning: \(warning)") }

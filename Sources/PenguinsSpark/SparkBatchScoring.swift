@@ -14,12 +14,7 @@ public struct SparkBatchScoring: BatchScoring {
     public var engine: String { url.description }
 
     public func score(_ schema: DatasetSchema, platform: Platform) async throws -> String {
-        let scorer = SparkScorer(platform: platform, url: url)
-        if Platform.isDefaultDataset(schema.name) {
-            let report = try await scorer.score()
-            return "\(schema.name): Spark scored \(report.sparkScored) rows and the Swift model \(report.swift.scored) with model version \(report.modelVersion)"
-        }
-        let report = try await scorer.score(dataset: schema)
+        let report = try await SparkScorer(platform: platform, url: url).score(dataset: schema)
         return "\(schema.name): Spark scored \(report.sparkScored) rows and the Swift model \(report.swift.scored) with model version \(report.modelVersion)"
     }
 }

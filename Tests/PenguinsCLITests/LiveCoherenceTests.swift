@@ -109,7 +109,7 @@ final class ServerProcess: Sendable {
             let file = try penguins.temporaryFile("remeasured.csv", Self.remeasured)
             let ingest = try await penguins.run("ingest", file)
             #expect(ingest.status == 0, "\(ingest.standardError)")
-            #expect(ingest.standardOutput.contains("1 re-measured penguins"), "\(ingest.standardOutput)")
+            #expect(ingest.standardOutput.contains("1 changed rows of penguins: their predictions were dropped from the cache and the warehouse; run penguins score to refresh them"), "\(ingest.standardOutput)")
             let ingested = ContinuousClock.now
 
             let (answer, after) = try await server.waitForPrediction(of: "PAL0708-Adelie-1", from: ingested, within: .seconds(2)) {

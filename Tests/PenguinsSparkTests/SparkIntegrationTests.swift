@@ -152,6 +152,11 @@ struct SparkIntegrationTests {
             ))
             #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion + 1, limit: 5) == nil)
 
+            // The scheduled score on the cluster takes every dataset's path, the penguins' too.
+            let scheduled = try await ScheduledWork(platform: platform, scoring: SparkBatchScoring(url: try url)).score()
+            #expect(scheduled == "penguins: Spark scored \(complete) rows and the Swift model \(complete) with model version \(scored.modelVersion)")
+            #expect(try await warehouse.shadowComparison(modelVersion: scored.modelVersion, limit: 5)?.agreed == shadow.agreed)
+
             // The penguins on chosen features (`train --features`): an isotope ratio and the
             // categorical island, on the cluster and in Swift; the served model scores them.
             let features = ["bill_length_mm", "flipper_length_mm", "delta_15_n", "island"]

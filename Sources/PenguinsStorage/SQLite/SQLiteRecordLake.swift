@@ -85,7 +85,7 @@ extension Database {
                 OR source_line IS NOT excluded.source_line
             """
         let head = "INSERT INTO \(table) (\(idColumn), document, source_id, source_line)"
-        try documents.withUnsafeBufferPointer { documents in
+        _ = try documents.withUnsafeBufferPointer { documents in
             try ids.bytes.withUnsafeBufferPointer { idBytes in
                 try insertRows(Array(lines.indices), head: head, columnCount: 4, clause: clause) { statement, index, first in
                     let start = index == 0 ? 0 : ends[index - 1]
