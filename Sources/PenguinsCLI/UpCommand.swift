@@ -50,18 +50,18 @@ struct UpCommand: AsyncParsableCommand {
 
     /// True when some complete warehouse row has no prediction yet.
     private func hasUnscoredRows(_ platform: Platform) async throws -> Bool {
-        let aggregates = try await platform.warehouse.aggregatesByIsland()
+        let aggregates = try await PartitionAggregate.of(platform.warehouse.recordWarehouse)
         let usable = aggregates.reduce(0) { $0 + $1.usableForTraining }
         let scored = aggregates.reduce(0) { $0 + $1.scored }
         return scored < usable
     }
 
     static func render(_ summary: PlatformSummary) -> String {
-        // A row per partition of the penguins' warehouse, a column per class of their schema.
-        var table = TextTable(headers: [BundledSchemas.penguins.partition, "penguins", "usable", "scored"] + Species.allCases.map(\.rawValue))
-        for aggregate in summary.islands {
-            table.add(cells: [aggregate.island.rawValue, "\(aggregate.count)", "\(aggregate.usableForTraining)", "\(aggregate.scored)"]
-                + Species.allCases.map { "\(aggregate.countBySpecies[$0] ?? 0)" })
+        // A row per partition of the warehouse, a column per class of the schema.
+        var table = TextTable(headers: [summary.partitionColumn, "rows", "usable", "scored"] + summary.classes)
+        for aggregate in summary.partitions {
+            table.add(cells: [aggregate.partition, "\(aggregate.count)", "\(aggregate.usableForTraining)", "\(aggregate.scored)"]
+                + summary.classes.map { "\(aggregate.countByClass[$0] ?? 0)" })
         }
         return [
             "data directory: \(summary.dataDirectory)",

@@ -238,14 +238,14 @@ struct StatisticsAggregateOverviewTests {
         let kept = try await PlatformSummary.StoredCounts.collect(platform, statistics: statistics)
         let scanned = try await PlatformSummary.StoredCounts.collect(platform)
         #expect(kept.lakeDocuments == scanned.lakeDocuments && kept.warehouseRows == scanned.warehouseRows)
-        #expect(kept.islands.map(\.island) == scanned.islands.map(\.island))
-        #expect(kept.islands.map(\.scored).reduce(0, +) == scored.count)
-        for (island, expected) in zip(kept.islands, scanned.islands) {
-            #expect(island.count == expected.count && island.countBySpecies == expected.countBySpecies)
+        #expect(kept.partitions.map(\.partition) == scanned.partitions.map(\.partition))
+        #expect(kept.partitions.map(\.scored).reduce(0, +) == scored.count)
+        for (island, expected) in zip(kept.partitions, scanned.partitions) {
+            #expect(island.count == expected.count && island.countByClass == expected.countByClass)
             #expect(island.usableForTraining == expected.usableForTraining && island.scored == expected.scored)
             #expect(Set(island.means.keys) == Set(expected.means.keys))
             for (feature, mean) in expected.means {
-                #expect(abs(island.means[feature]! - mean) <= 1e-12 * abs(mean), "\(island.island) \(feature)")
+                #expect(abs(island.means[feature]! - mean) <= 1e-12 * abs(mean), "\(island.partition) \(feature)")
             }
         }
     }

@@ -82,9 +82,9 @@ import Testing
         try await app.test(.live) { client in
             let before = try await client.send(.get, "/").text
             #expect(try await client.send(.get, "/").text == before)
-            #expect(try await platform.warehouse.aggregatesByIsland().allSatisfy { $0.scored == 0 })
+            #expect(try await PartitionAggregate.of(platform.warehouse.recordWarehouse).allSatisfy { $0.scored == 0 })
             _ = try await Scorer(platform: platform).score()
-            let scored = try await platform.warehouse.aggregatesByIsland().map(\.scored)
+            let scored = try await PartitionAggregate.of(platform.warehouse.recordWarehouse).map(\.scored)
             #expect(scored.reduce(0, +) > 0)
             let after = try await client.send(.get, "/").text
             #expect(after != before, "the scored counts are shown anew")

@@ -26,18 +26,17 @@ enum OverviewPage {
             body += "<p>\(Format.integer(summary.quarantinedRows)) rows were rejected at ingestion; <code>penguins quarantine</code> lists them with their reasons.</p>"
         }
 
-        body += "<h2>Islands</h2>"
-        let islands = summary.islands.sorted { $0.island < $1.island }
-        if islands.isEmpty {
+        body += "<h2>By \(HTML.escape(summary.partitionColumn))</h2>"
+        let partitions = summary.partitions.sorted { $0.partition < $1.partition }
+        if partitions.isEmpty {
             body += HTML.note("No warehouse rows yet.")
         } else {
-            body += islandTable(islands)
-            let species = Species.allCases
+            body += partitionTable(partitions, of: summary)
             body += Layout.grid([Layout.figure(BarChart(
-                title: "Penguins by island and species", xTitle: "island", yTitle: "penguins",
-                categories: islands.map(\.island.rawValue),
-                series: species.map { kind in
-                    BarChart.Series(name: kind.rawValue, values: islands.map { Double($0.countBySpecies[kind] ?? 0) })
+                title: "Rows by \(summary.partitionColumn) and class", xTitle: summary.partitionColumn, yTitle: "rows",
+                categories: partitions.map(\.partition),
+                series: summary.classes.map { name in
+                    BarChart.Series(name: name, values: partitions.map { Double($0.countByClass[name] ?? 0) })
                 }
             ).render())])
         }
@@ -72,15 +71,15 @@ enum OverviewPage {
         return out + HTML.table(headers: ["schedule", "next run", "runs", "last run", "took", "outcome", "what it did"], rows: rows)
     }
 
-    private static func islandTable(_ islands: [IslandAggregate]) -> String {
-        let headers = ["island", "rows", "usable for training", "scored"] + Species.allCases.map(\.rawValue)
-            + ["bill length", "bill depth", "flipper length", "body mass"]
-        let rows: [[HTML.Cell]] = islands.map { island in
-            [.header(island.island.rawValue), .number(Format.integer(island.count)), .number(Format.integer(island.usableForTraining)),
-             .number(Format.integer(island.scored))]
-                + Species.allCases.map { .number(Format.integer(island.countBySpecies[$0] ?? 0)) }
-                + Feature.allCases.map { .number(Format.fixed(island.means[$0], 1)) }
+    private static func partitionTable(_ partitions: [PartitionAggregate], of summary: PlatformSummary) -> String {
+        let headers = [summary.partitionColumn, "rows", "usable for training", "scored"] + summary.classes
+            + summary.meanFeatures.map { "mean \($0)" }
+        let rows: [[HTML.Cell]] = partitions.map { partition in
+            [.header(partition.partition), .number(Format.integer(partition.count)), .number(Format.integer(partition.usableForTraining)),
+             .number(Format.integer(partition.scored))]
+                + summary.classes.map { .number(Format.integer(partition.countByClass[$0] ?? 0)) }
+                + summary.meanFeatures.map { .number(Format.fixed(partition.means[$0], 1)) }
         }
-        return HTML.table(headers: headers, rows: rows, caption: "Rows, species and mean measurements (mm, g) per island")
+        return HTML.table(headers: headers, rows: rows, caption: "Rows, classes and feature means per \(summary.partitionColumn)")
     }
 }

@@ -82,27 +82,6 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: PenguinWarehouseView {
         try await records.writePredictions(written, featureIndices: [])
     }
 
-    public func aggregatesByIsland() async throws -> [IslandAggregate] {
-        islandAggregates(from: try await records.summariesByPartition())
-    }
-
-    public func islandAggregates(from summaries: [PartitionSummary]) -> [IslandAggregate] {
-        summaries.map { summary in
-            var countBySpecies: [Species: Int] = [:]
-            for (index, count) in summary.countByClass.enumerated() where count > 0 {
-                if let species = coding.species(ofClass: index) { countBySpecies[species] = count }
-            }
-            var means: [Feature: Double] = [:]
-            for (feature, index) in zip(Feature.allCases, coding.measurementIndices) {
-                means[feature] = summary.mean(ofFeature: index)
-            }
-            return IslandAggregate(
-                island: Island(rawValue: summary.partition), count: summary.count, usableForTraining: summary.usableForTraining,
-                scored: summary.scored, countBySpecies: countBySpecies, means: means
-            )
-        }
-    }
-
     public func count() async throws -> Int { try await records.count() }
 
     public func latestChange() async throws -> Int64 { try await records.latestChange() }

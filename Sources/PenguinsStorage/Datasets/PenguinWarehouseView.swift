@@ -22,25 +22,6 @@ public struct WarehouseCursor: Hashable, Sendable {
     }
 }
 
-/// Counts and means of one island's rows.
-public struct IslandAggregate: Hashable, Sendable, Codable {
-    public var island: Island
-    public var count: Int
-    public var usableForTraining: Int
-    public var scored: Int
-    public var countBySpecies: [Species: Int]
-    /// Mean of each feature over rows where it is present.
-    public var means: [Feature: Double]
-    public init(island: Island, count: Int, usableForTraining: Int, scored: Int, countBySpecies: [Species: Int], means: [Feature: Double]) {
-        self.island = island
-        self.count = count
-        self.usableForTraining = usableForTraining
-        self.scored = scored
-        self.countBySpecies = countBySpecies
-        self.means = means
-    }
-}
-
 /// The penguins' warehouse read and written as ``PenguinsCore/Penguin``s: not a storage role
 /// of its own but a view of the dataset warehouse of their schema (``recordWarehouse``), for the
 /// penguins' own API routes, pages and commands, which speak of species, islands and
@@ -62,9 +43,6 @@ public protocol PenguinWarehouseView: ChangeLog {
     func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws
     /// Writes prediction columns for existing rows (by penguin id); unknown ids are ignored.
     func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws
-    func aggregatesByIsland() async throws -> [IslandAggregate]
-    /// The aggregates by island of the warehouse's partition summaries, however they were made.
-    func islandAggregates(from summaries: [PartitionSummary]) -> [IslandAggregate]
     /// The dataset warehouse the penguins are stored in, for column-wise reads of any of the
     /// schema's features (``RecordWarehouse/columns(featureIndices:)``).
     var recordWarehouse: any RecordWarehouse { get }

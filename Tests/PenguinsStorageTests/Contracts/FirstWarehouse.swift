@@ -45,7 +45,7 @@ enum FirstWarehouse {
         #expect(try await warehouse.records.record(id: "p-1")?.record.features[isotopes[0]] == 8.5)
         #expect(try await warehouse.records.record(id: "p-1")?.record.features[isotopes[1]] == -26.25)
         #expect(try await warehouse.records.record(id: "p-2")?.record.features[isotopes[0]] == nil)
-        #expect(try await warehouse.aggregatesByIsland().map(\.usableForTraining) == [1, 0])
+        #expect(try await warehouse.recordWarehouse.summariesByPartition().map(\.usableForTraining) == [1, 0])
 
         #expect(try await warehouse.latestChange() == 2)
         #expect(try await warehouse.changes(after: 1, limit: 10) == WarehouseChanges(ids: ["p-1"], through: 2, isComplete: true))

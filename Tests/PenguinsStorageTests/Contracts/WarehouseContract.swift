@@ -7,7 +7,7 @@ import Testing
 func checkWarehouseContract(_ warehouse: some PenguinWarehouseView) async throws {
     #expect(try await warehouse.count() == 0)
     #expect(try await warehouse.row(id: "nobody") == nil)
-    #expect(try await warehouse.aggregatesByIsland().isEmpty)
+    #expect(try await warehouse.recordWarehouse.summariesByPartition().isEmpty)
 
     let penguins = [
         Fixtures.penguin("b-3", .gentoo, .biscoe),
@@ -110,22 +110,23 @@ func checkWarehouseBatchesAndAggregates(_ warehouse: some PenguinWarehouseView) 
     #expect(await exactPages.items == [50, 50, 50, 50, 50])
 
     // Aggregates against sums computed here, from the input.
-    let aggregates = try await warehouse.aggregatesByIsland()
-    #expect(aggregates.map(\.island) == Island.known)
+    let coding = PenguinRecords(schema: warehouse.recordWarehouse.schema)
+    let aggregates = try await warehouse.recordWarehouse.summariesByPartition()
+    #expect(aggregates.map(\.partition) == Island.known.map(\.rawValue))
     for aggregate in aggregates {
-        let islandPenguins = penguins.filter { $0.island == aggregate.island }
+        let islandPenguins = penguins.filter { $0.island.rawValue == aggregate.partition }
         #expect(aggregate.count == islandPenguins.count)
         #expect(aggregate.usableForTraining == islandPenguins.filter { $0.measurements.billLength != nil }.count)
         #expect(aggregate.scored == islandPenguins.filter { scoredIDs.contains($0.id) }.count)
-        for species in Species.allCases {
-            let expected = islandPenguins.filter { $0.species == species }.count
-            #expect(aggregate.countBySpecies[species, default: 0] == expected)
+        for (index, name) in coding.schema.target.classes.enumerated() {
+            let expected = islandPenguins.filter { $0.species.rawValue == name }.count
+            #expect(aggregate.countByClass[index] == expected)
         }
-        for feature in Feature.allCases {
+        for (feature, index) in zip(Feature.allCases, coding.measurementIndices) {
             let values = islandPenguins.compactMap { $0.measurements[feature] }
             var sum = 0.0
             for value in values { sum += value }
-            let mean = try #require(aggregate.means[feature])
+            let mean = try #require(aggregate.mean(ofFeature: index))
             #expect(abs(mean - sum / Double(values.count)) < 1e-9)
         }
     }
