@@ -28,7 +28,7 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: PenguinWarehouseView {
 
     /// The records of `penguins` in the schema's columns.
     /// - Throws: ``StorageError/notFound(_:)`` for a penguin of an island the schema lacks.
-    public func records(of penguins: [Penguin]) throws -> [DatasetRecord] {
+    func records(of penguins: [Penguin]) throws -> [DatasetRecord] {
         if let stray = penguins.first(where: { !coding.islands.contains($0.island) }) {
             let known = coding.islands.map(\.rawValue).joined(separator: ", ")
             throw StorageError.notFound("island \"\(stray.island.rawValue)\" of penguin \(stray.id) among the islands of the penguins' schema (\(known))")
@@ -47,39 +47,6 @@ public struct PenguinWarehouse<Records: RecordWarehouse>: PenguinWarehouseView {
         rows.reserveCapacity(stored.count)
         for record in stored { if let row = row(record) { rows.append(row) } }
         return rows
-    }
-
-    /// Every row, island by island in id order, in pages of `batchSize` that run across islands.
-    public func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws {
-        precondition(batchSize > 0, "a batch holds at least one row")
-        var page: [WarehouseRow] = []
-        page.reserveCapacity(batchSize)
-        for partition in try await records.countsByPartition().keys.sorted() {
-            var after: String?
-            while true {
-                let stored = try await records.scan(partition: partition, after: after, limit: batchSize)
-                for record in stored {
-                    guard let row = row(record) else { continue }
-                    page.append(row)
-                    if page.count == batchSize {
-                        try await body(page)
-                        page.removeAll(keepingCapacity: true)
-                    }
-                }
-                guard stored.count == batchSize, let last = stored.last else { break }
-                after = last.record.id
-            }
-        }
-        if !page.isEmpty { try await body(page) }
-    }
-
-    /// Writes each prediction by id, whatever the row's values now: the change log tells the
-    /// penguins' scorer which rows changed after it read them.
-    public func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws {
-        var written: [(id: String, prediction: RecordPrediction, inputs: [Double])] = []
-        written.reserveCapacity(predictions.count)
-        for (id, prediction) in predictions { written.append((id, coding.recordPrediction(prediction), [])) }
-        try await records.writePredictions(written, featureIndices: [])
     }
 
     public func count() async throws -> Int { try await records.count() }

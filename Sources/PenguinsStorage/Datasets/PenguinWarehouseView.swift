@@ -33,16 +33,9 @@ public protocol PenguinWarehouseView: ChangeLog {
     /// Inserts or updates rows by penguin id. Prediction columns survive an upsert whose
     /// species and features are unchanged and are cleared when one changes.
     func upsert(_ penguins: [Penguin]) async throws
-    /// The records ``upsert(_:)`` writes of `penguins` into ``recordWarehouse``, made ahead of
-    /// the write (ingestion prepares its next batch while it writes the current one).
-    func records(of penguins: [Penguin]) throws -> [DatasetRecord]
     func row(id: String) async throws -> WarehouseRow?
     /// One island's rows ordered by penguin id, after `after`, at most `limit`.
     func scan(island: Island, after: WarehouseCursor?, limit: Int) async throws -> [WarehouseRow]
-    /// Every row, in pages of `batchSize`, handed to `body` in key order. Memory stays bounded by one page.
-    func forEachBatch(batchSize: Int, _ body: ([WarehouseRow]) async throws -> Void) async throws
-    /// Writes prediction columns for existing rows (by penguin id); unknown ids are ignored.
-    func writePredictions(_ predictions: [(penguinID: String, prediction: Prediction)]) async throws
     /// The dataset warehouse the penguins are stored in, for column-wise reads of any of the
     /// schema's features (``RecordWarehouse/columns(featureIndices:)``).
     var recordWarehouse: any RecordWarehouse { get }
