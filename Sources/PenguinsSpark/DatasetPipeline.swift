@@ -124,14 +124,3 @@ public struct DatasetPipeline: Sendable {
         )
     }
 }
-
-extension DatasetPipeline {
-    /// The species model's plans: the penguins' warehouse table (`table`, read by island) and
-    /// their four measurements, the features their models have always learned from.
-    public static func species(source: JDBCSource, parameters: RandomForestClassifier, table: String) -> DatasetPipeline {
-        let records = PenguinRecords.bundled
-        return DatasetPipeline(
-            schema: records.schema, featureIndices: records.measurementIndices, source: source, parameters: parameters, table: table
-        )
-    }
-}

@@ -81,12 +81,6 @@ public struct SparkTrainer: Sendable {
     /// The cluster's part alone: read by JDBC, assemble, scale, fit the forest, evaluate on the
     /// held-out split with Spark's evaluator, and save the scaler and the forest under a new
     /// folder of ``modelRoot``.
-    public func fitOnCluster(warehouse: any SparkWarehouse, now: Date = Date()) async throws -> SparkFitResult {
-        try await fitOnCluster(DatasetPipeline.species(source: JDBCSource(warehouse.jdbcLocation), parameters: parameters, table: warehouse.tableName),
-                               warehouse: warehouse, now: now)
-    }
-
-    /// The cluster's part for any dataset's plans.
     func fitOnCluster(_ pipeline: DatasetPipeline, warehouse: any SparkWarehouse, now: Date) async throws -> SparkFitResult {
         let modelPath = SparkTrainer.modelPath(root: modelRoot, dataset: pipeline.schema.name, at: now)
         let masked = warehouse.jdbcLocation.maskedURL

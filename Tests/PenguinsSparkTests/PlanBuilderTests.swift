@@ -66,7 +66,7 @@ struct PlanBuilderTests {
     }
 
     @Test func trainingPlanReadsFiltersLabelsAndAssembles() throws {
-        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier(), table: "ds_penguins_warehouse")
+        let pipeline = penguinsPipeline(source: JDBCSource(location), parameters: RandomForestClassifier())
         let assembled = pipeline.assembled(pipeline.complete()).proto
         let transform = assembled.mlRelation.transform
         #expect(transform.transformer.name == "org.apache.spark.ml.feature.VectorAssembler")
@@ -87,7 +87,7 @@ struct PlanBuilderTests {
     @Test func splitUsesComplementaryRangesWithOneSeed() {
         var parameters = RandomForestClassifier()
         parameters.seed = 7
-        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters, table: "ds_penguins_warehouse")
+        let pipeline = penguinsPipeline(source: JDBCSource(location), parameters: parameters)
         let (train, test) = pipeline.split(pipeline.assembled(pipeline.complete()), testFraction: 0.25)
         #expect(train.proto.sample.lowerBound == 0)
         #expect(train.proto.sample.upperBound == 0.75)
@@ -104,7 +104,7 @@ struct PlanBuilderTests {
         #expect(filtered.planID > read.planID)
         #expect(filtered.proto.filter.input.common.planID == read.planID)
         // Two builds of the same plan are two plans to the server; one value reused is one.
-        let pipeline = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier(), table: "ds_penguins_warehouse")
+        let pipeline = penguinsPipeline(source: JDBCSource(location), parameters: RandomForestClassifier())
         let rows = pipeline.complete()
         #expect(pipeline.complete().planID != rows.planID)
         let (train, test) = pipeline.split(pipeline.assembled(rows), testFraction: 0.2)
@@ -114,7 +114,7 @@ struct PlanBuilderTests {
 
     @Test func forestParametersMatchTheSwiftModel() {
         let parameters = RandomForestClassifier(numTrees: 20, maxDepth: 5, maxBins: 32, seed: UInt64.max)
-        let params = DatasetPipeline.species(source: JDBCSource(location), parameters: parameters, table: "ds_penguins_warehouse").forestParams
+        let params = penguinsPipeline(source: JDBCSource(location), parameters: parameters).forestParams
         #expect(params["numTrees"] == .integer(20))
         #expect(params["maxDepth"] == .integer(5))
         #expect(params["maxBins"] == .integer(32))
@@ -153,7 +153,7 @@ struct PlanBuilderTests {
     }
 
     @Test func writePlanIsAJDBCCommand() {
-        let plan = DatasetPipeline.species(source: JDBCSource(location), parameters: RandomForestClassifier(), table: "ds_penguins_warehouse").predictionColumns(.sql("x")).write(format: "jdbc", options: ["dbtable": "s"], mode: .overwrite)
+        let plan = penguinsPipeline(source: JDBCSource(location), parameters: RandomForestClassifier()).predictionColumns(.sql("x")).write(format: "jdbc", options: ["dbtable": "s"], mode: .overwrite)
         let write = plan.command.writeOperation
         #expect(write.source == "jdbc")
         #expect(write.mode == .overwrite)
@@ -177,3 +177,9 @@ struct PlanBuilderTests {
 }
 
 import Foundation
+
+/// The plans of the penguins' default model (the four measurements) over their warehouse.
+func penguinsPipeline(source: JDBCSource, parameters: RandomForestClassifier) -> DatasetPipeline {
+    let schema = BundledSchemas.penguins
+    return DatasetPipeline(schema: schema, featureIndices: schema.modelFeatureIndices, source: source, parameters: parameters, table: "ds_penguins_warehouse")
+}

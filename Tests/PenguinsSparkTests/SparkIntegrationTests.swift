@@ -310,7 +310,9 @@ struct SparkIntegrationTests {
         }
         let trainer = SparkTrainer(platform: .inMemory(), url: try url, modelRoot: Self.modelRoot)
         await #expect {
-            _ = try await trainer.fitOnCluster(warehouse: Unreachable(jdbcLocation: location))
+            let warehouse = Unreachable(jdbcLocation: location)
+            let pipeline = penguinsPipeline(source: JDBCSource(warehouse.jdbcLocation), parameters: RandomForestClassifier())
+            _ = try await trainer.fitOnCluster(pipeline, warehouse: warehouse, now: Date())
         } throws: { error in
             let text = String(describing: error)
             return text.contains("read the warehouse by JDBC") && text.contains("127.0.0.1:1") && !text.contains("secret-pw")
