@@ -8,6 +8,7 @@ public struct PlatformSummary: Codable, Sendable {
     /// The dataset summarised, and the names its partitions, classes and means are given by.
     public var dataset: String
     public var partitionColumn: String
+    public var targetColumn: String
     public var classes: [String]
     /// The features each partition's means are of: those the schema's models use by default.
     public var meanFeatures: [String]
@@ -33,6 +34,7 @@ public struct PlatformSummary: Codable, Sendable {
             dataDirectory: platform.configuration.dataDirectory.path,
             dataset: schema.name,
             partitionColumn: schema.partition,
+            targetColumn: schema.target.name,
             classes: schema.target.classes,
             meanFeatures: schema.modelFeatureIndices.map { schema.features[$0].name },
             lakeDocuments: counts.lakeDocuments,

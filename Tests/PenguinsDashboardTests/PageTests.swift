@@ -120,6 +120,14 @@ func expectPage(_ html: String, current: DashboardPage?, sourceLocation: SourceL
         #expect(html.contains("<dt>Cache hit ratio</dt><dd>75.0 %</dd>"))
         for island in ["Biscoe", "Dream", "Torgersen"] { #expect(html.contains("<th scope=\"row\">\(island)</th>")) }
         #expect(chartCount(html) == 1)
+        // The partitions and classes by the schema: islands and species, the model's features' means.
+        #expect(html.contains("<h2>By island</h2>"))
+        #expect(html.contains("Rows by island and species"))
+        #expect(html.contains("Rows, species and feature means per island"))
+        for header in ["Adelie", "Chinstrap", "Gentoo", "mean bill_length_mm", "mean body_mass_g"] { #expect(html.contains("<th scope=\"col\">\(header)</th>"), "\(header)") }
+        let biscoe = try #require(fixture.summary.partitions.first { $0.partition == "Biscoe" })
+        #expect(biscoe.countByClass == ["Adelie": 44, "Gentoo": 124])
+        #expect(biscoe.count == 168 && biscoe.usableForTraining == 167)
     }
 
     @Test func statisticsShowsTheTableTheCountsAndBothScatterPlots() async throws {

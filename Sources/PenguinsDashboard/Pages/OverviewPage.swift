@@ -33,7 +33,7 @@ enum OverviewPage {
         } else {
             body += partitionTable(partitions, of: summary)
             body += Layout.grid([Layout.figure(BarChart(
-                title: "Rows by \(summary.partitionColumn) and class", xTitle: summary.partitionColumn, yTitle: "rows",
+                title: "Rows by \(summary.partitionColumn) and \(summary.targetColumn)", xTitle: summary.partitionColumn, yTitle: "rows",
                 categories: partitions.map(\.partition),
                 series: summary.classes.map { name in
                     BarChart.Series(name: name, values: partitions.map { Double($0.countByClass[name] ?? 0) })
@@ -80,6 +80,6 @@ enum OverviewPage {
                 + summary.classes.map { .number(Format.integer(partition.countByClass[$0] ?? 0)) }
                 + summary.meanFeatures.map { .number(Format.fixed(partition.means[$0], 1)) }
         }
-        return HTML.table(headers: headers, rows: rows, caption: "Rows, classes and feature means per \(summary.partitionColumn)")
+        return HTML.table(headers: headers, rows: rows, caption: "Rows, \(summary.targetColumn) and feature means per \(summary.partitionColumn)")
     }
 }
