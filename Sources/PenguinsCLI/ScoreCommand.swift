@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PenguinsCore
 import PenguinsPipeline
 import PenguinsSpark
 import PenguinsStorage
@@ -24,19 +25,10 @@ struct ScoreCommand: AsyncParsableCommand {
             let platform = try await global.platform()
             let schema = try await platform.schema(ofDataset: dataset.name)
             if case .spark(let url) = engine {
-                if Platform.isDefaultDataset(schema.name) {
-                    // The penguins' shadow comparison speaks of species and islands.
-                    let report = try await SparkScorer(platform: platform, url: url).score()
-                    switch global.format {
-                    case .json: try printJSON(report)
-                    case .table: print(ScoreCommand.sparkSummary(report))
-                    }
-                    return
-                }
                 let report = try await SparkScorer(platform: platform, url: url).score(dataset: schema)
                 switch global.format {
                 case .json: try printJSON(report)
-                case .table: print(ScoreCommand.sparkSummary(report))
+                case .table: print(ScoreCommand.sparkSummary(report, schema: schema))
                 }
                 return
             }
@@ -71,13 +63,13 @@ struct ScoreCommand: AsyncParsableCommand {
         return "cache: \(report.cacheLocation): \(removed), wrote \(report.cached) predictions"
     }
 
-    static func sparkSummary(_ report: DatasetSparkScoreReport) -> String {
+    static func sparkSummary(_ report: SparkScoreReport, schema: DatasetSchema) -> String {
         var lines = [
             "spark: \(report.sparkScored) rows of \(report.dataset) scored on the cluster in \(fixed(report.sparkSeconds, 2)) s, merged into the warehouse in \(fixed(report.mergeSeconds, 2)) s",
             summary(report.swift),
         ]
         if let shadow = report.shadow {
-            lines += shadowLines(shadow, headers: ["id", "partition", "class", "swift", "spark"]) { [$0.id, $0.partition, $0.actual, $0.swift, $0.spark] }
+            lines += shadowLines(shadow, headers: ["id", schema.partition, schema.target.name, "swift", "spark"]) { [$0.id, $0.partition, $0.actual, $0.swift, $0.spark] }
         }
         return lines.joined(separator: "\n")
     }
@@ -91,16 +83,5 @@ struct ScoreCommand: AsyncParsableCommand {
             lines.append(table.rendered)
         }
         return lines
-    }
-
-    static func sparkSummary(_ report: SparkScoreReport) -> String {
-        var lines = [
-            "spark: \(report.sparkScored) rows scored on the cluster in \(fixed(report.sparkSeconds, 2)) s, merged into the warehouse in \(fixed(report.mergeSeconds, 2)) s",
-            summary(report.swift),
-        ]
-        if let shadow = report.shadow {
-            lines += shadowLines(shadow, headers: ["penguin", "island", "species", "swift", "spark"]) { [$0.penguinID, $0.island, $0.species, $0.swift, $0.spark] }
-        }
-        return lines.joined(separator: "\n")
     }
 }

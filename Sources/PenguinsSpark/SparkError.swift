@@ -1,4 +1,5 @@
 import Foundation
+import PenguinsPipeline
 
 /// Why a Spark Connect operation failed; each message says what to do.
 public enum SparkError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -15,7 +16,7 @@ public enum SparkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The server answered something the client did not expect.
     case unexpectedAnswer(String)
     /// The current model has no Spark part to score with.
-    case noSparkModel(version: Int, dataset: String? = nil)
+    case noSparkModel(version: Int, dataset: String)
 
     /// One line: what failed and what to do.
     public var description: String {
@@ -33,7 +34,7 @@ public enum SparkError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpectedAnswer(let reason):
             "\(reason); is the server a Spark 4 Spark Connect server?"
         case .noSparkModel(let version, let dataset):
-            "model version \(version)\(dataset.map { " of \($0)" } ?? "") has no Spark model; train one with `penguins train\(dataset.map { " --dataset \($0)" } ?? "") --engine sc://HOST:PORT`"
+            "model version \(version) of \(dataset) has no Spark model; train one with `penguins train\(Platform.datasetOption(dataset)) --engine sc://HOST:PORT`"
         }
     }
 }

@@ -5,22 +5,6 @@ import PenguinsStorage
 
 /// What `score --engine sc://...` did.
 public struct SparkScoreReport: Codable, Sendable {
-    /// The registry version whose Spark and Swift models scored.
-    public var modelVersion: Int
-    /// Warehouse rows that received a Spark prediction.
-    public var sparkScored: Int
-    /// Seconds of the cluster's part: load the models, transform every row, write the staging table.
-    public var sparkSeconds: Double
-    /// Seconds of the merge of the staging table into the warehouse.
-    public var mergeSeconds: Double
-    /// The real-time (Swift) model's pass: warehouse prediction columns and the cache refilled.
-    public var swift: ScoreReport
-    /// How often the two agree, with some rows where they differ.
-    public var shadow: ShadowComparison?
-}
-
-/// What `score --dataset NAME --engine sc://...` did.
-public struct DatasetSparkScoreReport: Codable, Sendable {
     public var dataset: String
     /// The registry version whose Spark and Swift models scored.
     public var modelVersion: Int
@@ -55,34 +39,11 @@ public struct SparkScorer: Sendable {
         self.disagreementLimit = disagreementLimit
     }
 
-    /// Scores every complete warehouse row with the current version's Spark model on the
-    /// cluster, merges the predictions, refills the cache with the Swift model's and compares.
-    public func score(now: Date = Date()) async throws -> SparkScoreReport {
-        let warehouse = try SparkTrainer.sparkWarehouse(of: platform)
-        try await warehouse.prepareForSpark()
-        let model = try await platform.currentModel()
-        guard let record = model.artifact.spark else { throw SparkError.noSparkModel(version: model.version) }
-
-        let pipeline = DatasetPipeline(
-            schema: model.coding.schema, featureIndices: model.featureIndices, source: JDBCSource(warehouse.jdbcLocation),
-            parameters: .init(), table: warehouse.tableName)
-        let (merged, sparkSeconds, mergeSeconds) = try await stageAndMerge(
-            record: record, pipeline: pipeline,
-            merge: { try await warehouse.mergeSparkPredictions(fromStaging: $0, modelVersion: model.version, at: now) },
-            drop: { try? await warehouse.dropStagingTable($0) })
-
-        let swift = try await Scorer(platform: platform).score(now: now)
-        let shadow = try await warehouse.shadowComparison(modelVersion: model.version, limit: disagreementLimit)
-        return SparkScoreReport(
-            modelVersion: model.version, sparkScored: merged, sparkSeconds: sparkSeconds, mergeSeconds: mergeSeconds,
-            swift: swift, shadow: shadow
-        )
-    }
-
     /// Scores every warehouse row of dataset `schema` that has its current model's features
     /// with that version's Spark model on the cluster, merges the predictions into the
-    /// dataset's Spark prediction columns, writes the Swift model's, and compares the two.
-    public func score(dataset schema: DatasetSchema, now: Date = Date()) async throws -> DatasetSparkScoreReport {
+    /// dataset's Spark prediction columns, writes the Swift model's (filling the dataset's cache),
+    /// and compares the two. The penguins' by default.
+    public func score(dataset schema: DatasetSchema = BundledSchemas.penguins, now: Date = Date()) async throws -> SparkScoreReport {
         let stores = try await platform.tables(for: schema)
         guard let warehouse = stores.warehouse as? any SparkRecordWarehouse else {
             _ = try SparkTrainer.sparkWarehouse(of: platform)
@@ -100,7 +61,7 @@ public struct SparkScorer: Sendable {
             drop: { try? await warehouse.dropStagingTable($0) })
         let swift = try await Scorer(platform: platform).score(schema: schema, now: now)
         let shadow = try await warehouse.shadowComparison(modelVersion: model.version, limit: disagreementLimit)
-        return DatasetSparkScoreReport(
+        return SparkScoreReport(
             dataset: schema.name, modelVersion: model.version, sparkScored: merged, sparkSeconds: sparkSeconds, mergeSeconds: mergeSeconds,
             swift: swift, shadow: shadow)
     }

@@ -116,6 +116,7 @@ struct SparkErrorTests {
     }
 
     @Test func aModelWithoutSparkPartSaysHowToTrainOne() {
-        #expect(SparkError.noSparkModel(version: 3).description.contains("penguins train --engine sc://"))
+        #expect(SparkError.noSparkModel(version: 3, dataset: "penguins").description.contains("penguins train --engine sc://"))
+        #expect(SparkError.noSparkModel(version: 3, dataset: "iris").description.contains("penguins train --dataset iris --engine sc://"))
     }
 }
