@@ -50,9 +50,9 @@ struct UpCommand: AsyncParsableCommand {
 
     /// True when some complete warehouse row has no prediction yet.
     private func hasUnscoredRows(_ platform: Platform) async throws -> Bool {
-        let aggregates = try await PartitionAggregate.of(platform.warehouse.recordWarehouse)
-        let usable = aggregates.reduce(0) { $0 + $1.usableForTraining }
-        let scored = aggregates.reduce(0) { $0 + $1.scored }
+        let counts = try await platform.warehouse.recordWarehouse.usableAndScoredByPartition().values
+        let usable = counts.reduce(0) { $0 + $1.usable }
+        let scored = counts.reduce(0) { $0 + $1.scored }
         return scored < usable
     }
 

@@ -139,17 +139,4 @@ extension Platform {
     public var cacheIsInProcess: Bool {
         (try? configuration.location(of: .cache)) == .memory
     }
-
-    /// The registry's current model, decoded and bound to the penguins' schema.
-    /// - Throws: ``PipelineError/noModel`` when there is none, ``PipelineError/modelDoesNotMatch(dataset:version:reason:)``
-    ///   when the schema lacks what the model reads.
-    public func currentModel() async throws -> SpeciesModel {
-        guard let registered = try await registry.current() else { throw PipelineError.noModel }
-        return try speciesModel(version: registered.version, artifact: try ModelArtifact.decode(registered.artifact))
-    }
-
-    /// `artifact` of the penguins' registry bound to the schema of the penguins' warehouse.
-    public func speciesModel(version: Int, artifact: ModelArtifact) throws -> SpeciesModel {
-        try SpeciesModel(version: version, artifact: artifact, schema: warehouse.recordWarehouse.schema)
-    }
 }
